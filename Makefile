@@ -1,0 +1,14 @@
+# Thin wrappers around ./dev, which works without make too.
+.PHONY: run test setup lint ci fmt
+run:
+	./dev run
+test:
+	./dev test
+setup:
+	./dev setup
+lint:
+	./dev lint
+fmt:
+	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
+ci:
+	bash .ci/run

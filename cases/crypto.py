@@ -1,0 +1,149 @@
+"""Authenticated encryption of personal fields and keyed blind indexes.
+
+Values are AES-256-GCM sealed with the newest key of a keyring; each stored value names its
+key id, so older keys keep decrypting until `rotate_keys` has re-sealed every row. The
+associated data binds a value to its column (`app_label.model.field`): a ciphertext copied
+into another column does not decrypt. Every failure raises: nothing ever falls back to
+returning ciphertext or an empty value.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+PREFIX = "v1"
+NONCE_BYTES = 12
+
+
+class DecryptionError(Exception):
+    """A stored value could not be authenticated or its key is unknown (or destroyed)."""
+
+
+@dataclass(frozen=True)
+class Keyring:
+    primary_id: str
+    keys: dict[str, bytes]
+
+    def encrypt(self, plaintext: str, *, context: str) -> str:
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = AESGCM(self.keys[self.primary_id]).encrypt(nonce, plaintext.encode("utf-8"), context.encode())
+        return f"{PREFIX}:{self.primary_id}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+    def decrypt(self, token: str, *, context: str) -> str:
+        try:
+            prefix, key_id, body = token.split(":", 2)
+        except ValueError:
+            raise DecryptionError("not an encrypted value") from None
+        if prefix != PREFIX:
+            raise DecryptionError("unknown encryption format")
+        key = self.keys.get(key_id)
+        if key is None:
+            raise DecryptionError(f"key {key_id!r} is not configured (rotated away or destroyed)")
+        try:
+            raw = base64.urlsafe_b64decode(body.encode())
+            return AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()).decode("utf-8")
+        except (InvalidTag, binascii.Error, ValueError):
+            raise DecryptionError("value failed authentication") from None
+
+    @staticmethod
+    def key_id_of(token: str) -> str:
+        return token.split(":", 2)[1]
+
+
+def _decode_key(raw: str, what: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(raw.strip().encode())
+    except (binascii.Error, ValueError):
+        raise ImproperlyConfigured(f"{what} is not valid base64") from None
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{what} must decode to 32 bytes, got {len(key)}")
+    return key
+
+
+def parse_keyring(entries: list[str]) -> Keyring:
+    if not entries:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty: personal data cannot be stored")
+    keys: dict[str, bytes] = {}
+    for entry in entries:
+        key_id, sep, raw = entry.partition(":")
+        if not sep or not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", key_id):
+            raise ImproperlyConfigured("each FIELD_ENCRYPTION_KEYS entry must be 'key_id:base64key'")
+        if key_id in keys:
+            raise ImproperlyConfigured(f"duplicate key id {key_id!r} in FIELD_ENCRYPTION_KEYS")
+        keys[key_id] = _decode_key(raw, f"field key {key_id!r}")
+    return Keyring(primary_id=entries[0].partition(":")[0], keys=keys)
+
+
+@lru_cache(maxsize=1)
+def _keyring_for(entries: tuple[str, ...]) -> Keyring:
+    return parse_keyring(list(entries))
+
+
+def keyring() -> Keyring:
+    return _keyring_for(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+def encrypt(plaintext: str, *, context: str) -> str:
+    return keyring().encrypt(plaintext, context=context)
+
+
+def decrypt(token: str, *, context: str) -> str:
+    return keyring().decrypt(token, context=context)
+
+
+# --- Blind indexes -----------------------------------------------------------------------
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_text(value: str) -> str:
+    """NFKC, casefolded, trimmed, inner whitespace collapsed: 'José  GARCÍA ' == 'josé garcía'."""
+    return _WS.sub(" ", unicodedata.normalize("NFKC", value).casefold()).strip()
+
+
+def normalise_phone(value: str) -> str:
+    """Digits only; a US number loses its leading country code 1."""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", value))
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits
+
+
+NORMALISERS = {"text": normalise_text, "phone": normalise_phone, "email": normalise_text}
+
+
+@lru_cache(maxsize=4)
+def _index_key(raw: str) -> bytes:
+    if not raw:
+        raise ImproperlyConfigured("BLIND_INDEX_KEY is not set")
+    return _decode_key(raw, "BLIND_INDEX_KEY")
+
+
+def blind_index(value: str | None, *, purpose: str, kind: str = "text") -> str:
+    """Keyed HMAC-SHA256 of the normalised value, separated by purpose; '' for no value."""
+    if value is None:
+        return ""
+    normalised = NORMALISERS[kind](str(value))
+    if not normalised:
+        return ""
+    message = f"{purpose}\x00{normalised}".encode()
+    return hmac.new(_index_key(settings.BLIND_INDEX_KEY), message, hashlib.sha256).hexdigest()
+
+
+def keyed_hash(value: str, *, purpose: str) -> str:
+    """A short keyed hash for pseudonymous identifiers in logs (client IPs, usernames)."""
+    key = _decode_key(settings.IP_HASH_KEY, "IP_HASH_KEY")
+    return hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()[:24]

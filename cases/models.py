@@ -1,0 +1,529 @@
+"""The core record: events, demonstrators, cases, arrests, officers, incidents, complaints,
+witness statements, evidence, and the audit trail.
+
+Privacy rules that hold for every model here (tests/cases/test_privacy_model.py walks them):
+- never a field for immigration or citizenship status, place of birth, country of origin,
+  social security number, race or ethnicity;
+- a person's identifying and contact data, and injury and medical text, are encrypted
+  (`cases.fields.Encrypted*`), found only through keyed blind indexes;
+- every row the API exposes has a UUID `public_id`; integer keys never leave the server.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.fields import BlindIndexField, EncryptedCharField, EncryptedDateField, EncryptedTextField
+
+MONEY = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
+WORK_PRODUCT_LABEL = _("Privileged and confidential: potential attorney work product")
+FREE_TEXT_WARNING = _("Do not write anything that could incriminate you or anyone else.")
+
+
+class User(AbstractUser):
+    """A volunteer account. The role comes from its group (see cases.roles)."""
+
+    class Meta:
+        db_table = "auth_user_account"
+
+
+class PublicModel(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Jurisdiction(models.TextChoices):
+    PENNSYLVANIA = "PA", _("Pennsylvania (statewide)")
+    PHILADELPHIA = "PA-PHL", _("Philadelphia, Pennsylvania")
+    OTHER = "OTHER", _("Other")
+
+
+class Event(PublicModel):
+    name = models.CharField(max_length=200, unique=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    place = models.CharField(max_length=300, blank=True)
+    jurisdiction = models.CharField(max_length=10, choices=Jurisdiction.choices, default=Jurisdiction.PHILADELPHIA)
+    time_zone = models.CharField(max_length=64, default="America/New_York")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="event_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        from django.core.exceptions import ValidationError
+
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError({"time_zone": _("Unknown time zone.")}) from None
+
+
+class Demonstrator(PublicModel):
+    """A person the legal-support team helps. Everything identifying is encrypted."""
+
+    legal_name = EncryptedCharField(max_length=200, blank=False)
+    preferred_name = EncryptedCharField(max_length=200)
+    conceal_legal_name = models.BooleanField(
+        default=False, help_text=_("Use the preferred name everywhere except where legally necessary.")
+    )
+    date_of_birth = EncryptedDateField()
+    phone = EncryptedCharField(max_length=40)
+    email = EncryptedCharField(max_length=254)
+    postal_address = EncryptedTextField()
+    preferred_language = EncryptedCharField(max_length=40)
+    pronouns = EncryptedCharField(max_length=40)
+    support_contact = EncryptedTextField(help_text=_("Emergency or support contact."))
+    special_needs = EncryptedTextField(help_text=_("Special or medical needs."))
+    support_notes = EncryptedTextField(help_text=FREE_TEXT_WARNING)
+    consent_share_with_lawyers = models.BooleanField(default=True)
+    consent_contact_sms = models.BooleanField(default=False)
+    consent_contact_phone = models.BooleanField(default=False)
+
+    legal_name_index = BlindIndexField(source="legal_name")
+    preferred_name_index = BlindIndexField(source="preferred_name")
+    phone_index = BlindIndexField(source="phone", kind="phone")
+    email_index = BlindIndexField(source="email", kind="email")
+    name_dob_index = BlindIndexField(source=("legal_name", "date_of_birth"))
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Demonstrator {self.public_id}"
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: the preferred one when given or when the legal name is concealed."""
+        if self.preferred_name:
+            return self.preferred_name
+        if self.conceal_legal_name:
+            return str(_("(name withheld)"))
+        return self.legal_name
+
+
+class CaseStatus(models.TextChoices):
+    INTAKE = "intake", _("Intake")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class CaseNumberSequence(models.Model):
+    """One row a year; incremented under a row lock so concurrent intakes never share a number."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_value}"
+
+
+class Case(PublicModel):
+    """One demonstrator's legal matters arising from one event."""
+
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="cases")
+    demonstrator = models.ForeignKey(Demonstrator, on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.INTAKE)
+    lawyers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assigned_cases")
+    opened_on = models.DateField(default=timezone.localdate)
+    closed_on = models.DateField(null=True, blank=True)
+    retention_until = models.DateField(null=True, blank=True)
+    lawyer_notes = EncryptedTextField(help_text=WORK_PRODUCT_LABEL)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "event"], name="case_status_event_idx"),
+            models.Index(fields=["retention_until"], name="case_retention_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "demonstrator"], name="case_one_per_person_per_event"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="case_closed_after_opened",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CustodyStatus(models.TextChoices):
+    HELD = "held", _("Held")
+    RELEASED = "released", _("Released")
+    CITED_RELEASED = "cited_released", _("Cited and released")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Payer(models.TextChoices):
+    SELF = "self", _("Self")
+    BAIL_FUND = "bail_fund", _("Bail fund")
+    OTHER = "other", _("Other")
+
+
+class Arrest(PublicModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="arrests")
+    arrested_at = models.DateTimeField()
+    place = models.CharField(max_length=300, blank=True)
+    arresting_unit = models.CharField(max_length=120, blank=True)
+    charges = models.TextField(blank=True)
+    custody_status = models.CharField(max_length=20, choices=CustodyStatus.choices, default=CustodyStatus.UNKNOWN)
+    released_at = models.DateTimeField(null=True, blank=True)
+    bail_amount = models.DecimalField(null=True, blank=True, **MONEY)
+    bail_paid_by = models.CharField(max_length=10, choices=Payer.choices, blank=True)
+    property_returned = models.BooleanField(default=False)
+    injured = models.BooleanField(default=False)
+    police_report_number = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["arrested_at"]
+        indexes = [models.Index(fields=["arrested_at"], name="arrest_at_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True) | Q(released_at__gte=models.F("arrested_at")),
+                name="arrest_released_after_arrest",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Arrest {self.public_id}"
+
+
+class BadgeStatus(models.TextChoices):
+    FULL = "full", _("Full badge number")
+    PARTIAL = "partial", _("Partial badge number")
+    COVERED = "covered", _("Badge covered or taped over")
+    NOT_SEEN = "not_seen", _("Badge not seen")
+
+
+class Officer(PublicModel):
+    """A police officer: a public employee acting in public. Unidentified officers keep their
+    identifying features and can later be merged into a known officer."""
+
+    agency = models.CharField(max_length=120, default="Philadelphia Police Department")
+    name = models.CharField(max_length=200, blank=True)
+    badge_number = models.CharField(max_length=20, blank=True)
+    badge_status = models.CharField(max_length=10, choices=BadgeStatus.choices, default=BadgeStatus.FULL)
+    payroll_number = models.CharField(max_length=20, blank=True)
+    unit = models.CharField(max_length=120, blank=True)
+    helmet_number = models.CharField(max_length=20, blank=True)
+    vehicle_number = models.CharField(max_length=20, blank=True)
+    description = models.TextField(blank=True, help_text=_("Identifying features when no badge is seen."))
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
+
+    class Meta:
+        ordering = ["agency", "badge_number", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "badge_number"],
+                condition=Q(badge_status="full") & ~Q(badge_number="") & Q(merged_into__isnull=True),
+                name="officer_unique_full_badge_per_agency",
+            ),
+        ]
+        indexes = [models.Index(fields=["badge_number"], name="officer_badge_idx")]
+
+    def __str__(self) -> str:
+        label = self.name or "Unidentified officer"
+        if self.badge_number:
+            label += f" #{self.badge_number}"
+        return f"{label} ({self.agency})"
+
+    @property
+    def is_identified(self) -> bool:
+        return self.badge_status == BadgeStatus.FULL and bool(self.badge_number)
+
+
+class ForceType(models.Model):
+    """Kinds of force observed (seeded by a data migration; coordinators may add more)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Incident(PublicModel):
+    """A legal observer's report. Potential attorney work product."""
+
+    client_uuid = models.UUIDField(unique=True, default=uuid.uuid4, help_text=_("Set by the phone; retries reuse it."))
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incidents")
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="incidents")
+    occurred_at = models.DateTimeField()
+    place = models.CharField(max_length=300, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    agencies_present = models.CharField(max_length=300, blank=True)
+    commander_present = models.CharField(max_length=200, blank=True)
+    dispersal_warning = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
+    dispersal_warning_by = models.CharField(max_length=200, blank=True)
+    dispersal_warning_words = models.TextField(blank=True)
+    dispersal_warning_audible = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    narrative = EncryptedTextField(help_text=FREE_TEXT_WARNING)
+    force_types = models.ManyToManyField(ForceType, blank=True, related_name="incidents")
+    officers = models.ManyToManyField(Officer, through="IncidentOfficer", blank=True, related_name="incidents")
+    people_affected = models.ManyToManyField(Case, blank=True, related_name="incidents")
+    injuries = EncryptedTextField()
+    witnesses = EncryptedTextField(help_text=_("Who saw it, and how to reach them."))
+    video_holders = EncryptedTextField(help_text=_("Who has video."))
+    media_present = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["event", "occurred_at"], name="incident_event_at_idx"),
+            models.Index(fields=["reporter", "-created_at"], name="incident_reporter_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Incident {self.public_id}"
+
+
+class IncidentOfficer(models.Model):
+    """An officer as seen in one incident: what the observer actually saw, kept verbatim."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="officer_sightings")
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="sightings")
+    badge_as_seen = models.CharField(max_length=20, blank=True)
+    features_as_seen = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "officer"], name="incident_officer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id} in {self.incident_id}"
+
+
+class Conduct(models.TextChoices):
+    WALKED = "walked", _("Walked")
+    PASSIVE = "passive", _("Passive (carried)")
+    RESISTED = "resisted", _("Resisted")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class ArrestSeen(models.Model):
+    """An arrest an observer saw during an incident, with the person's conduct."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="arrests_seen")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="arrests_seen")
+    person_description = EncryptedTextField()
+    conduct = models.CharField(max_length=10, choices=Conduct.choices, default=Conduct.UNKNOWN)
+
+    def __str__(self) -> str:
+        return f"Arrest seen in incident {self.incident_id}"
+
+
+class ComplaintForum(models.TextChoices):
+    OVERSIGHT = "oversight", _("Civilian oversight commission")
+    INTERNAL_AFFAIRS = "internal_affairs", _("Police internal affairs")
+    CIVIL_SUIT = "civil_suit", _("Civil suit (42 U.S.C. § 1983)")
+
+
+class ComplaintStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    FILED = "filed", _("Filed")
+    INVESTIGATING = "investigating", _("Under investigation")
+    CLOSED = "closed", _("Closed")
+
+
+class ComplaintOutcome(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    UNFOUNDED = "unfounded", _("Unfounded")
+    EXONERATED = "exonerated", _("Exonerated")
+    NOT_SUSTAINED = "not_sustained", _("Not sustained")
+    SUSTAINED = "sustained", _("Sustained")
+    SETTLED = "settled", _("Settled")
+    DISMISSED = "dismissed", _("Dismissed")
+    JUDGMENT = "judgment", _("Judgment for the complainant")
+
+
+class ExcessiveForceComplaint(PublicModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="complaints")
+    incidents = models.ManyToManyField(Incident, blank=True, related_name="complaints")
+    officers = models.ManyToManyField(Officer, blank=True, related_name="complaints")
+    force_types = models.ManyToManyField(ForceType, blank=True, related_name="complaints")
+    narrative = EncryptedTextField(help_text=FREE_TEXT_WARNING)
+    injuries = EncryptedTextField()
+    treatment = EncryptedTextField()
+    forum = models.CharField(max_length=20, choices=ComplaintForum.choices, default=ComplaintForum.OVERSIGHT)
+    filed_on = models.DateField(null=True, blank=True)
+    reference_number = models.CharField(max_length=60, blank=True)
+    status = models.CharField(max_length=20, choices=ComplaintStatus.choices, default=ComplaintStatus.DRAFT)
+    outcome = models.CharField(max_length=20, choices=ComplaintOutcome.choices, default=ComplaintOutcome.PENDING)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Complaint {self.public_id}"
+
+
+class WitnessStatement(PublicModel):
+    anonymous = models.BooleanField(default=False)
+    witness_name = EncryptedCharField(max_length=200)
+    witness_contact = EncryptedTextField()
+    statement = EncryptedTextField(blank=False, help_text=FREE_TEXT_WARNING)
+    taken_at = models.DateTimeField(default=timezone.now)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.CASCADE, related_name="statements")
+    complaint = models.ForeignKey(
+        ExcessiveForceComplaint, null=True, blank=True, on_delete=models.CASCADE, related_name="statements"
+    )
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="statements")
+
+    class Meta:
+        ordering = ["-taken_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(incident__isnull=False) | Q(complaint__isnull=False) | Q(case__isnull=False),
+                name="statement_linked_to_something",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Witness statement {self.public_id}"
+
+
+class EvidenceKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    VIDEO = "video", _("Video")
+    DOCUMENT = "document", _("Document")
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """Generated names only: the uploaded name never reaches the filesystem."""
+    return f"evidence/{instance.public_id.hex[:2]}/{instance.public_id.hex}"
+
+
+class Evidence(PublicModel):
+    kind = models.CharField(max_length=10, choices=EvidenceKind.choices)
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, help_text=_("Of the original as uploaded."))
+    captured_at = models.DateTimeField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    description = EncryptedTextField()
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
+    complaint = models.ForeignKey(
+        ExcessiveForceComplaint, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(incident__isnull=False) | Q(complaint__isnull=False) | Q(case__isnull=False),
+                name="evidence_linked_to_something",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Evidence {self.public_id}"
+
+
+class CustodyAction(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    VIEWED = "viewed", _("Viewed")
+    DOWNLOADED = "downloaded", _("Downloaded")
+    EXPORTED = "exported", _("Exported")
+
+
+class CustodyEvent(models.Model):
+    """Chain of custody for one evidence file: who did what, when."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="custody_log")
+    action = models.CharField(max_length=12, choices=CustodyAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditEntry(models.Model):
+    """Append-only, hash-chained record of reads and changes. Never holds personal plaintext:
+    only who, what action, which object (by public id), which field names."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=60, db_index=True)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=64, blank=True, db_index=True)
+    fields = models.JSONField(default=list, blank=True)
+    ip_hash = models.CharField(max_length=24, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """Single row locked while appending, so the chain has no forks."""
+
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    entries = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.entries} entries"

@@ -1,0 +1,50 @@
+"""The five roles. A user's role is the Django group they belong to; superusers are administrators.
+
+Who may see what is decided in `cases.access` (and `citations.access`), nowhere else.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    OBSERVER = "observer"
+    LAWYER = "lawyer"
+    ORGANIZER = "organizer"
+    COORDINATOR = "coordinator"
+    ADMINISTRATOR = "administrator"
+
+
+# When an account is (wrongly) in several groups, the least privileged wins: a mistake in group
+# membership must never widen what someone sees.
+PRECEDENCE = [Role.ORGANIZER, Role.OBSERVER, Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR]
+PRIVILEGED = {Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR}
+
+
+def role_of(user: Any) -> Role | None:
+    """The user's role, cached on the user object for the request; None for anonymous or no group."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    cached = getattr(user, "_tracker_role", "unset")
+    if cached != "unset":
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    role: Role | None = None
+    for candidate in PRECEDENCE:
+        if candidate.value in names:
+            role = candidate
+            break
+    if role is None and user.is_superuser:
+        role = Role.ADMINISTRATOR
+    user._tracker_role = role
+    return role
+
+
+def has_role(user: Any, *roles: Role) -> bool:
+    return role_of(user) in roles
+
+
+def sees_everything(user: Any) -> bool:
+    return role_of(user) in (Role.COORDINATOR, Role.ADMINISTRATOR)

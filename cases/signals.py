@@ -1,0 +1,19 @@
+"""Keep the role groups' model permissions in step after every migrate (idempotent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def sync_role_permissions(sender: Any, **kwargs: Any) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    from cases.roles import Role
+
+    staff_apps = ["cases", "citations", "documents", "auth", "django_tasks_db"]
+    all_perms = Permission.objects.filter(content_type__app_label__in=staff_apps)
+    for role in (Role.COORDINATOR, Role.ADMINISTRATOR):
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(all_perms)
+    for role in (Role.OBSERVER, Role.LAWYER, Role.ORGANIZER):
+        Group.objects.get_or_create(name=role.value)

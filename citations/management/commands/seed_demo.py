@@ -1,0 +1,261 @@
+"""Build a realistic demo: an encampment protest with ~30 demonstrators, their citations on the
+three Philadelphia tracks, arrests, ~40 observer reports, 3 excessive-force complaints with
+witness statements and evidence, and one account per role. Running it twice changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import (
+    Arrest,
+    ArrestSeen,
+    Case,
+    CaseStatus,
+    Conduct,
+    CustodyStatus,
+    Event,
+    ExcessiveForceComplaint,
+    ForceType,
+    Incident,
+    IncidentOfficer,
+    Jurisdiction,
+    Officer,
+    Payer,
+    User,
+    WitnessStatement,
+    YesNoUnknown,
+)
+from cases.services import case_assign_lawyers, case_create, demonstrator_create, evidence_add, officer_find_or_create
+from citations import demo
+
+DEMO_EVENT = "Encampment protest at the federal building (demo)"
+ACCOUNTS = [
+    ("observer", "observer"),
+    ("observer2", "observer"),
+    ("lawyer", "lawyer"),
+    ("lawyer2", "lawyer"),
+    ("organizer", "organizer"),
+    ("coordinator", "coordinator"),
+    ("admin", "administrator"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo data and one account per role (idempotent)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--password", default="demo-password-2026", help="Password for every demo account.")
+        parser.add_argument("--seed", type=int, default=2018, help="Random seed (same seed, same data).")
+
+    def handle(self, *args: Any, password: str, seed: int, **options: Any) -> None:
+        if not settings.ALLOW_DEMO_DATA:
+            raise CommandError("seed_demo is disabled here (ALLOW_DEMO_DATA is off, as in production).")
+        users = self.ensure_accounts(password)
+        if Event.objects.filter(name=DEMO_EVENT).exists():
+            self.stdout.write("Demo data already present; accounts refreshed.")
+        else:
+            with transaction.atomic():
+                # Seeded pseudo-randomness: demo data must be repeatable, nothing here is a secret.
+                build(users=users, rng=random.Random(seed))  # noqa: S311  # nosec B311
+            self.stdout.write(self.style.SUCCESS("Demo data created."))
+        self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(f"{u} ({r})" for u, r in ACCOUNTS))
+
+    def ensure_accounts(self, password: str) -> dict[str, User]:
+        users = {}
+        for username, role in ACCOUNTS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.set_password(password)
+            user.is_staff = role in ("coordinator", "administrator")
+            user.is_superuser = role == "administrator"
+            user.is_active = True
+            user.save()
+            user.groups.set([Group.objects.get_or_create(name=role)[0]])
+            users[username] = user
+        return users
+
+
+FIRST = ["María", "José", "Aisha", "Nguyễn", "Li", "Jamal", "Emily", "Carlos", "Fatima", "Sam", "Priya", "Diego",
+         "Keisha", "Omar", "Hannah", "Luis", "Mei", "Tariq", "Rosa", "Kwame", "Sofía", "Ahmed", "Grace", "Mateo",
+         "Yusuf", "Chloe", "Andrés", "Noor", "Ethan", "Lucía", "Ibrahim", "Zoe"]  # fmt: skip
+LAST = ["García", "Rodríguez", "Okafor", "Thị Lan", "Wei", "Johnson", "Walsh", "Hernández", "Haddad", "Kowalski",
+        "Patel", "Ramírez", "Brown", "Farouk", "Schmidt", "Morales", "Chen", "Aziz", "Delgado", "Mensah"]  # fmt: skip
+PLACES = [
+    "8th & Arch St",
+    "615 Chestnut St",
+    "Arch St entrance, federal building",
+    "Independence Mall",
+    "7th & Cherry St",
+]
+UNITS = ["Civil Affairs", "Bike Unit", "6th District", "SWAT", "Highway Patrol", "9th District"]
+OFFICER_NAMES = ["Sgt. R. Malone", "Ofc. T. Bradley", "Ofc. D. Russo", "Lt. K. Fitzgerald", "Ofc. M. Kane", "Ofc. J. Doyle",
+                 "Cpl. A. Stevens", "Ofc. P. Nolan", "Ofc. S. Byrne", "Capt. L. Murphy"]  # fmt: skip
+
+
+def _png(rng: random.Random) -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (320, 240), (rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def build(*, users: dict[str, User], rng: random.Random) -> None:
+    coordinator = users["coordinator"]
+    now = timezone.now()
+    starts = (now - datetime.timedelta(days=6)).replace(hour=14, minute=0, second=0, microsecond=0)
+    event = Event.objects.create(
+        name=DEMO_EVENT,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=30),
+        place="Federal building, 8th & Arch St, Philadelphia",
+        jurisdiction=Jurisdiction.PHILADELPHIA,
+        description="Encampment against immigration enforcement; dispersal and citations on the second day.",
+    )
+    forces = {f.code: f for f in ForceType.objects.all()}
+    officers = []
+    for i, name in enumerate(OFFICER_NAMES):
+        officer, _ = officer_find_or_create(
+            agency="Philadelphia Police Department",
+            badge_number=str(4100 + i * 37),
+            defaults={"name": name, "unit": UNITS[i % len(UNITS)], "payroll_number": str(200000 + i)},
+        )
+        officers.append(officer)
+    unknown = Officer.objects.create(
+        badge_status="covered",
+        unit="Bike Unit",
+        helmet_number="B-17",
+        description="Tall, grey moustache, badge taped over",
+    )
+    officers.append(unknown)
+
+    cases: list[Case] = []
+    for i in range(30):
+        first, last = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
+        person = demonstrator_create(
+            by=coordinator,
+            legal_name=f"{first} {last}",
+            preferred_name=(f"{first[0]}. {last}" if i % 5 == 0 else ""),
+            conceal_legal_name=i % 5 == 0,
+            date_of_birth=datetime.date(1965 + (i * 13) % 38, 1 + i % 12, 1 + (i * 3) % 28),
+            phone=f"215-555-{1000 + i * 37:04d}",
+            email=f"{first.lower()}.{i}@example.org".encode("ascii", "ignore").decode(),
+            postal_address=f"{100 + i} Demo St, Philadelphia, PA 191{i % 50:02d}",
+            preferred_language=["English", "Spanish", "Vietnamese", "Arabic", "Mandarin"][i % 5],
+            pronouns=["she/her", "he/him", "they/them"][i % 3],
+            support_contact="Jail-support hotline" if i % 4 == 0 else "",
+            special_needs="Needs daily medication" if i % 9 == 0 else "",
+        )
+        case = case_create(event=event, demonstrator=person, by=coordinator, opened_on=starts.date())
+        lawyer = users["lawyer"] if i % 2 == 0 else users["lawyer2"]
+        if i % 10 != 9:  # a few still waiting for assignment
+            case_assign_lawyers(case=case, lawyers=[lawyer], by=coordinator)
+        if i in (4, 11):
+            case.status = CaseStatus.CLOSED
+            case.closed_on = now.date()
+            case.save(update_fields=["status", "closed_on"])
+        cases.append(case)
+
+    # A few custodial arrests on the second day.
+    for i in (1, 6, 13, 20, 27):
+        arrested = starts + datetime.timedelta(hours=20, minutes=i * 3)
+        Arrest.objects.create(
+            case=cases[i],
+            arrested_at=arrested,
+            place=rng.choice(PLACES),
+            arresting_unit=rng.choice(UNITS),
+            charges="18 Pa.C.S. § 5502 failure to disperse; 18 Pa.C.S. § 5503 disorderly conduct",
+            custody_status=CustodyStatus.RELEASED,
+            released_at=arrested + datetime.timedelta(hours=9),
+            bail_amount=Decimal("250.00") if i == 13 else None,
+            bail_paid_by=Payer.BAIL_FUND if i == 13 else "",
+            injured=i in (6, 20),
+            police_report_number=f"PR-{2018}{i:05d}",
+        )
+
+    demo.create_citations(cases=cases, officers=officers, starts=starts, by=coordinator, rng=rng)
+
+    # About 40 observer reports.
+    observers = [users["observer"], users["observer2"]]
+    incidents = []
+    codes = list(forces)
+    for i in range(40):
+        at = starts + datetime.timedelta(hours=18, minutes=i * 9)
+        incident = Incident.objects.create(
+            reporter=observers[i % 2],
+            event=event,
+            occurred_at=at,
+            place=rng.choice(PLACES),
+            agencies_present="Philadelphia Police Department" + ("; Federal Protective Service" if i % 3 == 0 else ""),
+            commander_present="Capt. L. Murphy" if i % 4 == 0 else "",
+            dispersal_warning=rng.choice([YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN]),
+            dispersal_warning_by="Lt. K. Fitzgerald" if i % 5 == 0 else "",
+            dispersal_warning_words="This is an unlawful assembly, disperse" if i % 5 == 0 else "",
+            dispersal_warning_audible=rng.choice([YesNoUnknown.YES, YesNoUnknown.NO]),
+            narrative=f"Observed line of bike officers push into seated group near {rng.choice(PLACES)}.",
+            injuries="Bruised wrist, cut above eye" if i % 6 == 0 else "",
+            witnesses="Two legal observers in green hats" if i % 3 == 0 else "",
+            video_holders="Livestreamer @demo_stream" if i % 4 == 0 else "",
+            media_present="Local TV crew" if i % 7 == 0 else "",
+        )
+        incident.force_types.set([forces[c] for c in rng.sample(codes, k=1 + i % 3)])
+        for officer in rng.sample(officers[:-1], k=1 + i % 2):
+            IncidentOfficer.objects.create(incident=incident, officer=officer, badge_as_seen=officer.badge_number)
+        if i % 8 == 0:
+            IncidentOfficer.objects.create(incident=incident, officer=unknown, features_as_seen=unknown.description)
+        affected = cases[i % 30]
+        incident.people_affected.add(affected)
+        if i % 5 == 0:
+            ArrestSeen.objects.create(
+                incident=incident, case=affected, person_description="Person in yellow raincoat",
+                conduct=rng.choice([Conduct.WALKED, Conduct.PASSIVE, Conduct.RESISTED]),
+            )  # fmt: skip
+        incidents.append(incident)
+
+    # Three excessive-force complaints with statements and evidence.
+    for n, i in enumerate((6, 20, 13)):
+        case = cases[i]
+        complaint = ExcessiveForceComplaint.objects.create(
+            case=case,
+            narrative="Struck with a bicycle while walking away as instructed; taken to the ground.",
+            injuries="Contusions to the back and left arm; sprained wrist",
+            treatment="Seen at Jefferson ER the same night; X-ray negative",
+            forum=["oversight", "internal_affairs", "civil_suit"][n],
+            status="filed" if n == 0 else "draft",
+            filed_on=now.date() if n == 0 else None,
+            reference_number="CPOC-DEMO-001" if n == 0 else "",
+        )
+        related = [inc for inc in incidents if case in inc.people_affected.all()][:2] or incidents[:1]
+        complaint.incidents.set(related)
+        complaint.officers.set(officers[n : n + 2])
+        complaint.force_types.set([forces["bicycle"], forces["takedown"]])
+        for k in range(2):
+            WitnessStatement.objects.create(
+                anonymous=k == 1,
+                witness_name="" if k == 1 else f"Witness {FIRST[(i + k) % len(FIRST)]} {LAST[k]}",
+                witness_contact="" if k == 1 else f"267-555-{2000 + i * 10 + k:04d}",
+                statement="I saw the officer ride the bicycle into the person from behind.",
+                taken_by=users["lawyer"],
+                complaint=complaint,
+                incident=related[0],
+            )
+        evidence_add(
+            upload=ContentFile(_png(rng), name="photo.png"), kind="photo", content_type="image/png",
+            by=users["observer"], description="Photo of the injury", captured_at=now - datetime.timedelta(days=5),
+            complaint=complaint,
+        )  # fmt: skip
+        evidence_add(
+            upload=ContentFile(b"Medical summary (demo)\n", name="note.txt"), kind="document", content_type="text/plain",
+            by=users["lawyer"], description="ER discharge summary", complaint=complaint,
+        )  # fmt: skip

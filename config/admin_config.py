@@ -1,0 +1,7 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class TrackerAdminConfig(AdminConfig):
+    """The admin, restricted to coordinators and administrators (config.admin_site.TrackerAdminSite)."""
+
+    default_site = "config.admin_site.TrackerAdminSite"

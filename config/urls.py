@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("cases.urls")),
+    path("citations/", include("citations.urls")),
+    path("documents/", include("documents.urls")),
+    path("api/", include("api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,50 @@
+import pytest
+from django.core.management import call_command
+
+from cases.models import (
+    Arrest,
+    Case,
+    Demonstrator,
+    Evidence,
+    ExcessiveForceComplaint,
+    Incident,
+    Officer,
+    User,
+    WitnessStatement,
+)
+from cases.roles import role_of
+from citations.models import Citation, Payment
+
+
+def counts():
+    models = [Demonstrator, Case, Arrest, Citation, Payment, Incident, ExcessiveForceComplaint, WitnessStatement,
+              Evidence, Officer, User]  # fmt: skip
+    return {m.__name__: m.objects.count() for m in models}
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_scenario_and_is_idempotent():
+    call_command("seed_demo", password="a-long-demo-password")
+    first = counts()
+    assert first["Demonstrator"] == 30 and first["Case"] == 30
+    assert 20 <= first["Citation"] <= 30
+    kinds = set(Citation.objects.values_list("kind", flat=True))
+    assert {"pa_summary", "phl_summary_nta", "phl_cvn"} <= kinds
+    assert set(Citation.objects.values_list("fine", flat=True)) == {50}
+    assert Citation.objects.filter(disposition__in=["dismissed", "waived"]).exists()
+    assert Payment.objects.filter(payer="bail_fund").exists()
+    assert 3 <= first["Arrest"] <= 8
+    assert 35 <= first["Incident"] <= 45
+    assert first["ExcessiveForceComplaint"] == 3 and first["WitnessStatement"] >= 3 and first["Evidence"] >= 3
+    roles = {role_of(u) for u in User.objects.all()}
+    assert {"observer", "lawyer", "organizer", "coordinator", "administrator"} <= {str(r) for r in roles}
+
+    call_command("seed_demo", password="a-long-demo-password")
+    assert counts() == first
+
+
+@pytest.mark.django_db
+def test_demo_accounts_use_the_given_password(client):
+    call_command("seed_demo", password="another-long-password")
+    response = client.post("/login/", {"username": "lawyer", "password": "another-long-password"})
+    assert response.status_code == 302 and response["Location"] == "/"

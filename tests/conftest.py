@@ -1,0 +1,85 @@
+"""Role personas: one user per role, plus a second observer and lawyer, and an outsider with no role.
+
+`client_for(user)` gives a logged-in Django test client (session auth).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def observer(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="olive_observer", role="observer")
+
+
+@pytest.fixture
+def other_observer(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="oscar_observer", role="observer")
+
+
+@pytest.fixture
+def lawyer(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="laura_lawyer", role="lawyer")
+
+
+@pytest.fixture
+def other_lawyer(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="leo_lawyer", role="lawyer")
+
+
+@pytest.fixture
+def organizer(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="omar_organizer", role="organizer")
+
+
+@pytest.fixture
+def coordinator(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="cora_coordinator", role="coordinator")
+
+
+@pytest.fixture
+def administrator(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="ada_admin", role="administrator")
+
+
+@pytest.fixture
+def outsider(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="nobody")
+
+
+@pytest.fixture
+def client_for(db):  # type: ignore[no-untyped-def]
+    def make(user) -> Client:  # type: ignore[no-untyped-def]
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+def pytest_report_header(config):  # type: ignore[no-untyped-def]
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"

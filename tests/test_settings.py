@@ -1,0 +1,48 @@
+"""Production settings refuse to start without real, distinct keys."""
+
+import base64
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def load_production(env_extra: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "IP_HASH_KEY"}
+    }
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env_extra})
+    code = "import django; django.setup(); print('started')"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_production_refuses_to_start_without_keys():
+    result = load_production({})
+    assert result.returncode != 0
+    assert "Refusing to start in production" in result.stderr
+
+
+def test_production_refuses_development_keys():
+    result = load_production({
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60), "FIELD_ENCRYPTION_KEYS": f"dev1:{_key()}",
+        "BLIND_INDEX_KEY": _key(), "IP_HASH_KEY": _key(),
+    })  # fmt: skip
+    assert result.returncode != 0 and "development key" in result.stderr
+
+
+def test_production_starts_with_real_keys():
+    result = load_production({
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60), "FIELD_ENCRYPTION_KEYS": f"k2026:{_key()}",
+        "BLIND_INDEX_KEY": _key(), "IP_HASH_KEY": _key(), "DATABASE_URL": "sqlite:///:memory:",
+    })  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
