@@ -17,3 +17,16 @@ def sync_role_permissions(sender: Any, **kwargs: Any) -> None:
         group.permissions.set(all_perms)
     for role in (Role.OBSERVER, Role.LAWYER, Role.ORGANIZER):
         Group.objects.get_or_create(name=role.value)
+
+
+# Contracts between apps (apps higher up the stack connect receivers; cases never imports them).
+from django.dispatch import Signal  # noqa: E402
+
+# Sent inside the lockdown transaction, kwargs: by (user), destroy_keys (bool).
+# Receivers revoke what their app issued (API tokens, calendar-feed tokens, cached packets...).
+lockdown_activated = Signal()
+
+# Sent for each case whose personal data is being purged, inside the purge transaction,
+# kwargs: case (the Case row, still present), by (user or None). Receivers delete what their app
+# stores for that case (stored packets, calendar entries, import rows...).
+case_purging = Signal()
