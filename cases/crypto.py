@@ -58,6 +58,27 @@ class Keyring:
         except (InvalidTag, binascii.Error, ValueError):
             raise DecryptionError("value failed authentication") from None
 
+    def encrypt_bytes(self, data: bytes, *, context: str) -> bytes:
+        """Seal a file's bytes: b"v1:<key id>:" + nonce + ciphertext + tag."""
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = AESGCM(self.keys[self.primary_id]).encrypt(nonce, data, context.encode())
+        return f"{PREFIX}:{self.primary_id}:".encode() + nonce + sealed
+
+    def decrypt_bytes(self, blob: bytes, *, context: str) -> bytes:
+        try:
+            prefix, key_id, body = blob.split(b":", 2)
+        except ValueError:
+            raise DecryptionError("not an encrypted file") from None
+        if prefix.decode(errors="replace") != PREFIX:
+            raise DecryptionError("unknown encryption format")
+        key = self.keys.get(key_id.decode(errors="replace"))
+        if key is None:
+            raise DecryptionError(f"key {key_id!r} is not configured (rotated away or destroyed)")
+        try:
+            return AESGCM(key).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], context.encode())
+        except (InvalidTag, ValueError):
+            raise DecryptionError("file failed authentication") from None
+
     @staticmethod
     def key_id_of(token: str) -> str:
         return token.split(":", 2)[1]
@@ -102,6 +123,14 @@ def encrypt(plaintext: str, *, context: str) -> str:
 
 def decrypt(token: str, *, context: str) -> str:
     return keyring().decrypt(token, context=context)
+
+
+def encrypt_bytes(data: bytes, *, context: str) -> bytes:
+    return keyring().encrypt_bytes(data, context=context)
+
+
+def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
+    return keyring().decrypt_bytes(blob, context=context)
 
 
 # --- Blind indexes -----------------------------------------------------------------------

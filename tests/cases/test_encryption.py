@@ -129,3 +129,13 @@ def test_bad_key_configuration_is_refused():
         crypto.parse_keyring(["nokeyid"])
     with pytest.raises(ImproperlyConfigured):
         crypto.parse_keyring(["k1:c2hvcnQ="])  # 5 bytes
+
+
+def test_file_bytes_round_trip_bound_to_context():
+    blob = crypto.encrypt_bytes(b"\x89PNG original bytes", context="evidence:abc")
+    assert b"original bytes" not in blob
+    assert crypto.decrypt_bytes(blob, context="evidence:abc") == b"\x89PNG original bytes"
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt_bytes(blob, context="evidence:other")
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt_bytes(blob[:-1] + bytes([blob[-1] ^ 1]), context="evidence:abc")
