@@ -311,6 +311,9 @@ class Incident(PublicModel):
     force_types = models.ManyToManyField(ForceType, blank=True, related_name="incidents")
     officers = models.ManyToManyField(Officer, through="IncidentOfficer", blank=True, related_name="incidents")
     people_affected = models.ManyToManyField(Case, blank=True, related_name="incidents")
+    people_affected_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("How many people the observer saw affected.")
+    )
     injuries = EncryptedTextField()
     witnesses = EncryptedTextField(help_text=_("Who saw it, and how to reach them."))
     video_holders = EncryptedTextField(help_text=_("Who has video."))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
@@ -14,16 +17,23 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.audit import audit_record
+from cases.fields import encrypted_fields
 from cases.models import (
+    ArrestSeen,
     Case,
     CaseNumberSequence,
     CaseStatus,
+    Conduct,
     CustodyAction,
     CustodyEvent,
     Demonstrator,
     Event,
     Evidence,
+    ForceType,
+    Incident,
+    IncidentOfficer,
     Officer,
+    YesNoUnknown,
 )
 from cases.roles import Role, role_of
 
@@ -203,3 +213,153 @@ def evidence_log_access(
 ) -> None:
     CustodyEvent.objects.create(evidence=evidence, action=action, actor=by)
     audit_record(actor=by, action=f"evidence.{action}", target=evidence, request=request)
+
+
+# --- Observer reports ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficerSeen:
+    """An officer as an observer saw them: a badge number, or a unit and features when none."""
+
+    badge_number: str = ""
+    agency: str = ""
+    name: str = ""
+    unit: str = ""
+    helmet_number: str = ""
+    features: str = ""
+    badge_status: str = ""  # "" means: full when a badge number is given, else not seen
+
+
+@dataclass(frozen=True)
+class ArrestWitnessed:
+    description: str = ""
+    conduct: str = Conduct.UNKNOWN
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A photo or video sent with a report; `kind` and `content_type` were sniffed from content."""
+
+    upload: File
+    kind: str
+    content_type: str
+    captured_at: datetime.datetime | None = None
+
+
+class IncidentConflict(ValidationError):
+    """A client UUID that is already used by a different report (another reporter or payload)."""
+
+
+@dataclass
+class IncidentInput:
+    """Everything an observer reports. Only `event` and `occurred_at` are required."""
+
+    event: Event
+    occurred_at: datetime.datetime
+    place: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    agencies_present: str = ""
+    commander_present: str = ""
+    dispersal_warning: str = YesNoUnknown.UNKNOWN
+    dispersal_warning_by: str = ""
+    dispersal_warning_words: str = ""
+    dispersal_warning_audible: str = YesNoUnknown.UNKNOWN
+    narrative: str = ""
+    injuries: str = ""
+    witnesses: str = ""
+    video_holders: str = ""
+    media_present: str = ""
+    people_affected_count: int | None = None
+    force_types: list[ForceType] = field(default_factory=list)
+    officers: list[OfficerSeen] = field(default_factory=list)
+    arrests_seen: list[ArrestWitnessed] = field(default_factory=list)
+
+    SCALARS = (
+        "occurred_at", "place", "latitude", "longitude", "agencies_present", "commander_present",
+        "dispersal_warning", "dispersal_warning_by", "dispersal_warning_words", "dispersal_warning_audible",
+        "narrative", "injuries", "witnesses", "video_holders", "media_present", "people_affected_count",
+    )  # fmt: skip
+
+
+def _same_report(incident: Incident, data: IncidentInput) -> bool:
+    """Whether a stored report carries the same content as a retried one (scalar fields)."""
+    if incident.event_id != data.event.pk:
+        return False
+    for name in IncidentInput.SCALARS:
+        stored, sent = getattr(incident, name), getattr(data, name)
+        if isinstance(stored, Decimal) or isinstance(sent, Decimal):
+            stored = None if stored is None else Decimal(stored).quantize(Decimal("0.000001"))
+            sent = None if sent is None else Decimal(sent).quantize(Decimal("0.000001"))
+        if (stored or None) != (sent or None):
+            return False
+    return True
+
+
+def _existing_report(*, reporter: Any, client_uuid: uuid.UUID, data: IncidentInput) -> Incident:
+    incident = Incident.objects.get(client_uuid=client_uuid)
+    if incident.reporter_id != reporter.pk or not _same_report(incident, data):
+        raise IncidentConflict("This report id was already used for a different report.", code="conflict")
+    return incident
+
+
+@transaction.atomic
+def incident_create(
+    *, reporter: Any, client_uuid: uuid.UUID, data: IncidentInput, attachments: Iterable[Attachment] = ()
+) -> tuple[Incident, bool]:
+    """Record an observer's report exactly once per `client_uuid`.
+
+    A retry with the same client UUID and the same content returns the stored report and
+    `created=False` (also when two retries race: the unique constraint decides). The same UUID
+    with other content, or from another reporter, raises `IncidentConflict`.
+    """
+    client_uuid = uuid.UUID(str(client_uuid))
+    if Incident.objects.filter(client_uuid=client_uuid).exists():
+        return _existing_report(reporter=reporter, client_uuid=client_uuid, data=data), False
+    incident = Incident(client_uuid=client_uuid, reporter=reporter, event=data.event)
+    for name in IncidentInput.SCALARS:
+        setattr(incident, name, getattr(data, name))
+    incident.full_clean(exclude=["client_uuid"])
+    try:
+        with transaction.atomic():
+            incident.save()
+    except IntegrityError:  # a concurrent retry with the same client UUID won the race
+        return _existing_report(reporter=reporter, client_uuid=client_uuid, data=data), False
+
+    incident.force_types.set(data.force_types)
+    seen: set[int] = set()
+    for sighting in data.officers:
+        badge = sighting.badge_number.strip()
+        status = sighting.badge_status or ("full" if badge else "not_seen")
+        defaults = {
+            "name": sighting.name.strip(),
+            "unit": sighting.unit.strip(),
+            "helmet_number": sighting.helmet_number.strip(),
+            "badge_status": status,
+        }
+        if status != "full" or not badge:
+            defaults["description"] = sighting.features.strip()
+        officer, _ = officer_find_or_create(agency=sighting.agency, badge_number=badge, defaults=defaults)
+        if officer.pk in seen:
+            continue
+        seen.add(officer.pk)
+        IncidentOfficer.objects.create(
+            incident=incident, officer=officer, badge_as_seen=badge, features_as_seen=sighting.features.strip()
+        )
+    for arrest in data.arrests_seen:
+        row = ArrestSeen(incident=incident, person_description=arrest.description, conduct=arrest.conduct)
+        row.full_clean(exclude=["incident", "case"])
+        row.save()
+    for attachment in attachments:
+        evidence_add(
+            upload=attachment.upload,
+            kind=attachment.kind,
+            content_type=attachment.content_type,
+            by=reporter,
+            captured_at=attachment.captured_at,
+            incident=incident,
+        )
+    filled = [f.name for f in encrypted_fields(Incident) if getattr(incident, f.name)]
+    audit_record(actor=reporter, action="incident.create", target=incident, fields=filled)
+    return incident, True
