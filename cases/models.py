@@ -11,8 +11,11 @@ Privacy rules that hold for every model here (tests/cases/test_privacy_model.py 
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -23,6 +26,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.fields import BlindIndexField, EncryptedCharField, EncryptedDateField, EncryptedTextField
+
+
+def local_date(moment: datetime.datetime, time_zone: str) -> datetime.date:
+    """The calendar date of an aware moment in a time zone (the event's), falling back to the site's."""
+    try:
+        zone = ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(settings.TIME_ZONE)
+    return moment.astimezone(zone).date()
+
 
 MONEY = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
 WORK_PRODUCT_LABEL = _("Privileged and confidential: potential attorney work product")
@@ -284,6 +297,12 @@ class Incident(PublicModel):
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incidents")
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="incidents")
     occurred_at = models.DateTimeField()
+    occurred_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The local date of occurred_at in the event's time zone (kept by save(); dashboards group on it)."),
+    )
     place = models.CharField(max_length=300, blank=True)
     latitude = models.DecimalField(
         max_digits=9,
@@ -324,10 +343,18 @@ class Incident(PublicModel):
         indexes = [
             models.Index(fields=["event", "occurred_at"], name="incident_event_at_idx"),
             models.Index(fields=["reporter", "-created_at"], name="incident_reporter_idx"),
+            models.Index(fields=["occurred_on"], name="incident_occurred_on_idx"),
         ]
 
     def __str__(self) -> str:
         return f"Incident {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.occurred_on = local_date(self.occurred_at, self.event.time_zone) if self.occurred_at else None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "occurred_at" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "occurred_on"}
+        super().save(*args, **kwargs)
 
 
 class IncidentOfficer(models.Model):
