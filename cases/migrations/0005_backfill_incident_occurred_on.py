@@ -25,6 +25,6 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0003_incident_occurred_on")]
+    dependencies = [("cases", "0004_incident_occurred_on")]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
