@@ -12,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.factories import UserFactory
+from tests.query_guard import _n_plus_one_guard  # noqa: F401  (autouse N+1 detector)
 
 
 @pytest.fixture(autouse=True)
