@@ -8,7 +8,12 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from axes.signals import user_locked_out
+
+        from cases import receivers
         from cases.signals import sync_role_permissions
+
+        user_locked_out.connect(receivers.audit_lockout, dispatch_uid="cases.audit_lockout")
 
         # Every app's post_migrate: permissions of apps migrated after this one exist only then.
         post_migrate.connect(sync_role_permissions, dispatch_uid="cases.sync_role_permissions")

@@ -24,13 +24,14 @@ GENESIS = "0" * 64
 ALLOWED_DETAIL_KEYS = {
     "count", "reason", "format", "sha256", "status", "from", "to", "rows", "errors", "role", "kind",
     "dry_run", "cases", "case", "path", "method", "outcome", "batch", "confirmed", "query_kind", "keys",
+    "subject",  # a keyed hash (cases.authn.subject_hash), never a name
 }  # fmt: skip
 
 
 def _client_ip(request: HttpRequest | None) -> str:
-    if request is None:
-        return ""
-    return request.META.get("REMOTE_ADDR", "")
+    from cases.authn import client_ip
+
+    return client_ip(request)
 
 
 def _entry_digest(prev_hash: str, payload: dict[str, Any]) -> str:

@@ -45,8 +45,24 @@ FREE_TEXT_WARNING = _("Do not write anything that could incriminate you or anyon
 class User(AbstractUser):
     """A volunteer account. The role comes from its group (see cases.roles)."""
 
+    session_epoch = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Raised to end every session of this account at once.")
+    )
+
     class Meta:
         db_table = "auth_user_account"
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Bind sessions to the password *and* the session epoch: raising the epoch (log out
+        everywhere, lockdown) invalidates every session of the account, whatever the backend."""
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "cases.User.session_auth_hash",
+            f"{self.password}\x1f{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class PublicModel(models.Model):
@@ -557,3 +573,18 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entries} entries"
+
+
+class LockdownState(models.Model):
+    """Single row: whether an emergency lockdown is in force (see cases.lockdown)."""
+
+    active = models.BooleanField(default=False)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    keys_destroyed_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return "lockdown active" if self.active else "normal operation"

@@ -1,11 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from cases import auth_views as security_views
 from cases import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", security_views.TrackerLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/verify/", security_views.mfa_verify_view, name="mfa_verify"),
+    path("login/enrol/", security_views.mfa_enrol_view, name="mfa_enrol"),
+    path("account/security/", security_views.account_security_view, name="account_security"),
+    path("account/recovery-codes/", security_views.recovery_codes_view, name="mfa_recovery_codes"),
+    path("account/logout-everywhere/", security_views.logout_everywhere_view, name="logout_everywhere"),
     path("healthz", views.healthz, name="healthz"),
 ]

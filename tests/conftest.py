@@ -1,6 +1,10 @@
 """Role personas: one user per role, plus a second observer and lawyer, and an outsider with no role.
 
-`client_for(user)` gives a logged-in Django test client (session auth).
+`client_for(user)` gives a logged-in Django test client (session auth). For the roles that must use
+multi-factor authentication the session is also marked verified (as after entering a code), so
+the client reaches pages and the API like a fully signed-in person. To sign in an unverified session
+(to test the second-factor gate), use `Client().force_login(user)` directly; to verify any client,
+call `tests.auth.mfa_verify_client(client, user)`.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.auth import mfa_verify_client
 from tests.factories import UserFactory
 from tests.query_guard import _n_plus_one_guard  # noqa: F401  (autouse N+1 detector)
 
@@ -77,6 +82,7 @@ def client_for(db):  # type: ignore[no-untyped-def]
         client = Client()
         if user is not None:
             client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            mfa_verify_client(client, user)
         return client
 
     return make

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cases.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "cases.middleware.SessionPolicyMiddleware",
+    "cases.middleware.MFAEnforcementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -129,6 +132,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # --- Authentication
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "cases.authn.LockdownGateBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -150,13 +154,31 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False  # usernames and raw IPs are personal data; the audit trail hashes them
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail (keyed-hash IP)
+AXES_VERBOSE = False
+# A locked-out attempt gets the ordinary "those details did not work" answer (no oracle).
+AXES_LOCKOUT_CALLABLE = "cases.authn.lockout_response"
+# Axes stores and locks on a keyed pseudonym of the client IP, never the address itself.
+AXES_CLIENT_IP_CALLABLE = "cases.authn.pseudonymous_ip"
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR only).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Multi-factor authentication (django-otp): required for roles that see personal data.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["lawyer", "coordinator", "administrator"])
+MFA_RECENT_SECONDS = env.int("MFA_RECENT_SECONDS", default=10 * 60)  # dangerous actions re-ask after this
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Legal-support tracker")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+API_PATH_PREFIX = "/api/"
 
 # --- Sessions and cookies
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+# Idle timeout for lawyers, coordinators and administrators; observers (on a phone in the street)
+# and organizers (aggregates only) may have a longer one. Sessions also end SESSION_ABSOLUTE_SECONDS
+# after sign-in, whatever the activity.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_IDLE_SECONDS_LOW_RISK = env.int("SESSION_IDLE_SECONDS_LOW_RISK", default=4 * 60 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the clock restarts on each request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -264,7 +286,7 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
-        "axes": {"level": "WARNING"},
+        "axes": {"level": "ERROR"},  # axes messages name usernames; lockouts are audited instead
     },
 }
 

@@ -18,10 +18,14 @@ def test_home_requires_login(client):
 
 
 @pytest.mark.django_db
-def test_demo_account_logs_in_with_its_password(client, lawyer):
-    response = client.post("/login/", {"username": lawyer.username, "password": "correct-horse-battery-staple"})
+def test_demo_account_logs_in_with_its_password(client, observer, lawyer):
+    response = client.post("/login/", {"username": observer.username, "password": "correct-horse-battery-staple"})
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get("/").status_code == 200
+    # A lawyer's password alone leads only to the second-factor enrolment (tests/security/test_mfa.py).
+    client.post("/logout/")
+    client.post("/login/", {"username": lawyer.username, "password": "correct-horse-battery-staple"})
+    assert client.get("/")["Location"].startswith("/login/enrol/")
 
 
 @pytest.mark.django_db

@@ -1,0 +1,129 @@
+"""Sign-in pages: password, then the second factor (verify or first-time enrolment), account security."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import mfa
+from cases.authn import user_end_all_sessions
+
+GENERIC_LOGIN_ERROR = _(
+    "Those details did not work. After several failed attempts, sign-in is paused for a while; "
+    "ask a coordinator if you are stuck."
+)
+
+
+class TrackerAuthenticationForm(AuthenticationForm):
+    """One message for a wrong password, an unknown user, a suspended account and a lockout."""
+
+    error_messages = {"invalid_login": GENERIC_LOGIN_ERROR, "inactive": GENERIC_LOGIN_ERROR}
+
+
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
+class TrackerLoginView(LoginView):
+    authentication_form = TrackerAuthenticationForm
+    redirect_authenticated_user = True
+    template_name = "registration/login.html"
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@never_cache
+@sensitive_post_parameters("token")
+@sensitive_variables("form")
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_verify_view(request: HttpRequest) -> HttpResponse:
+    if not mfa.mfa_has_device(request.user):
+        return redirect("mfa_enrol")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if mfa.mfa_verify(request=request, token=form.cleaned_data["token"]):
+            return redirect(_safe_next(request))
+        form.add_error("token", _("That code did not work. Wait for a new one and try again."))
+    return render(request, "registration/mfa_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@never_cache
+@sensitive_post_parameters("token")
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_enrol_view(request: HttpRequest) -> HttpResponse:
+    if mfa.mfa_has_device(request.user):
+        return redirect("mfa_verify")
+    device = mfa.mfa_pending_totp(user=request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.mfa_confirm_enrolment(user=request.user, token=form.cleaned_data["token"], request=request)
+        if codes is not None:
+            return render(request, "registration/recovery_codes.html", {"codes": codes, "next": _safe_next(request)})
+        form.add_error("token", _("That code did not work. Check the phone's clock and try the next code."))
+    from base64 import b32encode
+
+    context: dict[str, Any] = {
+        "form": form,
+        "qr_svg": mfa.mfa_qr_svg(device),
+        "secret": b32encode(device.bin_key).decode(),
+        "next": _safe_next(request),
+    }
+    return render(request, "registration/mfa_enrol.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def account_security_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/account_security.html", {"mfa_required": mfa.mfa_required_for(request.user)})
+
+
+@never_cache
+@login_required
+@require_POST
+def recovery_codes_view(request: HttpRequest) -> HttpResponse:
+    """New recovery codes (the old ones stop working); needs a code verified in the last minutes."""
+    if not mfa.mfa_is_recent(request):
+        messages.warning(request, _("Confirm a code first, then ask for new recovery codes."))
+        return redirect(reverse("mfa_verify") + "?next=" + reverse("account_security"))
+    codes = mfa.mfa_new_recovery_codes(user=request.user)
+    from cases.audit import audit_record
+
+    audit_record(actor=request.user, action="mfa.recovery_codes", request=request, count=len(codes))
+    return render(request, "registration/recovery_codes.html", {"codes": codes, "next": reverse("home")})
+
+
+@login_required
+@require_POST
+def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    user_end_all_sessions(user=user, by=user, request=request)
+    logout(request)
+    return redirect("login")

@@ -1,0 +1,135 @@
+"""Authentication policy: client addresses, lockout responses, sign-in auditing, ending sessions.
+
+- Client IPs are never stored raw. `client_ip` resolves the address (trusting exactly
+  TRUSTED_PROXY_COUNT proxies in X-Forwarded-For, so a client cannot spoof it), and
+  `pseudonymous_ip` turns it into a keyed-hash IPv6 address that django-axes stores and locks on.
+- A locked-out attempt answers exactly like a wrong password (`lockout_response`), so nobody learns
+  whether an account exists, is locked or was mistyped.
+- Every sign-in, failure, lockout and sign-out is audited; the attempted username only as a keyed hash.
+- `user_end_all_sessions` ends every session of an account (log out everywhere) and tells the
+  other apps to revoke what they issued (API tokens, feed tokens) through `cases.signals.sessions_ended`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import BaseBackend
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+
+from cases.crypto import keyed_hash
+
+
+def client_ip(request: HttpRequest | None) -> str:
+    """The client's address: REMOTE_ADDR, or the address our own trusted proxies saw.
+
+    With N trusted proxies, the client is the N-th address from the right of X-Forwarded-For;
+    anything further left was written by the client and is ignored.
+    """
+    if request is None:
+        return ""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies <= 0:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    if len(hops) < proxies:
+        return remote
+    candidate = hops[-proxies]
+    try:
+        ipaddress.ip_address(candidate)
+    except ValueError:
+        return remote
+    return candidate
+
+
+def pseudonymous_ip(request: HttpRequest | None) -> str:
+    """A stable keyed pseudonym of the client address, shaped as an IPv6 address (fd00::/8, the
+    unique-local range) so django-axes can store and compare it in its IP column."""
+    ip = client_ip(request) or "unknown"
+    digest = bytes.fromhex(keyed_hash(ip, purpose="axes-ip"))  # 12 bytes
+    return str(ipaddress.IPv6Address(b"\xfd" + b"\x00" * 3 + digest))
+
+
+def subject_hash(username: str | None) -> str:
+    """A keyed hash of an attempted username, for the audit trail (never the name itself)."""
+    return keyed_hash((username or "").strip().casefold(), purpose="username")
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """What a locked-out attempt sees: exactly the response of a wrong password.
+
+    The axes backend stopped authentication, so the login view (or the API token endpoint)
+    has already answered with its ordinary "those details did not work" response.
+    """
+    if original_response is not None:
+        return original_response
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": "Unable to sign in with those details."}, status=400)
+
+
+class LockdownGateBackend(BaseBackend):
+    """While a lockdown is active, only administrators may sign in (placed after axes, before the
+    model backend): any other account is refused exactly like a wrong password."""
+
+    def authenticate(self, request: HttpRequest | None, username: str | None = None, **kwargs: Any) -> None:
+        from cases.lockdown import lockdown_is_active
+        from cases.roles import Role, role_of
+
+        if not lockdown_is_active():
+            return None
+        user = get_user_model()._default_manager.filter(username=username).first() if username else None
+        if user is None or role_of(user) != Role.ADMINISTRATOR:
+            raise PermissionDenied("sign-in is suspended during a lockdown")
+        return None
+
+
+def end_sessions_of(*, user_ids: list[int] | None) -> int:
+    """Delete stored sessions of the given accounts (all accounts for None). Returns the count.
+
+    The session epoch already invalidates them on any session backend; this also removes the rows
+    from the database session store so nothing lingers until expiry.
+    """
+    if "django.contrib.sessions.backends.db" not in settings.SESSION_ENGINE and (
+        "cached_db" not in settings.SESSION_ENGINE
+    ):
+        return 0
+    from django.contrib.sessions.models import Session
+
+    if user_ids is None:
+        count, _ = Session.objects.all().delete()
+        return count
+    wanted = {str(pk) for pk in user_ids}
+    doomed = []
+    for session in Session.objects.all().iterator(chunk_size=500):
+        try:
+            data = session.get_decoded()
+        except Exception:  # an undecodable session is worthless anyway  # noqa: S112  # nosec B112
+            continue
+        if str(data.get("_auth_user_id", "")) in wanted:
+            doomed.append(session.session_key)
+    Session.objects.filter(session_key__in=doomed).delete()
+    return len(doomed)
+
+
+@transaction.atomic
+def user_end_all_sessions(*, user: Any, by: Any, request: HttpRequest | None = None) -> int:
+    """Log out everywhere: every session of `user` ends and their API/feed tokens are revoked."""
+    from cases.audit import audit_record
+    from cases.signals import sessions_ended
+
+    User = get_user_model()
+    User._default_manager.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    ended = end_sessions_of(user_ids=[user.pk])
+    sessions_ended.send(sender=User, users=User._default_manager.filter(pk=user.pk), by=by)
+    audit_record(actor=by, action="auth.logout_everywhere", target=user, request=request, count=ended)
+    return ended

@@ -1,0 +1,126 @@
+"""Multi-factor authentication (TOTP plus single-use recovery codes, via django-otp).
+
+Lawyers, coordinators and administrators (settings.MFA_REQUIRED_ROLES) must verify a code after
+their password before anything else; on their first sign-in they enrol: an authenticator app
+scans an SVG QR code, they confirm one code, and they are shown ten recovery codes once.
+A new device can be enrolled only by an account that has none yet, so a stolen password alone
+can never register the attacker's phone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.db import transaction
+from django_otp import devices_for_user, user_has_device
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cases.audit import audit_record
+from cases.roles import role_of
+
+RECOVERY_CODES = 10
+
+
+def mfa_required_for(user: Any) -> bool:
+    role = role_of(user)
+    return role is not None and role.value in settings.MFA_REQUIRED_ROLES
+
+
+def mfa_has_device(user: Any) -> bool:
+    return user_has_device(user, confirmed=True)
+
+
+def mfa_pending_totp(*, user: Any) -> TOTPDevice:
+    """The unconfirmed authenticator being enrolled (created once, reused on reload)."""
+    if mfa_has_device(user):
+        raise PermissionError("this account already has a device; enrolling another needs a coordinator reset")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def mfa_qr_svg(device: TOTPDevice) -> str:
+    """The otpauth:// URL as an inline SVG (no external image, fits the strict CSP)."""
+    return segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+
+
+@transaction.atomic
+def mfa_confirm_enrolment(*, user: Any, token: str, request: Any = None) -> list[str] | None:
+    """Confirm the pending authenticator with one code; return the recovery codes (shown once)."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("id").first()
+    if device is None or mfa_has_device(user) or not device.verify_token(token.strip()):
+        audit_record(actor=user, action="mfa.enrol_failed", request=request)
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    codes = mfa_new_recovery_codes(user=user)
+    if request is not None:
+        otp_login(request, device)
+        request.session.cycle_key()
+    audit_record(actor=user, action="mfa.enrol", request=request, kind="totp")
+    return codes
+
+
+def mfa_new_recovery_codes(*, user: Any) -> list[str]:
+    """Replace the account's recovery codes with ten new single-use ones."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def mfa_check(*, user: Any, token: str) -> Any:
+    """The confirmed device (authenticator or recovery code) that accepts `token`, or None.
+    Each device throttles its own failures (django-otp backs off exponentially)."""
+    token = (token or "").strip().replace(" ", "").lower()
+    if not token or len(token) > 16:
+        return None
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if device.verify_token(token):
+                return device
+    return None
+
+
+def mfa_verify(*, request: Any, token: str) -> bool:
+    """Second step of a web sign-in: verify and bind the device to the session (new session key)."""
+    user = request.user
+    device = mfa_check(user=user, token=token)
+    if device is None:
+        audit_record(actor=user, action="mfa.failed", request=request)
+        return False
+    otp_login(request, device)
+    request.session.cycle_key()
+    request.session["tracker_mfa_at"] = _now_ts()
+    audit_record(actor=user, action="mfa.verified", request=request, kind=type(device).__name__.lower())
+    return True
+
+
+@transaction.atomic
+def mfa_reset(*, user: Any, by: Any, request: Any = None) -> None:
+    """Remove every device of an account (a coordinator's action after a lost phone): the account
+    enrols again at its next sign-in."""
+    for model in (TOTPDevice, StaticDevice):
+        model.objects.filter(user=user).delete()
+    audit_record(actor=by, action="mfa.reset", target=user, request=request)
+
+
+def _now_ts() -> float:
+    from django.utils import timezone
+
+    return timezone.now().timestamp()
+
+
+def mfa_is_recent(request: Any, *, seconds: int | None = None) -> bool:
+    """Whether the session verified a code within `seconds` (for dangerous actions like lockdown)."""
+    seconds = seconds if seconds is not None else settings.MFA_RECENT_SECONDS
+    at = request.session.get("tracker_mfa_at")
+    verified = getattr(request.user, "is_verified", lambda: False)()
+    return bool(verified and at and _now_ts() - float(at) <= seconds)

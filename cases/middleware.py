@@ -1,0 +1,100 @@
+"""Security middleware: response headers, session policy, and the multi-factor gate.
+
+Order in settings.MIDDLEWARE: `SecurityHeadersMiddleware` right after Django's SecurityMiddleware;
+`SessionPolicyMiddleware` and `MFAEnforcementMiddleware` after django-otp's OTPMiddleware.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from cases.roles import Role, role_of
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response; `no-store` on anything shown to a signed-in user
+    (personal data must not sit in a shared browser's or proxy's cache)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        user = getattr(request, "user", None)
+        if user is not None and getattr(user, "is_authenticated", False) and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def idle_seconds_for(user: Any) -> int:
+    """Idle timeout of a session: short for roles that see personal data, configurable."""
+    role = role_of(user)
+    if role in (Role.OBSERVER, Role.ORGANIZER):
+        return settings.SESSION_IDLE_SECONDS_LOW_RISK
+    return settings.SESSION_IDLE_SECONDS
+
+
+class SessionPolicyMiddleware:
+    """Per-role idle expiry and an absolute session lifetime. (A lockdown needs no check here:
+    it deletes every session, raises every session epoch and suspends the accounts.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            login_at = request.session.get("tracker_login_at")
+            too_old = login_at and timezone.now().timestamp() - float(login_at) > settings.SESSION_ABSOLUTE_SECONDS
+            if too_old:
+                logout(request)
+            else:
+                request.session.set_expiry(idle_seconds_for(user))
+        return self.get_response(request)
+
+
+class MFAEnforcementMiddleware:
+    """Until a privileged user has verified a code in this session, every page sends them to the
+    verification (or first-time enrolment) page, and the API answers 403."""
+
+    EXEMPT_NAMES = ("login", "logout", "mfa_verify", "mfa_enrol", "healthz")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    @cached_property
+    def exempt_paths(self) -> set[str]:
+        return {reverse(name) for name in self.EXEMPT_NAMES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.path_info not in self.exempt_paths
+            and not request.path_info.startswith(settings.STATIC_URL)
+        ):
+            from cases.mfa import mfa_has_device, mfa_required_for
+
+            if mfa_required_for(user) and not user.is_verified():
+                if request.path_info.startswith(settings.API_PATH_PREFIX):
+                    return JsonResponse(
+                        {"detail": "Multi-factor verification is required for this account."}, status=403
+                    )
+                target = "mfa_verify" if mfa_has_device(user) else "mfa_enrol"
+                query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+                return redirect(reverse(target) + (f"?{query}" if query else ""))
+        return self.get_response(request)

@@ -1,0 +1,41 @@
+"""Signal receivers of the cases app: sign-in auditing (connected in CasesConfig.ready)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from cases.audit import audit_record
+from cases.authn import subject_hash
+
+
+@receiver(user_logged_in, dispatch_uid="cases.audit_login")
+def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        from django.utils import timezone
+
+        request.session["tracker_login_at"] = timezone.now().timestamp()
+    audit_record(actor=user, action="auth.login", request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="cases.audit_login_failed")
+def audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    audit_record(
+        actor=None,
+        action="auth.login_failed",
+        request=request,
+        subject=subject_hash(credentials.get("username")),
+        path=getattr(request, "path", "")[:100] if request is not None else "",
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="cases.audit_logout")
+def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_record(actor=user, action="auth.logout", request=request)
+
+
+def audit_lockout(sender: Any, request: Any = None, username: str | None = None, **kwargs: Any) -> None:
+    audit_record(actor=None, action="auth.locked_out", request=request, subject=subject_hash(username))

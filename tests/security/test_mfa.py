@@ -1,0 +1,147 @@
+"""The second factor: required for lawyers, coordinators and administrators, impossible to skip."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cases.models import AuditEntry
+from tests.auth import current_code, totp_device_for
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def password_only(user) -> Client:
+    client = Client()
+    response = client.post("/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["lawyer", "coordinator", "administrator"])
+def test_password_alone_reaches_nothing_for_privileged_roles(request, persona):
+    user = request.getfixturevalue(persona)
+    totp_device_for(user)
+    client = password_only(user)
+    for url in ["/", "/admin/", "/admin/cases/demonstrator/", "/account/security/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/verify/"), url
+    api = client.get("/api/v1/")
+    assert api.status_code == 403 and "Multi-factor" in api.json()["detail"]
+    posted = client.post("/account/logout-everywhere/")
+    assert posted.status_code == 302 and posted["Location"] == "/login/verify/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["observer", "organizer"])
+def test_roles_without_personal_data_need_no_second_factor(request, persona):
+    client = password_only(request.getfixturevalue(persona))
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_first_sign_in_enrols_with_an_svg_qr_code_and_shows_recovery_codes_once(lawyer):
+    client = password_only(lawyer)
+    page = client.get("/", follow=True)
+    assert page.redirect_chain[-1][0].startswith("/login/enrol/")
+    html = page.content.decode()
+    assert "<svg" in html and "<img" not in html and "otpauth" not in html  # the secret is in the QR only
+    device = TOTPDevice.objects.get(user=lawyer, confirmed=False)
+    assert client.post("/login/enrol/", {"token": "000000"}).status_code == 200
+    device.refresh_from_db()
+    assert not device.confirmed
+    device.throttle_reset()  # the wrong code started the back-off clock
+    done = client.post("/login/enrol/", {"token": current_code(device)})
+    codes = re.findall(r"<li><code>([a-z0-9]+)</code></li>", done.content.decode())
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert set(StaticToken.objects.filter(device__user=lawyer).values_list("token", flat=True)) == set(codes)
+    assert done["Cache-Control"].startswith("max-age=0") or "no-store" in done["Cache-Control"]
+    assert client.get("/").status_code == 200
+    again = client.get("/login/enrol/")
+    assert again.status_code == 302 and again["Location"] == "/login/verify/"  # shown once
+    assert AuditEntry.objects.filter(action="mfa.enrol", actor=lawyer).exists()
+
+
+@pytest.mark.django_db
+def test_a_stolen_password_cannot_enrol_a_new_phone(lawyer):
+    totp_device_for(lawyer)
+    client = password_only(lawyer)
+    assert client.get("/login/enrol/")["Location"] == "/login/verify/"
+    assert client.post("/login/enrol/", {"token": "123456"})["Location"] == "/login/verify/"
+    assert TOTPDevice.objects.filter(user=lawyer).count() == 1
+
+
+@pytest.mark.django_db
+def test_wrong_code_refused_right_code_admits_and_codes_cannot_be_replayed(lawyer):
+    device = totp_device_for(lawyer)
+    client = password_only(lawyer)
+    wrong = client.post("/login/verify/", {"token": "000000" if current_code(device) != "000000" else "111111"})
+    assert wrong.status_code == 200 and b"did not work" in wrong.content
+    device.refresh_from_db()
+    device.throttle_reset()
+    code = current_code(device)
+    assert client.post("/login/verify/", {"token": code, "next": "/account/security/"})["Location"] == (
+        "/account/security/"
+    )
+    assert client.get("/").status_code == 200
+    replay = password_only(lawyer)
+    assert replay.post("/login/verify/", {"token": code}).status_code == 200  # same code, used
+    assert replay.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_codes_are_throttled(lawyer):
+    device = totp_device_for(lawyer)
+    client = password_only(lawyer)
+    for _ in range(3):
+        client.post("/login/verify/", {"token": "99999x"})
+    device.refresh_from_db()
+    assert device.throttling_failure_count >= 1  # attempts inside the back-off window are refused outright
+    response = client.post("/login/verify/", {"token": current_code(device)})
+    assert response.status_code == 200 and client.get("/").status_code == 302
+    assert AuditEntry.objects.filter(action="mfa.failed", actor=lawyer).count() == 4
+
+
+@pytest.mark.django_db
+def test_a_recovery_code_works_once(lawyer):
+    from cases.mfa import mfa_new_recovery_codes
+
+    totp_device_for(lawyer)
+    codes = mfa_new_recovery_codes(user=lawyer)
+    client = password_only(lawyer)
+    assert client.post("/login/verify/", {"token": codes[0].upper()}).status_code == 302
+    assert client.get("/").status_code == 200
+    again = password_only(lawyer)
+    assert again.post("/login/verify/", {"token": codes[0]}).status_code == 200
+    assert again.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_open_redirect_after_verification_is_refused(lawyer):
+    device = totp_device_for(lawyer)
+    client = password_only(lawyer)
+    response = client.post("/login/verify/", {"token": current_code(device), "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_admin_login_page_is_the_one_sign_in_page(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=/admin/")
+
+
+@pytest.mark.django_db
+def test_new_recovery_codes_need_a_recent_code(client_for, lawyer, settings):
+    client = client_for(lawyer)
+    old = set(StaticToken.objects.filter(device__user=lawyer).values_list("token", flat=True))
+    settings.MFA_RECENT_SECONDS = 0
+    assert client.post("/account/recovery-codes/")["Location"].startswith("/login/verify/")
+    settings.MFA_RECENT_SECONDS = 600
+    page = client.post("/account/recovery-codes/").content.decode()
+    new = set(re.findall(r"<li><code>([a-z0-9]+)</code></li>", page))
+    assert len(new) == 10 and not (new & old)
