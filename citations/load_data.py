@@ -53,6 +53,7 @@ from cases.models import (
     User,
     WitnessStatement,
     YesNoUnknown,
+    local_date,
 )
 from citations.models import Citation, CitationKind, CitationStatus, Disposition, Payment, PaymentKind, Response
 
@@ -514,13 +515,16 @@ class LoadDataGenerator:
         for _ in range(self.sizes.incidents):
             event = _weighted(rng, self.event_weights)
             warning = _weighted(rng, [(YesNoUnknown.YES, 55), (YesNoUnknown.NO, 20), (YesNoUnknown.UNKNOWN, 25)])
+            occurred_at = event.starts_at + datetime.timedelta(seconds=rng.randrange(0, 36_000))
             rows.append(
                 Incident(
                     public_id=self._uuid(),
                     client_uuid=self._uuid(),
                     reporter=reporter_tail.pick(),
                     event=event,
-                    occurred_at=event.starts_at + datetime.timedelta(seconds=rng.randrange(0, 36_000)),
+                    occurred_at=occurred_at,
+                    occurred_on=local_date(occurred_at, event.time_zone),  # save() keeps it; bulk_create does not
+                    people_affected_count=rng.choice([None, 1, 1, 2, 3, 5, 12]),
                     place=rng.choice(PLACES),
                     agencies_present="Philadelphia Police Department",
                     dispersal_warning=warning,

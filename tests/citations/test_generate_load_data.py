@@ -20,6 +20,7 @@ from cases.models import (
     IncidentOfficer,
     Officer,
     User,
+    local_date,
 )
 from cases.roles import Role, role_of
 from cases.services import case_create
@@ -59,7 +60,9 @@ def test_bulk_rows_are_encrypted_and_blind_indexed_like_saved_rows(generated):
         narrative = cursor.fetchone()[0]
     assert stored.startswith("v1:") and person.legal_name not in stored
     assert narrative.startswith("v1:")
-    assert Incident.objects.first().narrative  # and it decrypts
+    incident = Incident.objects.select_related("event").first()
+    assert incident.narrative  # and it decrypts
+    assert incident.occurred_on == local_date(incident.occurred_at, incident.event.time_zone)
 
 
 def test_distributions_look_like_a_mass_arrest_month(generated):
