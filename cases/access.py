@@ -1,24 +1,33 @@
 """Who sees what: the one module that scopes every query by role.
 
 Every view, API endpoint, packet, export and task fetches personal records through these
-functions. Rules:
-- observer: the incidents they reported (and what hangs off them); no client file;
-- lawyer: the cases assigned to them and everything under those cases;
-- organizer: no personal record at all (aggregates only, see citations.selectors dashboard);
-- coordinator and administrator: everything (and every read is audited by the caller).
-Out of scope and missing answer the same 404 (`get_visible_or_404`).
+functions (citations/access.py builds on them for citations, deadlines and payments). Rules:
+- observer: the incidents they reported and the evidence they uploaded to them; no client file;
+- lawyer: the cases assigned to them and everything under those cases; an incident in which one
+  of their clients was affected, but of its attachments (witness statements, evidence, arrests
+  seen) only those not tied to someone else's case;
+- organizer: no personal record at all (aggregates only, see citations/dashboard.py);
+- coordinator and administrator: everything (and every read is audited by the caller);
+- anyone without a role, or suspended (inactive): nothing.
+Out of scope and missing answer the same 404 (`get_visible_or_404`). docs/security.md has the
+full matrix and the tests that hold each row.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from cases.models import (
     Arrest,
+    ArrestSeen,
+    AuditEntry,
     Case,
     Demonstrator,
     Event,
@@ -67,13 +76,20 @@ def arrest_list_visible_to(*, user: Any) -> QuerySet[Arrest]:
     return Arrest.objects.select_related("case").filter(case__in=case_list_visible_to(user=user).values("pk"))
 
 
+def observer_readback_since() -> datetime.datetime:
+    """Lost-phone rule: an observer reads back their own reports and uploads only for
+    settings.OBSERVER_READBACK_HOURS after creating them; after that a stolen phone (or token)
+    can still send new reports but cannot page through old ones."""
+    return timezone.now() - datetime.timedelta(hours=settings.OBSERVER_READBACK_HOURS)
+
+
 def incident_list_visible_to(*, user: Any) -> QuerySet[Incident]:
     role = role_of(user)
     qs = Incident.objects.select_related("event", "reporter")
     if sees_everything(user):
         return qs
     if role == Role.OBSERVER:
-        return qs.filter(reporter=user)
+        return qs.filter(reporter=user, created_at__gte=observer_readback_since())
     if role == Role.LAWYER:
         cases = _lawyer_cases(user).values("pk")
         return qs.filter(
@@ -97,16 +113,45 @@ def complaint_list_visible_to(*, user: Any) -> QuerySet[ExcessiveForceComplaint]
     )
 
 
+def _lawyer_attachment_scope(user: Any) -> Q:
+    """What a lawyer may see of rows that hang off a case, a complaint or an incident: anything
+    tied to their cases, and incident material that belongs to no one's case or complaint (a
+    statement or file tied to another client's case is that client's file, even when it also
+    names a shared incident)."""
+    cases = _lawyer_cases(user).values("pk")
+    incidents = incident_list_visible_to(user=user).values("pk")
+    return (
+        Q(case__in=cases)
+        | Q(complaint__case__in=cases)
+        | (Q(incident__in=incidents) & Q(case__isnull=True) & Q(complaint__isnull=True))
+    )
+
+
 def statement_list_visible_to(*, user: Any) -> QuerySet[WitnessStatement]:
     if sees_everything(user):
         return WitnessStatement.objects.all()
     if role_of(user) == Role.LAWYER:
-        cases = _lawyer_cases(user).values("pk")
-        incidents = incident_list_visible_to(user=user).values("pk")
-        return WitnessStatement.objects.filter(
-            Q(case__in=cases) | Q(complaint__case__in=cases) | Q(incident__in=incidents)
-        )
+        return WitnessStatement.objects.filter(_lawyer_attachment_scope(user))
     return WitnessStatement.objects.none()
+
+
+def arrest_seen_list_visible_to(*, user: Any) -> QuerySet[ArrestSeen]:
+    """Arrests an observer saw (with the person's description): the reporter sees their own
+    incident's; a lawyer only those matched to their clients' cases."""
+    role = role_of(user)
+    if sees_everything(user):
+        return ArrestSeen.objects.all()
+    if role == Role.LAWYER:
+        return ArrestSeen.objects.filter(case__in=_lawyer_cases(user).values("pk"))
+    if role == Role.OBSERVER:
+        return ArrestSeen.objects.filter(incident__in=incident_list_visible_to(user=user).values("pk"))
+    return ArrestSeen.objects.none()
+
+
+def incident_cases_visible_to(*, user: Any, incident: Incident) -> QuerySet[Case]:
+    """The people affected by an incident that `user` may know about (a lawyer: only their
+    clients; the other affected people's case numbers are someone else's file)."""
+    return case_list_visible_to(user=user).filter(incidents=incident)
 
 
 def evidence_list_visible_to(*, user: Any) -> QuerySet[Evidence]:
@@ -114,13 +159,20 @@ def evidence_list_visible_to(*, user: Any) -> QuerySet[Evidence]:
     if sees_everything(user):
         return Evidence.objects.all()
     if role == Role.LAWYER:
-        cases = _lawyer_cases(user).values("pk")
-        incidents = incident_list_visible_to(user=user).values("pk")
-        return Evidence.objects.filter(Q(case__in=cases) | Q(complaint__case__in=cases) | Q(incident__in=incidents))
+        return Evidence.objects.filter(_lawyer_attachment_scope(user))
     if role == Role.OBSERVER:
-        # What they uploaded to their own incidents (the API limits how long they may read it back).
-        return Evidence.objects.filter(incident__reporter=user, uploaded_by=user)
+        # What they uploaded to their own recent incidents.
+        return Evidence.objects.filter(
+            incident__reporter=user, uploaded_by=user, created_at__gte=observer_readback_since()
+        )
     return Evidence.objects.none()
+
+
+def audit_entry_list_visible_to(*, user: Any) -> QuerySet[AuditEntry]:
+    """The audit trail: coordinators and administrators only (it says who looked at whom)."""
+    if sees_everything(user):
+        return AuditEntry.objects.select_related("actor")
+    return AuditEntry.objects.none()
 
 
 def get_visible_or_404(queryset: QuerySet[M], public_id: UUID | str) -> M:

@@ -269,6 +269,8 @@ SPECTACULAR_SETTINGS = {
 ALLOW_DEMO_DATA = env.bool("ALLOW_DEMO_DATA", default=True)
 SMALL_COUNT_THRESHOLD = env.int("SMALL_COUNT_THRESHOLD", default=5)
 RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=180)
+# Lost-phone rule: an observer reads back their own reports (and uploads) only this long after creating them.
+OBSERVER_READBACK_HOURS = env.int("OBSERVER_READBACK_HOURS", default=24)
 DEFAULT_EVENT_TIME_ZONE = "America/New_York"
 
 # --- Logging: a filter scrubs anything that looks like personal data; nothing logs field values.
