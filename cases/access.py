@@ -16,10 +16,13 @@ full matrix and the tests that hold each row.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from functools import wraps
 from typing import Any, TypeVar
 from uuid import UUID
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -191,3 +194,44 @@ def get_visible_or_404(queryset: QuerySet[M], public_id: UUID | str) -> M:
 
 def case_for(*, user: Any, case_id: UUID | str) -> Case:
     return get_visible_or_404(case_list_visible_to(user=user), case_id)
+
+
+# --- Which role may open which page (pages call these; no role checks in views) ---------------
+
+PAGE_ROLES: dict[str, frozenset[Role]] = {
+    # report incidents from the street and see one's own reports
+    "observe": frozenset({Role.OBSERVER, Role.COORDINATOR, Role.ADMINISTRATOR}),
+    # the case desk: case lists, case pages, deadlines, dockets, packets
+    "desk": frozenset({Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR}),
+    # aggregates only
+    "dashboard": frozenset({Role.ORGANIZER, Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR}),
+    # assignment, accounts, imports, batches, the audit trail
+    "coordinate": frozenset({Role.COORDINATOR, Role.ADMINISTRATOR}),
+}
+
+
+def may_open(user: Any, area: str) -> bool:
+    return role_of(user) in PAGE_ROLES[area]
+
+
+def page_for(area: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """View decorator: sign-in required, then the user's role must be allowed in `area` (else 403)."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+                from django.http import JsonResponse
+
+                if "application/json" in request.headers.get("Accept", ""):
+                    return JsonResponse({"status": "signed_out"}, status=401)
+
+                return redirect_to_login(request.get_full_path())
+            if not may_open(request.user, area):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

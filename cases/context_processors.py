@@ -8,6 +8,12 @@ from cases.roles import role_of
 
 
 def role(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in user's role and the places (url name, label) their navigation links to."""
+    from cases.views import ROLE_PLACES
+
     user = getattr(request, "user", None)
     current = role_of(user) if user is not None else None
-    return {"user_role": current.value if current else ""}
+    return {
+        "user_role": current.value if current else "",
+        "user_places": ROLE_PLACES.get(current, []) if current else [],
+    }

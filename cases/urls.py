@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from cases import auth_views as security_views
-from cases import views
+from cases import views, views_observer
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,4 +14,10 @@ urlpatterns = [
     path("account/recovery-codes/", security_views.recovery_codes_view, name="mfa_recovery_codes"),
     path("account/logout-everywhere/", security_views.logout_everywhere_view, name="logout_everywhere"),
     path("healthz", views.healthz, name="healthz"),
+]
+
+# Observer: the incident form (and the offline queue's endpoint) and one's own reports.
+urlpatterns += [
+    path("observe/", views_observer.incident_new, name="observe-new"),
+    path("observe/reports/", views_observer.my_reports, name="observe-reports"),
 ]

@@ -5,25 +5,30 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from cases.roles import Role, role_of
 
-# Where each role works. Later pages register their URL names here; the home page links to them.
+# Where each role works: (URL name, label). The navigation and the home page link to them.
 ROLE_PLACES: dict[Role, list[tuple[str, str]]] = {
-    Role.OBSERVER: [],
+    Role.OBSERVER: [("observe-new", _("Report an incident")), ("observe-reports", _("My reports"))],
     Role.LAWYER: [],
     Role.ORGANIZER: [],
-    Role.COORDINATOR: [("admin:index", "Administration")],
-    Role.ADMINISTRATOR: [("admin:index", "Administration")],
+    Role.COORDINATOR: [("admin:index", _("Administration"))],
+    Role.ADMINISTRATOR: [("admin:index", _("Administration"))],
 }
+# Roles whose home is a single page: the observer goes straight to the form on their phone.
+ROLE_HOME: dict[Role, str] = {Role.OBSERVER: "observe-new"}
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     role = role_of(request.user)
+    if role in ROLE_HOME:
+        return redirect(ROLE_HOME[role])
     return render(
         request,
         "cases/home.html",

@@ -7,4 +7,5 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

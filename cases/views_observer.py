@@ -1,0 +1,105 @@
+"""The observer's pages: the incident form (also the endpoint the phone's offline queue posts to)
+and the list of one's own reports. Observers never see anyone else's reports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.access import incident_list_visible_to, page_for
+from cases.forms_observer import IncidentReportForm, posted_chips
+from cases.services import IncidentConflict, incident_create
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@page_for("observe")
+@require_http_methods(["GET", "POST"])
+def incident_new(request: HttpRequest) -> HttpResponse:
+    """GET: the form. POST: one report; with `Accept: application/json` (the phone's queue) the answer
+    is 201 (stored), 200 (already stored under this client UUID), 400 (errors) or 409 (id reused)."""
+    as_json = _wants_json(request)
+    if request.method == "POST":
+        form = IncidentReportForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            try:
+                incident, created = incident_create(
+                    reporter=request.user,
+                    client_uuid=form.cleaned_data["client_uuid"],
+                    data=form.incident_input(),
+                    attachments=form.cleaned_data["attachments"],
+                )
+            except IncidentConflict:
+                if as_json:
+                    return JsonResponse({"status": "conflict"}, status=409)
+                form.add_error(None, _("This report was already sent with different content. Reload the form."))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if as_json:
+                    return JsonResponse(
+                        {"status": "created" if created else "exists", "client_uuid": str(incident.client_uuid)},
+                        status=201 if created else 200,
+                    )
+                messages.success(request, _("Report received. Thank you."))
+                return redirect("observe-reports")
+        if as_json:
+            return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
+    else:
+        form = IncidentReportForm(user=request.user)
+    return render(
+        request,
+        "cases/observe/form.html",
+        {"form": form, "chips": posted_chips(form), "messages_for_script": _script_messages()},
+        status=400 if form.errors else 200,
+    )
+
+
+@page_for("observe")
+@require_GET
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """One's own reports as the server holds them (time, place, event, attachments: never the
+    narrative, so a lost phone reveals little), plus what is still waiting on the phone (script)."""
+    reports = (
+        incident_list_visible_to(user=request.user)
+        .filter(reporter=request.user)
+        .annotate(files=Count("evidence", distinct=True))
+        .defer("narrative", "injuries", "witnesses", "video_holders")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(request, "cases/observe/reports.html", {"page": page, "messages_for_script": _script_messages()})
+
+
+def _script_messages() -> dict[str, str]:
+    """The phone script's words, translated here (the script itself holds no text)."""
+    return {
+        "saved": _("Saved on this phone. It will be sent when there is a connection."),
+        "waiting": _("Waiting for a connection"),
+        "sending": _("Sending"),
+        "sent": _("Received by the legal team"),
+        "rejected": _("Not accepted; see why below and discard it or send it again"),
+        "conflict": _("Already used for another report; discard this copy"),
+        "signin": _("Sign in again to send"),
+        "discard": _("Discard"),
+        "retry": _("Send again"),
+        "confirm_discard": _("Discard this report from the phone? It has not reached the legal team."),
+        "online": _("Online"),
+        "offline": _("Offline: reports are kept on this phone"),
+        "pending": _("waiting on this phone"),
+        "remove": _("Remove"),
+        "location_added": _("Location added"),
+        "location_failed": _("Location not available"),
+        "location_removed": _("Location removed"),
+        "no_storage": _("This browser cannot keep reports offline; stay online to send."),
+        "officer": _("Officer"),
+        "arrest": _("Arrest"),
+    }

@@ -1,0 +1,69 @@
+"""An observer in the street: the form works on a 360-pixel phone, survives losing the connection,
+and every report reaches the server exactly once."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import Incident
+from tests.e2e.conftest import DESKTOP, PHONE
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_a_report_saved_offline_is_sent_once_when_the_connection_returns(demo, session_for):
+    observer = demo["observer"]
+    before = Incident.objects.filter(reporter=observer).count()
+    phone = session_for(observer, PHONE)
+    phone.goto("/observe/")
+    phone.screenshot("observer-form-phone")
+    assert not phone.axe_violations()
+    page = phone.page
+
+    phone.context.set_offline(True)
+    page.fill("#id_place", "Juniper & Filbert, north corner")
+    page.get_by_label("Federal Protective Service").check()
+    page.get_by_role("group", name="Was a dispersal warning given?").get_by_label("Yes").check()
+    page.fill("#id_officer_badge", "7311")
+    page.fill("#id_officer_unit", "Bike Unit")
+    page.get_by_role("button", name="Add this officer").click()
+    page.fill("#id_officer_unit", "SWAT")
+    page.fill("#id_officer_features", "Helmet 22, badge taped over")
+    page.get_by_role("button", name="Add this officer").click()
+    page.get_by_label("Baton").check()
+    page.fill("#id_narrative", "Officers pushed a seated line with bicycles.")
+    page.get_by_role("button", name="Save report").click()
+
+    pending = page.locator("#pending-reports li")
+    pending.first.wait_for()
+    assert pending.count() == 1
+    assert "Juniper" in pending.first.inner_text()
+    assert Incident.objects.filter(reporter=observer).count() == before  # nothing reached the server
+    phone.screenshot("observer-offline-queue-phone")
+
+    phone.context.set_offline(False)
+    expect(pending).to_have_count(0, timeout=15000)
+    phone.goto("/observe/reports/")
+    assert phone.page.locator("#received-reports li", has_text="Juniper & Filbert").count() == 1
+    stored = Incident.objects.filter(reporter=observer, place="Juniper & Filbert, north corner")
+    assert stored.count() == 1
+    incident = stored.get()
+    assert sorted(s.badge_as_seen for s in incident.officer_sightings.all()) == ["", "7311"]
+    assert list(incident.force_types.values_list("code", flat=True)) == ["baton"]
+    assert "Federal Protective Service" in incident.agencies_present
+    assert (
+        phone.page.evaluate(
+            """() => new Promise(r => { const q = indexedDB.open('tracker-observer', 1);
+             q.onsuccess = () => { const c = q.result.transaction('reports').objectStore('reports').count();
+             c.onsuccess = () => r(c.result); }; })"""
+        )
+        == 0
+    )  # deleted from the phone once the server has it
+    phone.screenshot("observer-reports-phone")
+    phone.assert_clean()
+
+    desk = session_for(observer, DESKTOP)
+    desk.goto("/observe/")
+    desk.screenshot("observer-form-desktop")
+    desk.assert_clean()
