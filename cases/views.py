@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -19,16 +19,12 @@ ROLE_PLACES: dict[Role, list[tuple[str, str]]] = {
     Role.COORDINATOR: [("admin:index", _("Administration"))],
     Role.ADMINISTRATOR: [("admin:index", _("Administration"))],
 }
-# Roles whose home is a single page: the observer goes straight to the form on their phone.
-ROLE_HOME: dict[Role, str] = {Role.OBSERVER: "observe-new"}
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     role = role_of(request.user)
-    if role in ROLE_HOME:
-        return redirect(ROLE_HOME[role])
     return render(
         request,
         "cases/home.html",
