@@ -235,3 +235,38 @@ def page_for(area: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return wrapped
 
     return decorator
+
+
+# --- Which role may use which API area, and for what (the API's permission class reads this) ---
+
+_ALL = frozenset(Role)
+_FIELD = frozenset({Role.OBSERVER, Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR})
+_DESK = frozenset({Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR})
+_OFFICE = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
+_REPORTERS = frozenset({Role.OBSERVER, Role.COORDINATOR, Role.ADMINISTRATOR})
+_NUMBERS = frozenset({Role.ORGANIZER, Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR})
+
+# area -> operation -> roles. "read" covers list and retrieve; other operations are named by the
+# API (create, update, and actions such as plea or assign). A role missing here gets 403 for the
+# whole operation; a role allowed here still sees only the objects the *_visible_to functions give.
+API_ROLES: dict[str, dict[str, frozenset[Role]]] = {
+    "events": {"read": _ALL, "create": _OFFICE, "update": _OFFICE},
+    "demonstrators": {"read": _DESK, "create": _OFFICE, "update": _DESK, "search": _DESK},
+    "cases": {"read": _DESK, "create": _OFFICE, "update": _DESK, "assign": _OFFICE, "close": _DESK},
+    "arrests": {"read": _DESK, "create": _DESK, "update": _DESK},
+    "citations": {"read": _DESK, "create": _DESK, "update": _DESK, "lifecycle": _DESK},
+    "officers": {"read": _FIELD, "create": _DESK, "update": _DESK, "merge": _OFFICE},
+    "incidents": {"read": _FIELD, "create": _REPORTERS, "update": _REPORTERS},
+    "complaints": {"read": _DESK, "create": _DESK, "update": _DESK},
+    "statements": {"read": _DESK, "create": _DESK, "update": _DESK},
+    "evidence": {"read": _FIELD, "create": _FIELD, "download": _FIELD},
+    "deadlines": {"read": _DESK},
+    "dashboard": {"read": _NUMBERS},
+    "imports": {"create": _OFFICE},
+    "exports": {"read": _OFFICE},
+}
+
+
+def api_may(user: Any, area: str, operation: str) -> bool:
+    """Whether `user`'s role may perform `operation` in API `area` at all (object scope aside)."""
+    return role_of(user) in API_ROLES.get(area, {}).get(operation, frozenset())

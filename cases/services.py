@@ -363,3 +363,129 @@ def incident_create(
     filled = [f.name for f in encrypted_fields(Incident) if getattr(incident, f.name)]
     audit_record(actor=reporter, action="incident.create", target=incident, fields=filled)
     return incident, True
+
+
+# --- Plain records: create and update with validation, one transaction, and an audit entry ------
+
+
+def _record_create(*, model: type[Any], by: Any, m2m: dict[str, Iterable[Any]] | None = None, **fields: Any) -> Any:
+    obj = model(**fields)
+    obj.full_clean()
+    obj.save()
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(list(values))
+    audit_record(
+        actor=by, action=f"{model._meta.model_name}.create", target=obj, fields=sorted([*fields, *(m2m or {})])
+    )
+    return obj
+
+
+def _record_update(*, instance: Any, by: Any, m2m: dict[str, Iterable[Any]] | None = None, **changes: Any) -> Any:
+    model = type(instance)
+    locked = model._default_manager.select_for_update().get(pk=instance.pk)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    # Check the changed fields, the model's own clean() and every constraint; fields left alone are
+    # not re-judged (e.g. a reporter removed since, set to NULL by the database).
+    unchanged = [f.name for f in model._meta.concrete_fields if f.name not in changes]
+    locked.clean_fields(exclude=unchanged)
+    locked.clean()
+    locked.validate_unique()
+    locked.validate_constraints()
+    update_fields = [*changes]
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        update_fields.append("updated_at")
+    if changes:
+        locked.save(update_fields=update_fields)
+    for name, values in (m2m or {}).items():
+        getattr(locked, name).set(list(values))
+    audit_record(
+        actor=by,
+        action=f"{model._meta.model_name}.update",
+        target=locked,
+        fields=sorted([*changes, *(m2m or {})]),
+    )
+    return locked
+
+
+@transaction.atomic
+def event_create(*, by: Any, **fields: Any) -> Event:
+    return _record_create(model=Event, by=by, **fields)
+
+
+@transaction.atomic
+def event_update(*, event: Event, by: Any, **changes: Any) -> Event:
+    return _record_update(instance=event, by=by, **changes)
+
+
+@transaction.atomic
+def demonstrator_update(*, demonstrator: Demonstrator, by: Any, **changes: Any) -> Demonstrator:
+    return _record_update(instance=demonstrator, by=by, **changes)
+
+
+@transaction.atomic
+def case_update(*, case: Case, by: Any, **changes: Any) -> Case:
+    return _record_update(instance=case, by=by, **changes)
+
+
+@transaction.atomic
+def arrest_create(*, by: Any, **fields: Any) -> Any:
+    from cases.models import Arrest
+
+    return _record_create(model=Arrest, by=by, **fields)
+
+
+@transaction.atomic
+def arrest_update(*, arrest: Any, by: Any, **changes: Any) -> Any:
+    return _record_update(instance=arrest, by=by, **changes)
+
+
+@transaction.atomic
+def officer_create(*, by: Any, **fields: Any) -> Officer:
+    return _record_create(model=Officer, by=by, **fields)
+
+
+@transaction.atomic
+def officer_update(*, officer: Officer, by: Any, **changes: Any) -> Officer:
+    return _record_update(instance=officer, by=by, **changes)
+
+
+@transaction.atomic
+def incident_update(
+    *, incident: Incident, by: Any, force_types: Iterable[ForceType] | None = None, **changes: Any
+) -> Incident:
+    """Correct an observer's report (its own reporter inside the read-back window, or a coordinator)."""
+    m2m = {"force_types": force_types} if force_types is not None else None
+    return _record_update(instance=incident, by=by, m2m=m2m, **changes)
+
+
+@transaction.atomic
+def complaint_create(
+    *,
+    by: Any,
+    incidents: Iterable[Any] = (),
+    officers: Iterable[Officer] = (),
+    force_types: Iterable[ForceType] = (),
+    **fields: Any,
+) -> Any:
+    from cases.models import ExcessiveForceComplaint
+
+    m2m = {"incidents": incidents, "officers": officers, "force_types": force_types}
+    return _record_create(model=ExcessiveForceComplaint, by=by, m2m=m2m, **fields)
+
+
+@transaction.atomic
+def complaint_update(*, complaint: Any, by: Any, m2m: dict[str, Iterable[Any]] | None = None, **changes: Any) -> Any:
+    return _record_update(instance=complaint, by=by, m2m=m2m, **changes)
+
+
+@transaction.atomic
+def statement_create(*, by: Any, **fields: Any) -> Any:
+    from cases.models import WitnessStatement
+
+    return _record_create(model=WitnessStatement, by=by, taken_by=by, **fields)
+
+
+@transaction.atomic
+def statement_update(*, statement: Any, by: Any, **changes: Any) -> Any:
+    return _record_update(instance=statement, by=by, **changes)

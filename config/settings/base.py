@@ -246,24 +246,61 @@ TASKS = {
 
 # --- REST API
 REST_FRAMEWORK = {
+    # Token first: its `authenticate_header` makes unauthenticated requests answer 401, not 403.
+    # Session authentication enforces CSRF on every unsafe method.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.WriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env.str("API_THROTTLE_AUTH", default="10/min"),
+        "writes": env.str("API_THROTTLE_WRITES", default="120/min"),
+    },
+    "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Protest legal-support tracker API",
+    "DESCRIPTION": (
+        "Every resource of the tracker under /api/v1/, scoped by role. Objects are addressed by UUID. "
+        "Authenticate with `Authorization: Bearer <token>` (POST /api/v1/auth/token/) or a session "
+        "(CSRF token required on writes). Errors are RFC 9457 problem details (application/problem+json). "
+        "Creates accept an `Idempotency-Key` header. See docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.CaseStatus",
+        "ComplaintStatusEnum": "cases.models.ComplaintStatus",
+        "YesNoUnknownEnum": "cases.models.YesNoUnknown",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.postprocess_problem_responses",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24 * 7)
+IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
+# How long an idempotent request waits for another one holding the same key before answering 409.
+IDEMPOTENCY_LOCK_TIMEOUT_MS = env.int("IDEMPOTENCY_LOCK_TIMEOUT_MS", default=5000)
+# Lost-phone rule: an observer reads back their own reports (and uploads) only this long after creating them.
+OBSERVER_READBACK_HOURS = env.int("OBSERVER_READBACK_HOURS", default=24)
 
 # --- Domain settings
 ALLOW_DEMO_DATA = env.bool("ALLOW_DEMO_DATA", default=True)

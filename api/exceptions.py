@@ -1,0 +1,142 @@
+"""One error shape for every 4xx: RFC 9457 problem details (application/problem+json).
+
+    {
+      "type": "https://tracker.invalid/problems/validation",   # or "about:blank"
+      "title": "Invalid input.",
+      "status": 400,
+      "detail": "One or more fields are invalid.",
+      "errors": [{"field": "officers.0.badge_number", "message": "…", "code": "max_length"}]
+    }
+
+`errors` is present for validation problems (field is "" for errors about the whole body).
+Bad input never becomes a 500: Django validation errors, oversized bodies, too many fields and
+integrity conflicts are mapped here too. Messages never echo submitted values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.fields import get_error_detail
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://tracker.invalid/problems/"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The request conflicts with the current state of the resource.")
+    default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "too_large"
+
+
+class UnprocessableKeyReuse(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _("This Idempotency-Key was already used with a different request.")
+    default_code = "idempotency_key_reused"
+
+
+TITLES = {
+    400: _("Invalid input."),
+    401: _("Authentication required."),
+    403: _("Not allowed."),
+    404: _("Not found."),
+    405: _("Method not allowed."),
+    406: _("Not acceptable."),
+    409: _("Conflict."),
+    412: _("Precondition failed."),
+    413: _("Request too large."),
+    415: _("Unsupported media type."),
+    422: _("Unprocessable request."),
+    429: _("Too many requests."),
+}
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
+    """DRF's nested error detail as a flat list of {field, message, code}."""
+    out: list[dict[str, str]] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = "" if key in ("non_field_errors", "__all__") else str(key)
+            out.extend(flatten_errors(value, f"{prefix}.{name}" if prefix and name else (name or prefix)))
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, dict | list):
+                out.extend(flatten_errors(value, f"{prefix}.{index}" if prefix else str(index)))
+            else:
+                out.extend(flatten_errors(value, prefix))
+    else:
+        out.append({"field": prefix, "message": str(detail), "code": str(getattr(detail, "code", "invalid"))})
+    return out
+
+
+def _as_api_exception(exc: Exception) -> Exception:
+    from cases.services import IncidentConflict
+
+    if isinstance(exc, IncidentConflict):
+        return Conflict(exc.messages[0] if exc.messages else None)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return exceptions.ValidationError(detail=get_error_detail(DjangoValidationError(detail)))
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
+    if isinstance(exc, SuspiciousOperation):
+        return exceptions.ParseError(_("The request could not be read."))
+    if isinstance(exc, IntegrityError):
+        return Conflict(_("This would duplicate or break a link to another record."))
+    return exc
+
+
+def problem_response(exc: exceptions.APIException, headers: dict[str, str] | None = None) -> Response:
+    code = exc.status_code
+    problem: dict[str, Any] = {
+        "type": "about:blank",
+        "title": str(TITLES.get(code, _("Error."))),
+        "status": code,
+    }
+    if isinstance(exc, exceptions.ValidationError):
+        problem["type"] = PROBLEM_BASE + "validation"
+        problem["detail"] = str(_("One or more fields are invalid."))
+        problem["errors"] = flatten_errors(exc.detail)
+    else:
+        detail = exc.detail
+        if isinstance(detail, list | dict):
+            problem["errors"] = flatten_errors(detail)
+            problem["detail"] = problem["errors"][0]["message"] if problem["errors"] else problem["title"]
+        else:
+            problem["detail"] = str(detail)
+        codes = exc.get_codes()
+        if isinstance(codes, str) and code not in (404,):
+            problem["type"] = PROBLEM_BASE + codes
+    return Response(problem, status=code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = _as_api_exception(exc)
+    if not isinstance(exc, exceptions.APIException):
+        return None  # a real server error: Django's generic 500, logged without personal data
+    headers: dict[str, str] = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = f"{int(exc.wait)}"  # type: ignore[attr-defined]
+    set_rollback()
+    return problem_response(exc, headers)

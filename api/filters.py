@@ -1,0 +1,218 @@
+"""Filters for every list. They narrow what the caller may already see (the queryset is scoped
+first), reference other objects by UUID (an unknown or out-of-scope id simply matches nothing),
+order only by allow-listed, non-personal fields, and search only non-personal text."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters as df
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from cases.models import (
+    Arrest,
+    BadgeStatus,
+    Case,
+    CaseStatus,
+    ComplaintForum,
+    ComplaintOutcome,
+    ComplaintStatus,
+    CustodyStatus,
+    Demonstrator,
+    Event,
+    Evidence,
+    EvidenceKind,
+    ExcessiveForceComplaint,
+    Incident,
+    Jurisdiction,
+    Officer,
+    WitnessStatement,
+    YesNoUnknown,
+)
+
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2200, 12, 31)
+SEARCH_MAX = 100
+
+
+def _in_range(value: Any) -> None:
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if day is not None and not (EARLIEST <= day <= LATEST):
+        raise ValidationError("Must be between 1900 and 2200.", code="range")
+
+
+class BoundedDateTimeFormField(forms.DateTimeField):
+    default_validators = [_in_range]
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except (OverflowError, ValueError):
+            raise ValidationError("Enter a valid date/time.", code="invalid") from None
+
+
+class BoundedDateFormField(forms.DateField):
+    default_validators = [_in_range]
+
+
+class DateTimeFilter(df.DateTimeFilter):
+    field_class = BoundedDateTimeFormField
+
+
+class DateFilter(df.DateFilter):
+    field_class = BoundedDateFormField
+
+
+class SearchMixin(df.FilterSet):
+    """`q`: case-insensitive substring over `search_fields` (non-personal text only)."""
+
+    search_fields: tuple[str, ...] = ()
+    q = df.CharFilter(method="search", max_length=SEARCH_MAX, help_text="Search non-personal text.")
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class EventFilter(SearchMixin):
+    search_fields = ("name", "place", "description")
+    starts_after = DateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = DateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    jurisdiction = df.ChoiceFilter(choices=Jurisdiction.choices)
+    ordering = df.OrderingFilter(fields=("starts_at", "name", "created_at"))
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+
+
+class DemonstratorFilter(df.FilterSet):
+    """No text search and no ordering by name: names are encrypted (use POST .../search/)."""
+
+    event = df.UUIDFilter(field_name="cases__event__public_id", distinct=True)
+    case_status = df.ChoiceFilter(field_name="cases__status", choices=CaseStatus.choices, distinct=True)
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
+    ordering = df.OrderingFilter(fields=("created_at",))
+
+    class Meta:
+        model = Demonstrator
+        fields: list[str] = []
+
+
+class CaseFilter(SearchMixin):
+    search_fields = ("number",)
+    status = df.ChoiceFilter(choices=CaseStatus.choices)
+    event = df.UUIDFilter(field_name="event__public_id")
+    lawyer = df.CharFilter(method="by_lawyer", max_length=150, help_text="A lawyer's username, or 'me'.")
+    unassigned = df.BooleanFilter(field_name="lawyers", lookup_expr="isnull", distinct=True)
+    opened_after = DateFilter(field_name="opened_on", lookup_expr="gte")
+    opened_before = DateFilter(field_name="opened_on", lookup_expr="lte")
+    ordering = df.OrderingFilter(fields=("opened_on", "number", "status", "created_at"))
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def by_lawyer(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        if value == "me":
+            return queryset.filter(lawyers=self.request.user) if self.request else queryset.none()
+        return queryset.filter(lawyers__username=value)
+
+
+class ArrestFilter(df.FilterSet):
+    case = df.UUIDFilter(field_name="case__public_id")
+    event = df.UUIDFilter(field_name="case__event__public_id")
+    custody_status = df.ChoiceFilter(choices=CustodyStatus.choices)
+    injured = df.BooleanFilter()
+    arrested_after = DateTimeFilter(field_name="arrested_at", lookup_expr="gte")
+    arrested_before = DateTimeFilter(field_name="arrested_at", lookup_expr="lt")
+    ordering = df.OrderingFilter(fields=("arrested_at", "created_at"))
+
+    class Meta:
+        model = Arrest
+        fields: list[str] = []
+
+
+class OfficerFilter(SearchMixin):
+    search_fields = ("name", "badge_number", "unit", "agency", "helmet_number", "description")
+    agency = df.CharFilter(max_length=120)
+    badge = df.CharFilter(field_name="badge_number", max_length=20)
+    unit = df.CharFilter(max_length=120)
+    badge_status = df.ChoiceFilter(choices=BadgeStatus.choices)
+    merged = df.BooleanFilter(field_name="merged_into", lookup_expr="isnull", exclude=True)
+    ordering = df.OrderingFilter(fields=("badge_number", "name", "agency", "unit", "created_at"))
+
+    class Meta:
+        model = Officer
+        fields: list[str] = []
+
+
+class IncidentFilter(SearchMixin):
+    search_fields = ("place", "agencies_present", "media_present", "commander_present")
+    event = df.UUIDFilter(field_name="event__public_id")
+    occurred_after = DateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    occurred_before = DateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    occurred_on = DateFilter(field_name="occurred_on")
+    force_type = df.CharFilter(field_name="force_types__code", max_length=40, distinct=True)
+    officer_badge = df.CharFilter(field_name="officers__badge_number", max_length=20, distinct=True)
+    dispersal_warning = df.ChoiceFilter(choices=YesNoUnknown.choices)
+    ordering = df.OrderingFilter(fields=("occurred_at", "created_at"))
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+
+
+class ComplaintFilter(SearchMixin):
+    search_fields = ("reference_number",)
+    case = df.UUIDFilter(field_name="case__public_id")
+    event = df.UUIDFilter(field_name="case__event__public_id")
+    status = df.ChoiceFilter(choices=ComplaintStatus.choices)
+    outcome = df.ChoiceFilter(choices=ComplaintOutcome.choices)
+    forum = df.ChoiceFilter(choices=ComplaintForum.choices)
+    officer_badge = df.CharFilter(field_name="officers__badge_number", max_length=20, distinct=True)
+    force_type = df.CharFilter(field_name="force_types__code", max_length=40, distinct=True)
+    filed_after = DateFilter(field_name="filed_on", lookup_expr="gte")
+    filed_before = DateFilter(field_name="filed_on", lookup_expr="lte")
+    ordering = df.OrderingFilter(fields=("created_at", "filed_on", "status"))
+
+    class Meta:
+        model = ExcessiveForceComplaint
+        fields: list[str] = []
+
+
+class StatementFilter(df.FilterSet):
+    case = df.UUIDFilter(field_name="case__public_id")
+    incident = df.UUIDFilter(field_name="incident__public_id")
+    complaint = df.UUIDFilter(field_name="complaint__public_id")
+    anonymous = df.BooleanFilter()
+    taken_after = DateTimeFilter(field_name="taken_at", lookup_expr="gte")
+    taken_before = DateTimeFilter(field_name="taken_at", lookup_expr="lt")
+    ordering = df.OrderingFilter(fields=("taken_at", "created_at"))
+
+    class Meta:
+        model = WitnessStatement
+        fields: list[str] = []
+
+
+class EvidenceFilter(df.FilterSet):
+    kind = df.ChoiceFilter(choices=EvidenceKind.choices)
+    case = df.UUIDFilter(field_name="case__public_id")
+    incident = df.UUIDFilter(field_name="incident__public_id")
+    complaint = df.UUIDFilter(field_name="complaint__public_id")
+    uploaded_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    uploaded_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
+    ordering = df.OrderingFilter(fields=("created_at", "captured_at", "size"))
+
+    class Meta:
+        model = Evidence
+        fields: list[str] = []

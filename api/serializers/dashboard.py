@@ -1,0 +1,119 @@
+"""The dashboard's response shape, for the schema (citations.dashboard builds the data)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class CountCell(serializers.Serializer):
+    value = serializers.IntegerField(allow_null=True, help_text="null when suppressed")
+    display = serializers.CharField(help_text='e.g. "12" or "fewer than 5"')
+    suppressed = serializers.BooleanField()
+
+
+class MoneyCell(serializers.Serializer):
+    value = serializers.CharField(allow_null=True, help_text='Exact cents as a string ("125.00"); null when suppressed')
+    display = serializers.CharField()
+    suppressed = serializers.BooleanField()
+
+
+class ScopeEvent(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class Scope(serializers.Serializer):
+    event = ScopeEvent(allow_null=True)
+    today = serializers.DateField()
+    threshold = serializers.IntegerField()
+
+
+class People(serializers.Serializer):
+    people = CountCell()
+    cited = CountCell()
+    arrested = CountCell()
+
+
+class Citations(serializers.Serializer):
+    total = CountCell()
+    by_status = serializers.DictField(child=CountCell())
+    by_kind = serializers.DictField(child=CountCell())
+
+
+class DeadlineWindow(serializers.Serializer):
+    total = CountCell()
+    answer = CountCell()
+    hearing = CountCell()
+    appeal = CountCell()
+
+
+class Deadlines(serializers.Serializer):
+    as_of = serializers.DateField()
+    next_7_days = DeadlineWindow()
+    next_30_days = DeadlineWindow()
+    missed_answers = CountCell()
+    past_hearings_without_outcome = CountCell()
+
+
+class Money(serializers.Serializer):
+    fines_owed = MoneyCell()
+    paid = MoneyCell()
+    paid_by_bail_fund = MoneyCell()
+    refunded = MoneyCell()
+    refunds_owed = MoneyCell()
+
+
+class ForceDay(serializers.Serializer):
+    date = serializers.DateField(allow_null=True)
+    force_type = serializers.CharField()
+    label = serializers.CharField()
+    incidents = CountCell()
+
+
+class OfficerRow(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    name = serializers.CharField(allow_blank=True)
+    badge_number = serializers.CharField(allow_blank=True)
+    badge_status = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    agency = serializers.CharField()
+    incidents = CountCell()
+
+
+class UnitRow(serializers.Serializer):
+    agency = serializers.CharField()
+    unit = serializers.CharField()
+    incidents = CountCell()
+
+
+class EventRow(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    name = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    people = CountCell()
+    cited = CountCell()
+    arrested = CountCell()
+
+
+class Labels(serializers.Serializer):
+    status = serializers.DictField(child=serializers.CharField())
+    kind = serializers.DictField(child=serializers.CharField())
+    disposition = serializers.DictField(child=serializers.CharField())
+
+
+class DashboardOutput(serializers.Serializer):
+    scope = Scope()
+    people = People()
+    citations = Citations()
+    outcomes = serializers.DictField(child=CountCell())
+    deadlines = Deadlines()
+    money = Money()
+    force_over_time = ForceDay(many=True)
+    officers = OfficerRow(many=True)
+    units = UnitRow(many=True)
+    events = EventRow(many=True)
+    labels = Labels()
+
+
+class DashboardQuery(serializers.Serializer):
+    event = serializers.UUIDField(required=False, help_text="One event; overall when absent.")

@@ -1,0 +1,178 @@
+"""Demonstrators, cases and arrests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.filters import ArrestFilter, CaseFilter, DemonstratorFilter
+from api.idempotency import idempotent
+from api.serializers.people import (
+    ArrestInput,
+    ArrestOutput,
+    ArrestUpdate,
+    CaseAssignInput,
+    CaseCloseInput,
+    CaseInput,
+    CaseOutput,
+    CaseUpdate,
+    DemonstratorInput,
+    DemonstratorOutput,
+    DemonstratorSearchInput,
+    DemonstratorUpdate,
+)
+from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, UpdateMixin
+from cases.access import arrest_list_visible_to, case_list_visible_to, demonstrator_list_visible_to
+from cases.audit import audit_record
+from cases.models import Arrest, Case, Demonstrator
+from cases.services import (
+    arrest_create,
+    arrest_update,
+    case_assign_lawyers,
+    case_close,
+    case_create,
+    case_update,
+    demonstrator_create,
+    demonstrator_update,
+)
+
+SEARCH_LIMIT = 50
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List demonstrators (assigned lawyers, coordinators)"),
+    retrieve=extend_schema(summary="One demonstrator"),
+    create=extend_schema(summary="Intake: create a demonstrator (coordinators)", responses={201: DemonstratorOutput}),
+    partial_update=extend_schema(summary="Change a demonstrator's details"),
+)
+class DemonstratorViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiViewSet):
+    area = "demonstrators"
+    output_serializer_class = DemonstratorOutput
+    input_serializer_class = DemonstratorInput
+    update_serializer_class = DemonstratorUpdate
+    filterset_class = DemonstratorFilter
+
+    def get_queryset(self) -> QuerySet[Demonstrator]:
+        return demonstrator_list_visible_to(user=self.request.user).order_by("-created_at", "-id")
+
+    def perform_create(self, data: dict[str, Any]) -> Demonstrator:
+        return demonstrator_create(by=self.request.user, **data)
+
+    def perform_update(self, instance: Demonstrator, data: dict[str, Any]) -> Demonstrator:
+        return demonstrator_update(demonstrator=instance, by=self.request.user, **data)
+
+    @extend_schema(
+        summary="Find people by exact name, phone or e-mail (blind index; body, never URL)",
+        request=DemonstratorSearchInput,
+        responses={200: DemonstratorOutput(many=True)},
+    )
+    @action(detail=False, methods=["post"], operation="search", filterset_class=None, pagination_class=None)
+    def search(self, request: Request) -> Response:
+        query = DemonstratorSearchInput(data=request.data, context=self.get_serializer_context())
+        query.is_valid(raise_exception=True)
+        terms = query.validated_data
+        index = {f.name: f for f in Demonstrator._meta.concrete_fields}
+        condition = Q()
+        kinds = []
+        if terms.get("name") and terms.get("date_of_birth"):
+            condition |= Q(name_dob_index=index["name_dob_index"].index_for(terms["name"], terms["date_of_birth"]))
+            kinds.append("name_dob")
+        elif terms.get("name"):
+            condition |= Q(legal_name_index=index["legal_name_index"].index_for(terms["name"]))
+            condition |= Q(preferred_name_index=index["preferred_name_index"].index_for(terms["name"]))
+            kinds.append("name")
+        if terms.get("phone"):
+            condition |= Q(phone_index=index["phone_index"].index_for(terms["phone"]))
+            kinds.append("phone")
+        if terms.get("email"):
+            condition |= Q(email_index=index["email_index"].index_for(terms["email"]))
+            kinds.append("email")
+        rows = list(self.get_queryset().filter(condition)[:SEARCH_LIMIT])
+        audit_record(
+            actor=request.user,
+            action="api.demonstrators.search",
+            fields=list(DemonstratorOutput.Meta.personal_fields),
+            request=request,
+            query_kind="+".join(kinds),
+            count=len(rows),
+        )
+        return Response(self.output(rows, many=True))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List cases in scope"),
+    retrieve=extend_schema(summary="One case"),
+    create=extend_schema(
+        summary="Open a case for a demonstrator at an event (coordinators)", responses={201: CaseOutput}
+    ),
+    partial_update=extend_schema(summary="Change a case's notes"),
+)
+class CaseViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiViewSet):
+    area = "cases"
+    output_serializer_class = CaseOutput
+    input_serializer_class = CaseInput
+    update_serializer_class = CaseUpdate
+    filterset_class = CaseFilter
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return case_list_visible_to(user=self.request.user).prefetch_related("lawyers").order_by("-opened_on", "-id")
+
+    def perform_create(self, data: dict[str, Any]) -> Case:
+        return case_create(by=self.request.user, **data)
+
+    def perform_update(self, instance: Case, data: dict[str, Any]) -> Case:
+        return case_update(case=instance, by=self.request.user, **data)
+
+    def _fresh(self, case: Case) -> Case:
+        return self.get_queryset().get(pk=case.pk)
+
+    @extend_schema(summary="Assign lawyers (coordinators)", request=CaseAssignInput, responses={200: CaseOutput})
+    @action(detail=True, methods=["post"], operation="assign")
+    @idempotent
+    def assign(self, request: Request, id: str) -> Response:
+        case = self.get_object()
+        body = CaseAssignInput(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        case_assign_lawyers(case=case, lawyers=body.validated_data["lawyers"], by=request.user)
+        return Response(self.output(self._fresh(case)), status=status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Close a case (starts its retention period)", request=CaseCloseInput, responses={200: CaseOutput}
+    )
+    @action(detail=True, methods=["post"], operation="close")
+    @idempotent
+    def close(self, request: Request, id: str) -> Response:
+        case = self.get_object()
+        body = CaseCloseInput(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        case_close(case=case, by=request.user, closed_on=body.validated_data.get("closed_on"))
+        return Response(self.output(self._fresh(case)))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List arrests in scope"),
+    retrieve=extend_schema(summary="One arrest"),
+    create=extend_schema(summary="Record an arrest on a case", responses={201: ArrestOutput}),
+    partial_update=extend_schema(summary="Change an arrest"),
+)
+class ArrestViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiViewSet):
+    area = "arrests"
+    output_serializer_class = ArrestOutput
+    input_serializer_class = ArrestInput
+    update_serializer_class = ArrestUpdate
+    filterset_class = ArrestFilter
+
+    def get_queryset(self) -> QuerySet[Arrest]:
+        return arrest_list_visible_to(user=self.request.user).order_by("arrested_at", "id")
+
+    def perform_create(self, data: dict[str, Any]) -> Arrest:
+        return arrest_create(by=self.request.user, **data)
+
+    def perform_update(self, instance: Arrest, data: dict[str, Any]) -> Arrest:
+        return arrest_update(arrest=instance, by=self.request.user, **data)

@@ -1,0 +1,136 @@
+"""API fixtures: a small world with two of everything (so scope can be checked both ways) and
+clients authenticated with real bearer tokens."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+from rest_framework.test import APIClient
+
+from api.tokens import token_issue
+from cases.models import ForceType, IncidentOfficer
+from cases.services import evidence_add
+from tests.factories import (
+    ArrestFactory,
+    CaseFactory,
+    ComplaintFactory,
+    DemonstratorFactory,
+    EventFactory,
+    IncidentFactory,
+    OfficerFactory,
+    WitnessStatementFactory,
+)
+
+ROLES = ["anonymous", "observer", "other_observer", "lawyer", "other_lawyer", "organizer", "coordinator"]
+
+
+def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    event: Any
+    case_a: Any  # assigned to lawyer
+    case_b: Any  # assigned to other_lawyer
+    arrest_a: Any
+    arrest_b: Any
+    officer: Any
+    incident_o: Any  # reported by observer, concerns case_a
+    incident_p: Any  # reported by other_observer, concerns case_b
+    complaint_a: Any
+    complaint_b: Any
+    statement_a: Any
+    statement_b: Any
+    evidence_o: Any  # uploaded by observer to incident_o
+    evidence_b: Any  # on case_b
+    spare_person: Any  # a demonstrator with no case yet
+    spare_officer: Any  # an unidentified officer, to merge
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+
+@pytest.fixture
+def world(observer, other_observer, lawyer, other_lawyer, organizer, coordinator) -> World:  # type: ignore[no-untyped-def]
+    users = {
+        "anonymous": None,
+        "observer": observer,
+        "other_observer": other_observer,
+        "lawyer": lawyer,
+        "other_lawyer": other_lawyer,
+        "organizer": organizer,
+        "coordinator": coordinator,
+    }
+    event = EventFactory(name="Encampment")
+    case_a = CaseFactory(event=event, lawyers=[lawyer], demonstrator__legal_name="Ana Alvarez")
+    case_b = CaseFactory(event=event, lawyers=[other_lawyer], demonstrator__legal_name="Bo Brown")
+    officer = OfficerFactory(name="Ofc. Known", badge_number="4242", unit="Bike Unit")
+    incident_o = IncidentFactory(reporter=observer, event=event, narrative="Line pushed forward.")
+    incident_o.people_affected.add(case_a)
+    incident_o.force_types.set([ForceType.objects.get(code="baton")])
+    IncidentOfficer.objects.create(incident=incident_o, officer=officer, badge_as_seen="4242")
+    incident_p = IncidentFactory(reporter=other_observer, event=event)
+    incident_p.people_affected.add(case_b)
+    complaint_a = ComplaintFactory(case=case_a)
+    complaint_b = ComplaintFactory(case=case_b)
+    evidence_o = evidence_add(
+        upload=ContentFile(png_bytes(), name="x.png"), kind="photo", content_type="image/png", by=observer,
+        incident=incident_o,
+    )  # fmt: skip
+    evidence_b = evidence_add(
+        upload=ContentFile(b"notes\n", name="x.txt"), kind="document", content_type="text/plain", by=other_lawyer,
+        case=case_b,
+    )  # fmt: skip
+    return World(
+        users=users,
+        event=event,
+        case_a=case_a,
+        case_b=case_b,
+        arrest_a=ArrestFactory(case=case_a),
+        arrest_b=ArrestFactory(case=case_b),
+        officer=officer,
+        incident_o=incident_o,
+        incident_p=incident_p,
+        complaint_a=complaint_a,
+        complaint_b=complaint_b,
+        statement_a=WitnessStatementFactory(case=case_a),
+        statement_b=WitnessStatementFactory(case=case_b),
+        evidence_o=evidence_o,
+        evidence_b=evidence_b,
+        spare_person=DemonstratorFactory(legal_name="Cy Spare"),
+        spare_officer=OfficerFactory(name="", badge_number="", badge_status="covered", description="Tall, helmet B-17"),
+    )
+
+
+def client_with_token(user: Any) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        raw, _ = token_issue(user=user, by=user, ttl=datetime.timedelta(hours=1))
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+@pytest.fixture
+def api_client_for(db):  # type: ignore[no-untyped-def]
+    return client_with_token
+
+
+@pytest.fixture
+def clients(world) -> dict[str, APIClient]:  # type: ignore[no-untyped-def]
+    return {role: client_with_token(user) for role, user in world.users.items()}
+
+
+@pytest.fixture
+def now():  # type: ignore[no-untyped-def]
+    return timezone.now()

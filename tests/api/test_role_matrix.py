@@ -1,0 +1,311 @@
+"""Every API route × every role, in one table. A route under /api/v1/ without a row fails the suite.
+
+Each row: (url name, method) -> (path, body, expected status per role). Paths name world objects
+in braces ({case_a} is the lawyer's case, {case_b} the other lawyer's, {incident_o} the
+observer's report...). Every request runs in a savepoint that is rolled back, so each role meets
+the same world. DELETE is listed for every object route: nothing in the API deletes records
+(retention and purge do), so it must answer 405 to every signed-in role.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver
+
+from api.urls import v1_patterns
+from tests.api.conftest import ROLES, World, png_bytes
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - the factories' test password
+WHEN = "2026-07-01T12:00:00Z"
+
+
+def expect(
+    anonymous=401, observer=403, other_observer=403, lawyer=403, other_lawyer=403, organizer=403, coordinator=403
+):  # type: ignore[no-untyped-def]
+    return {
+        "anonymous": anonymous,
+        "observer": observer,
+        "other_observer": other_observer,
+        "lawyer": lawyer,
+        "other_lawyer": other_lawyer,
+        "organizer": organizer,
+        "coordinator": coordinator,
+    }
+
+
+ALL_READ = expect(observer=200, other_observer=200, lawyer=200, other_lawyer=200, organizer=200, coordinator=200)
+OFFICE_ONLY = lambda ok: expect(coordinator=ok)  # noqa: E731
+DESK_LIST = expect(lawyer=200, other_lawyer=200, coordinator=200)
+DESK_A = lambda ok: expect(lawyer=ok, other_lawyer=404, coordinator=ok)  # noqa: E731
+DESK_CREATE_A = expect(lawyer=201, other_lawyer=400, coordinator=201)  # other lawyer names a case out of scope
+FIELD_LIST = expect(observer=200, other_observer=200, lawyer=200, other_lawyer=200, coordinator=200)
+NO_DELETE = expect(observer=405, other_observer=405, lawyer=405, other_lawyer=405, organizer=405, coordinator=405)
+
+
+def png(world: World, role: str) -> Any:
+    return SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")
+
+
+def own_credentials(world: World, role: str) -> dict[str, str]:
+    user = world.users[role]
+    if user is None:
+        return {"username": "nobody-at-all", "password": "wrong-password-123"}
+    return {"username": user.username, "password": PASSWORD}
+
+
+MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
+    # --- auth
+    ("auth-token", "post"): (
+        "/api/v1/auth/token/",
+        own_credentials,
+        expect(
+            anonymous=401,
+            observer=201,
+            other_observer=201,
+            lawyer=201,
+            other_lawyer=201,
+            organizer=201,
+            coordinator=201,
+        ),
+    ),
+    ("auth-token", "delete"): (
+        "/api/v1/auth/token/",
+        None,
+        expect(observer=204, other_observer=204, lawyer=204, other_lawyer=204, organizer=204, coordinator=204),
+    ),
+    # --- events: not personal; everyone signed in reads, coordinators write
+    ("event-list", "get"): ("/api/v1/events/", None, ALL_READ),
+    ("event-list", "post"): (
+        "/api/v1/events/",
+        lambda w, role: {"name": f"Vigil {role}", "starts_at": WHEN, "jurisdiction": "PA-PHL"},
+        OFFICE_ONLY(201),
+    ),
+    ("event-detail", "get"): ("/api/v1/events/{event}/", None, ALL_READ),
+    ("event-detail", "patch"): ("/api/v1/events/{event}/", {"place": "Love Park"}, OFFICE_ONLY(200)),
+    ("event-detail", "delete"): ("/api/v1/events/{event}/", None, NO_DELETE),
+    # --- demonstrators
+    ("demonstrator-list", "get"): ("/api/v1/demonstrators/", None, DESK_LIST),
+    ("demonstrator-list", "post"): (
+        "/api/v1/demonstrators/",
+        {"legal_name": "Dee New", "phone": "215-555-0142"},
+        OFFICE_ONLY(201),
+    ),
+    ("demonstrator-detail", "get"): ("/api/v1/demonstrators/{person_a}/", None, DESK_A(200)),
+    ("demonstrator-detail", "patch"): ("/api/v1/demonstrators/{person_a}/", {"pronouns": "they/them"}, DESK_A(200)),
+    ("demonstrator-detail", "delete"): ("/api/v1/demonstrators/{person_a}/", None, NO_DELETE),
+    ("demonstrator-search", "post"): ("/api/v1/demonstrators/search/", {"name": "Ana Alvarez"}, DESK_LIST),
+    # --- cases
+    ("case-list", "get"): ("/api/v1/cases/", None, DESK_LIST),
+    ("case-list", "post"): (
+        "/api/v1/cases/",
+        lambda w, role: {"event": str(w.event.public_id), "demonstrator": str(w.spare_person.public_id)},
+        OFFICE_ONLY(201),
+    ),
+    ("case-detail", "get"): ("/api/v1/cases/{case_a}/", None, DESK_A(200)),
+    ("case-detail", "patch"): ("/api/v1/cases/{case_a}/", {"lawyer_notes": "Called the client."}, DESK_A(200)),
+    ("case-detail", "delete"): ("/api/v1/cases/{case_a}/", None, NO_DELETE),
+    ("case-assign", "post"): (
+        "/api/v1/cases/{case_a}/assign/",
+        lambda w, role: {"lawyers": [w.users["lawyer"].username]},
+        OFFICE_ONLY(200),
+    ),
+    ("case-close", "post"): ("/api/v1/cases/{case_a}/close/", {}, DESK_A(200)),
+    # --- arrests
+    ("arrest-list", "get"): ("/api/v1/arrests/", None, DESK_LIST),
+    ("arrest-list", "post"): (
+        "/api/v1/arrests/",
+        lambda w, role: {"case": str(w.case_a.public_id), "arrested_at": WHEN, "place": "Broad & Vine"},
+        DESK_CREATE_A,
+    ),
+    ("arrest-detail", "get"): ("/api/v1/arrests/{arrest_a}/", None, DESK_A(200)),
+    ("arrest-detail", "patch"): ("/api/v1/arrests/{arrest_a}/", {"custody_status": "released"}, DESK_A(200)),
+    ("arrest-detail", "delete"): ("/api/v1/arrests/{arrest_a}/", None, NO_DELETE),
+    # --- officers: public employees; the field and the desk read, the desk writes, coordinators merge
+    ("officer-list", "get"): ("/api/v1/officers/", None, FIELD_LIST),
+    ("officer-list", "post"): (
+        "/api/v1/officers/",
+        lambda w, role: {"name": "Ofc. New", "badge_number": f"77{ROLES.index(role)}", "unit": "SWAT"},
+        expect(lawyer=201, other_lawyer=201, coordinator=201),
+    ),
+    ("officer-detail", "get"): ("/api/v1/officers/{officer}/", None, FIELD_LIST),
+    ("officer-detail", "patch"): (
+        "/api/v1/officers/{officer}/",
+        {"unit": "Civil Affairs"},
+        expect(lawyer=200, other_lawyer=200, coordinator=200),
+    ),
+    ("officer-detail", "delete"): ("/api/v1/officers/{officer}/", None, NO_DELETE),
+    ("officer-merge", "post"): (
+        "/api/v1/officers/{spare_officer}/merge/",
+        lambda w, role: {"into": str(w.officer.public_id)},
+        OFFICE_ONLY(200),
+    ),
+    # --- incidents: observers report and read back their own; lawyers read those about their cases
+    ("incident-list", "get"): ("/api/v1/incidents/", None, FIELD_LIST),
+    ("incident-list", "post"): (
+        "/api/v1/incidents/",
+        lambda w, role: {
+            "event": str(w.event.public_id),
+            "occurred_at": WHEN,
+            "officers": [{"badge_number": "4242"}],
+            "force_types": ["baton"],
+        },
+        expect(observer=201, other_observer=201, coordinator=201),
+    ),
+    ("incident-detail", "get"): (
+        "/api/v1/incidents/{incident_o}/",
+        None,
+        expect(observer=200, other_observer=404, lawyer=200, other_lawyer=404, coordinator=200),
+    ),
+    ("incident-detail", "patch"): (
+        "/api/v1/incidents/{incident_o}/",
+        {"place": "9th & Arch"},
+        expect(observer=200, other_observer=404, coordinator=200),
+    ),
+    ("incident-detail", "delete"): ("/api/v1/incidents/{incident_o}/", None, NO_DELETE),
+    # --- complaints
+    ("complaint-list", "get"): ("/api/v1/complaints/", None, DESK_LIST),
+    ("complaint-list", "post"): (
+        "/api/v1/complaints/",
+        lambda w, role: {
+            "case": str(w.case_a.public_id),
+            "narrative": "Struck while walking away.",
+            "forum": "oversight",
+        },
+        DESK_CREATE_A,
+    ),
+    ("complaint-detail", "get"): ("/api/v1/complaints/{complaint_a}/", None, DESK_A(200)),
+    ("complaint-detail", "patch"): ("/api/v1/complaints/{complaint_a}/", {"status": "filed"}, DESK_A(200)),
+    ("complaint-detail", "delete"): ("/api/v1/complaints/{complaint_a}/", None, NO_DELETE),
+    # --- witness statements
+    ("statement-list", "get"): ("/api/v1/witness-statements/", None, DESK_LIST),
+    ("statement-list", "post"): (
+        "/api/v1/witness-statements/",
+        lambda w, role: {"case": str(w.case_a.public_id), "statement": "I saw the bicycle push."},
+        DESK_CREATE_A,
+    ),
+    ("statement-detail", "get"): ("/api/v1/witness-statements/{statement_a}/", None, DESK_A(200)),
+    ("statement-detail", "patch"): ("/api/v1/witness-statements/{statement_a}/", {"anonymous": True}, DESK_A(200)),
+    ("statement-detail", "delete"): ("/api/v1/witness-statements/{statement_a}/", None, NO_DELETE),
+    # --- evidence (upload to the observer's incident: in scope for the observer, the lawyer and coordinators)
+    ("evidence-list", "get"): ("/api/v1/evidence/", None, FIELD_LIST),
+    ("evidence-list", "post"): (
+        "/api/v1/evidence/",
+        lambda w, role: {"file": png(w, role), "incident": str(w.incident_o.public_id)},
+        expect(observer=201, other_observer=400, lawyer=201, other_lawyer=400, coordinator=201),
+    ),
+    ("evidence-detail", "get"): (
+        "/api/v1/evidence/{evidence_o}/",
+        None,
+        expect(observer=200, other_observer=404, lawyer=200, other_lawyer=404, coordinator=200),
+    ),
+    ("evidence-detail", "delete"): ("/api/v1/evidence/{evidence_o}/", None, NO_DELETE),
+    ("evidence-download", "get"): (
+        "/api/v1/evidence/{evidence_o}/download/",
+        None,
+        expect(observer=200, other_observer=404, lawyer=200, other_lawyer=404, coordinator=200),
+    ),
+    # --- dashboard: aggregates only
+    ("dashboard-list", "get"): (
+        "/api/v1/dashboard/",
+        None,
+        expect(lawyer=200, other_lawyer=200, organizer=200, coordinator=200),
+    ),
+}
+
+
+def _routes(patterns: list[Any], prefix: str = "") -> list[tuple[str, str]]:
+    """(url name, method) for every route under /api/v1/, from the URL configuration itself."""
+    found = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            found.extend(_routes(pattern.url_patterns, prefix + str(pattern.pattern)))
+            continue
+        assert isinstance(pattern, URLPattern)
+        callback = pattern.callback
+        if hasattr(callback, "actions"):  # a viewset route
+            methods = {m for m in callback.actions if m not in ("head", "options")}
+            if pattern.name and pattern.name.endswith("-detail"):
+                methods.add("delete")
+        else:
+            view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+            names = getattr(view, "http_method_names", ["get"]) if view else ["get"]
+            methods = {m for m in names if m not in ("head", "options", "trace") and hasattr(view, m)}
+        for method in sorted(methods):
+            found.append((pattern.name or f"{prefix}{pattern.pattern}", method))
+    return found
+
+
+ROUTES = _routes(v1_patterns)
+
+
+def test_the_matrix_covers_every_route_and_method():
+    missing = sorted(set(ROUTES) - set(MATRIX))
+    assert not missing, f"routes under /api/v1/ without a row in the role matrix: {missing}"
+    stale = sorted(set(MATRIX) - set(ROUTES))
+    assert not stale, f"matrix rows for routes that do not exist: {stale}"
+    for key, (_path, _body, statuses) in MATRIX.items():
+        assert set(statuses) == set(ROLES), f"{key} must give a status for every role"
+
+
+def _path(template: str, world: World) -> str:
+    ids = {
+        "event": world.event.public_id,
+        "person_a": world.case_a.demonstrator.public_id,
+        "case_a": world.case_a.public_id,
+        "arrest_a": world.arrest_a.public_id,
+        "officer": world.officer.public_id,
+        "spare_officer": world.spare_officer.public_id,
+        "incident_o": world.incident_o.public_id,
+        "complaint_a": world.complaint_a.public_id,
+        "statement_a": world.statement_a.public_id,
+        "evidence_o": world.evidence_o.public_id,
+    }
+    return template.format(**ids)
+
+
+def _request(client: Any, method: str, path: str, body: Any) -> Any:
+    if method in ("get", "delete") and body is None:
+        return getattr(client, method)(path)
+    if isinstance(body, dict) and any(hasattr(v, "read") for v in body.values()):
+        return client.post(path, body, format="multipart")
+    return getattr(client, method)(path, body or {}, format="json")
+
+
+@pytest.mark.parametrize("key", sorted(MATRIX), ids=lambda k: f"{k[1].upper()} {k[0]}")
+def test_role_matrix(key, world, clients):
+    template, body, statuses = MATRIX[key]
+    method = key[1]
+    path = _path(template, world)
+    wrong = []
+    for role in ROLES:
+        payload = body(world, role) if callable(body) else body
+        with transaction.atomic():
+            response = _request(clients[role], method, path, payload)
+            transaction.set_rollback(True)
+        if response.status_code != statuses[role]:
+            detail = getattr(response, "data", None)
+            wrong.append(f"{role}: expected {statuses[role]}, got {response.status_code} {detail!r}"[:400])
+        if response.status_code >= 400:
+            assert response["Content-Type"].startswith("application/problem+json"), (
+                f"{role}: {response['Content-Type']}"
+            )
+    assert not wrong, f"{method.upper()} {template}\n" + "\n".join(wrong)
+
+
+def test_observer_loses_read_back_after_the_window(world, clients, settings):
+    """The lost-phone rule: after OBSERVER_READBACK_HOURS the reporter gets 404 like anyone else."""
+    settings.OBSERVER_READBACK_HOURS = 24
+    path = f"/api/v1/incidents/{world.incident_o.public_id}/"
+    assert clients["observer"].get(path).status_code == 200
+    type(world.incident_o).objects.filter(pk=world.incident_o.pk).update(
+        created_at=world.incident_o.created_at - datetime.timedelta(hours=25)
+    )
+    assert clients["observer"].get(path).status_code == 404
+    assert clients["observer"].get("/api/v1/incidents/").json()["count"] == 0
+    assert clients["observer"].get(f"/api/v1/evidence/{world.evidence_o.public_id}/").status_code == 200  # own upload
+    assert clients["lawyer"].get(path).status_code == 200  # the lawyer of the case still reads it
