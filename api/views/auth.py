@@ -2,7 +2,9 @@
 authenticator) -> a bearer token. DELETE on the same route revokes the token in use.
 
 Failures all look alike (401, one message), whether the name is unknown, the password wrong,
-the code wrong or missing, or the account locked out (django-axes counts every failure)."""
+the code wrong or missing, or the account locked out (django-axes counts every failure).
+Accounts whose role requires a second factor (settings.MFA_REQUIRED_ROLES) get a token only with
+a confirmed authenticator and its code."""
 
 from __future__ import annotations
 
@@ -25,9 +27,11 @@ from api.serializers.auth import TokenRequest, TokenResponse
 from api.throttling import AuthThrottle, WriteThrottle
 from api.tokens import token_issue, token_revoke
 from cases.audit import audit_record
+from cases.mfa import mfa_required_for
 from cases.roles import role_of
 
 FAILED = _("Unable to sign in with these credentials.")
+NEEDS_MFA = _("This account must set up a second factor in the web app before it can get a token.")
 
 
 def _otp_ok(user: Any, token: str | None) -> bool:
@@ -68,6 +72,8 @@ class TokenView(APIView):
             raise exceptions.AuthenticationFailed(FAILED)
         if role_of(user) is None:
             raise exceptions.AuthenticationFailed(FAILED)
+        if mfa_required_for(user) and not user_has_device(user, confirmed=True):
+            raise exceptions.PermissionDenied(NEEDS_MFA)
         raw, token = token_issue(user=user, by=user, label=data.get("label", ""))
         return Response(
             TokenResponse(

@@ -299,8 +299,6 @@ API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24 * 7)
 IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
 # How long an idempotent request waits for another one holding the same key before answering 409.
 IDEMPOTENCY_LOCK_TIMEOUT_MS = env.int("IDEMPOTENCY_LOCK_TIMEOUT_MS", default=5000)
-# Lost-phone rule: an observer reads back their own reports (and uploads) only this long after creating them.
-OBSERVER_READBACK_HOURS = env.int("OBSERVER_READBACK_HOURS", default=24)
 
 # --- Domain settings
 ALLOW_DEMO_DATA = env.bool("ALLOW_DEMO_DATA", default=True)

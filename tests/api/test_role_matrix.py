@@ -18,7 +18,9 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver
 
 from api.urls import v1_patterns
+from cases.mfa import mfa_required_for
 from tests.api.conftest import ROLES, World, png_bytes
+from tests.auth import current_code, totp_device_for
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - the factories' test password
 WHEN = "2026-07-01T12:00:00Z"
@@ -55,7 +57,10 @@ def own_credentials(world: World, role: str) -> dict[str, str]:
     user = world.users[role]
     if user is None:
         return {"username": "nobody-at-all", "password": "wrong-password-123"}
-    return {"username": user.username, "password": PASSWORD}
+    body = {"username": user.username, "password": PASSWORD}
+    if mfa_required_for(user):
+        body["otp_token"] = current_code(totp_device_for(user))
+    return body
 
 
 MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
