@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from citations.models import Citation, Payment
+from django.contrib import admin
+from django.http import HttpRequest
+
+from citations import services
+from citations.models import CalendarFeedToken, Citation, Deadline, DeadlineRule, Payment
 
 
 class PaymentInline(admin.TabularInline):
@@ -15,6 +19,18 @@ class PaymentInline(admin.TabularInline):
         return False  # money moves only through the payment services
 
 
+class DeadlineInline(admin.TabularInline):
+    model = Deadline
+    fk_name = "citation"
+    extra = 0
+    fields = ["kind", "due_on", "due_at", "status", "warrant_risk", "rule"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # deadlines are computed from the rules
+
+
 @admin.register(Citation)
 class CitationAdmin(admin.ModelAdmin):
     list_display = ["number", "agency", "kind", "status", "disposition", "issued_at", "hearing_at", "docketed"]
@@ -24,10 +40,20 @@ class CitationAdmin(admin.ModelAdmin):
     raw_id_fields = ["case", "issuing_officer"]
     # Lifecycle fields change only through citations.services (no silent state changes).
     readonly_fields = [
-        "public_id", "status", "response", "responded_at", "disposition", "decided_on", "closed_on",
-        "status_changed_at", "status_changed_by",
+        "public_id", "status", "response", "responded_at", "hearing_at", "courtroom", "docket_number", "docketed",
+        "disposition", "decided_on", "appealed_on", "closed_on", "status_changed_at", "status_changed_by",
     ]  # fmt: skip
-    inlines = [PaymentInline]
+    inlines = [PaymentInline, DeadlineInline]
+
+    def save_model(self, request: HttpRequest, obj: Citation, form: Any, change: bool) -> None:
+        """Through the services, so deadlines follow and the change is audited."""
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in services.EDITABLE_FIELDS}
+        if change:
+            services.citation_update(citation=obj, by=request.user, **fields)
+        else:
+            data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
+            created = services.citation_create(case=form.cleaned_data["case"], by=request.user, **data)
+            obj.pk = created.pk
 
 
 @admin.register(Payment)
@@ -36,6 +62,57 @@ class PaymentAdmin(admin.ModelAdmin):
     list_filter = ["kind", "payer", "paid_on"]
     search_fields = ["citation__number", "reference"]
     list_select_related = ["citation"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    """Coordinators edit rules here without a deploy; saving recomputes the deadlines the rule
+    makes (or made). Rules are deactivated, never deleted, since deadlines remember them."""
+
+    list_display = ["code", "description", "jurisdiction", "citation_kind", "complaint_forum", "kind", "trigger",
+                    "offset", "offset_unit", "roll", "warrant_risk", "verified", "active"]  # fmt: skip
+    list_filter = ["active", "verified", "jurisdiction", "citation_kind", "complaint_forum", "kind", "trigger"]
+    search_fields = ["code", "description", "source"]
+
+    def save_model(self, request: HttpRequest, obj: DeadlineRule, form: Any, change: bool) -> None:
+        services.deadline_rule_save(rule=obj, by=request.user)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = ["public_id", "case", "kind", "due_on", "status", "warrant_risk", "rule"]
+    list_filter = ["status", "kind", "warrant_risk", "due_on", "rule"]
+    search_fields = ["case__number", "citation__number"]
+    list_select_related = ["case", "rule"]
+    date_hierarchy = "due_on"
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(CalendarFeedToken)
+class CalendarFeedTokenAdmin(admin.ModelAdmin):
+    """Who has a live calendar link (the token itself is never stored, only its hash)."""
+
+    list_display = ["user", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    fields = ["user", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

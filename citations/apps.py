@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class CitationsConfig(AppConfig):
     name = "citations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_save
+
+        from cases.models import ExcessiveForceComplaint, Incident
+        from cases.signals import case_purging, lockdown_activated
+        from citations import receivers
+
+        post_save.connect(receivers.complaint_saved, sender=ExcessiveForceComplaint, dispatch_uid="citations.complaint")
+        post_save.connect(receivers.incident_saved, sender=Incident, dispatch_uid="citations.incident")
+        m2m_changed.connect(
+            receivers.complaint_incidents_changed,
+            sender=ExcessiveForceComplaint.incidents.through,
+            dispatch_uid="citations.complaint_incidents",
+        )
+        lockdown_activated.connect(receivers.revoke_calendar_feeds, dispatch_uid="citations.lockdown")
+        case_purging.connect(receivers.purge_case_deadlines, dispatch_uid="citations.purge")

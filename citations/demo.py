@@ -1,4 +1,5 @@
-"""Demo citations on the three tracks, for `seed_demo` (realistic states and money)."""
+"""Demo citations on the three tracks, for `seed_demo`: made through citations.services, so
+their states, money and deadlines are what real use would produce."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from cases.models import Case, Jurisdiction, Officer, Payer
-from citations.models import Citation, CitationKind, CitationStatus, Disposition, Payment, PaymentKind, Response
+from django.utils import timezone
+
+from cases.models import Case, Officer, Payer
+from citations import services
+from citations.models import Citation, CitationKind, Disposition, PaymentKind, Response
 
 OFFENSES = [
     ("18 Pa.C.S. § 5502", "", "Failure to disperse upon official order"),
@@ -21,6 +25,7 @@ def create_citations(
     *, cases: list[Case], officers: list[Officer], starts: datetime.datetime, by: Any, rng: random.Random
 ) -> list[Citation]:
     issued = starts + datetime.timedelta(hours=22)
+    today = timezone.localdate()
     citations = []
     for i, case in enumerate(cases):
         if i % 8 == 7:  # a few people were arrested or observed but not cited
@@ -28,55 +33,65 @@ def create_citations(
         track = [CitationKind.PHL_CVN, CitationKind.PA_SUMMARY, CitationKind.PHL_SUMMARY_NTA][i % 3]
         code, sub, desc = OFFENSES[0] if track != CitationKind.PHL_CVN else OFFENSES[2]
         officer = officers[i % (len(officers) - 1)]
-        citation = Citation(
+        issued_at = issued + datetime.timedelta(minutes=i * 4)
+        extra: dict[str, Any] = {}
+        if track == CitationKind.PHL_SUMMARY_NTA:  # the notice to appear sets the hearing
+            extra["hearing_at"] = (issued + datetime.timedelta(days=21)).replace(hour=9, minute=0)
+            extra["courtroom"] = ["1104", "306"][i % 2]
+            if i % 2 == 0:
+                extra["docket_number"] = f"MC-51-SU-{2026}{i:05d}"
+        citation = services.citation_create(
             case=case,
+            by=by,
             number=f"{'CVN' if track == CitationKind.PHL_CVN else 'SC'}-{2026}{i:05d}",
             agency="Philadelphia Police Department",
-            jurisdiction=Jurisdiction.PHILADELPHIA if track != CitationKind.PA_SUMMARY else Jurisdiction.PENNSYLVANIA,
             kind=track,
             offense_code=code,
             offense_subsection=sub,
             offense_description=desc,
             fine=Decimal("50.00"),
-            costs=Decimal("0.00") if track == CitationKind.PHL_CVN else Decimal("0.00"),
-            issued_at=issued + datetime.timedelta(minutes=i * 4),
+            issued_at=issued_at,
             place="8th & Arch St",
             issuing_officer=officer,
             officer_name_as_written=officer.name,
             officer_badge_as_written=officer.badge_number,
+            **extra,
         )
-        if track == CitationKind.PHL_SUMMARY_NTA:
-            citation.hearing_at = (issued + datetime.timedelta(days=21)).replace(hour=9, minute=0)
-            citation.courtroom = ["1104", "306"][i % 2]
-            citation.status = CitationStatus.HEARING_SCHEDULED
-            citation.docketed = i % 2 == 0
-        elif track == CitationKind.PA_SUMMARY and i % 2 == 0:
-            citation.status = CitationStatus.ANSWERED
-            citation.response = Response.NOT_GUILTY
-            citation.responded_at = issued + datetime.timedelta(days=2)
-        citation.save()
-        if track == CitationKind.PHL_CVN and i % 4 == 0:
-            Payment.objects.create(
-                citation=citation, amount=Decimal("50.00"), payer=Payer.BAIL_FUND,
-                paid_on=(issued + datetime.timedelta(days=1)).date(), recorded_by=by,
+        responded = issued_at + datetime.timedelta(days=1)
+        paid_on = min(responded.date(), today)
+        if track == CitationKind.PA_SUMMARY and i % 2 == 0:
+            # Not guilty, with $50 collateral forwarded by the bail fund (Rules 403, 413).
+            services.citation_record_response(citation=citation, response=Response.NOT_GUILTY, at=responded, by=by)
+            services.payment_record(
+                citation=citation, amount=Decimal("50.00"), payer=Payer.BAIL_FUND, paid_on=paid_on, by=by,
+                reference="collateral",
             )  # fmt: skip
-            citation.status = CitationStatus.CLOSED
-            citation.response = Response.PAID
-            citation.disposition = Disposition.PAID
-            citation.save()
+        elif track == CitationKind.PHL_CVN and i % 4 == 0:
+            services.citation_record_response(citation=citation, response=Response.PAID, at=responded, by=by)
+            services.payment_record(
+                citation=citation, amount=Decimal("50.00"), payer=Payer.BAIL_FUND, paid_on=paid_on, by=by
+            )
+            services.citation_record_disposition(
+                citation=citation, disposition=Disposition.PAID, decided_on=paid_on, by=by
+            )
+            services.citation_close(citation=citation, by=by, closed_on=paid_on)
         elif track == CitationKind.PHL_CVN and i % 5 == 0:
-            citation.status = CitationStatus.ANSWERED
-            citation.response = Response.DISPUTED
-            citation.save()
+            services.citation_record_response(citation=citation, response=Response.DISPUTED, at=responded, by=by)
         if i in (4, 11):
-            citation.status = CitationStatus.CLOSED
-            citation.disposition = Disposition.DISMISSED if i == 4 else Disposition.WAIVED
-            citation.decided_on = issued.date() + datetime.timedelta(days=3)
-            citation.save()
-            if i == 11 and citation.payments.exists():
-                Payment.objects.create(
-                    citation=citation, kind=PaymentKind.REFUND, amount=Decimal("50.00"), payer=Payer.BAIL_FUND,
-                    paid_on=citation.decided_on, recorded_by=by,
-                )  # fmt: skip
+            # Citation 4 (a not-guilty plea with collateral) is dismissed and the collateral
+            # refunded; citation 11 (a notice to appear) is waived.
+            decided_on = min(issued.date() + datetime.timedelta(days=3), today)
+            disposition = Disposition.DISMISSED if i == 4 else Disposition.WAIVED
+            services.citation_record_disposition(
+                citation=citation, disposition=disposition, decided_on=decided_on, by=by
+            )
+            balance = services.citation_balance(citation=citation)
+            for payer, net in balance.by_payer.items():
+                if net > 0:
+                    services.payment_record(
+                        citation=citation, amount=net, payer=payer, paid_on=decided_on, by=by,
+                        kind=PaymentKind.REFUND,
+                    )  # fmt: skip
+            services.citation_close(citation=citation, by=by, closed_on=decided_on)
         citations.append(citation)
     return citations

@@ -1,5 +1,8 @@
-"""Citations, their payments and refunds. Deadline rules and deadlines live here too (see
-citations/deadlines.py once added). Money is Decimal with exact cents; times are aware."""
+"""Citations, their payments and refunds, deadline rules and deadlines, calendar-feed tokens.
+
+Money is Decimal with exact cents; times are aware. A citation's lifecycle fields change only
+through citations.services (the table of allowed moves is citations.lifecycle); deadlines are
+computed from rules (citations.deadlines) whenever a citation or complaint changes."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import MONEY, Case, Jurisdiction, Officer, Payer, PublicModel
+from cases.models import MONEY, Case, ComplaintForum, ExcessiveForceComplaint, Jurisdiction, Officer, Payer, PublicModel
 
 
 class CitationKind(models.TextChoices):
@@ -76,6 +79,7 @@ class Citation(PublicModel):
     docketed = models.BooleanField(default=False, help_text=_("Paper citations can take two weeks to be docketed."))
     disposition = models.CharField(max_length=12, choices=Disposition.choices, default=Disposition.PENDING)
     decided_on = models.DateField(null=True, blank=True)
+    appealed_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_changed_by = models.ForeignKey(
@@ -123,3 +127,167 @@ class Payment(PublicModel):
         ordering = ["paid_on", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
         indexes = [models.Index(fields=["payer", "kind"], name="payment_payer_kind_idx")]
+
+
+class DeadlineKind(models.TextChoices):
+    RESPOND = "respond", _("Respond to the citation (plea)")
+    PAY_OR_DISPUTE = "pay_or_dispute", _("Pay or dispute the notice")
+    APPEAR = "appear", _("Appear at the hearing")
+    APPEAL = "appeal", _("File an appeal")
+    CIVIL_CLAIM = "civil_claim", _("Bring a civil claim")
+    OVERSIGHT_COMPLAINT = "oversight_complaint", _("File an oversight complaint")
+
+
+class DeadlineTrigger(models.TextChoices):
+    ISSUED = "issued", _("Citation issued")
+    HEARING = "hearing", _("Hearing date and time")
+    CONVICTED = "convicted", _("Decision of guilty (conviction)")
+    INCIDENT = "incident", _("Incident (the complaint's earliest; else the complaint's creation)")
+
+
+CITATION_TRIGGERS = frozenset({DeadlineTrigger.ISSUED, DeadlineTrigger.HEARING, DeadlineTrigger.CONVICTED})
+COMPLAINT_TRIGGERS = frozenset({DeadlineTrigger.INCIDENT})
+
+
+class OffsetUnit(models.TextChoices):
+    DAYS = "days", _("Days")
+    MONTHS = "months", _("Months")
+    YEARS = "years", _("Years")
+
+
+class DeadlineRoll(models.TextChoices):
+    NONE = "none", _("None: due on the computed day, even a weekend or holiday")
+    NEXT_BUSINESS_DAY = "next_business_day", _("Weekend or legal holiday: the next business day")
+
+
+class DeadlineRule(models.Model):
+    """One rule of one jurisdiction: 'the X is due N days after Y'. Data, not code: coordinators
+    edit rules in the admin, and every deadline remembers the rule that made it."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    jurisdiction = models.CharField(
+        max_length=10, choices=Jurisdiction.choices, blank=True, help_text=_("Blank: every jurisdiction.")
+    )
+    citation_kind = models.CharField(
+        max_length=20, choices=CitationKind.choices, blank=True, help_text=_("Citation rules; blank: every kind.")
+    )
+    complaint_forum = models.CharField(
+        max_length=20, choices=ComplaintForum.choices, blank=True, help_text=_("Complaint rules; blank: every forum.")
+    )
+    kind = models.CharField(max_length=20, choices=DeadlineKind.choices)
+    trigger = models.CharField(max_length=12, choices=DeadlineTrigger.choices)
+    offset = models.PositiveIntegerField(default=0)
+    offset_unit = models.CharField(max_length=6, choices=OffsetUnit.choices, default=OffsetUnit.DAYS)
+    roll = models.CharField(max_length=20, choices=DeadlineRoll.choices, default=DeadlineRoll.NEXT_BUSINESS_DAY)
+    warrant_risk = models.BooleanField(default=False, help_text=_("A miss can lead to a bench warrant."))
+    description = models.CharField(max_length=200)
+    source = models.TextField(help_text=_("The rule, statute or page this comes from."))
+    verified = models.BooleanField(default=False, help_text=_("A lawyer has checked this rule against its source."))
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["jurisdiction", "citation_kind", "complaint_forum", "trigger", "code"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def for_complaints(self) -> bool:
+        return self.trigger in COMPLAINT_TRIGGERS
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.trigger in COMPLAINT_TRIGGERS and self.citation_kind:
+            errors["citation_kind"] = _("A rule triggered by an incident applies to complaints, not citations.")
+        if self.trigger in CITATION_TRIGGERS and self.complaint_forum:
+            errors["complaint_forum"] = _("A rule triggered by a citation event cannot name a complaint forum.")
+        citation_kinds = {DeadlineKind.RESPOND, DeadlineKind.PAY_OR_DISPUTE, DeadlineKind.APPEAR, DeadlineKind.APPEAL}
+        if self.trigger in COMPLAINT_TRIGGERS and self.kind in citation_kinds:
+            errors["kind"] = _("This kind of deadline belongs to a citation rule.")
+        if self.trigger in CITATION_TRIGGERS and self.kind not in citation_kinds:
+            errors["kind"] = _("This kind of deadline belongs to a complaint rule.")
+        if self.trigger == DeadlineTrigger.HEARING and self.kind != DeadlineKind.APPEAR:
+            errors["trigger"] = _("Only an 'appear at the hearing' deadline follows the hearing date.")
+        if self.offset_unit == OffsetUnit.DAYS and self.offset > 3660:
+            errors["offset"] = _("At most 3660 days; use months or years.")
+        if self.offset_unit != OffsetUnit.DAYS and self.offset > 120:
+            errors["offset"] = _("At most 120 months or years.")
+        if not (self.source or "").strip():
+            errors["source"] = _("Name the source of the rule (or say it is unverified).")
+        if errors:
+            raise ValidationError(errors)
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MET = "met", _("Met")
+    MISSED = "missed", _("Missed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Deadline(PublicModel):
+    """One deadline for one citation or complaint, made by one rule (recomputed by services)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    citation = models.ForeignKey(Citation, null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines")
+    complaint = models.ForeignKey(
+        ExcessiveForceComplaint, null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines"
+    )
+    rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="deadlines")
+    kind = models.CharField(max_length=20, choices=DeadlineKind.choices)
+    due_on = models.DateField(help_text=_("The last day, in the event's time zone."))
+    due_at = models.DateTimeField(help_text=_("The moment it is due (end of the last day, or the hearing time)."))
+    status = models.CharField(max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
+    warrant_risk = models.BooleanField(default=False)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(citation__isnull=False) & Q(complaint__isnull=True))
+                | (Q(citation__isnull=True) & Q(complaint__isnull=False)),
+                name="deadline_for_citation_xor_complaint",
+            ),
+            models.UniqueConstraint(
+                fields=["rule", "citation"], condition=Q(citation__isnull=False), name="deadline_once_per_rule_citation"
+            ),
+            models.UniqueConstraint(
+                fields=["rule", "complaint"],
+                condition=Q(complaint__isnull=False),
+                name="deadline_once_per_rule_complaint",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="deadline_status_due_idx"),
+            models.Index(fields=["case", "status", "due_on"], name="deadline_case_status_due_idx"),
+            models.Index(fields=["kind", "status", "due_on"], name="deadline_kind_status_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} due {self.due_on}"
+
+
+class CalendarFeedToken(models.Model):
+    """A lawyer's private calendar-feed link. Only a SHA-256 of the random token is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="calendar_token_one_active_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of user {self.user_id}"

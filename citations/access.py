@@ -1,0 +1,51 @@
+"""Who sees which citations, deadlines, payments and calendar feeds: built on cases.access, so
+the rule stays one rule (a lawyer: the cases assigned to them; coordinators and administrators:
+everything; observers, organizers and anyone else: nothing personal, so nothing here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from cases.access import case_list_visible_to
+from cases.roles import Role, role_of, sees_everything
+from citations.models import Citation, Deadline, Payment
+
+
+def citation_list_visible_to(*, user: Any) -> QuerySet[Citation]:
+    return Citation.objects.select_related("case", "case__event").filter(
+        case__in=case_list_visible_to(user=user).values("pk")
+    )
+
+
+def deadline_list_visible_to(*, user: Any) -> QuerySet[Deadline]:
+    return Deadline.objects.select_related("case", "case__event", "rule", "citation", "complaint").filter(
+        case__in=case_list_visible_to(user=user).values("pk")
+    )
+
+
+def payment_list_visible_to(*, user: Any) -> QuerySet[Payment]:
+    return Payment.objects.select_related("citation").filter(
+        citation__case__in=case_list_visible_to(user=user).values("pk")
+    )
+
+
+def sees_personal_columns(user: Any) -> bool:
+    """Whether exports for this user may carry names, birth dates and phones (of the cases in the
+    user's scope): assigned lawyers and coordinators (and administrators)."""
+    return role_of(user) in (Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def may_import_citations(user: Any) -> bool:
+    """Bulk imports create people and cases: coordinators (and administrators) only."""
+    return sees_everything(user)
+
+
+def may_export_citations(user: Any) -> bool:
+    return role_of(user) in (Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def may_have_calendar_feed(user: Any) -> bool:
+    """Calendar feeds carry a lawyer's own deadlines and hearings."""
+    return role_of(user) == Role.LAWYER

@@ -1,0 +1,170 @@
+"""The citation lifecycle as data: for each track, which action may move a citation from which
+state to which, and which pleas and decisions the track knows.
+
+Tracks (see docs/deadlines.md):
+- `pa_summary`: Pennsylvania non-traffic summary citation (Pa.R.Crim.P. ch. 4): plead within
+  10 days (not guilty with collateral, or guilty and pay), summary trial, 30 days to appeal;
+- `phl_summary_nta`: Philadelphia Municipal Court summary citation with a notice to appear: the
+  hearing is set on the citation itself, then as above;
+- `phl_cvn`: Philadelphia civil code violation notice: pay or dispute within 10 days, then an
+  administrative review hearing (no appeal modelled: unverified);
+- `generic`: traffic and other citations: every plea and decision, appealable.
+
+`citations.services` enforces this table; nothing else changes a citation's state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from citations.models import CitationKind, CitationStatus, Disposition, Response
+
+S = CitationStatus
+D = Disposition
+R = Response
+
+GENERIC = "generic"
+
+# Actions (one service each in citations.services).
+RESPOND = "respond"
+SCHEDULE_HEARING = "schedule_hearing"
+DOCKET = "docket"
+DECIDE = "decide"
+OPEN_APPEAL_WINDOW = "open_appeal_window"
+APPEAL = "appeal"
+CLOSE = "close"
+
+ACTION_LABELS = {
+    RESPOND: "record a plea or response",
+    SCHEDULE_HEARING: "schedule a hearing",
+    DOCKET: "record the docket number",
+    DECIDE: "record a decision",
+    OPEN_APPEAL_WINDOW: "open the appeal window",
+    APPEAL: "record an appeal",
+    CLOSE: "close the citation",
+}
+
+# A decision that can be recorded before anyone answered: the prosecution or the city drops it.
+DROPPED = frozenset({D.DISMISSED, D.WITHDRAWN, D.WAIVED})
+# A decision that later voids a payment (and leaves a refund owed): the 2020 mass waiver.
+VOIDING = DROPPED
+# Decisions that leave nothing owed.
+NOTHING_OWED = frozenset({D.DISMISSED, D.WITHDRAWN, D.WAIVED, D.NOT_GUILTY})
+ALL_OPEN = frozenset({S.ISSUED, S.ANSWERED, S.HEARING_SCHEDULED, S.DECIDED, S.APPEAL_WINDOW, S.APPEALED})
+
+
+@dataclass(frozen=True)
+class Track:
+    code: str
+    label: str
+    responses: frozenset[str]
+    dispositions: frozenset[str]
+    appealable: bool
+    # action -> {from state: to state}
+    moves: dict[str, dict[str, str]] = field(default_factory=dict)
+    # responses after which a hearing may be scheduled from ANSWERED (None: any response)
+    hearing_after: frozenset[str] | None = None
+
+
+def _same(states: frozenset[str] | set[str]) -> dict[str, str]:
+    return {s: s for s in states}
+
+
+_APPEAL_MOVES = {
+    OPEN_APPEAL_WINDOW: {S.DECIDED: S.APPEAL_WINDOW},
+    APPEAL: {S.DECIDED: S.APPEALED, S.APPEAL_WINDOW: S.APPEALED},
+    CLOSE: {S.DECIDED: S.CLOSED, S.APPEAL_WINDOW: S.CLOSED, S.APPEALED: S.CLOSED},
+}
+
+TRACKS: dict[str, Track] = {
+    CitationKind.PA_SUMMARY: Track(
+        code=CitationKind.PA_SUMMARY,
+        label="Pennsylvania summary citation",
+        responses=frozenset({R.NOT_GUILTY, R.GUILTY}),
+        dispositions=frozenset({D.DISMISSED, D.WITHDRAWN, D.WAIVED, D.NOT_GUILTY, D.GUILTY}),
+        appealable=True,
+        moves={
+            RESPOND: {S.ISSUED: S.ANSWERED},
+            SCHEDULE_HEARING: {S.ANSWERED: S.HEARING_SCHEDULED, S.HEARING_SCHEDULED: S.HEARING_SCHEDULED,
+                               S.APPEALED: S.HEARING_SCHEDULED},
+            DOCKET: _same(ALL_OPEN),
+            DECIDE: {S.ISSUED: S.DECIDED, S.ANSWERED: S.DECIDED, S.HEARING_SCHEDULED: S.DECIDED,
+                     S.APPEALED: S.DECIDED},
+            **_APPEAL_MOVES,
+        },
+        hearing_after=frozenset({R.NOT_GUILTY}),
+    ),
+    CitationKind.PHL_SUMMARY_NTA: Track(
+        code=CitationKind.PHL_SUMMARY_NTA,
+        label="Philadelphia summary citation with notice to appear",
+        responses=frozenset({R.NOT_GUILTY, R.GUILTY}),
+        dispositions=frozenset({D.DISMISSED, D.WITHDRAWN, D.WAIVED, D.NOT_GUILTY, D.GUILTY}),
+        appealable=True,
+        moves={
+            RESPOND: {S.ISSUED: S.ANSWERED, S.HEARING_SCHEDULED: S.HEARING_SCHEDULED},
+            SCHEDULE_HEARING: {S.ISSUED: S.HEARING_SCHEDULED, S.ANSWERED: S.HEARING_SCHEDULED,
+                               S.HEARING_SCHEDULED: S.HEARING_SCHEDULED, S.APPEALED: S.HEARING_SCHEDULED},
+            DOCKET: _same(ALL_OPEN),
+            DECIDE: {S.ISSUED: S.DECIDED, S.ANSWERED: S.DECIDED, S.HEARING_SCHEDULED: S.DECIDED,
+                     S.APPEALED: S.DECIDED},
+            **_APPEAL_MOVES,
+        },
+    ),
+    CitationKind.PHL_CVN: Track(
+        code=CitationKind.PHL_CVN,
+        label="Philadelphia code violation notice",
+        responses=frozenset({R.PAID, R.DISPUTED}),
+        dispositions=frozenset({D.DISMISSED, D.WITHDRAWN, D.WAIVED, D.NOT_GUILTY, D.GUILTY, D.PAID}),
+        appealable=False,
+        moves={
+            RESPOND: {S.ISSUED: S.ANSWERED},
+            SCHEDULE_HEARING: {S.ANSWERED: S.HEARING_SCHEDULED, S.HEARING_SCHEDULED: S.HEARING_SCHEDULED},
+            DOCKET: _same(ALL_OPEN),
+            DECIDE: {S.ISSUED: S.DECIDED, S.ANSWERED: S.DECIDED, S.HEARING_SCHEDULED: S.DECIDED},
+            CLOSE: {S.DECIDED: S.CLOSED},
+        },
+        hearing_after=frozenset({R.DISPUTED}),
+    ),
+    GENERIC: Track(
+        code=GENERIC,
+        label="Traffic or other citation",
+        responses=frozenset({R.NOT_GUILTY, R.GUILTY, R.PAID, R.DISPUTED}),
+        dispositions=frozenset({D.DISMISSED, D.WITHDRAWN, D.WAIVED, D.NOT_GUILTY, D.GUILTY, D.PAID}),
+        appealable=True,
+        moves={
+            RESPOND: {S.ISSUED: S.ANSWERED, S.HEARING_SCHEDULED: S.HEARING_SCHEDULED},
+            SCHEDULE_HEARING: {S.ISSUED: S.HEARING_SCHEDULED, S.ANSWERED: S.HEARING_SCHEDULED,
+                               S.HEARING_SCHEDULED: S.HEARING_SCHEDULED, S.APPEALED: S.HEARING_SCHEDULED},
+            DOCKET: _same(ALL_OPEN),
+            DECIDE: {S.ISSUED: S.DECIDED, S.ANSWERED: S.DECIDED, S.HEARING_SCHEDULED: S.DECIDED,
+                     S.APPEALED: S.DECIDED},
+            **_APPEAL_MOVES,
+        },
+    ),
+}  # fmt: skip
+
+
+def track_for(kind: str) -> Track:
+    """The track a citation kind follows (traffic and other citations follow the generic one)."""
+    return TRACKS.get(kind, TRACKS[GENERIC])
+
+
+def allowed_from(kind: str, action: str) -> list[str]:
+    return list(track_for(kind).moves.get(action, {}))
+
+
+def next_state(kind: str, action: str, state: str) -> str | None:
+    """The state `action` leads to from `state` on this kind's track, or None when not allowed."""
+    return track_for(kind).moves.get(action, {}).get(state)
+
+
+def refusal(kind: str, action: str, state: str) -> str:
+    """A clear sentence saying why `action` is refused in `state`, and from where it is allowed."""
+    track = track_for(kind)
+    states = dict(CitationStatus.choices)
+    allowed = [str(states[s]) for s in track.moves.get(action, {})]
+    where = f"only from: {', '.join(allowed)}" if allowed else "never on this track"
+    return (
+        f"Cannot {ACTION_LABELS[action]} for a {track.label} that is {str(states.get(state, state)).lower()}: "
+        f"this is allowed {where}."
+    )

@@ -1,0 +1,274 @@
+"""Reads: balances, deadlines due and overdue, hearing dockets. Every list is scoped through
+citations.access and issues a fixed number of queries however many rows it returns.
+
+Callers that show names (the hearing docket) record the read in the audit trail themselves.
+
+Public API (kept stable for the API, pages and packets):
+- citation_balance(citation) -> Balance
+- citations_with_money(queryset) -> queryset annotated with paid_total and refunded_total
+- deadlines_due(user, within_days, today=None, kind=None, event=None, lawyer=None) -> QuerySet[Deadline]
+- deadlines_overdue(user, today=None, kind=None, event=None, lawyer=None) -> QuerySet[Deadline]
+- deadline_list(user, status=None, kind=None, event=None, lawyer=None, due_from=None, due_to=None)
+- hearing_docket(user, date, courtroom=None) -> list[DocketEntry]
+- citations_issued_between(user, event, kind, issued_from, issued_to) -> QuerySet[Citation]
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from cases.models import Event
+from citations.access import citation_list_visible_to, deadline_list_visible_to
+from citations.lifecycle import NOTHING_OWED
+from citations.models import Citation, Deadline, DeadlineStatus, Payment, PaymentKind
+
+ZERO = Decimal("0.00")
+OPENISH = (DeadlineStatus.OPEN, DeadlineStatus.MISSED)
+
+
+# --- money -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Balance:
+    """A citation's money, exact to the cent. `owed` is what it costs now: nothing once it was
+    dismissed, withdrawn, waived or ended in not guilty (collateral is then owed back)."""
+
+    owed: Decimal
+    paid: Decimal
+    refunded: Decimal
+    net: Decimal
+    balance_due: Decimal
+    refund_due: Decimal
+    by_payer: dict[str, Decimal] = field(default_factory=dict)
+
+
+def payer_totals(citation_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    """Net paid per citation and payer (payments minus refunds), in one query."""
+    totals: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    rows = (
+        Payment.objects.filter(citation_id__in=citation_ids)
+        .values("citation_id", "payer")
+        .annotate(
+            paid=Coalesce(Sum("amount", filter=Q(kind=PaymentKind.PAYMENT)), Value(ZERO)),
+            refunded=Coalesce(Sum("amount", filter=Q(kind=PaymentKind.REFUND)), Value(ZERO)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        totals[row["citation_id"]][row["payer"]] = Decimal(row["paid"]) - Decimal(row["refunded"])
+    return dict(totals)
+
+
+def _balance(citation: Citation, paid: Decimal, refunded: Decimal, by_payer: dict[str, Decimal]) -> Balance:
+    owed = ZERO if citation.disposition in NOTHING_OWED else (citation.fine + citation.costs)
+    net = paid - refunded
+    return Balance(
+        owed=owed,
+        paid=paid,
+        refunded=refunded,
+        net=net,
+        balance_due=max(owed - net, ZERO),
+        refund_due=max(net - owed, ZERO),
+        by_payer=by_payer,
+    )
+
+
+def citation_balance(*, citation: Citation) -> Balance:
+    """What is owed, paid, refunded and due on one citation (one query)."""
+    paid = refunded = ZERO
+    by_payer: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        Payment.objects.filter(citation_id=citation.pk)
+        .values("payer", "kind")
+        .annotate(total=Coalesce(Sum("amount"), Value(ZERO)))
+        .order_by()
+    )
+    for row in rows:
+        amount = Decimal(row["total"])
+        if row["kind"] == PaymentKind.PAYMENT:
+            paid += amount
+            by_payer[row["payer"]] += amount
+        else:
+            refunded += amount
+            by_payer[row["payer"]] -= amount
+    return _balance(citation, paid, refunded, dict(by_payer))
+
+
+def citations_with_money(queryset: QuerySet[Citation]) -> QuerySet[Citation]:
+    """Annotate `paid_total` and `refunded_total` (no per-row queries); `balance_of(citation)`
+    turns an annotated row into a Balance."""
+    return queryset.annotate(
+        paid_total=Coalesce(Sum("payments__amount", filter=Q(payments__kind=PaymentKind.PAYMENT)), Value(ZERO)),
+        refunded_total=Coalesce(Sum("payments__amount", filter=Q(payments__kind=PaymentKind.REFUND)), Value(ZERO)),
+    )
+
+
+def balance_of(citation: Citation) -> Balance:
+    return _balance(citation, Decimal(citation.paid_total), Decimal(citation.refunded_total), {})  # type: ignore[attr-defined]
+
+
+# --- deadlines ---------------------------------------------------------------------------
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+def _filtered(
+    queryset: QuerySet[Deadline], *, kind: str | None, event: Event | None, lawyer: Any | None
+) -> QuerySet[Deadline]:
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if event is not None:
+        queryset = queryset.filter(case__event=event)
+    if lawyer is not None:
+        queryset = queryset.filter(case__lawyers=lawyer)
+    return queryset.prefetch_related("case__lawyers")
+
+
+def deadlines_due(
+    *,
+    user: Any,
+    within_days: int,
+    today: datetime.date | None = None,
+    kind: str | None = None,
+    event: Event | None = None,
+    lawyer: Any | None = None,
+) -> QuerySet[Deadline]:
+    """Open deadlines whose last day is today or within the next `within_days` days, soonest
+    first: a lawyer's own cases, every case for a coordinator, nothing for other roles. Two
+    queries (deadlines joined to case, event, rule, citation, complaint; then lawyers)."""
+    today = _today(today)
+    queryset = deadline_list_visible_to(user=user).filter(
+        status=DeadlineStatus.OPEN,
+        due_on__gte=today,
+        due_on__lte=today + datetime.timedelta(days=max(int(within_days), 0)),
+    )
+    return _filtered(queryset, kind=kind, event=event, lawyer=lawyer).order_by("due_at", "id")
+
+
+def deadlines_overdue(
+    *,
+    user: Any,
+    today: datetime.date | None = None,
+    kind: str | None = None,
+    event: Event | None = None,
+    lawyer: Any | None = None,
+) -> QuerySet[Deadline]:
+    """Deadlines whose last day has passed with nothing recorded (open or marked missed)."""
+    queryset = deadline_list_visible_to(user=user).filter(status__in=OPENISH, due_on__lt=_today(today))
+    return _filtered(queryset, kind=kind, event=event, lawyer=lawyer).order_by("due_at", "id")
+
+
+def deadline_list(
+    *,
+    user: Any,
+    status: str | None = None,
+    kind: str | None = None,
+    event: Event | None = None,
+    lawyer: Any | None = None,
+    due_from: datetime.date | None = None,
+    due_to: datetime.date | None = None,
+) -> QuerySet[Deadline]:
+    """Deadlines by status, kind, event, lawyer and due-date range (every filter optional)."""
+    queryset = deadline_list_visible_to(user=user)
+    if status:
+        queryset = queryset.filter(status=status)
+    if due_from:
+        queryset = queryset.filter(due_on__gte=due_from)
+    if due_to:
+        queryset = queryset.filter(due_on__lte=due_to)
+    return _filtered(queryset, kind=kind, event=event, lawyer=lawyer).order_by("due_at", "id")
+
+
+def deadline_title(deadline: Deadline) -> str:
+    """'2026-0042 · Respond to the citation (plea)': case number and kind, never a name."""
+    title = f"{deadline.case.number} · {deadline.get_kind_display()}"
+    if deadline.warrant_risk:
+        title += " (warrant risk)"
+    return title
+
+
+# --- hearing docket ----------------------------------------------------------------------
+
+
+@dataclass
+class DocketEntry:
+    """One defendant on a hearing docket. `name` is personal data: audit the read."""
+
+    case_number: str
+    case_public_id: Any
+    name: str
+    lawyers: list[str]
+    citations: list[Citation]
+    hearing_at: datetime.datetime
+    courtroom: str
+
+
+def hearing_docket(
+    *, user: Any, date: datetime.date, courtroom: str | None = None, tz: str | None = None
+) -> list[DocketEntry]:
+    """Everyone with a hearing on `date` (in `tz`, default the site's zone), optionally in one
+    courtroom: each defendant's display name, citations with their plea, and assigned lawyers,
+    ordered by time and courtroom. Two queries, however long the docket."""
+    zone = ZoneInfo(tz or settings.TIME_ZONE)
+    start = datetime.datetime.combine(date, datetime.time.min, tzinfo=zone)
+    end = start + datetime.timedelta(days=1)
+    queryset = (
+        citation_list_visible_to(user=user)
+        .filter(hearing_at__gte=start, hearing_at__lt=end)
+        .select_related("case__demonstrator")
+        .prefetch_related(Prefetch("case__lawyers"))
+        .order_by("hearing_at", "courtroom", "case__number", "number")
+    )
+    if courtroom:
+        queryset = queryset.filter(courtroom=courtroom)
+    entries: dict[tuple[int, datetime.datetime, str], DocketEntry] = {}
+    for citation in queryset:
+        case = citation.case
+        key = (case.pk, citation.hearing_at, citation.courtroom)  # type: ignore[assignment]
+        entry = entries.get(key)
+        if entry is None:
+            entry = entries[key] = DocketEntry(
+                case_number=case.number,
+                case_public_id=case.public_id,
+                name=case.demonstrator.display_name,
+                lawyers=[lawyer.get_full_name() or lawyer.username for lawyer in case.lawyers.all()],
+                citations=[],
+                hearing_at=citation.hearing_at,  # type: ignore[arg-type]
+                courtroom=citation.courtroom,
+            )
+        entry.citations.append(citation)
+    return list(entries.values())
+
+
+# --- picking citations for a mass disposition --------------------------------------------
+
+
+def citations_issued_between(
+    *,
+    user: Any,
+    issued_from: datetime.datetime,
+    issued_to: datetime.datetime,
+    event: Event | None = None,
+    kind: str | None = None,
+) -> QuerySet[Citation]:
+    """Citations (in the user's scope) issued in [issued_from, issued_to), e.g. every code
+    violation notice of an event issued between two dates."""
+    queryset = citation_list_visible_to(user=user).filter(issued_at__gte=issued_from, issued_at__lt=issued_to)
+    if event is not None:
+        queryset = queryset.filter(case__event=event)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset

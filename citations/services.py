@@ -1,0 +1,640 @@
+"""Writes to citations: the lifecycle, money and deadlines. Views, the API, commands and tasks
+call these; nothing else changes a citation's state (the admin shows lifecycle fields read-only).
+
+Every service is keyword-only, runs in one transaction, locks the citation (`select_for_update`),
+checks the move against citations.lifecycle, raises django's ValidationError with a clear
+message when it is refused, records who and when (`status_changed_at`/`status_changed_by`),
+writes an audit entry (no personal values) and recomputes the citation's deadlines. Each returns
+the updated citation and also refreshes the instance it was given.
+
+Public API (kept stable for the API, pages and packets):
+- citation_create(case, by, number, kind, offense_code, issued_at, **fields) -> Citation
+- citation_update(citation, by, **fields) -> Citation                (non-lifecycle fields)
+- citation_record_response(citation, response, at, by) -> Citation   (plea / pay / dispute)
+- citation_schedule_hearing(citation, hearing_at, courtroom, by) -> Citation
+- citation_record_docketed(citation, docket_number, by) -> Citation
+- citation_record_disposition(citation, disposition, decided_on, by) -> Citation
+- citation_open_appeal_window(citation, by) -> Citation
+- citation_record_appeal(citation, filed_on, by) -> Citation
+- citation_close(citation, by, closed_on=None, appeal_waived=False) -> Citation
+- payment_record(citation, amount, payer, paid_on, by, kind="payment", reference="") -> Payment
+- citation_balance(citation) -> Balance                               (read; from citations.selectors)
+- citation_mass_disposition(citations, disposition, decided_on, by) -> MassDispositionResult
+- complaint_deadlines_recompute(complaint) -> None
+- deadline_rule_save(rule, by) -> DeadlineRule                         (validates, recomputes)
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cases.audit import audit_record
+from cases.models import Case, ExcessiveForceComplaint, Jurisdiction, Payer
+from citations import lifecycle as lc
+from citations.deadlines import sync_citation_deadlines, sync_complaint_deadlines, sync_rule_deadlines
+from citations.models import (
+    Citation,
+    CitationKind,
+    CitationStatus,
+    DeadlineRule,
+    Disposition,
+    Payment,
+    PaymentKind,
+    Response,
+)
+from citations.selectors import Balance, citation_balance, payer_totals
+
+__all__ = [
+    "Balance",
+    "MassDispositionResult",
+    "RefundOwed",
+    "citation_balance",
+    "citation_close",
+    "citation_create",
+    "citation_mass_disposition",
+    "citation_open_appeal_window",
+    "citation_record_appeal",
+    "citation_record_disposition",
+    "citation_record_docketed",
+    "citation_record_response",
+    "citation_schedule_hearing",
+    "citation_update",
+    "complaint_deadlines_recompute",
+    "deadline_rule_save",
+    "payment_record",
+]
+
+CENT = Decimal("0.01")
+# Fields that only the lifecycle services change.
+LIFECYCLE_FIELDS = frozenset(
+    {
+        "status", "response", "responded_at", "hearing_at", "courtroom", "docket_number", "docketed",
+        "disposition", "decided_on", "appealed_on", "closed_on", "status_changed_at", "status_changed_by",
+    }
+)  # fmt: skip
+EDITABLE_FIELDS = frozenset(
+    {
+        "number", "agency", "jurisdiction", "kind", "offense_code", "offense_subsection", "offense_description",
+        "fine", "costs", "issued_at", "place", "issuing_officer", "officer_name_as_written",
+        "officer_badge_as_written",
+    }
+)  # fmt: skip
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _lock(citation: Citation) -> Citation:
+    return Citation.objects.select_for_update(of=("self",)).select_related("case__event").get(pk=citation.pk)
+
+
+def _copy_back(target: Citation, source: Citation) -> Citation:
+    """Refresh the caller's instance so it does not hold a stale state."""
+    if target is not source:
+        for f in Citation._meta.concrete_fields:
+            setattr(target, f.attname, getattr(source, f.attname))
+    return source
+
+
+def _event_tz(citation: Citation) -> datetime.tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(citation.case.event.time_zone)
+
+
+def _today(citation: Citation) -> datetime.date:
+    return timezone.now().astimezone(_event_tz(citation)).date()
+
+
+def _issued_on(citation: Citation) -> datetime.date:
+    return citation.issued_at.astimezone(_event_tz(citation)).date()
+
+
+def _require_aware(value: Any, name: str) -> datetime.datetime:
+    if not isinstance(value, datetime.datetime):
+        raise ValidationError({name: "Give a date and time."})
+    if timezone.is_naive(value):
+        raise ValidationError({name: "Give a date and time with its time zone."})
+    return value
+
+
+def _require_date(value: Any, name: str) -> datetime.date:
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        raise ValidationError({name: "Give a date (without a time)."})
+    return value
+
+
+def _check_move(citation: Citation, action: str) -> str:
+    to = lc.next_state(citation.kind, action, citation.status)
+    if to is None:
+        raise ValidationError(lc.refusal(citation.kind, action, citation.status))
+    return to
+
+
+def _finish(
+    *, citation: Citation, original: Citation, by: Any, action: str, before: str, fields: list[str], **details: Any
+) -> Citation:
+    citation.status_changed_at = timezone.now()
+    citation.status_changed_by = by if getattr(by, "pk", None) else None
+    citation.full_clean()
+    citation.save(update_fields=[*fields, "status", "status_changed_at", "status_changed_by", "updated_at"])
+    sync_citation_deadlines([citation])
+    audit_record(
+        actor=by, action=f"citation.{action}", target=citation, fields=fields, **{"from": before, "to": citation.status}
+    )
+    return _copy_back(original, citation)
+
+
+# --- create and edit ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def citation_create(
+    *,
+    case: Case,
+    by: Any,
+    number: str,
+    kind: str,
+    offense_code: str,
+    issued_at: datetime.datetime,
+    **fields: Any,
+) -> Citation:
+    """A new citation on a case. `hearing_at`/`courtroom` (a notice to appear) and `docket_number`
+    may be given at once; every other lifecycle field starts at its beginning."""
+    forbidden = (set(fields) & LIFECYCLE_FIELDS) - {"hearing_at", "courtroom", "docket_number"}
+    unknown = set(fields) - EDITABLE_FIELDS - LIFECYCLE_FIELDS
+    if forbidden or unknown:
+        raise ValidationError(f"These fields cannot be set when creating a citation: {sorted(forbidden | unknown)}.")
+    _require_aware(issued_at, "issued_at")
+    hearing_at = fields.pop("hearing_at", None)
+    courtroom = fields.pop("courtroom", "") or ""
+    docket_number = (fields.pop("docket_number", "") or "").strip()
+    if "jurisdiction" not in fields:
+        fields["jurisdiction"] = (
+            Jurisdiction.PENNSYLVANIA if kind == CitationKind.PA_SUMMARY else case.event.jurisdiction
+        )
+    citation = Citation(case=case, number=number, kind=kind, offense_code=offense_code, issued_at=issued_at, **fields)
+    if hearing_at is not None:
+        _require_aware(hearing_at, "hearing_at")
+        to = lc.next_state(kind, lc.SCHEDULE_HEARING, CitationStatus.ISSUED)
+        if to is None:
+            raise ValidationError(lc.refusal(kind, lc.SCHEDULE_HEARING, CitationStatus.ISSUED))
+        if hearing_at <= issued_at:
+            raise ValidationError({"hearing_at": "The hearing must come after the citation was issued."})
+        citation.hearing_at, citation.courtroom, citation.status = hearing_at, courtroom.strip(), to
+    if docket_number:
+        citation.docket_number, citation.docketed = docket_number, True
+    citation.status_changed_at = timezone.now()
+    citation.status_changed_by = by if getattr(by, "pk", None) else None
+    citation.full_clean()
+    citation.save()
+    sync_citation_deadlines([citation])
+    audit_record(actor=by, action="citation.create", target=citation, status=citation.status)
+    return citation
+
+
+@transaction.atomic
+def citation_update(*, citation: Citation, by: Any, **fields: Any) -> Citation:
+    """Correct a citation's non-lifecycle fields (number, offense, money, when issued...)."""
+    bad = set(fields) - EDITABLE_FIELDS
+    if bad:
+        raise ValidationError(f"These fields change only through the lifecycle services: {sorted(bad)}.")
+    locked = _lock(citation)
+    if "kind" in fields and fields["kind"] != locked.kind and locked.status != CitationStatus.ISSUED:
+        raise ValidationError({"kind": "The kind can change only before anything was recorded on the citation."})
+    if "issued_at" in fields:
+        _require_aware(fields["issued_at"], "issued_at")
+    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+    if not changed:
+        return _copy_back(citation, locked)
+    for name in changed:
+        setattr(locked, name, fields[name])
+    locked.full_clean()
+    locked.save(update_fields=[*changed, "updated_at"])
+    sync_citation_deadlines([locked])
+    audit_record(actor=by, action="citation.update", target=locked, fields=changed)
+    return _copy_back(citation, locked)
+
+
+# --- the lifecycle -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def citation_record_response(*, citation: Citation, response: str, at: datetime.datetime, by: Any) -> Citation:
+    """A plea of not guilty (with collateral) or guilty (and paid); for a civil notice, paid or
+    disputed."""
+    locked = _lock(citation)
+    to = _check_move(locked, lc.RESPOND)
+    track = lc.track_for(locked.kind)
+    if response not in track.responses:
+        labels = dict(Response.choices)
+        allowed = ", ".join(str(labels[r]) for r in sorted(track.responses))
+        raise ValidationError({"response": f"A {track.label} is answered by one of: {allowed}."})
+    _require_aware(at, "at")
+    if at < locked.issued_at:
+        raise ValidationError({"at": "The response cannot come before the citation was issued."})
+    if at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"at": "The response cannot be in the future."})
+    before = locked.status
+    locked.response, locked.responded_at, locked.status = response, at, to
+    return _finish(
+        citation=locked, original=citation, by=by, action="respond", before=before, fields=["response", "responded_at"]
+    )
+
+
+@transaction.atomic
+def citation_schedule_hearing(
+    *, citation: Citation, hearing_at: datetime.datetime, courtroom: str, by: Any
+) -> Citation:
+    """Set (or move) the hearing: a notice to appear's date, a summary trial, an administrative
+    review, or a trial de novo after an appeal."""
+    locked = _lock(citation)
+    to = _check_move(locked, lc.SCHEDULE_HEARING)
+    track = lc.track_for(locked.kind)
+    needs = track.hearing_after
+    if locked.status == CitationStatus.ANSWERED and needs is not None and locked.response not in needs:
+        labels = dict(Response.choices)
+        after = " or ".join(str(labels[r]).lower() for r in sorted(needs))
+        raise ValidationError(f"A {track.label} goes to a hearing only after: {after}.")
+    _require_aware(hearing_at, "hearing_at")
+    if hearing_at <= locked.issued_at:
+        raise ValidationError({"hearing_at": "The hearing must come after the citation was issued."})
+    courtroom = (courtroom or "").strip()
+    before = locked.status
+    locked.hearing_at, locked.courtroom, locked.status = hearing_at, courtroom, to
+    return _finish(
+        citation=locked,
+        original=citation,
+        by=by,
+        action="schedule_hearing",
+        before=before,
+        fields=["hearing_at", "courtroom"],
+    )
+
+
+@transaction.atomic
+def citation_record_docketed(*, citation: Citation, docket_number: str, by: Any) -> Citation:
+    """The citation has reached the court's system (paper ones take about two weeks)."""
+    locked = _lock(citation)
+    _check_move(locked, lc.DOCKET)
+    docket_number = (docket_number or "").strip()
+    if not docket_number:
+        raise ValidationError({"docket_number": "Give the docket number."})
+    if locked.docketed and locked.docket_number == docket_number:
+        return _copy_back(citation, locked)  # a retry: nothing changes
+    before = locked.status
+    locked.docket_number, locked.docketed = docket_number, True
+    return _finish(
+        citation=locked,
+        original=citation,
+        by=by,
+        action="docket",
+        before=before,
+        fields=["docket_number", "docketed"],
+    )
+
+
+def _decision_refusal(citation: Citation, disposition: str, decided_on: Any, today: datetime.date) -> str | None:
+    """Why this decision cannot be recorded on this citation now, or None when it can."""
+    track = lc.track_for(citation.kind)
+    labels = dict(Disposition.choices)
+    if disposition not in track.dispositions:
+        allowed = ", ".join(str(labels[d]).lower() for d in sorted(track.dispositions))
+        return f"A {track.label} can be decided only as: {allowed}."
+    voids_payment = (
+        citation.status in (CitationStatus.DECIDED, CitationStatus.CLOSED)
+        and citation.disposition == Disposition.PAID
+        and disposition in lc.VOIDING
+    )
+    if not voids_payment:
+        if lc.next_state(citation.kind, lc.DECIDE, citation.status) is None:
+            return lc.refusal(citation.kind, lc.DECIDE, citation.status)
+        if citation.status == CitationStatus.ISSUED and disposition not in lc.DROPPED:
+            return (
+                "Before any plea or hearing a citation can only be dismissed, withdrawn or waived; "
+                f"record the plea or the hearing before '{labels[disposition]}'."
+            )
+    if disposition == Disposition.PAID and citation.response != Response.PAID:
+        return "Record that the notice was paid (the response) before deciding it as paid."
+    if decided_on < _issued_on(citation):
+        return "The decision cannot come before the citation was issued."
+    if decided_on > today:
+        return "The decision date cannot be in the future."
+    return None
+
+
+@transaction.atomic
+def citation_record_disposition(
+    *, citation: Citation, disposition: str, decided_on: datetime.date, by: Any
+) -> Citation:
+    """The decision: dismissed, withdrawn, waived, not guilty, guilty (or, for a notice, paid).
+    A paid notice can later be waived, dismissed or withdrawn: the payment is then owed back."""
+    locked = _lock(citation)
+    _require_date(decided_on, "decided_on")
+    problem = _decision_refusal(locked, disposition, decided_on, _today(locked))
+    if problem:
+        raise ValidationError(problem)
+    before = locked.status
+    locked.disposition, locked.decided_on, locked.status = disposition, decided_on, CitationStatus.DECIDED
+    locked.closed_on = None
+    return _finish(
+        citation=locked,
+        original=citation,
+        by=by,
+        action="decide",
+        before=before,
+        fields=["disposition", "decided_on", "closed_on"],
+    )
+
+
+def _require_conviction(citation: Citation, action: str) -> None:
+    track = lc.track_for(citation.kind)
+    if not track.appealable:
+        raise ValidationError(f"Appeals are not tracked for a {track.label}.")
+    if citation.disposition != Disposition.GUILTY:
+        raise ValidationError(f"Cannot {lc.ACTION_LABELS[action]}: only a conviction (guilty) is appealed.")
+
+
+@transaction.atomic
+def citation_open_appeal_window(*, citation: Citation, by: Any) -> Citation:
+    """Mark the 30-day appeal window as running after a conviction."""
+    locked = _lock(citation)
+    _require_conviction(locked, lc.OPEN_APPEAL_WINDOW)
+    to = _check_move(locked, lc.OPEN_APPEAL_WINDOW)
+    before = locked.status
+    locked.status = to
+    return _finish(citation=locked, original=citation, by=by, action="open_appeal_window", before=before, fields=[])
+
+
+@transaction.atomic
+def citation_record_appeal(*, citation: Citation, filed_on: datetime.date, by: Any) -> Citation:
+    """An appeal (for a trial de novo) was filed."""
+    locked = _lock(citation)
+    _require_conviction(locked, lc.APPEAL)
+    to = _check_move(locked, lc.APPEAL)
+    _require_date(filed_on, "filed_on")
+    if locked.decided_on and filed_on < locked.decided_on:
+        raise ValidationError({"filed_on": "The appeal cannot be filed before the decision."})
+    if filed_on > _today(locked):
+        raise ValidationError({"filed_on": "The filing date cannot be in the future."})
+    before = locked.status
+    locked.appealed_on, locked.status = filed_on, to
+    return _finish(citation=locked, original=citation, by=by, action="appeal", before=before, fields=["appealed_on"])
+
+
+@transaction.atomic
+def citation_close(
+    *, citation: Citation, by: Any, closed_on: datetime.date | None = None, appeal_waived: bool = False
+) -> Citation:
+    """Nothing more will happen on this citation. While a conviction's appeal deadline is still
+    open, closing needs `appeal_waived=True` (the client decided not to appeal)."""
+    from citations.models import Deadline, DeadlineKind, DeadlineStatus
+
+    locked = _lock(citation)
+    to = _check_move(locked, lc.CLOSE)
+    today = _today(locked)
+    closed_on = closed_on or today
+    _require_date(closed_on, "closed_on")
+    if closed_on > today:
+        raise ValidationError({"closed_on": "The closing date cannot be in the future."})
+    if locked.decided_on and closed_on < locked.decided_on:
+        raise ValidationError({"closed_on": "The citation cannot close before it was decided."})
+    if locked.status in (CitationStatus.DECIDED, CitationStatus.APPEAL_WINDOW) and not appeal_waived:
+        window = Deadline.objects.filter(
+            citation=locked, kind=DeadlineKind.APPEAL, status=DeadlineStatus.OPEN, due_on__gte=today
+        ).first()
+        if window is not None:
+            raise ValidationError(
+                f"The appeal window is open until {window.due_on:%Y-%m-%d}: record the appeal, wait, "
+                "or close with appeal_waived=True once the client has decided not to appeal."
+            )
+    before = locked.status
+    locked.closed_on, locked.status = closed_on, to
+    return _finish(citation=locked, original=citation, by=by, action="close", before=before, fields=["closed_on"])
+
+
+# --- money -------------------------------------------------------------------------------
+
+
+def _money(value: Any, name: str = "amount") -> Decimal:
+    if isinstance(value, (float, bool)):
+        raise ValidationError({name: "Give the amount as a decimal string or Decimal, not a float."})
+    try:
+        amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        raise ValidationError({name: "Not an amount of money."}) from None
+    if not amount.is_finite():
+        raise ValidationError({name: "Not an amount of money."})
+    if amount != amount.quantize(CENT):
+        raise ValidationError({name: "Amounts are exact to the cent (at most two decimal places)."})
+    if amount <= 0:
+        raise ValidationError({name: "The amount must be more than zero."})
+    if amount >= Decimal("100000000"):
+        raise ValidationError({name: "The amount is too large."})
+    return amount.quantize(CENT)
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    citation: Citation,
+    amount: Decimal | str | int,
+    payer: str,
+    paid_on: datetime.date,
+    by: Any,
+    kind: str = PaymentKind.PAYMENT,
+    reference: str = "",
+) -> Payment:
+    """Money paid on a citation (fine, costs or collateral) or refunded, exact to the cent. A
+    payment that would pay more than is owed is refused; a refund cannot exceed what that payer
+    has paid, net of earlier refunds."""
+    locked = _lock(citation)
+    amount = _money(amount)
+    if payer not in Payer.values:
+        raise ValidationError({"payer": f"The payer is one of: {', '.join(Payer.values)}."})
+    if kind not in PaymentKind.values:
+        raise ValidationError({"kind": "A payment or a refund."})
+    _require_date(paid_on, "paid_on")
+    if paid_on < _issued_on(locked):
+        raise ValidationError({"paid_on": "Money cannot move on a citation before it was issued."})
+    if paid_on > _today(locked):
+        raise ValidationError({"paid_on": "The date cannot be in the future."})
+    balance = citation_balance(citation=locked)
+    if kind == PaymentKind.PAYMENT and balance.net + amount > balance.owed:
+        raise ValidationError(
+            {
+                "amount": f"This payment of ${amount} would overpay: ${balance.owed} is owed and "
+                f"${balance.net} is already paid (net), so at most ${max(balance.owed - balance.net, Decimal('0.00'))} "
+                "more can be paid."
+            }
+        )
+    if kind == PaymentKind.REFUND:
+        paid_by_payer = balance.by_payer.get(payer, Decimal("0.00"))
+        if amount > paid_by_payer:
+            raise ValidationError(
+                {"amount": f"A refund of ${amount} exceeds the ${paid_by_payer} this payer has paid (net of refunds)."}
+            )
+    payment = Payment(
+        citation=locked,
+        kind=kind,
+        amount=amount,
+        payer=payer,
+        paid_on=paid_on,
+        reference=(reference or "").strip(),
+        recorded_by=by if getattr(by, "pk", None) else None,
+    )
+    payment.full_clean()
+    payment.save()
+    audit_record(actor=by, action=f"payment.{kind}", target=locked, fields=["amount", "payer"], kind=kind)
+    return payment
+
+
+# --- mass disposition --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RefundOwed:
+    citation: Citation
+    payer: str
+    amount: Decimal
+
+
+@dataclass
+class MassDispositionResult:
+    disposition: str
+    decided: list[Citation] = field(default_factory=list)
+    skipped: list[tuple[Citation, str]] = field(default_factory=list)
+    refunds: list[RefundOwed] = field(default_factory=list)
+    batch: str = ""
+
+    @property
+    def refund_total(self) -> Decimal:
+        return sum((r.amount for r in self.refunds), Decimal("0.00"))
+
+    def refund_totals_by_payer(self) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+        for refund in self.refunds:
+            totals[refund.payer] += refund.amount
+        return dict(totals)
+
+
+@transaction.atomic
+def citation_mass_disposition(
+    *,
+    citations: QuerySet[Citation] | Iterable[Citation],
+    disposition: str,
+    decided_on: datetime.date,
+    by: Any,
+) -> MassDispositionResult:
+    """One decision for many citations at once (e.g. the city waives every protest notice issued
+    between two dates), in one transaction. Citations the decision cannot apply to (already
+    decided otherwise, closed...) are left alone and listed in `skipped` with the reason. For
+    those already paid, the refunds owed are computed per payer (nothing is paid out here:
+    record each refund with payment_record when the money moves)."""
+    _require_date(decided_on, "decided_on")
+    if disposition not in Disposition.values or disposition == Disposition.PENDING:
+        raise ValidationError({"disposition": "Choose a decision."})
+    if isinstance(citations, QuerySet):
+        ids = list(citations.order_by().values_list("pk", flat=True))
+    else:
+        ids = [c.pk for c in citations]
+    locked = list(
+        Citation.objects.select_for_update(of=("self",)).select_related("case__event").filter(pk__in=ids).order_by("pk")
+    )
+    result = MassDispositionResult(disposition=disposition, batch=uuid.uuid4().hex[:12])
+    totals = payer_totals([c.pk for c in locked])
+    now = timezone.now()
+    by_user = by if getattr(by, "pk", None) else None
+    for citation in locked:
+        problem = _decision_refusal(citation, disposition, decided_on, _today(citation))
+        if problem:
+            result.skipped.append((citation, problem))
+            continue
+        citation.status_before = citation.status  # type: ignore[attr-defined]
+        citation.disposition, citation.decided_on, citation.status = disposition, decided_on, CitationStatus.DECIDED
+        citation.closed_on = None
+        citation.status_changed_at, citation.status_changed_by, citation.updated_at = now, by_user, now
+        result.decided.append(citation)
+        owed = Decimal("0.00") if disposition in lc.NOTHING_OWED else citation.amount_due
+        paid = totals.get(citation.pk, {})
+        excess = sum(paid.values(), Decimal("0.00")) - owed
+        # Owed back to the largest contributors first.
+        for payer, net in sorted(paid.items(), key=lambda item: item[1], reverse=True):
+            if excess <= 0:
+                break
+            back = min(net, excess)
+            if back > 0:
+                result.refunds.append(RefundOwed(citation=citation, payer=payer, amount=back))
+                excess -= back
+    if result.decided:
+        Citation.objects.bulk_update(
+            result.decided,
+            [
+                "disposition",
+                "decided_on",
+                "status",
+                "closed_on",
+                "status_changed_at",
+                "status_changed_by",
+                "updated_at",
+            ],
+            batch_size=1000,
+        )
+        sync_citation_deadlines(result.decided, now=now)
+        for citation in result.decided:
+            audit_record(
+                actor=by,
+                action="citation.decide",
+                target=citation,
+                fields=["disposition", "decided_on"],
+                batch=result.batch,
+                **{"from": citation.status_before, "to": citation.status},  # type: ignore[attr-defined]
+            )
+    audit_record(
+        actor=by,
+        action="citation.mass_disposition",
+        count=len(result.decided),
+        outcome=disposition,
+        batch=result.batch,
+        rows=len(ids),
+        errors=len(result.skipped),
+    )
+    return result
+
+
+# --- complaints and rules ----------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_deadlines_recompute(*, complaint: ExcessiveForceComplaint) -> None:
+    """Recompute a complaint's deadlines (civil claim, oversight window). Connected to complaint
+    and incident saves in citations.apps, so the cases app needs to know nothing of deadlines."""
+    sync_complaint_deadlines([complaint])
+
+
+@transaction.atomic
+def deadline_rule_save(*, rule: DeadlineRule, by: Any) -> DeadlineRule:
+    """Save a (new or edited) rule after validating it, then recompute every deadline it makes
+    or made: coordinators change rules without a deploy."""
+    creating = rule.pk is None
+    rule.full_clean()
+    rule.save()
+    created, updated = sync_rule_deadlines(rule)
+    audit_record(
+        actor=by,
+        action="deadline_rule.create" if creating else "deadline_rule.update",
+        target=rule,
+        count=created + updated,
+    )
+    return rule
