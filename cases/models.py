@@ -489,10 +489,23 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.public_id.hex[:2]}/{instance.public_id.hex}"
 
 
+def evidence_served_path(instance: Evidence, filename: str) -> str:
+    return f"evidence/{instance.public_id.hex[:2]}/{instance.public_id.hex}.served"
+
+
 class Evidence(PublicModel):
+    """An evidence file. `file` is the original exactly as uploaded (its SHA-256 in `sha256`),
+    sealed under its case's (or incident's) data key; `served_file`, for images, is a re-encoded
+    copy without metadata (EXIF, GPS), sealed the same way, and is what people download."""
+
     kind = models.CharField(max_length=10, choices=EvidenceKind.choices)
     file = models.FileField(upload_to=evidence_path, max_length=200)
-    content_type = models.CharField(max_length=100)
+    served_file = models.FileField(upload_to=evidence_served_path, max_length=200, blank=True)
+    served_content_type = models.CharField(max_length=100, blank=True)
+    metadata_stripped = models.BooleanField(
+        default=False, help_text=_("The served copy was re-encoded without EXIF/GPS metadata.")
+    )
+    content_type = models.CharField(max_length=100, help_text=_("As sniffed from the content, never as declared."))
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, help_text=_("Of the original as uploaded."))
     captured_at = models.DateTimeField(null=True, blank=True)
@@ -588,3 +601,17 @@ class LockdownState(models.Model):
 
     def __str__(self) -> str:
         return "lockdown active" if self.active else "normal operation"
+
+
+class DataKey(models.Model):
+    """A data key for one case's (or one incident's) files: evidence originals and copies, stored
+    packets. The key itself is sealed by the field keyring. Deleting the row at purge makes every
+    copy of those files unreadable, also in file backups; back this table up apart from the rest,
+    on a short rotation (docs/retention.md)."""
+
+    scope = models.CharField(max_length=80, unique=True, help_text=_('"case:<uuid>" or "incident:<uuid>".'))
+    key = EncryptedTextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.scope

@@ -175,6 +175,21 @@ def sha256_of(stream: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
+def _read_capped(upload: File, limit: int) -> bytes:
+    """The upload's bytes, refusing more than `limit` whatever its declared size says."""
+    if (upload.size or 0) > limit:
+        raise ValidationError({"file": f"Files may be at most {limit} bytes."}, code="too_large")
+    upload.seek(0)
+    chunks, total = [], 0
+    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b""):
+        total += len(chunk)
+        if total > limit:
+            raise ValidationError({"file": f"Files may be at most {limit} bytes."}, code="too_large")
+        chunks.append(chunk)
+    upload.seek(0)
+    return b"".join(chunks)
+
+
 @transaction.atomic
 def evidence_add(
     *,
@@ -186,26 +201,98 @@ def evidence_add(
     captured_at: datetime.datetime | None = None,
     **links: Any,
 ) -> Evidence:
-    """Store an evidence file unaltered, with the SHA-256 of the original and a custody entry."""
-    size = upload.size or 0
-    if size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError({"file": f"Files may be at most {settings.EVIDENCE_MAX_BYTES} bytes."})
+    """Store an evidence file: the original exactly as uploaded (SHA-256 kept) and, for photos, a
+    re-encoded copy without metadata for people to download; both sealed under the case's data key
+    in generated file names outside the web root, with a custody entry.
+
+    The type is judged from the content only (`content_type` as declared by the client is ignored;
+    `kind` must agree with the content). Refused files raise ValidationError({"file": ...}).
+    """
+    from django.core.files.base import ContentFile
+
+    from cases import datakeys, uploads
+
+    data = _read_capped(upload, settings.EVIDENCE_MAX_BYTES)
+    inspected = uploads.inspect(data, declared_kind=kind)
     evidence = Evidence(
-        kind=kind,
-        content_type=content_type,
-        size=size,
-        sha256=sha256_of(upload),
+        kind=inspected.kind,
+        content_type=inspected.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
         captured_at=captured_at,
         uploaded_by=by,
         description=description,
+        served_content_type=inspected.served_content_type,
+        metadata_stripped=inspected.served is not None,
         **links,
     )
-    evidence.file.save("upload", upload, save=False)
-    evidence.full_clean()
-    evidence.save()
+    if not (evidence.case_id or evidence.complaint_id or evidence.incident_id):
+        raise ValidationError("Evidence must belong to a case, a complaint or an incident.")
+    scope = datakeys.scope_of_evidence(evidence)
+    written: list[str] = []
+    try:
+        evidence.file.save(
+            "original",
+            ContentFile(datakeys.seal(scope=scope, data=data, context=_evidence_context(evidence))),
+            save=False,
+        )
+        written.append(evidence.file.name)
+        if inspected.served is not None:
+            sealed = datakeys.seal(scope=scope, data=inspected.served, context=_evidence_context(evidence, served=True))
+            evidence.served_file.save("served", ContentFile(sealed), save=False)
+            written.append(evidence.served_file.name)
+        evidence.full_clean()
+        evidence.save()
+    except BaseException:
+        for name in written:
+            evidence.file.storage.delete(name)
+        raise
+    # (Should an enclosing transaction roll back later, the sealed files stay behind without a row;
+    # purge_expired sweeps such orphans.)
     CustodyEvent.objects.create(evidence=evidence, action=CustodyAction.UPLOADED, actor=by)
-    audit_record(actor=by, action="evidence.upload", target=evidence, sha256=evidence.sha256)
+    audit_record(actor=by, action="evidence.upload", target=evidence, sha256=evidence.sha256, kind=evidence.kind)
     return evidence
+
+
+def _evidence_context(evidence: Evidence, *, served: bool = False) -> str:
+    return f"cases.evidence:{evidence.public_id}:{'served' if served else 'original'}"
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    data: bytes
+    content_type: str
+    filename: str
+    metadata_stripped: bool
+
+
+def evidence_open(*, evidence: Evidence, by: Any, request: Any = None, original: bool = False) -> EvidenceFile:
+    """The bytes to hand out, logged in the chain of custody and the audit trail.
+
+    People get the metadata-free copy of a photo; `original=True` (coordinators, for court) gets
+    the file exactly as uploaded, checked against its SHA-256 first. The caller has already scoped
+    `evidence` through cases.access.evidence_list_visible_to.
+    """
+    from cases import datakeys
+
+    scope = datakeys.scope_of_evidence(evidence)
+    use_served = not original and bool(evidence.served_file)
+    field = evidence.served_file if use_served else evidence.file
+    with field.open("rb") as handle:
+        blob = handle.read()
+    data = datakeys.unseal(scope=scope, blob=blob, context=_evidence_context(evidence, served=use_served))
+    if not use_served and hashlib.sha256(data).hexdigest() != evidence.sha256:
+        raise ValidationError("The stored original no longer matches its SHA-256: report this.")
+    content_type = evidence.served_content_type if use_served else evidence.content_type
+    extension = {
+        "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "video/mp4": "mp4",
+        "video/quicktime": "mov", "video/webm": "webm", "video/3gpp": "3gp", "application/pdf": "pdf",
+        "text/plain": "txt",
+    }.get(content_type, "bin")  # fmt: skip
+    suffix = "original" if original else "copy"
+    action = CustodyAction.EXPORTED if original else CustodyAction.DOWNLOADED
+    evidence_log_access(evidence=evidence, by=by, action=action, request=request)
+    return EvidenceFile(data, content_type, f"evidence-{evidence.public_id}-{suffix}.{extension}", use_served)
 
 
 def evidence_log_access(

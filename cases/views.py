@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from cases.roles import Role, role_of
+from cases.roles import Role, role_of, sees_everything
 
 # Where each role works: (URL name, label). The navigation and the home page link to them.
 ROLE_PLACES: dict[Role, list[tuple[str, str]]] = {
@@ -37,3 +39,29 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def attachment_response(*, data: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file handed out as a download that no browser will render or run in our origin."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """An evidence file the user may see: the metadata-free copy, or (coordinators, `?original=1`)
+    the original as uploaded. Logged in the chain of custody and the audit trail."""
+    from cases.access import evidence_list_visible_to, get_visible_or_404
+    from cases.services import evidence_open
+
+    evidence = get_visible_or_404(
+        evidence_list_visible_to(user=request.user).select_related("case", "complaint__case", "incident"), public_id
+    )
+    original = request.GET.get("original") == "1" and sees_everything(request.user)
+    opened = evidence_open(evidence=evidence, by=request.user, request=request, original=original)
+    return attachment_response(data=opened.data, content_type=opened.content_type, filename=opened.filename)

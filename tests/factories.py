@@ -145,3 +145,14 @@ class WitnessStatementFactory(factory.django.DjangoModelFactory):
     witness_contact = "267-555-0199"
     statement = "I saw it happen."
     case = factory.SubFactory(CaseFactory)
+
+
+def png_bytes(size: tuple[int, int] = (4, 4)) -> bytes:
+    """A real (tiny) PNG: evidence uploads are decoded and re-encoded, so fake bytes are refused."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 200)).save(out, format="PNG")
+    return out.getvalue()

@@ -15,7 +15,7 @@ from cases.services import (
     OfficerSeen,
     incident_create,
 )
-from tests.factories import EventFactory, OfficerFactory
+from tests.factories import EventFactory, OfficerFactory, png_bytes
 
 
 def _data(event, **overrides):
@@ -43,7 +43,7 @@ def test_a_report_is_stored_with_officers_force_arrests_and_photos(observer):
         arrests_seen=[ArrestWitnessed(description="Person in a yellow raincoat", conduct="passive")],
         people_affected_count=4,
     )
-    photo = Attachment(upload=ContentFile(b"\x89PNG fake", name="p.png"), kind="photo", content_type="image/png")
+    photo = Attachment(upload=ContentFile(png_bytes(), name="p.png"), kind="photo", content_type="image/png")
     incident, created = incident_create(reporter=observer, client_uuid=uuid.uuid4(), data=data, attachments=[photo])
 
     assert created
@@ -65,7 +65,7 @@ def test_a_retry_with_the_same_client_uuid_returns_the_same_report(observer):
     event = EventFactory()
     client_uuid = uuid.uuid4()
     data = _data(event, officers=[OfficerSeen(badge_number="9001")])
-    photo = Attachment(upload=ContentFile(b"img", name="p.png"), kind="photo", content_type="image/png")
+    photo = Attachment(upload=ContentFile(png_bytes(), name="p.png"), kind="photo", content_type="image/png")
     first, created = incident_create(reporter=observer, client_uuid=client_uuid, data=data, attachments=[photo])
     again, created_again = incident_create(
         reporter=observer, client_uuid=str(client_uuid), data=data, attachments=[photo]

@@ -1,0 +1,76 @@
+"""Per-case data keys for files (crypto-shredding).
+
+Each case (and each incident that has files of its own) gets a random 256-bit key, stored sealed
+by the field keyring in `cases.DataKey`. Evidence originals, their served copies and stored
+packets are AES-256-GCM sealed under that key, with associated data naming the file's row and
+role. Destroying the key (`datakey_destroy`, done by purge) makes every copy of those files
+unreadable, including copies in file backups, as soon as no backup of the DataKey table from before
+the purge survives. Format: b"dk1:" + 12-byte nonce + ciphertext + tag.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.db import IntegrityError, transaction
+
+from cases.crypto import NONCE_BYTES, DecryptionError
+from cases.models import DataKey
+
+PREFIX = b"dk1:"
+
+
+def scope_for_case(case: Any) -> str:
+    return f"case:{case.public_id}"
+
+
+def scope_for_incident(incident: Any) -> str:
+    return f"incident:{incident.public_id}"
+
+
+def scope_of_evidence(evidence: Any) -> str:
+    """Files belong to their case; a complaint's to the complaint's case; an incident's own files
+    (no case) to the incident."""
+    if evidence.case_id:
+        return scope_for_case(evidence.case)
+    if evidence.complaint_id:
+        return scope_for_case(evidence.complaint.case)
+    return scope_for_incident(evidence.incident)
+
+
+def _key(scope: str, *, create: bool) -> bytes:
+    row = DataKey.objects.filter(scope=scope).first()
+    if row is None:
+        if not create:
+            raise DecryptionError(f"the data key of {scope} does not exist (purged or destroyed)")
+        try:
+            with transaction.atomic():
+                row = DataKey.objects.create(scope=scope, key=base64.b64encode(os.urandom(32)).decode())
+        except IntegrityError:  # created concurrently
+            row = DataKey.objects.get(scope=scope)
+    return base64.b64decode(row.key)
+
+
+def seal(*, scope: str, data: bytes, context: str) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return PREFIX + nonce + AESGCM(_key(scope, create=True)).encrypt(nonce, data, context.encode())
+
+
+def unseal(*, scope: str, blob: bytes, context: str) -> bytes:
+    if not blob.startswith(PREFIX):
+        raise DecryptionError("not a file sealed under a data key")
+    body = blob[len(PREFIX) :]
+    try:
+        return AESGCM(_key(scope, create=False)).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], context.encode())
+    except (InvalidTag, ValueError):
+        raise DecryptionError("file failed authentication") from None
+
+
+def datakey_destroy(*, scope: str) -> bool:
+    """Delete a scope's data key: its files can never be opened again."""
+    deleted, _ = DataKey.objects.filter(scope=scope).delete()
+    return bool(deleted)

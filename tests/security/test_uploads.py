@@ -1,0 +1,201 @@
+"""Malicious uploads: disguised, polyglot, oversized, bombs, traversal; metadata stripped; files sealed
+at rest outside the web root and handed out only through the scoped download."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from cases.models import AuditEntry, CustodyEvent, Evidence
+from cases.services import evidence_add
+from tests.factories import CaseFactory, IncidentFactory
+from tests.security import uploads as u
+
+
+def add(data: bytes, *, kind: str, by, name="photo.jpg", declared="image/jpeg", **links):
+    return evidence_add(upload=SimpleUploadedFile(name, data, content_type=declared), kind=kind,
+                        content_type=declared, by=by, **links)  # fmt: skip
+
+
+def media_bytes(settings) -> bytes:
+    root = Path(settings.MEDIA_ROOT)
+    return b"".join(p.read_bytes() for p in root.rglob("*") if p.is_file()) if root.exists() else b""
+
+
+@pytest.mark.django_db
+def test_photo_copy_has_no_exif_or_gps_and_the_original_is_kept_sealed_with_its_hash(coordinator, settings):
+    case = CaseFactory()
+    original = u.jpeg_with_gps()
+    evidence = add(original, kind="photo", by=coordinator, case=case)
+    assert evidence.sha256 == hashlib.sha256(original).hexdigest() and evidence.size == len(original)
+    assert evidence.metadata_stripped and evidence.content_type == "image/jpeg"
+    on_disk = media_bytes(settings)
+    assert original not in on_disk and b"Hidden Lane" not in on_disk and b"PhoneMaker" not in on_disk
+    from cases.services import evidence_open
+
+    copy = evidence_open(evidence=evidence, by=coordinator)
+    image = Image.open(io.BytesIO(copy.data))
+    assert not image.getexif() and b"Exif" not in copy.data and b"Hidden Lane" not in copy.data
+    assert image.size == (64, 48) and copy.content_type == "image/jpeg"
+    kept = evidence_open(evidence=evidence, by=coordinator, original=True)
+    assert kept.data == original  # bit for bit, hash-verified
+    assert CustodyEvent.objects.filter(evidence=evidence).count() == 3
+
+
+@pytest.mark.django_db
+def test_exif_rotation_is_applied_before_metadata_is_dropped(coordinator):
+    evidence = add(u.jpeg_with_gps(size=(40, 20), orientation=6), kind="photo", by=coordinator, case=CaseFactory())
+    from cases.services import evidence_open
+
+    assert Image.open(io.BytesIO(evidence_open(evidence=evidence, by=coordinator).data)).size == (20, 40)
+
+
+@pytest.mark.django_db
+def test_png_text_chunks_are_dropped(coordinator):
+    from cases.services import evidence_open
+
+    evidence = add(u.png(text={"Location": "39.95,-75.16 Hidden Lane"}), kind="photo", by=coordinator,
+                   case=CaseFactory(), name="a.png", declared="image/png")  # fmt: skip
+    assert b"Hidden Lane" not in evidence_open(evidence=evidence, by=coordinator).data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "data", "kind", "message"),
+    [
+        ("drawing.svg", u.SVG, "photo", "not accepted"),
+        ("page.html", u.HTML, "document", "not accepted"),
+        ("photo.jpg", u.HTML, "photo", "not accepted"),  # markup with a photo's name and type
+        ("photo.jpg", u.HTML_WITH_JPEG_MAGIC, "photo", "script"),
+        ("photo.jpg", u.POLYGLOT_JPEG_HTML, "photo", "script"),
+        ("notes.txt", b"meeting at <script>alert(1)</script>", "document", "script"),
+        ("form.pdf", u.PDF_WITH_JS, "document", "scripts"),
+        ("photo.heic", u.HEIC, "photo", "JPEG"),
+        ("binary.bin", b"\x00\x01\x02\x03garbage" * 10, "document", "not accepted"),
+        ("empty.jpg", b"", "photo", "empty"),
+        ("video.mp4", u.jpeg_with_gps(), "video", "is a photo"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 200, "photo", "could not be read"),
+    ],
+    ids=[
+        "svg",
+        "html",
+        "html-named-jpg",
+        "html-with-jpeg-magic",
+        "jpeg-html-polyglot",
+        "text-with-script",
+        "pdf-with-javascript",
+        "heic",
+        "unknown-binary",
+        "empty",
+        "kind-mismatch",
+        "truncated-jpeg",
+    ],  # fmt: skip
+)
+def test_disguised_and_active_files_are_refused_and_leave_nothing(coordinator, settings, name, data, kind, message):
+    case = CaseFactory()
+    with pytest.raises(ValidationError) as refused:
+        add(data, kind=kind, by=coordinator, case=case, name=name)
+    assert message in str(refused.value)
+    assert not Evidence.objects.exists() and media_bytes(settings) == b""
+
+
+@pytest.mark.django_db
+def test_oversized_uploads_are_refused_even_when_the_declared_size_lies(coordinator, settings):
+    settings.EVIDENCE_MAX_BYTES = 1000
+    big = u.PLAIN_PDF + b"%" * 2000
+    with pytest.raises(ValidationError, match="at most 1000 bytes"):
+        add(big, kind="document", by=coordinator, case=CaseFactory(), name="a.pdf")
+    lying = ContentFile(big, name="a.pdf")
+    lying.size = 10  # the declared size is not trusted
+    with pytest.raises(ValidationError, match="at most 1000 bytes"):
+        evidence_add(upload=lying, kind="document", content_type="application/pdf", by=coordinator,
+                     case=CaseFactory())  # fmt: skip
+    assert media_bytes(settings) == b""
+
+
+@pytest.mark.django_db
+def test_decompression_bombs_are_refused(coordinator, settings):
+    settings.EVIDENCE_MAX_IMAGE_PIXELS = 1_000_000
+    bomb = u.bomb_png(2_000)  # 4 MP in a few kilobytes
+    assert len(bomb) < 50_000
+    with pytest.raises(ValidationError, match="too large"):
+        add(bomb, kind="photo", by=coordinator, case=CaseFactory(), name="b.png", declared="image/png")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["../../../../etc/passwd", "..\\..\\config\\settings.py", "/tmp/x.jpg",
+                                  "photo.jpg\x00.html", "a" * 500 + ".jpg"])  # fmt: skip
+def test_uploaded_file_names_never_reach_the_filesystem(coordinator, settings, name):
+    evidence = add(u.jpeg_with_gps(), kind="photo", by=coordinator, case=CaseFactory(), name=name)
+    for stored in (evidence.file.name, evidence.served_file.name):
+        assert stored.startswith(f"evidence/{evidence.public_id.hex[:2]}/{evidence.public_id.hex}")
+        assert ".." not in stored and "\\" not in stored and "passwd" not in stored
+        path = Path(evidence.file.storage.path(stored)).resolve()
+        assert path.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+    assert not Path(settings.STATIC_ROOT).joinpath("evidence").exists()
+
+
+@pytest.mark.django_db
+def test_videos_pdfs_and_text_are_accepted_sealed_and_served_as_attachments(client_for, coordinator, settings):
+    case = CaseFactory()
+    client = client_for(coordinator)
+    for data, kind, expected in [(u.MP4, "video", "video/mp4"), (u.PLAIN_PDF, "document", "application/pdf"),
+                                 (b"Notes: officer 4410 was there.", "document", "text/plain")]:  # fmt: skip
+        evidence = add(data, kind=kind, by=coordinator, case=case, name="x", declared="application/octet-stream")
+        assert evidence.content_type == expected and not evidence.metadata_stripped
+        assert data not in media_bytes(settings)
+        response = client.get(f"/evidence/{evidence.public_id}/download/")
+        assert response.status_code == 200 and response.content == data
+        assert response["Content-Type"] == expected and response["Content-Disposition"].startswith("attachment;")
+        assert "sandbox" in response["Content-Security-Policy"] and response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_evidence_download_is_scoped_logged_and_originals_are_for_coordinators_only(
+    client_for, lawyer, other_lawyer, observer, organizer, coordinator
+):
+    case = CaseFactory(lawyers=[lawyer])
+    original = u.jpeg_with_gps()
+    evidence = add(original, kind="photo", by=coordinator, case=case)
+    url = f"/evidence/{evidence.public_id}/download/"
+    for outsider in (other_lawyer, observer, organizer):
+        response = client_for(outsider).get(url)
+        assert response.status_code == 404 and original not in response.content
+    mine = client_for(lawyer)
+    copy = mine.get(url + "?original=1")  # a lawyer asking for the original still gets the clean copy
+    assert copy.status_code == 200 and b"Exif" not in copy.content and copy.content != original
+    assert client_for(coordinator).get(url + "?original=1").content == original
+    actions = list(AuditEntry.objects.filter(target_id=str(evidence.public_id)).values_list("action", "actor"))
+    assert ("evidence.downloaded", lawyer.pk) in actions and ("evidence.exported", coordinator.pk) in actions
+    assert CustodyEvent.objects.filter(evidence=evidence, actor=lawyer, action="downloaded").count() == 1
+
+
+@pytest.mark.django_db
+def test_incident_evidence_is_sealed_under_the_incident_key(observer, settings):
+    from cases.models import DataKey
+
+    incident = IncidentFactory(reporter=observer)
+    evidence = add(u.jpeg_with_gps(), kind="photo", by=observer, incident=incident)
+    assert DataKey.objects.filter(scope=f"incident:{incident.public_id}").exists()
+    assert evidence.file.name and b"PhoneMaker" not in media_bytes(settings)
+
+
+@pytest.mark.django_db
+def test_a_tampered_original_is_detected(coordinator):
+    from cases import datakeys
+    from cases.services import _evidence_context, evidence_open
+
+    evidence = add(u.PLAIN_PDF, kind="document", by=coordinator, case=CaseFactory(), name="a.pdf")
+    scope = datakeys.scope_of_evidence(evidence)
+    forged = datakeys.seal(scope=scope, data=u.PLAIN_PDF + b"%forged", context=_evidence_context(evidence))
+    with evidence.file.open("wb") as handle:
+        handle.write(forged)
+    with pytest.raises(ValidationError, match="SHA-256"):
+        evidence_open(evidence=evidence, by=coordinator, original=True)
