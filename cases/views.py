@@ -16,10 +16,10 @@ from cases.roles import Role, role_of, sees_everything
 # Where each role works: (URL name, label). The navigation and the home page link to them.
 ROLE_PLACES: dict[Role, list[tuple[str, str]]] = {
     Role.OBSERVER: [("observe-new", _("Report an incident")), ("observe-reports", _("My reports"))],
-    Role.LAWYER: [],
-    Role.ORGANIZER: [],
-    Role.COORDINATOR: [("admin:index", _("Administration"))],
-    Role.ADMINISTRATOR: [("admin:index", _("Administration"))],
+    Role.LAWYER: [("dashboard", _("Dashboard"))],
+    Role.ORGANIZER: [("dashboard", _("Dashboard"))],
+    Role.COORDINATOR: [("dashboard", _("Dashboard")), ("admin:index", _("Administration"))],
+    Role.ADMINISTRATOR: [("dashboard", _("Dashboard")), ("admin:index", _("Administration"))],
 }
 
 

@@ -146,3 +146,20 @@ def test_my_reports_query_count_does_not_grow(client_for, observer, django_asser
     with django_assert_max_num_queries(8):
         response = client.get("/observe/reports/")
     assert response.status_code == 200 and response.content.decode().count('class="report"') == rows
+
+
+@pytest.mark.django_db
+def test_the_observer_form_is_in_spanish_on_request(client_for, observer):
+    from django.utils import translation
+
+    from cases.forms_observer import IncidentReportForm
+
+    EventFactory()
+    with translation.override("en"):
+        english = [str(f.label) for f in IncidentReportForm(user=observer).fields.values() if f.label]
+    page = client_for(observer).get("/observe/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert 'lang="es"' in page and "Informar de un incidente" in page
+    assert "No escriba nada que pueda incriminarle" in page
+    still_english = [label for label in english if f">{label}:<" in page or f">{label}<" in page]
+    assert not still_english
+    assert "Guardado en este tel" in page  # the phone script's words come translated too

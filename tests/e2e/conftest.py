@@ -18,6 +18,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.auth import mfa_verify_client
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 LAUNCH_ARGS = [
     "--headless",
@@ -94,6 +96,7 @@ class Session:
         self.context = browser.new_context(viewport=viewport, locale="en-US", accept_downloads=True)
         client = Client()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        mfa_verify_client(client, user)  # as if the person had entered their second-factor code
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         self.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": self.base}])
         self.problems: list[str] = []

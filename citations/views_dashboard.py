@@ -1,0 +1,46 @@
+"""The organizer's dashboard page: aggregates only (citations.dashboard.dashboard_summary), charts
+drawn here as inline SVG, each with a table beside it. No personal data reaches this page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cases.access import event_list_visible_to, get_visible_or_404, page_for
+from citations import charts
+from citations.dashboard import dashboard_summary
+
+
+def _rows(block: dict[str, dict[str, Any]], labels: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    return [(labels.get(key, key), cell) for key, cell in block.items()]
+
+
+@page_for("dashboard")
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    events = event_list_visible_to(user=request.user).only("public_id", "name", "starts_at").order_by("-starts_at")
+    event = None
+    if request.GET.get("event"):
+        event = get_visible_or_404(events, request.GET["event"])
+    summary = dashboard_summary(event=event)
+    labels = summary["labels"]
+    officers = [
+        (" ".join(p for p in (o["name"], f"#{o['badge_number']}" if o["badge_number"] else "", f"({o['unit']})" if o["unit"] else "") if p) or o["agency"], o["incidents"])
+        for o in summary["officers"]
+    ]  # fmt: skip
+    units = [(f"{u['unit']} ({u['agency']})", u["incidents"]) for u in summary["units"]]
+    context = {
+        "events": events,
+        "event": event,
+        "s": summary,
+        "status_chart": charts.hbar_chart(_rows(summary["citations"]["by_status"], labels["status"])),
+        "outcome_chart": charts.hbar_chart(_rows(summary["outcomes"], labels["disposition"])),
+        "kind_chart": charts.hbar_chart(_rows(summary["citations"]["by_kind"], labels["kind"]), label_width=330),
+        "officer_chart": charts.hbar_chart(officers, label_width=300),
+        "unit_chart": charts.hbar_chart(units, label_width=300),
+        "force_chart": charts.stacked_columns(summary["force_over_time"]),
+    }
+    return render(request, "citations/dashboard.html", context)
