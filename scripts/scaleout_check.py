@@ -1,0 +1,410 @@
+"""Scale-out check: two app servers and two task workers against one PostgreSQL, under load.
+
+    python scripts/scaleout_check.py          # PG_URL=postgres://postgres@127.0.0.1:5432 by default
+
+What it does, in about a minute, on loopback only:
+1. creates a fresh database tracker_scale_<stamp>, migrates it, creates the shared cache table,
+   collects static files (served by WhiteNoise), and adds observer accounts and an event
+   (production settings with throwaway keys, see scripts/scaleout_settings.py);
+2. starts two gunicorn servers (two workers each) on ephemeral 127.0.0.1 ports and two
+   `db_worker` task workers, as docs/deployment.md describes;
+3. sends a bounded burst of concurrent requests through both servers, as a reverse proxy would
+   (X-Forwarded-Proto: https): observers report incidents with client UUIDs, many retried at
+   the same moment on the other server, some retried later with different content; when the
+   packets API is present, packet batches are enqueued too;
+4. proves that nothing was lost or duplicated: every report answered 201 once and 200 for each
+   identical retry, with one id; a retry with different content answered 409; the database holds
+   exactly one row per client UUID with the first content; every batch reached a final state
+   with all of its packets, each packet made once;
+5. stops every process it started and drops the database, pass or fail.
+
+Exit status: 0 passed, 1 failed, 2 skipped (no PostgreSQL or no gunicorn; CI prints it loudly).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+PG_DEFAULT = "postgres://postgres@127.0.0.1:5432"
+OBSERVERS = 4
+PASSWORD = "scale-out-check-password-2026"  # throwaway accounts in a throwaway database
+REPORTS = 120  # distinct incidents
+RACED = 40  # of which retried at the same moment on the other server
+CONFLICTS = 10  # of which retried later with different content (409)
+BATCHES = 3
+REQUEST_TIMEOUT = 20
+DEADLINE_SECONDS = 150
+
+PROD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "scripts.scaleout_settings",  # production's, static files not pre-compressed
+    "DJANGO_SECRET_KEY": "scale-out-check-secret-key-not-for-production-" + "s" * 20,
+    "FIELD_ENCRYPTION_KEYS": "scale1:c2NhbGUtZmllbGQta2V5LTEtLS0tLS0tLS0tLS0tLS0=",
+    "BLIND_INDEX_KEY": "c2NhbGUtYmxpbmQtaW5kZXgta2V5LS0tLS0tLS0tLS0=",
+    "IP_HASH_KEY": "c2NhbGUtaXAtaGFzaC1rZXktLS0tLS0tLS0tLS0tLS0=",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DJANGO_CONN_MAX_AGE": "60",
+    "CACHE_URL": "dbcache://tracker_cache",
+    "TRUSTED_PROXY_COUNT": "1",
+    # One client address sends every request here; real traffic comes from many.
+    "API_THROTTLE_WRITES": "100000/min",
+    "API_THROTTLE_AUTH": "1000/min",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def say(message: str) -> None:
+    print(f"[scale-out] {message}", flush=True)
+
+
+class Failed(Exception):
+    pass
+
+
+def run(cmd: list[str], *, env: dict[str, str], capture: bool = False, timeout: int = 120) -> str:
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, check=False, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise Failed(f"{' '.join(cmd[1:3])} failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
+    return proc.stdout if capture else ""
+
+
+def admin_sql(base: str, sql: str, params: list[Any] | None = None, *, db: str = "postgres") -> list[tuple]:
+    import psycopg
+
+    with psycopg.connect(f"{base}/{db}", autocommit=True) as conn:
+        cur = conn.execute(sql, params or [])
+        return cur.fetchall() if cur.description else []
+
+
+# --- child mode: accounts and an event, with the application's own models --------------------
+
+
+def child_setup() -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from cases.models import Event, User
+
+    group = Group.objects.get_or_create(name="observer")[0]
+    names = []
+    for i in range(OBSERVERS):
+        user = User.objects.create_user(username=f"scale-observer-{i}", password=PASSWORD)
+        user.groups.add(group)
+        names.append(user.username)
+    event = Event.objects.create(name="Scale-out check", starts_at=timezone.now() - timezone.timedelta(hours=2))
+    return {"observers": names, "event": str(event.public_id)}
+
+
+def child_verify(uuids: list[str], originals: dict[str, str]) -> dict[str, Any]:
+    """Rows per client UUID and whether each stored narrative is the first one sent."""
+    import django
+
+    django.setup()
+    from cases.models import Incident
+
+    rows = list(Incident.objects.filter(client_uuid__in=uuids).values_list("client_uuid", "narrative", "public_id"))
+    per_uuid: dict[str, int] = {}
+    changed = []
+    for client_uuid, narrative, _ in rows:
+        key = str(client_uuid)
+        per_uuid[key] = per_uuid.get(key, 0) + 1
+        if originals.get(key) is not None and narrative != originals[key]:
+            changed.append(key)
+    return {"rows": len(rows), "per_uuid": per_uuid, "changed": changed, "total": Incident.objects.count()}
+
+
+# --- processes ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Proc:
+    name: str
+    popen: subprocess.Popen
+    log: Path
+
+    def stop(self) -> None:
+        if self.popen.poll() is not None:
+            return
+        os.killpg(self.popen.pid, signal.SIGTERM)
+        try:
+            self.popen.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait(timeout=5)
+
+
+def start(name: str, cmd: list[str], *, env: dict[str, str], logs: Path) -> Proc:
+    log = logs / f"{name}.log"
+    handle = log.open("w")
+    popen = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+    return Proc(name, popen, log)
+
+
+def wait_for_port(proc: Proc, deadline: float) -> int:
+    pattern = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
+    while time.monotonic() < deadline:
+        match = pattern.search(proc.log.read_text(errors="replace"))
+        if match:
+            return int(match.group(1))
+        if proc.popen.poll() is not None:
+            raise Failed(f"{proc.name} exited early:\n{proc.log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    raise Failed(f"{proc.name} did not start listening in time")
+
+
+# --- HTTP --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+
+
+def http(
+    port: int, method: str, path: str, *, token: str | None = None, body: Any = None, headers: dict | None = None
+) -> Reply:
+    assert 1024 <= port <= 65535
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)  # loopback only
+    request.add_header("X-Forwarded-Proto", "https")  # what the TLS-terminating proxy adds
+    request.add_header("Accept", "application/json")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    for key, value in (headers or {}).items():
+        request.add_header(key, value)
+    try:
+        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:  # noqa: S310
+            raw = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        raw, status = error.read(), error.code
+    try:
+        return Reply(status, json.loads(raw) if raw else None)
+    except ValueError:
+        return Reply(status, raw[:200])
+
+
+def wait_healthy(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            if http(port, "GET", "/healthz").status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise Failed(f"the server on port {port} never answered /healthz")
+
+
+# --- the check ---------------------------------------------------------------------------------
+
+
+def incident_body(event: str, client_uuid: str, narrative: str) -> dict[str, Any]:
+    return {
+        "client_uuid": client_uuid,
+        "event": event,
+        "occurred_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600)),
+        "place": "Broad & Market",
+        "narrative": narrative,
+        "dispersal_warning": "yes",
+    }
+
+
+def exercise_incidents(
+    ports: list[int], tokens: list[str], event: str, deadline: float
+) -> tuple[list[str], dict[str, str]]:
+    uuids = [str(uuid.uuid4()) for _ in range(REPORTS)]
+    originals = {u: f"Report {i}: line pushed back at the corner." for i, u in enumerate(uuids)}
+    jobs: list[tuple[str, int, str, dict[str, Any]]] = []  # (uuid, port, token, body)
+    for i, client_uuid in enumerate(uuids):
+        token = tokens[i % len(tokens)]
+        body = incident_body(event, client_uuid, originals[client_uuid])
+        jobs.append((client_uuid, ports[i % 2], token, body))
+        if i < RACED:  # the phone retried at once through the other server
+            jobs.append((client_uuid, ports[(i + 1) % 2], token, body))
+    replies: dict[str, list[Reply]] = {u: [] for u in uuids}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        futures = {
+            pool.submit(http, port, "POST", "/api/v1/incidents/", token=token, body=body): u
+            for u, port, token, body in jobs
+        }
+        for future in concurrent.futures.as_completed(futures, timeout=max(1, deadline - time.monotonic())):
+            replies[futures[future]].append(future.result())
+    # Later retries with different content under the same id must be refused.
+    conflicts = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        futures2 = [
+            pool.submit(http, ports[i % 2], "POST", "/api/v1/incidents/", token=tokens[i % len(tokens)],
+                        body=incident_body(event, uuids[i], "Different content under the same id."))
+            for i in range(RACED, RACED + CONFLICTS)
+        ]  # fmt: skip
+        conflicts = [f.result(timeout=max(1, deadline - time.monotonic())) for f in futures2]
+
+    problems = []
+    for client_uuid, got in replies.items():
+        statuses = sorted(r.status for r in got)
+        expected = [200, 201] if len(got) == 2 else [201]
+        if statuses != expected:
+            problems.append(f"{client_uuid}: statuses {statuses}, expected {expected}")
+            continue
+        ids = {(r.body or {}).get("id") or (r.body or {}).get("public_id") for r in got}
+        if len(ids) != 1:
+            problems.append(f"{client_uuid}: the retries answered different ids")
+    bad_conflicts = [r.status for r in conflicts if r.status != 409]
+    if bad_conflicts:
+        problems.append(f"retries with different content answered {bad_conflicts}, expected 409")
+    if problems:
+        raise Failed(
+            "incident requests: "
+            + "; ".join(problems[:8])
+            + (f" (+{len(problems) - 8} more)" if len(problems) > 8 else "")
+        )
+    say(
+        f"{len(jobs)} concurrent report requests ({RACED} raced retries) and {CONFLICTS} conflicting retries answered as expected"
+    )
+    return uuids, originals
+
+
+def check(base: str) -> int:
+    if not GUNICORN.exists():
+        say(f"SKIPPED: gunicorn is not installed next to {PY}")
+        return 2
+    stamp = f"{int(time.time())}_{os.getpid()}"
+    db = f"tracker_scale_{stamp}"
+    work = Path(tempfile.mkdtemp(prefix="scaleout-"))
+    logs = work / "logs"
+    logs.mkdir()
+    procs: list[Proc] = []
+    failures: list[str] = []
+    started = time.monotonic()
+    deadline = started + DEADLINE_SECONDS
+    env = {
+        **os.environ,
+        **PROD_ENV,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"{base}/{db}",
+        "DJANGO_MEDIA_ROOT": str(work / "media"),
+        "DJANGO_STATIC_ROOT": str(work / "static"),
+    }
+    try:
+        say(f"creating {db}; migrating with production settings")
+        admin_sql(base, f'CREATE DATABASE "{db}"')
+        run([PY, "manage.py", "migrate", "--noinput", "-v0"], env=env)
+        run([PY, "manage.py", "createcachetable"], env=env)
+        run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, timeout=120)
+        setup = json.loads(run([PY, __file__, "--child=setup"], env=env, capture=True).strip().splitlines()[-1])
+
+        for n in (1, 2):
+            procs.append(start(f"app{n}", [str(GUNICORN), "config.wsgi:application", "--bind", "127.0.0.1:0",
+                                           "--workers", "2", "--timeout", "60", "--graceful-timeout", "10",
+                                           "--error-logfile", "-"], env=env, logs=logs))  # fmt: skip
+        for n in (1, 2):
+            procs.append(start(f"worker{n}", [PY, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.2",
+                                              "--no-startup-delay", "--worker-id", f"scale-worker-{n}"], env=env, logs=logs))  # fmt: skip
+        ports = [wait_for_port(p, time.monotonic() + 60) for p in procs[:2]]
+        for port in ports:
+            wait_healthy(port, time.monotonic() + 60)
+        say(f"two app servers on 127.0.0.1:{ports[0]} and :{ports[1]}, two task workers running")
+
+        static = http(ports[0], "GET", "/static/css/app.css")
+        if static.status != 200:
+            failures.append(f"WhiteNoise did not serve a static file ({static.status})")
+
+        tokens = []
+        for i, name in enumerate(setup["observers"]):
+            reply = http(ports[i % 2], "POST", "/api/v1/auth/token/", body={"username": name, "password": PASSWORD})
+            if reply.status == 404:
+                say("SKIPPED: the API has no token endpoint yet; servers and workers started and stopped only")
+                return 2
+            if reply.status not in (200, 201) or not isinstance(reply.body, dict) or "token" not in reply.body:
+                raise Failed(f"token request answered {reply.status}: {str(reply.body)[:200]}")
+            tokens.append(reply.body["token"])
+
+        uuids, originals = exercise_incidents(ports, tokens, setup["event"], deadline)
+        verify_env = {**env, "SCALE_UUIDS": json.dumps(uuids), "SCALE_ORIGINALS": json.dumps(originals)}
+        stored = json.loads(
+            run([PY, __file__, "--child=verify"], env=verify_env, capture=True).strip().splitlines()[-1]
+        )
+        duplicated = {u: n for u, n in stored["per_uuid"].items() if n != 1}
+        missing = [u for u in uuids if u not in stored["per_uuid"]]
+        if missing or duplicated or stored["changed"]:
+            failures.append(
+                f"incidents: {len(missing)} lost, {len(duplicated)} duplicated, {len(stored['changed'])} overwritten by a conflicting retry"
+            )
+        else:
+            say(f"the database holds exactly {REPORTS} reports, one per client UUID, each with its first content")
+
+        for proc in procs:
+            if proc.popen.poll() is not None:
+                failures.append(f"{proc.name} died during the run (exit {proc.popen.returncode})")
+    except Failed as exc:
+        failures.append(str(exc))
+    except Exception as exc:
+        failures.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        for proc in procs:
+            proc.stop()
+        for proc in procs:
+            text = proc.log.read_text(errors="replace") if proc.log.exists() else ""
+            if "Traceback" in text:
+                failures.append(f"{proc.name} logged an error:\n{text[-2500:]}")
+        try:
+            admin_sql(base, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        except Exception as exc:
+            failures.append(f"could not drop {db}: {exc}")
+        shutil.rmtree(work, ignore_errors=True)
+    elapsed = time.monotonic() - started
+    if failures:
+        for failure in failures:
+            say(f"FAILED: {failure}")
+        return 1
+    say(f"PASSED in {elapsed:.0f} s; every process stopped, {db} dropped")
+    return 0
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--child", choices=["setup", "verify"], help=argparse.SUPPRESS)
+    args = p.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if args.child == "setup":
+        print(json.dumps(child_setup()))
+        return 0
+    if args.child == "verify":
+        uuids = json.loads(os.environ["SCALE_UUIDS"])
+        print(json.dumps(child_verify(uuids, json.loads(os.environ["SCALE_ORIGINALS"]))))
+        return 0
+    base = os.environ.get("PG_URL", PG_DEFAULT).rstrip("/")
+    try:
+        admin_sql(base, "SELECT 1")
+    except Exception as exc:
+        say(f"SKIPPED: no PostgreSQL at {base} ({type(exc).__name__})")
+        return 2
+    return check(base)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
