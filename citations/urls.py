@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from citations import views
 
 urlpatterns: list = []
 
@@ -7,4 +9,10 @@ from citations import views_dashboard  # noqa: E402
 
 urlpatterns += [
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+]
+
+# A lawyer's calendar-feed link, and the feed itself (authenticated by the token in the URL).
+urlpatterns += [
+    path("calendar/", views.calendar_link, name="citations-calendar"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="citations-calendar-feed"),
 ]
