@@ -1,0 +1,45 @@
+"""Who may fetch a stored packet or a batch. Built on cases.access: a packet is visible only
+while every case whose data it holds is visible to the caller; a batch only to the person who
+asked for it (or a coordinator), and again only while its cases are visible."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from cases.access import case_list_visible_to
+from cases.models import Case
+from cases.roles import Role, role_of, sees_everything
+from documents.models import PacketBatch, StoredPacket
+
+PACKET_ROLES = (Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def may_make_packets(user: Any) -> bool:
+    return role_of(user) in PACKET_ROLES
+
+
+def _hidden_cases(user: Any) -> QuerySet[Case]:
+    return Case.objects.exclude(pk__in=case_list_visible_to(user=user).values("pk"))
+
+
+def packet_list_visible_to(*, user: Any) -> QuerySet[StoredPacket]:
+    if not may_make_packets(user):
+        return StoredPacket.objects.none()
+    qs = StoredPacket.objects.select_related("case")
+    if sees_everything(user):
+        return qs
+    hidden = _hidden_cases(user).values("pk")
+    holds_cases = Exists(StoredPacket.cases.through.objects.filter(storedpacket_id=OuterRef("pk")))
+    # A packet holding no case at all (an empty docket) belongs to whoever made it.
+    return qs.exclude(case__in=hidden).exclude(cases__in=hidden).filter(holds_cases | Q(created_by=user))
+
+
+def batch_list_visible_to(*, user: Any) -> QuerySet[PacketBatch]:
+    if not may_make_packets(user):
+        return PacketBatch.objects.none()
+    qs = PacketBatch.objects.select_related("requested_by", "event")
+    if sees_everything(user):
+        return qs
+    return qs.filter(requested_by=user).exclude(cases__in=_hidden_cases(user).values("pk"))

@@ -1,0 +1,616 @@
+"""Selectors that build a packet's context: plain dicts of strings, lists and numbers.
+
+Every row comes from a queryset scoped by `cases.access` for the user the packet is built for,
+so a packet never holds more than that user may see. Values are formatted here (times in the
+event's time zone, money to the cent), which makes the context both what the template shows and
+what the cache hashes: the same context renders the same PDF.
+
+Evidence photos are not in the context: only their identifiers and SHA-256 are, and the caller
+loads JPEG derivatives for the keys in `context["images"]` at render time.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from cases.access import (
+    arrest_list_visible_to,
+    case_list_visible_to,
+    complaint_list_visible_to,
+    evidence_list_visible_to,
+    incident_list_visible_to,
+    statement_list_visible_to,
+)
+from cases.models import (
+    Case,
+    CaseStatus,
+    CustodyEvent,
+    Evidence,
+    EvidenceKind,
+    ExcessiveForceComplaint,
+    Incident,
+    IncidentOfficer,
+    Officer,
+    WitnessStatement,
+)
+from citations.models import Citation, CitationKind, CitationStatus, PaymentKind
+
+PACKET_EXPORT_NOTE = "embedded in a filing packet"
+CIVIL_CLAIM_YEARS = 2  # 42 U.S.C. § 1983 in Pennsylvania borrows 42 Pa.C.S. § 5524 (unverified: a lawyer decides)
+OPEN_CITATION_STATUSES = {s.value for s in CitationStatus} - {CitationStatus.CLOSED.value}
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/tiff"}
+
+
+# --- Formatting -------------------------------------------------------------------------------
+
+
+def _tz(case_or_event: Any) -> ZoneInfo:
+    event = getattr(case_or_event, "event", case_or_event)
+    try:
+        return ZoneInfo(event.time_zone)
+    except Exception:
+        return ZoneInfo("America/New_York")
+
+
+def fmt_dt(value: datetime.datetime | None, tz: ZoneInfo) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def fmt_date(value: datetime.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def money(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"${value:,.2f}"
+
+
+def sort_key(value: datetime.datetime | datetime.date | None) -> str:
+    """A sortable UTC string for datetimes and dates alike (dates sort at their start)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{value.isoformat()}T00:00:00"
+
+
+def person_name(case: Case) -> dict[str, str]:
+    person = case.demonstrator
+    return {
+        "display_name": person.display_name,
+        "legal_name": person.legal_name,
+        "preferred_name": person.preferred_name,
+        "conceal_legal_name": person.conceal_legal_name,
+        "pronouns": person.pronouns,
+        "preferred_language": person.preferred_language,
+    }
+
+
+def user_label(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+# --- Pieces -----------------------------------------------------------------------------------
+
+
+def officer_dict(officer: Officer, *, badge_as_seen: str = "", features_as_seen: str = "") -> dict[str, str]:
+    identified = officer.is_identified
+    return {
+        "name": officer.name or ("" if identified else "Unidentified officer"),
+        "badge": badge_as_seen or officer.badge_number,
+        "badge_status": officer.get_badge_status_display(),
+        "unit": officer.unit,
+        "agency": officer.agency,
+        "helmet": officer.helmet_number,
+        "vehicle": officer.vehicle_number,
+        "features": features_as_seen or officer.description,
+        "identified": identified,
+    }
+
+
+def _payments_total(citation: Citation) -> tuple[Decimal, Decimal]:
+    paid = refunded = Decimal("0.00")
+    for payment in citation.payments.all():
+        if payment.kind == PaymentKind.REFUND:
+            refunded += payment.amount
+        else:
+            paid += payment.amount
+    return paid, refunded
+
+
+def citation_deadlines(citation: Citation, tz: ZoneInfo) -> list[dict[str, str]]:
+    """The deadlines that hang off a citation.
+
+    Until the deadline table lands (citations app), the first deadline of each track is shown
+    from the citation itself: the hearing for a notice to appear; otherwise nothing is invented.
+    """
+    rows = []
+    if citation.hearing_at:
+        rows.append(
+            {
+                "label": "Hearing (appear)",
+                "due": fmt_dt(citation.hearing_at, tz),
+                "sort": sort_key(citation.hearing_at),
+                "source": "Notice to appear",
+                "hard": True,
+                "citation": citation.number,
+            }
+        )
+    return rows
+
+
+def citation_dict(citation: Citation, tz: ZoneInfo) -> dict[str, Any]:
+    paid, refunded = _payments_total(citation)
+    return {
+        "public_id": str(citation.public_id),
+        "number": citation.number,
+        "agency": citation.agency,
+        "kind": citation.get_kind_display(),
+        "kind_code": citation.kind,
+        "jurisdiction": citation.get_jurisdiction_display(),
+        "offense": " ".join(
+            part for part in (citation.offense_code, citation.offense_subsection, citation.offense_description) if part
+        ),
+        "fine": money(citation.fine),
+        "costs": money(citation.costs),
+        "amount_due": money(citation.amount_due),
+        "paid": money(paid),
+        "refunded": money(refunded),
+        "balance": money(max(citation.amount_due - paid + refunded, Decimal("0.00"))),
+        "issued_at": fmt_dt(citation.issued_at, tz),
+        "place": citation.place,
+        "officer": citation.officer_name_as_written,
+        "officer_badge": citation.officer_badge_as_written,
+        "status": citation.get_status_display(),
+        "open": citation.status in OPEN_CITATION_STATUSES,
+        "response": citation.get_response_display() if citation.response else "No response yet",
+        "responded_at": fmt_dt(citation.responded_at, tz),
+        "hearing_at": fmt_dt(citation.hearing_at, tz),
+        "courtroom": citation.courtroom,
+        "docket_number": citation.docket_number,
+        "docketed": citation.docketed,
+        "disposition": citation.get_disposition_display(),
+        "decided_on": fmt_date(citation.decided_on),
+        "deadlines": citation_deadlines(citation, tz),
+    }
+
+
+def _citations(case: Case) -> QuerySet[Citation]:
+    # The case itself came from the caller's scope; its citations are in that scope with it.
+    return (
+        Citation.objects.filter(case=case)
+        .select_related("issuing_officer")
+        .prefetch_related("payments")
+        .order_by("issued_at", "id")
+    )
+
+
+def _incidents_concerning(case: Case, user: Any) -> QuerySet[Incident]:
+    concerning = Incident.objects.filter(
+        Q(people_affected=case) | Q(arrests_seen__case=case) | Q(complaints__case=case)
+    ).values("pk")
+    return (
+        incident_list_visible_to(user=user)
+        .filter(pk__in=concerning)
+        .prefetch_related(
+            "force_types",
+            Prefetch("officer_sightings", queryset=IncidentOfficer.objects.select_related("officer")),
+        )
+        .order_by("occurred_at", "id")
+    )
+
+
+def incident_dict(incident: Incident, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "public_id": str(incident.public_id),
+        "ref": incident.public_id.hex[:8],
+        "occurred_at": fmt_dt(incident.occurred_at, tz),
+        "sort": sort_key(incident.occurred_at),
+        "place": incident.place,
+        "agencies": incident.agencies_present,
+        "commander": incident.commander_present,
+        "dispersal_warning": incident.get_dispersal_warning_display(),
+        "dispersal_warning_by": incident.dispersal_warning_by,
+        "dispersal_warning_words": incident.dispersal_warning_words,
+        "dispersal_warning_audible": incident.get_dispersal_warning_audible_display(),
+        "narrative": incident.narrative,
+        "force": [f.label for f in incident.force_types.all()],
+        "officers": [
+            officer_dict(s.officer, badge_as_seen=s.badge_as_seen, features_as_seen=s.features_as_seen)
+            for s in incident.officer_sightings.all()
+        ],
+        "injuries": incident.injuries,
+        "witnesses": incident.witnesses,
+        "video_holders": incident.video_holders,
+        "media_present": incident.media_present,
+    }
+
+
+def statement_dict(statement: WitnessStatement, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "public_id": str(statement.public_id),
+        "taken_at": fmt_dt(statement.taken_at, tz),
+        "sort": sort_key(statement.taken_at),
+        "witness": "Anonymous witness" if statement.anonymous else statement.witness_name,
+        "contact": "" if statement.anonymous else statement.witness_contact,
+        "statement": statement.statement,
+    }
+
+
+def is_photo(evidence: Evidence) -> bool:
+    return evidence.kind == EvidenceKind.PHOTO and evidence.content_type in PHOTO_TYPES
+
+
+def evidence_dict(evidence: Evidence, tz: ZoneInfo) -> dict[str, Any]:
+    custody = [
+        {"at": fmt_dt(event.at, tz), "action": event.get_action_display(), "actor": user_label(event.actor)}
+        for event in evidence.custody_log.all()
+        if event.note != PACKET_EXPORT_NOTE
+    ]
+    return {
+        "public_id": str(evidence.public_id),
+        "ref": evidence.public_id.hex[:8],
+        "kind": evidence.get_kind_display(),
+        "content_type": evidence.content_type,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "captured_at": fmt_dt(evidence.captured_at, tz) or "unknown",
+        "uploaded_at": fmt_dt(evidence.created_at, tz),
+        "description": evidence.description,
+        "custody": custody,
+        "image_key": evidence.public_id.hex if is_photo(evidence) else "",
+    }
+
+
+def _evidence(qs: QuerySet[Evidence]) -> QuerySet[Evidence]:
+    return qs.prefetch_related(
+        Prefetch("custody_log", queryset=CustodyEvent.objects.select_related("actor").order_by("at", "id"))
+    ).order_by("captured_at", "created_at", "id")
+
+
+def complaint_steps(complaint: ExcessiveForceComplaint, tz: ZoneInfo) -> list[dict[str, str]]:
+    steps = [
+        {
+            "sort": sort_key(complaint.created_at),
+            "at": fmt_dt(complaint.created_at, tz),
+            "kind": "Complaint",
+            "text": f"{complaint.get_forum_display()} complaint opened (draft)",
+        }
+    ]
+    if complaint.filed_on:
+        ref = f", reference {complaint.reference_number}" if complaint.reference_number else ""
+        steps.append(
+            {
+                "sort": sort_key(complaint.filed_on),
+                "at": fmt_date(complaint.filed_on),
+                "kind": "Complaint",
+                "text": f"{complaint.get_forum_display()} complaint filed{ref}; status {complaint.get_status_display()}, "
+                f"outcome {complaint.get_outcome_display()}",
+            }
+        )
+    return steps
+
+
+def civil_claim_deadline(incidents: Iterable[Incident], tz: ZoneInfo) -> dict[str, str] | None:
+    """`incident date + 2 years`, from the earliest incident: a hard deadline a lawyer confirms."""
+    dates = [i.occurred_at.astimezone(tz).date() for i in incidents]
+    if not dates:
+        return None
+    first = min(dates)
+    try:
+        due = first.replace(year=first.year + CIVIL_CLAIM_YEARS)
+    except ValueError:  # 29 February
+        due = first.replace(year=first.year + CIVIL_CLAIM_YEARS, day=28)
+    return {
+        "label": "Civil claim (42 U.S.C. § 1983) limitation",
+        "due": due.isoformat(),
+        "sort": sort_key(due),
+        "source": "Incident date + 2 years (42 Pa.C.S. § 5524); accrual and tolling to be confirmed by counsel",
+        "hard": True,
+        "citation": "",
+    }
+
+
+# --- Packets ----------------------------------------------------------------------------------
+
+
+def _case_header(case: Case) -> dict[str, Any]:
+    return {
+        "public_id": str(case.public_id),
+        "number": case.number,
+        "status": case.get_status_display(),
+        "opened_on": fmt_date(case.opened_on),
+        "closed_on": fmt_date(case.closed_on),
+        "event": {
+            "name": case.event.name,
+            "place": case.event.place,
+            "starts_at": fmt_dt(case.event.starts_at, _tz(case)),
+            "jurisdiction": case.event.get_jurisdiction_display(),
+        },
+        "lawyers": sorted(user_label(u) for u in case.lawyers.all()),
+    }
+
+
+def case_packet_context(*, case: Case, user: Any) -> dict[str, Any]:
+    """Everything the case packet shows, for a case already fetched through the user's scope."""
+    tz = _tz(case)
+    citation_rows = list(_citations(case))
+    citations = [citation_dict(c, tz) for c in citation_rows]
+    arrests = [
+        {
+            "arrested_at": fmt_dt(a.arrested_at, tz),
+            "sort": sort_key(a.arrested_at),
+            "released_at": fmt_dt(a.released_at, tz),
+            "place": a.place,
+            "unit": a.arresting_unit,
+            "charges": a.charges,
+            "custody": a.get_custody_status_display(),
+            "bail": money(a.bail_amount),
+            "bail_paid_by": a.get_bail_paid_by_display() if a.bail_paid_by else "",
+            "property_returned": a.property_returned,
+            "injured": a.injured,
+            "report_number": a.police_report_number,
+        }
+        for a in arrest_list_visible_to(user=user).filter(case=case).order_by("arrested_at", "id")
+    ]
+    incident_rows = list(_incidents_concerning(case, user))
+    incidents = [incident_dict(i, tz) for i in incident_rows]
+    incident_ids = [i.pk for i in incident_rows]
+    complaints = list(complaint_list_visible_to(user=user).filter(case=case).order_by("created_at", "id"))
+    statements = [
+        statement_dict(s, tz)
+        for s in statement_list_visible_to(user=user)
+        .filter(Q(case=case) | Q(complaint__case=case) | Q(incident__in=incident_ids))
+        .distinct()
+        .order_by("taken_at", "id")
+    ]
+    evidence = [
+        evidence_dict(e, tz)
+        for e in _evidence(
+            evidence_list_visible_to(user=user)
+            .filter(Q(case=case) | Q(complaint__case=case) | Q(incident__in=incident_ids))
+            .distinct()
+        )
+    ]
+
+    deadlines = [d for c in citations for d in c["deadlines"]]
+    claim = civil_claim_deadline(incident_rows, tz) if complaints or any(i["force"] for i in incidents) else None
+    if claim:
+        deadlines.append(claim)
+    deadlines.sort(key=lambda d: d["sort"])
+
+    timeline: list[dict[str, str]] = []
+    for a in arrests:
+        timeline.append(
+            {"sort": a["sort"], "at": a["arrested_at"], "kind": "Arrest", "text": f"Arrested at {a['place']}".strip()}
+        )
+    for c, row in zip(citations, citation_rows, strict=True):
+        timeline.append(
+            {
+                "sort": sort_key(row.issued_at),
+                "at": c["issued_at"],
+                "kind": "Citation",
+                "text": f"Citation {c['number']} issued: {c['offense']}",
+            }
+        )
+        if row.responded_at:
+            timeline.append(
+                {
+                    "sort": sort_key(row.responded_at),
+                    "at": c["responded_at"],
+                    "kind": "Citation",
+                    "text": f"Citation {c['number']}: {c['response']}",
+                }
+            )
+        if row.hearing_at:
+            room = f", courtroom {row.courtroom}" if row.courtroom else ""
+            timeline.append(
+                {
+                    "sort": sort_key(row.hearing_at),
+                    "at": c["hearing_at"],
+                    "kind": "Hearing",
+                    "text": f"Hearing on citation {c['number']}{room}",
+                }
+            )
+        if row.decided_on:
+            timeline.append(
+                {
+                    "sort": sort_key(row.decided_on),
+                    "at": c["decided_on"],
+                    "kind": "Decision",
+                    "text": f"Citation {c['number']}: {c['disposition']}",
+                }
+            )
+    for i in incidents:
+        timeline.append(
+            {
+                "sort": i["sort"],
+                "at": i["occurred_at"],
+                "kind": "Observer report",
+                "text": f"Incident {i['ref']} at {i['place']}",
+            }
+        )
+    for complaint in complaints:
+        timeline.extend(complaint_steps(complaint, tz))
+    for s in statements:
+        timeline.append(
+            {
+                "sort": s["sort"],
+                "at": s["taken_at"],
+                "kind": "Statement",
+                "text": f"Statement taken from {s['witness']}",
+            }
+        )
+    timeline.sort(key=lambda row: (row["sort"], row["kind"], row["text"]))
+
+    return {
+        "kind": "case",
+        "title": f"Case packet {case.number}",
+        "subject": "Case packet: citations, arrests, timeline, observer reports, statements and evidence",
+        "case": _case_header(case),
+        "client": person_name(case),
+        "citations": citations,
+        "arrests": arrests,
+        "deadlines": deadlines,
+        "timeline": timeline,
+        "incidents": incidents,
+        "statements": statements,
+        "evidence": evidence,
+        "images": [e["image_key"] for e in evidence if e["image_key"]],
+    }
+
+
+def open_matters(case: Case) -> bool:
+    """Whether the client has an open case or citation (pending charges: see a lawyer before filing)."""
+    if case.status != CaseStatus.CLOSED:
+        return True
+    others = Case.objects.filter(demonstrator_id=case.demonstrator_id).exclude(status=CaseStatus.CLOSED)
+    if others.exists():
+        return True
+    return Citation.objects.filter(
+        case__demonstrator_id=case.demonstrator_id, status__in=OPEN_CITATION_STATUSES
+    ).exists()
+
+
+def complaint_packet_context(*, complaint: ExcessiveForceComplaint, user: Any) -> dict[str, Any]:
+    case = complaint.case
+    tz = _tz(case)
+    incident_rows = list(
+        incident_list_visible_to(user=user)
+        .filter(pk__in=complaint.incidents.values("pk"))
+        .prefetch_related(
+            "force_types",
+            Prefetch("officer_sightings", queryset=IncidentOfficer.objects.select_related("officer")),
+        )
+        .order_by("occurred_at", "id")
+    )
+    incident_ids = [i.pk for i in incident_rows]
+    officers = [officer_dict(o) for o in complaint.officers.all().order_by("name", "badge_number", "id")]
+    if not officers:  # not yet named on the complaint: those the observers saw in its incidents
+        officers = [
+            officer_dict(s.officer, badge_as_seen=s.badge_as_seen, features_as_seen=s.features_as_seen)
+            for incident in incident_rows
+            for s in incident.officer_sightings.all()
+        ]
+    statements = [
+        statement_dict(s, tz)
+        for s in statement_list_visible_to(user=user)
+        .filter(Q(complaint=complaint) | Q(incident__in=incident_ids))
+        .distinct()
+        .order_by("taken_at", "id")
+    ]
+    evidence = [
+        evidence_dict(e, tz)
+        for e in _evidence(
+            evidence_list_visible_to(user=user).filter(Q(complaint=complaint) | Q(incident__in=incident_ids)).distinct()
+        )
+    ]
+    claim = civil_claim_deadline(incident_rows, tz)
+    citations = [citation_dict(c, tz) for c in _citations(case)]
+    return {
+        "kind": "complaint",
+        "title": f"Excessive-force complaint {case.number}",
+        "subject": f"Complaint to the {complaint.get_forum_display()}",
+        "case": _case_header(case),
+        "client": person_name(case),
+        "complaint": {
+            "public_id": str(complaint.public_id),
+            "forum": complaint.get_forum_display(),
+            "status": complaint.get_status_display(),
+            "outcome": complaint.get_outcome_display(),
+            "filed_on": fmt_date(complaint.filed_on),
+            "reference": complaint.reference_number,
+            "narrative": complaint.narrative,
+            "injuries": complaint.injuries,
+            "treatment": complaint.treatment,
+            "force": sorted(
+                {f.label for f in complaint.force_types.all()}
+                | {f for i in incident_rows for f in (x.label for x in i.force_types.all())}
+            ),
+        },
+        "incidents": [incident_dict(i, tz) for i in incident_rows],
+        "officers": officers,
+        "statements": statements,
+        "evidence": evidence,
+        "citations": [
+            {"number": c["number"], "offense": c["offense"], "status": c["status"], "disposition": c["disposition"]}
+            for c in citations
+        ],
+        "civil_claim_deadline": claim,
+        "deadlines": [claim] if claim else [],
+        "open_matters": open_matters(case),
+        "images": [e["image_key"] for e in evidence if e["image_key"]],
+    }
+
+
+def plea_letter_context(*, citation: Citation, user: Any) -> dict[str, Any]:
+    case = citation.case
+    tz = _tz(case)
+    person = case.demonstrator
+    collateral = citation.amount_due if citation.amount_due > 0 else Decimal("50.00")
+    return {
+        "kind": "plea",
+        "title": f"Plea of not guilty, citation {citation.number}",
+        "subject": "Plea of not guilty to a summary citation (Pa.R.Crim.P. 403(B)(2))",
+        "case": _case_header(case),
+        "client": {**person_name(case), "postal_address": person.postal_address},
+        "citation": citation_dict(citation, tz),
+        "collateral": money(collateral),
+        "collateral_default": citation.amount_due <= 0,
+        "summary": citation.kind in (CitationKind.PA_SUMMARY, CitationKind.PHL_SUMMARY_NTA),
+    }
+
+
+def docket_context(
+    *, user: Any, date: datetime.date, courtroom: str = "", tz_name: str = "America/New_York"
+) -> dict[str, Any]:
+    """Every defendant with a hearing on `date` (and in `courtroom`) among the user's cases."""
+    tz = ZoneInfo(tz_name)
+    start = datetime.datetime.combine(date, datetime.time.min, tzinfo=tz)
+    end = start + datetime.timedelta(days=1)
+    visible = case_list_visible_to(user=user).values("pk")
+    qs = Citation.objects.filter(case__in=visible, hearing_at__gte=start, hearing_at__lt=end)
+    if courtroom:
+        qs = qs.filter(courtroom=courtroom)
+    qs = (
+        qs.select_related("case", "case__demonstrator", "case__event")
+        .prefetch_related("payments", "case__lawyers")
+        .order_by("courtroom", "hearing_at", "case__number", "number")
+    )
+    rows: dict[int, dict[str, Any]] = {}
+    case_ids: list[str] = []
+    for citation in qs:
+        case = citation.case
+        entry = rows.get(case.pk)
+        if entry is None:
+            entry = rows[case.pk] = {
+                "case": case.number,
+                "case_id": str(case.public_id),
+                "defendant": person_name(case),
+                "lawyers": sorted(user_label(u) for u in case.lawyers.all()),
+                "citations": [],
+            }
+            case_ids.append(str(case.public_id))
+        entry["citations"].append(citation_dict(citation, tz))
+    label = f"{date.isoformat()}" + (f", courtroom {courtroom}" if courtroom else "")
+    return {
+        "kind": "docket",
+        "title": f"Hearing docket {label}",
+        "subject": "Hearing docket: defendants, citations, pleas and lawyers",
+        "date": date.isoformat(),
+        "courtroom": courtroom,
+        "label": label,
+        "defendants": list(rows.values()),
+        "case_ids": case_ids,
+    }

@@ -1,0 +1,129 @@
+"""Stored (cached) packets and packet batches.
+
+A stored packet is a rendered PDF kept, encrypted at rest, under the hash of every input it was
+rendered from: asking again with unchanged data returns it without rendering. Files are sealed
+with `cases.crypto.encrypt_bytes`, the associated data naming the row, so a file copied onto
+another row does not open. Purging a case deletes its packets (documents.receivers).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, Event
+
+
+class PacketKind(models.TextChoices):
+    CASE = "case", _("Case packet")
+    COMPLAINT = "complaint", _("Excessive-force complaint packet")
+    PLEA = "plea", _("Not-guilty plea letter")
+    DOCKET = "docket", _("Hearing docket")
+
+
+def packet_path(instance: StoredPacket, filename: str) -> str:
+    return f"packets/{instance.public_id.hex[:2]}/{instance.public_id.hex}.pdf.sealed"
+
+
+class StoredPacket(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=12, choices=PacketKind.choices)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="stored_packets")
+    cases = models.ManyToManyField(Case, blank=True, related_name="packets_holding")
+    parameters = models.JSONField(default=dict, blank=True, help_text=_("Identifiers only, never personal values."))
+    slot = models.CharField(
+        max_length=64,
+        db_index=True,
+        help_text=_("Hash of kind, case and parameters: newer packets replace older ones."),
+    )
+    input_hash = models.CharField(max_length=64, help_text=_("SHA-256 over every input, template version included."))
+    template_version = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, help_text=_("Of the PDF as delivered."))
+    size = models.PositiveBigIntegerField()
+    pages = models.PositiveIntegerField()
+    file = models.FileField(upload_to=packet_path, max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "input_hash"], name="stored_packet_once_per_input")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.public_id}"
+
+    @property
+    def crypto_context(self) -> str:
+        return f"documents.storedpacket.{self.public_id}"
+
+
+class BatchKind(models.TextChoices):
+    HEARING_DATE = "hearing_date", _("Every case with a hearing on a date")
+    EVENT = "event", _("Every case of an event")
+
+
+class BatchOutput(models.TextChoices):
+    ZIP = "zip", _("One ZIP file, one PDF per case")
+    PDF = "pdf", _("One merged PDF")
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def batch_path(instance: PacketBatch, filename: str) -> str:
+    return f"packet-batches/{instance.public_id.hex[:2]}/{instance.public_id.hex}.sealed"
+
+
+class PacketBatch(models.Model):
+    """Packets for many cases, built by a background task, case by case."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=BatchKind.choices)
+    hearing_date = models.DateField(null=True, blank=True)
+    courtroom = models.CharField(max_length=40, blank=True)
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="packet_batches")
+    output = models.CharField(max_length=4, choices=BatchOutput.choices, default=BatchOutput.ZIP)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    cases = models.ManyToManyField(Case, blank=True, related_name="packet_batches")
+    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("One entry per failed case: case id, number, error code; no personal data."),
+    )
+    result = models.FileField(upload_to=batch_path, max_length=200, blank=True)
+    result_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "packet batches"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")) & models.Q(failed__lte=models.F("done")),
+                name="packet_batch_progress_bounded",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Packet batch {self.public_id}"
+
+    @property
+    def crypto_context(self) -> str:
+        return f"documents.packetbatch.{self.public_id}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (BatchStatus.DONE, BatchStatus.FAILED)

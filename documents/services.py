@@ -1,0 +1,498 @@
+"""Packets: build the context, reuse a stored PDF when every input is unchanged, else render.
+
+Views, the API and batch tasks call these functions; they check the caller's scope themselves
+(`cases.access`), so a task running for a user can never package a case that user cannot see.
+
+The input hash covers the whole context (every value the template shows, evidence hashes
+included), the packet kind and parameters, and the template version (a digest of the packet
+templates and stylesheet). Building the context is a handful of queries and no rendering, so a
+repeat request costs a few milliseconds; any change to the case, its citations, incidents,
+statements or evidence changes the context and so the hash, and the next request renders afresh.
+
+Rendering happens outside any transaction (about a second per packet) so workers do not hold
+database locks while WeasyPrint runs; storing the result is one short transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cases.access import case_for, complaint_list_visible_to, evidence_list_visible_to, get_visible_or_404
+from cases.audit import audit_record
+from cases.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
+from cases.models import Case, CustodyAction, CustodyEvent, Evidence, ExcessiveForceComplaint
+from citations.models import Citation
+from documents import context as ctx
+from documents.assets import STYLE_FILES, image_url
+from documents.models import PacketKind, StoredPacket
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = {
+    PacketKind.CASE: "documents/case_packet.html",
+    PacketKind.COMPLAINT: "documents/complaint_packet.html",
+    PacketKind.PLEA: "documents/plea_letter.html",
+    PacketKind.DOCKET: "documents/docket.html",
+}
+# Bump when the rendering options or the context's meaning change without a template edit.
+RENDERER_VERSION = "weasyprint-70/pdf-a-3b/tagged/1"
+# A free-text value longer than this is shown up to here and embedded whole as a text file
+# (PDF/A-3 allows it): WeasyPrint lays out about five pages a second, so a hostile 1 MB field
+# would hold a worker for minutes and bury the packet under 200 pages, while the lawyer still
+# gets every character.
+INLINE_TEXT_LIMIT = 20_000
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_MAX_SIDE = 1600
+PHOTO_JPEG_QUALITY = 82
+
+
+class ConfirmationRequired(ValidationError):
+    """A complaint packet for a client with open matters needs a lawyer's explicit confirmation."""
+
+
+@dataclass
+class PacketResult:
+    packet: StoredPacket
+    pdf: bytes
+    cached: bool
+
+    @property
+    def filename(self) -> str:
+        return packet_filename(self.packet)
+
+
+def packet_filename(packet: StoredPacket) -> str:
+    if packet.kind == PacketKind.DOCKET:
+        label = packet.parameters.get("date", "docket")
+        room = packet.parameters.get("courtroom")
+        return f"docket-{label}{'-' + room if room else ''}.pdf".replace("/", "-").replace(" ", "-")
+    number = packet.case.number if packet.case_id else "packet"
+    return f"{packet.kind}-{number}.pdf"
+
+
+@lru_cache(maxsize=1)
+def template_version() -> str:
+    """Digest of every packet template, the stylesheet and the renderer settings."""
+    from django.template.loader import get_template
+
+    digest = hashlib.sha256(RENDERER_VERSION.encode())
+    digest.update(STYLE_FILES["css/packet.css"].read_bytes())
+    names = sorted(
+        {*TEMPLATES.values()}
+        | {
+            "documents/base.html",
+            "documents/_deadlines.html",
+            "documents/_evidence.html",
+            "documents/_statements.html",
+            "documents/_officers.html",
+            "documents/_incident.html",
+        }
+    )
+    for name in names:
+        origin = get_template(name).origin
+        digest.update(name.encode())
+        with open(origin.name, "rb") as fh:
+            digest.update(fh.read())
+    return digest.hexdigest()[:32]
+
+
+def input_hash(*, kind: str, parameters: dict[str, Any], context: dict[str, Any]) -> str:
+    payload = json.dumps(
+        {"kind": kind, "parameters": parameters, "context": context, "template": template_version()},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def slot_for(*, kind: str, case: Case | None, parameters: dict[str, Any]) -> str:
+    key = json.dumps({"kind": kind, "case": case.pk if case else None, "p": parameters}, sort_keys=True)
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+# --- Photos -----------------------------------------------------------------------------------
+
+
+def _evidence_bytes(evidence: Evidence) -> bytes:
+    with evidence.file.open("rb") as fh:
+        return fh.read()
+
+
+def jpeg_derivative(data: bytes) -> bytes:
+    """A reduced JPEG copy for embedding: decoded and re-encoded (EXIF and GPS dropped), at most
+    PHOTO_MAX_SIDE pixels a side. JPEG costs WeasyPrint nothing to embed; PNG is re-encoded on
+    every render."""
+    from PIL import Image, ImageOps
+
+    Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS
+    with Image.open(io.BytesIO(data)) as image:
+        image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+        image = ImageOps.exif_transpose(image)
+        image = image.convert("RGB")
+        image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=PHOTO_JPEG_QUALITY)
+        return out.getvalue()
+
+
+def _load_images(context: dict[str, Any], user: Any) -> dict[str, bytes]:
+    keys = set(context.get("images", []))
+    if not keys:
+        return {}
+    images = {}
+    rows = evidence_list_visible_to(user=user).filter(public_id__in=[_uuid(k) for k in keys])
+    for evidence in rows:
+        try:
+            images[evidence.public_id.hex] = jpeg_derivative(_evidence_bytes(evidence))
+        except Exception:  # an unreadable photo is listed in the index, not embedded
+            logger.warning("evidence photo could not be embedded in a packet", exc_info=False)
+    return images
+
+
+def _uuid(hex_key: str) -> str:
+    import uuid
+
+    return str(uuid.UUID(hex=hex_key))
+
+
+# --- Rendering and storage --------------------------------------------------------------------
+
+
+def render_packet_html(*, kind: str, context: dict[str, Any], digest: str, images: set[str] | None = None) -> str:
+    """The final HTML for a packet: the template filled with the context and render metadata."""
+    now = timezone.now()
+    tz = timezone.get_current_timezone()
+    local = now.astimezone(tz)
+    lawyers = context.get("case", {}).get("lawyers", [])
+    available = set(context.get("images", [])) if images is None else images
+    evidence = [
+        {
+            **e,
+            "image_key": e["image_key"] if e.get("image_key") in available else "",
+            "image_src": image_url(e["image_key"]),
+        }
+        for e in context.get("evidence", [])
+    ]
+    page = {
+        **context,
+        "evidence": evidence,
+        "author": ", ".join(lawyers) or "Legal support team",
+        "keywords": f"{kind} packet, privileged, attorney work product",
+        "generated_at": local.strftime("%Y-%m-%d %H:%M %Z"),
+        "generated_date": local.strftime("%B %-d, %Y"),
+        "generated_iso": local.isoformat(timespec="seconds"),
+        "content_hash": digest[:12],
+        "input_hash": digest,
+    }
+    return render_to_string(TEMPLATES[PacketKind(kind)], page)
+
+
+def split_long_texts(value: Any, path: tuple[str, ...] = ()) -> tuple[Any, list[tuple[str, bytes, str]]]:
+    """Cut every string longer than INLINE_TEXT_LIMIT, pointing to an attachment holding it whole."""
+    if isinstance(value, str):
+        if len(value) <= INLINE_TEXT_LIMIT:
+            return value, []
+        data = value.encode("utf-8")
+        name = "-".join(p for p in path if p) + ".txt"
+        digest = hashlib.sha256(data).hexdigest()
+        head = value[:INLINE_TEXT_LIMIT]
+        note = (
+            f"\n[Continued: the full text ({len(value)} characters, SHA-256 {digest}) is attached to this PDF "
+            f"as {name}.]"
+        )
+        return head + note, [(name, data, f"Full text of {' '.join(path)}")]
+    if isinstance(value, dict):
+        out, files = {}, []
+        for key, item in value.items():
+            out[key], more = split_long_texts(item, (*path, str(key)))
+            files.extend(more)
+        return out, files
+    if isinstance(value, list):
+        items, files = [], []
+        for index, item in enumerate(value, start=1):
+            new, more = split_long_texts(item, (*path, str(index)))
+            items.append(new)
+            files.extend(more)
+        return items, files
+    return value, []
+
+
+def _render(*, kind: str, context: dict[str, Any], digest: str, user: Any) -> tuple[bytes, int, set[str]]:
+    from documents.pdf import render_pdf  # WeasyPrint loads only in processes that render
+
+    images = _load_images(context, user)
+    shown, attachments = split_long_texts(context)
+    html = render_packet_html(kind=kind, context=shown, digest=digest, images=set(images))
+    result = render_pdf(html, images=images, attachments=attachments)
+    return result.pdf, result.pages, set(images)
+
+
+def _read_stored(packet: StoredPacket) -> bytes | None:
+    try:
+        with packet.file.open("rb") as fh:
+            pdf = decrypt_bytes(fh.read(), context=packet.crypto_context)
+    except (OSError, DecryptionError, ValueError):
+        return None
+    if hashlib.sha256(pdf).hexdigest() != packet.sha256:
+        return None
+    return pdf
+
+
+def _delete_files_on_commit(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    def remove() -> None:
+        for name in names:
+            if name:
+                default_storage.delete(name)
+
+    transaction.on_commit(remove)
+
+
+def _produce(
+    *,
+    kind: str,
+    case: Case | None,
+    cases: list[Case],
+    parameters: dict[str, Any],
+    context: dict[str, Any],
+    by: Any,
+    request: HttpRequest | None,
+    audit_target: Any,
+) -> PacketResult:
+    digest = input_hash(kind=kind, parameters=parameters, context=context)
+    existing = StoredPacket.objects.select_related("case").filter(kind=kind, input_hash=digest).first()
+    if existing is not None:
+        pdf = _read_stored(existing)
+        if pdf is not None:
+            audit_record(
+                actor=by, action="packet.generate", target=audit_target, request=request,
+                kind=kind, sha256=existing.sha256, status="cached",
+            )  # fmt: skip
+            return PacketResult(packet=existing, pdf=pdf, cached=True)
+        existing.delete()  # unreadable (key rotated away, file lost): render again
+
+    pdf, pages, embedded = _render(kind=kind, context=context, digest=digest, user=by)
+    sha = hashlib.sha256(pdf).hexdigest()
+    packet = StoredPacket(
+        kind=kind,
+        case=case,
+        parameters=parameters,
+        slot=slot_for(kind=kind, case=case, parameters=parameters),
+        input_hash=digest,
+        template_version=template_version(),
+        sha256=sha,
+        size=len(pdf),
+        pages=pages,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    try:
+        with transaction.atomic():
+            packet.file.save("packet", ContentFile(encrypt_bytes(pdf, context=packet.crypto_context)), save=False)
+            packet.save()
+            packet.cases.set(cases)
+            # An older packet of the same document is superseded (its file goes with the row).
+            StoredPacket.objects.filter(slot=packet.slot).exclude(pk=packet.pk).delete()
+            if embedded:
+                CustodyEvent.objects.bulk_create(
+                    CustodyEvent(
+                        evidence=e, action=CustodyAction.EXPORTED, actor=packet.created_by, note=ctx.PACKET_EXPORT_NOTE
+                    )
+                    for e in Evidence.objects.filter(public_id__in=[_uuid(k) for k in embedded])
+                )
+            audit_record(
+                actor=by, action="packet.generate", target=audit_target, request=request,
+                kind=kind, sha256=sha, status="rendered",
+            )  # fmt: skip
+    except IntegrityError:  # someone stored the same inputs a moment ago: theirs is identical in content
+        if packet.file.name:
+            packet.file.storage.delete(packet.file.name)
+        winner = StoredPacket.objects.select_related("case").get(kind=kind, input_hash=digest)
+        stored = _read_stored(winner)
+        if stored is None:
+            raise
+        audit_record(
+            actor=by, action="packet.generate", target=audit_target, request=request,
+            kind=kind, sha256=winner.sha256, status="cached",
+        )  # fmt: skip
+        return PacketResult(packet=winner, pdf=stored, cached=True)
+    return PacketResult(packet=packet, pdf=pdf, cached=False)
+
+
+# --- Public service functions -----------------------------------------------------------------
+
+
+def packet_for_case(
+    *,
+    case: Case,
+    by: Any,
+    kind: str = PacketKind.CASE,
+    confirm: bool = False,
+    complaint: ExcessiveForceComplaint | None = None,
+    citation: Citation | None = None,
+    request: HttpRequest | None = None,
+) -> PacketResult:
+    """A packet of `kind` for one case the user may see (Http404 otherwise)."""
+    case = case_for(user=by, case_id=case.public_id)
+    kind = PacketKind(kind)
+    if kind == PacketKind.CASE:
+        context = ctx.case_packet_context(case=case, user=by)
+        return _produce(
+            kind=kind,
+            case=case,
+            cases=[case],
+            parameters={},
+            context=context,
+            by=by,
+            request=request,
+            audit_target=case,
+        )
+    if kind == PacketKind.COMPLAINT:
+        return packet_for_complaint(case=case, complaint=complaint, by=by, confirm=confirm, request=request)
+    if kind == PacketKind.PLEA:
+        return packet_for_plea(case=case, citation=citation, by=by, request=request)
+    raise ValidationError({"kind": "A hearing docket covers a date, not one case."})
+
+
+def packet_for_complaint(
+    *,
+    case: Case,
+    by: Any,
+    complaint: ExcessiveForceComplaint | None = None,
+    confirm: bool = False,
+    request: HttpRequest | None = None,
+) -> PacketResult:
+    case = case_for(user=by, case_id=case.public_id)
+    complaints = complaint_list_visible_to(user=by).filter(case=case)
+    if complaint is not None:
+        complaint = get_visible_or_404(complaints, complaint.public_id)
+    else:
+        complaint = complaints.order_by("-created_at", "-id").first()
+        if complaint is None:
+            raise ValidationError({"complaint": "This case has no excessive-force complaint."})
+    context = ctx.complaint_packet_context(complaint=complaint, user=by)
+    if context["open_matters"]:
+        if not confirm:
+            raise ConfirmationRequired(
+                "The client has an open citation or case. People with pending charges are advised to see a "
+                "lawyer before filing a complaint: a lawyer must confirm before this packet is generated.",
+                code="confirmation_required",
+            )
+        audit_record(
+            actor=by,
+            action="packet.complaint_confirmed",
+            target=complaint,
+            request=request,
+            confirmed=True,
+            kind="complaint",
+        )
+        context["confirmation_note"] = "confirmation recorded in the audit trail"
+    return _produce(
+        kind=PacketKind.COMPLAINT,
+        case=case,
+        cases=[case],
+        parameters={"complaint": str(complaint.public_id)},
+        context=context,
+        by=by,
+        request=request,
+        audit_target=case,
+    )
+
+
+def packet_for_plea(
+    *, case: Case, by: Any, citation: Citation | None = None, request: HttpRequest | None = None
+) -> PacketResult:
+    case = case_for(user=by, case_id=case.public_id)
+    citations = Citation.objects.filter(case=case).select_related("case", "case__event", "case__demonstrator")
+    if citation is not None:
+        citation = get_visible_or_404(citations, citation.public_id)
+    else:
+        citation = citations.filter(response="").order_by("issued_at", "id").first() or citations.first()
+        if citation is None:
+            raise ValidationError({"citation": "This case has no citation."})
+    context = ctx.plea_letter_context(citation=citation, user=by)
+    return _produce(
+        kind=PacketKind.PLEA,
+        case=case,
+        cases=[case],
+        parameters={"citation": str(citation.public_id)},
+        context=context,
+        by=by,
+        request=request,
+        audit_target=case,
+    )
+
+
+def packet_for_docket(*, by: Any, date: Any, courtroom: str = "", request: HttpRequest | None = None) -> PacketResult:
+    """The hearing docket for a date (and courtroom), over the cases the user may see."""
+    context = ctx.docket_context(user=by, date=date, courtroom=courtroom)
+    cases = list(Case.objects.filter(public_id__in=context["case_ids"]))
+    return _produce(
+        kind=PacketKind.DOCKET,
+        case=None,
+        cases=cases,
+        parameters={"date": context["date"], "courtroom": courtroom},
+        context=context,
+        by=by,
+        request=request,
+        audit_target=None,
+    )
+
+
+def packet_download(*, packet: StoredPacket, by: Any, request: HttpRequest | None = None) -> bytes:
+    """The stored file of a packet already fetched through `packet_list_visible_to`."""
+    pdf = _read_stored(packet)
+    if pdf is None:
+        raise StoredPacket.DoesNotExist("the stored packet can no longer be read")
+    audit_record(
+        actor=by, action="packet.download", target=packet.case if packet.case_id else packet, request=request,
+        kind=packet.kind, sha256=packet.sha256,
+    )  # fmt: skip
+    return pdf
+
+
+@transaction.atomic
+def packets_delete_for_case(*, case: Case) -> int:
+    """Remove every stored packet holding this case's data (its own, and dockets listing it)."""
+    holding = StoredPacket.objects.filter(Q(case=case) | Q(cases=case)).values("pk")
+    _, per_model = StoredPacket.objects.filter(pk__in=holding).delete()
+    return per_model.get(StoredPacket._meta.label, 0)
+
+
+@transaction.atomic
+def packets_delete_all() -> int:
+    _, per_model = StoredPacket.objects.all().delete()
+    return per_model.get(StoredPacket._meta.label, 0)
+
+
+@transaction.atomic
+def batches_delete_for_case(*, case: Case) -> int:
+    """A batch result holding this case's packet goes too (its other cases can be asked for again)."""
+    from documents.models import PacketBatch
+
+    _, per_model = PacketBatch.objects.filter(pk__in=PacketBatch.objects.filter(cases=case).values("pk")).delete()
+    return per_model.get(PacketBatch._meta.label, 0)
+
+
+@transaction.atomic
+def batches_delete_all() -> int:
+    from documents.models import PacketBatch
+
+    _, per_model = PacketBatch.objects.all().delete()
+    return per_model.get(PacketBatch._meta.label, 0)

@@ -1,0 +1,124 @@
+"""The case packet as a lawyer receives it: opened with pypdf and read."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from documents.models import PacketKind
+from documents.services import packet_for_case
+from tests.documents.conftest import pdf_text, squash
+from tests.documents.scenario import NAMES, build_case
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def packet(module_db):  # type: ignore[no-untyped-def]
+    def build():  # type: ignore[no-untyped-def]
+        lawyer = UserFactory(username="packet_lawyer", first_name="Laura", last_name="Lawyer", role="lawyer")
+        s = build_case(lawyer=lawyer)
+        result = packet_for_case(case=s["case"], by=lawyer, kind=PacketKind.CASE)
+        return {
+            "pdf": result.pdf,
+            "sha256": result.packet.sha256,
+            "pages": result.packet.pages,
+            "input_hash": result.packet.input_hash,
+            "case_number": s["case"].number,
+            "photo_sha": s["photo"].sha256,
+            "document_sha": s["document"].sha256,
+            "citations": [c.number for c in s["citations"]],
+            "hearing": s["hearing"],
+            "event": s["event"].name,
+        }
+
+    return module_db(build)
+
+
+@pytest.fixture(scope="module")
+def text(packet):  # type: ignore[no-untyped-def]
+    return pdf_text(packet["pdf"])
+
+
+def test_cover_sheet_names_the_case_client_event_and_lawyer(packet, text):  # type: ignore[no-untyped-def]
+    assert "Case packet" in text
+    assert packet["case_number"] in text
+    assert NAMES["spanish"] in text
+    assert packet["event"] in text
+    assert "Laura Lawyer" in text
+
+
+def test_every_page_has_the_running_header_and_page_x_of_y(packet):  # type: ignore[no-untyped-def]
+    reader = PdfReader(io.BytesIO(packet["pdf"]))
+    pages = len(reader.pages)
+    assert pages == packet["pages"] >= 2
+    for number, page in enumerate(reader.pages, start=1):
+        page_text = page.extract_text()
+        assert f"Case {packet['case_number']}" in page_text
+        assert "Privileged and confidential: attorney work product" in page_text
+        assert f"Page {number} of {pages}" in page_text
+        assert f"content hash {packet['input_hash'][:12]}" in page_text
+
+
+def test_citations_table_has_status_amounts_and_deadlines(packet, text):  # type: ignore[no-untyped-def]
+    for number in packet["citations"]:
+        assert number in text
+    flat = squash(text)
+    assert "Fine$75.00" in flat and "Costs$12.50" in flat
+    assert "Balance$30.00" in flat  # $50 CVN with $20 paid
+    assert "Refunded$100.00" in flat
+    assert "Hearingscheduled" in flat
+    hearing_day = packet["hearing"].astimezone().strftime("%Y-%m-%d")
+    assert "Hearing (appear)" in text and hearing_day in text
+    assert "Civil claim (42 U.S.C. § 1983) limitation" in text
+
+
+def test_arrest_timeline_reports_statements(packet, text):  # type: ignore[no-untyped-def]
+    assert "PR-2018-00006" in text
+    assert "Arrested at 8th & Arch St" in text
+    assert "Observer report" in text and "Capt. L. Murphy" in text
+    assert "UNRELATED-REPORT-XYZ" not in text  # a report that does not concern the client
+    assert "Sgt. R. Malone" in text and "B-17" in text
+    assert f"I saw {NAMES['vietnamese']}" in text
+
+
+def test_timeline_is_chronological(text):  # type: ignore[no-untyped-def]
+    timeline = text[text.index("Timeline") :]
+    order = [
+        timeline.index(marker)
+        for marker in ("Observer report", "Arrest", "Citation CVN-2026-00042 issued", "Hearing on citation")
+    ]
+    assert order == sorted(order)
+
+
+def test_evidence_index_has_hashes_capture_time_and_custody(packet, text):  # type: ignore[no-untyped-def]
+    flat = squash(text)
+    assert packet["photo_sha"] in flat
+    assert packet["document_sha"] in flat
+    assert "Custody:" in text and "Uploaded" in text
+
+
+def test_photo_is_embedded_as_a_jpeg(packet):  # type: ignore[no-untyped-def]
+    pdf = pikepdf.open(io.BytesIO(packet["pdf"]))
+    images = {image.objgen: str(image.get("/Filter")) for page in pdf.pages for image in page.get_images().values()}
+    assert list(images.values()) == ["/DCTDecode"]
+
+
+def test_names_in_four_scripts_have_glyphs_in_embedded_fonts(packet, text):  # type: ignore[no-untyped-def]
+    for name in NAMES.values():
+        if name == NAMES["arabic"]:
+            continue  # the case packet carries the Arabic name in the statement only
+        assert name in text
+    pdf = pikepdf.open(io.BytesIO(packet["pdf"]))
+    fonts = set()
+    for page in pdf.pages:
+        for _, font in page.resources.get("/Font", {}).items():
+            descendant = font.get("/DescendantFonts")
+            descriptor = descendant[0].get("/FontDescriptor") if descendant else font.get("/FontDescriptor")
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), "font not embedded"
+            fonts.add(str(font.get("/BaseFont")).split("+", 1)[-1])
+    assert {"Packet-Sans", "Packet-CJK", "Packet-Arabic"} <= fonts
