@@ -17,11 +17,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from cases.access import (
     arrest_list_visible_to,
-    case_list_visible_to,
     complaint_list_visible_to,
     evidence_list_visible_to,
     incident_list_visible_to,
@@ -39,7 +39,17 @@ from cases.models import (
     Officer,
     WitnessStatement,
 )
-from citations.models import Citation, CitationKind, CitationStatus, PaymentKind
+from citations.access import deadline_list_visible_to
+from citations.models import (
+    Citation,
+    CitationKind,
+    CitationStatus,
+    Deadline,
+    DeadlineKind,
+    DeadlineStatus,
+    PaymentKind,
+)
+from citations.selectors import hearing_docket
 
 PACKET_EXPORT_NOTE = "embedded in a filing packet"
 CIVIL_CLAIM_YEARS = 2  # 42 U.S.C. § 1983 in Pennsylvania borrows 42 Pa.C.S. § 5524 (unverified: a lawyer decides)
@@ -129,28 +139,32 @@ def _payments_total(citation: Citation) -> tuple[Decimal, Decimal]:
     return paid, refunded
 
 
-def citation_deadlines(citation: Citation, tz: ZoneInfo) -> list[dict[str, str]]:
-    """The deadlines that hang off a citation.
-
-    Until the deadline table lands (citations app), the first deadline of each track is shown
-    from the citation itself: the hearing for a notice to appear; otherwise nothing is invented.
-    """
-    rows = []
-    if citation.hearing_at:
-        rows.append(
-            {
-                "label": "Hearing (appear)",
-                "due": fmt_dt(citation.hearing_at, tz),
-                "sort": sort_key(citation.hearing_at),
-                "source": "Notice to appear",
-                "hard": True,
-                "citation": citation.number,
-            }
-        )
-    return rows
+def deadline_dict(deadline: Deadline, tz: ZoneInfo) -> dict[str, Any]:
+    rule = deadline.rule
+    due = fmt_dt(deadline.due_at, tz) if deadline.kind == DeadlineKind.APPEAR else fmt_date(deadline.due_on)
+    source = rule.source if rule.verified else f"{rule.source} (rule not yet verified by a lawyer)"
+    return {
+        "label": deadline.get_kind_display(),
+        "due": due,
+        "sort": sort_key(deadline.due_at),
+        "status": deadline.get_status_display(),
+        "warrant_risk": deadline.warrant_risk,
+        "source": f"{rule.description}. {source}",
+        "hard": True,
+        "citation": deadline.citation.number if deadline.citation_id else "",
+    }
 
 
-def citation_dict(citation: Citation, tz: ZoneInfo) -> dict[str, Any]:
+def case_deadlines(case: Case, user: Any, tz: ZoneInfo) -> list[Deadline]:
+    return list(
+        deadline_list_visible_to(user=user)
+        .filter(case=case)
+        .exclude(status=DeadlineStatus.CANCELLED)
+        .order_by("due_at", "id")
+    )
+
+
+def citation_dict(citation: Citation, tz: ZoneInfo, deadlines: list[Deadline] | None = None) -> dict[str, Any]:
     paid, refunded = _payments_total(citation)
     return {
         "public_id": str(citation.public_id),
@@ -182,7 +196,7 @@ def citation_dict(citation: Citation, tz: ZoneInfo) -> dict[str, Any]:
         "docketed": citation.docketed,
         "disposition": citation.get_disposition_display(),
         "decided_on": fmt_date(citation.decided_on),
-        "deadlines": citation_deadlines(citation, tz),
+        "deadlines": [deadline_dict(d, tz) for d in deadlines or [] if d.citation_id == citation.pk],
     }
 
 
@@ -302,8 +316,9 @@ def complaint_steps(complaint: ExcessiveForceComplaint, tz: ZoneInfo) -> list[di
     return steps
 
 
-def civil_claim_deadline(incidents: Iterable[Incident], tz: ZoneInfo) -> dict[str, str] | None:
-    """`incident date + 2 years`, from the earliest incident: a hard deadline a lawyer confirms."""
+def civil_claim_deadline(incidents: Iterable[Incident], tz: ZoneInfo) -> dict[str, Any] | None:
+    """`incident date + 2 years` from the earliest incident, for force not yet under a complaint
+    (a complaint gets its deadlines from the citations app's rules)."""
     dates = [i.occurred_at.astimezone(tz).date() for i in incidents]
     if not dates:
         return None
@@ -313,9 +328,11 @@ def civil_claim_deadline(incidents: Iterable[Incident], tz: ZoneInfo) -> dict[st
     except ValueError:  # 29 February
         due = first.replace(year=first.year + CIVIL_CLAIM_YEARS, day=28)
     return {
-        "label": "Civil claim (42 U.S.C. § 1983) limitation",
+        "label": "Bring a civil claim (42 U.S.C. § 1983), computed",
         "due": due.isoformat(),
         "sort": sort_key(due),
+        "status": "Open",
+        "warrant_risk": False,
         "source": "Incident date + 2 years (42 Pa.C.S. § 5524); accrual and tolling to be confirmed by counsel",
         "hard": True,
         "citation": "",
@@ -345,8 +362,9 @@ def _case_header(case: Case) -> dict[str, Any]:
 def case_packet_context(*, case: Case, user: Any) -> dict[str, Any]:
     """Everything the case packet shows, for a case already fetched through the user's scope."""
     tz = _tz(case)
+    deadline_rows = case_deadlines(case, user, tz)
     citation_rows = list(_citations(case))
-    citations = [citation_dict(c, tz) for c in citation_rows]
+    citations = [citation_dict(c, tz, deadline_rows) for c in citation_rows]
     arrests = [
         {
             "arrested_at": fmt_dt(a.arrested_at, tz),
@@ -384,10 +402,12 @@ def case_packet_context(*, case: Case, user: Any) -> dict[str, Any]:
         )
     ]
 
-    deadlines = [d for c in citations for d in c["deadlines"]]
-    claim = civil_claim_deadline(incident_rows, tz) if complaints or any(i["force"] for i in incidents) else None
-    if claim:
-        deadlines.append(claim)
+    deadlines = [deadline_dict(d, tz) for d in deadline_rows]
+    has_claim = any(d.kind == DeadlineKind.CIVIL_CLAIM for d in deadline_rows)
+    if not has_claim and any(i["force"] for i in incidents):
+        claim = civil_claim_deadline(incident_rows, tz)
+        if claim:
+            deadlines.append(claim)
     deadlines.sort(key=lambda d: d["sort"])
 
     timeline: list[dict[str, str]] = []
@@ -516,7 +536,12 @@ def complaint_packet_context(*, complaint: ExcessiveForceComplaint, user: Any) -
             evidence_list_visible_to(user=user).filter(Q(complaint=complaint) | Q(incident__in=incident_ids)).distinct()
         )
     ]
-    claim = civil_claim_deadline(incident_rows, tz)
+    deadline_rows = case_deadlines(case, user, tz)
+    own = [deadline_dict(d, tz) for d in deadline_rows if d.complaint_id == complaint.pk]
+    claims = [d for d in deadline_rows if d.complaint_id == complaint.pk and d.kind == DeadlineKind.CIVIL_CLAIM]
+    claim = deadline_dict(claims[0], tz) if claims else civil_claim_deadline(incident_rows, tz)
+    if claim and not claims:
+        own.append(claim)
     citations = [citation_dict(c, tz) for c in _citations(case)]
     return {
         "kind": "complaint",
@@ -548,7 +573,7 @@ def complaint_packet_context(*, complaint: ExcessiveForceComplaint, user: Any) -
             for c in citations
         ],
         "civil_claim_deadline": claim,
-        "deadlines": [claim] if claim else [],
+        "deadlines": sorted(own, key=lambda d: d["sort"]),
         "open_matters": open_matters(case),
         "images": [e["image_key"] for e in evidence if e["image_key"]],
     }
@@ -565,7 +590,7 @@ def plea_letter_context(*, citation: Citation, user: Any) -> dict[str, Any]:
         "subject": "Plea of not guilty to a summary citation (Pa.R.Crim.P. 403(B)(2))",
         "case": _case_header(case),
         "client": {**person_name(case), "postal_address": person.postal_address},
-        "citation": citation_dict(citation, tz),
+        "citation": citation_dict(citation, tz, case_deadlines(case, user, tz)),
         "collateral": money(collateral),
         "collateral_default": citation.amount_due <= 0,
         "summary": citation.kind in (CitationKind.PA_SUMMARY, CitationKind.PHL_SUMMARY_NTA),
@@ -573,37 +598,31 @@ def plea_letter_context(*, citation: Citation, user: Any) -> dict[str, Any]:
 
 
 def docket_context(
-    *, user: Any, date: datetime.date, courtroom: str = "", tz_name: str = "America/New_York"
+    *, user: Any, date: datetime.date, courtroom: str = "", tz_name: str | None = None
 ) -> dict[str, Any]:
-    """Every defendant with a hearing on `date` (and in `courtroom`) among the user's cases."""
-    tz = ZoneInfo(tz_name)
-    start = datetime.datetime.combine(date, datetime.time.min, tzinfo=tz)
-    end = start + datetime.timedelta(days=1)
-    visible = case_list_visible_to(user=user).values("pk")
-    qs = Citation.objects.filter(case__in=visible, hearing_at__gte=start, hearing_at__lt=end)
-    if courtroom:
-        qs = qs.filter(courtroom=courtroom)
-    qs = (
-        qs.select_related("case", "case__demonstrator", "case__event")
-        .prefetch_related("payments", "case__lawyers")
-        .order_by("courtroom", "hearing_at", "case__number", "number")
-    )
-    rows: dict[int, dict[str, Any]] = {}
-    case_ids: list[str] = []
-    for citation in qs:
-        case = citation.case
-        entry = rows.get(case.pk)
-        if entry is None:
-            entry = rows[case.pk] = {
-                "case": case.number,
-                "case_id": str(case.public_id),
+    """Every defendant with a hearing on `date` (and in `courtroom`) among the user's cases,
+    from the citations app's docket selector."""
+    tz = ZoneInfo(tz_name or settings.TIME_ZONE)
+    entries = hearing_docket(user=user, date=date, courtroom=courtroom or None, tz=tz.key)
+    citations = [c for entry in entries for c in entry.citations]
+    prefetch_related_objects(citations, "payments")
+    names = {c.case_id: c.case for c in citations}
+    prefetch_related_objects(list(names.values()), "demonstrator")
+    rows: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        key = str(entry.case_public_id)
+        row = rows.get(key)
+        if row is None:
+            case = names[entry.citations[0].case_id]
+            row = rows[key] = {
+                "case": entry.case_number,
+                "case_id": key,
                 "defendant": person_name(case),
-                "lawyers": sorted(user_label(u) for u in case.lawyers.all()),
+                "lawyers": sorted(entry.lawyers),
                 "citations": [],
             }
-            case_ids.append(str(case.public_id))
-        entry["citations"].append(citation_dict(citation, tz))
-    label = f"{date.isoformat()}" + (f", courtroom {courtroom}" if courtroom else "")
+        row["citations"].extend(citation_dict(c, tz) for c in entry.citations)
+    label = date.isoformat() + (f", courtroom {courtroom}" if courtroom else "")
     return {
         "kind": "docket",
         "title": f"Hearing docket {label}",
@@ -612,5 +631,5 @@ def docket_context(
         "courtroom": courtroom,
         "label": label,
         "defendants": list(rows.values()),
-        "case_ids": case_ids,
+        "case_ids": list(rows),
     }

@@ -130,8 +130,19 @@ def slot_for(*, kind: str, case: Case | None, parameters: dict[str, Any]) -> str
 
 
 def _evidence_bytes(evidence: Evidence) -> bytes:
-    with evidence.file.open("rb") as fh:
-        return fh.read()
+    """The metadata-free copy of a photo (the original when there is none), unsealed with its
+    case's data key. Custody is logged by the caller (as an export into a packet), not here:
+    `cases.services.evidence_open` would log a download on every render."""
+    from cases import datakeys
+    from cases.services import _evidence_context
+
+    served = bool(evidence.served_file)
+    field = evidence.served_file if served else evidence.file
+    with field.open("rb") as fh:
+        blob = fh.read()
+    return datakeys.unseal(
+        scope=datakeys.scope_of_evidence(evidence), blob=blob, context=_evidence_context(evidence, served=served)
+    )
 
 
 def jpeg_derivative(data: bytes) -> bytes:

@@ -22,6 +22,7 @@ from cases.models import (
     WitnessStatement,
 )
 from cases.services import evidence_add
+from citations.deadlines import sync_citation_deadlines, sync_complaint_deadlines
 from citations.models import CitationKind, CitationStatus, PaymentKind, Response
 from tests.factories import (
     ArrestFactory,
@@ -137,6 +138,9 @@ def build_case(
         complaint.incidents.set([incident])
         complaint.officers.set([known, unknown])
         complaint.force_types.set(forces)
+    sync_citation_deadlines([cvn, summary, nta])
+    if complaint is not None:
+        sync_complaint_deadlines([complaint])
     statement = WitnessStatement.objects.create(
         witness_name=t["witness_name"], witness_contact="267-555-0199", statement=t["statement"],
         taken_by=lawyer, complaint=complaint, incident=incident if complaint is None else None,

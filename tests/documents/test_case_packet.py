@@ -8,6 +8,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
+from citations.models import Deadline
 from documents.models import PacketKind
 from documents.services import packet_for_case
 from tests.documents.conftest import pdf_text, squash
@@ -34,6 +35,10 @@ def packet(module_db):  # type: ignore[no-untyped-def]
             "citations": [c.number for c in s["citations"]],
             "hearing": s["hearing"],
             "event": s["event"].name,
+            "deadlines": [
+                (d.get_kind_display(), d.due_on.isoformat(), d.citation.number if d.citation_id else "", d.warrant_risk)
+                for d in Deadline.objects.filter(case=s["case"])
+            ],
         }
 
     return module_db(build)
@@ -72,9 +77,18 @@ def test_citations_table_has_status_amounts_and_deadlines(packet, text):  # type
     assert "Balance$30.00" in flat  # $50 CVN with $20 paid
     assert "Refunded$100.00" in flat
     assert "Hearingscheduled" in flat
-    hearing_day = packet["hearing"].astimezone().strftime("%Y-%m-%d")
-    assert "Hearing (appear)" in text and hearing_day in text
-    assert "Civil claim (42 U.S.C. § 1983) limitation" in text
+
+
+def test_every_deadline_is_listed_with_its_due_date(packet, text):  # type: ignore[no-untyped-def]
+    kinds = {kind for kind, *_ in packet["deadlines"]}
+    # The three tracks and the complaint: respond, pay or dispute, appear, civil claim.
+    assert {"Respond to the citation (plea)", "Pay or dispute the notice", "Appear at the hearing"} <= kinds
+    assert "Bring a civil claim" in kinds
+    flat = squash(text)
+    for kind, due, number, _ in packet["deadlines"]:
+        assert squash(kind) in flat and due in flat and (number in flat)
+    assert any(risk for *_, risk in packet["deadlines"])
+    assert "Warrant risk if missed" in text
 
 
 def test_arrest_timeline_reports_statements(packet, text):  # type: ignore[no-untyped-def]
