@@ -132,6 +132,9 @@ class Demonstrator(PublicModel):
     consent_share_with_lawyers = models.BooleanField(default=True)
     consent_contact_sms = models.BooleanField(default=False)
     consent_contact_phone = models.BooleanField(default=False)
+    purged_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("Personal data removed (the row stays for the counts).")
+    )
 
     legal_name_index = BlindIndexField(source="legal_name")
     preferred_name_index = BlindIndexField(source="preferred_name")
@@ -182,6 +185,9 @@ class Case(PublicModel):
     opened_on = models.DateField(default=timezone.localdate)
     closed_on = models.DateField(null=True, blank=True)
     retention_until = models.DateField(null=True, blank=True)
+    purged_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("Personal data removed (the row stays for the counts).")
+    )
     lawyer_notes = EncryptedTextField(help_text=WORK_PRODUCT_LABEL)
 
     class Meta:

@@ -94,7 +94,9 @@ def case_close(*, case: Case, by: Any, closed_on: datetime.date | None = None) -
         raise ValidationError("The case is already closed.")
     case.status = CaseStatus.CLOSED
     case.closed_on = closed_on or timezone.localdate()
-    case.retention_until = case.closed_on + datetime.timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE)
+    from cases.retention import retention_date
+
+    case.retention_until = retention_date(closed_on=case.closed_on)
     case.full_clean()
     case.save(update_fields=["status", "closed_on", "retention_until", "updated_at"])
     audit_record(actor=by, action="case.close", target=case)

@@ -35,3 +35,8 @@ case_purging = Signal()
 # kwargs: users (a queryset of the accounts), by (user or None). Receivers revoke the tokens their app
 # issued to those accounts (API tokens, calendar-feed tokens). Lockdown sends lockdown_activated instead.
 sessions_ended = Signal()
+
+# Sent by cases.retention before purging, kwargs: cases (a queryset of the candidates), today (a date).
+# Each receiver returns {case_id: [reason, ...]} for the cases its app must keep for now (an open appeal
+# window, an open civil-claim deadline...). A case with any reason is on hold and is not purged.
+purge_holds = Signal()

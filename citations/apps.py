@@ -9,8 +9,8 @@ class CitationsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_save
 
         from cases.models import ExcessiveForceComplaint, Incident
-        from cases.signals import case_purging, lockdown_activated
-        from citations import receivers
+        from cases.signals import case_purging, lockdown_activated, purge_holds
+        from citations import receivers, retention
 
         post_save.connect(receivers.complaint_saved, sender=ExcessiveForceComplaint, dispatch_uid="citations.complaint")
         post_save.connect(receivers.incident_saved, sender=Incident, dispatch_uid="citations.incident")
@@ -21,3 +21,5 @@ class CitationsConfig(AppConfig):
         )
         lockdown_activated.connect(receivers.revoke_calendar_feeds, dispatch_uid="citations.lockdown")
         case_purging.connect(receivers.purge_case_deadlines, dispatch_uid="citations.purge")
+        case_purging.connect(retention.purge_case_citations, dispatch_uid="citations.purge_citations")
+        purge_holds.connect(retention.citation_purge_holds, dispatch_uid="citations.purge_holds")

@@ -306,6 +306,11 @@ IDEMPOTENCY_LOCK_TIMEOUT_MS = env.int("IDEMPOTENCY_LOCK_TIMEOUT_MS", default=500
 ALLOW_DEMO_DATA = env.bool("ALLOW_DEMO_DATA", default=True)
 SMALL_COUNT_THRESHOLD = env.int("SMALL_COUNT_THRESHOLD", default=5)
 RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=180)
+# A case with an excessive-force complaint is kept (on hold) this long after its latest incident:
+# the 42 U.S.C. § 1983 window in Pennsylvania is two years (42 Pa.C.S. § 5524; unverified, configurable).
+CIVIL_CLAIM_HOLD_DAYS = env.int("CIVIL_CLAIM_HOLD_DAYS", default=730)
+# A decided citation is kept this long after its decision even without an open appeal deadline.
+APPEAL_HOLD_DAYS = env.int("APPEAL_HOLD_DAYS", default=30)
 # Lost-phone rule: an observer reads back their own reports (and uploads) only this long after creating them.
 OBSERVER_READBACK_HOURS = env.int("OBSERVER_READBACK_HOURS", default=24)
 DEFAULT_EVENT_TIME_ZONE = "America/New_York"
