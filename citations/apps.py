@@ -9,7 +9,7 @@ class CitationsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_save
 
         from cases.models import ExcessiveForceComplaint, Incident
-        from cases.signals import case_purging, lockdown_activated, purge_holds
+        from cases.signals import case_purging, lockdown_activated, purge_holds, sessions_ended
         from citations import receivers, retention
 
         post_save.connect(receivers.complaint_saved, sender=ExcessiveForceComplaint, dispatch_uid="citations.complaint")
@@ -20,6 +20,7 @@ class CitationsConfig(AppConfig):
             dispatch_uid="citations.complaint_incidents",
         )
         lockdown_activated.connect(receivers.revoke_calendar_feeds, dispatch_uid="citations.lockdown")
+        sessions_ended.connect(receivers.revoke_calendar_feeds_of_users, dispatch_uid="citations.sessions_ended")
         case_purging.connect(receivers.purge_case_deadlines, dispatch_uid="citations.purge")
         case_purging.connect(retention.purge_case_citations, dispatch_uid="citations.purge_citations")
         purge_holds.connect(retention.citation_purge_holds, dispatch_uid="citations.purge_holds")

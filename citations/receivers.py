@@ -46,6 +46,11 @@ def revoke_calendar_feeds(sender: Any, **kwargs: Any) -> None:
     CalendarFeedToken.objects.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
+def revoke_calendar_feeds_of_users(sender: Any, *, users: Any, **kwargs: Any) -> None:
+    """Log out everywhere: the account's calendar-feed links stop working too."""
+    CalendarFeedToken.objects.filter(user__in=users, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def purge_case_deadlines(sender: Any, case: Any, **kwargs: Any) -> None:
     """Purge: a purged case's court dates and deadlines go with it."""
     Deadline.objects.filter(case=case).delete()
