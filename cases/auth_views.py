@@ -127,3 +127,55 @@ def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
     user_end_all_sessions(user=user, by=user, request=request)
     logout(request)
     return redirect("login")
+
+
+class LockdownForm(forms.Form):
+    confirm = forms.CharField(
+        label=_('Type "LOCK DOWN" to confirm'), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    destroy_keys = forms.BooleanField(label=_("Also destroy the encryption keys (crypto-shredding)"), required=False)
+    confirm_destroy = forms.CharField(
+        label=_('To destroy the keys, also type "DESTROY KEYS"'),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("confirm") != "LOCK DOWN":
+            self.add_error("confirm", _('Type exactly "LOCK DOWN".'))
+        if data.get("destroy_keys") and data.get("confirm_destroy") != "DESTROY KEYS":
+            self.add_error("confirm_destroy", _('Keys are destroyed only when you also type exactly "DESTROY KEYS".'))
+        if data.get("confirm_destroy") and not data.get("destroy_keys"):
+            self.add_error("destroy_keys", _("Tick the box as well to destroy the keys."))
+        return data
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def lockdown_view(request: HttpRequest) -> HttpResponse:
+    """The emergency lockdown, for administrators with a code verified in the last minutes."""
+    from django.http import Http404
+
+    from cases.lockdown import environment_keys_remaining, lockdown_activate, lockdown_is_active, lockdown_lift
+    from cases.roles import Role, role_of
+
+    if role_of(request.user) != Role.ADMINISTRATOR:
+        raise Http404
+    if not mfa.mfa_is_recent(request):
+        messages.warning(request, _("Confirm a code first: a lockdown needs a fresh second factor."))
+        return redirect(reverse("mfa_verify") + "?next=" + reverse("lockdown"))
+    form = LockdownForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "lift":
+        count = lockdown_lift(by=request.user, request=request)
+        messages.success(request, _("Lockdown lifted; %(n)s accounts can sign in again.") % {"n": count})
+        return redirect("lockdown")
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        report = lockdown_activate(by=user, destroy_keys=form.cleaned_data["destroy_keys"], request=request)
+        logout(request)  # this session ended with all the others
+        return render(request, "security/lockdown_done.html", {"report": report}, status=200)
+    context = {"form": form, "active": lockdown_is_active(), "environment_keys": environment_keys_remaining()}
+    return render(request, "security/lockdown.html", context)

@@ -113,8 +113,28 @@ def _keyring_for(entries: tuple[str, ...]) -> Keyring:
     return parse_keyring(list(entries))
 
 
+def _file_lines(path: str) -> tuple[str, ...]:
+    """Non-empty, non-comment lines of a key file; () once the file is gone (destroyed keys).
+
+    Read on every call (a stat and a small read), so when a lockdown destroys the file every
+    process of the deployment loses the keys at its next encryption or decryption."""
+    if not path:
+        return ()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return tuple(line.strip() for line in handle if line.strip() and not line.startswith("#"))
+    except FileNotFoundError:
+        return ()
+
+
+def configured_field_keys() -> list[str]:
+    """Key file entries first (newest first), then FIELD_ENCRYPTION_KEYS from the environment."""
+    file_keys = _file_lines(getattr(settings, "FIELD_ENCRYPTION_KEYS_FILE", ""))
+    return [*file_keys, *[k for k in settings.FIELD_ENCRYPTION_KEYS if k not in file_keys]]
+
+
 def keyring() -> Keyring:
-    return _keyring_for(tuple(settings.FIELD_ENCRYPTION_KEYS))
+    return _keyring_for(tuple(configured_field_keys()))
 
 
 def encrypt(plaintext: str, *, context: str) -> str:
@@ -169,7 +189,17 @@ def blind_index(value: str | None, *, purpose: str, kind: str = "text") -> str:
     if not normalised:
         return ""
     message = f"{purpose}\x00{normalised}".encode()
-    return hmac.new(_index_key(settings.BLIND_INDEX_KEY), message, hashlib.sha256).hexdigest()
+    return hmac.new(_index_key(configured_blind_index_key()), message, hashlib.sha256).hexdigest()
+
+
+def configured_blind_index_key() -> str:
+    """BLIND_INDEX_KEY_FILE's key when that file is configured (and gone once destroyed), else the
+    environment's BLIND_INDEX_KEY."""
+    path = getattr(settings, "BLIND_INDEX_KEY_FILE", "")
+    if path:
+        lines = _file_lines(path)
+        return lines[0] if lines else ""
+    return settings.BLIND_INDEX_KEY
 
 
 def keyed_hash(value: str, *, purpose: str) -> str:

@@ -1,9 +1,150 @@
-"""Emergency lockdown (see docs/lockdown.md)."""
+"""Emergency lockdown (docs/lockdown.md is the runbook).
+
+`lockdown_activate` does at once, in one transaction: every session ends (session rows deleted and
+every account's session epoch raised, so no cookie works on any session backend), every
+non-administrator account is suspended, `cases.signals.lockdown_activated` makes the other apps
+revoke what they issued (API tokens and idempotency records, calendar feeds, stored packets), and
+sign-in is refused to everyone but administrators until `lockdown_lift`.
+
+With `destroy_keys=True` (a second, explicit confirmation) it also destroys the keys the
+application holds in files (FIELD_ENCRYPTION_KEYS_FILE, BLIND_INDEX_KEY_FILE): overwritten with
+random bytes, flushed and unlinked, so a copy of the server seized afterwards holds only
+ciphertext. Keys given in the environment cannot be destroyed by the application: the report
+names how many remain, and the operator must remove them from the service's environment.
+Recovery needs the escrowed keys (docs/lockdown.md).
+"""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cases.audit import audit_record
 from cases.models import LockdownState
+from cases.roles import Role, role_of
 
 
 def lockdown_is_active() -> bool:
     return LockdownState.objects.filter(pk=1, active=True).exists()
+
+
+@dataclass
+class LockdownReport:
+    sessions_ended: int = 0
+    accounts_suspended: int = 0
+    key_files_destroyed: list[str] = field(default_factory=list)
+    environment_keys_remaining: int = 0
+
+
+def _administrators() -> list[int]:
+    from cases.roles import users_with_role
+
+    return list(users_with_role(Role.ADMINISTRATOR).values_list("pk", flat=True))
+
+
+def _shred(path: str) -> bool:
+    """Overwrite a key file with random bytes, flush it to disk and unlink it."""
+    if not path or not os.path.exists(path):
+        return False
+    size = max(os.path.getsize(path), 64)
+    with open(path, "r+b") as handle:
+        handle.write(os.urandom(size))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.unlink(path)
+    return True
+
+
+def environment_keys_remaining() -> int:
+    """Keys the application cannot destroy: field keys and the blind-index key from the environment."""
+    count = len(settings.FIELD_ENCRYPTION_KEYS)
+    if settings.BLIND_INDEX_KEY and not settings.BLIND_INDEX_KEY_FILE:
+        count += 1
+    return count
+
+
+def destroy_key_files() -> list[str]:
+    destroyed = []
+    for setting in ("FIELD_ENCRYPTION_KEYS_FILE", "BLIND_INDEX_KEY_FILE"):
+        if _shred(getattr(settings, setting, "")):
+            destroyed.append(setting)
+    from cases import crypto
+
+    crypto._keyring_for.cache_clear()
+    crypto._index_key.cache_clear()
+    return destroyed
+
+
+def lockdown_activate(*, by: Any, destroy_keys: bool = False, request: Any = None) -> LockdownReport:
+    """Lock everything down now; see the module docstring. `by` must be an administrator (or None
+    for the command line)."""
+    if by is not None and role_of(by) != Role.ADMINISTRATOR:
+        raise PermissionError("only an administrator can start a lockdown")
+    from cases.authn import end_sessions_of
+    from cases.signals import lockdown_activated
+
+    report = LockdownReport()
+    User = get_user_model()
+    with transaction.atomic():
+        state, _ = LockdownState.objects.select_for_update().get_or_create(pk=1)
+        admins = _administrators()
+        to_suspend = list(
+            User._default_manager.filter(is_active=True).exclude(pk__in=admins).values_list("pk", flat=True)
+        )
+        User._default_manager.filter(pk__in=to_suspend).update(is_active=False)
+        User._default_manager.update(session_epoch=F("session_epoch") + 1)
+        report.sessions_ended = end_sessions_of(user_ids=None)
+        report.accounts_suspended = len(to_suspend)
+        state.active = True
+        state.activated_at = timezone.now()
+        state.activated_by = by if getattr(by, "pk", None) else None
+        state.lifted_at = None
+        state.suspended_user_ids = sorted(set(state.suspended_user_ids) | set(to_suspend))
+        state.save()
+        lockdown_activated.send(sender=LockdownState, by=by, destroy_keys=destroy_keys)
+        audit_record(
+            actor=by,
+            action="lockdown.activate",
+            request=request,
+            count=report.accounts_suspended,
+            confirmed=destroy_keys,
+            rows=report.sessions_ended,
+        )
+    if destroy_keys:
+        # After the commit: the audit entry and the suspensions are durable before the keys go.
+        report.key_files_destroyed = destroy_key_files()
+        report.environment_keys_remaining = environment_keys_remaining()
+        with transaction.atomic():
+            LockdownState.objects.filter(pk=1).update(keys_destroyed_at=timezone.now())
+            audit_record(
+                actor=by,
+                action="lockdown.keys_destroyed",
+                request=request,
+                keys=len(report.key_files_destroyed),
+                count=report.environment_keys_remaining,
+            )
+    return report
+
+
+@transaction.atomic
+def lockdown_lift(*, by: Any, request: Any = None) -> int:
+    """End the lockdown: accounts it suspended are active again (they sign in afresh; API and feed
+    tokens stay revoked). Returns how many accounts were reactivated."""
+    if by is not None and role_of(by) != Role.ADMINISTRATOR:
+        raise PermissionError("only an administrator can lift a lockdown")
+    state, _ = LockdownState.objects.select_for_update().get_or_create(pk=1)
+    User = get_user_model()
+    reactivated = User._default_manager.filter(pk__in=state.suspended_user_ids).update(is_active=True)
+    state.active = False
+    state.lifted_at = timezone.now()
+    state.suspended_user_ids = []
+    state.save()
+    audit_record(actor=by, action="lockdown.lift", request=request, count=reactivated)
+    return reactivated

@@ -604,6 +604,9 @@ class LockdownState(models.Model):
     )
     keys_destroyed_at = models.DateTimeField(null=True, blank=True)
     lifted_at = models.DateTimeField(null=True, blank=True)
+    suspended_user_ids = models.JSONField(
+        default=list, blank=True, help_text=_("Accounts the lockdown suspended (reactivated when it is lifted).")
+    )
 
     def __str__(self) -> str:
         return "lockdown active" if self.active else "normal operation"

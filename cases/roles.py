@@ -48,3 +48,18 @@ def has_role(user: Any, *roles: Role) -> bool:
 
 def sees_everything(user: Any) -> bool:
     return role_of(user) in (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def users_with_role(role: Role) -> Any:
+    """Active accounts whose role (by the same precedence as `role_of`) is `role`, in one query."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    User = get_user_model()
+    weaker = [r.value for r in PRECEDENCE[: PRECEDENCE.index(role)]]
+    qs = User._default_manager.filter(is_active=True)
+    if role == Role.ADMINISTRATOR:
+        qs = qs.filter(Q(groups__name=role.value) | Q(is_superuser=True, groups__isnull=True))
+    else:
+        qs = qs.filter(groups__name=role.value)
+    return qs.exclude(pk__in=User._default_manager.filter(groups__name__in=weaker).values("pk")).distinct()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/security/", security_views.account_security_view, name="account_security"),
     path("account/recovery-codes/", security_views.recovery_codes_view, name="mfa_recovery_codes"),
     path("account/logout-everywhere/", security_views.logout_everywhere_view, name="logout_everywhere"),
+    path("security/lockdown/", security_views.lockdown_view, name="lockdown"),
     path("evidence/<uuid:public_id>/download/", views.evidence_download, name="evidence_download"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -41,6 +41,11 @@ SECRET_KEY = _secret("DJANGO_SECRET_KEY", "secret_key")
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or ([_dev_keys["field_key"]] if _dev_keys else [])
 # Blind-index key: base64(32 bytes), its own purpose, never rotated casually (indexes must be rebuilt).
 BLIND_INDEX_KEY = _secret("BLIND_INDEX_KEY", "blind_index_key")
+# Optional key files the application itself can destroy in a lockdown (docs/lockdown.md). Field keys:
+# one "key_id:base64" per line, newest first, used before any FIELD_ENCRYPTION_KEYS; blind-index key:
+# one line, used instead of BLIND_INDEX_KEY. Keep them on a tmpfs or an encrypted volume, mode 600.
+FIELD_ENCRYPTION_KEYS_FILE = env.str("FIELD_ENCRYPTION_KEYS_FILE", default="")
+BLIND_INDEX_KEY_FILE = env.str("BLIND_INDEX_KEY_FILE", default="")
 # Keyed hash for client IPs in logs and the audit trail (raw IPs are never stored).
 IP_HASH_KEY = _secret("IP_HASH_KEY", "ip_hash_key")
 DEVELOPMENT_KEYS_IN_USE = _dev_keys is not None and not env.str("DJANGO_SECRET_KEY", default="")

@@ -7,7 +7,15 @@ os.environ.setdefault("DJANGO_NO_DEV_KEYS", "1")
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
 from .base import *  # noqa: E402,F403
-from .base import BLIND_INDEX_KEY, FIELD_ENCRYPTION_KEYS, IP_HASH_KEY, SECRET_KEY, env  # noqa: E402
+from .base import (  # noqa: E402
+    BLIND_INDEX_KEY,
+    BLIND_INDEX_KEY_FILE,
+    FIELD_ENCRYPTION_KEYS,
+    FIELD_ENCRYPTION_KEYS_FILE,
+    IP_HASH_KEY,
+    SECRET_KEY,
+    env,
+)
 
 DEBUG = False
 ALLOW_DEMO_DATA = env.bool("ALLOW_DEMO_DATA", default=False)
@@ -15,12 +23,12 @@ ALLOW_DEMO_DATA = env.bool("ALLOW_DEMO_DATA", default=False)
 _problems = []
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
     _problems.append("DJANGO_SECRET_KEY (at least 50 random characters)")
-if not FIELD_ENCRYPTION_KEYS:
+if not FIELD_ENCRYPTION_KEYS and not FIELD_ENCRYPTION_KEYS_FILE:
     _problems.append("FIELD_ENCRYPTION_KEYS (key_id:base64 of 32 random bytes)")
 if any(key.split(":", 1)[0].startswith("dev") for key in FIELD_ENCRYPTION_KEYS):
     _problems.append("FIELD_ENCRYPTION_KEYS holds a development key")
-if not BLIND_INDEX_KEY:
-    _problems.append("BLIND_INDEX_KEY")
+if not BLIND_INDEX_KEY and not BLIND_INDEX_KEY_FILE:
+    _problems.append("BLIND_INDEX_KEY (or BLIND_INDEX_KEY_FILE)")
 if not IP_HASH_KEY:
     _problems.append("IP_HASH_KEY")
 if len({SECRET_KEY, BLIND_INDEX_KEY, IP_HASH_KEY, *[k.split(":", 1)[-1] for k in FIELD_ENCRYPTION_KEYS]}) < 3 + len(

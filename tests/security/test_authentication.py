@@ -148,14 +148,25 @@ def test_sessions_end_after_the_absolute_lifetime_even_when_active(client, obser
 def test_log_out_everywhere_ends_every_session_of_the_account_only(client_for, lawyer, other_lawyer):
     from django.test import Client as PlainClient
 
+    from api.tokens import token_issue
+    from citations.calendar import calendar_feed_issue
+
     phone, laptop, colleague = client_for(lawyer), client_for(lawyer), client_for(other_lawyer)
     assert phone.get("/").status_code == laptop.get("/").status_code == 200
+    raw_token, _ = token_issue(user=lawyer, by=lawyer)
+    colleague_token, _ = token_issue(user=other_lawyer, by=other_lawyer)
+    feed = calendar_feed_issue(user=lawyer, by=lawyer)
+    assert PlainClient().get(f"/citations/calendar/{feed}.ics").status_code == 200
     csrf_client = PlainClient(enforce_csrf_checks=True)
     csrf_client.cookies = phone.cookies
     assert csrf_client.post("/account/logout-everywhere/").status_code == 403  # CSRF enforced
     assert phone.post("/account/logout-everywhere/").status_code == 302
     assert laptop.get("/").status_code == 302 and phone.get("/").status_code == 302
     assert colleague.get("/").status_code == 200
+    api = PlainClient().get("/api/v1/events/", HTTP_AUTHORIZATION=f"Bearer {raw_token}")
+    assert api.status_code == 401 and "results" not in api.json()
+    assert PlainClient().get("/api/v1/events/", HTTP_AUTHORIZATION=f"Bearer {colleague_token}").status_code == 200
+    assert PlainClient().get(f"/citations/calendar/{feed}.ics").status_code == 404
     remaining = [s.get_decoded().get("_auth_user_id") for s in Session.objects.all()]
     assert str(lawyer.pk) not in remaining
     assert AuditEntry.objects.filter(action="auth.logout_everywhere", actor=lawyer).exists()
