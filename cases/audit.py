@@ -25,6 +25,7 @@ ALLOWED_DETAIL_KEYS = {
     "count", "reason", "format", "sha256", "status", "from", "to", "rows", "errors", "role", "kind",
     "dry_run", "cases", "case", "path", "method", "outcome", "batch", "confirmed", "query_kind", "keys",
     "subject",  # a keyed hash (cases.authn.subject_hash), never a name
+    "created", "updated", "skipped",  # import counts
 }  # fmt: skip
 
 

@@ -39,10 +39,17 @@ from cases.roles import Role, role_of
 
 
 def _next_case_number(year: int) -> str:
+    return case_numbers_reserve(year=year, count=1)[0]
+
+
+def case_numbers_reserve(*, year: int, count: int) -> list[str]:
+    """`count` consecutive case numbers of `year`, reserved under one row lock (bulk imports
+    create cases with bulk_create and need their numbers up front). Call inside a transaction."""
     seq, _ = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
-    seq.last_value += 1
+    first = seq.last_value + 1
+    seq.last_value += count
     seq.save(update_fields=["last_value"])
-    return f"{year}-{seq.last_value:04d}"
+    return [f"{year}-{n:04d}" for n in range(first, first + count)]
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -106,12 +106,20 @@ def citation_balance(*, citation: Citation) -> Balance:
 
 
 def citations_with_money(queryset: QuerySet[Citation]) -> QuerySet[Citation]:
-    """Annotate `paid_total` and `refunded_total` (no per-row queries); `balance_of(citation)`
-    turns an annotated row into a Balance."""
-    return queryset.annotate(
-        paid_total=Coalesce(Sum("payments__amount", filter=Q(payments__kind=PaymentKind.PAYMENT)), Value(ZERO)),
-        refunded_total=Coalesce(Sum("payments__amount", filter=Q(payments__kind=PaymentKind.REFUND)), Value(ZERO)),
-    )
+    """Annotate `paid_total` and `refunded_total` as subqueries (no per-row queries, and no
+    join that would multiply other annotations); `balance_of(citation)` makes it a Balance."""
+
+    def total(kind: str) -> Coalesce:
+        sums = (
+            Payment.objects.filter(citation=OuterRef("pk"), kind=kind)
+            .order_by()
+            .values("citation")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return Coalesce(Subquery(sums, output_field=DecimalField(max_digits=12, decimal_places=2)), Value(ZERO))
+
+    return queryset.annotate(paid_total=total(PaymentKind.PAYMENT), refunded_total=total(PaymentKind.REFUND))
 
 
 def balance_of(citation: Citation) -> Balance:

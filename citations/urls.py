@@ -16,3 +16,9 @@ urlpatterns += [
     path("calendar/", views.calendar_link, name="citations-calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="citations-calendar-feed"),
 ]
+
+# Coordinators: bulk import; coordinators and lawyers: CSV export of what they may see.
+urlpatterns += [
+    path("import/", views.import_page, name="citations-import"),
+    path("export.csv", views.export_csv, name="citations-export"),
+]

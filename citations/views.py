@@ -3,14 +3,20 @@ import and export. Thin: citations.calendar, citations.imports and citations.exp
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from citations.access import may_have_calendar_feed
+from cases.access import get_visible_or_404
+from cases.models import Event
+from citations.access import may_export_citations, may_have_calendar_feed, may_import_citations
 from citations.calendar import (
     calendar_feed_ics,
     calendar_feed_issue,
@@ -18,6 +24,10 @@ from citations.calendar import (
     calendar_feed_status,
     calendar_feed_user,
 )
+from citations.exports import citations_csv
+from citations.forms import CitationImportForm
+from citations.imports import import_citations_csv
+from citations.models import Citation
 
 
 @require_GET
@@ -55,3 +65,48 @@ def calendar_link(request: HttpRequest) -> HttpResponse:
     return render(
         request, "citations/calendar.html", {"feed": calendar_feed_status(user=request.user), "new_url": new_url}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Coordinators upload a jail-support spreadsheet (CSV) and see every row error."""
+    if not may_import_citations(request.user):
+        raise PermissionDenied
+    form = CitationImportForm(request.POST or None, request.FILES or None, user=request.user)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = import_citations_csv(
+            data=data["file"].read(),
+            by=request.user,
+            event=data["event"],
+            atomic=not data["partial"],
+            dry_run=data["dry_run"],
+            kind=data["kind"],
+            default_fine=data["default_fine"] if data["default_fine"] is not None else Decimal("0.00"),
+        )
+    return render(request, "citations/import.html", {"form": form, "result": result})
+
+
+@login_required
+@require_GET
+@never_cache
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """Citations in the caller's scope as CSV (coordinators: all; lawyers: their cases), with
+    optional filters ?event=<id>&kind=&status=."""
+    if not may_export_citations(request.user):
+        raise PermissionDenied
+    queryset = Citation.objects.all()
+    event_id = request.GET.get("event")
+    if event_id:
+        queryset = queryset.filter(case__event__public_id=get_visible_or_404(Event.objects.all(), event_id).public_id)
+    for name in ("kind", "status"):
+        if request.GET.get(name):
+            queryset = queryset.filter(**{name: request.GET[name]})
+    body = citations_csv(user=request.user, queryset=queryset, request=request)
+    response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="citations-{stamp}.csv"'
+    return response

@@ -16,8 +16,8 @@ from citations.models import Citation, CitationKind, CitationStatus, Disposition
 from tests.citations.conftest import local
 
 S = CitationStatus
-KINDS = [CitationKind.PA_SUMMARY, CitationKind.PHL_SUMMARY_NTA, CitationKind.PHL_CVN, CitationKind.TRAFFIC,
-         CitationKind.OTHER]  # fmt: skip
+# One kind per track ('other' follows the same generic track as 'traffic', asserted below).
+KINDS = [CitationKind.PA_SUMMARY, CitationKind.PHL_SUMMARY_NTA, CitationKind.PHL_CVN, CitationKind.TRAFFIC]
 ACTIONS = [lc.RESPOND, lc.SCHEDULE_HEARING, lc.DOCKET, lc.DECIDE, lc.OPEN_APPEAL_WINDOW, lc.APPEAL, lc.CLOSE]
 NOW = (2026, 6, 20, 12)
 
@@ -101,7 +101,7 @@ def test_every_other_move_is_refused_and_changes_nothing(kind, action, state, ma
 def test_the_table_has_every_track_and_step():
     assert set(lc.TRACKS) == {CitationKind.PA_SUMMARY, CitationKind.PHL_SUMMARY_NTA, CitationKind.PHL_CVN, lc.GENERIC}
     assert lc.track_for(CitationKind.TRAFFIC) is lc.track_for(CitationKind.OTHER) is lc.TRACKS[lc.GENERIC]
-    assert len(ALLOWED) > 60 and len(REFUSED) > 100
+    assert len(ALLOWED) > 50 and len(REFUSED) > 100
 
 
 # --- each track, start to finish ----------------------------------------------------------
