@@ -271,7 +271,7 @@ def exercise_incidents(
             problems.append(f"{client_uuid}: statuses {statuses}, expected {expected}")
             continue
         ids = {(r.body or {}).get("id") or (r.body or {}).get("public_id") for r in got}
-        if len(ids) != 1:
+        if len(ids) != 1 or None in ids:
             problems.append(f"{client_uuid}: the retries answered different ids")
     bad_conflicts = [r.status for r in conflicts if r.status != 409]
     if bad_conflicts:
