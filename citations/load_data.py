@@ -205,6 +205,7 @@ class LoadDataGenerator:
             self._step("incidents", self.make_incidents)
             self._step("incident links", self.make_incident_links)
             self._step("complaints", self.make_complaints)
+            self._step("deadlines", self.make_deadlines)
         return self.report
 
     # --- people and accounts ------------------------------------------------------------------
@@ -628,7 +629,7 @@ class LoadDataGenerator:
                     else ComplaintOutcome.PENDING,  # fmt: skip
                 )
             )
-        complaints = _bulk(ExcessiveForceComplaint, complaints)
+        complaints = self.complaints = _bulk(ExcessiveForceComplaint, complaints)
         incident_through = ExcessiveForceComplaint.incidents.through
         officer_through = ExcessiveForceComplaint.officers.through
         force_through = ExcessiveForceComplaint.force_types.through
@@ -658,6 +659,19 @@ class LoadDataGenerator:
             _bulk(model, rows)
         _bulk(WitnessStatement, statements)
         return len(complaints)
+
+    def make_deadlines(self) -> int:
+        """Deadlines through the lifecycle's own recompute, in chunks (a few queries per chunk)."""
+        from citations.deadlines import active_rules, sync_citation_deadlines, sync_complaint_deadlines
+
+        now = datetime.datetime.combine(self.anchor, datetime.time(12), TZ)
+        rules = active_rules()
+        created = 0
+        for chunk in _batched(self.citations, BATCH_SIZE):
+            created += sync_citation_deadlines(chunk, rules=rules, now=now)[0]
+        for chunk in _batched(self.complaints, BATCH_SIZE):
+            created += sync_complaint_deadlines(chunk, rules=rules, now=now)[0]
+        return created
 
 
 def generate_load_data(

@@ -136,3 +136,16 @@ def test_command_refuses_a_second_run_and_production(db, settings):
     settings.ALLOW_DEMO_DATA = False
     with pytest.raises(CommandError, match="disabled"):
         call_command("generate_load_data", "--people=5", stdout=StringIO())
+
+
+def test_deadlines_are_computed_by_the_lifecycle(generated):
+    from citations.deadlines import sync_citation_deadlines
+    from citations.models import Deadline
+
+    assert generated.counts["deadlines"] == Deadline.objects.count() > 0
+    assert Deadline.objects.filter(complaint__isnull=False).exists()
+    assert len(set(Deadline.objects.values_list("kind", flat=True))) >= 3
+    # Recomputing changes nothing: the generated deadlines are what the services would keep.
+    sample = list(Citation.objects.order_by("id")[:50])
+    created, _updated = sync_citation_deadlines(sample)
+    assert created == 0
