@@ -244,6 +244,16 @@ def machine() -> dict[str, Any]:
     }
 
 
+def client_for_user(user: Any) -> Any:
+    """A logged-in test client for an existing account (second factor marked verified)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    _verify_second_factor(client, user)
+    return client
+
+
 def client_for(role: str) -> Any:
     """A logged-in test client for a benchmark account with `role` (created once)."""
     from django.contrib.auth.models import Group

@@ -1,6 +1,8 @@
 """The project's URLs plus the framework's floor: plain Django views that return JsonResponse of
-`.values()` for the same rows a list endpoint shows (same scoping, same order, same page size,
-the same fields, personal fields decrypted the same way by the model fields)."""
+`.values()` for the same rows a list endpoint shows: same scoping (cases.access), same order,
+same page size, the same fields (personal ones decrypted by the same model fields), and the same
+related lists, each fetched with one more `.values()` query, as a prefetch would. No
+serializer, no pagination count, no audit entry: that is the API's own cost being measured."""
 
 from __future__ import annotations
 
@@ -15,66 +17,97 @@ from config.urls import urlpatterns as project_urlpatterns
 PAGE = 50
 
 
-def _citations(user: Any) -> Any:
-    from citations.models import Citation
+def _attach(rows: list[dict[str, Any]], key: str, pairs: Any) -> None:
+    """Group (id, value) pairs onto their rows under `key` (what a prefetch does, by hand)."""
+    by_id: dict[int, list[Any]] = {row["id"]: [] for row in rows}
+    for row_id, value in pairs:
+        by_id[row_id].append(value)
+    for row in rows:
+        row[key] = by_id[row["id"]]
 
-    try:
-        from citations.access import citation_list_visible_to
-    except ImportError:  # before the citations API exists: the coordinator's scope is everything
-        return Citation.objects.all()
-    return citation_list_visible_to(user=user)
+
+def _finish(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        row.pop("id", None)
+    return rows
 
 
-def _cases(user: Any) -> Any:
+def floor_cases(user: Any) -> list[dict[str, Any]]:
     from cases.access import case_list_visible_to
+    from cases.models import Case
 
-    return case_list_visible_to(user=user)
+    rows = list(
+        case_list_visible_to(user=user)
+        .order_by("-opened_on", "-id")
+        .values(
+            "id", "public_id", "number", "event__public_id", "event__name", "demonstrator__public_id",
+            "demonstrator__legal_name", "demonstrator__preferred_name", "demonstrator__conceal_legal_name", "status",
+            "opened_on", "closed_on", "retention_until", "lawyer_notes", "created_at", "updated_at",
+        )[:PAGE]
+    )  # fmt: skip
+    ids = [row["id"] for row in rows]
+    lawyers = Case.lawyers.through.objects.filter(case_id__in=ids).values_list("case_id", "user__username")
+    _attach(rows, "lawyers", lawyers)
+    return _finish(rows)
 
 
-def _incidents(user: Any) -> Any:
+def floor_incidents(user: Any) -> list[dict[str, Any]]:
     from cases.access import incident_list_visible_to
+    from cases.models import ArrestSeen, Incident, IncidentOfficer
 
-    return incident_list_visible_to(user=user)
+    rows = list(
+        incident_list_visible_to(user=user)
+        .order_by("-occurred_at", "-id")
+        .values(
+            "id", "public_id", "client_uuid", "event__public_id", "reporter__username", "occurred_at", "place",
+            "latitude", "longitude", "agencies_present", "commander_present", "dispersal_warning",
+            "dispersal_warning_by", "dispersal_warning_words", "dispersal_warning_audible", "narrative", "injuries",
+            "witnesses", "video_holders", "media_present", "people_affected_count", "occurred_on", "created_at",
+            "updated_at",
+        )[:PAGE]
+    )  # fmt: skip
+    ids = [row["id"] for row in rows]
+    force = Incident.force_types.through.objects.filter(incident_id__in=ids).values_list(
+        "incident_id", "forcetype__code"
+    )
+    _attach(rows, "force_types", force)
+    sightings = IncidentOfficer.objects.filter(incident_id__in=ids).values(
+        "incident_id", "officer__public_id", "officer__agency", "officer__name", "officer__badge_number",
+        "officer__badge_status", "officer__unit", "badge_as_seen", "features_as_seen",
+    )  # fmt: skip
+    _attach(rows, "officers", ((s.pop("incident_id"), s) for s in sightings))
+    seen = ArrestSeen.objects.filter(incident_id__in=ids).values(
+        "incident_id", "person_description", "conduct", "case__public_id"
+    )
+    _attach(rows, "arrests_seen", ((s.pop("incident_id"), s) for s in seen))
+    return _finish(rows)
 
 
-# What each list shows: the same columns as the API's list serializer.
-FLOORS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "citations": (
-        _citations,
-        (
-            "public_id", "case__public_id", "case__number", "number", "agency", "jurisdiction", "kind",
+def floor_citations(user: Any) -> list[dict[str, Any]]:
+    from citations.access import citation_list_visible_to
+
+    rows = list(
+        citation_list_visible_to(user=user)
+        .order_by("-issued_at", "-id")
+        .values(
+            "id", "public_id", "case__public_id", "case__number", "number", "agency", "jurisdiction", "kind",
             "offense_code", "offense_subsection", "offense_description", "fine", "costs", "issued_at", "place",
-            "status", "response", "responded_at", "hearing_at", "courtroom", "docket_number", "docketed",
-            "disposition", "decided_on", "closed_on", "created_at", "updated_at",
-        ),
-    ),
-    "cases": (
-        _cases,
-        (
-            "public_id", "number", "event__public_id", "event__name", "demonstrator__public_id",
-            "demonstrator__legal_name", "demonstrator__preferred_name", "demonstrator__conceal_legal_name",
-            "status", "opened_on", "closed_on", "retention_until", "created_at", "updated_at",
-        ),
-    ),
-    "incidents": (
-        _incidents,
-        (
-            "public_id", "client_uuid", "event__public_id", "occurred_at", "place", "latitude", "longitude",
-            "agencies_present", "commander_present", "dispersal_warning", "dispersal_warning_by",
-            "dispersal_warning_words", "dispersal_warning_audible", "narrative", "injuries", "witnesses",
-            "video_holders", "media_present", "people_affected_count", "created_at", "updated_at",
-        ),
-    ),
-}  # fmt: skip
+            "issuing_officer__public_id", "officer_name_as_written", "officer_badge_as_written", "status", "response",
+            "responded_at", "hearing_at", "courtroom", "docket_number", "docketed", "disposition", "decided_on",
+            "closed_on", "created_at", "updated_at",
+        )[:PAGE]
+    )  # fmt: skip
+    return _finish(rows)
+
+
+FLOORS = {"cases": floor_cases, "incidents": floor_incidents, "citations": floor_citations}
 
 
 @login_required
 def floor(request: HttpRequest, kind: str) -> JsonResponse:
     if kind not in FLOORS:
         raise Http404
-    scope, fields = FLOORS[kind]
-    rows = list(scope(request.user).values(*fields)[:PAGE])
-    return JsonResponse({"results": rows})
+    return JsonResponse({"results": FLOORS[kind](request.user)})
 
 
 urlpatterns = [*project_urlpatterns, path("bench-floor/<str:kind>/", floor)]
