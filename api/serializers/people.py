@@ -88,7 +88,9 @@ class CaseOutput(OutputSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_lawyers(self, case: Case) -> list[str]:
-        return sorted(user.username for user in case.lawyers.all())
+        # A plain list when the view prefetched it (no queryset built per row), else the relation.
+        lawyers = getattr(case, "lawyer_list", None)
+        return sorted(user.username for user in (lawyers if lawyers is not None else case.lawyers.all()))
 
 
 class CaseInput(InputSerializer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -30,7 +30,7 @@ from api.serializers.people import (
 from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, UpdateMixin
 from cases.access import arrest_list_visible_to, case_list_visible_to, demonstrator_list_visible_to
 from cases.audit import audit_record
-from cases.models import Arrest, Case, Demonstrator
+from cases.models import Arrest, Case, Demonstrator, User
 from cases.services import (
     arrest_create,
     arrest_update,
@@ -105,6 +105,13 @@ class DemonstratorViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, Ap
         return Response(self.output(rows, many=True))
 
 
+CASE_PERSON_FIELDS_NOT_SHOWN = [
+    f"demonstrator__{field.name}"
+    for field in Demonstrator._meta.concrete_fields
+    if field.name not in ("id", "public_id", "legal_name", "preferred_name", "conceal_legal_name")
+]
+
+
 @extend_schema_view(
     list=extend_schema(summary="List cases in scope"),
     retrieve=extend_schema(summary="One case"),
@@ -121,7 +128,14 @@ class CaseViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiViewSet
     filterset_class = CaseFilter
 
     def get_queryset(self) -> QuerySet[Case]:
-        return case_list_visible_to(user=self.request.user).prefetch_related("lawyers").order_by("-opened_on", "-id")
+        # The output shows the client's display name only: leave the person's other encrypted
+        # fields undecrypted (10 values a row otherwise), and fetch lawyers' usernames only.
+        return (
+            case_list_visible_to(user=self.request.user)
+            .defer(*CASE_PERSON_FIELDS_NOT_SHOWN)
+            .prefetch_related(Prefetch("lawyers", queryset=User.objects.only("id", "username"), to_attr="lawyer_list"))
+            .order_by("-opened_on", "-id")
+        )
 
     def perform_create(self, data: dict[str, Any]) -> Case:
         return case_create(by=self.request.user, **data)
