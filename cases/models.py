@@ -195,6 +195,7 @@ class Case(PublicModel):
         indexes = [
             models.Index(fields=["status", "event"], name="case_status_event_idx"),
             models.Index(fields=["retention_until"], name="case_retention_idx"),
+            models.Index(fields=["opened_on", "id"], name="case_opened_id_idx"),  # the list's order
         ]
         constraints = [
             models.UniqueConstraint(fields=["event", "demonstrator"], name="case_one_per_person_per_event"),
@@ -366,6 +367,7 @@ class Incident(PublicModel):
             models.Index(fields=["event", "occurred_at"], name="incident_event_at_idx"),
             models.Index(fields=["reporter", "-created_at"], name="incident_reporter_idx"),
             models.Index(fields=["occurred_on"], name="incident_occurred_on_idx"),
+            models.Index(fields=["occurred_at", "id"], name="incident_occurred_id_idx"),  # the list's order
         ]
 
     def __str__(self) -> str:
