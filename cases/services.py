@@ -585,3 +585,85 @@ def statement_create(*, by: Any, **fields: Any) -> Any:
 @transaction.atomic
 def statement_update(*, statement: Any, by: Any, **changes: Any) -> Any:
     return _record_update(instance=statement, by=by, **changes)
+
+
+# --- Accounts and roles (the coordinator's accounts page) ---------------------------------------
+
+
+def _check_may_manage(*, by: Any, role: str | None = None, user: Any = None) -> None:
+    """Coordinators manage every account but administrators'; only administrators make or touch
+    administrators."""
+    acting = role_of(by)
+    if acting not in (Role.COORDINATOR, Role.ADMINISTRATOR):
+        raise ValidationError("Only coordinators and administrators manage accounts.")
+    touches_admin = role == Role.ADMINISTRATOR or (
+        user is not None and (user.is_superuser or role_of(user) == Role.ADMINISTRATOR)
+    )
+    if touches_admin and acting != Role.ADMINISTRATOR:
+        raise ValidationError("Only an administrator can create or change an administrator's account.")
+
+
+def _set_group(user: Any, role: str) -> None:
+    from django.contrib.auth.models import Group
+
+    user.groups.set([Group.objects.get_or_create(name=role)[0]])
+    user.is_staff = role in (Role.COORDINATOR, Role.ADMINISTRATOR)
+    user.is_superuser = role == Role.ADMINISTRATOR
+    user._tracker_role = "unset"  # the cached role is stale now
+
+
+@transaction.atomic
+def account_create(
+    *, username: str, role: str, password: str, by: Any, first_name: str = "", last_name: str = ""
+) -> Any:
+    """A new account in one role, with a password that passes the site's validators."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    if role not in {r.value for r in Role}:
+        raise ValidationError({"role": "Choose one of the roles."})
+    _check_may_manage(by=by, role=role)
+    User = get_user_model()
+    user = User(username=username.strip(), first_name=first_name.strip(), last_name=last_name.strip())
+    user.full_clean(exclude=["password"])
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.save()
+    _set_group(user, role)
+    user.save(update_fields=["is_staff", "is_superuser"])
+    audit_record(actor=by, action="account.create", target=user, fields=["username", "role"], role=role)
+    return user
+
+
+@transaction.atomic
+def account_set_role(*, user: Any, role: str, by: Any) -> Any:
+    if role not in {r.value for r in Role}:
+        raise ValidationError({"role": "Choose one of the roles."})
+    _check_may_manage(by=by, role=role, user=user)
+    if user.pk == getattr(by, "pk", None):
+        raise ValidationError("You cannot change your own role.")
+    _set_group(user, role)
+    user.save(update_fields=["is_staff", "is_superuser"])
+    audit_record(actor=by, action="account.role", target=user, fields=["role"], role=role)
+    return user
+
+
+@transaction.atomic
+def account_set_active(*, user: Any, active: bool, by: Any, request: Any = None) -> Any:
+    """Deactivate (every session ends, tokens revoked) or reactivate an account."""
+    from cases.authn import user_end_all_sessions
+
+    _check_may_manage(by=by, user=user)
+    if user.pk == getattr(by, "pk", None):
+        raise ValidationError("You cannot deactivate your own account.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        user_end_all_sessions(user=user, by=by, request=request)
+    audit_record(
+        actor=by, action="account.deactivate" if not active else "account.reactivate", target=user, fields=["is_active"]
+    )
+    return user

@@ -23,3 +23,15 @@ urlpatterns += [
     path("observe/", views_observer.incident_new, name="observe-new"),
     path("observe/reports/", views_observer.my_reports, name="observe-reports"),
 ]
+
+# Coordinator: assignment, accounts and roles, the audit trail.
+from cases import views_coordinator  # noqa: E402
+
+urlpatterns += [
+    path("coordination/", views_coordinator.coordination_home, name="coord-home"),
+    path("coordination/cases/<uuid:case_id>/assign/", views_coordinator.assign, name="coord-assign"),
+    path("coordination/accounts/", views_coordinator.accounts, name="coord-accounts"),
+    path("coordination/accounts/<int:user_id>/role/", views_coordinator.account_role, name="coord-account-role"),
+    path("coordination/accounts/<int:user_id>/active/", views_coordinator.account_active, name="coord-account-active"),
+    path("coordination/audit/", views_coordinator.audit_trail, name="coord-audit"),
+]

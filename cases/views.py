@@ -16,10 +16,27 @@ from cases.roles import Role, role_of, sees_everything
 # Where each role works: (URL name, label). The navigation and the home page link to them.
 ROLE_PLACES: dict[Role, list[tuple[str, str]]] = {
     Role.OBSERVER: [("observe-new", _("Report an incident")), ("observe-reports", _("My reports"))],
-    Role.LAWYER: [("dashboard", _("Dashboard"))],
+    Role.LAWYER: [
+        ("desk-cases", _("My cases")),
+        ("desk-due", _("Due this week")),
+        ("desk-docket", _("Hearing docket")),
+        ("dashboard", _("Dashboard")),
+    ],
     Role.ORGANIZER: [("dashboard", _("Dashboard"))],
-    Role.COORDINATOR: [("dashboard", _("Dashboard")), ("admin:index", _("Administration"))],
-    Role.ADMINISTRATOR: [("dashboard", _("Dashboard")), ("admin:index", _("Administration"))],
+    Role.COORDINATOR: [
+        ("coord-home", _("Coordination")),
+        ("desk-cases", _("Cases")),
+        ("desk-due", _("Due this week")),
+        ("desk-docket", _("Hearing docket")),
+        ("dashboard", _("Dashboard")),
+        ("admin:index", _("Administration")),
+    ],
+    Role.ADMINISTRATOR: [
+        ("coord-home", _("Coordination")),
+        ("desk-cases", _("Cases")),
+        ("dashboard", _("Dashboard")),
+        ("admin:index", _("Administration")),
+    ],
 }
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("cases.urls")),
     path("citations/", include("citations.urls")),
+    path("desk/", include("citations.urls_desk")),
     path("documents/", include("documents.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,58 @@
+"""Forms of the coordinator's pages: assignment, accounts, audit-trail filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from cases.roles import Role
+
+ROLE_LABELS = [
+    (Role.OBSERVER.value, _("Observer")),
+    (Role.LAWYER.value, _("Lawyer")),
+    (Role.ORGANIZER.value, _("Organizer")),
+    (Role.COORDINATOR.value, _("Coordinator")),
+    (Role.ADMINISTRATOR.value, _("Administrator")),
+]
+
+
+class AssignForm(forms.Form):
+    lawyers = forms.ModelMultipleChoiceField(
+        label=_("Lawyers"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, lawyers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lawyers"].queryset = lawyers
+        self.fields["lawyers"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class AccountCreateForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_LABELS)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. Give it to the person in person; they should change it."),
+    )
+
+
+class AccountRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_LABELS)
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Who (username)"), max_length=150, required=False)
+    action = forms.CharField(label=_("Action starts with"), max_length=60, required=False)
+    target_type = forms.CharField(label=_("Record type"), max_length=60, required=False)
+    target_id = forms.CharField(label=_("Record id"), max_length=64, required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,168 @@
+"""The coordinator's pages: cases waiting for a lawyer and assignment, accounts and roles, and
+the audit trail. Writes go through cases.services; scoping through cases.access."""
+
+from __future__ import annotations
+
+import datetime
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.access import audit_entry_list_visible_to, case_list_visible_to, get_visible_or_404, page_for
+from cases.audit import audit_record
+from cases.forms_coordinator import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm
+from cases.roles import Role
+from cases.services import account_create, account_set_active, account_set_role, case_assign_lawyers
+
+NAME_FIELDS = ["legal_name", "preferred_name"]
+
+
+def _lawyers():  # type: ignore[no-untyped-def]
+    return get_user_model().objects.filter(groups__name=Role.LAWYER, is_active=True).order_by("username")
+
+
+@page_for("coordinate")
+@require_GET
+def coordination_home(request: HttpRequest) -> HttpResponse:
+    waiting = (
+        case_list_visible_to(user=request.user)
+        .filter(lawyers__isnull=True)
+        .exclude(status="closed")
+        .order_by("opened_on", "id")
+    )
+    page = Paginator(waiting, 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    if rows:
+        audit_record(actor=request.user, action="case.list", fields=NAME_FIELDS, request=request, count=len(rows))
+    return render(request, "cases/coordinate/home.html", {"page": page, "rows": rows})
+
+
+@page_for("coordinate")
+@require_http_methods(["GET", "POST"])
+def assign(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = get_visible_or_404(case_list_visible_to(user=request.user).prefetch_related("lawyers"), case_id)
+    lawyers = _lawyers()
+    if request.method == "POST":
+        form = AssignForm(request.POST, lawyers=lawyers)
+        if form.is_valid():
+            try:
+                case_assign_lawyers(case=case, lawyers=form.cleaned_data["lawyers"], by=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Case %(n)s assigned.") % {"n": case.number})
+                return redirect("coord-home")
+    else:
+        form = AssignForm(initial={"lawyers": list(case.lawyers.all())}, lawyers=lawyers)
+    audit_record(actor=request.user, action="case.read", target=case, fields=NAME_FIELDS, request=request)
+    return render(
+        request, "cases/coordinate/assign.html", {"case": case, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@page_for("coordinate")
+@require_http_methods(["GET", "POST"])
+def accounts(request: HttpRequest) -> HttpResponse:
+    form = AccountCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = account_create(
+                username=data["username"], role=data["role"], password=data["password"], by=request.user,
+                first_name=data["first_name"], last_name=data["last_name"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("Account %(u)s created.") % {"u": user.username})
+            return redirect("coord-accounts")
+    users = (
+        get_user_model()
+        .objects.prefetch_related(Prefetch("groups"))
+        .annotate(cases=Count("assigned_cases", distinct=True))
+        .order_by("-is_active", "username")
+    )
+    page = Paginator(users, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/coordinate/accounts.html",
+        {"form": form, "page": page, "role_form": AccountRoleForm()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _account(request: HttpRequest, user_id: int):  # type: ignore[no-untyped-def]
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(get_user_model(), pk=user_id)
+
+
+@page_for("coordinate")
+@require_POST
+def account_role(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = _account(request, user_id)
+    form = AccountRoleForm(request.POST)
+    if form.is_valid():
+        try:
+            account_set_role(user=user, role=form.cleaned_data["role"], by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Role of %(u)s changed.") % {"u": user.username})
+    return redirect("coord-accounts")
+
+
+@page_for("coordinate")
+@require_POST
+def account_active(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = _account(request, user_id)
+    active = request.POST.get("active") == "1"
+    try:
+        account_set_active(user=user, active=active, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        message = _("%(u)s can sign in again.") if active else _("%(u)s is deactivated and signed out everywhere.")
+        messages.success(request, message % {"u": user.username})
+    return redirect("coord-accounts")
+
+
+@page_for("coordinate")
+@require_GET
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    entries = audit_entry_list_visible_to(user=request.user).order_by("-id")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["actor"]:
+            entries = entries.filter(actor_label=data["actor"].strip())
+        if data["action"]:
+            entries = entries.filter(action__startswith=data["action"].strip())
+        if data["target_type"]:
+            entries = entries.filter(target_type=data["target_type"].strip().lower())
+        if data["target_id"]:
+            entries = entries.filter(target_id=data["target_id"].strip())
+        tz = timezone.get_current_timezone()
+        if data["since"]:
+            entries = entries.filter(at__gte=datetime.datetime.combine(data["since"], datetime.time.min, tzinfo=tz))
+        if data["until"]:
+            end = datetime.datetime.combine(data["until"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+            entries = entries.filter(at__lt=end)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    audit_record(actor=request.user, action="audit.browse", request=request, count=len(page.object_list))
+    return render(request, "cases/coordinate/audit.html", {"form": form, "page": page, "query": query.urlencode()})

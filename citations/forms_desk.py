@@ -1,0 +1,123 @@
+"""Forms for the lawyer's lifecycle actions. They only parse input; citations.services decides
+whether a move is allowed and says why not (its ValidationErrors land on these forms)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import CaseStatus, Payer
+from citations import lifecycle
+from citations.models import Citation, Disposition, PaymentKind, Response
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def _datetime_field(label: Any) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        input_formats=DATETIME_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+def _date_field(label: Any) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class ActionForm(forms.Form):
+    action = ""
+
+    def __init__(self, *args: Any, citation: Citation, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.action)
+        super().__init__(*args, **kwargs)
+        self.citation = citation
+
+    def apply_service_error(self, exc: ValidationError) -> None:
+        """Put a service's refusal on the field it names, or on the form as a whole."""
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)
+
+
+class ResponseForm(ActionForm):
+    action = "respond"
+    response = forms.ChoiceField(label=_("Plea or response"))
+    at = _datetime_field(_("When it was sent"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = lifecycle.track_for(self.citation.kind).responses
+        self.fields["response"].choices = [(v, label) for v, label in Response.choices if v in allowed]
+        self.initial.setdefault("at", timezone.localtime().replace(second=0, microsecond=0))
+
+
+class HearingForm(ActionForm):
+    action = "hearing"
+    hearing_at = _datetime_field(_("Hearing date and time"))
+    courtroom = forms.CharField(label=_("Courtroom"), max_length=40, required=False)
+
+
+class DocketForm(ActionForm):
+    action = "docket"
+    docket_number = forms.CharField(label=_("Docket number"), max_length=60)
+
+
+class DecisionForm(ActionForm):
+    action = "decision"
+    disposition = forms.ChoiceField(
+        label=_("Decision"), choices=[(v, label) for v, label in Disposition.choices if v != Disposition.PENDING]
+    )
+    decided_on = _date_field(_("Decided on"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("decided_on", timezone.localdate())
+
+
+class PaymentForm(ActionForm):
+    action = "payment"
+    kind = forms.ChoiceField(label=_("Payment or refund"), choices=PaymentKind.choices, initial=PaymentKind.PAYMENT)
+    amount = forms.DecimalField(label=_("Amount ($)"), max_digits=10, decimal_places=2, min_value=0)
+    payer = forms.ChoiceField(label=_("Paid by"), choices=Payer.choices, initial=Payer.SELF)
+    paid_on = _date_field(_("Date"))
+    reference = forms.CharField(label=_("Receipt or reference"), max_length=60, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("paid_on", timezone.localdate())
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    form.action: form for form in (ResponseForm, HearingForm, DocketForm, DecisionForm, PaymentForm)
+}
+
+
+class CaseFilterForm(forms.Form):
+    """The filters of "My cases": event, status and a deadline window."""
+
+    WINDOWS = [
+        ("", _("Any")),
+        ("overdue", _("Overdue")),
+        ("7", _("Due within 7 days")),
+        ("14", _("Due within 14 days")),
+        ("30", _("Due within 30 days")),
+    ]
+    event = forms.ChoiceField(label=_("Event"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *CaseStatus.choices])
+    due = forms.ChoiceField(label=_("Deadline"), required=False, choices=WINDOWS)
+
+    def __init__(self, *args: Any, events: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [("", _("All events")), *[(str(e.public_id), e.name) for e in events]]
+
+
+class DocketFilterForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    courtroom = forms.CharField(label=_("Courtroom"), max_length=40, required=False)

@@ -1,0 +1,347 @@
+"""The lawyer's desk (coordinators see every case): "My cases", the case page, a citation's page
+with its lifecycle actions, "Due this week" and the hearing docket.
+
+Thin views: scoping comes from cases.access / citations.access, reads from citations.selectors,
+every change from citations.services. Every page that shows a person's data records the read in
+the audit trail (field names only, never values)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.access import (
+    arrest_list_visible_to,
+    case_list_visible_to,
+    complaint_list_visible_to,
+    event_list_visible_to,
+    evidence_list_visible_to,
+    get_visible_or_404,
+    incident_list_visible_to,
+    page_for,
+    statement_list_visible_to,
+)
+from cases.audit import audit_record
+from cases.models import Case, IncidentOfficer
+from citations import services
+from citations.access import citation_list_visible_to, deadline_list_visible_to, may_have_calendar_feed
+from citations.forms_desk import ACTION_FORMS, CaseFilterForm, DocketFilterForm
+from citations.models import Citation, Deadline, DeadlineStatus
+from citations.selectors import balance_of, citations_with_money, deadlines_due, deadlines_overdue, hearing_docket
+
+# What the case page shows of the client (names of the fields, for the audit trail).
+CLIENT_FIELDS = [
+    "legal_name", "preferred_name", "pronouns", "preferred_language", "date_of_birth", "phone", "email",
+    "postal_address", "support_contact", "special_needs",
+]  # fmt: skip
+NAME_FIELDS = ["legal_name", "preferred_name"]
+
+
+# --- My cases ------------------------------------------------------------------------------
+
+
+def _next_deadline(field: str) -> Subquery:
+    return Subquery(
+        Deadline.objects.filter(case=OuterRef("pk"), status__in=[DeadlineStatus.OPEN, DeadlineStatus.MISSED])
+        .order_by("due_at", "id")
+        .values(field)[:1]
+    )
+
+
+def _filter_cases(cases: QuerySet[Case], data: dict[str, Any], events: QuerySet[Any]) -> QuerySet[Case]:
+    if data.get("event"):
+        cases = cases.filter(event__in=events.filter(public_id=data["event"]))
+    if data.get("status"):
+        cases = cases.filter(status=data["status"])
+    window = data.get("due")
+    today = timezone.localdate()
+    open_ = [DeadlineStatus.OPEN, DeadlineStatus.MISSED]
+    if window == "overdue":
+        cases = cases.filter(Exists(Deadline.objects.filter(case=OuterRef("pk"), status__in=open_, due_on__lt=today)))
+    elif window:
+        until = today + datetime.timedelta(days=int(window))
+        cases = cases.filter(
+            Exists(
+                Deadline.objects.filter(
+                    case=OuterRef("pk"), status=DeadlineStatus.OPEN, due_on__gte=today, due_on__lte=until
+                )
+            )
+        )
+    return cases
+
+
+@page_for("desk")
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    events = event_list_visible_to(user=request.user).only("public_id", "name", "starts_at").order_by("-starts_at")
+    form = CaseFilterForm(request.GET or None, events=events)
+    cases = case_list_visible_to(user=request.user)
+    if form.is_valid():
+        cases = _filter_cases(cases, form.cleaned_data, events)
+    cases = (
+        cases.annotate(
+            next_due_on=_next_deadline("due_on"),
+            next_due_kind=_next_deadline("kind"),
+            next_due_warrant=_next_deadline("warrant_risk"),
+            citation_count=Count("citations", distinct=True),
+            first_due=Min("deadlines__due_on", filter=Q(deadlines__status=DeadlineStatus.OPEN)),
+        )
+        .prefetch_related("lawyers")
+        .order_by("first_due", "-opened_on", "-id")
+    )
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    if rows:
+        audit_record(actor=request.user, action="case.list", fields=NAME_FIELDS, request=request, count=len(rows))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "citations/desk/case_list.html",
+        {"form": form, "page": page, "rows": rows, "today": timezone.localdate(), "query": query.urlencode()},
+    )
+
+
+# --- The case page -------------------------------------------------------------------------
+
+
+def _timeline(
+    *, arrests: list[Any], citations: list[Citation], incidents: list[Any], complaints: list[Any]
+) -> list[dict[str, Any]]:
+    """Everything that happened in the case, oldest first (built from rows already fetched)."""
+    tz = timezone.get_current_timezone()
+
+    def at(value: datetime.date | datetime.datetime) -> datetime.datetime:
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value)
+        return datetime.datetime.combine(value, datetime.time.min, tzinfo=tz)
+
+    items: list[dict[str, Any]] = []
+    for arrest in arrests:
+        items.append({"at": at(arrest.arrested_at), "what": _("Arrested"), "detail": arrest.place})
+        if arrest.released_at:
+            items.append({"at": at(arrest.released_at), "what": _("Released"), "detail": ""})
+    for c in citations:
+        items.append({"at": at(c.issued_at), "what": _("Citation issued"), "detail": f"{c.number} · {c.offense_code}"})
+        if c.responded_at:
+            items.append({"at": at(c.responded_at), "what": _("Response recorded"), "detail": c.get_response_display()})
+        if c.hearing_at:
+            items.append({"at": at(c.hearing_at), "what": _("Hearing"), "detail": f"{c.number} {c.courtroom}".strip()})
+        if c.decided_on:
+            items.append({"at": at(c.decided_on), "what": _("Decision"), "detail": c.get_disposition_display()})
+        for payment in c.payments.all():
+            items.append(
+                {"at": at(payment.paid_on), "what": payment.get_kind_display(),
+                 "detail": f"${payment.amount} · {payment.get_payer_display()}"}
+            )  # fmt: skip
+    for incident in incidents:
+        items.append({"at": at(incident.occurred_at), "what": _("Incident reported"), "detail": incident.place})
+    for complaint in complaints:
+        if complaint.filed_on:
+            items.append(
+                {"at": at(complaint.filed_on), "what": _("Complaint filed"), "detail": complaint.get_forum_display()}
+            )
+    return sorted(items, key=lambda item: item["at"])
+
+
+@page_for("desk")
+@require_GET
+def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    user = request.user
+    case = get_visible_or_404(case_list_visible_to(user=user).prefetch_related("lawyers"), case_id)
+    citations = list(
+        citations_with_money(citation_list_visible_to(user=user).filter(case=case))
+        .prefetch_related(
+            Prefetch("deadlines", queryset=Deadline.objects.select_related("rule").order_by("due_at", "id")),
+            "payments",
+        )
+        .order_by("issued_at", "id")
+    )
+    for citation in citations:
+        citation.balance = balance_of(citation)  # type: ignore[attr-defined]
+    arrests = list(arrest_list_visible_to(user=user).filter(case=case).order_by("arrested_at"))
+    incidents = list(
+        incident_list_visible_to(user=user)
+        .filter(Q(people_affected=case) | Q(arrests_seen__case=case) | Q(complaints__case=case))
+        .distinct()
+        .prefetch_related("force_types", Prefetch("officer_sightings", queryset=IncidentOfficer.objects.select_related("officer")))
+        .order_by("occurred_at")
+    )  # fmt: skip
+    incident_ids = [i.pk for i in incidents]
+    complaints = list(
+        complaint_list_visible_to(user=user)
+        .filter(case=case)
+        .prefetch_related("officers", "force_types")
+        .order_by("created_at")
+    )
+    complaint_deadlines = list(
+        deadline_list_visible_to(user=user).filter(case=case, complaint__isnull=False).order_by("due_at")
+    )
+    statements = list(
+        statement_list_visible_to(user=user)
+        .filter(Q(case=case) | Q(complaint__case=case) | Q(incident__in=incident_ids))
+        .order_by("taken_at")
+    )
+    evidence = list(
+        evidence_list_visible_to(user=user)
+        .filter(Q(case=case) | Q(complaint__case=case) | Q(incident__in=incident_ids))
+        .order_by("created_at")
+    )
+    audit_record(
+        actor=user,
+        action="case.read",
+        target=case,
+        fields=[*CLIENT_FIELDS, "lawyer_notes", "narrative", "injuries", "witnesses", "statement"],
+        request=request,
+    )
+    context = {
+        "case": case,
+        "person": case.demonstrator,
+        "citations": citations,
+        "arrests": arrests,
+        "incidents": incidents,
+        "complaints": complaints,
+        "complaint_deadlines": complaint_deadlines,
+        "statements": statements,
+        "evidence": evidence,
+        "timeline": _timeline(arrests=arrests, citations=citations, incidents=incidents, complaints=complaints),
+        "today": timezone.localdate(),
+        "calendar_feed": may_have_calendar_feed(user),
+    }
+    return render(request, "citations/desk/case_detail.html", context)
+
+
+# --- A citation and its lifecycle actions --------------------------------------------------
+
+
+def _citation_for(request: HttpRequest, citation_id: UUID) -> Citation:
+    queryset = citations_with_money(citation_list_visible_to(user=request.user)).select_related(
+        "case__demonstrator", "issuing_officer"
+    )
+    return get_visible_or_404(
+        queryset.prefetch_related(
+            Prefetch("deadlines", queryset=Deadline.objects.select_related("rule").order_by("due_at", "id")), "payments"
+        ),
+        citation_id,
+    )
+
+
+def _render_citation(request: HttpRequest, citation: Citation, bound: Any = None, status: int = 200) -> HttpResponse:
+    citation.balance = balance_of(citation)  # type: ignore[attr-defined]
+    forms = {name: form_class(citation=citation) for name, form_class in ACTION_FORMS.items()}
+    if bound is not None:
+        forms[bound.action] = bound
+    audit_record(actor=request.user, action="citation.read", target=citation, fields=NAME_FIELDS, request=request)
+    return render(
+        request,
+        "citations/desk/citation_detail.html",
+        {"citation": citation, "case": citation.case, "forms": forms, "today": timezone.localdate(),
+         "open_form": bound.action if bound is not None else ""},
+        status=status,
+    )  # fmt: skip
+
+
+@page_for("desk")
+@require_GET
+def citation_detail(request: HttpRequest, citation_id: UUID) -> HttpResponse:
+    return _render_citation(request, _citation_for(request, citation_id))
+
+
+def _perform(action: str, citation: Citation, data: dict[str, Any], by: Any) -> None:
+    if action == "respond":
+        services.citation_record_response(citation=citation, response=data["response"], at=data["at"], by=by)
+    elif action == "hearing":
+        services.citation_schedule_hearing(
+            citation=citation, hearing_at=data["hearing_at"], courtroom=data["courtroom"], by=by
+        )
+    elif action == "docket":
+        services.citation_record_docketed(citation=citation, docket_number=data["docket_number"], by=by)
+    elif action == "decision":
+        services.citation_record_disposition(
+            citation=citation, disposition=data["disposition"], decided_on=data["decided_on"], by=by
+        )
+    elif action == "payment":
+        services.payment_record(
+            citation=citation, amount=data["amount"], payer=data["payer"], paid_on=data["paid_on"],
+            kind=data["kind"], reference=data["reference"], by=by,
+        )  # fmt: skip
+
+
+DONE_MESSAGES = {
+    "respond": "The response was recorded.",
+    "hearing": "The hearing was scheduled.",
+    "docket": "The docket number was recorded.",
+    "decision": "The decision was recorded.",
+    "payment": "The payment was recorded.",
+}
+
+
+@page_for("desk")
+@require_POST
+def citation_action(request: HttpRequest, citation_id: UUID, action: str) -> HttpResponse:
+    citation = _citation_for(request, citation_id)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        from django.http import Http404
+
+        raise Http404
+    form = form_class(request.POST, citation=citation)
+    if form.is_valid():
+        try:
+            _perform(action, citation, form.cleaned_data, request.user)
+        except ValidationError as exc:
+            form.apply_service_error(exc)
+        else:
+            messages.success(request, _(DONE_MESSAGES[action]))
+            return redirect("desk-citation", citation_id=citation.public_id)
+    return _render_citation(request, _citation_for(request, citation_id), bound=form, status=400)
+
+
+# --- Due this week and the hearing docket ----------------------------------------------------
+
+
+@page_for("desk")
+@require_GET
+def due_this_week(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    due = list(deadlines_due(user=request.user, within_days=7, today=today).select_related("case__demonstrator"))
+    overdue = list(deadlines_overdue(user=request.user, today=today).select_related("case__demonstrator")[:200])
+    if due or overdue:
+        audit_record(
+            actor=request.user,
+            action="deadline.list",
+            fields=NAME_FIELDS,
+            request=request,
+            count=len(due) + len(overdue),
+        )
+    return render(
+        request,
+        "citations/desk/due.html",
+        {"due": due, "overdue": overdue, "today": today, "until": today + datetime.timedelta(days=7)},
+    )
+
+
+@page_for("desk")
+@require_http_methods(["GET"])
+def docket(request: HttpRequest) -> HttpResponse:
+    form = DocketFilterForm(request.GET or None, initial={"date": timezone.localdate()})
+    day = timezone.localdate()
+    courtroom = ""
+    if form.is_bound and form.is_valid():
+        day = form.cleaned_data["date"]
+        courtroom = form.cleaned_data["courtroom"]
+    entries = hearing_docket(user=request.user, date=day, courtroom=courtroom or None)
+    if entries:
+        audit_record(actor=request.user, action="docket.read", fields=NAME_FIELDS, request=request, count=len(entries))
+    return render(request, "citations/desk/docket.html", {"form": form, "entries": entries, "day": day})

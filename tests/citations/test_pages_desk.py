@@ -1,0 +1,166 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cases.models import AuditEntry
+from citations.models import CitationKind, Deadline
+from citations.services import citation_create
+from tests.factories import CaseFactory, DemonstratorFactory, EventFactory
+from tests.pages import query_count
+
+
+def _citation(case, by, *, number="SC-1", kind=CitationKind.PA_SUMMARY, days_ago=6, **extra):
+    return citation_create(
+        case=case, by=by, number=number, kind=kind, offense_code="18 Pa.C.S. § 5502",
+        issued_at=timezone.now() - datetime.timedelta(days=days_ago), **extra,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def my_case(lawyer, coordinator):
+    case = CaseFactory(lawyers=[lawyer], demonstrator=DemonstratorFactory(legal_name="Rosa Delgado-Quiñones"))
+    _citation(case, coordinator)
+    return case
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/desk/cases/", "/desk/due/", "/desk/docket/"])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("lawyer", 200), ("coordinator", 200), ("observer", 403), ("organizer", 403), ("outsider", 403)],
+)
+def test_who_may_open_the_desk(request, client_for, url, persona, status):
+    assert client_for(request.getfixturevalue(persona)).get(url).status_code == status
+
+
+@pytest.mark.django_db
+def test_my_cases_lists_only_my_clients_and_audits_the_read(client_for, lawyer, other_lawyer, my_case):
+    CaseFactory(lawyers=[other_lawyer], demonstrator=DemonstratorFactory(legal_name="Someone Else"))
+    page = client_for(lawyer).get("/desk/cases/").content.decode()
+    assert "Rosa Delgado-Quiñones" in page and "Someone Else" not in page
+    entry = AuditEntry.objects.filter(action="case.list").latest("id")
+    assert entry.actor == lawyer and entry.details == {"count": 1} and "legal_name" in entry.fields
+
+
+@pytest.mark.django_db
+def test_my_cases_filters_by_event_status_and_deadline_window(client_for, lawyer, coordinator, my_case):
+    other_event = EventFactory(name="Another march")
+    later = CaseFactory(lawyers=[lawyer], event=other_event, status="intake",
+                        demonstrator=DemonstratorFactory(legal_name="Later Person"))  # fmt: skip
+    _citation(later, coordinator, number="SC-2", days_ago=0)  # answer due in 10 days
+    client = client_for(lawyer)
+    by_event = client.get(f"/desk/cases/?event={other_event.public_id}").content.decode()
+    assert "Later Person" in by_event and "Rosa Delgado" not in by_event
+    by_status = client.get("/desk/cases/?status=intake").content.decode()
+    assert "Later Person" in by_status and "Rosa Delgado" not in by_status
+    within_week = client.get("/desk/cases/?due=7").content.decode()
+    assert "Rosa Delgado" in within_week and "Later Person" not in within_week
+    within_month = client.get("/desk/cases/?due=30").content.decode()
+    assert "Rosa Delgado" in within_month and "Later Person" in within_month
+
+
+@pytest.mark.django_db
+def test_another_lawyers_case_and_citation_are_404(client_for, other_lawyer, my_case):
+    client = client_for(other_lawyer)
+    citation = my_case.citations.get()
+    assert client.get(f"/desk/cases/{my_case.public_id}/").status_code == 404
+    assert client.get(f"/desk/citations/{citation.public_id}/").status_code == 404
+    response = client.post(f"/desk/citations/{citation.public_id}/respond/", {"respond-response": "not_guilty"})
+    assert response.status_code == 404
+    assert my_case.citations.get().response == ""
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_the_file_and_audits_field_names_only(client_for, lawyer, my_case):
+    page = client_for(lawyer).get(f"/desk/cases/{my_case.public_id}/").content.decode()
+    assert "Rosa Delgado-Quiñones" in page and "SC-1" in page
+    assert "Respond to the citation" in page and "urgency-" in page
+    entry = AuditEntry.objects.get(action="case.read")
+    assert entry.target_id == str(my_case.public_id) and "phone" in entry.fields
+    assert "Rosa" not in str(entry.details) + str(entry.fields)
+
+
+@pytest.mark.django_db
+def test_recording_a_plea_changes_the_deadline(client_for, lawyer, my_case):
+    citation = my_case.citations.get()
+    respond = Deadline.objects.get(citation=citation, kind="respond")
+    assert respond.status == "open"
+    client = client_for(lawyer)
+    at = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        f"/desk/citations/{citation.public_id}/respond/", {"respond-response": "not_guilty", "respond-at": at}
+    )
+    assert response.status_code == 302
+    respond.refresh_from_db()
+    assert respond.status == "met"
+    page = client.get(response["Location"]).content.decode()
+    assert "The response was recorded." in page and 'data-status="met"' in page
+
+
+@pytest.mark.django_db
+def test_a_refused_move_comes_back_with_the_services_reason(client_for, lawyer, my_case):
+    citation = my_case.citations.get()
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client_for(lawyer).post(
+        f"/desk/citations/{citation.public_id}/decision/",
+        {"decision-disposition": "dismissed", "decision-decided_on": tomorrow},
+    )
+    assert response.status_code == 400
+    assert "cannot be in the future" in response.content.decode()
+    citation.refresh_from_db()
+    assert citation.disposition == "pending"
+
+
+@pytest.mark.django_db
+def test_an_overpayment_is_refused_with_a_clear_error(client_for, lawyer, my_case):
+    citation = my_case.citations.get()
+    response = client_for(lawyer).post(
+        f"/desk/citations/{citation.public_id}/payment/",
+        {"payment-kind": "payment", "payment-amount": "9999.00", "payment-payer": "self",
+         "payment-paid_on": timezone.localdate().isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 400 and "would overpay" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_due_this_week_and_the_docket(client_for, lawyer, coordinator, my_case):
+    hearing = timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0) + datetime.timedelta(days=2)
+    _citation(my_case, coordinator, number="NTA-7", kind=CitationKind.PHL_SUMMARY_NTA, hearing_at=hearing,
+              courtroom="1104")  # fmt: skip
+    client = client_for(lawyer)
+    due = client.get("/desk/due/").content.decode()
+    assert my_case.number in due and "Rosa Delgado-Quiñones" in due
+    docket = client.get(f"/desk/docket/?date={hearing.date().isoformat()}").content.decode()
+    assert "NTA-7" in docket and "1104" in docket and "Rosa Delgado-Quiñones" in docket
+    assert AuditEntry.objects.filter(action="docket.read").exists()
+
+
+@pytest.mark.django_db
+def test_desk_pages_query_counts_do_not_grow_with_rows(client_for, lawyer, coordinator):
+    event = EventFactory()
+    hearing = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + datetime.timedelta(days=3)
+    first = CaseFactory(lawyers=[lawyer], event=event)
+
+    def add_rows(start, n):
+        for i in range(start, start + n):
+            case = first if i == 0 else CaseFactory(lawyers=[lawyer], event=event)
+            _citation(case, coordinator, number=f"SC-{i}")
+            _citation(case, coordinator, number=f"NTA-{i}", kind=CitationKind.PHL_SUMMARY_NTA, hearing_at=hearing)
+            if i:
+                _citation(first, coordinator, number=f"EXTRA-{i}")  # and more citations on one case
+
+    add_rows(0, 1)
+    client = client_for(lawyer)
+    urls = [
+        "/desk/cases/",
+        f"/desk/cases/{first.public_id}/",
+        "/desk/due/",
+        f"/desk/docket/?date={hearing.date().isoformat()}",
+        f"/desk/citations/{first.citations.first().public_id}/",
+    ]
+    one = {url: query_count(client, url) for url in urls}
+    add_rows(1, 24)
+    many = {url: query_count(client, url) for url in urls}
+    assert many == one
+    assert max(one.values()) <= 30  # auth and MFA 4, session save 3, audit 5, the page's own reads
