@@ -193,7 +193,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # --- Security headers (production.py turns on HTTPS-only settings)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_REFERRER_POLICY = (
+    "same-origin"  # "no-referrer" makes browsers send "Origin: null" on form posts, which CSRF refuses
+)
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"

@@ -8,6 +8,7 @@ Screenshots go to artifacts/screenshots/ (git-ignored).
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from collections.abc import Iterator
@@ -80,10 +81,18 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def demo(transactional_db: Any) -> dict[str, Any]:
     """The demo data set (seed_demo) with its accounts."""
+    # A transactional test starts from an emptied database: put back what migrations seed.
+    from django.apps import apps as django_apps
     from django.core.management import call_command
+    from django.db import connection
 
     from cases.models import User
 
+    for module, function in (
+        ("cases.migrations.0002_roles_and_force_types", "create"),
+        ("citations.migrations.0003_seed_pennsylvania_deadline_rules", "seed"),
+    ):
+        getattr(importlib.import_module(module), function)(django_apps, connection.schema_editor())
     call_command("seed_demo", password=DEMO_PASSWORD, stdout=open(os.devnull, "w"))  # noqa: SIM115
     return {u.username: u for u in User.objects.all()}
 

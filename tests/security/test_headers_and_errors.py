@@ -22,7 +22,7 @@ def test_every_page_sends_the_security_headers(client_for, coordinator, url):
     assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
     assert "base-uri 'none'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response["X-Frame-Options"] == "DENY"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "camera=()" in response["Permissions-Policy"] and "microphone=()" in response["Permissions-Policy"]
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
@@ -77,7 +77,7 @@ def test_production_settings_are_hardened():
     assert s["CSRF_COOKIE_HTTPONLY"] and s["SECURE_SSL_REDIRECT"] and s["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
     assert s["SECURE_HSTS_SECONDS"] >= 31_536_000 and not s["DEBUG"]
     assert s["SESSION_COOKIE_NAME"].startswith("__Host-") and s["CSRF_COOKIE_NAME"].startswith("__Host-")
-    assert s["X_FRAME_OPTIONS"] == "DENY" and s["SECURE_REFERRER_POLICY"] == "no-referrer"
+    assert s["X_FRAME_OPTIONS"] == "DENY" and s["SECURE_REFERRER_POLICY"] == "same-origin"
 
 
 def test_production_refuses_development_keys():
