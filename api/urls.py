@@ -8,7 +8,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from api.views import auth, complaints, dashboard, events, evidence, incidents, officers, people
+from api.views import auth, complaints, dashboard, events, evidence, incidents, officers, packets, people
 from api.views.errors import not_found
 
 app_name = "api"
@@ -38,8 +38,19 @@ router.register("evidence", evidence.EvidenceViewSet, basename="evidence")
 # --- dashboard
 router.register("dashboard", dashboard.DashboardViewSet, basename="dashboard")
 
+# --- packets (documents app): one case's packet, the docket, batches and downloads
+packet_patterns: list = [
+    path("cases/<uuid:id>/packet/", packets.CasePacketApi.as_view(), name="case-packet"),
+    path("packets/", packets.BatchListApi.as_view(), name="packet-batch-list"),
+    path("packets/docket/", packets.DocketPacketApi.as_view(), name="packet-docket"),
+    path("packets/files/<uuid:id>/", packets.StoredPacketDownloadApi.as_view(), name="packet-file"),
+    path("packets/<uuid:id>/", packets.BatchDetailApi.as_view(), name="packet-batch-detail"),
+    path("packets/<uuid:id>/download/", packets.BatchDownloadApi.as_view(), name="packet-batch-download"),
+]
+
 v1_patterns: list = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
+    *packet_patterns,
     path("", include(router.urls)),
 ]
 

@@ -264,6 +264,7 @@ API_ROLES: dict[str, dict[str, frozenset[Role]]] = {
     "dashboard": {"read": _NUMBERS},
     "imports": {"create": _OFFICE},
     "exports": {"read": _OFFICE},
+    "packets": {"create": _DESK, "read": _DESK, "download": _DESK},
 }
 
 

@@ -101,6 +101,9 @@ class PacketBatch(models.Model):
         blank=True,
         help_text=_("One entry per failed case: case id, number, error code; no personal data."),
     )
+    items = models.JSONField(
+        default=dict, blank=True, help_text=_("Case public id -> stored packet public id, per delivered case.")
+    )
     result = models.FileField(upload_to=batch_path, max_length=200, blank=True)
     result_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

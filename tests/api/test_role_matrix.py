@@ -21,6 +21,7 @@ from api.urls import v1_patterns
 from cases.mfa import mfa_required_for
 from tests.api.conftest import ROLES, World, png_bytes
 from tests.auth import current_code, totp_device_for
+from tests.documents.fakes import make_finished_batch, make_stored_packet
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - the factories' test password
 WHEN = "2026-07-01T12:00:00Z"
@@ -220,6 +221,22 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         None,
         expect(lawyer=200, other_lawyer=200, organizer=200, coordinator=200),
     ),
+    # --- packets (documents app)
+    ("case-packet", "post"): ("/api/v1/cases/{case_a}/packet/", {"kind": "case"}, DESK_A(200)),
+    ("packet-docket", "post"): (
+        "/api/v1/packets/docket/",
+        {"date": "2026-07-01"},
+        expect(lawyer=200, other_lawyer=200, coordinator=200),
+    ),
+    ("packet-batch-list", "get"): ("/api/v1/packets/", None, DESK_LIST),
+    ("packet-batch-list", "post"): (
+        "/api/v1/packets/",
+        lambda w, role: {"kind": "event", "event": str(w.event.public_id)},
+        expect(lawyer=202, other_lawyer=202, coordinator=202),
+    ),
+    ("packet-batch-detail", "get"): ("/api/v1/packets/{batch_a}/", None, DESK_A(200)),
+    ("packet-batch-download", "get"): ("/api/v1/packets/{batch_a}/download/", None, DESK_A(200)),
+    ("packet-file", "get"): ("/api/v1/packets/files/{packet_a}/", None, DESK_A(200)),
 }
 
 
@@ -270,6 +287,11 @@ def _path(template: str, world: World) -> str:
         "statement_a": world.statement_a.public_id,
         "evidence_o": world.evidence_o.public_id,
     }
+    # Packets: a stored packet and a finished batch of the lawyer's case, made only when a row needs them.
+    if "{packet_a}" in template:
+        ids["packet_a"] = make_stored_packet(case=world.case_a, by=world.users["lawyer"]).public_id
+    if "{batch_a}" in template:
+        ids["batch_a"] = make_finished_batch(case=world.case_a, by=world.users["lawyer"]).public_id
     return template.format(**ids)
 
 

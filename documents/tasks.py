@@ -1,0 +1,14 @@
+"""Background work for packets (django-tasks). In development and tests the immediate backend
+runs a task inside `enqueue`; in production `manage.py db_worker` processes pick them up
+(see docs/packets.md)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def build_packet_batch_chunk(batch_id: int, case_ids: list[int]) -> None:
+    from documents.batches import batch_run_chunk
+
+    batch_run_chunk(batch_id=batch_id, case_ids=case_ids)
