@@ -13,9 +13,7 @@ DELIVERY = [("file", "The PDF itself"), ("reference", "JSON with a download link
 
 
 class CasePacketInput(serializers.Serializer):
-    kind = serializers.ChoiceField(
-        choices=[PacketKind.CASE, PacketKind.COMPLAINT, PacketKind.PLEA], default=PacketKind.CASE
-    )
+    kind = serializers.ChoiceField(choices=PacketKind.choices, default=PacketKind.CASE)
     complaint = serializers.UUIDField(
         required=False, help_text="Complaint packet: which complaint (default the latest)."
     )
@@ -32,6 +30,10 @@ class CasePacketInput(serializers.Serializer):
         unknown = set(self.initial_data) - set(self.fields)
         if unknown:
             raise serializers.ValidationError({"": [f"Unknown fields: {', '.join(sorted(unknown)[:10])}"]})
+        if attrs["kind"] == PacketKind.DOCKET:
+            raise serializers.ValidationError(
+                {"kind": ["A hearing docket covers a date: POST /api/v1/packets/docket/."]}
+            )
         return attrs
 
 

@@ -126,6 +126,7 @@ class StoredPacketDownloadApi(PacketApi):
 
 class BatchListApi(PacketApi):
     serializer_class = BatchInput
+    queryset = PacketBatch.objects.none()  # for the schema; requests use batch_list_visible_to
 
     @property
     def operation(self) -> str:  # type: ignore[override]

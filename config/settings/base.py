@@ -294,6 +294,9 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.models.CaseStatus",
         "ComplaintStatusEnum": "cases.models.ComplaintStatus",
         "YesNoUnknownEnum": "cases.models.YesNoUnknown",
+        "EvidenceKindEnum": "cases.models.EvidenceKind",
+        "PacketKindEnum": "documents.models.PacketKind",
+        "PacketBatchKindEnum": "documents.models.BatchKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
