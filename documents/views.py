@@ -1,8 +1,9 @@
 """Web actions for packets, linked from the case and docket pages: POST to generate (the PDF
 comes back as a download), start a batch, poll its status (JSON), download results.
 
-Every lookup goes through the scopes in cases.access / documents.access: out of scope and
-missing are the same 404. Generation and downloads are audited by the services.
+The desk pages' role gate (`page_for("desk")`: lawyers, coordinators, administrators; 403 for
+other roles), then every lookup goes through the scopes in cases.access / documents.access: out
+of scope and missing are the same 404. Generation and downloads are audited by the services.
 """
 
 from __future__ import annotations
@@ -10,17 +11,16 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.access import case_for, complaint_list_visible_to, event_list_visible_to, get_visible_or_404
+from cases.access import case_for, complaint_list_visible_to, event_list_visible_to, get_visible_or_404, page_for
 from cases.views import attachment_response
 from citations.access import citation_list_visible_to
-from documents.access import batch_list_visible_to, may_make_packets, packet_list_visible_to
+from documents.access import batch_list_visible_to, packet_list_visible_to
 from documents.batches import batch_create, batch_progress, batch_result
 from documents.models import BatchKind, BatchOutput, PacketBatch, PacketKind, StoredPacket
 from documents.services import (
@@ -32,20 +32,14 @@ from documents.services import (
 )
 
 
-def _require_packet_role(request: HttpRequest) -> None:
-    if not may_make_packets(request.user):
-        raise Http404
-
-
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
     return attachment_response(data=data, content_type="application/pdf", filename=filename)
 
 
-@login_required
+@page_for("desk")
 @require_POST
 def case_packet(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """POST kind=case|complaint|plea (complaint=<uuid>, citation=<uuid>, confirm=yes)."""
-    _require_packet_role(request)
     case = case_for(user=request.user, case_id=case_id)
     kind = request.POST.get("kind", PacketKind.CASE)
     if kind not in (PacketKind.CASE, PacketKind.COMPLAINT, PacketKind.PLEA):
@@ -76,11 +70,10 @@ def case_packet(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return pdf_response(result.pdf, result.filename)
 
 
-@login_required
+@page_for("desk")
 @require_POST
 def docket_packet(request: HttpRequest) -> HttpResponse:
     """POST date=YYYY-MM-DD (courtroom=...): the hearing docket over the user's cases."""
-    _require_packet_role(request)
     try:
         date = datetime.date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
@@ -91,7 +84,7 @@ def docket_packet(request: HttpRequest) -> HttpResponse:
     return pdf_response(result.pdf, result.filename)
 
 
-@login_required
+@page_for("desk")
 @require_GET
 def packet_file(request: HttpRequest, packet_id: UUID) -> HttpResponse:
     packet = get_visible_or_404(packet_list_visible_to(user=request.user), packet_id)
@@ -102,11 +95,10 @@ def packet_file(request: HttpRequest, packet_id: UUID) -> HttpResponse:
     return pdf_response(data, packet_filename(packet))
 
 
-@login_required
+@page_for("desk")
 @require_POST
 def batch_start(request: HttpRequest) -> HttpResponse:
     """POST kind=hearing_date&date=...(&courtroom=...) or kind=event&event=<uuid>; output=zip|pdf."""
-    _require_packet_role(request)
     kind = request.POST.get("kind", "")
     event = None
     hearing_date = None
@@ -121,33 +113,33 @@ def batch_start(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
     except (ValueError, ValidationError):
         return HttpResponse("Choose a hearing date or an event, and zip or pdf.", status=400, content_type="text/plain")
-    return redirect("documents:batch", batch_id=batch.public_id)
+    return redirect("documents-batch", batch_id=batch.public_id)
 
 
 def _batch(request: HttpRequest, batch_id: UUID) -> PacketBatch:
     return get_visible_or_404(batch_list_visible_to(user=request.user), batch_id)
 
 
-@login_required
+@page_for("desk")
 @require_GET
 def batch_page(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     batch = _batch(request, batch_id)
     return render(request, "documents/web/batch.html", {"batch": batch, "progress": batch_progress(batch)})
 
 
-@login_required
+@page_for("desk")
 @require_GET
 def batch_status(request: HttpRequest, batch_id: UUID) -> JsonResponse:
     batch = _batch(request, batch_id)
     progress = batch_progress(batch)
     if batch.result_sha256:
-        progress["download_url"] = reverse("documents:batch-download", kwargs={"batch_id": batch.public_id})
+        progress["download_url"] = reverse("documents-batch-download", kwargs={"batch_id": batch.public_id})
     response = JsonResponse(progress)
     response["Cache-Control"] = "no-store"
     return response
 
 
-@login_required
+@page_for("desk")
 @require_GET
 def batch_download(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     batch = _batch(request, batch_id)

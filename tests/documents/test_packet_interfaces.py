@@ -104,7 +104,7 @@ def test_docket_pdf_lists_only_the_callers_cases(lawyer, other_lawyer, client_fo
     CitationFactory(case=mine, number="MC-D-1", kind="phl_summary_nta", hearing_at=when, courtroom="1104")
     CitationFactory(case=theirs, number="MC-D-2", kind="phl_summary_nta", hearing_at=when, courtroom="1104")
     day = when.astimezone(timezone.get_current_timezone()).date().isoformat()
-    response = client_for(lawyer).post("/documents/docket/", {"date": day, "courtroom": "1104"})
+    response = client_for(lawyer).post("/documents/docket/packet/", {"date": day, "courtroom": "1104"})
     assert response.status_code == 200
     text = pdf_text(response.content)
     assert "MC-D-1" in text and "Mine Person" in text
@@ -181,8 +181,7 @@ def test_packets_leave_scope_when_the_lawyer_is_unassigned(case, lawyer, other_l
 def test_roles_without_client_files_cannot_make_packets(role, case, request, client_for):  # type: ignore[no-untyped-def]
     user = request.getfixturevalue(role)
     assert client_with_token(user).post(f"/api/v1/cases/{case.public_id}/packet/", {}, format="json").status_code == 403
-    assert client_for(user).post(f"/documents/cases/{case.public_id}/packet/", {}).status_code == 404
-    assert (
-        client_for(user).post("/documents/batches/", {"kind": "event", "event": str(case.event.public_id)}).status_code
-        == 404
-    )
+    web = client_for(user)
+    assert web.post(f"/documents/cases/{case.public_id}/packet/", {}).status_code == 403
+    assert web.post("/documents/batches/", {"kind": "event", "event": str(case.event.public_id)}).status_code == 403
+    assert not StoredPacket.objects.exists() and not PacketBatch.objects.exists()
