@@ -129,6 +129,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: it spends ~100 ms compiling the dashboard's aggregates, which then run
+    # in less (docs/performance.md). Short queries are this application's whole workload.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("options", env.str("POSTGRES_OPTIONS", default="-c jit=off"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
