@@ -24,10 +24,10 @@ def main() -> harness.Results:
 
     from citations.dashboard import dashboard_summary
 
-    client = harness.client_for("organizer")
+    client = harness.token_client_for("organizer")
     probe = client.get(ENDPOINT)
     if probe.status_code == 200:
-        label = f"GET {ENDPOINT}"
+        label = f"GET {ENDPOINT} (bearer token)"
 
         def call() -> object:
             response = client.get(ENDPOINT)

@@ -23,6 +23,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+else:  # the same connection options as production (config/settings/base.py: no JIT)
+    DATABASES["default"]["OPTIONS"] = {"options": env.str("POSTGRES_OPTIONS", default="-c jit=off")}
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 
