@@ -10,12 +10,14 @@ What it does, in about a minute, on loopback only:
    `db_worker` task workers, as docs/deployment.md describes;
 3. sends a bounded burst of concurrent requests through both servers, as a reverse proxy would
    (X-Forwarded-Proto: https): observers report incidents with client UUIDs, many retried at
-   the same moment on the other server, some retried later with different content; when the
-   packets API is present, packet batches are enqueued too;
+   the same moment on the other server, some retried later with different content; meanwhile
+   three packet batches over the same cases are queued (through the service the batch page
+   calls: the page needs a session with a second factor and the API has no batch endpoint);
 4. proves that nothing was lost or duplicated: every report answered 201 once and 200 for each
    identical retry, with one id; a retry with different content answered 409; the database holds
-   exactly one row per client UUID with the first content; every batch reached a final state
-   with all of its packets, each packet made once;
+   exactly one row per client UUID with the first content; every batch finished "done" with
+   every case delivered, and each case's packet was made once although three batches and two
+   workers asked for it;
 5. stops every process it started and drops the database, pass or fail.
 
 Exit status: 0 passed, 1 failed, 2 skipped (no PostgreSQL or no gunicorn; CI prints it loudly).
@@ -50,7 +52,8 @@ PASSWORD = "scale-out-check-password-2026"  # throwaway accounts in a throwaway 
 REPORTS = 120  # distinct incidents
 RACED = 40  # of which retried at the same moment on the other server
 CONFLICTS = 10  # of which retried later with different content (409)
-BATCHES = 3
+BATCHES = 3  # packet batches over the same event's cases, enqueued at once
+PACKET_CASES = 5
 REQUEST_TIMEOUT = 20
 DEADLINE_SECONDS = 150
 
@@ -113,7 +116,54 @@ def child_setup() -> dict[str, Any]:
         user.groups.add(group)
         names.append(user.username)
     event = Event.objects.create(name="Scale-out check", starts_at=timezone.now() - timezone.timedelta(hours=2))
-    return {"observers": names, "event": str(event.public_id)}
+    coordinator = User.objects.create_user(username="scale-coordinator", password=PASSWORD, is_staff=True)
+    coordinator.groups.add(Group.objects.get_or_create(name="coordinator")[0])
+    try:
+        from cases.services import case_create, demonstrator_create
+        from documents.batches import batch_create  # noqa: F401  (packets present)
+    except ImportError:
+        return {"observers": names, "event": str(event.public_id), "packets": False}
+    for i in range(PACKET_CASES):
+        person = demonstrator_create(by=coordinator, legal_name=f"Scale Person {i}", phone=f"215-555-01{i:02d}")
+        case_create(event=event, demonstrator=person, by=coordinator)
+    return {"observers": names, "event": str(event.public_id), "packets": True}
+
+
+def child_enqueue_batches(event_id: str) -> list[str]:
+    """Queue the batches through the service the batch page calls (the page needs a session
+    with a second factor; the API has no batch endpoint)."""
+    import django
+
+    django.setup()
+    from cases.models import Event, User
+    from documents.batches import batch_create
+
+    coordinator = User.objects.get(username="scale-coordinator")
+    event = Event.objects.get(public_id=event_id)
+    return [str(batch_create(by=coordinator, kind="event", event=event).public_id) for _ in range(BATCHES)]
+
+
+def child_batch_state(batch_ids: list[str]) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django_tasks_db.models import DBTaskResult
+
+    from documents.models import PacketBatch, StoredPacket
+
+    batches = [
+        {"status": b.status, "total": b.total, "done": b.done, "failed": b.failed, "items": b.items}
+        for b in PacketBatch.objects.filter(public_id__in=batch_ids)
+    ]
+    case_ids = {key for b in batches for key in b["items"]}
+    packets = list(
+        StoredPacket.objects.filter(kind="case", case__public_id__in=case_ids).values_list("case__public_id", flat=True)
+    )
+    workers: dict[str, int] = {}
+    for ids in DBTaskResult.objects.values_list("worker_ids", flat=True):
+        for worker in ids or []:
+            workers[worker] = workers.get(worker, 0) + 1
+    return {"batches": batches, "packets": [str(p) for p in packets], "workers": workers}
 
 
 def child_verify(uuids: list[str], originals: dict[str, str]) -> dict[str, Any]:
@@ -288,6 +338,36 @@ def exercise_incidents(
     return uuids, originals
 
 
+def wait_for_batches(env: dict[str, str], batch_ids: list[str], deadline: float) -> list[str]:
+    """Poll until every batch is finished; then each must be done with one packet per case."""
+    state_env = {**env, "SCALE_BATCHES": json.dumps(batch_ids)}
+    state: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        state = json.loads(run([PY, __file__, "--child=batches"], env=state_env, capture=True).strip().splitlines()[-1])
+        if state["batches"] and all(b["status"] in ("done", "failed") for b in state["batches"]):
+            break
+        time.sleep(2)
+    problems = []
+    batches = state.get("batches", [])
+    if len(batches) != len(batch_ids):
+        problems.append(f"{len(batch_ids) - len(batches)} batches lost")
+    for b in batches:
+        if b["status"] != "done" or b["failed"] or b["done"] != b["total"] or len(b["items"]) != b["total"]:
+            problems.append(f"a batch ended {b['status']} with {b['done']}/{b['total']} done, {b['failed']} failed")
+    packets = state.get("packets", [])
+    if len(packets) != len(set(packets)) or len(set(packets)) != PACKET_CASES:
+        problems.append(
+            f"{len(packets)} stored packets for {len(set(packets))} cases (expected one each for {PACKET_CASES})"
+        )
+    if not problems:
+        workers = state.get("workers", {})
+        say(
+            f"{len(batches)} packet batches over {PACKET_CASES} cases all done, one stored packet per case; "
+            f"tasks run per worker: {dict(sorted(workers.items()))}"
+        )
+    return [f"batches: {p}" for p in problems]
+
+
 def check(base: str) -> int:
     if not GUNICORN.exists():
         say(f"SKIPPED: gunicorn is not installed next to {PY}")
@@ -343,7 +423,21 @@ def check(base: str) -> int:
                 raise Failed(f"token request answered {reply.status}: {str(reply.body)[:200]}")
             tokens.append(reply.body["token"])
 
+        enqueue = None
+        if setup.get("packets"):
+            enqueue = subprocess.Popen(  # noqa: S603
+                [PY, __file__, "--child=enqueue", setup["event"]], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
         uuids, originals = exercise_incidents(ports, tokens, setup["event"], deadline)
+        if enqueue is not None:
+            out, err = enqueue.communicate(timeout=max(1, deadline - time.monotonic()))
+            if enqueue.returncode != 0:
+                raise Failed(f"enqueueing batches failed:\n{err[-2000:]}")
+            batch_ids = json.loads(out.strip().splitlines()[-1])
+            failures.extend(wait_for_batches(env, batch_ids, deadline))
+        else:
+            say("the packets app is not present: no batches enqueued")
         verify_env = {**env, "SCALE_UUIDS": json.dumps(uuids), "SCALE_ORIGINALS": json.dumps(originals)}
         stored = json.loads(
             run([PY, __file__, "--child=verify"], env=verify_env, capture=True).strip().splitlines()[-1]
@@ -387,11 +481,18 @@ def check(base: str) -> int:
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--child", choices=["setup", "verify"], help=argparse.SUPPRESS)
+    p.add_argument("--child", choices=["setup", "verify", "enqueue", "batches"], help=argparse.SUPPRESS)
+    p.add_argument("event", nargs="?", help=argparse.SUPPRESS)
     args = p.parse_args()
     sys.path.insert(0, str(ROOT))
     if args.child == "setup":
         print(json.dumps(child_setup()))
+        return 0
+    if args.child == "enqueue":
+        print(json.dumps(child_enqueue_batches(args.event)))
+        return 0
+    if args.child == "batches":
+        print(json.dumps(child_batch_state(json.loads(os.environ["SCALE_BATCHES"]))))
         return 0
     if args.child == "verify":
         uuids = json.loads(os.environ["SCALE_UUIDS"])
