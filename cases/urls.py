@@ -22,6 +22,7 @@ urlpatterns = [
 urlpatterns += [
     path("observe/", views_observer.incident_new, name="observe-new"),
     path("observe/reports/", views_observer.my_reports, name="observe-reports"),
+    path("observe/sw.js", views_observer.service_worker, name="observe-sw"),
 ]
 
 # Coordinator: assignment, accounts and roles, the audit trail.

@@ -20,6 +20,7 @@ ROLE_PLACES: dict[Role, list[tuple[str, str]]] = {
         ("desk-cases", _("My cases")),
         ("desk-due", _("Due this week")),
         ("desk-docket", _("Hearing docket")),
+        ("citations-calendar", _("Calendar feed")),
         ("dashboard", _("Dashboard")),
     ],
     Role.ORGANIZER: [("dashboard", _("Dashboard"))],

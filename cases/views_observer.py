@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -103,3 +104,23 @@ def _script_messages() -> dict[str, str]:
         "officer": _("Officer"),
         "arrest": _("Arrest"),
     }
+
+
+@page_for("observe")
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker that lets the form open offline; served under /observe/ for its scope."""
+    from django.templatetags.static import static
+
+    from cases.models import Event
+
+    context = {
+        "form_url": reverse("observe-new"),
+        "css_url": static("css/app.css"),
+        "js_url": static("js/observer.js"),
+        # a new version (so a new cache) whenever an asset or the list of events changes
+        "version": f"{static('js/observer.js')}-{static('css/app.css')}-{Event.objects.count()}".replace("/", "_"),
+    }
+    response = render(request, "cases/observe/sw.js", context, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response

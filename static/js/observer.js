@@ -333,6 +333,11 @@
       if (queueStatus) queueStatus.textContent = T.no_storage;
       return; // plain form post
     }
+    if (form.hasAttribute("data-fresh")) {
+      // The page may be a copy kept for offline use: every report opened here gets its own id and time.
+      form.elements.client_uuid.value = newUuid();
+      form.elements.occurred_at.value = localNow();
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (!form.elements.event.value || !form.elements.occurred_at.value) {
@@ -356,6 +361,12 @@
         return render();
       }).then(flush);
     });
+  }
+
+  // Let the form open without a connection next time (the service worker keeps a copy of it).
+  var sw = app.getAttribute("data-sw");
+  if (sw && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(sw, { scope: sw.replace(/[^/]*$/, "") }).catch(function () { /* optional */ });
   }
 
   window.addEventListener("online", function () { showConnection(); flush(); });

@@ -163,3 +163,13 @@ def test_the_observer_form_is_in_spanish_on_request(client_for, observer):
     still_english = [label for label in english if f">{label}:<" in page or f">{label}<" in page]
     assert not still_english
     assert "Guardado en este tel" in page  # the phone script's words come translated too
+
+
+@pytest.mark.django_db
+def test_the_service_worker_is_served_under_observe_for_observers_only(client_for, observer, lawyer):
+    response = client_for(observer).get("/observe/sw.js")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/javascript")
+    body = response.content.decode()
+    assert '"/observe/"' in body and "/static/js/observer.js" in body and "caches.open" in body
+    assert 'request.method !== "GET"' in body  # reports (POSTs) are never cached
+    assert client_for(lawyer).get("/observe/sw.js").status_code == 403

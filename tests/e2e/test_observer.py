@@ -67,3 +67,31 @@ def test_a_report_saved_offline_is_sent_once_when_the_connection_returns(demo, s
     desk.goto("/observe/")
     desk.screenshot("observer-form-desktop")
     desk.assert_clean()
+
+
+def test_the_form_opens_without_a_connection_once_it_was_visited(demo, session_for):
+    observer = demo["observer"]
+    phone = session_for(observer, PHONE)
+    phone.goto("/observe/")
+    phone.page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    phone.page.reload()  # now controlled by the service worker
+    phone.context.set_offline(True)
+    phone.page.goto(phone.base + "/observe/")  # served from the phone's copy
+    expect(phone.page.get_by_role("heading", level=1)).to_have_text("Report an incident")
+    first_uuid = phone.page.input_value("input[name=client_uuid]")
+    phone.page.fill("#id_place", "Offline corner one")
+    phone.page.get_by_role("button", name="Save report").click()
+    expect(phone.page.locator("#pending-reports li")).to_have_count(1)
+    phone.page.goto(phone.base + "/observe/")  # the copy again: a new report gets a new id
+    assert phone.page.input_value("input[name=client_uuid]") != first_uuid
+    phone.page.fill("#id_place", "Offline corner two")
+    phone.page.get_by_role("button", name="Save report").click()
+    expect(phone.page.locator("#pending-reports li")).to_have_count(2)
+    assert Incident.objects.filter(place__startswith="Offline corner").count() == 0
+    phone.context.set_offline(False)
+    expect(phone.page.locator("#pending-reports li")).to_have_count(0, timeout=20000)
+    assert sorted(Incident.objects.filter(place__startswith="Offline corner").values_list("place", flat=True)) == [
+        "Offline corner one",
+        "Offline corner two",
+    ]
+    phone.assert_clean()
