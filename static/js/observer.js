@@ -4,7 +4,7 @@
  * photos) on the phone first, then sends it; a report is deleted from the phone only after the
  * server answered 201 (stored) or 200 (already stored under that UUID), so a retry after a lost
  * answer never makes a second copy. Sending is retried when the connection returns, when a page
- * opens, and every 30 seconds while something waits. No framework; all text comes translated
+ * opens, and every 15 seconds while something waits. No framework; all text comes translated
  * from the page (#observer-messages).
  */
 (function () {
@@ -22,6 +22,7 @@
   var DB_NAME = "tracker-observer";
   var STORE = "reports";
   var flushing = false;
+  var flushAgain = false;
   var sentThisVisit = 0;
   var progress = {};
 
@@ -103,7 +104,10 @@
   }
 
   function flush() {
-    if (flushing) return Promise.resolve();
+    if (flushing) {
+      flushAgain = true; // e.g. the connection came back while an attempt was still failing
+      return Promise.resolve();
+    }
     flushing = true;
     return allReports().then(function (list) {
       var chain = Promise.resolve(true);
@@ -133,6 +137,10 @@
       return chain;
     }).catch(function () { /* storage unavailable: nothing queued */ }).then(function () {
       flushing = false;
+      if (flushAgain) {
+        flushAgain = false;
+        return flush().then(function () { return render(); });
+      }
       return render();
     }).then(function (left) {
       if (mode === "reports" && sentThisVisit > 0 && left === 0) window.location.reload();
@@ -376,5 +384,5 @@
   render().then(function (left) { if (left) flush(); });
   window.setInterval(function () {
     render().then(function (left) { if (left && navigator.onLine) flush(); });
-  }, 30000);
+  }, 15000);
 })();
