@@ -141,7 +141,7 @@ def build_case(*, event, lawyer, observer, n: int, rich: bool):  # type: ignore[
         for k in range(3)
     ]  # fmt: skip
     incidents = []
-    for k in range(5 if rich else 2):
+    for k in range(4 if rich else 2):
         incident = Incident.objects.create(
             reporter=observer, event=event, occurred_at=now - datetime.timedelta(days=3, hours=2, minutes=k * 7),
             place="8th & Arch St", agencies_present="Philadelphia Police Department", commander_present="Capt. Bench",
@@ -152,7 +152,7 @@ def build_case(*, event, lawyer, observer, n: int, rich: bool):  # type: ignore[
         for officer in officers[: 1 + k % 2]:
             IncidentOfficer.objects.create(incident=incident, officer=officer, badge_as_seen=officer.badge_number)
         incidents.append(incident)
-    for k in range(3 if rich else 1):
+    for k in range(2 if rich else 1):
         WitnessStatement.objects.create(
             witness_name=f"Witness {n}-{k}", witness_contact="267-555-0100", statement=_text(rng, 150),
             taken_by=lawyer, case=case, incident=incidents[k % len(incidents)],
@@ -279,16 +279,26 @@ def main() -> None:
             font_config=font_config, stylesheets=[stylesheet], pdf_variant=pdf_module.PDF_VARIANT, pdf_tags=True
         )
 
-    def ours_miss() -> object:
+    def ours_first() -> object:
+        """A first render: nothing stored, photos decoded and re-encoded."""
+        StoredPacket.objects.filter(case=rich).delete()
+        services._derivatives.clear()
+        return services.packet_for_case(case=rich, by=lawyer)
+
+    def ours_again() -> object:
+        """A render after the data changed: nothing stored, photo derivatives still in the worker."""
         StoredPacket.objects.filter(case=rich).delete()
         return services.packet_for_case(case=rich, by=lawyer)
 
     print(f"case packet: {pages} pages, {len(images)} photos (median of {repeat}):", flush=True)
-    pair = harness.paired(ours_miss, weasyprint_alone, repeat=repeat, warmup=1)
-    results.add("packet: render through packet_for_case (cache miss)", pair.a_ms, "ms", note=f"{pages} pages")
+    pair = harness.paired(ours_first, weasyprint_alone, repeat=repeat, warmup=1)
+    results.add("packet: first render through packet_for_case", pair.a_ms, "ms", note=f"{pages} pages")
     results.add("packet: WeasyPrint alone, same final HTML", pair.b_ms, "ms")
-    results.add("packet: ours / WeasyPrint alone", pair.ratio, "x", goal=OVERHEAD_GOAL)
-    results.add("packet: pages per second (ours)", pages / (pair.a_ms / 1000), "pages/s")
+    results.add("packet: first render / WeasyPrint alone", pair.ratio, "x", goal=OVERHEAD_GOAL)
+    results.add("packet: pages per second (first render)", pages / (pair.a_ms / 1000), "pages/s")
+    again = harness.paired(ours_again, weasyprint_alone, repeat=repeat, warmup=1)
+    results.add("packet: re-render after a change", again.a_ms, "ms")
+    results.add("packet: re-render / WeasyPrint alone", again.ratio, "x", goal=OVERHEAD_GOAL)
 
     services.packet_for_case(case=rich, by=lawyer)  # stored again
 
@@ -299,7 +309,7 @@ def main() -> None:
 
     hit_ms, _ = harness.median_ms(ours_hit, repeat=max(repeat, 15), warmup=2)
     results.add("packet: cached re-request", hit_ms, "ms")
-    results.add("packet: cached re-request / render", hit_ms / pair.a_ms, "x", goal=CACHED_GOAL)
+    results.add("packet: cached re-request / first render", hit_ms / pair.a_ms, "x", goal=CACHED_GOAL)
     results.add("memory: peak RSS of this process", peak_rss_mb(resource.RUSAGE_SELF), "MB")
 
     # --- A batch of N typical packets with 1 and 2 db_worker processes.

@@ -19,6 +19,8 @@ import hashlib
 import io
 import json
 import logging
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -57,6 +59,7 @@ RENDERER_VERSION = "weasyprint-70/pdf-a-3b/tagged/1"
 INLINE_TEXT_LIMIT = 20_000
 PHOTO_MAX_PIXELS = 40_000_000
 PHOTO_MAX_SIDE = 1600
+PHOTO_MIN_SIDE = 1200
 PHOTO_AS_IS_SIDE = 2400
 PHOTO_JPEG_QUALITY = 82
 
@@ -152,21 +155,53 @@ def jpeg_derivative(data: bytes, *, stripped: bool = False) -> bytes:
 
     A metadata-free copy (`stripped`, made at upload) that is already an RGB or grey JPEG of at
     most PHOTO_AS_IS_SIDE pixels a side is embedded as it is. Anything else is decoded (JPEG at a
-    reduced DCT scale where possible) and re-encoded at most PHOTO_MAX_SIDE pixels a side, which
-    also drops any EXIF or GPS data."""
+    reduced DCT scale where possible) and re-encoded with a long side of at most PHOTO_MAX_SIDE
+    pixels (between PHOTO_MIN_SIDE and PHOTO_MAX_SIDE for large photos), which also drops any EXIF
+    or GPS data."""
     from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS
     with Image.open(io.BytesIO(data)) as image:
         if stripped and image.format == "JPEG" and image.mode in ("RGB", "L") and max(image.size) <= PHOTO_AS_IS_SIDE:
             return data
-        image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+        if image.format == "JPEG":
+            # Decode at 1/2, 1/4 or 1/8 scale (much cheaper) while the long side stays >= PHOTO_MIN_SIDE.
+            scale = 1
+            while scale < 8 and max(image.size) // (scale * 2) >= PHOTO_MIN_SIDE:
+                scale *= 2
+            if scale > 1:
+                image.draft("RGB", (image.size[0] // scale, image.size[1] // scale))
         image = ImageOps.exif_transpose(image)
         image = image.convert("RGB")
         image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE), resample=Image.Resampling.BICUBIC, reducing_gap=3.0)
         out = io.BytesIO()
         image.save(out, "JPEG", quality=PHOTO_JPEG_QUALITY)
         return out.getvalue()
+
+
+# JPEGs to embed, per worker process, keyed by evidence id and the original's SHA-256: a packet
+# re-rendered after an edit does not decode its photos again. Bounded in number and in time
+# (decrypted photos do not linger in a worker's memory), cleared on purge and lockdown here.
+_derivatives: OrderedDict[tuple[str, str, str], tuple[float, bytes]] = OrderedDict()
+_DERIVATIVES_KEPT = 48
+_DERIVATIVES_SECONDS = 600.0
+
+
+def _photo_for(evidence: Evidence) -> bytes:
+    now = time.monotonic()
+    while _derivatives and next(iter(_derivatives.values()))[0] < now - _DERIVATIVES_SECONDS:
+        _derivatives.popitem(last=False)
+    key = (evidence.public_id.hex, evidence.sha256, evidence.served_file.name or evidence.file.name)
+    cached = _derivatives.pop(key, None)
+    if cached is not None:
+        data = cached[1]
+    else:
+        stripped = bool(evidence.served_file) and evidence.metadata_stripped
+        data = jpeg_derivative(_evidence_bytes(evidence), stripped=stripped)
+    _derivatives[key] = (now, data)  # most recent last, so expiry and eviction take the front
+    while len(_derivatives) > _DERIVATIVES_KEPT:
+        _derivatives.popitem(last=False)
+    return data
 
 
 def _load_images(context: dict[str, Any], user: Any) -> dict[str, bytes]:
@@ -177,8 +212,7 @@ def _load_images(context: dict[str, Any], user: Any) -> dict[str, bytes]:
     rows = evidence_list_visible_to(user=user).filter(public_id__in=[_uuid(k) for k in keys])
     for evidence in rows:
         try:
-            stripped = bool(evidence.served_file) and evidence.metadata_stripped
-            images[evidence.public_id.hex] = jpeg_derivative(_evidence_bytes(evidence), stripped=stripped)
+            images[evidence.public_id.hex] = _photo_for(evidence)
         except Exception:  # an unreadable photo is listed in the index, not embedded
             logger.warning("evidence photo could not be embedded in a packet", exc_info=False)
     return images
@@ -489,6 +523,7 @@ def packet_download(*, packet: StoredPacket, by: Any, request: HttpRequest | Non
 @transaction.atomic
 def packets_delete_for_case(*, case: Case) -> int:
     """Remove every stored packet holding this case's data (its own, and dockets listing it)."""
+    _derivatives.clear()
     holding = StoredPacket.objects.filter(Q(case=case) | Q(cases=case)).values("pk")
     _, per_model = StoredPacket.objects.filter(pk__in=holding).delete()
     return per_model.get(StoredPacket._meta.label, 0)
@@ -496,6 +531,7 @@ def packets_delete_for_case(*, case: Case) -> int:
 
 @transaction.atomic
 def packets_delete_all() -> int:
+    _derivatives.clear()
     _, per_model = StoredPacket.objects.all().delete()
     return per_model.get(StoredPacket._meta.label, 0)
 
