@@ -48,3 +48,31 @@ def test_demo_accounts_use_the_given_password(client):
     call_command("seed_demo", password="another-long-password")
     response = client.post("/login/", {"username": "lawyer", "password": "another-long-password"})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_demo_privileged_accounts_sign_in_with_the_printed_code(client):
+    from io import StringIO
+
+    call_command("seed_demo", password="another-long-password")
+    response = client.post("/login/", {"username": "lawyer", "password": "another-long-password"})
+    assert response.status_code == 302
+    out = StringIO()
+    call_command("demo_code", "lawyer", stdout=out)
+    code = out.getvalue().strip()
+    assert len(code) == 6 and code.isdigit()
+    gate = client.get("/")
+    assert gate.status_code == 302 and gate["Location"].startswith("/login/verify/")  # nothing before it
+    verified = client.post("/login/verify/", {"token": code})
+    assert verified.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_code_refuses_where_demo_data_is_off(settings):
+    from django.core.management.base import CommandError
+
+    call_command("seed_demo", password="another-long-password")
+    settings.ALLOW_DEMO_DATA = False
+    with pytest.raises(CommandError):
+        call_command("demo_code", "lawyer")

@@ -16,7 +16,9 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.mfa import mfa_required_for
 from cases.models import (
     Arrest,
     ArrestSeen,
@@ -39,6 +41,7 @@ from cases.models import (
 from cases.services import case_assign_lawyers, case_create, demonstrator_create, evidence_add, officer_find_or_create
 from citations import demo
 
+DEMO_DEVICE = "demo authenticator"
 DEMO_EVENT = "Encampment protest at the federal building (demo)"
 ACCOUNTS = [
     ("observer", "observer"),
@@ -70,6 +73,10 @@ class Command(BaseCommand):
                 build(users=users, rng=random.Random(seed))  # noqa: S311  # nosec B311
             self.stdout.write(self.style.SUCCESS("Demo data created."))
         self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(f"{u} ({r})" for u, r in ACCOUNTS))
+        self.stdout.write(
+            "Lawyers, coordinators and admin need a second factor: "
+            "`./dev code USERNAME` (or `manage.py demo_code USERNAME`) prints the current code."
+        )
 
     def ensure_accounts(self, password: str) -> dict[str, User]:
         users = {}
@@ -81,6 +88,10 @@ class Command(BaseCommand):
             user.is_active = True
             user.save()
             user.groups.set([Group.objects.get_or_create(name=role)[0]])
+            if mfa_required_for(user):
+                # A demo authenticator, so the demo needs no phone: `manage.py demo_code USERNAME`
+                # prints its current code. ALLOW_DEMO_DATA is off in production.
+                TOTPDevice.objects.get_or_create(user=user, name=DEMO_DEVICE, defaults={"confirmed": True})
             users[username] = user
         return users
 
