@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.access import audit_entry_list_visible_to, case_list_visible_to, get_visible_or_404, page_for
+from cases.access import (
+    audit_entry_list_visible_to,
+    case_list_visible_to,
+    event_list_visible_to,
+    get_visible_or_404,
+    page_for,
+)
 from cases.audit import audit_record
 from cases.forms_coordinator import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm
 from cases.roles import Role
@@ -43,7 +49,8 @@ def coordination_home(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     if rows:
         audit_record(actor=request.user, action="case.list", fields=NAME_FIELDS, request=request, count=len(rows))
-    return render(request, "cases/coordinate/home.html", {"page": page, "rows": rows})
+    events = event_list_visible_to(user=request.user).only("public_id", "name", "starts_at").order_by("-starts_at")
+    return render(request, "cases/coordinate/home.html", {"page": page, "rows": rows, "events": events})
 
 
 @page_for("coordinate")

@@ -173,3 +173,14 @@ def test_the_service_worker_is_served_under_observe_for_observers_only(client_fo
     assert '"/observe/"' in body and "/static/js/observer.js" in body and "caches.open" in body
     assert 'request.method !== "GET"' in body  # reports (POSTs) are never cached
     assert client_for(lawyer).get("/observe/sw.js").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_form_query_count_does_not_grow_with_events(client_for, observer):
+    from tests.pages import query_count
+
+    EventFactory()
+    client = client_for(observer)
+    one = query_count(client, "/observe/")
+    EventFactory.create_batch(20)
+    assert query_count(client, "/observe/") == one

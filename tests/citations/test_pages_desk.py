@@ -164,3 +164,18 @@ def test_desk_pages_query_counts_do_not_grow_with_rows(client_for, lawyer, coord
     many = {url: query_count(client, url) for url in urls}
     assert many == one
     assert max(one.values()) <= 30  # auth and MFA 4, session save 3, audit 5, the page's own reads
+
+
+@pytest.mark.django_db
+def test_the_docket_page_starts_a_packet_batch_for_the_day(client_for, lawyer, coordinator, my_case):
+    hearing = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + datetime.timedelta(days=1)
+    _citation(my_case, coordinator, number="NTA-9", kind=CitationKind.PHL_SUMMARY_NTA, hearing_at=hearing)
+    client = client_for(lawyer)
+    page = client.get(f"/desk/docket/?date={hearing.date().isoformat()}").content.decode()
+    assert 'action="/documents/batches/"' in page and 'name="kind" value="hearing_date"' in page
+    response = client.post(
+        "/documents/batches/", {"kind": "hearing_date", "date": hearing.date().isoformat(), "output": "zip"}
+    )
+    assert response.status_code == 302 and response["Location"].startswith("/documents/batches/")
+    progress = client.get(response["Location"] + "status/").json()
+    assert progress["total"] == 1

@@ -9,6 +9,15 @@ from playwright.sync_api import expect
 from cases.models import Incident
 from tests.e2e.conftest import DESKTOP, PHONE
 
+
+def wait_until_sent(page) -> None:
+    """The phone sends on the browser's 'online' event, and retries every 15 s in any case."""
+    try:
+        expect(page.locator("#pending-reports li")).to_have_count(0, timeout=35000)
+    except AssertionError as exc:
+        raise AssertionError(f"still on the phone: {page.locator('#pending-reports').inner_text()!r}") from exc
+
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
@@ -43,7 +52,7 @@ def test_a_report_saved_offline_is_sent_once_when_the_connection_returns(demo, s
     phone.screenshot("observer-offline-queue-phone")
 
     phone.context.set_offline(False)
-    expect(pending).to_have_count(0, timeout=15000)
+    wait_until_sent(page)
     phone.goto("/observe/reports/")
     assert phone.page.locator("#received-reports li", has_text="Juniper & Filbert").count() == 1
     stored = Incident.objects.filter(reporter=observer, place="Juniper & Filbert, north corner")
@@ -61,6 +70,7 @@ def test_a_report_saved_offline_is_sent_once_when_the_connection_returns(demo, s
         == 0
     )  # deleted from the phone once the server has it
     phone.screenshot("observer-reports-phone")
+    assert not phone.axe_violations()
     phone.assert_clean()
 
     desk = session_for(observer, DESKTOP)
@@ -89,7 +99,7 @@ def test_the_form_opens_without_a_connection_once_it_was_visited(demo, session_f
     expect(phone.page.locator("#pending-reports li")).to_have_count(2)
     assert Incident.objects.filter(place__startswith="Offline corner").count() == 0
     phone.context.set_offline(False)
-    expect(phone.page.locator("#pending-reports li")).to_have_count(0, timeout=20000)
+    wait_until_sent(phone.page)
     assert sorted(Incident.objects.filter(place__startswith="Offline corner").values_list("place", flat=True)) == [
         "Offline corner one",
         "Offline corner two",
