@@ -45,7 +45,7 @@ class TrackerLoginView(LoginView):
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Code"),
-        max_length=20,
+        max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
     )
 

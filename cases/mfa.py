@@ -23,6 +23,21 @@ from cases.audit import audit_record
 from cases.roles import role_of
 
 RECOVERY_CODES = 10
+RECOVERY_CODE_CHARS = 20  # base32: 100 bits of entropy each
+
+
+def _recovery_digest(code: str) -> str:
+    """What is stored for a recovery code: a keyed hash (16 hex characters fit django-otp's token
+    column), never the code. With 100-bit codes and a key outside the database, a dump reveals nothing
+    usable (ASVS v5.0.0-6.5.2)."""
+    from cases.crypto import keyed_hash
+
+    normalised = "".join(ch for ch in code.lower() if ch.isalnum())
+    return keyed_hash(normalised, purpose="mfa-recovery")[:16]
+
+
+def _looks_like_recovery_code(token: str) -> bool:
+    return len("".join(ch for ch in token if ch.isalnum())) == RECOVERY_CODE_CHARS
 
 
 def mfa_required_for(user: Any) -> bool:
@@ -68,11 +83,18 @@ def mfa_confirm_enrolment(*, user: Any, token: str, request: Any = None) -> list
 
 
 def mfa_new_recovery_codes(*, user: Any) -> list[str]:
-    """Replace the account's recovery codes with ten new single-use ones."""
+    """Replace the account's recovery codes with ten new single-use ones (shown once; only keyed
+    hashes are stored)."""
+    import base64
+    import secrets
+
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        raw = base64.b32encode(secrets.token_bytes(13)).decode().lower()[:RECOVERY_CODE_CHARS]
+        codes.append("-".join(raw[i : i + 5] for i in range(0, RECOVERY_CODE_CHARS, 5)))
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=_recovery_digest(code)) for code in codes])
     return codes
 
 
@@ -80,11 +102,15 @@ def mfa_check(*, user: Any, token: str) -> Any:
     """The confirmed device (authenticator or recovery code) that accepts `token`, or None.
     Each device throttles its own failures (django-otp backs off exponentially)."""
     token = (token or "").strip().replace(" ", "").lower()
-    if not token or len(token) > 16:
+    if not token or len(token) > 40:
         return None
+    recovery = _looks_like_recovery_code(token)
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=True, for_verify=True):
-            if device.verify_token(token):
+            if isinstance(device, StaticDevice):
+                if recovery and device.verify_token(_recovery_digest(token)):
+                    return device
+            elif not recovery and device.verify_token(token):
                 return device
     return None
 

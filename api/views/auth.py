@@ -12,9 +12,8 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django_otp import devices_for_user, user_has_device
+from django_otp import user_has_device
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -27,7 +26,7 @@ from api.serializers.auth import TokenRequest, TokenResponse
 from api.throttling import AuthThrottle, WriteThrottle
 from api.tokens import token_issue, token_revoke
 from cases.audit import audit_record
-from cases.mfa import mfa_required_for
+from cases.mfa import mfa_check, mfa_required_for
 from cases.roles import role_of
 
 FAILED = _("Unable to sign in with these credentials.")
@@ -39,8 +38,7 @@ def _otp_ok(user: Any, token: str | None) -> bool:
         return True
     if not token:
         return False
-    with transaction.atomic():
-        return any(device.verify_token(token) for device in devices_for_user(user, confirmed=True, for_verify=True))
+    return mfa_check(user=user, token=token) is not None
 
 
 class TokenView(APIView):

@@ -9,6 +9,7 @@ from django.test import Client
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.mfa import _recovery_digest
 from cases.models import AuditEntry
 from tests.auth import current_code, totp_device_for
 
@@ -57,9 +58,11 @@ def test_first_sign_in_enrols_with_an_svg_qr_code_and_shows_recovery_codes_once(
     assert not device.confirmed
     device.throttle_reset()  # the wrong code started the back-off clock
     done = client.post("/login/enrol/", {"token": current_code(device)})
-    codes = re.findall(r"<li><code>([a-z0-9]+)</code></li>", done.content.decode())
-    assert len(codes) == 10 and len(set(codes)) == 10
-    assert set(StaticToken.objects.filter(device__user=lawyer).values_list("token", flat=True)) == set(codes)
+    codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", done.content.decode())
+    assert len(codes) == 10 and len(set(codes)) == 10 and all(len(c.replace("-", "")) == 20 for c in codes)
+    stored = set(StaticToken.objects.filter(device__user=lawyer).values_list("token", flat=True))
+    assert stored == {_recovery_digest(c) for c in codes}  # only keyed hashes are kept
+    assert not any(c.replace("-", "") in "".join(stored) for c in codes)
     assert done["Cache-Control"].startswith("max-age=0") or "no-store" in done["Cache-Control"]
     assert client.get("/").status_code == 200
     again = client.get("/login/enrol/")
@@ -114,7 +117,7 @@ def test_a_recovery_code_works_once(lawyer):
     totp_device_for(lawyer)
     codes = mfa_new_recovery_codes(user=lawyer)
     client = password_only(lawyer)
-    assert client.post("/login/verify/", {"token": codes[0].upper()}).status_code == 302
+    assert client.post("/login/verify/", {"token": codes[0].upper().replace("-", " ")}).status_code == 302
     assert client.get("/").status_code == 200
     again = password_only(lawyer)
     assert again.post("/login/verify/", {"token": codes[0]}).status_code == 200
@@ -143,5 +146,19 @@ def test_new_recovery_codes_need_a_recent_code(client_for, lawyer, settings):
     assert client.post("/account/recovery-codes/")["Location"].startswith("/login/verify/")
     settings.MFA_RECENT_SECONDS = 600
     page = client.post("/account/recovery-codes/").content.decode()
-    new = set(re.findall(r"<li><code>([a-z0-9]+)</code></li>", page))
+    new = set(re.findall(r"<li><code>([a-z0-9-]+)</code></li>", page))
     assert len(new) == 10 and not (new & old)
+
+
+@pytest.mark.django_db
+def test_a_lost_phone_is_reset_and_the_account_enrols_again(client_for, lawyer):
+    from django.core.management import call_command
+
+    client = client_for(lawyer)
+    assert client.get("/").status_code == 200
+    call_command("mfa_reset", lawyer.username)
+    assert not TOTPDevice.objects.filter(user=lawyer).exists() and not StaticToken.objects.filter(device__user=lawyer)
+    assert client.get("/").status_code == 302  # the old session ended
+    fresh = password_only(lawyer)
+    assert fresh.get("/")["Location"].startswith("/login/enrol/")
+    assert AuditEntry.objects.filter(action="mfa.reset", target_id=str(lawyer.pk)).exists()
