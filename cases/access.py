@@ -178,11 +178,15 @@ def audit_entry_list_visible_to(*, user: Any) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.none()
 
 
-def get_visible_or_404(queryset: QuerySet[M], public_id: UUID | str) -> M:
-    """The object if it is in the caller's scope; the same 404 whether missing or forbidden."""
+def get_visible_or_404(queryset: QuerySet[M], public_id: UUID | str, *, user: Any = None, request: Any = None) -> M:
+    """The object if it is in the caller's scope; the same 404 whether missing or forbidden.
+
+    Given `user`, a refusal of a record that does exist (out of scope) is written to the audit
+    trail as `access.denied` (ASVS v5.0.0-16.3.2); the caller still sees the plain 404."""
     try:
         return queryset.get(public_id=public_id)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
+        _audit_denied(queryset, public_id, user, request)
         raise Http404 from None
     except Exception as exc:  # invalid UUID strings raise ValidationError
         from django.core.exceptions import ValidationError
@@ -192,8 +196,23 @@ def get_visible_or_404(queryset: QuerySet[M], public_id: UUID | str) -> M:
         raise
 
 
+def _audit_denied(queryset: QuerySet[Any], public_id: Any, user: Any, request: Any) -> None:
+    if user is None:
+        return
+    try:
+        target = queryset.model._default_manager.filter(public_id=public_id).only("pk", "public_id").first()
+    except (ValueError, TypeError):
+        return
+    except Exception:  # a malformed id: nothing exists under it  # noqa: BLE001
+        return
+    if target is not None:
+        from cases.audit import audit_record
+
+        audit_record(actor=user, action="access.denied", target=target, request=request)
+
+
 def case_for(*, user: Any, case_id: UUID | str) -> Case:
-    return get_visible_or_404(case_list_visible_to(user=user), case_id)
+    return get_visible_or_404(case_list_visible_to(user=user), case_id, user=user)
 
 
 # --- Which role may open which page (pages call these; no role checks in views) ---------------

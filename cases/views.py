@@ -78,7 +78,10 @@ def evidence_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
     from cases.services import evidence_open
 
     evidence = get_visible_or_404(
-        evidence_list_visible_to(user=request.user).select_related("case", "complaint__case", "incident"), public_id
+        evidence_list_visible_to(user=request.user).select_related("case", "complaint__case", "incident"),
+        public_id,
+        user=request.user,
+        request=request,
     )
     original = request.GET.get("original") == "1" and sees_everything(request.user)
     opened = evidence_open(evidence=evidence, by=request.user, request=request, original=original)

@@ -159,7 +159,9 @@ def _timeline(
 @require_GET
 def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     user = request.user
-    case = get_visible_or_404(case_list_visible_to(user=user).prefetch_related("lawyers"), case_id)
+    case = get_visible_or_404(
+        case_list_visible_to(user=user).prefetch_related("lawyers"), case_id, user=user, request=request
+    )
     citations = list(
         citations_with_money(citation_list_visible_to(user=user).filter(case=case))
         .prefetch_related(
@@ -234,6 +236,8 @@ def _citation_for(request: HttpRequest, citation_id: UUID) -> Citation:
             Prefetch("deadlines", queryset=Deadline.objects.select_related("rule").order_by("due_at", "id")), "payments"
         ),
         citation_id,
+        user=request.user,
+        request=request,
     )
 
 

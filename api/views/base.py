@@ -54,7 +54,9 @@ class ApiViewSet(viewsets.GenericViewSet):
         return self.output_serializer_class
 
     def get_object(self) -> Any:
-        obj = get_visible_or_404(self.get_queryset(), self.kwargs[self.lookup_url_kwarg])
+        obj = get_visible_or_404(
+            self.get_queryset(), self.kwargs[self.lookup_url_kwarg], user=self.request.user, request=self.request
+        )
         self.check_object_permissions(self.request, obj)
         return obj
 
