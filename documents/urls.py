@@ -11,4 +11,6 @@ urlpatterns = [
     path("batches/<uuid:batch_id>/", views.batch_page, name="documents-batch"),
     path("batches/<uuid:batch_id>/status/", views.batch_status, name="documents-batch-status"),
     path("batches/<uuid:batch_id>/download/", views.batch_download, name="documents-batch-download"),
+    # Subject access: one person's own data, for them (coordinators), as JSON or PDF.
+    path("people/<uuid:person_id>/subject-access.<str:fmt>", views.subject_access, name="documents-subject-access"),
 ]

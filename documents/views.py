@@ -149,3 +149,20 @@ def batch_download(request: HttpRequest, batch_id: UUID) -> HttpResponse:
         raise Http404 from None
     content_type = "application/pdf" if batch.output == BatchOutput.PDF else "application/zip"
     return attachment_response(data=data, content_type=content_type, filename=filename)
+
+
+@page_for("coordinate")
+@require_GET
+def subject_access(request: HttpRequest, person_id: UUID, fmt: str) -> HttpResponse:
+    """A person's own data for that person (coordinators run it): JSON or PDF, audited."""
+    from documents.subject_access import subject_access_json, subject_access_pdf, subject_access_person
+
+    if fmt not in ("json", "pdf"):
+        raise Http404
+    person = subject_access_person(by=request.user, person_id=person_id)
+    if fmt == "pdf":
+        data, content_type = subject_access_pdf(person=person, by=request.user, request=request), "application/pdf"
+    else:
+        data, content_type = subject_access_json(person=person, by=request.user, request=request), "application/json"
+    name = f"subject-access-{person.public_id}.{fmt}"
+    return attachment_response(data=data, content_type=content_type, filename=name)
