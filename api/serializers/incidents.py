@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.base import (
@@ -36,6 +37,15 @@ class CoordinateField(serializers.DecimalField):
 class ForceTypeCodes(serializers.SlugRelatedField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="code", queryset=ForceType.objects.all(), **kwargs)
+
+
+@extend_schema_field({"type": "string"})
+class ForceTypeCodeOutput(serializers.SlugRelatedField):
+    """A force type's code, read from a prefetched list (the schema cannot see through it)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(slug_field="code", **kwargs)
 
 
 class SightingOutput(serializers.ModelSerializer):
@@ -80,9 +90,10 @@ INCIDENT_SCALARS = [
 class IncidentOutput(OutputSerializer):
     event = serializers.UUIDField(source="event.public_id", read_only=True)
     reporter = serializers.CharField(source="reporter.username", read_only=True)
-    force_types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    officers = SightingOutput(source="officer_sightings", many=True, read_only=True)
-    arrests_seen = ArrestSeenOutput(many=True, read_only=True)
+    # Lists prefetched by api.views.incidents.with_related (every queryset this serializer reads).
+    force_types = ForceTypeCodeOutput(many=True, read_only=True, source="force_type_list")
+    officers = SightingOutput(source="sighting_list", many=True, read_only=True)
+    arrests_seen = ArrestSeenOutput(source="arrest_seen_list", many=True, read_only=True)
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, read_only=True, allow_null=True)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, read_only=True, allow_null=True)
 

@@ -18,6 +18,18 @@ from cases.models import ArrestSeen, Incident, IncidentOfficer
 from cases.services import incident_create, incident_update
 
 
+def with_related(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    """What IncidentOutput shows, prefetched into plain lists (`to_attr`): reading them builds no
+    queryset per row, which at 50 rows was most of the API's cost over a bare `.values()`."""
+    return queryset.prefetch_related(
+        Prefetch("force_types", to_attr="force_type_list"),
+        Prefetch(
+            "officer_sightings", queryset=IncidentOfficer.objects.select_related("officer"), to_attr="sighting_list"
+        ),
+        Prefetch("arrests_seen", queryset=ArrestSeen.objects.select_related("case"), to_attr="arrest_seen_list"),
+    )
+
+
 @extend_schema_view(
     list=extend_schema(summary="List incidents in scope"),
     retrieve=extend_schema(summary="One incident"),
@@ -45,30 +57,13 @@ class IncidentViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
     filterset_class = IncidentFilter
 
     def get_queryset(self) -> QuerySet[Incident]:
-        return (
-            incident_list_visible_to(user=self.request.user)
-            .prefetch_related(
-                "force_types",
-                Prefetch("officer_sightings", queryset=IncidentOfficer.objects.select_related("officer")),
-                Prefetch("arrests_seen", queryset=ArrestSeen.objects.select_related("case")),
-            )
-            .order_by("-occurred_at", "-id")
-        )
+        return with_related(incident_list_visible_to(user=self.request.user)).order_by("-occurred_at", "-id")
 
     def perform_create(self, data: dict[str, Any]) -> Incident:
         client_uuid, report = to_service_input(data)
         incident, created = incident_create(reporter=self.request.user, client_uuid=client_uuid, data=report)
         self._created = created
-        return (
-            Incident.objects.filter(pk=incident.pk)
-            .select_related("event", "reporter")
-            .prefetch_related(
-                "force_types",
-                Prefetch("officer_sightings", queryset=IncidentOfficer.objects.select_related("officer")),
-                Prefetch("arrests_seen", queryset=ArrestSeen.objects.select_related("case")),
-            )
-            .get()
-        )
+        return with_related(Incident.objects.filter(pk=incident.pk).select_related("event", "reporter")).get()
 
     def create_status(self, instance: Incident) -> int:
         return status.HTTP_201_CREATED if getattr(self, "_created", True) else status.HTTP_200_OK
