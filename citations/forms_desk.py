@@ -94,8 +94,30 @@ class PaymentForm(ActionForm):
         self.initial.setdefault("paid_on", timezone.localdate())
 
 
+class AppealForm(ActionForm):
+    action = "appeal"
+    filed_on = _date_field(_("Appeal filed on"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("filed_on", timezone.localdate())
+
+
+class CloseForm(ActionForm):
+    action = "close"
+    closed_on = _date_field(_("Closed on"))
+    appeal_waived = forms.BooleanField(
+        label=_("The client has decided not to appeal (closes an open appeal window)"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("closed_on", timezone.localdate())
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
-    form.action: form for form in (ResponseForm, HearingForm, DocketForm, DecisionForm, PaymentForm)
+    form.action: form
+    for form in (ResponseForm, HearingForm, DocketForm, DecisionForm, PaymentForm, AppealForm, CloseForm)
 }
 
 

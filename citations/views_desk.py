@@ -280,6 +280,12 @@ def _perform(action: str, citation: Citation, data: dict[str, Any], by: Any) -> 
             citation=citation, amount=data["amount"], payer=data["payer"], paid_on=data["paid_on"],
             kind=data["kind"], reference=data["reference"], by=by,
         )  # fmt: skip
+    elif action == "appeal":
+        services.citation_record_appeal(citation=citation, filed_on=data["filed_on"], by=by)
+    elif action == "close":
+        services.citation_close(
+            citation=citation, by=by, closed_on=data["closed_on"], appeal_waived=data["appeal_waived"]
+        )
 
 
 DONE_MESSAGES = {
@@ -288,6 +294,8 @@ DONE_MESSAGES = {
     "docket": "The docket number was recorded.",
     "decision": "The decision was recorded.",
     "payment": "The payment was recorded.",
+    "appeal": "The appeal was recorded.",
+    "close": "The citation was closed.",
 }
 
 

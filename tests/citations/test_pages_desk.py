@@ -179,3 +179,26 @@ def test_the_docket_page_starts_a_packet_batch_for_the_day(client_for, lawyer, c
     assert response.status_code == 302 and response["Location"].startswith("/documents/batches/")
     progress = client.get(response["Location"] + "status/").json()
     assert progress["total"] == 1
+
+
+@pytest.mark.django_db
+def test_a_conviction_is_appealed_and_a_citation_closed_from_the_page(client_for, lawyer, coordinator):
+    from citations.services import citation_record_disposition, citation_record_response
+
+    case = CaseFactory(lawyers=[lawyer])
+    citation = _citation(case, coordinator, number="SC-77")
+    citation = citation_record_response(citation=citation, response="not_guilty", at=timezone.now(), by=coordinator)
+    citation = citation_record_disposition(
+        citation=citation, disposition="guilty", decided_on=timezone.localdate(), by=coordinator
+    )
+    client = client_for(lawyer)
+    today = timezone.localdate().isoformat()
+    response = client.post(f"/desk/citations/{citation.public_id}/appeal/", {"appeal-filed_on": today})
+    assert response.status_code == 302
+    citation.refresh_from_db()
+    assert citation.status == "appealed"
+    other = _citation(case, coordinator, number="SC-78")
+    refused = client.post(f"/desk/citations/{other.public_id}/close/", {"close-closed_on": today})
+    assert refused.status_code == 400 and 'role="alert"' in refused.content.decode()
+    other.refresh_from_db()
+    assert other.status == "issued"

@@ -122,6 +122,11 @@ def test_a_coordinator_assigns_a_case_and_the_lawyer_then_sees_it(demo, session_
         coordinator.screenshot(f"{name}-desktop")
         assert not coordinator.axe_violations(), path
     coordinator.assert_clean()
+    small = session_for(demo["coordinator"], PHONE)
+    for path, name in (("/coordination/", "coordinator-home"), ("/coordination/accounts/", "coordinator-accounts")):
+        small.goto(path)
+        small.screenshot(f"{name}-phone")
+    small.assert_clean()
 
     after = session_for(lawyer2, DESKTOP)
     after.goto("/desk/cases/")
