@@ -12,6 +12,11 @@
 # BACKUP_AGE_RECIPIENTS holds age public keys (age1...), one per line; the matching identities
 # (private keys) stay offline. Writes <dir>/backup-<UTC time>/ with database.dump.age,
 # media.tar.age and SHA256SUMS; prints that directory. See docs/backup.md.
+#
+# The per-case data keys (table cases_datakey) go into their own file, datakeys.dump.age, with its
+# own SHA256SUMS.datakeys, and are deleted from backups older than BACKUP_DATAKEYS_KEEP_DAYS (30):
+# a purge destroys a case's key, so once the older copies of the keys are gone, that case's
+# evidence files cannot be read from any backup either (docs/retention.md).
 set -euo pipefail
 umask 077
 
@@ -35,8 +40,10 @@ out="$1/backup-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 
 # --no-owner/--no-privileges: restorable into a fresh database owned by another role.
-pg_dump --format=custom --no-owner --no-privileges --dbname="$DATABASE_URL" \
+pg_dump --format=custom --no-owner --no-privileges --exclude-table-data=cases_datakey --dbname="$DATABASE_URL" \
   | age --encrypt --recipients-file "$BACKUP_AGE_RECIPIENTS" --output "$out/database.dump.age"
+pg_dump --format=custom --no-owner --no-privileges --data-only --table=cases_datakey --dbname="$DATABASE_URL" \
+  | age --encrypt --recipients-file "$BACKUP_AGE_RECIPIENTS" --output "$out/datakeys.dump.age"
 
 # Media: evidence and packets. Key files never belong here; exclude them even if misplaced.
 tar --create --file - --directory "$DJANGO_MEDIA_ROOT" \
@@ -44,4 +51,10 @@ tar --create --file - --directory "$DJANGO_MEDIA_ROOT" \
   | age --encrypt --recipients-file "$BACKUP_AGE_RECIPIENTS" --output "$out/media.tar.age"
 
 (cd "$out" && sha256sum database.dump.age media.tar.age > SHA256SUMS)
+(cd "$out" && sha256sum datakeys.dump.age > SHA256SUMS.datakeys)
+
+# The data keys are kept only for a short while: older copies would let a purged case's files be read.
+keep_days=${BACKUP_DATAKEYS_KEEP_DAYS:-30}
+find "$1" -mindepth 2 -maxdepth 2 \( -name datakeys.dump.age -o -name SHA256SUMS.datakeys \) \
+  -mtime +"$keep_days" -delete
 echo "$out"

@@ -33,6 +33,15 @@ mkdir -p "$DJANGO_MEDIA_ROOT"
 
 age --decrypt --identity "$BACKUP_AGE_IDENTITY" "$backup/database.dump.age" \
   | pg_restore --no-owner --no-privileges --exit-on-error --dbname="$DATABASE_URL"
+# The per-case data keys travel apart and are pruned from older backups (scripts/backup.sh): without
+# them the evidence files of this backup cannot be opened, everything else restores as usual.
+if [ -f "$backup/datakeys.dump.age" ]; then
+  (cd "$backup" && sha256sum --quiet --check SHA256SUMS.datakeys) || die "data-key checksums do not match"
+  age --decrypt --identity "$BACKUP_AGE_IDENTITY" "$backup/datakeys.dump.age" \
+    | pg_restore --no-owner --no-privileges --exit-on-error --data-only --dbname="$DATABASE_URL"
+else
+  echo "restore: this backup no longer holds the data keys: evidence files will not open" >&2
+fi
 age --decrypt --identity "$BACKUP_AGE_IDENTITY" "$backup/media.tar.age" \
   | tar --extract --file - --directory "$DJANGO_MEDIA_ROOT"
 echo "restored $backup"
