@@ -296,10 +296,28 @@ def _render(*, kind: str, context: dict[str, Any], digest: str, user: Any) -> tu
     return result.pdf, result.pages, set(images)
 
 
+def _seal_packet(packet: StoredPacket, pdf: bytes) -> bytes:
+    """A one-case packet is sealed under its case's data key (destroyed at purge, so old file
+    backups of it become unreadable too); a docket spanning cases under the field keyring."""
+    from cases import datakeys
+
+    if packet.case_id:
+        return datakeys.seal(scope=datakeys.scope_for_case(packet.case), data=pdf, context=packet.crypto_context)
+    return encrypt_bytes(pdf, context=packet.crypto_context)
+
+
+def _open_packet(packet: StoredPacket, blob: bytes) -> bytes:
+    from cases import datakeys
+
+    if blob.startswith(datakeys.PREFIX) and packet.case_id:
+        return datakeys.unseal(scope=datakeys.scope_for_case(packet.case), blob=blob, context=packet.crypto_context)
+    return decrypt_bytes(blob, context=packet.crypto_context)
+
+
 def _read_stored(packet: StoredPacket) -> bytes | None:
     try:
         with packet.file.open("rb") as fh:
-            pdf = decrypt_bytes(fh.read(), context=packet.crypto_context)
+            pdf = _open_packet(packet, fh.read())
     except (OSError, DecryptionError, ValueError):
         return None
     if hashlib.sha256(pdf).hexdigest() != packet.sha256:
@@ -357,7 +375,7 @@ def _produce(
     )
     try:
         with transaction.atomic():
-            packet.file.save("packet", ContentFile(encrypt_bytes(pdf, context=packet.crypto_context)), save=False)
+            packet.file.save("packet", ContentFile(_seal_packet(packet, pdf)), save=False)
             packet.save()
             packet.cases.set(cases)
             # An older packet of the same document is superseded (its file goes with the row).

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from cases.audit import audit_verify
-from cases.crypto import DecryptionError, decrypt_bytes
+from cases.crypto import DecryptionError
 from cases.models import AuditEntry, CustodyAction, CustodyEvent
 from cases.services import evidence_add
 from cases.signals import case_purging, lockdown_activated
@@ -74,9 +74,16 @@ def test_stored_file_is_sealed_and_bound_to_its_row(lawyer):  # type: ignore[no-
         raw = fh.read()
     assert not raw.startswith(b"%PDF")
     assert NAMES["spanish"].encode() not in raw and b"CVN-2026-00042" not in raw
-    assert decrypt_bytes(raw, context=result.packet.crypto_context) == result.pdf
+    # Sealed under the case's data key (destroyed when the case is purged), bound to its row.
+    from cases import datakeys
+
+    scope = datakeys.scope_for_case(s["case"])
+    assert datakeys.unseal(scope=scope, blob=raw, context=result.packet.crypto_context) == result.pdf
     with pytest.raises(DecryptionError):
-        decrypt_bytes(raw, context="documents.storedpacket.00000000-0000-0000-0000-000000000000")
+        datakeys.unseal(scope=scope, blob=raw, context="documents.storedpacket.00000000-0000-0000-0000-000000000000")
+    datakeys.datakey_destroy(scope=scope)
+    with pytest.raises(DecryptionError):
+        datakeys.unseal(scope=scope, blob=raw, context=result.packet.crypto_context)
 
 
 def test_an_unreadable_stored_file_is_rendered_again(lawyer, renders):  # type: ignore[no-untyped-def]
