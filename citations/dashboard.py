@@ -2,7 +2,7 @@
 
 `dashboard_summary(event=None, today=None)` returns a plain, JSON-ready dict (the API serves it
 as is; the dashboard page renders it). It runs a fixed number of SQL queries whatever the data
-size (at most 9; tests pin it), all of them GROUP BY / aggregate queries.
+size (seven; tests pin it), all of them GROUP BY / aggregate queries.
 
 Small-count suppression (settings.SMALL_COUNT_THRESHOLD, default 5). Every count is a *cell*:
 
@@ -84,18 +84,25 @@ def _people(cases: Any) -> dict[str, Any]:
     return {key: count_cell(row[key]) for key in ("people", "cited", "arrested")}
 
 
-def _citation_groups(citations: Any) -> tuple[dict[str, Any], dict[str, Any], Decimal, int]:
-    """Citations by status, by kind and by disposition, and the amount assessed on open ones: one query."""
+def _citation_groups(
+    citations: Any, extra: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], Decimal, int, dict[str, int]]:
+    """Citations by status, by kind and by disposition, the amount assessed on open ones, and the
+    `extra` filtered counts summed over the groups: one query, one pass over the citations."""
     rows = citations.values("status", "kind", "disposition").annotate(
         n=Count("id"),
         assessed=Coalesce(Sum(F("fine") + F("costs")), Value(ZERO), output_field=DecimalField()),
+        **extra,
     )
+    totals = dict.fromkeys(extra, 0)
     by_status: dict[str, int] = defaultdict(int)
     by_kind: dict[str, int] = defaultdict(int)
     by_disposition: dict[str, int] = defaultdict(int)
     open_assessed = ZERO
     open_count = 0
     for row in rows:
+        for name in totals:
+            totals[name] += row[name]
         by_status[row["status"]] += row["n"]
         by_kind[row["kind"]] += row["n"]
         by_disposition[row["disposition"]] += row["n"]
@@ -109,7 +116,7 @@ def _citation_groups(citations: Any) -> tuple[dict[str, Any], dict[str, Any], De
         "by_kind": {value: count_cell(by_kind.get(value, 0)) for value in CitationKind.values},
     }
     outcomes = {value: count_cell(by_disposition.get(value, 0)) for value in Disposition.values}
-    return citations_block, outcomes, open_assessed, open_count
+    return citations_block, outcomes, open_assessed, open_count, totals
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -157,8 +164,9 @@ def _money(payments: Any, open_assessed: Decimal, open_count: int) -> dict[str, 
     }
 
 
-def _deadlines(citations: Any, today: datetime.date) -> dict[str, Any]:
-    """Deadlines due today through today+7 and today+30 (inclusive), and missed answers: one query.
+def _deadline_counts(today: datetime.date) -> dict[str, Any]:
+    """Deadlines due today through today+7 and today+30 (inclusive), and missed answers, as
+    filtered counts over citations (computed in the same pass as the citation groups).
 
     Computed from the citations themselves: the 10-day answer window of statewide summary
     citations and civil notices not yet answered, scheduled hearings, and the 30-day appeal window
@@ -192,7 +200,11 @@ def _deadlines(citations: Any, today: datetime.date) -> dict[str, Any]:
         "id", filter=unanswered & Q(issued_at__lt=_start_of(today - datetime.timedelta(days=ANSWER_WINDOW_DAYS)))
     )
     aggregates["past_hearing"] = Count("id", filter=hearing & Q(hearing_at__lt=min(now, _start_of(today))))
-    row = citations.aggregate(**aggregates)
+    return aggregates
+
+
+def _deadlines(row: dict[str, int], today: datetime.date) -> dict[str, Any]:
+    """The deadlines block from the summed counts of `_deadline_counts`."""
 
     def window(days: int) -> dict[str, Any]:
         parts = {kind: row[f"{kind}_{days}"] for kind in ("answer", "hearing", "appeal")}
@@ -310,7 +322,9 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
         payments = payments.filter(citation__case__event=event)
 
     people = _people(cases)
-    citations_block, outcomes, open_assessed, open_count = _citation_groups(citations)
+    citations_block, outcomes, open_assessed, open_count, deadline_counts = _citation_groups(
+        citations, _deadline_counts(today)
+    )
     officers, units = _officers(event)
     summary: dict[str, Any] = {
         "scope": {
@@ -321,7 +335,7 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
         "people": people,
         "citations": citations_block,
         "outcomes": outcomes,
-        "deadlines": _deadlines(citations, today),
+        "deadlines": _deadlines(deadline_counts, today),
         "money": _money(payments, open_assessed, open_count),
         "force_over_time": _force_over_time(event),
         "officers": officers,
