@@ -15,6 +15,7 @@ import hashlib
 import io
 import logging
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -157,67 +158,76 @@ def _assemble_if_complete(batch_id: int) -> None:
         batch = PacketBatch.objects.select_for_update().get(pk=batch_id)
         if batch.done < batch.total or batch.finished:
             return
-        files = _collect(batch)
+        # One stored packet at a time goes into the archive: a hearing day of hundreds of packets
+        # holds the archive and one PDF in memory, not every PDF besides.
+        buffer = io.BytesIO()
         if batch.output == BatchOutput.PDF:
-            data = _merge(files)
+            count = _merge(_packets(batch), buffer)
             name = "packets.pdf"
         else:
-            data = _zip(files, batch)
+            count = _zip(_packets(batch), batch, buffer)
             name = "packets.zip"
-        if files or batch.total == 0:
-            batch.result.save(name, ContentFile(encrypt_bytes(data, context=batch.crypto_context)), save=False)
+        data = buffer.getvalue()
+        del buffer
+        if count or batch.total == 0:
             batch.result_sha256 = hashlib.sha256(data).hexdigest()
+            sealed = encrypt_bytes(data, context=batch.crypto_context)
+            del data
+            batch.result.save(name, ContentFile(sealed), save=False)
             batch.status = BatchStatus.DONE
         else:
             batch.status = BatchStatus.FAILED
         batch.finished_at = timezone.now()
-        batch.save(update_fields=["result", "result_sha256", "status", "finished_at"])
+        batch.save(update_fields=["result", "result_sha256", "status", "finished_at", "errors"])
         audit_record(
             actor=batch.requested_by, action="packet.batch_done", target=batch, status=batch.status,
-            count=len(files), errors=batch.failed, sha256=batch.result_sha256,
+            count=count, errors=batch.failed, sha256=batch.result_sha256,
         )  # fmt: skip
 
 
-def _collect(batch: PacketBatch) -> list[tuple[str, bytes]]:
-    """(file name, PDF) for each delivered case, in case-number order."""
+def _packets(batch: PacketBatch) -> Iterator[tuple[str, bytes]]:
+    """(file name, PDF) for each delivered case, in case-number order, read one at a time."""
     from documents.services import _read_stored
 
-    packets = {
-        str(p.public_id): p
-        for p in StoredPacket.objects.select_related("case").filter(public_id__in=list(batch.items.values()))
-    }
-    out = []
+    packets = sorted(
+        StoredPacket.objects.select_related("case").filter(public_id__in=list(batch.items.values())),
+        key=lambda p: p.case.number,
+    )
+    found = {str(p.public_id) for p in packets}
     for case_key, packet_key in batch.items.items():
-        packet = packets.get(packet_key)
-        pdf = _read_stored(packet) if packet is not None else None
-        if packet is None or pdf is None:
+        if packet_key not in found:
             batch.errors = [*batch.errors, {"case": case_key, "number": "", "error": "packet_superseded"}]
+    for packet in packets:
+        pdf = _read_stored(packet)
+        if pdf is None:
+            batch.errors = [*batch.errors, {"case": str(packet.case.public_id), "number": packet.case.number,
+                                            "error": "packet_unreadable"}]  # fmt: skip
             continue
-        out.append((f"case-{packet.case.number}.pdf", pdf))
-    out.sort()
-    return out
+        yield f"case-{packet.case.number}.pdf", pdf
 
 
-def _zip(files: list[tuple[str, bytes]], batch: PacketBatch) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+def _zip(files: Iterator[tuple[str, bytes]], batch: PacketBatch, out: io.BytesIO) -> int:
+    count = 0
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         for name, pdf in files:
             archive.writestr(name, pdf)
+            count += 1
         if batch.errors:
             lines = [f"{e['number'] or e['case']}: {e['error']}" for e in batch.errors]
             archive.writestr("FAILED.txt", "Cases whose packet could not be made:\n" + "\n".join(lines) + "\n")
-    return buffer.getvalue()
+    return count
 
 
-def _merge(files: list[tuple[str, bytes]]) -> bytes:
+def _merge(files: Iterator[tuple[str, bytes]], out: io.BytesIO) -> int:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
+    count = 0
     for name, pdf in files:
         writer.append(PdfReader(io.BytesIO(pdf)), outline_item=name.removesuffix(".pdf"), import_outline=False)
-    out = io.BytesIO()
+        count += 1
     writer.write(out)
-    return out.getvalue()
+    return count
 
 
 def batch_result(*, batch: PacketBatch, by: Any, request: HttpRequest | None = None) -> tuple[str, bytes]:
