@@ -219,6 +219,7 @@ def run_batch(*, lawyer, event, workers: int) -> tuple[float, dict]:  # type: ig
 
     StoredPacket.objects.filter(case__event=event).delete()  # no cache: every packet renders
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.packet_settings"}
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     batch = batch_create(by=lawyer, kind="event", event=event)  # tasks are stored on commit
     procs = [
@@ -243,8 +244,12 @@ def run_batch(*, lawyer, event, workers: int) -> tuple[float, dict]:  # type: ig
     for proc in procs:
         proc.wait()
     elapsed = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     batch = PacketBatch.objects.get(pk=batch.pk)
-    return elapsed, {"status": batch.status, "done": batch.done, "total": batch.total, "failed": batch.failed}
+    return elapsed, {
+        "status": batch.status, "done": batch.done, "total": batch.total, "failed": batch.failed, "cpu": cpu,
+    }  # fmt: skip
 
 
 def main() -> None:
@@ -315,6 +320,7 @@ def main() -> None:
     # --- A batch of N typical packets with 1 and 2 db_worker processes.
     print(f"batch of {len(cases)} packets, django-tasks database backend, db_worker processes:", flush=True)
     timings: dict[int, list[float]] = {1: [], 2: []}
+    cpu: dict[int, list[float]] = {1: [], 2: []}
     rounds = 1 if args.packets >= 50 else 2
     for _ in range(rounds):
         for workers in (1, 2):
@@ -322,10 +328,20 @@ def main() -> None:
             if state["status"] != "done" or state["done"] != len(cases) or state["failed"]:
                 raise SystemExit(f"batch did not complete: {state}")
             timings[workers].append(elapsed)
+            cpu[workers].append(state["cpu"])
     one, two = statistics.median(timings[1]), statistics.median(timings[2])
     results.add(f"batch: {len(cases)} packets, 1 worker", one, "s", note=f"{len(cases) / one:.2f} packets/s")
     results.add(f"batch: {len(cases)} packets, 2 workers", two, "s", note=f"{len(cases) / two:.2f} packets/s")
     results.add("batch: speed-up with 2 workers", one / two, "x", note=f"goal >= {SPEEDUP_GOAL}x")
+    # CPU the workers got, over wall time: how many cores they really had (2.0 = both, alone).
+    for workers in (1, 2):
+        used = statistics.median(cpu[workers])
+        results.add(
+            f"batch: worker CPU seconds / wall seconds, {workers} worker(s)",
+            used / statistics.median(timings[workers]),
+            "cores",
+        )
+        results.add(f"batch: worker CPU seconds per packet, {workers} worker(s)", used / len(cases), "s")
     # check_goals passes a figure at or under its goal, so the speed-up goal is checked as 1.7 / speed-up <= 1.
     results.add("batch: 1.7 / speed-up", SPEEDUP_GOAL / (one / two), "x", goal=1.0)
     results.add("memory: peak RSS of a worker process", peak_rss_mb(resource.RUSAGE_CHILDREN), "MB")
