@@ -25,7 +25,7 @@ PACKET_VIEWS = {
 
 
 def test_every_web_route_is_documented():
-    assert PACKET_VIEWS <= {p.name for p in urlpatterns}
+    assert {p.name for p in urlpatterns} >= PACKET_VIEWS
     for pattern in (p for p in urlpatterns if p.name in PACKET_VIEWS):
         route = "/documents/" + str(pattern.pattern).replace("<uuid:case_id>", "{id}").replace(
             "<uuid:batch_id>", "{id}"
