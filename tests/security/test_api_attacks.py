@@ -212,6 +212,12 @@ def unsafe_routes(w) -> list[tuple[str, str, dict]]:
                 target = f"/api/v1/{prefix}/{path}/" if not extra.detail else f"/api/v1/{prefix}/{ids[prefix]}/{path}/"
                 routes.append(("post", target, {}))
     routes.append(("delete", "/api/v1/auth/token/", {}))
+    # Routes outside the router (packets).
+    routes += [
+        ("post", f"/api/v1/cases/{w.case_a.public_id}/packet/", {}),
+        ("post", "/api/v1/packets/", {}),
+        ("post", "/api/v1/packets/docket/", {}),
+    ]
     return routes
 
 
@@ -249,3 +255,40 @@ def test_bearer_tokens_do_not_need_csrf_and_are_not_accepted_from_a_cookie_or_th
     cookie.cookies["Authorization"] = f"Bearer {raw}"
     assert cookie.get("/api/v1/cases/").status_code == 401
     assert MARK not in Client().get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Bearer {raw}").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_lawyer_cannot_get_another_lawyers_packet_through_the_api(victim, lawyer, other_lawyer):
+    from documents.services import packet_for_case
+
+    w = victim
+    theirs = packet_for_case(case=w.case_b, by=other_lawyer).packet
+    api = client_with_token(lawyer)
+    made = api.post(f"/api/v1/cases/{w.case_b.public_id}/packet/", {}, format="json")
+    assert made.status_code == 404 and not made.content.startswith(b"%PDF") and not leaks(made.content, w)
+    fetched = api.get(f"/api/v1/packets/files/{theirs.public_id}/")
+    assert fetched.status_code == 404 and not fetched.content.startswith(b"%PDF")
+    assert client_with_token(other_lawyer).get(f"/api/v1/packets/files/{theirs.public_id}/").content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_the_token_endpoint_locks_out_brute_force_without_telling_accounts_apart(lawyer, observer, settings):
+    from rest_framework.test import APIClient
+
+    settings.AXES_FAILURE_LIMIT = 5
+    attacker = APIClient(REMOTE_ADDR="203.0.113.77")
+    url = "/api/v1/auth/token/"
+    answers = [attacker.post(url, {"username": observer.username, "password": f"guess-{n}-wrong"}, format="json")
+               for n in range(5)]  # fmt: skip
+    unknown = attacker.post(url, {"username": "no-such-account", "password": "guess-wrong-1"}, format="json")
+    locked = attacker.post(url, {"username": observer.username, "password": "correct-horse-battery-staple"},
+                           format="json")  # fmt: skip
+    bodies = {(a.status_code, a.content) for a in [*answers, unknown, locked]}
+    assert len(bodies) == 1 and next(iter(bodies))[0] == 401, bodies
+    assert b"token" not in locked.content.lower().replace(b"tokens", b"")
+    from cases.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="auth.locked_out").exists()
+    elsewhere = APIClient(REMOTE_ADDR="198.51.100.78")
+    ok = elsewhere.post(url, {"username": observer.username, "password": "correct-horse-battery-staple"}, format="json")
+    assert ok.status_code == 201 and ok.json()["token"]
