@@ -37,6 +37,7 @@ ROLE_PLACES: dict[Role, list[tuple[str, str]]] = {
         ("desk-cases", _("Cases")),
         ("dashboard", _("Dashboard")),
         ("admin:index", _("Administration")),
+        ("lockdown", _("Emergency lockdown")),
     ],
 }
 
