@@ -24,7 +24,12 @@ def packet(module_db):  # type: ignore[no-untyped-def]
         lawyer = UserFactory(username="packet_lawyer", first_name="Laura", last_name="Lawyer", role="lawyer")
         s = build_case(lawyer=lawyer)
         result = packet_for_case(case=s["case"], by=lawyer, kind=PacketKind.CASE)
+        complaint = packet_for_case(case=s["case"], by=lawyer, kind=PacketKind.COMPLAINT, confirm=True)
+        claim = Deadline.objects.get(complaint=s["complaint"], kind="civil_claim")
         return {
+            "complaint_pdf": complaint.pdf,
+            "civil_claim_due": claim.due_on.isoformat(),
+            "forces": [f.label for f in s["complaint"].force_types.all()],
             "pdf": result.pdf,
             "sha256": result.packet.sha256,
             "pages": result.packet.pages,
@@ -136,3 +141,30 @@ def test_names_in_four_scripts_have_glyphs_in_embedded_fonts(packet, text):  # t
             assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), "font not embedded"
             fonts.add(str(font.get("/BaseFont")).split("+", 1)[-1])
     assert {"Packet-Sans", "Packet-CJK", "Packet-Arabic"} <= fonts
+
+
+def test_case_packet_claims_pdf_a_3b_with_its_metadata(packet):  # type: ignore[no-untyped-def]
+    doc = pikepdf.open(io.BytesIO(packet["pdf"]))
+    meta = doc.open_metadata()
+    assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("3", "B")
+    assert meta["dc:title"] == f"Case packet {packet['case_number']}"
+    assert "Laura Lawyer" in str(meta["dc:creator"])
+    assert "/OutputIntents" in doc.Root and "/StructTreeRoot" in doc.Root
+
+
+def test_complaint_packet_for_the_oversight_body(packet):  # type: ignore[no-untyped-def]
+    text = pdf_text(packet["complaint_pdf"])
+    flat = squash(text)
+    assert "Excessive-force complaint" in text and "Civilian oversight commission" in text
+    assert NAMES["spanish"] in text and packet["case_number"] in text
+    assert "Struck with a bicycle while walking away" in text
+    assert "Sgt. R. Malone" in text and "4100" in text  # named officer with badge and unit
+    assert "Helmet B-17" in text and squash("Tall, grey moustache, badge taped over") in flat  # unidentified
+    for force in packet["forces"]:
+        assert squash(force) in flat
+    assert "Bruised wrist" in text and "Seen at Jefferson ER the same night" in text
+    assert NAMES["chinese"] in text  # the witness
+    assert "Bring a civil claim" in text and packet["civil_claim_due"] in text
+    assert packet["photo_sha"] in flat
+    assert "A lawyer confirmed" in text  # the client has open citations
+    assert "Page 1 of" in text
