@@ -1,0 +1,132 @@
+"""Every list endpoint issues the same number of SQL queries for 1 row and for 50 rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import ArrestSeen, ForceType, IncidentOfficer
+from cases.services import evidence_add
+from tests.api.conftest import client_with_token
+from tests.api.test_role_matrix import ROUTES
+from tests.factories import (
+    ArrestFactory,
+    CaseFactory,
+    ComplaintFactory,
+    EventFactory,
+    IncidentFactory,
+    OfficerFactory,
+    WitnessStatementFactory,
+)
+
+
+def _cases(ctx: dict[str, Any], n: int) -> list[Any]:
+    return [CaseFactory(event=ctx["event"], lawyers=[ctx["lawyer"]]) for _ in range(n)]
+
+
+def grow_events(ctx: dict[str, Any], n: int) -> None:
+    EventFactory.create_batch(n)
+
+
+def grow_demonstrators(ctx: dict[str, Any], n: int) -> None:
+    _cases(ctx, n)
+
+
+def grow_cases(ctx: dict[str, Any], n: int) -> None:
+    _cases(ctx, n)
+
+
+def grow_arrests(ctx: dict[str, Any], n: int) -> None:
+    for case in _cases(ctx, n):
+        ArrestFactory(case=case)
+
+
+def grow_officers(ctx: dict[str, Any], n: int) -> None:
+    target = OfficerFactory()
+    for officer in OfficerFactory.create_batch(n):
+        officer.merged_into = target if officer.pk % 2 else None
+        officer.save()
+
+
+def grow_incidents(ctx: dict[str, Any], n: int) -> None:
+    forces = list(ForceType.objects.all()[:2])
+    officer = OfficerFactory()
+    for case in _cases(ctx, n):
+        incident = IncidentFactory(reporter=ctx["observer"], event=ctx["event"])
+        incident.people_affected.add(case)
+        incident.force_types.set(forces)
+        IncidentOfficer.objects.create(incident=incident, officer=officer)
+        IncidentOfficer.objects.create(incident=incident, officer=OfficerFactory())
+        ArrestSeen.objects.create(incident=incident, case=case, person_description="Yellow coat")
+
+
+def grow_complaints(ctx: dict[str, Any], n: int) -> None:
+    forces = list(ForceType.objects.all()[:2])
+    for case in _cases(ctx, n):
+        complaint = ComplaintFactory(case=case)
+        complaint.force_types.set(forces)
+        complaint.officers.set([OfficerFactory()])
+        complaint.incidents.set([IncidentFactory(reporter=ctx["observer"], event=ctx["event"])])
+
+
+def grow_statements(ctx: dict[str, Any], n: int) -> None:
+    for case in _cases(ctx, n):
+        WitnessStatementFactory(case=case, taken_by=ctx["lawyer"])
+
+
+def grow_evidence(ctx: dict[str, Any], n: int) -> None:
+    for case in _cases(ctx, n):
+        evidence_add(
+            upload=ContentFile(b"note\n", name="n.txt"), kind="document", content_type="text/plain",
+            by=ctx["lawyer"], case=case,
+        )  # fmt: skip
+
+
+# list route -> (path, who lists, how to add rows in their scope)
+LISTS: dict[str, tuple[str, str, Callable[[dict[str, Any], int], None]]] = {
+    "event-list": ("/api/v1/events/", "observer", grow_events),
+    "demonstrator-list": ("/api/v1/demonstrators/", "lawyer", grow_demonstrators),
+    "case-list": ("/api/v1/cases/", "lawyer", grow_cases),
+    "arrest-list": ("/api/v1/arrests/", "lawyer", grow_arrests),
+    "officer-list": ("/api/v1/officers/", "lawyer", grow_officers),
+    "incident-list": ("/api/v1/incidents/", "lawyer", grow_incidents),
+    "complaint-list": ("/api/v1/complaints/", "lawyer", grow_complaints),
+    "statement-list": ("/api/v1/witness-statements/", "lawyer", grow_statements),
+    "evidence-list": ("/api/v1/evidence/", "lawyer", grow_evidence),
+}
+NOT_ROW_LISTS = {"dashboard-list"}  # aggregates: pinned in tests/citations/test_dashboard.py
+
+
+def test_every_list_route_has_a_query_count_check():
+    lists = {name for name, method in ROUTES if method == "get" and name.endswith("-list")}
+    assert lists - NOT_ROW_LISTS <= set(LISTS), f"list routes without a query-count check: {lists - set(LISTS)}"
+
+
+def _count(client: Any, path: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, response.content[:300]
+    return len(captured.captured_queries), len(response.json()["results"])
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
+@pytest.mark.parametrize("who", ["role", "coordinator"])
+def test_same_queries_for_1_and_50_rows(name, who, observer, lawyer, coordinator):
+    path, role, grow = LISTS[name]
+    user = {"observer": observer, "lawyer": lawyer}[role] if who == "role" else coordinator
+    ctx = {"event": EventFactory(), "lawyer": lawyer, "observer": observer}
+    grow(ctx, 1)
+    client = client_with_token(user)
+    client.get(path)  # warm per-process caches (content types, force types) out of the count
+    one, rows_one = _count(client, path)
+    grow(ctx, 49)
+    fifty, rows_fifty = _count(client, path)
+    assert rows_one >= 1 and rows_fifty == 50  # the default page size
+    assert one == fifty, f"{path} as {who}: {one} queries for {rows_one} rows, {fifty} for {rows_fifty}"
+    # auth (token, role) + count + page + prefetches + the audit entry (a few statements): small and fixed
+    assert fifty <= 16, f"{path}: {fifty} queries"
