@@ -10,7 +10,7 @@ from typing import Any
 import django_filters as df
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.models import (
     Arrest,
@@ -32,6 +32,7 @@ from cases.models import (
     WitnessStatement,
     YesNoUnknown,
 )
+from citations.models import Citation, CitationKind, CitationStatus, Deadline, DeadlineKind, DeadlineStatus, Disposition
 
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2200, 12, 31)
@@ -216,3 +217,90 @@ class EvidenceFilter(df.FilterSet):
     class Meta:
         model = Evidence
         fields: list[str] = []
+
+
+class CitationFilter(SearchMixin):
+    search_fields = ("number", "offense_code", "offense_description", "docket_number")
+    status = df.ChoiceFilter(choices=CitationStatus.choices)
+    kind = df.ChoiceFilter(choices=CitationKind.choices)
+    disposition = df.ChoiceFilter(choices=Disposition.choices)
+    jurisdiction = df.ChoiceFilter(choices=Jurisdiction.choices)
+    docketed = df.BooleanFilter()
+    case = df.UUIDFilter(field_name="case__public_id")
+    event = df.UUIDFilter(field_name="case__event__public_id")
+    lawyer = df.CharFilter(method="by_lawyer", max_length=150, help_text="A lawyer's username, or 'me'.")
+    officer_badge = df.CharFilter(method="by_badge", max_length=20, help_text="The issuing officer's badge number.")
+    issued_after = DateTimeFilter(field_name="issued_at", lookup_expr="gte")
+    issued_before = DateTimeFilter(field_name="issued_at", lookup_expr="lt")
+    hearing_after = DateTimeFilter(field_name="hearing_at", lookup_expr="gte")
+    hearing_before = DateTimeFilter(field_name="hearing_at", lookup_expr="lt")
+    due_after = DateFilter(method="due_from", help_text="Has an open deadline due on or after this date.")
+    due_before = DateFilter(method="due_to", help_text="Has an open deadline due on or before this date.")
+    ordering = df.OrderingFilter(fields=("issued_at", "hearing_at", "status", "number", "created_at"))
+
+    class Meta:
+        model = Citation
+        fields: list[str] = []
+
+    def by_lawyer(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == "me":
+            return queryset.filter(case__lawyers=self.request.user) if self.request else queryset.none()
+        return queryset.filter(case__lawyers__username=value)
+
+    def by_badge(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(Q(issuing_officer__badge_number=value) | Q(officer_badge_as_written=value))
+
+    def _open_deadline(self, queryset: QuerySet[Any], condition: Q) -> QuerySet[Any]:
+        due = Deadline.objects.filter(condition, citation=OuterRef("pk"), status=DeadlineStatus.OPEN)
+        return queryset.filter(Exists(due))
+
+    def due_from(self, queryset: QuerySet[Any], name: str, value: datetime.date) -> QuerySet[Any]:
+        return self._open_deadline(queryset, Q(due_on__gte=value))
+
+    def due_to(self, queryset: QuerySet[Any], name: str, value: datetime.date) -> QuerySet[Any]:
+        return self._open_deadline(queryset, Q(due_on__lte=value))
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # due_after and due_before together mean one deadline inside the window, not two different ones
+        data = self.form.cleaned_data
+        if data.get("due_after") and data.get("due_before"):
+            window = Q(due_on__gte=data["due_after"], due_on__lte=data["due_before"])
+            queryset = self._open_deadline(queryset, window)
+            skipped = {"due_after", "due_before"}
+            for name, value in data.items():
+                if name not in skipped:
+                    queryset = self.filters[name].filter(queryset, value)
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+class DeadlineFilter(df.FilterSet):
+    status = df.ChoiceFilter(choices=DeadlineStatus.choices)
+    kind = df.ChoiceFilter(choices=DeadlineKind.choices)
+    warrant_risk = df.BooleanFilter()
+    case = df.UUIDFilter(field_name="case__public_id")
+    citation = df.UUIDFilter(field_name="citation__public_id")
+    complaint = df.UUIDFilter(field_name="complaint__public_id")
+    event = df.UUIDFilter(field_name="case__event__public_id")
+    lawyer = df.CharFilter(method="by_lawyer", max_length=150, help_text="A lawyer's username, or 'me'.")
+    due_after = DateFilter(field_name="due_on", lookup_expr="gte")
+    due_before = DateFilter(field_name="due_on", lookup_expr="lte")
+    overdue = df.BooleanFilter(method="by_overdue", help_text="Past its last day with nothing recorded.")
+    ordering = df.OrderingFilter(fields=("due_at", "due_on", "kind", "status"))
+
+    class Meta:
+        model = Deadline
+        fields: list[str] = []
+
+    def by_lawyer(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == "me":
+            return queryset.filter(case__lawyers=self.request.user) if self.request else queryset.none()
+        return queryset.filter(case__lawyers__username=value).distinct()
+
+    def by_overdue(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+        from django.utils import timezone
+
+        if value is None:
+            return queryset
+        past = Q(status__in=[DeadlineStatus.OPEN, DeadlineStatus.MISSED], due_on__lt=timezone.localdate())
+        return queryset.filter(past) if value else queryset.exclude(past)

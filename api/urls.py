@@ -8,7 +8,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from api.views import auth, complaints, dashboard, events, evidence, incidents, officers, packets, people
+from api.views import auth, citations, complaints, dashboard, events, evidence, incidents, officers, packets, people
 from api.views.docs import SwaggerDocsView
 from api.views.errors import not_found
 
@@ -33,11 +33,12 @@ router.register("incidents", incidents.IncidentViewSet, basename="incident")
 router.register("complaints", complaints.ComplaintViewSet, basename="complaint")
 router.register("witness-statements", complaints.StatementViewSet, basename="statement")
 
+# --- citations and deadlines
+router.register("citations", citations.CitationViewSet, basename="citation")
+router.register("deadlines", citations.DeadlineViewSet, basename="deadline")
+
 # --- evidence
 router.register("evidence", evidence.EvidenceViewSet, basename="evidence")
-
-# --- dashboard
-router.register("dashboard", dashboard.DashboardViewSet, basename="dashboard")
 
 # --- packets (documents app): one case's packet, the docket, batches and downloads
 packet_patterns: list = [
@@ -51,6 +52,7 @@ packet_patterns: list = [
 
 v1_patterns: list = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
+    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     *packet_patterns,
     path("", include(router.urls)),
 ]

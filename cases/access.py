@@ -278,7 +278,7 @@ API_ROLES: dict[str, dict[str, frozenset[Role]]] = {
     "incidents": {"read": _FIELD, "create": _REPORTERS, "update": _REPORTERS},
     "complaints": {"read": _DESK, "create": _DESK, "update": _DESK},
     "statements": {"read": _DESK, "create": _DESK, "update": _DESK},
-    "evidence": {"read": _FIELD, "create": _FIELD, "download": _FIELD},
+    "evidence": {"read": _FIELD, "create": _FIELD, "download": _FIELD, "original": _OFFICE},
     "deadlines": {"read": _DESK},
     "dashboard": {"read": _NUMBERS},
     "imports": {"create": _OFFICE},

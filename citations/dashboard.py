@@ -2,7 +2,9 @@
 
 `dashboard_summary(event=None, today=None)` returns a plain, JSON-ready dict (the API serves it
 as is; the dashboard page renders it). It runs a fixed number of SQL queries whatever the data
-size (seven; tests pin it), all of them GROUP BY / aggregate queries.
+size (eight overall, seven for one event; tests pin it), all of them GROUP BY / aggregate queries.
+Deadlines are counted from the `citations.Deadline` rows the deadline rules make (business-day
+rolls, complaint deadlines included), which is one query of its own.
 
 Small-count suppression (settings.SMALL_COUNT_THRESHOLD, default 5). Every count is a *cell*:
 
@@ -33,15 +35,21 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Arrest, Case, Event, Incident, IncidentOfficer, Officer, Payer
-from citations.models import Citation, CitationKind, CitationStatus, Disposition, Payment, PaymentKind
+from citations.models import (
+    Citation,
+    CitationKind,
+    CitationStatus,
+    Deadline,
+    DeadlineKind,
+    DeadlineStatus,
+    Disposition,
+    Payment,
+    PaymentKind,
+)
 
 ZERO = Decimal("0.00")
 # Decisions after which nothing is owed (money already paid on them is owed back).
 CLEARED = (Disposition.DISMISSED, Disposition.WITHDRAWN, Disposition.WAIVED, Disposition.NOT_GUILTY)
-# Tracks whose first deadline is a 10-day answer window from issue (until the deadline table exists).
-ANSWER_WINDOW_KINDS = (CitationKind.PA_SUMMARY, CitationKind.PHL_CVN)
-ANSWER_WINDOW_DAYS = 10
-APPEAL_WINDOW_DAYS = 30
 TOP_OFFICERS = 10
 TOP_UNITS = 10
 
@@ -66,10 +74,6 @@ def money_cell(amount: Decimal | None, contributors: int) -> dict[str, Any]:
     if 0 < contributors < limit:
         return {"value": None, "display": f"fewer than {limit} citations", "suppressed": True}
     return {"value": str(amount), "display": f"${amount:,.2f}", "suppressed": False}
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _people(cases: Any) -> dict[str, Any]:
@@ -164,56 +168,37 @@ def _money(payments: Any, open_assessed: Decimal, open_count: int) -> dict[str, 
     }
 
 
-def _deadline_counts(today: datetime.date) -> dict[str, Any]:
-    """Deadlines due today through today+7 and today+30 (inclusive), and missed answers, as
-    filtered counts over citations (computed in the same pass as the citation groups).
+ANSWER_KINDS = (DeadlineKind.RESPOND, DeadlineKind.PAY_OR_DISPUTE)
+KIND_GROUPS = {
+    "answer": ANSWER_KINDS,
+    "hearing": (DeadlineKind.APPEAR,),
+    "appeal": (DeadlineKind.APPEAL,),
+    "claim": (DeadlineKind.CIVIL_CLAIM, DeadlineKind.OVERSIGHT_COMPLAINT),
+}
 
-    Computed from the citations themselves: the 10-day answer window of statewide summary
-    citations and civil notices not yet answered, scheduled hearings, and the 30-day appeal window
-    after a guilty decision.
-    """
-    now = timezone.now()
-    unanswered = Q(kind__in=ANSWER_WINDOW_KINDS, response="", status=CitationStatus.ISSUED)
-    hearing = Q(hearing_at__isnull=False, disposition=Disposition.PENDING)
-    appealable = Q(disposition=Disposition.GUILTY, decided_on__isnull=False) & ~Q(
-        status__in=[CitationStatus.APPEALED, CitationStatus.CLOSED]
-    )
+
+def _deadlines(deadlines: Any, today: datetime.date) -> dict[str, Any]:
+    """Open deadlines (citations.Deadline rows) whose last day is today through today+7 and
+    today+30 (inclusive), by kind, and those already past with nothing recorded: one query."""
+    is_open = Q(status=DeadlineStatus.OPEN)
+    past = Q(status__in=[DeadlineStatus.OPEN, DeadlineStatus.MISSED], due_on__lt=today)
     aggregates: dict[str, Any] = {}
     for days in (7, 30):
-        end = today + datetime.timedelta(days=days)
-        # due date = local issue date + 10 days, in [today, end]
-        answer = unanswered & Q(
-            issued_at__gte=_start_of(today - datetime.timedelta(days=ANSWER_WINDOW_DAYS)),
-            issued_at__lt=_start_of(end - datetime.timedelta(days=ANSWER_WINDOW_DAYS - 1)),
-        )
-        hearing_soon = hearing & Q(
-            hearing_at__gte=_start_of(today), hearing_at__lt=_start_of(end + datetime.timedelta(1))
-        )
-        appeal = appealable & Q(
-            decided_on__gte=today - datetime.timedelta(days=APPEAL_WINDOW_DAYS),
-            decided_on__lte=end - datetime.timedelta(days=APPEAL_WINDOW_DAYS),
-        )
-        aggregates[f"answer_{days}"] = Count("id", filter=answer)
-        aggregates[f"hearing_{days}"] = Count("id", filter=hearing_soon)
-        aggregates[f"appeal_{days}"] = Count("id", filter=appeal)
-    aggregates["missed_answer"] = Count(
-        "id", filter=unanswered & Q(issued_at__lt=_start_of(today - datetime.timedelta(days=ANSWER_WINDOW_DAYS)))
-    )
-    aggregates["past_hearing"] = Count("id", filter=hearing & Q(hearing_at__lt=min(now, _start_of(today))))
-    return aggregates
+        window = is_open & Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days))
+        for group, kinds in KIND_GROUPS.items():
+            aggregates[f"{group}_{days}"] = Count("id", filter=window & Q(kind__in=kinds))
+    aggregates["missed_answer"] = Count("id", filter=past & Q(kind__in=ANSWER_KINDS))
+    aggregates["past_hearing"] = Count("id", filter=past & Q(kind=DeadlineKind.APPEAR))
+    row = deadlines.aggregate(**aggregates)
 
-
-def _deadlines(row: dict[str, int], today: datetime.date) -> dict[str, Any]:
-    """The deadlines block from the summed counts of `_deadline_counts`."""
-
-    def window(days: int) -> dict[str, Any]:
-        parts = {kind: row[f"{kind}_{days}"] for kind in ("answer", "hearing", "appeal")}
+    def window_cells(days: int) -> dict[str, Any]:
+        parts = {group: row[f"{group}_{days}"] for group in KIND_GROUPS}
         return {"total": count_cell(sum(parts.values())), **{k: count_cell(v) for k, v in parts.items()}}
 
     return {
         "as_of": today.isoformat(),
-        "next_7_days": window(7),
-        "next_30_days": window(30),
+        "next_7_days": window_cells(7),
+        "next_30_days": window_cells(30),
         "missed_answers": count_cell(row["missed_answer"]),
         "past_hearings_without_outcome": count_cell(row["past_hearing"]),
     }
@@ -316,15 +301,15 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
     cases = Case.objects.all()
     citations = Citation.objects.all()
     payments = Payment.objects.all()
+    deadlines = Deadline.objects.all()
     if event is not None:
         cases = cases.filter(event=event)
         citations = citations.filter(case__event=event)
         payments = payments.filter(citation__case__event=event)
+        deadlines = deadlines.filter(case__event=event)
 
     people = _people(cases)
-    citations_block, outcomes, open_assessed, open_count, deadline_counts = _citation_groups(
-        citations, _deadline_counts(today)
-    )
+    citations_block, outcomes, open_assessed, open_count, _ = _citation_groups(citations, {})
     officers, units = _officers(event)
     summary: dict[str, Any] = {
         "scope": {
@@ -335,7 +320,7 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
         "people": people,
         "citations": citations_block,
         "outcomes": outcomes,
-        "deadlines": _deadlines(deadline_counts, today),
+        "deadlines": _deadlines(deadlines, today),
         "money": _money(payments, open_assessed, open_count),
         "force_over_time": _force_over_time(event),
         "officers": officers,

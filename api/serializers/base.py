@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -122,7 +123,38 @@ class PlainInputSerializer(StrictInputMixin, serializers.Serializer):
     """Base for action bodies that are not a model."""
 
 
+@functools.cache
+def _empty_text_fields(serializer_class: type) -> tuple[str, ...]:
+    meta = getattr(serializer_class, "Meta", None)
+    model = getattr(meta, "model", None)
+    if model is None:
+        return ()
+    wanted = set(getattr(meta, "fields", ()))
+    return tuple(
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, EncryptedTextField) and not isinstance(f, EncryptedDateField) and f.name in wanted
+    )
+
+
 class OutputSerializer(BoundedModelSerializer):
     """Base for every response body. `Meta.personal_fields` names what the read audit records."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        # An encrypted text left empty is "" once read back from the database, but None on an
+        # object just created: answer "" either way (the schema says string).
+        for name in _empty_text_fields(type(self)):
+            if name in data and data[name] is None:
+                data[name] = ""
+        return data
+
+    def include_extra_kwargs(self, kwargs: dict[str, Any], extra_kwargs: dict[str, Any]) -> dict[str, Any]:
+        # DRF drops allow_blank from read-only fields; keep it so the schema says "" may come back.
+        allow_blank = kwargs.get("allow_blank")
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank:
+            kwargs["allow_blank"] = True
+        return kwargs

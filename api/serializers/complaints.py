@@ -60,9 +60,9 @@ STATEMENT_FIELDS = ["anonymous", "witness_name", "witness_contact", "statement",
 
 class StatementOutput(OutputSerializer):
     taken_by = serializers.CharField(source="taken_by.username", read_only=True, allow_null=True, default=None)
-    incident = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    complaint = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    incident = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    complaint = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
 
     class Meta:
         model = WitnessStatement

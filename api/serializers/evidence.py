@@ -17,15 +17,16 @@ from cases.models import Case, Evidence, EvidenceKind, ExcessiveForceComplaint, 
 
 class EvidenceOutput(OutputSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, allow_null=True, default=None)
-    incident = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    complaint = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    incident = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    complaint = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Evidence
         fields = [
-            "id", "kind", "content_type", "size", "sha256", "captured_at", "uploaded_by", "description", "incident",
+            "id", "kind", "content_type", "size", "sha256", "metadata_stripped", "captured_at", "uploaded_by",
+            "description", "incident",
             "complaint", "case", "download_url", "created_at",
         ]  # fmt: skip
         read_only_fields = fields

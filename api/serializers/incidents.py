@@ -72,7 +72,7 @@ class SightingOutput(serializers.ModelSerializer):
 
 
 class ArrestSeenOutput(serializers.ModelSerializer):
-    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
 
     class Meta:
         model = ArrestSeen

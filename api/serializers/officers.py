@@ -15,7 +15,7 @@ OFFICER_FIELDS = [
 
 
 class OfficerOutput(OutputSerializer):
-    merged_into = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    merged_into = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
 
     class Meta:
         model = Officer

@@ -4,33 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from api.permissions import AreaPermission
 from api.serializers.dashboard import DashboardOutput, DashboardQuery
-from api.views.base import ApiViewSet
 from cases.access import event_list_visible_to, get_visible_or_404
-from cases.models import Event
 from citations.dashboard import dashboard_summary
 
 
-class DashboardViewSet(ApiViewSet):
+class DashboardView(APIView):
     area = "dashboard"
-    personal = False
-    output_serializer_class = DashboardOutput
-
-    def get_queryset(self) -> QuerySet[Event]:
-        return Event.objects.none()  # aggregates only; no rows are listed
+    operation = "read"
+    permission_classes = [AreaPermission]
 
     @extend_schema(
         summary="Aggregates per event or overall (no personal data; small counts suppressed)",
         parameters=[OpenApiParameter("event", OpenApiTypes.UUID, description="An event's id; overall when absent.")],
         responses={200: DashboardOutput},
     )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         query = DashboardQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         event = None

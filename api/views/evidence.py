@@ -6,28 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 
 from api.filters import EvidenceFilter
 from api.parsers import BoundedMultiPartParser
 from api.serializers.evidence import EvidenceInput, EvidenceOutput
-from api.uploads import sniff
 from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin
-from cases.access import evidence_list_visible_to
-from cases.models import CustodyAction, Evidence
-from cases.services import evidence_add, evidence_log_access
-
-EXTENSIONS = {
-    "image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/heic": ".heic", "image/heif": ".heif",
-    "video/mp4": ".mp4", "video/quicktime": ".mov", "video/webm": ".webm", "video/3gpp": ".3gp",
-    "application/pdf": ".pdf", "text/plain": ".txt",
-}  # fmt: skip
+from cases.access import api_may, evidence_list_visible_to
+from cases.models import Evidence
+from cases.services import evidence_add, evidence_open
 
 
 @extend_schema_view(
@@ -60,14 +52,11 @@ class EvidenceViewSet(ListMixin, RetrieveMixin, CreateMixin, ApiViewSet):
 
     def perform_create(self, data: dict[str, Any]) -> Evidence:
         upload = data.pop("file")
-        found = sniff(upload)
-        if found is None:
-            raise serializers.ValidationError({"file": ["This type of file is not accepted."]})
         links = {k: data[k] for k in ("incident", "complaint", "case") if data.get(k) is not None}
-        evidence = evidence_add(
+        evidence = evidence_add(  # sniffs the type from the content and refuses what it must
             upload=upload,
-            kind=data.get("kind") or found.kind,
-            content_type=found.content_type,
+            kind=data.get("kind") or "",
+            content_type="",
             by=self.request.user,
             description=data.get("description", ""),
             captured_at=data.get("captured_at"),
@@ -80,23 +69,26 @@ class EvidenceViewSet(ListMixin, RetrieveMixin, CreateMixin, ApiViewSet):
         )
 
     @extend_schema(
-        summary="Download the file (as an attachment; the access is logged in the chain of custody)",
+        summary="Download the file as an attachment (logged in the chain of custody)",
+        description=(
+            "People get the copy without metadata (photos are re-encoded without EXIF/GPS). Coordinators may ask "
+            "for the original exactly as uploaded with ?original=true (checked against its SHA-256)."
+        ),
+        parameters=[OpenApiParameter("original", bool, description="The original as uploaded (coordinators).")],
         responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
     )
     @action(detail=True, methods=["get"], operation="download")
-    def download(self, request: Request, id: str) -> FileResponse:
+    def download(self, request: Request, id: str) -> HttpResponse:
         evidence = self.get_object()
+        original = request.query_params.get("original", "").lower() in ("1", "true", "yes")
+        if original and not api_may(request.user, "evidence", "original"):
+            raise PermissionDenied()
         try:
-            handle = evidence.file.open("rb")
-        except (FileNotFoundError, ValueError):
+            blob = evidence_open(evidence=evidence, by=request.user, request=request, original=original)
+        except FileNotFoundError:
             raise NotFound() from None
-        evidence_log_access(evidence=evidence, by=request.user, action=CustodyAction.DOWNLOADED, request=request)
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"evidence-{evidence.public_id}{EXTENSIONS.get(evidence.content_type, '')}",
-            content_type=evidence.content_type or "application/octet-stream",
-        )
+        response = HttpResponse(blob.data, content_type=blob.content_type or "application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="{blob.filename}"'
         response["Cache-Control"] = "no-store"
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -302,6 +302,12 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "cases.models.EvidenceKind",
         "PacketKindEnum": "documents.models.PacketKind",
         "PacketBatchKindEnum": "documents.models.BatchKind",
+        "PayerEnum": "cases.models.Payer",
+        "CitationKindEnum": "citations.models.CitationKind",
+        "CitationStatusEnum": "citations.models.CitationStatus",
+        "DeadlineKindEnum": "citations.models.DeadlineKind",
+        "DeadlineStatusEnum": "citations.models.DeadlineStatus",
+        "PaymentKindEnum": "citations.models.PaymentKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -189,4 +189,3 @@ def test_session_writes_need_the_csrf_token(coordinator, settings):
     assert wrong.status_code == 403
     accepted = client.post("/api/v1/events/", body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert accepted.status_code == 201
-

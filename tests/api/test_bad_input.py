@@ -42,10 +42,16 @@ def good_report(world: Any) -> dict[str, Any]:
 
 
 def test_unknown_fields_are_refused_by_name(world, observer_api):
-    body = problem(observer_api.post("/api/v1/incidents/", {**good_report(world), "immigration_status": "x"}, format="json"), 400)
+    body = problem(
+        observer_api.post("/api/v1/incidents/", {**good_report(world), "immigration_status": "x"}, format="json"), 400
+    )
     assert fields_of(body) == {"immigration_status"}
     assert body["errors"][0]["message"] == "Unknown field."
-    assert not Incident.objects.filter(reporter__username="olive_observer", place="").exclude(pk=world.incident_o.pk).exists()
+    assert (
+        not Incident.objects.filter(reporter__username="olive_observer", place="")
+        .exclude(pk=world.incident_o.pk)
+        .exists()
+    )
 
 
 def test_server_controlled_fields_are_ignored_not_assigned(world, observer_api, other_observer):
@@ -118,7 +124,15 @@ def test_bad_values_are_400_with_the_field_named(world, observer_api, change, fi
 
 @pytest.mark.parametrize(
     "raw",
-    [b"{not json", b"[1, 2, 3]", b'"a string"', b"null", b"[" * 50_000 + b"]" * 50_000, b"\xff\xfe\x00bad", b'{"a": 1e999999}'],
+    [
+        b"{not json",
+        b"[1, 2, 3]",
+        b'"a string"',
+        b"null",
+        b"[" * 50_000 + b"]" * 50_000,
+        b"\xff\xfe\x00bad",
+        b'{"a": 1e999999}',
+    ],
     ids=["broken", "list", "string", "null", "deeply nested", "not utf-8", "huge exponent"],
 )
 def test_bodies_that_are_not_an_object_are_400(world, observer_api, raw):
@@ -189,7 +203,9 @@ def test_if_match_mismatch_is_412(world, clients):
 
 def test_duplicate_event_name_is_a_field_error(world, coordinator_api):
     body = problem(
-        coordinator_api.post("/api/v1/events/", {"name": world.event.name, "starts_at": "2026-07-01T12:00:00Z"}, format="json"),
+        coordinator_api.post(
+            "/api/v1/events/", {"name": world.event.name, "starts_at": "2026-07-01T12:00:00Z"}, format="json"
+        ),
         400,
     )
     assert "name" in fields_of(body)
@@ -219,7 +235,10 @@ def test_second_case_for_the_same_person_and_event_is_400(world, coordinator_api
 def test_disguised_or_empty_uploads_are_refused(world, observer_api, name, content):
     response = observer_api.post(
         "/api/v1/evidence/",
-        {"file": SimpleUploadedFile(name, content, content_type="image/png"), "incident": str(world.incident_o.public_id)},
+        {
+            "file": SimpleUploadedFile(name, content, content_type="image/png"),
+            "incident": str(world.incident_o.public_id),
+        },
         format="multipart",
     )
     body = problem(response, 400)
@@ -248,7 +267,10 @@ def test_upload_type_comes_from_content_not_name(world, observer_api):
 
     response = observer_api.post(
         "/api/v1/evidence/",
-        {"file": SimpleUploadedFile("notes.txt", png_bytes(), content_type="text/plain"), "incident": str(world.incident_o.public_id)},
+        {
+            "file": SimpleUploadedFile("notes.txt", png_bytes(), content_type="text/plain"),
+            "incident": str(world.incident_o.public_id),
+        },
         format="multipart",
     )
     assert response.status_code == 201

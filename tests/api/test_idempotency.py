@@ -51,7 +51,9 @@ def test_same_key_same_body_replays_the_first_answer(observer, event):
 
 def test_same_key_different_body_is_422(observer, event):
     client = client_with_token(observer)
-    assert client.post("/api/v1/incidents/", report(event), format="json", HTTP_IDEMPOTENCY_KEY="k-2").status_code == 201
+    assert (
+        client.post("/api/v1/incidents/", report(event), format="json", HTTP_IDEMPOTENCY_KEY="k-2").status_code == 201
+    )
     changed = client.post(
         "/api/v1/incidents/", report(event, place="Elsewhere"), format="json", HTTP_IDEMPOTENCY_KEY="k-2"
     )
@@ -61,7 +63,9 @@ def test_same_key_different_body_is_422(observer, event):
 
 
 def test_keys_belong_to_one_user(observer, other_observer, event):
-    mine = client_with_token(observer).post("/api/v1/incidents/", report(event), format="json", HTTP_IDEMPOTENCY_KEY="k")
+    mine = client_with_token(observer).post(
+        "/api/v1/incidents/", report(event), format="json", HTTP_IDEMPOTENCY_KEY="k"
+    )
     theirs = client_with_token(other_observer).post(
         "/api/v1/incidents/", report(event), format="json", HTTP_IDEMPOTENCY_KEY="k"
     )
@@ -71,7 +75,9 @@ def test_keys_belong_to_one_user(observer, other_observer, event):
 
 def test_a_failed_request_does_not_use_up_the_key(observer, event):
     client = client_with_token(observer)
-    bad = client.post("/api/v1/incidents/", report(event, occurred_at="not a date"), format="json", HTTP_IDEMPOTENCY_KEY="k-3")
+    bad = client.post(
+        "/api/v1/incidents/", report(event, occurred_at="not a date"), format="json", HTTP_IDEMPOTENCY_KEY="k-3"
+    )
     assert bad.status_code == 400
     assert not IdempotencyRecord.objects.exists()
     good = client.post("/api/v1/incidents/", report(event), format="json", HTTP_IDEMPOTENCY_KEY="k-3")

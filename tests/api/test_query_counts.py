@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases.models import ArrestSeen, ForceType, IncidentOfficer
 from cases.services import evidence_add
@@ -87,6 +90,24 @@ def grow_evidence(ctx: dict[str, Any], n: int) -> None:
         )  # fmt: skip
 
 
+def grow_citations(ctx: dict[str, Any], n: int) -> None:
+    from citations.services import citation_create, payment_record
+
+    for case in _cases(ctx, n):
+        citation = citation_create(
+            case=case, by=ctx["lawyer"], number=f"SC-{case.pk}", kind="pa_summary", offense_code="18 Pa.C.S. § 5502",
+            issued_at=timezone.now() - datetime.timedelta(days=1), fine=Decimal("50.00"),
+            issuing_officer=OfficerFactory(),
+        )  # fmt: skip
+        payment_record(
+            citation=citation, amount="10.00", payer="bail_fund", paid_on=timezone.localdate(), by=ctx["lawyer"]
+        )
+
+
+def grow_deadlines(ctx: dict[str, Any], n: int) -> None:
+    grow_citations(ctx, n)  # each statewide citation gets its answer deadline from the rules
+
+
 # list route -> (path, who lists, how to add rows in their scope)
 LISTS: dict[str, tuple[str, str, Callable[[dict[str, Any], int], None]]] = {
     "event-list": ("/api/v1/events/", "observer", grow_events),
@@ -98,8 +119,10 @@ LISTS: dict[str, tuple[str, str, Callable[[dict[str, Any], int], None]]] = {
     "complaint-list": ("/api/v1/complaints/", "lawyer", grow_complaints),
     "statement-list": ("/api/v1/witness-statements/", "lawyer", grow_statements),
     "evidence-list": ("/api/v1/evidence/", "lawyer", grow_evidence),
+    "citation-list": ("/api/v1/citations/", "lawyer", grow_citations),
+    "deadline-list": ("/api/v1/deadlines/", "lawyer", grow_deadlines),
 }
-NOT_ROW_LISTS = {"dashboard-list"}  # aggregates: pinned in tests/citations/test_dashboard.py
+NOT_ROW_LISTS: set[str] = set()  # (the dashboard is not a list route; its budget: test_dashboard_api.py)
 
 
 def test_every_list_route_has_a_query_count_check():

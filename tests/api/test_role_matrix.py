@@ -16,6 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver
+from django.utils import timezone
 
 from api.urls import v1_patterns
 from cases.mfa import mfa_required_for
@@ -48,6 +49,40 @@ DESK_A = lambda ok: expect(lawyer=ok, other_lawyer=404, coordinator=ok)  # noqa:
 DESK_CREATE_A = expect(lawyer=201, other_lawyer=400, coordinator=201)  # other lawyer names a case out of scope
 FIELD_LIST = expect(observer=200, other_observer=200, lawyer=200, other_lawyer=200, coordinator=200)
 NO_DELETE = expect(observer=405, other_observer=405, lawyer=405, other_lawyer=405, organizer=405, coordinator=405)
+
+
+LATER = (timezone.now() + datetime.timedelta(days=20)).isoformat()
+
+
+def today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def answered(world: World) -> bool:
+    """Prepare (inside the request's rolled-back savepoint): the client pleaded not guilty."""
+    from citations.services import citation_record_response
+
+    citation_record_response(citation=world.citation_a, response="not_guilty", at=timezone.now(), by=None)
+    return True
+
+
+def convicted(world: World) -> bool:
+    from citations.services import citation_record_disposition
+
+    answered(world)
+    citation_record_disposition(
+        citation=world.citation_a, disposition="guilty", decided_on=timezone.localdate(), by=None
+    )
+    return True
+
+
+def dismissed(world: World) -> bool:
+    from citations.services import citation_record_disposition
+
+    citation_record_disposition(
+        citation=world.citation_a, disposition="dismissed", decided_on=timezone.localdate(), by=None
+    )
+    return True
 
 
 def png(world: World, role: str) -> Any:
@@ -173,6 +208,69 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         expect(observer=200, other_observer=404, coordinator=200),
     ),
     ("incident-detail", "delete"): ("/api/v1/incidents/{incident_o}/", None, NO_DELETE),
+    # --- citations: the lawyer's citation_a; lifecycle actions call citations.services
+    ("citation-list", "get"): ("/api/v1/citations/", None, DESK_LIST),
+    ("citation-list", "post"): (
+        "/api/v1/citations/",
+        lambda w, role: {
+            "case": str(w.case_a.public_id),
+            "number": f"CVN-{role}",
+            "kind": "phl_cvn",
+            "offense_code": "Phila. Code § 10-611",
+            "issued_at": WHEN,
+            "fine": "50.00",
+        },  # fmt: skip
+        DESK_CREATE_A,
+    ),
+    ("citation-detail", "get"): ("/api/v1/citations/{citation_a}/", None, DESK_A(200)),
+    ("citation-detail", "patch"): ("/api/v1/citations/{citation_a}/", {"place": "8th & Arch"}, DESK_A(200)),
+    ("citation-detail", "delete"): ("/api/v1/citations/{citation_a}/", None, NO_DELETE),
+    ("citation-response", "post"): (
+        "/api/v1/citations/{citation_a}/response/",
+        {"response": "not_guilty"},
+        DESK_A(200),
+    ),
+    ("citation-plea", "post"): ("/api/v1/citations/{citation_a}/plea/", {"response": "not_guilty"}, DESK_A(200)),
+    ("citation-hearing", "post"): (
+        "/api/v1/citations/{citation_a}/hearing/",
+        lambda w, role: answered(w) and {"hearing_at": LATER, "courtroom": "1104"},
+        DESK_A(200),
+    ),
+    ("citation-docket", "post"): (
+        "/api/v1/citations/{citation_a}/docket/",
+        {"docket_number": "MJ-51-0001"},
+        DESK_A(200),
+    ),
+    ("citation-disposition", "post"): (
+        "/api/v1/citations/{citation_a}/disposition/",
+        lambda w, role: {"disposition": "dismissed", "decided_on": today()},
+        DESK_A(200),
+    ),
+    ("citation-appeal-window", "post"): (
+        "/api/v1/citations/{citation_a}/appeal-window/",
+        lambda w, role: convicted(w) and {},
+        DESK_A(200),
+    ),
+    ("citation-appeal", "post"): (
+        "/api/v1/citations/{citation_a}/appeal/",
+        lambda w, role: convicted(w) and {"filed_on": today()},
+        DESK_A(200),
+    ),
+    ("citation-close", "post"): (
+        "/api/v1/citations/{citation_a}/close/",
+        lambda w, role: dismissed(w) and {},
+        DESK_A(200),
+    ),
+    ("citation-payments", "get"): ("/api/v1/citations/{citation_a}/payments/", None, DESK_A(200)),
+    ("citation-payments", "post"): (
+        "/api/v1/citations/{citation_a}/payments/",
+        lambda w, role: {"amount": "20.00", "payer": "bail_fund", "paid_on": today()},
+        expect(lawyer=201, other_lawyer=404, coordinator=201),
+    ),
+    # --- deadlines (read only)
+    ("deadline-list", "get"): ("/api/v1/deadlines/", None, DESK_LIST),
+    ("deadline-detail", "get"): ("/api/v1/deadlines/{deadline_a}/", None, DESK_A(200)),
+    ("deadline-detail", "delete"): ("/api/v1/deadlines/{deadline_a}/", None, NO_DELETE),
     # --- complaints
     ("complaint-list", "get"): ("/api/v1/complaints/", None, DESK_LIST),
     ("complaint-list", "post"): (
@@ -216,7 +314,7 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         expect(observer=200, other_observer=404, lawyer=200, other_lawyer=404, coordinator=200),
     ),
     # --- dashboard: aggregates only
-    ("dashboard-list", "get"): (
+    ("dashboard", "get"): (
         "/api/v1/dashboard/",
         None,
         expect(lawyer=200, other_lawyer=200, organizer=200, coordinator=200),
@@ -286,6 +384,8 @@ def _path(template: str, world: World) -> str:
         "complaint_a": world.complaint_a.public_id,
         "statement_a": world.statement_a.public_id,
         "evidence_o": world.evidence_o.public_id,
+        "citation_a": world.citation_a.public_id,
+        "deadline_a": world.citation_a.deadlines.first().public_id,
     }
     # Packets: a stored packet and a finished batch of the lawyer's case, made only when a row needs them.
     if "{packet_a}" in template:
@@ -310,8 +410,8 @@ def test_role_matrix(key, world, clients):
     path = _path(template, world)
     wrong = []
     for role in ROLES:
-        payload = body(world, role) if callable(body) else body
         with transaction.atomic():
+            payload = body(world, role) if callable(body) else body  # may prepare state: rolled back too
             response = _request(clients[role], method, path, payload)
             transaction.set_rollback(True)
         if response.status_code != statuses[role]:

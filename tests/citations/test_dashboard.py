@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from cases.models import Arrest, ForceType, IncidentOfficer
 from citations.dashboard import count_cell, dashboard_summary, money_cell
-from citations.models import Disposition, Payment, PaymentKind
+from citations.deadlines import sync_citation_deadlines
+from citations.models import Citation, Disposition, Payment, PaymentKind
 from tests.factories import (
     ArrestFactory,
     CaseFactory,
@@ -21,7 +22,15 @@ from tests.factories import (
     PaymentFactory,
 )
 
-TODAY = datetime.date(2026, 6, 15)
+TODAY = datetime.date(2026, 6, 15)  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def _on_today(time_machine):  # type: ignore[no-untyped-def]
+    """Deadlines already past are marked missed when computed: compute them as of TODAY."""
+    from zoneinfo import ZoneInfo
+
+    time_machine.move_to(datetime.datetime(2026, 6, 15, 12, 0, tzinfo=ZoneInfo("America/New_York")), tick=False)
 
 
 def at(day: datetime.date, hour: int = 12) -> datetime.datetime:
@@ -89,6 +98,7 @@ def scenario(db, settings):
     # partly paid civil notice at the second event
     partly = CitationFactory(case=repeat, kind="phl_cvn", issued_at=at(TODAY - datetime.timedelta(days=1)))
     PaymentFactory(citation=partly, amount=Decimal("15.00"), payer="bail_fund")
+    sync_citation_deadlines(list(Citation.objects.all()))  # the deadline rules make the deadlines
     return {"march": march, "rally": rally, "cases": cases}
 
 
@@ -114,9 +124,9 @@ def test_overall_numbers(scenario):
     }
     deadlines = summary["deadlines"]
     # the statewide answer due in 5 days and the appeal due in 5 days
-    assert values(deadlines["next_7_days"]) == {"total": 2, "answer": 1, "hearing": 0, "appeal": 1}
+    assert values(deadlines["next_7_days"]) == {"total": 2, "answer": 1, "hearing": 0, "appeal": 1, "claim": 0}
     # plus the partly paid civil notice (issued yesterday, due in 9 days) and the hearing in 20
-    assert values(deadlines["next_30_days"]) == {"total": 4, "answer": 2, "hearing": 1, "appeal": 1}
+    assert values(deadlines["next_30_days"]) == {"total": 4, "answer": 2, "hearing": 1, "appeal": 1, "claim": 0}
     assert deadlines["missed_answers"]["value"] == 1
     assert [e["name"] for e in summary["events"]] == ["Rally", "March"]
     assert summary["events"][1]["arrested"]["value"] == 2
@@ -197,10 +207,10 @@ def _grow(n: int) -> None:
 def test_a_fixed_number_of_queries_whatever_the_size(db, rows, django_assert_num_queries):
     _grow(rows)
     event = EventFactory()
-    # people, citation groups with the deadline counts, money, force per day, officers, units, per-event
-    with django_assert_num_queries(7):
+    # people, citation groups, money, deadlines (the Deadline table), force per day, officers, units, per-event
+    with django_assert_num_queries(8):
         dashboard_summary()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         dashboard_summary(event=event)
 
 
@@ -223,13 +233,15 @@ def test_the_summary_is_plain_json(scenario):
 
 
 def test_deadline_window_edges_are_inclusive_in_local_time(db, settings):
+    """Statewide answers are due 10 days after issue (local date), rolled to a business day."""
     settings.SMALL_COUNT_THRESHOLD = 1
-    minus = lambda days: TODAY - datetime.timedelta(days=days)  # noqa: E731
     local = lambda day, h, m: timezone.make_aware(datetime.datetime.combine(day, datetime.time(h, m)))  # noqa: E731
-    CitationFactory(kind="pa_summary", issued_at=local(minus(3), 23, 59))  # due TODAY+7: in
-    CitationFactory(kind="pa_summary", issued_at=local(minus(2), 0, 0))  # due TODAY+8: out of 7
-    CitationFactory(kind="pa_summary", issued_at=local(minus(10), 0, 1))  # due TODAY: in
-    CitationFactory(kind="pa_summary", issued_at=local(minus(11), 23, 59))  # due yesterday: missed
+    june = lambda d: datetime.date(2026, 6, d)  # noqa: E731
+    CitationFactory(kind="pa_summary", issued_at=local(june(12), 23, 59))  # Fri late: due Mon 22 = TODAY+7, in
+    CitationFactory(kind="pa_summary", issued_at=local(june(13), 0, 1))  # Sat: due Tue 23 = TODAY+8, out of 7
+    CitationFactory(kind="pa_summary", issued_at=local(june(5), 12, 0))  # due Mon 15 = TODAY, in
+    CitationFactory(kind="pa_summary", issued_at=local(june(2), 12, 0))  # due Fri 12: missed
+    sync_citation_deadlines(list(Citation.objects.all()))
     deadlines = dashboard_summary(today=TODAY)["deadlines"]
     assert deadlines["next_7_days"]["answer"]["value"] == 2
     assert deadlines["next_30_days"]["answer"]["value"] == 3

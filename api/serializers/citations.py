@@ -1,0 +1,199 @@
+"""Citations, their lifecycle actions, payments and deadlines (assigned lawyers and coordinators).
+
+Lifecycle fields are never written directly: each action body goes to one service of
+citations.services, which checks the move against the citation's track."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.serializers.base import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    InputSerializer,
+    OutputSerializer,
+    PlainInputSerializer,
+    ScopedRelatedField,
+)
+from cases.access import case_list_visible_to, officer_list_visible_to
+from cases.models import Case, Officer, Payer
+from citations.models import Citation, Deadline, Disposition, Payment, PaymentKind, Response
+from citations.selectors import balance_of
+
+MONEY_KWARGS = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal("0.00")}
+EDITABLE = [
+    "number", "agency", "jurisdiction", "kind", "offense_code", "offense_subsection", "offense_description", "fine",
+    "costs", "issued_at", "place", "issuing_officer", "officer_name_as_written", "officer_badge_as_written",
+]  # fmt: skip
+LIFECYCLE = [
+    "status", "response", "responded_at", "hearing_at", "courtroom", "docket_number", "docketed", "disposition",
+    "decided_on", "appealed_on", "closed_on", "status_changed_at",
+]  # fmt: skip
+
+
+class DeadlineBrief(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Deadline
+        fields = ["id", "kind", "due_on", "due_at", "status", "warrant_risk"]
+        read_only_fields = fields
+
+
+class BalanceOutput(serializers.Serializer):
+    owed = serializers.DecimalField(**MONEY_KWARGS)
+    paid = serializers.DecimalField(**MONEY_KWARGS)
+    refunded = serializers.DecimalField(**MONEY_KWARGS)
+    balance_due = serializers.DecimalField(**MONEY_KWARGS)
+    refund_due = serializers.DecimalField(**MONEY_KWARGS)
+
+
+class CitationOutput(OutputSerializer):
+    case = serializers.UUIDField(source="case.public_id", read_only=True)
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    issuing_officer = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    deadlines = DeadlineBrief(many=True, read_only=True)
+    balance = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Citation
+        fields = [
+            "id",
+            "case",
+            "case_number",
+            *EDITABLE,
+            *LIFECYCLE,
+            "deadlines",
+            "balance",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        personal_fields = ["case", "hearing_at", "courtroom", "docket_number", "responded_at"]
+
+    @extend_schema_field(BalanceOutput)
+    def get_balance(self, citation: Citation) -> dict[str, Any]:
+        if not hasattr(citation, "paid_total"):
+            from citations.selectors import citation_balance
+
+            balance = citation_balance(citation=citation)
+        else:
+            balance = balance_of(citation)
+        return BalanceOutput(balance).data
+
+
+class CitationInput(InputSerializer):
+    ignored_fields = frozenset(
+        {"id", "case_number", "deadlines", "balance", "created_at", "updated_at", *LIFECYCLE}
+    ) - {
+        "hearing_at",
+        "courtroom",
+        "docket_number",
+    }
+    case = ScopedRelatedField(model=Case, scope=case_list_visible_to)
+    issuing_officer = ScopedRelatedField(model=Officer, scope=officer_list_visible_to, required=False, allow_null=True)
+    hearing_at = BoundedDateTimeField(required=False, help_text=_("A notice to appear's date and time."))
+    courtroom = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    docket_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
+
+    class Meta:
+        model = Citation
+        fields = ["case", *EDITABLE, "hearing_at", "courtroom", "docket_number"]
+        validators: list[Any] = []  # (agency, number) uniqueness is checked by the service
+
+
+class CitationUpdate(InputSerializer):
+    ignored_fields = frozenset(
+        {"id", "case", "case_number", "deadlines", "balance", "created_at", "updated_at", *LIFECYCLE}
+    )
+    issuing_officer = ScopedRelatedField(model=Officer, scope=officer_list_visible_to, required=False, allow_null=True)
+
+    class Meta:
+        model = Citation
+        fields = EDITABLE
+        validators: list[Any] = []
+
+
+class ResponseInput(PlainInputSerializer):
+    response = serializers.ChoiceField(
+        choices=[c for c in Response.choices if c[0]], help_text=_("A plea, or for a civil notice: paid or disputed.")
+    )
+    at = BoundedDateTimeField(required=False, help_text=_("When it was sent; default now."))
+
+
+class HearingInput(PlainInputSerializer):
+    hearing_at = BoundedDateTimeField()
+    courtroom = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+
+
+class DocketInput(PlainInputSerializer):
+    docket_number = serializers.CharField(max_length=60)
+
+
+class DispositionInput(PlainInputSerializer):
+    disposition = serializers.ChoiceField(choices=[c for c in Disposition.choices if c[0] != Disposition.PENDING])
+    decided_on = BoundedDateField()
+
+
+class AppealInput(PlainInputSerializer):
+    filed_on = BoundedDateField()
+
+
+class CloseInput(PlainInputSerializer):
+    closed_on = BoundedDateField(required=False)
+    appeal_waived = serializers.BooleanField(
+        required=False, default=False, help_text=_("The client decided not to appeal while the window is open.")
+    )
+
+
+class EmptyInput(PlainInputSerializer):
+    pass
+
+
+class PaymentOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    citation = serializers.UUIDField(source="citation.public_id", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, allow_null=True, default=None)
+    amount = serializers.DecimalField(**MONEY_KWARGS, read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = ["id", "citation", "kind", "amount", "payer", "paid_on", "reference", "recorded_by", "created_at"]
+        read_only_fields = fields
+
+
+class PaymentInput(PlainInputSerializer):
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    payer = serializers.ChoiceField(choices=Payer.choices)
+    paid_on = BoundedDateField()
+    kind = serializers.ChoiceField(choices=PaymentKind.choices, default=PaymentKind.PAYMENT)
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
+
+
+class RuleBrief(serializers.Serializer):
+    code = serializers.CharField()
+    description = serializers.CharField()
+    source = serializers.CharField()
+    verified = serializers.BooleanField()
+
+
+class DeadlineOutput(OutputSerializer):
+    case = serializers.UUIDField(source="case.public_id", read_only=True)
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    citation = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    complaint = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    rule = RuleBrief(read_only=True)
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "id", "case", "case_number", "citation", "complaint", "kind", "due_on", "due_at", "status", "warrant_risk",
+            "resolved_at", "rule", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+        personal_fields = ["case", "due_on", "due_at"]
