@@ -8,7 +8,19 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from api.views import auth, citations, complaints, dashboard, events, evidence, incidents, officers, packets, people
+from api.views import (
+    auth,
+    citations,
+    complaints,
+    dashboard,
+    events,
+    evidence,
+    incidents,
+    officers,
+    packets,
+    people,
+    transfers,
+)
 from api.views.docs import SwaggerDocsView
 from api.views.errors import not_found
 
@@ -53,6 +65,8 @@ packet_patterns: list = [
 v1_patterns: list = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("imports/citations/", transfers.CitationImportView.as_view(), name="import-citations"),
+    path("exports/citations.csv", transfers.CitationExportView.as_view(), name="export-citations"),
     *packet_patterns,
     path("", include(router.urls)),
 ]

@@ -17,7 +17,7 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from api.tokens import token_issue
-from cases.models import ForceType, IncidentOfficer
+from cases.models import CaseNumberSequence, ForceType, IncidentOfficer
 from cases.services import evidence_add
 from tests.factories import (
     ArrestFactory,
@@ -97,6 +97,8 @@ def world(observer, other_observer, lawyer, other_lawyer, organizer, coordinator
         "organizer": organizer,
         "coordinator": coordinator,
     }
+    # factories number cases themselves: move the service's sequence past them
+    CaseNumberSequence.objects.update_or_create(year=timezone.localdate().year, defaults={"last_value": 5000})
     event = EventFactory(name="Encampment")
     case_a = CaseFactory(event=event, lawyers=[lawyer], demonstrator__legal_name="Ana Alvarez")
     case_b = CaseFactory(event=event, lawyers=[other_lawyer], demonstrator__legal_name="Bo Brown")
