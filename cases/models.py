@@ -2,8 +2,8 @@
 witness statements, evidence, and the audit trail.
 
 Privacy rules that hold for every model here (tests/cases/test_privacy_model.py walks them):
-- never a field for immigration or citizenship status, place of birth, country of origin,
-  social security number, race or ethnicity;
+- never a field for any category the privacy model forbids (README, "Privacy model", lists them;
+  tests/cases/test_privacy_model.py enforces it);
 - a person's identifying and contact data, and injury and medical text, are encrypted
   (`cases.fields.Encrypted*`), found only through keyed blind indexes;
 - every row the API exposes has a UUID `public_id`; integer keys never leave the server.
