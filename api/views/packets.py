@@ -126,6 +126,7 @@ class StoredPacketDownloadApi(PacketApi):
 
 class BatchListApi(PacketApi):
     serializer_class = BatchInput
+    pagination_class = None  # the newest 50, unpaginated: the schema must say a plain list
     queryset = PacketBatch.objects.none()  # for the schema; requests use batch_list_visible_to
 
     @property
