@@ -159,6 +159,14 @@ def test_invalid_or_unknown_ids_are_404(world, clients, path):
     problem(clients["lawyer"].get(path), 404)
 
 
+def test_a_post_to_an_unknown_path_is_a_problem_404_not_a_csrf_page(world, clients):
+    from django.test import Client
+
+    for client in (clients["coordinator"], Client(enforce_csrf_checks=True)):
+        problem(client.post("/api/v1/cases/not-a-uuid/packet/", {}, format="json"), 404)
+        problem(client.post("/api/v1/no-such-thing/", {}, content_type="application/json"), 404)
+
+
 @pytest.mark.parametrize(
     "query",
     ["status=bogus", "opened_after=not-a-date", "opened_after=99999-01-01", "opened_after=1000-01-01",
