@@ -11,6 +11,7 @@ import django_filters as df
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cases.models import (
     Arrest,
@@ -42,7 +43,7 @@ SEARCH_MAX = 100
 def _in_range(value: Any) -> None:
     day = value.date() if isinstance(value, datetime.datetime) else value
     if day is not None and not (EARLIEST <= day <= LATEST):
-        raise ValidationError("Must be between 1900 and 2200.", code="range")
+        raise ValidationError(_("Must be between 1900 and 2200."), code="range")
 
 
 class BoundedDateTimeFormField(forms.DateTimeField):
@@ -52,7 +53,7 @@ class BoundedDateTimeFormField(forms.DateTimeField):
         try:
             return super().to_python(value)
         except (OverflowError, ValueError):
-            raise ValidationError("Enter a valid date/time.", code="invalid") from None
+            raise ValidationError(_("Enter a valid date/time."), code="invalid") from None
 
 
 class BoundedDateFormField(forms.DateField):

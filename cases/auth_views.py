@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
@@ -170,7 +171,12 @@ def lockdown_view(request: HttpRequest) -> HttpResponse:
     form = LockdownForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "lift":
         count = lockdown_lift(by=request.user, request=request)
-        messages.success(request, _("Lockdown lifted; %(n)s accounts can sign in again.") % {"n": count})
+        lifted = ngettext(
+            "Lockdown lifted; %(n)s account can sign in again.",
+            "Lockdown lifted; %(n)s accounts can sign in again.",
+            count,
+        )
+        messages.success(request, lifted % {"n": count})
         return redirect("lockdown")
     if request.method == "POST" and form.is_valid():
         user = request.user

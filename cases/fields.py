@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import FieldError, ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from cases import crypto
 
@@ -92,7 +93,7 @@ class EncryptedCharField(EncryptedTextField):
     def validate(self, value: Any, model_instance: Any) -> None:
         super().validate(value, model_instance)
         if value and len(str(value)) > self.plain_max_length:
-            raise ValidationError(f"At most {self.plain_max_length} characters.", code="max_length")
+            raise ValidationError(_("At most %(n)s characters.") % {"n": self.plain_max_length}, code="max_length")
 
     def formfield(self, **kwargs: Any) -> forms.Field:
         return forms.CharField(max_length=self.plain_max_length, required=not self.blank, **kwargs)
@@ -124,7 +125,7 @@ class EncryptedDateField(EncryptedTextField):
         try:
             return datetime.date.fromisoformat(str(value))
         except ValueError:
-            raise ValidationError("Enter a valid date (YYYY-MM-DD).", code="invalid") from None
+            raise ValidationError(_("Enter a valid date (YYYY-MM-DD)."), code="invalid") from None
 
     def formfield(self, **kwargs: Any) -> forms.Field:
         return forms.DateField(required=not self.blank, **kwargs)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cases.audit import audit_record
 from cases.fields import encrypted_fields
@@ -84,7 +85,7 @@ def case_assign_lawyers(*, case: Case, lawyers: Iterable[Any], by: Any) -> Case:
     lawyers = list(lawyers)
     for lawyer in lawyers:
         if role_of(lawyer) != Role.LAWYER:
-            raise ValidationError({"lawyers": f"{lawyer.username} is not a lawyer."})
+            raise ValidationError({"lawyers": gettext("%(u)s is not a lawyer.") % {"u": lawyer.username}})
     Case.objects.select_for_update().filter(pk=case.pk).first()
     case.lawyers.set(lawyers)
     if case.status == CaseStatus.INTAKE and lawyers:
@@ -98,7 +99,7 @@ def case_assign_lawyers(*, case: Case, lawyers: Iterable[Any], by: Any) -> Case:
 def case_close(*, case: Case, by: Any, closed_on: datetime.date | None = None) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
-        raise ValidationError("The case is already closed.")
+        raise ValidationError(gettext("The case is already closed."))
     case.status = CaseStatus.CLOSED
     case.closed_on = closed_on or timezone.localdate()
     from cases.retention import retention_date
@@ -187,13 +188,15 @@ def sha256_of(stream: IO[bytes]) -> str:
 def _read_capped(upload: File, limit: int) -> bytes:
     """The upload's bytes, refusing more than `limit` whatever its declared size says."""
     if (upload.size or 0) > limit:
-        raise ValidationError({"file": f"Files may be at most {limit} bytes."}, code="too_large")
+        raise ValidationError({"file": gettext("Files may be at most %(n)s bytes.") % {"n": limit}}, code="too_large")
     upload.seek(0)
     chunks, total = [], 0
     for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b""):
         total += len(chunk)
         if total > limit:
-            raise ValidationError({"file": f"Files may be at most {limit} bytes."}, code="too_large")
+            raise ValidationError(
+                {"file": gettext("Files may be at most %(n)s bytes.") % {"n": limit}}, code="too_large"
+            )
         chunks.append(chunk)
     upload.seek(0)
     return b"".join(chunks)
@@ -236,7 +239,7 @@ def evidence_add(
         **links,
     )
     if not (evidence.case_id or evidence.complaint_id or evidence.incident_id):
-        raise ValidationError("Evidence must belong to a case, a complaint or an incident.")
+        raise ValidationError(gettext("Evidence must belong to a case, a complaint or an incident."))
     scope = datakeys.scope_of_evidence(evidence)
     written: list[str] = []
     try:
@@ -595,12 +598,12 @@ def _check_may_manage(*, by: Any, role: str | None = None, user: Any = None) -> 
     administrators."""
     acting = role_of(by)
     if acting not in (Role.COORDINATOR, Role.ADMINISTRATOR):
-        raise ValidationError("Only coordinators and administrators manage accounts.")
+        raise ValidationError(gettext("Only coordinators and administrators manage accounts."))
     touches_admin = role == Role.ADMINISTRATOR or (
         user is not None and (user.is_superuser or role_of(user) == Role.ADMINISTRATOR)
     )
     if touches_admin and acting != Role.ADMINISTRATOR:
-        raise ValidationError("Only an administrator can create or change an administrator's account.")
+        raise ValidationError(gettext("Only an administrator can create or change an administrator's account."))
 
 
 def _set_group(user: Any, role: str) -> None:
@@ -621,7 +624,7 @@ def account_create(
     from django.contrib.auth.password_validation import validate_password
 
     if role not in {r.value for r in Role}:
-        raise ValidationError({"role": "Choose one of the roles."})
+        raise ValidationError({"role": gettext("Choose one of the roles.")})
     _check_may_manage(by=by, role=role)
     User = get_user_model()
     user = User(username=username.strip(), first_name=first_name.strip(), last_name=last_name.strip())
@@ -641,10 +644,10 @@ def account_create(
 @transaction.atomic
 def account_set_role(*, user: Any, role: str, by: Any) -> Any:
     if role not in {r.value for r in Role}:
-        raise ValidationError({"role": "Choose one of the roles."})
+        raise ValidationError({"role": gettext("Choose one of the roles.")})
     _check_may_manage(by=by, role=role, user=user)
     if user.pk == getattr(by, "pk", None):
-        raise ValidationError("You cannot change your own role.")
+        raise ValidationError(gettext("You cannot change your own role."))
     _set_group(user, role)
     user.save(update_fields=["is_staff", "is_superuser"])
     audit_record(actor=by, action="account.role", target=user, fields=["role"], role=role)
@@ -658,7 +661,7 @@ def account_set_active(*, user: Any, active: bool, by: Any, request: Any = None)
 
     _check_may_manage(by=by, user=user)
     if user.pk == getattr(by, "pk", None):
-        raise ValidationError("You cannot deactivate your own account.")
+        raise ValidationError(gettext("You cannot deactivate your own account."))
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:

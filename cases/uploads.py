@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 PHOTO, VIDEO, DOCUMENT = "photo", "video", "document"
@@ -98,10 +99,10 @@ def _is_plain_text(data: bytes) -> bool:
 def sniff(data: bytes) -> str:
     """The accepted content type of `data`, or a ValidationError saying why not."""
     if not data:
-        raise refuse("The file is empty.")
+        raise refuse(_("The file is empty."))
     start = _signature_at_start(data)
     if start == "image/heic":
-        raise refuse("HEIC photos are not accepted: send the photo as JPEG (most phones convert when sharing).")
+        raise refuse(_("HEIC photos are not accepted: send the photo as JPEG (most phones convert when sharing)."))
     try:
         guessed = puremagic.from_string(data[:8192], mime=True)
     except (puremagic.PureError, ValueError):
@@ -109,16 +110,16 @@ def sniff(data: bytes) -> str:
     if start:
         # puremagic can name a related type (e.g. video/mp4 vs quicktime); the families must agree.
         if guessed and guessed.split("/")[0] != start.split("/")[0] and guessed != start:
-            raise refuse("The file's content does not match one type (a disguised or polyglot file).")
+            raise refuse(_("The file's content does not match one type (a disguised or polyglot file)."))
         content_type = start
     elif not guessed and _is_plain_text(data):
         content_type = "text/plain"
     else:
-        raise refuse("This kind of file is not accepted (photos, videos, PDF or plain text only).")
+        raise refuse(_("This kind of file is not accepted (photos, videos, PDF or plain text only)."))
     if ACTIVE_MARKUP.search(data.lower()):
-        raise refuse("The file carries web page or script content and was refused.")
+        raise refuse(_("The file carries web page or script content and was refused."))
     if content_type == "application/pdf" and PDF_ACTIVE.search(data):
-        raise refuse("PDFs with scripts, actions or embedded files are not accepted; print it to a new PDF first.")
+        raise refuse(_("PDFs with scripts, actions or embedded files are not accepted; print it to a new PDF first."))
     return content_type
 
 
@@ -135,7 +136,7 @@ def reencode_image(data: bytes, content_type: str) -> tuple[bytes, str]:
                 probe.verify()
             with Image.open(io.BytesIO(data), formats=[fmt]) as image:
                 if image.width * image.height > limit:
-                    raise refuse(f"The image is too large (at most {limit} pixels).")
+                    raise refuse(_("The image is too large (at most %(n)s pixels).") % {"n": limit})
                 image.load()
                 upright = ImageOps.exif_transpose(image)
                 to_jpeg = fmt == "JPEG" or (fmt == "WEBP" and upright.mode not in ("RGBA", "LA"))
@@ -152,16 +153,16 @@ def reencode_image(data: bytes, content_type: str) -> tuple[bytes, str]:
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise refuse(f"The image is too large (at most {limit} pixels).") from None
+        raise refuse(_("The image is too large (at most %(n)s pixels).") % {"n": limit}) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise refuse("The image could not be read (damaged or disguised).") from None
+        raise refuse(_("The image could not be read (damaged or disguised).")) from None
 
 
 def inspect(data: bytes, *, declared_kind: str) -> Inspected:
     content_type = sniff(data)
     kind = ALLOWED[content_type]
     if declared_kind and declared_kind != kind:
-        raise refuse(f"The file is a {kind}, not a {declared_kind}.")
+        raise refuse(_("The file is a %(kind)s, not a %(declared)s.") % {"kind": kind, "declared": declared_kind})
     if kind == PHOTO:
         served, served_type = reencode_image(data, content_type)
         return Inspected(content_type, kind, served, served_type)

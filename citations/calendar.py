@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
 from cases.audit import audit_record
@@ -46,7 +47,7 @@ def calendar_feed_issue(*, user: Any, by: Any) -> str:
     from django.core.exceptions import ValidationError
 
     if not may_have_calendar_feed(user):
-        raise ValidationError("Calendar feeds are for lawyers.")
+        raise ValidationError(_("Calendar feeds are for lawyers."))
     now = timezone.now()
     CalendarFeedToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     token = secrets.token_urlsafe(32)

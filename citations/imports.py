@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.audit import audit_record
 from cases.models import Case, CaseStatus, Demonstrator, Event, Jurisdiction, Officer
@@ -147,16 +148,18 @@ class Row:
 def decode(data: bytes) -> str:
     """UTF-8 (BOM or not), else Windows-1252; anything else is refused with a clear reason."""
     if not data or not data.strip():
-        raise ImportRefused("The file is empty.")
+        raise ImportRefused(_("The file is empty."))
     if len(data) > MAX_BYTES:
-        raise ImportRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it.")
+        raise ImportRefused(_("The file is larger than %(n)s MB; split it.") % {"n": MAX_BYTES // (1024 * 1024)})
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        raise ImportRefused("The file is UTF-16 or UTF-32 (or not text): save it as 'CSV UTF-8' and import it again.")
+        raise ImportRefused(
+            _("The file is UTF-16 or UTF-32 (or not text): save it as 'CSV UTF-8' and import it again.")
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
         except UnicodeDecodeError:
-            raise ImportRefused("The file says it is UTF-8 but is not: save it as 'CSV UTF-8'.") from None
+            raise ImportRefused(_("The file says it is UTF-8 but is not: save it as 'CSV UTF-8'.")) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -165,7 +168,7 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         raise ImportRefused(
-            "The file is neither UTF-8 nor Windows-1252 text: save it as 'CSV UTF-8' and import it again."
+            _("The file is neither UTF-8 nor Windows-1252 text: save it as 'CSV UTF-8' and import it again.")
         ) from None
 
 
@@ -273,21 +276,23 @@ def _read_rows(
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        raise ImportRefused("The file is empty.") from None
+        raise ImportRefused(_("The file is empty.")) from None
     columns: dict[str, int] = {}
     for index, raw in enumerate(header):
         canonical = HEADER_LOOKUP.get(_norm_header(raw))
         if canonical is None:
             if raw.strip():
-                result.warnings.append(f"Column {index + 1} is not one this import reads; it was ignored.")
+                result.warnings.append(
+                    _("Column %(n)s is not one this import reads; it was ignored.") % {"n": index + 1}
+                )
             continue
         if canonical in columns:
-            result.error(1, canonical, f"The column '{canonical}' appears twice.")
+            result.error(1, canonical, _("The column '%(column)s' appears twice.") % {"column": canonical})
             continue
         columns[canonical] = index
     for column in COLUMNS:
         if column not in columns:
-            result.error(1, column, f"Missing column '{column}'.")
+            result.error(1, column, _("Missing column '%(column)s'.") % {"column": column})
     if result.errors:
         return []
 
@@ -301,62 +306,64 @@ def _read_rows(
                 continue
             result.rows += 1
             if result.rows > MAX_ROWS:
-                raise ImportRefused(f"The file has more than {MAX_ROWS} rows; split it.")
+                raise ImportRefused(_("The file has more than %(n)s rows; split it.") % {"n": MAX_ROWS})
             errors_before = len(result.errors)
             if len(cells) > len(header):
-                result.error(line, "", "This row has more cells than the header has columns.")
+                result.error(line, "", _("This row has more cells than the header has columns."))
                 continue
             raw = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
             values: dict[str, str] = {}
             for name, cell in raw.items():
                 if _formula(cell, name):
-                    result.error(line, name, "A cell may not start with =, +, -, @, a tab or a return (formula).")
+                    result.error(line, name, _("A cell may not start with =, +, -, @, a tab or a return (formula)."))
                     continue
                 value = _clean(cell)
                 if any(unicodedata.category(ch) == "Cc" for ch in value):
-                    result.error(line, name, "Control characters are not allowed.")
+                    result.error(line, name, _("Control characters are not allowed."))
                     continue
                 if name in LIMITS and len(value) > LIMITS[name]:
-                    result.error(line, name, f"At most {LIMITS[name]} characters.")
+                    result.error(line, name, _("At most %(n)s characters.") % {"n": LIMITS[name]})
                     continue
                 values[name] = value
             for name in ("name", "citation number", "offense", "issued at"):
                 if name in values and not values[name]:
-                    result.error(line, name, "A value is required.")
+                    result.error(line, name, _("A value is required."))
             dob = None
             if values.get("date of birth"):
                 dob = parse_date(values["date of birth"])
                 if dob is None:
-                    result.error(line, "date of birth", "Not a date: use YYYY-MM-DD or MM/DD/YYYY.")
+                    result.error(line, "date of birth", _("Not a date: use YYYY-MM-DD or MM/DD/YYYY."))
                 elif not (datetime.date(1900, 1, 1) <= dob <= today):
-                    result.error(line, "date of birth", "The date of birth is not plausible.")
+                    result.error(line, "date of birth", _("The date of birth is not plausible."))
             if values.get("phone"):
                 digits = re.sub(r"\D", "", values["phone"])
                 if not PHONE_RE.match(values["phone"]) or not 7 <= len(digits) <= 15:
-                    result.error(line, "phone", "Not a phone number.")
+                    result.error(line, "phone", _("Not a phone number."))
             if values.get("citation number") and not NUMBER_RE.match(values["citation number"]):
-                result.error(line, "citation number", "Use letters, digits, spaces and . _ / # - only.")
+                result.error(line, "citation number", _("Use letters, digits, spaces and . _ / # - only."))
             issued_at = None
             if values.get("issued at"):
                 issued_at = parse_datetime(values["issued at"], tz)
                 if issued_at is None:
                     result.error(
-                        line, "issued at", "Not a date and time: use YYYY-MM-DD HH:MM or MM/DD/YYYY HH:MM (local time)."
+                        line,
+                        "issued at",
+                        _("Not a date and time: use YYYY-MM-DD HH:MM or MM/DD/YYYY HH:MM (local time)."),
                     )
                 elif not earliest <= issued_at <= now + datetime.timedelta(hours=1):
-                    result.error(line, "issued at", "The date is in the future or implausibly old.")
+                    result.error(line, "issued at", _("The date is in the future or implausibly old."))
             row_kind = kind
             if values.get("kind"):
                 parsed_kind = parse_kind(values["kind"])
                 if parsed_kind is None:
-                    result.error(line, "kind", "Unknown kind: use cvn, summary, nta, traffic or other.")
+                    result.error(line, "kind", _("Unknown kind: use cvn, summary, nta, traffic or other."))
                 else:
                     row_kind = parsed_kind
             fine = default_fine
             if values.get("fine"):
                 parsed_fine = parse_money(values["fine"])
                 if parsed_fine is None:
-                    result.error(line, "fine", "Not an amount in dollars and cents.")
+                    result.error(line, "fine", _("Not an amount in dollars and cents."))
                 else:
                     fine = parsed_fine
             if len(result.errors) > errors_before or issued_at is None:
@@ -364,7 +371,9 @@ def _read_rows(
             agency = values.get("agency") or DEFAULT_AGENCY
             key = (agency.casefold(), values["citation number"].casefold())
             if key in seen:
-                result.error(line, "citation number", f"Duplicate row: the same citation as row {seen[key]}.")
+                result.error(
+                    line, "citation number", _("Duplicate row: the same citation as row %(row)s.") % {"row": seen[key]}
+                )
                 continue
             seen[key] = line
             code, description = split_offense(values["offense"])
@@ -387,9 +396,9 @@ def _read_rows(
                 )  # fmt: skip
             )
     except csv.Error:
-        result.error(result.rows + 1, "", "The file is not valid CSV (an unclosed quote?).")
+        result.error(result.rows + 1, "", _("The file is not valid CSV (an unclosed quote?)."))
     if result.rows == 0 and not result.errors:
-        result.error(2, "", "The file has a header but no rows.")
+        result.error(2, "", _("The file has a header but no rows."))
     return rows
 
 
@@ -467,7 +476,7 @@ def _write(
         current = existing.get((row.agency.casefold(), row.number.casefold()))
         if current is not None:
             if current.case.event_id != event.pk:
-                result.error(row.line, "citation number", "This citation is already recorded for another event.")
+                result.error(row.line, "citation number", _("This citation is already recorded for another event."))
                 continue
             dob_index, name_index = recorded_people[current.case.demonstrator_id]
             if row.dob:
@@ -475,7 +484,7 @@ def _write(
             else:
                 same_person = name_index == _name_index(row)
             if not same_person:
-                result.error(row.line, "name", "This citation is already recorded for a different person.")
+                result.error(row.line, "name", _("This citation is already recorded for a different person."))
                 continue
             changes = {
                 "offense_code": row.offense_code, "offense_description": row.offense_description, "place": row.place,
@@ -484,7 +493,7 @@ def _write(
             if current.issued_at != row.issued_at:
                 if current.status != CitationStatus.ISSUED:
                     result.error(
-                        row.line, "issued at", "Cannot change when a citation was issued after a plea or hearing."
+                        row.line, "issued at", _("Cannot change when a citation was issued after a plea or hearing.")
                     )
                     continue
                 changes["issued_at"] = row.issued_at

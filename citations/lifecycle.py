@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from citations.models import CitationKind, CitationStatus, Disposition, Response
 
 S = CitationStatus
@@ -35,13 +38,13 @@ APPEAL = "appeal"
 CLOSE = "close"
 
 ACTION_LABELS = {
-    RESPOND: "record a plea or response",
-    SCHEDULE_HEARING: "schedule a hearing",
-    DOCKET: "record the docket number",
-    DECIDE: "record a decision",
-    OPEN_APPEAL_WINDOW: "open the appeal window",
-    APPEAL: "record an appeal",
-    CLOSE: "close the citation",
+    RESPOND: _("record a plea or response"),
+    SCHEDULE_HEARING: _("schedule a hearing"),
+    DOCKET: _("record the docket number"),
+    DECIDE: _("record a decision"),
+    OPEN_APPEAL_WINDOW: _("open the appeal window"),
+    APPEAL: _("record an appeal"),
+    CLOSE: _("close the citation"),
 }
 
 # A decision that can be recorded before anyone answered: the prosecution or the city drops it.
@@ -79,7 +82,7 @@ _APPEAL_MOVES = {
 TRACKS: dict[str, Track] = {
     CitationKind.PA_SUMMARY: Track(
         code=CitationKind.PA_SUMMARY,
-        label="Pennsylvania summary citation",
+        label=_("Pennsylvania summary citation"),
         responses=frozenset({R.NOT_GUILTY, R.GUILTY}),
         dispositions=frozenset({D.DISMISSED, D.WITHDRAWN, D.WAIVED, D.NOT_GUILTY, D.GUILTY}),
         appealable=True,
@@ -96,7 +99,7 @@ TRACKS: dict[str, Track] = {
     ),
     CitationKind.PHL_SUMMARY_NTA: Track(
         code=CitationKind.PHL_SUMMARY_NTA,
-        label="Philadelphia summary citation with notice to appear",
+        label=_("Philadelphia summary citation with notice to appear"),
         responses=frozenset({R.NOT_GUILTY, R.GUILTY}),
         dispositions=frozenset({D.DISMISSED, D.WITHDRAWN, D.WAIVED, D.NOT_GUILTY, D.GUILTY}),
         appealable=True,
@@ -112,7 +115,7 @@ TRACKS: dict[str, Track] = {
     ),
     CitationKind.PHL_CVN: Track(
         code=CitationKind.PHL_CVN,
-        label="Philadelphia code violation notice",
+        label=_("Philadelphia code violation notice"),
         responses=frozenset({R.PAID, R.DISPUTED}),
         dispositions=frozenset({D.DISMISSED, D.WITHDRAWN, D.WAIVED, D.NOT_GUILTY, D.GUILTY, D.PAID}),
         appealable=False,
@@ -127,7 +130,7 @@ TRACKS: dict[str, Track] = {
     ),
     GENERIC: Track(
         code=GENERIC,
-        label="Traffic or other citation",
+        label=_("Traffic or other citation"),
         responses=frozenset({R.NOT_GUILTY, R.GUILTY, R.PAID, R.DISPUTED}),
         dispositions=frozenset({D.DISMISSED, D.WITHDRAWN, D.WAIVED, D.NOT_GUILTY, D.GUILTY, D.PAID}),
         appealable=True,
@@ -163,8 +166,13 @@ def refusal(kind: str, action: str, state: str) -> str:
     track = track_for(kind)
     states = dict(CitationStatus.choices)
     allowed = [str(states[s]) for s in track.moves.get(action, {})]
-    where = f"only from: {', '.join(allowed)}" if allowed else "never on this track"
-    return (
-        f"Cannot {ACTION_LABELS[action]} for a {track.label} that is {str(states.get(state, state)).lower()}: "
-        f"this is allowed {where}."
-    )
+    if allowed:
+        where = gettext("this is allowed only from: %(states)s") % {"states": ", ".join(allowed)}
+    else:
+        where = gettext("this is allowed never on this track")
+    return gettext("Cannot %(action)s for a %(track)s that is %(state)s: %(where)s.") % {
+        "action": ACTION_LABELS[action],
+        "track": track.label,
+        "state": str(states.get(state, state)).lower(),
+        "where": where,
+    }

@@ -38,6 +38,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.audit import audit_record
 from cases.models import Case, ExcessiveForceComplaint, Jurisdiction, Payer
@@ -123,15 +124,15 @@ def _issued_on(citation: Citation) -> datetime.date:
 
 def _require_aware(value: Any, name: str) -> datetime.datetime:
     if not isinstance(value, datetime.datetime):
-        raise ValidationError({name: "Give a date and time."})
+        raise ValidationError({name: _("Give a date and time.")})
     if timezone.is_naive(value):
-        raise ValidationError({name: "Give a date and time with its time zone."})
+        raise ValidationError({name: _("Give a date and time with its time zone.")})
     return value
 
 
 def _require_date(value: Any, name: str) -> datetime.date:
     if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        raise ValidationError({name: "Give a date (without a time)."})
+        raise ValidationError({name: _("Give a date (without a time).")})
     return value
 
 
@@ -175,7 +176,10 @@ def citation_create(
     forbidden = (set(fields) & LIFECYCLE_FIELDS) - {"hearing_at", "courtroom", "docket_number"}
     unknown = set(fields) - EDITABLE_FIELDS - LIFECYCLE_FIELDS
     if forbidden or unknown:
-        raise ValidationError(f"These fields cannot be set when creating a citation: {sorted(forbidden | unknown)}.")
+        raise ValidationError(
+            _("These fields cannot be set when creating a citation: %(fields)s.")
+            % {"fields": sorted(forbidden | unknown)}
+        )
     _require_aware(issued_at, "issued_at")
     hearing_at = fields.pop("hearing_at", None)
     courtroom = fields.pop("courtroom", "") or ""
@@ -191,7 +195,7 @@ def citation_create(
         if to is None:
             raise ValidationError(lc.refusal(kind, lc.SCHEDULE_HEARING, CitationStatus.ISSUED))
         if hearing_at <= issued_at:
-            raise ValidationError({"hearing_at": "The hearing must come after the citation was issued."})
+            raise ValidationError({"hearing_at": _("The hearing must come after the citation was issued.")})
         citation.hearing_at, citation.courtroom, citation.status = hearing_at, courtroom.strip(), to
     if docket_number:
         citation.docket_number, citation.docketed = docket_number, True
@@ -209,10 +213,12 @@ def citation_update(*, citation: Citation, by: Any, **fields: Any) -> Citation:
     """Correct a citation's non-lifecycle fields (number, offense, money, when issued...)."""
     bad = set(fields) - EDITABLE_FIELDS
     if bad:
-        raise ValidationError(f"These fields change only through the lifecycle services: {sorted(bad)}.")
+        raise ValidationError(
+            _("These fields change only through the lifecycle services: %(fields)s.") % {"fields": sorted(bad)}
+        )
     locked = _lock(citation)
     if "kind" in fields and fields["kind"] != locked.kind and locked.status != CitationStatus.ISSUED:
-        raise ValidationError({"kind": "The kind can change only before anything was recorded on the citation."})
+        raise ValidationError({"kind": _("The kind can change only before anything was recorded on the citation.")})
     if "issued_at" in fields:
         _require_aware(fields["issued_at"], "issued_at")
     changed = [name for name, value in fields.items() if getattr(locked, name) != value]
@@ -240,12 +246,17 @@ def citation_record_response(*, citation: Citation, response: str, at: datetime.
     if response not in track.responses:
         labels = dict(Response.choices)
         allowed = ", ".join(str(labels[r]) for r in sorted(track.responses))
-        raise ValidationError({"response": f"A {track.label} is answered by one of: {allowed}."})
+        raise ValidationError(
+            {
+                "response": _("A %(track)s is answered by one of: %(allowed)s.")
+                % {"track": track.label, "allowed": allowed}
+            }
+        )
     _require_aware(at, "at")
     if at < locked.issued_at:
-        raise ValidationError({"at": "The response cannot come before the citation was issued."})
+        raise ValidationError({"at": _("The response cannot come before the citation was issued.")})
     if at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationError({"at": "The response cannot be in the future."})
+        raise ValidationError({"at": _("The response cannot be in the future.")})
     before = locked.status
     locked.response, locked.responded_at, locked.status = response, at, to
     return _finish(
@@ -266,10 +277,12 @@ def citation_schedule_hearing(
     if locked.status == CitationStatus.ANSWERED and needs is not None and locked.response not in needs:
         labels = dict(Response.choices)
         after = " or ".join(str(labels[r]).lower() for r in sorted(needs))
-        raise ValidationError(f"A {track.label} goes to a hearing only after: {after}.")
+        raise ValidationError(
+            _("A %(track)s goes to a hearing only after: %(after)s.") % {"track": track.label, "after": after}
+        )
     _require_aware(hearing_at, "hearing_at")
     if hearing_at <= locked.issued_at:
-        raise ValidationError({"hearing_at": "The hearing must come after the citation was issued."})
+        raise ValidationError({"hearing_at": _("The hearing must come after the citation was issued.")})
     courtroom = (courtroom or "").strip()
     before = locked.status
     locked.hearing_at, locked.courtroom, locked.status = hearing_at, courtroom, to
@@ -290,7 +303,7 @@ def citation_record_docketed(*, citation: Citation, docket_number: str, by: Any)
     _check_move(locked, lc.DOCKET)
     docket_number = (docket_number or "").strip()
     if not docket_number:
-        raise ValidationError({"docket_number": "Give the docket number."})
+        raise ValidationError({"docket_number": _("Give the docket number.")})
     if locked.docketed and locked.docket_number == docket_number:
         return _copy_back(citation, locked)  # a retry: nothing changes
     before = locked.status
@@ -311,7 +324,7 @@ def _decision_refusal(citation: Citation, disposition: str, decided_on: Any, tod
     labels = dict(Disposition.choices)
     if disposition not in track.dispositions:
         allowed = ", ".join(str(labels[d]).lower() for d in sorted(track.dispositions))
-        return f"A {track.label} can be decided only as: {allowed}."
+        return _("A %(track)s can be decided only as: %(allowed)s.") % {"track": track.label, "allowed": allowed}
     voids_payment = (
         citation.status in (CitationStatus.DECIDED, CitationStatus.CLOSED)
         and citation.disposition == Disposition.PAID
@@ -321,16 +334,16 @@ def _decision_refusal(citation: Citation, disposition: str, decided_on: Any, tod
         if lc.next_state(citation.kind, lc.DECIDE, citation.status) is None:
             return lc.refusal(citation.kind, lc.DECIDE, citation.status)
         if citation.status == CitationStatus.ISSUED and disposition not in lc.DROPPED:
-            return (
+            return _(
                 "Before any plea or hearing a citation can only be dismissed, withdrawn or waived; "
-                f"record the plea or the hearing before '{labels[disposition]}'."
-            )
+                "record the plea or the hearing before '%(decision)s'."
+            ) % {"decision": labels[disposition]}
     if disposition == Disposition.PAID and citation.response != Response.PAID:
-        return "Record that the notice was paid (the response) before deciding it as paid."
+        return _("Record that the notice was paid (the response) before deciding it as paid.")
     if decided_on < _issued_on(citation):
-        return "The decision cannot come before the citation was issued."
+        return _("The decision cannot come before the citation was issued.")
     if decided_on > today:
-        return "The decision date cannot be in the future."
+        return _("The decision date cannot be in the future.")
     return None
 
 
@@ -361,9 +374,11 @@ def citation_record_disposition(
 def _require_conviction(citation: Citation, action: str) -> None:
     track = lc.track_for(citation.kind)
     if not track.appealable:
-        raise ValidationError(f"Appeals are not tracked for a {track.label}.")
+        raise ValidationError(_("Appeals are not tracked for a %(track)s.") % {"track": track.label})
     if citation.disposition != Disposition.GUILTY:
-        raise ValidationError(f"Cannot {lc.ACTION_LABELS[action]}: only a conviction (guilty) is appealed.")
+        raise ValidationError(
+            _("Cannot %(action)s: only a conviction (guilty) is appealed.") % {"action": lc.ACTION_LABELS[action]}
+        )
 
 
 @transaction.atomic
@@ -385,9 +400,9 @@ def citation_record_appeal(*, citation: Citation, filed_on: datetime.date, by: A
     to = _check_move(locked, lc.APPEAL)
     _require_date(filed_on, "filed_on")
     if locked.decided_on and filed_on < locked.decided_on:
-        raise ValidationError({"filed_on": "The appeal cannot be filed before the decision."})
+        raise ValidationError({"filed_on": _("The appeal cannot be filed before the decision.")})
     if filed_on > _today(locked):
-        raise ValidationError({"filed_on": "The filing date cannot be in the future."})
+        raise ValidationError({"filed_on": _("The filing date cannot be in the future.")})
     before = locked.status
     locked.appealed_on, locked.status = filed_on, to
     return _finish(citation=locked, original=citation, by=by, action="appeal", before=before, fields=["appealed_on"])
@@ -407,17 +422,20 @@ def citation_close(
     closed_on = closed_on or today
     _require_date(closed_on, "closed_on")
     if closed_on > today:
-        raise ValidationError({"closed_on": "The closing date cannot be in the future."})
+        raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
     if locked.decided_on and closed_on < locked.decided_on:
-        raise ValidationError({"closed_on": "The citation cannot close before it was decided."})
+        raise ValidationError({"closed_on": _("The citation cannot close before it was decided.")})
     if locked.status in (CitationStatus.DECIDED, CitationStatus.APPEAL_WINDOW) and not appeal_waived:
         window = Deadline.objects.filter(
             citation=locked, kind=DeadlineKind.APPEAL, status=DeadlineStatus.OPEN, due_on__gte=today
         ).first()
         if window is not None:
             raise ValidationError(
-                f"The appeal window is open until {window.due_on:%Y-%m-%d}: record the appeal, wait, "
-                "or close with appeal_waived=True once the client has decided not to appeal."
+                _(
+                    "The appeal window is open until %(day)s: record the appeal, wait, "
+                    "or close with appeal_waived=True once the client has decided not to appeal."
+                )
+                % {"day": f"{window.due_on:%Y-%m-%d}"}
             )
     before = locked.status
     locked.closed_on, locked.status = closed_on, to
@@ -429,19 +447,19 @@ def citation_close(
 
 def _money(value: Any, name: str = "amount") -> Decimal:
     if isinstance(value, (float, bool)):
-        raise ValidationError({name: "Give the amount as a decimal string or Decimal, not a float."})
+        raise ValidationError({name: _("Give the amount as a decimal string or Decimal, not a float.")})
     try:
         amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError):
-        raise ValidationError({name: "Not an amount of money."}) from None
+        raise ValidationError({name: _("Not an amount of money.")}) from None
     if not amount.is_finite():
-        raise ValidationError({name: "Not an amount of money."})
+        raise ValidationError({name: _("Not an amount of money.")})
     if amount != amount.quantize(CENT):
-        raise ValidationError({name: "Amounts are exact to the cent (at most two decimal places)."})
+        raise ValidationError({name: _("Amounts are exact to the cent (at most two decimal places).")})
     if amount <= 0:
-        raise ValidationError({name: "The amount must be more than zero."})
+        raise ValidationError({name: _("The amount must be more than zero.")})
     if amount >= Decimal("100000000"):
-        raise ValidationError({name: "The amount is too large."})
+        raise ValidationError({name: _("The amount is too large.")})
     return amount.quantize(CENT)
 
 
@@ -462,28 +480,38 @@ def payment_record(
     locked = _lock(citation)
     amount = _money(amount)
     if payer not in Payer.values:
-        raise ValidationError({"payer": f"The payer is one of: {', '.join(Payer.values)}."})
+        raise ValidationError({"payer": _("The payer is one of: %(payers)s.") % {"payers": ", ".join(Payer.values)}})
     if kind not in PaymentKind.values:
-        raise ValidationError({"kind": "A payment or a refund."})
+        raise ValidationError({"kind": _("A payment or a refund.")})
     _require_date(paid_on, "paid_on")
     if paid_on < _issued_on(locked):
-        raise ValidationError({"paid_on": "Money cannot move on a citation before it was issued."})
+        raise ValidationError({"paid_on": _("Money cannot move on a citation before it was issued.")})
     if paid_on > _today(locked):
-        raise ValidationError({"paid_on": "The date cannot be in the future."})
+        raise ValidationError({"paid_on": _("The date cannot be in the future.")})
     balance = citation_balance(citation=locked)
     if kind == PaymentKind.PAYMENT and balance.net + amount > balance.owed:
         raise ValidationError(
             {
-                "amount": f"This payment of ${amount} would overpay: ${balance.owed} is owed and "
-                f"${balance.net} is already paid (net), so at most ${max(balance.owed - balance.net, Decimal('0.00'))} "
-                "more can be paid."
+                "amount": _(
+                    "This payment of $%(amount)s would overpay: $%(owed)s is owed and "
+                    "$%(net)s is already paid (net), so at most $%(most)s more can be paid."
+                )
+                % {
+                    "amount": amount,
+                    "owed": balance.owed,
+                    "net": balance.net,
+                    "most": max(balance.owed - balance.net, Decimal("0.00")),
+                }
             }
         )
     if kind == PaymentKind.REFUND:
         paid_by_payer = balance.by_payer.get(payer, Decimal("0.00"))
         if amount > paid_by_payer:
             raise ValidationError(
-                {"amount": f"A refund of ${amount} exceeds the ${paid_by_payer} this payer has paid (net of refunds)."}
+                {
+                    "amount": _("A refund of $%(amount)s exceeds the $%(paid)s this payer has paid (net of refunds).")
+                    % {"amount": amount, "paid": paid_by_payer}
+                }
             )
     payment = Payment(
         citation=locked,
@@ -544,7 +572,7 @@ def citation_mass_disposition(
     record each refund with payment_record when the money moves)."""
     _require_date(decided_on, "decided_on")
     if disposition not in Disposition.values or disposition == Disposition.PENDING:
-        raise ValidationError({"disposition": "Choose a decision."})
+        raise ValidationError({"disposition": _("Choose a decision.")})
     if isinstance(citations, QuerySet):
         ids = list(citations.order_by().values_list("pk", flat=True))
     else:

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import (
@@ -289,13 +290,13 @@ def _perform(action: str, citation: Citation, data: dict[str, Any], by: Any) -> 
 
 
 DONE_MESSAGES = {
-    "respond": "The response was recorded.",
-    "hearing": "The hearing was scheduled.",
-    "docket": "The docket number was recorded.",
-    "decision": "The decision was recorded.",
-    "payment": "The payment was recorded.",
-    "appeal": "The appeal was recorded.",
-    "close": "The citation was closed.",
+    "respond": gettext_noop("The response was recorded."),
+    "hearing": gettext_noop("The hearing was scheduled."),
+    "docket": gettext_noop("The docket number was recorded."),
+    "decision": gettext_noop("The decision was recorded."),
+    "payment": gettext_noop("The payment was recorded."),
+    "appeal": gettext_noop("The appeal was recorded."),
+    "close": gettext_noop("The citation was closed."),
 }
 
 

@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.access import case_list_visible_to
 from cases.audit import audit_record
@@ -45,7 +46,7 @@ def _cases_for(
 ) -> list[Case]:
     if kind == BatchKind.HEARING_DATE:
         if hearing_date is None:
-            raise ValidationError({"hearing_date": "A hearing date is needed."})
+            raise ValidationError({"hearing_date": _("A hearing date is needed.")})
         tz = timezone.get_current_timezone()
         start = datetime.datetime.combine(hearing_date, datetime.time.min, tzinfo=tz)
         citations = citation_list_visible_to(user=by).filter(
@@ -56,9 +57,9 @@ def _cases_for(
         return list(Case.objects.filter(pk__in=citations.values("case_id")).order_by("number"))
     if kind == BatchKind.EVENT:
         if event is None:
-            raise ValidationError({"event": "An event is needed."})
+            raise ValidationError({"event": _("An event is needed.")})
         return list(case_list_visible_to(user=by).filter(event=event).order_by("number"))
-    raise ValidationError({"kind": "Unknown batch kind."})
+    raise ValidationError({"kind": _("Unknown batch kind.")})
 
 
 def batch_create(
@@ -73,9 +74,9 @@ def batch_create(
 ) -> PacketBatch:
     """Queue a batch over the cases the requester may see; the work starts after commit."""
     if not may_make_packets(by):
-        raise ValidationError("Only lawyers and coordinators make packets.")
+        raise ValidationError(_("Only lawyers and coordinators make packets."))
     if output not in BatchOutput.values:
-        raise ValidationError({"output": "Choose zip or pdf."})
+        raise ValidationError({"output": _("Choose zip or pdf.")})
     cases = _cases_for(by=by, kind=kind, hearing_date=hearing_date, courtroom=courtroom, event=event)
     with transaction.atomic():
         batch = PacketBatch.objects.create(

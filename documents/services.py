@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cases.access import case_for, complaint_list_visible_to, evidence_list_visible_to, get_visible_or_404
 from cases.audit import audit_record
@@ -440,7 +441,7 @@ def packet_for_case(
         return packet_for_complaint(case=case, complaint=complaint, by=by, confirm=confirm, request=request)
     if kind == PacketKind.PLEA:
         return packet_for_plea(case=case, citation=citation, by=by, request=request)
-    raise ValidationError({"kind": "A hearing docket covers a date, not one case."})
+    raise ValidationError({"kind": gettext("A hearing docket covers a date, not one case.")})
 
 
 def packet_for_complaint(
@@ -458,13 +459,15 @@ def packet_for_complaint(
     else:
         complaint = complaints.order_by("-created_at", "-id").first()
         if complaint is None:
-            raise ValidationError({"complaint": "This case has no excessive-force complaint."})
+            raise ValidationError({"complaint": gettext("This case has no excessive-force complaint.")})
     context = ctx.complaint_packet_context(complaint=complaint, user=by)
     if context["open_matters"]:
         if not confirm:
             raise ConfirmationRequired(
-                "The client has an open citation or case. People with pending charges are advised to see a "
-                "lawyer before filing a complaint: a lawyer must confirm before this packet is generated.",
+                gettext(
+                    "The client has an open citation or case. People with pending charges are advised to see a "
+                    "lawyer before filing a complaint: a lawyer must confirm before this packet is generated."
+                ),
                 code="confirmation_required",
             )
         audit_record(
@@ -498,7 +501,7 @@ def packet_for_plea(
     else:
         citation = citations.filter(response="").order_by("issued_at", "id").first() or citations.first()
         if citation is None:
-            raise ValidationError({"citation": "This case has no citation."})
+            raise ValidationError({"citation": gettext("This case has no citation.")})
     context = ctx.plea_letter_context(citation=citation, user=by)
     return _produce(
         kind=PacketKind.PLEA,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import case_for, complaint_list_visible_to, event_list_visible_to, get_visible_or_404, page_for
@@ -43,7 +44,7 @@ def case_packet(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = case_for(user=request.user, case_id=case_id)
     kind = request.POST.get("kind", PacketKind.CASE)
     if kind not in (PacketKind.CASE, PacketKind.COMPLAINT, PacketKind.PLEA):
-        return HttpResponse("Unknown packet kind.", status=400, content_type="text/plain")
+        return HttpResponse(_("Unknown packet kind."), status=400, content_type="text/plain")
     complaint = citation = None
     if request.POST.get("complaint"):
         complaint = get_visible_or_404(
@@ -77,7 +78,7 @@ def docket_packet(request: HttpRequest) -> HttpResponse:
     try:
         date = datetime.date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
-        return HttpResponse("Give the date as YYYY-MM-DD.", status=400, content_type="text/plain")
+        return HttpResponse(_("Give the date as YYYY-MM-DD."), status=400, content_type="text/plain")
     result = packet_for_docket(
         by=request.user, date=date, courtroom=request.POST.get("courtroom", "")[:40], request=request
     )
@@ -112,7 +113,9 @@ def batch_start(request: HttpRequest) -> HttpResponse:
             event=event, output=request.POST.get("output", BatchOutput.ZIP), request=request,
         )  # fmt: skip
     except (ValueError, ValidationError):
-        return HttpResponse("Choose a hearing date or an event, and zip or pdf.", status=400, content_type="text/plain")
+        return HttpResponse(
+            _("Choose a hearing date or an event, and zip or pdf."), status=400, content_type="text/plain"
+        )
     return redirect("documents-batch", batch_id=batch.public_id)
 
 

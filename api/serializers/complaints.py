@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from api.serializers.base import InputSerializer, OutputSerializer, ScopedRelatedField
@@ -86,7 +87,7 @@ class StatementInput(InputSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None and not any(attrs.get(k) for k in ("incident", "complaint", "case")):
-            raise serializers.ValidationError("Link the statement to an incident, a complaint or a case.")
+            raise serializers.ValidationError(_("Link the statement to an incident, a complaint or a case."))
         if attrs.get("anonymous"):
             attrs["witness_name"] = ""
             attrs["witness_contact"] = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from api.serializers.base import InputSerializer, OutputSerializer
@@ -32,5 +33,5 @@ class EventInput(InputSerializer):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise serializers.ValidationError("Unknown time zone.") from None
+            raise serializers.ValidationError(_("Unknown time zone.")) from None
         return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from documents.models import BatchKind, BatchOutput, PacketBatch, PacketKind, StoredPacket
@@ -29,10 +30,12 @@ class CasePacketInput(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = set(self.initial_data) - set(self.fields)
         if unknown:
-            raise serializers.ValidationError({"": [f"Unknown fields: {', '.join(sorted(unknown)[:10])}"]})
+            raise serializers.ValidationError(
+                {"": [_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown)[:10])}]}
+            )
         if attrs["kind"] == PacketKind.DOCKET:
             raise serializers.ValidationError(
-                {"kind": ["A hearing docket covers a date: POST /api/v1/packets/docket/."]}
+                {"kind": [_("A hearing docket covers a date: POST /api/v1/packets/docket/.")]}
             )
         return attrs
 
@@ -73,9 +76,9 @@ class BatchInput(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["kind"] == BatchKind.HEARING_DATE and not attrs.get("hearing_date"):
-            raise serializers.ValidationError({"hearing_date": ["Required for a hearing-date batch."]})
+            raise serializers.ValidationError({"hearing_date": [_("Required for a hearing-date batch.")]})
         if attrs["kind"] == BatchKind.EVENT and not attrs.get("event"):
-            raise serializers.ValidationError({"event": ["Required for an event batch."]})
+            raise serializers.ValidationError({"event": [_("Required for an event batch.")]})
         return attrs
 
 

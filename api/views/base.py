@@ -7,6 +7,7 @@ import hashlib
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +20,7 @@ from cases.audit import audit_record
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The record changed since you read it; read it again and retry."
+    default_detail = _("The record changed since you read it; read it again and retry.")
     default_code = "precondition_failed"
 
 
