@@ -85,18 +85,28 @@ def floor_incidents(user: Any) -> list[dict[str, Any]]:
 
 def floor_citations(user: Any) -> list[dict[str, Any]]:
     from citations.access import citation_list_visible_to
+    from citations.models import Deadline
+    from citations.selectors import citations_with_money
 
     rows = list(
-        citation_list_visible_to(user=user)
+        citations_with_money(citation_list_visible_to(user=user))
         .order_by("-issued_at", "-id")
         .values(
             "id", "public_id", "case__public_id", "case__number", "number", "agency", "jurisdiction", "kind",
             "offense_code", "offense_subsection", "offense_description", "fine", "costs", "issued_at", "place",
             "issuing_officer__public_id", "officer_name_as_written", "officer_badge_as_written", "status", "response",
             "responded_at", "hearing_at", "courtroom", "docket_number", "docketed", "disposition", "decided_on",
-            "closed_on", "created_at", "updated_at",
+            "appealed_on", "closed_on", "status_changed_at", "paid_total", "refunded_total", "created_at",
+            "updated_at",
         )[:PAGE]
     )  # fmt: skip
+    ids = [row["id"] for row in rows]
+    deadlines = (
+        Deadline.objects.filter(citation_id__in=ids)
+        .order_by("due_at", "id")
+        .values("citation_id", "public_id", "kind", "due_on", "due_at", "status", "warrant_risk")
+    )
+    _attach(rows, "deadlines", ((d.pop("citation_id"), d) for d in deadlines))
     return _finish(rows)
 
 

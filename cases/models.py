@@ -150,12 +150,18 @@ class Demonstrator(PublicModel):
 
     @property
     def display_name(self) -> str:
-        """The name to show: the preferred one when given or when the legal name is concealed."""
-        if self.preferred_name:
-            return self.preferred_name
-        if self.conceal_legal_name:
-            return str(_("(name withheld)"))
-        return self.legal_name
+        return display_name_of(
+            preferred_name=self.preferred_name, legal_name=self.legal_name, conceal_legal_name=self.conceal_legal_name
+        )
+
+
+def display_name_of(*, preferred_name: str, legal_name: str, conceal_legal_name: bool) -> str:
+    """The name to show for a person: the preferred one when given or when the legal name is concealed."""
+    if preferred_name:
+        return preferred_name
+    if conceal_legal_name:
+        return str(_("(name withheld)"))
+    return legal_name
 
 
 class CaseStatus(models.TextChoices):

@@ -71,7 +71,28 @@ def payer_totals(citation_ids: list[int]) -> dict[int, dict[str, Decimal]]:
 
 
 def _balance(citation: Citation, paid: Decimal, refunded: Decimal, by_payer: dict[str, Decimal]) -> Balance:
-    owed = ZERO if citation.disposition in NOTHING_OWED else (citation.fine + citation.costs)
+    return balance_from(
+        disposition=citation.disposition,
+        fine=citation.fine,
+        costs=citation.costs,
+        paid=paid,
+        refunded=refunded,
+        by_payer=by_payer,
+    )
+
+
+def balance_from(
+    *,
+    disposition: str,
+    fine: Decimal,
+    costs: Decimal,
+    paid: Decimal,
+    refunded: Decimal,
+    by_payer: dict[str, Decimal] | None = None,
+) -> Balance:
+    """What is owed, paid, refunded and due, from a citation's amounts and decision and its
+    payment totals (the one rule for every balance shown)."""
+    owed = ZERO if disposition in NOTHING_OWED else (fine + costs)
     net = paid - refunded
     return Balance(
         owed=owed,
@@ -80,7 +101,7 @@ def _balance(citation: Citation, paid: Decimal, refunded: Decimal, by_payer: dic
         net=net,
         balance_due=max(owed - net, ZERO),
         refund_due=max(net - owed, ZERO),
-        by_payer=by_payer,
+        by_payer=by_payer if by_payer is not None else {},
     )
 
 

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from api.idempotency import idempotent
 from api.permissions import AreaPermission
+from api.rows import RowShape
 from cases.access import get_visible_or_404
 from cases.audit import audit_record
 
@@ -81,11 +82,20 @@ class ApiViewSet(viewsets.GenericViewSet):
 
 
 class ListMixin:
+    """GET on the list. With `list_rows` (an api.rows.RowShape of the output serializer) the page
+    is read as `.values()` rows and written by the serializer's fields, without model instances."""
+
+    list_rows: RowShape | None = None
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset: QuerySet[Any] = self.filter_queryset(self.get_queryset())
+        if self.list_rows is not None and self.paginator is not None:
+            self.paginator.count_queryset = queryset
+        if self.list_rows is not None:
+            queryset = self.list_rows.queryset(queryset)
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else list(queryset)
-        data = self.output(rows, many=True)
+        data = self.list_rows.write(rows) if self.list_rows is not None else self.output(rows, many=True)
         self.audit_read(count=len(rows))
         if page is not None:
             return self.get_paginated_response(data)

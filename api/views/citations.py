@@ -16,12 +16,15 @@ from rest_framework.response import Response
 
 from api.filters import CitationFilter, DeadlineFilter
 from api.idempotency import idempotent
+from api.rows import Computed, Nested, RowShape
 from api.serializers.citations import (
     AppealInput,
+    BalanceOutput,
     CitationInput,
     CitationOutput,
     CitationUpdate,
     CloseInput,
+    DeadlineBrief,
     DeadlineOutput,
     DispositionInput,
     DocketInput,
@@ -35,6 +38,7 @@ from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, Up
 from citations import services
 from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.models import Citation, Deadline, Payment, PaymentKind
+from citations.selectors import balance_from
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -50,6 +54,32 @@ def _money_total(kind: str) -> Coalesce:
     return Coalesce(Subquery(total, output_field=MONEY), Value(Decimal("0.00")), output_field=MONEY)
 
 
+def _deadlines() -> QuerySet[Deadline]:
+    return Deadline.objects.order_by("due_at", "id")
+
+
+CITATION_ROWS = RowShape(
+    CitationOutput,
+    computed={
+        "balance": Computed(
+            lambda row: (
+                BalanceOutput(
+                    balance_from(
+                        disposition=row["disposition"],
+                        fine=row["fine"],
+                        costs=row["costs"],
+                        paid=Decimal(row["paid_total"]),
+                        refunded=Decimal(row["refunded_total"]),
+                    )
+                ).data
+            ),
+            needs=["disposition", "fine", "costs", "paid_total", "refunded_total"],
+        )
+    },
+    nested={"deadlines": Nested(queryset=_deadlines, link="citation_id", shape=RowShape(DeadlineBrief))},
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List citations in scope (with deadlines and balance)"),
     retrieve=extend_schema(summary="One citation"),
@@ -62,13 +92,14 @@ class CitationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
     input_serializer_class = CitationInput
     update_serializer_class = CitationUpdate
     filterset_class = CitationFilter
+    list_rows = CITATION_ROWS
 
     def get_queryset(self) -> QuerySet[Citation]:
         return (
             citation_list_visible_to(user=self.request.user)
             .select_related("issuing_officer")
             .annotate(paid_total=_money_total(PaymentKind.PAYMENT), refunded_total=_money_total(PaymentKind.REFUND))
-            .prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at", "id")))
+            .prefetch_related(Prefetch("deadlines", queryset=_deadlines()))
             .order_by("-issued_at", "-id")
         )
 

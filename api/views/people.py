@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from api.filters import ArrestFilter, CaseFilter, DemonstratorFilter
 from api.idempotency import idempotent
+from api.rows import Computed, Nested, RowShape
 from api.serializers.people import (
     ArrestInput,
     ArrestOutput,
@@ -30,7 +31,7 @@ from api.serializers.people import (
 from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, UpdateMixin
 from cases.access import arrest_list_visible_to, case_list_visible_to, demonstrator_list_visible_to
 from cases.audit import audit_record
-from cases.models import Arrest, Case, Demonstrator, User
+from cases.models import Arrest, Case, Demonstrator, User, display_name_of
 from cases.services import (
     arrest_create,
     arrest_update,
@@ -112,6 +113,26 @@ CASE_PERSON_FIELDS_NOT_SHOWN = [
 ]
 
 
+CASE_ROWS = RowShape(
+    CaseOutput,
+    computed={
+        "client_name": Computed(
+            lambda row: display_name_of(
+                preferred_name=row["demonstrator__preferred_name"],
+                legal_name=row["demonstrator__legal_name"],
+                conceal_legal_name=row["demonstrator__conceal_legal_name"],
+            ),
+            needs=["demonstrator__preferred_name", "demonstrator__legal_name", "demonstrator__conceal_legal_name"],
+        )
+    },
+    nested={
+        "lawyers": Nested(
+            queryset=lambda: User.objects.all(), link="assigned_cases", flat="username", sort=lambda name: name
+        )
+    },
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List cases in scope"),
     retrieve=extend_schema(summary="One case"),
@@ -126,6 +147,7 @@ class CaseViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiViewSet
     input_serializer_class = CaseInput
     update_serializer_class = CaseUpdate
     filterset_class = CaseFilter
+    list_rows = CASE_ROWS
 
     def get_queryset(self) -> QuerySet[Case]:
         # The output shows the client's display name only: leave the person's other encrypted
