@@ -8,8 +8,10 @@ template nor a hostile value that slipped into the HTML can read a server file o
 network (SSRF). Each fetcher keeps the list of URLs it was asked for and what it served, so
 tests can assert that nothing outside the map was ever loaded.
 
-Output is PDF/A-3b (`pdf_variant`), tagged for assistive technology (`pdf_tags`), with title,
-author, subject and keywords taken from the HTML head.
+Output is PDF/A-3a (`pdf_variant`): archival (PDF/A-3) at the accessible conformance level "a",
+which WeasyPrint produces with its tagging on (structure tree with headings, tables and figures
+with their alternative text, `/Lang`, `/MarkInfo`), with title, author, subject and keywords taken
+from the HTML head.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from documents.assets import ASSET_FILES, ASSET_PREFIX, asset_url, image_url
 
 logger = logging.getLogger(__name__)
 
-PDF_VARIANT = "pdf/a-3b"
+PDF_VARIANT = "pdf/a-3a"
 MAX_DATA_URL_BYTES = 4096
 
 MIME_TYPES = {

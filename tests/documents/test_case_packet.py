@@ -143,10 +143,10 @@ def test_names_in_four_scripts_have_glyphs_in_embedded_fonts(packet, text):  # t
     assert {"Packet-Sans", "Packet-CJK", "Packet-Arabic"} <= fonts
 
 
-def test_case_packet_claims_pdf_a_3b_with_its_metadata(packet):  # type: ignore[no-untyped-def]
+def test_case_packet_claims_pdf_a_3a_with_its_metadata(packet):  # type: ignore[no-untyped-def]
     doc = pikepdf.open(io.BytesIO(packet["pdf"]))
     meta = doc.open_metadata()
-    assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("3", "B")
+    assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("3", "A")
     assert meta["dc:title"] == f"Case packet {packet['case_number']}"
     assert "Laura Lawyer" in str(meta["dc:creator"])
     assert "/OutputIntents" in doc.Root and "/StructTreeRoot" in doc.Root
