@@ -19,9 +19,7 @@ Exits 0 on success, 1 on a mismatch, 2 when PostgreSQL or the tools are missing 
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -31,9 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
-PG_DEFAULT = "postgres://postgres@127.0.0.1:5432"
+from pgadmin import PY, Failed, child, create_database, drop_database, drop_databases, main, report, run
 
 # Throwaway keys for the drill's invented data (base64 of 32 bytes each).
 DRILL_ENV = {
@@ -51,22 +47,6 @@ SAMPLE = 25
 
 def say(message: str) -> None:
     print(f"[restore drill] {message}", flush=True)
-
-
-def run(cmd: list[str], *, env: dict[str, str], capture: bool = False) -> str:
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, check=False, capture_output=True, text=True)  # noqa: S603
-    if proc.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(cmd[:3])} failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
-        )
-    return proc.stdout if capture else ""
-
-
-def admin_sql(base: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 # --- what is inside a database (run in a child process configured for that database) ---------
@@ -134,11 +114,6 @@ def seed_evidence() -> None:
 # --- the drill ------------------------------------------------------------------------------------
 
 
-def child(mode: str, env: dict[str, str]) -> dict[str, Any] | None:
-    out = run([PY, __file__, f"--child={mode}"], env=env, capture=True)
-    return json.loads(out.strip().splitlines()[-1]) if mode == "snapshot" else None
-
-
 def drill(base: str) -> int:
     for tool in ("pg_dump", "pg_restore", "psql", "age", "age-keygen"):
         if shutil.which(tool) is None:
@@ -154,22 +129,19 @@ def drill(base: str) -> int:
         keys.mkdir(mode=0o700)
         identity = keys / "identity.txt"
         run(["age-keygen", "-o", str(identity)], env=os.environ.copy())
-        recipient = subprocess.run(
-            ["age-keygen", "-y", str(identity)], capture_output=True, text=True, check=True
-        ).stdout  # noqa: S603,S607
+        recipient = run(["age-keygen", "-y", str(identity)], env=os.environ.copy(), capture=True)
         recipients = keys / "recipients.txt"
         recipients.write_text(recipient)
 
         env = {**os.environ, **DRILL_ENV}
         env.update(DATABASE_URL=f"{base}/{source_db}", DJANGO_MEDIA_ROOT=str(work / "media"))
         say(f"creating {source_db} with a small generated data set")
-        admin_sql(base, f'CREATE DATABASE "{source_db}"')
+        create_database(base, source_db)
         run([PY, "manage.py", "migrate", "--noinput", "-v0"], env=env)
         run([PY, "manage.py", "generate_load_data", "--people=300", "--citations=1200", "--incidents=2000",
              "--officers=40", "--observers=10", "--lawyers=6", "--seed=8"], env=env)  # fmt: skip
-        child("evidence", env)
-        before = child("snapshot", env)
-        assert before is not None
+        child(__file__, "evidence", env=env)
+        before = child(__file__, "snapshot", env=env)
 
         say("backing up (scripts/backup.sh)")
         backups = work / "backups"
@@ -184,15 +156,14 @@ def drill(base: str) -> int:
         )
 
         say("wiping: dropping the database and deleting the media files")
-        admin_sql(base, f'DROP DATABASE "{source_db}" WITH (FORCE)')
+        drop_database(base, source_db)
         shutil.rmtree(work / "media")
 
         say(f"restoring into a fresh database {target_db} (scripts/restore.sh)")
-        admin_sql(base, f'CREATE DATABASE "{target_db}"')
+        create_database(base, target_db)
         restored_env = {**env, "DATABASE_URL": f"{base}/{target_db}", "DJANGO_MEDIA_ROOT": str(work / "restored-media")}
         run(["bash", "scripts/restore.sh", str(backup_dir)], env={**restored_env, "BACKUP_AGE_IDENTITY": str(identity)})
-        after = child("snapshot", restored_env)
-        assert after is not None
+        after = child(__file__, "snapshot", env=restored_env)
 
         tables = before["counts"]
         rows = sum(tables.values())
@@ -235,43 +206,17 @@ def drill(base: str) -> int:
         for name in ("database.dump.age", "media.tar.age"):
             if (backup_dir / name).read_bytes()[:21] != b"age-encryption.org/v1":
                 failures.append(f"{name} is not an age-encrypted file")
-    except Exception as exc:  # report, then clean up
+    except Failed as exc:  # report, then clean up
+        failures.append(str(exc))
+    except Exception as exc:
         failures.append(f"{type(exc).__name__}: {exc}")
     finally:
-        for name in (source_db, target_db):
-            try:
-                admin_sql(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            except Exception as exc:
-                failures.append(f"could not drop {name}: {exc}")
+        failures += drop_databases(base, [source_db, target_db])
         shutil.rmtree(work, ignore_errors=True)
-    elapsed = time.perf_counter() - started
-    if failures:
-        for failure in failures:
-            say(f"FAILED: {failure}")
-        return 1
-    say(f"PASSED in {elapsed:.0f} s")
-    return 0
-
-
-def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--child", choices=["snapshot", "evidence"], help=argparse.SUPPRESS)
-    args = p.parse_args()
-    sys.path.insert(0, str(ROOT))
-    if args.child == "snapshot":
-        print(json.dumps(snapshot()))
-        return 0
-    if args.child == "evidence":
-        seed_evidence()
-        return 0
-    base = os.environ.get("PG_URL", PG_DEFAULT).rstrip("/")
-    try:
-        admin_sql(base, "SELECT 1")
-    except Exception as exc:
-        say(f"SKIPPED: no PostgreSQL at {base} ({type(exc).__name__})")
-        return 2
-    return drill(base)
+    return report(say, failures, f"PASSED in {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(
+        main(description=__doc__, say=say, children={"snapshot": snapshot, "evidence": seed_evidence}, check=drill)
+    )

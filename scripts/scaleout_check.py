@@ -25,7 +25,6 @@ Exit status: 0 passed, 1 failed, 2 skipped (no PostgreSQL or no gunicorn; CI pri
 
 from __future__ import annotations
 
-import argparse
 import concurrent.futures
 import json
 import os
@@ -43,10 +42,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
+from pgadmin import PY, ROOT, Failed, child, child_command, create_database, drop_databases, main, report, run
+
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-PG_DEFAULT = "postgres://postgres@127.0.0.1:5432"
 OBSERVERS = 4
 PASSWORD = "scale-out-check-password-2026"  # throwaway accounts in a throwaway database
 REPORTS = 120  # distinct incidents
@@ -56,6 +54,7 @@ BATCHES = 3  # packet batches over the same event's cases, enqueued at once
 PACKET_CASES = 5
 REQUEST_TIMEOUT = 20
 DEADLINE_SECONDS = 150
+STEP_TIMEOUT = 120  # seconds for each setup command and child process
 
 PROD_ENV = {
     "DJANGO_SETTINGS_MODULE": "scripts.scaleout_settings",  # production's, static files not pre-compressed
@@ -76,25 +75,6 @@ PROD_ENV = {
 
 def say(message: str) -> None:
     print(f"[scale-out] {message}", flush=True)
-
-
-class Failed(Exception):
-    pass
-
-
-def run(cmd: list[str], *, env: dict[str, str], capture: bool = False, timeout: int = 120) -> str:
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, check=False, capture_output=True, text=True, timeout=timeout)
-    if proc.returncode != 0:
-        raise Failed(f"{' '.join(cmd[1:3])} failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
-    return proc.stdout if capture else ""
-
-
-def admin_sql(base: str, sql: str, params: list[Any] | None = None, *, db: str = "postgres") -> list[tuple]:
-    import psycopg
-
-    with psycopg.connect(f"{base}/{db}", autocommit=True) as conn:
-        cur = conn.execute(sql, params or [])
-        return cur.fetchall() if cur.description else []
 
 
 # --- child mode: accounts and an event, with the application's own models --------------------
@@ -343,7 +323,7 @@ def wait_for_batches(env: dict[str, str], batch_ids: list[str], deadline: float)
     state_env = {**env, "SCALE_BATCHES": json.dumps(batch_ids)}
     state: dict[str, Any] = {}
     while time.monotonic() < deadline:
-        state = json.loads(run([PY, __file__, "--child=batches"], env=state_env, capture=True).strip().splitlines()[-1])
+        state = child(__file__, "batches", env=state_env, timeout=STEP_TIMEOUT)
         if state["batches"] and all(b["status"] in ("done", "failed") for b in state["batches"]):
             break
         time.sleep(2)
@@ -391,11 +371,11 @@ def check(base: str) -> int:
     }
     try:
         say(f"creating {db}; migrating with production settings")
-        admin_sql(base, f'CREATE DATABASE "{db}"')
-        run([PY, "manage.py", "migrate", "--noinput", "-v0"], env=env)
-        run([PY, "manage.py", "createcachetable"], env=env)
-        run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, timeout=120)
-        setup = json.loads(run([PY, __file__, "--child=setup"], env=env, capture=True).strip().splitlines()[-1])
+        create_database(base, db)
+        run([PY, "manage.py", "migrate", "--noinput", "-v0"], env=env, timeout=STEP_TIMEOUT)
+        run([PY, "manage.py", "createcachetable"], env=env, timeout=STEP_TIMEOUT)
+        run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, timeout=STEP_TIMEOUT)
+        setup = child(__file__, "setup", env=env, timeout=STEP_TIMEOUT)
 
         for n in (1, 2):
             procs.append(start(f"app{n}", [str(GUNICORN), "config.wsgi:application", "--bind", "127.0.0.1:0",
@@ -426,7 +406,7 @@ def check(base: str) -> int:
         enqueue = None
         if setup.get("packets"):
             enqueue = subprocess.Popen(  # noqa: S603
-                [PY, __file__, "--child=enqueue", setup["event"]], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                child_command(__file__, "enqueue", setup["event"]), cwd=ROOT, env=env, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, text=True,
             )  # fmt: skip
         uuids, originals = exercise_incidents(ports, tokens, setup["event"], deadline)
@@ -439,9 +419,7 @@ def check(base: str) -> int:
         else:
             say("the packets app is not present: no batches enqueued")
         verify_env = {**env, "SCALE_UUIDS": json.dumps(uuids), "SCALE_ORIGINALS": json.dumps(originals)}
-        stored = json.loads(
-            run([PY, __file__, "--child=verify"], env=verify_env, capture=True).strip().splitlines()[-1]
-        )
+        stored = child(__file__, "verify", env=verify_env, timeout=STEP_TIMEOUT)
         duplicated = {u: n for u, n in stored["per_uuid"].items() if n != 1}
         missing = [u for u in uuids if u not in stored["per_uuid"]]
         if missing or duplicated or stored["changed"]:
@@ -465,47 +443,18 @@ def check(base: str) -> int:
             text = proc.log.read_text(errors="replace") if proc.log.exists() else ""
             if "Traceback" in text:
                 failures.append(f"{proc.name} logged an error:\n{text[-2500:]}")
-        try:
-            admin_sql(base, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        except Exception as exc:
-            failures.append(f"could not drop {db}: {exc}")
+        failures += drop_databases(base, [db])
         shutil.rmtree(work, ignore_errors=True)
-    elapsed = time.monotonic() - started
-    if failures:
-        for failure in failures:
-            say(f"FAILED: {failure}")
-        return 1
-    say(f"PASSED in {elapsed:.0f} s; every process stopped, {db} dropped")
-    return 0
+    return report(say, failures, f"PASSED in {time.monotonic() - started:.0f} s; every process stopped, {db} dropped")
 
 
-def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--child", choices=["setup", "verify", "enqueue", "batches"], help=argparse.SUPPRESS)
-    p.add_argument("event", nargs="?", help=argparse.SUPPRESS)
-    args = p.parse_args()
-    sys.path.insert(0, str(ROOT))
-    if args.child == "setup":
-        print(json.dumps(child_setup()))
-        return 0
-    if args.child == "enqueue":
-        print(json.dumps(child_enqueue_batches(args.event)))
-        return 0
-    if args.child == "batches":
-        print(json.dumps(child_batch_state(json.loads(os.environ["SCALE_BATCHES"]))))
-        return 0
-    if args.child == "verify":
-        uuids = json.loads(os.environ["SCALE_UUIDS"])
-        print(json.dumps(child_verify(uuids, json.loads(os.environ["SCALE_ORIGINALS"]))))
-        return 0
-    base = os.environ.get("PG_URL", PG_DEFAULT).rstrip("/")
-    try:
-        admin_sql(base, "SELECT 1")
-    except Exception as exc:
-        say(f"SKIPPED: no PostgreSQL at {base} ({type(exc).__name__})")
-        return 2
-    return check(base)
+CHILDREN = {
+    "setup": child_setup,
+    "enqueue": child_enqueue_batches,
+    "batches": lambda: child_batch_state(json.loads(os.environ["SCALE_BATCHES"])),
+    "verify": lambda: child_verify(json.loads(os.environ["SCALE_UUIDS"]), json.loads(os.environ["SCALE_ORIGINALS"])),
+}
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(description=__doc__, say=say, children=CHILDREN, check=check))
