@@ -56,6 +56,7 @@ from cases.models import (
     local_date,
 )
 from citations.models import Citation, CitationKind, CitationStatus, Disposition, Payment, PaymentKind, Response
+from citations.vocabulary import FIRST_NAMES, LAST_NAMES, PLACES, UNITS
 
 M = TypeVar("M", bound=models.Model)
 
@@ -64,16 +65,6 @@ EVENT_PREFIX = "Load test: "
 BATCH_SIZE = 2000
 TZ = ZoneInfo("America/New_York")
 
-FIRST = ["María", "José", "Aisha", "Nguyễn", "Li", "Jamal", "Emily", "Carlos", "Fatima", "Sam", "Priya", "Diego",
-         "Keisha", "Omar", "Hannah", "Luis", "Mei", "Tariq", "Rosa", "Kwame", "Sofía", "Ahmed", "Grace", "Mateo",
-         "Yusuf", "Chloe", "Andrés", "Noor", "Ethan", "Lucía", "Ibrahim", "Zoe", "Dana", "Malik", "Ana", "Quinn"]  # fmt: skip
-LAST = ["García", "Rodríguez", "Okafor", "Thị Lan", "Wei", "Johnson", "Walsh", "Hernández", "Haddad", "Kowalski",
-        "Patel", "Ramírez", "Brown", "Farouk", "Schmidt", "Morales", "Chen", "Aziz", "Delgado", "Mensah", "Nowak",
-        "Rossi", "Kim", "Ivanova", "O'Brien", "Dubois", "Silva", "Tanaka", "Abebe", "Cohen"]  # fmt: skip
-PLACES = ["8th & Arch St", "615 Chestnut St", "Independence Mall", "7th & Cherry St", "Broad & Market",
-          "City Hall, north apron", "Vine St Expressway ramp", "Rittenhouse Square", "Broad & Spring Garden"]  # fmt: skip
-UNITS = ["Civil Affairs", "Bike Unit", "6th District", "SWAT", "Highway Patrol", "9th District", "Mounted Unit",
-         "Strategic Response Bureau"]  # fmt: skip
 OFFENSES = {
     CitationKind.PHL_CVN: [
         ("Phila. Code § 10-611", "(1)(a)", "Obstruction of highways and other public passages", "50.00"),
@@ -259,7 +250,9 @@ class LoadDataGenerator:
             )
             officers.append(
                 Officer(
-                    name=f"Ofc. {rng.choice(FIRST)[0]}. {rng.choice(LAST)}" if status == BadgeStatus.FULL else "",
+                    name=f"Ofc. {rng.choice(FIRST_NAMES)[0]}. {rng.choice(LAST_NAMES)}"
+                    if status == BadgeStatus.FULL
+                    else "",
                     badge_number=str(3000 + i)
                     if status == BadgeStatus.FULL
                     else (f"3{i % 90}" if status == BadgeStatus.PARTIAL else ""),
@@ -277,7 +270,7 @@ class LoadDataGenerator:
         rng = self.rng
         people = []
         for i in range(self.sizes.people):
-            first, last = rng.choice(FIRST), rng.choice(LAST)
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             preferred = f"{first[0]}. {last}" if rng.random() < 0.2 else ""
             people.append(
                 Demonstrator(
@@ -649,7 +642,7 @@ class LoadDataGenerator:
                 statements.append(
                     WitnessStatement(
                         complaint=complaint,
-                        witness_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                        witness_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                         witness_contact="267-555-0100",
                         statement="I saw the officer strike them from behind.",
                         taken_at=complaint.case.event.starts_at + datetime.timedelta(days=1),

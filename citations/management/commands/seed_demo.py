@@ -40,6 +40,7 @@ from cases.models import (
 )
 from cases.services import case_assign_lawyers, case_create, demonstrator_create, evidence_add, officer_find_or_create
 from citations import demo
+from citations.vocabulary import DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_PLACES, DEMO_UNITS
 
 DEMO_DEVICE = "demo authenticator"
 DEMO_EVENT = "Encampment protest at the federal building (demo)"
@@ -96,19 +97,6 @@ class Command(BaseCommand):
         return users
 
 
-FIRST = ["María", "José", "Aisha", "Nguyễn", "Li", "Jamal", "Emily", "Carlos", "Fatima", "Sam", "Priya", "Diego",
-         "Keisha", "Omar", "Hannah", "Luis", "Mei", "Tariq", "Rosa", "Kwame", "Sofía", "Ahmed", "Grace", "Mateo",
-         "Yusuf", "Chloe", "Andrés", "Noor", "Ethan", "Lucía", "Ibrahim", "Zoe"]  # fmt: skip
-LAST = ["García", "Rodríguez", "Okafor", "Thị Lan", "Wei", "Johnson", "Walsh", "Hernández", "Haddad", "Kowalski",
-        "Patel", "Ramírez", "Brown", "Farouk", "Schmidt", "Morales", "Chen", "Aziz", "Delgado", "Mensah"]  # fmt: skip
-PLACES = [
-    "8th & Arch St",
-    "615 Chestnut St",
-    "Arch St entrance, federal building",
-    "Independence Mall",
-    "7th & Cherry St",
-]
-UNITS = ["Civil Affairs", "Bike Unit", "6th District", "SWAT", "Highway Patrol", "9th District"]
 OFFICER_NAMES = ["Sgt. R. Malone", "Ofc. T. Bradley", "Ofc. D. Russo", "Lt. K. Fitzgerald", "Ofc. M. Kane", "Ofc. J. Doyle",
                  "Cpl. A. Stevens", "Ofc. P. Nolan", "Ofc. S. Byrne", "Capt. L. Murphy"]  # fmt: skip
 
@@ -140,7 +128,7 @@ def build(*, users: dict[str, User], rng: random.Random) -> None:
         officer, _ = officer_find_or_create(
             agency="Philadelphia Police Department",
             badge_number=str(4100 + i * 37),
-            defaults={"name": name, "unit": UNITS[i % len(UNITS)], "payroll_number": str(200000 + i)},
+            defaults={"name": name, "unit": DEMO_UNITS[i % len(DEMO_UNITS)], "payroll_number": str(200000 + i)},
         )
         officers.append(officer)
     unknown = Officer.objects.create(
@@ -153,7 +141,7 @@ def build(*, users: dict[str, User], rng: random.Random) -> None:
 
     cases: list[Case] = []
     for i in range(30):
-        first, last = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
+        first, last = DEMO_FIRST_NAMES[i % len(DEMO_FIRST_NAMES)], DEMO_LAST_NAMES[(i * 7) % len(DEMO_LAST_NAMES)]
         person = demonstrator_create(
             by=coordinator,
             legal_name=f"{first} {last}",
@@ -184,8 +172,8 @@ def build(*, users: dict[str, User], rng: random.Random) -> None:
         Arrest.objects.create(
             case=cases[i],
             arrested_at=arrested,
-            place=rng.choice(PLACES),
-            arresting_unit=rng.choice(UNITS),
+            place=rng.choice(DEMO_PLACES),
+            arresting_unit=rng.choice(DEMO_UNITS),
             charges="18 Pa.C.S. § 5502 failure to disperse; 18 Pa.C.S. § 5503 disorderly conduct",
             custody_status=CustodyStatus.RELEASED,
             released_at=arrested + datetime.timedelta(hours=9),
@@ -207,14 +195,14 @@ def build(*, users: dict[str, User], rng: random.Random) -> None:
             reporter=observers[i % 2],
             event=event,
             occurred_at=at,
-            place=rng.choice(PLACES),
+            place=rng.choice(DEMO_PLACES),
             agencies_present="Philadelphia Police Department" + ("; Federal Protective Service" if i % 3 == 0 else ""),
             commander_present="Capt. L. Murphy" if i % 4 == 0 else "",
             dispersal_warning=rng.choice([YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN]),
             dispersal_warning_by="Lt. K. Fitzgerald" if i % 5 == 0 else "",
             dispersal_warning_words="This is an unlawful assembly, disperse" if i % 5 == 0 else "",
             dispersal_warning_audible=rng.choice([YesNoUnknown.YES, YesNoUnknown.NO]),
-            narrative=f"Observed line of bike officers push into seated group near {rng.choice(PLACES)}.",
+            narrative=f"Observed line of bike officers push into seated group near {rng.choice(DEMO_PLACES)}.",
             injuries="Bruised wrist, cut above eye" if i % 6 == 0 else "",
             witnesses="Two legal observers in green hats" if i % 3 == 0 else "",
             video_holders="Livestreamer @demo_stream" if i % 4 == 0 else "",
@@ -254,7 +242,9 @@ def build(*, users: dict[str, User], rng: random.Random) -> None:
         for k in range(2):
             WitnessStatement.objects.create(
                 anonymous=k == 1,
-                witness_name="" if k == 1 else f"Witness {FIRST[(i + k) % len(FIRST)]} {LAST[k]}",
+                witness_name=""
+                if k == 1
+                else f"Witness {DEMO_FIRST_NAMES[(i + k) % len(DEMO_FIRST_NAMES)]} {DEMO_LAST_NAMES[k]}",
                 witness_contact="" if k == 1 else f"267-555-{2000 + i * 10 + k:04d}",
                 statement="I saw the officer ride the bicycle into the person from behind.",
                 taken_by=users["lawyer"],
