@@ -285,14 +285,8 @@ def evidence_open(*, evidence: Evidence, by: Any, request: Any = None, original:
     the file exactly as uploaded, checked against its SHA-256 first. The caller has already scoped
     `evidence` through cases.access.evidence_list_visible_to.
     """
-    from cases import datakeys
-
-    scope = datakeys.scope_of_evidence(evidence)
     use_served = not original and bool(evidence.served_file)
-    field = evidence.served_file if use_served else evidence.file
-    with field.open("rb") as handle:
-        blob = handle.read()
-    data = datakeys.unseal(scope=scope, blob=blob, context=_evidence_context(evidence, served=use_served))
+    data = _evidence_unseal(evidence, served=use_served)
     if not use_served and hashlib.sha256(data).hexdigest() != evidence.sha256:
         raise ValidationError("The stored original no longer matches its SHA-256: report this.")
     content_type = evidence.served_content_type if use_served else evidence.content_type
@@ -305,6 +299,26 @@ def evidence_open(*, evidence: Evidence, by: Any, request: Any = None, original:
     action = CustodyAction.EXPORTED if original else CustodyAction.DOWNLOADED
     evidence_log_access(evidence=evidence, by=by, action=action, request=request)
     return EvidenceFile(data, content_type, f"evidence-{evidence.public_id}-{suffix}.{extension}", use_served)
+
+
+def evidence_bytes_for_render(*, evidence: Evidence) -> bytes:
+    """The metadata-free copy of a photo (the original when there is none), unsealed, for a
+    document that embeds it. Nothing is logged here: the caller records the export itself (a
+    packet logs one custody "exported" entry per embedded photo when it is stored, and its own
+    audit entry), where `evidence_open` would log a download on every render. The caller has
+    already scoped `evidence` through cases.access.evidence_list_visible_to."""
+    return _evidence_unseal(evidence, served=bool(evidence.served_file))
+
+
+def _evidence_unseal(evidence: Evidence, *, served: bool) -> bytes:
+    from cases import datakeys
+
+    field = evidence.served_file if served else evidence.file
+    with field.open("rb") as handle:
+        blob = handle.read()
+    return datakeys.unseal(
+        scope=datakeys.scope_of_evidence(evidence), blob=blob, context=_evidence_context(evidence, served=served)
+    )
 
 
 def evidence_log_access(

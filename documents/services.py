@@ -38,6 +38,7 @@ from cases.access import case_for, complaint_list_visible_to, evidence_list_visi
 from cases.audit import audit_record
 from cases.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
 from cases.models import Case, CustodyAction, CustodyEvent, Evidence, ExcessiveForceComplaint
+from cases.services import evidence_bytes_for_render
 from citations.models import Citation
 from documents import context as ctx
 from documents.assets import STYLE_FILES, image_url
@@ -134,22 +135,6 @@ def slot_for(*, kind: str, case: Case | None, parameters: dict[str, Any]) -> str
 # --- Photos -----------------------------------------------------------------------------------
 
 
-def _evidence_bytes(evidence: Evidence) -> bytes:
-    """The metadata-free copy of a photo (the original when there is none), unsealed with its
-    case's data key. Custody is logged by the caller (as an export into a packet), not here:
-    `cases.services.evidence_open` would log a download on every render."""
-    from cases import datakeys
-    from cases.services import _evidence_context
-
-    served = bool(evidence.served_file)
-    field = evidence.served_file if served else evidence.file
-    with field.open("rb") as fh:
-        blob = fh.read()
-    return datakeys.unseal(
-        scope=datakeys.scope_of_evidence(evidence), blob=blob, context=_evidence_context(evidence, served=served)
-    )
-
-
 def jpeg_derivative(data: bytes, *, stripped: bool = False) -> bytes:
     """The JPEG to embed for a photo. JPEG costs WeasyPrint nothing to embed; PNG is re-encoded
     on every render (about a quarter of a packet's time).
@@ -198,7 +183,7 @@ def _photo_for(evidence: Evidence) -> bytes:
         data = cached[1]
     else:
         stripped = bool(evidence.served_file) and evidence.metadata_stripped
-        data = jpeg_derivative(_evidence_bytes(evidence), stripped=stripped)
+        data = jpeg_derivative(evidence_bytes_for_render(evidence=evidence), stripped=stripped)
     _derivatives[key] = (now, data)  # most recent last, so expiry and eviction take the front
     while len(_derivatives) > _DERIVATIVES_KEPT:
         _derivatives.popitem(last=False)
