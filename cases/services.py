@@ -37,6 +37,7 @@ from cases.models import (
     YesNoUnknown,
 )
 from cases.roles import Role, role_of
+from cases.signals import evidence_added
 
 
 def _next_case_number(year: int) -> str:
@@ -263,6 +264,7 @@ def evidence_add(
     # purge_expired sweeps such orphans.)
     CustodyEvent.objects.create(evidence=evidence, action=CustodyAction.UPLOADED, actor=by)
     audit_record(actor=by, action="evidence.upload", target=evidence, sha256=evidence.sha256, kind=evidence.kind)
+    evidence_added.send(sender=Evidence, evidence=evidence, by=by)
     return evidence
 
 

@@ -40,3 +40,8 @@ sessions_ended = Signal()
 # Each receiver returns {case_id: [reason, ...]} for the cases its app must keep for now (an open appeal
 # window, an open civil-claim deadline...). A case with any reason is on hold and is not purged.
 purge_holds = Signal()
+
+# Sent by cases.services.evidence_add once an evidence file is stored, inside its transaction,
+# kwargs: evidence (the new row), by (user). Receivers prepare what their app derives from the
+# file (the JPEG a packet embeds for a photo...), typically in a task enqueued on commit.
+evidence_added = Signal()

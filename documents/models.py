@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Event
+from cases.models import Case, Event, Evidence
 
 
 class PacketKind(models.TextChoices):
@@ -131,3 +131,40 @@ class PacketBatch(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (BatchStatus.DONE, BatchStatus.FAILED)
+
+
+def derivative_path(instance: PhotoDerivative, filename: str) -> str:
+    return f"packet-photos/{instance.public_id.hex[:2]}/{instance.public_id.hex}.jpg.sealed"
+
+
+class PhotoDerivative(models.Model):
+    """The JPEG a packet embeds for one photo (`documents.services.jpeg_derivative`), made once
+    per photo, when it is uploaded (a task) or by the first packet that needs it, and reused by
+    every packet and every worker after that.
+
+    The file is sealed under the photo's data key exactly like the evidence files
+    (`cases.datakeys`, scope `scope_of_evidence`), the associated data naming the photo and this
+    row; it goes with its photo (cascade), with the case's packets on purge and with every stored
+    packet on lockdown (documents.receivers), and after a purge its key is destroyed anyway."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="photo_derivatives")
+    source_sha256 = models.CharField(max_length=64, help_text=_("SHA-256 of the photo's original it was made from."))
+    recipe = models.CharField(max_length=40, help_text=_("Size and quality settings it was made with."))
+    size = models.PositiveIntegerField()
+    file = models.FileField(upload_to=derivative_path, max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence", "source_sha256", "recipe"], name="photo_derivative_once_per_recipe"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo derivative {self.public_id}"
+
+    @property
+    def crypto_context(self) -> str:
+        return f"documents.photoderivative:{self.evidence.public_id}:{self.public_id}"

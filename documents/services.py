@@ -19,8 +19,6 @@ import hashlib
 import io
 import json
 import logging
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -37,12 +35,12 @@ from django.utils.translation import gettext
 from cases.access import case_for, complaint_list_visible_to, evidence_list_visible_to, get_visible_or_404
 from cases.audit import audit_record
 from cases.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
-from cases.models import Case, CustodyAction, CustodyEvent, Evidence, ExcessiveForceComplaint
+from cases.models import Case, CustodyAction, CustodyEvent, Evidence, ExcessiveForceComplaint, Incident
 from cases.services import evidence_bytes_for_render
 from citations.models import Citation
 from documents import context as ctx
 from documents.assets import STYLE_FILES, image_url
-from documents.models import PacketKind, StoredPacket
+from documents.models import PacketKind, PhotoDerivative, StoredPacket
 
 logger = logging.getLogger(__name__)
 
@@ -165,29 +163,63 @@ def jpeg_derivative(data: bytes, *, stripped: bool = False) -> bytes:
         return out.getvalue()
 
 
-# JPEGs to embed, per worker process, keyed by evidence id and the original's SHA-256: a packet
-# re-rendered after an edit does not decode its photos again. Bounded in number and in time
-# (decrypted photos do not linger in a worker's memory), cleared on purge and lockdown here.
-_derivatives: OrderedDict[tuple[str, str, str], tuple[float, bytes]] = OrderedDict()
-_DERIVATIVES_KEPT = 48
-_DERIVATIVES_SECONDS = 600.0
+# What a stored derivative was made with: a different recipe makes it again.
+PHOTO_RECIPE = f"jpeg/{PHOTO_MAX_SIDE}/{PHOTO_MIN_SIDE}/{PHOTO_AS_IS_SIDE}/q{PHOTO_JPEG_QUALITY}"
 
 
-def _photo_for(evidence: Evidence) -> bytes:
-    now = time.monotonic()
-    while _derivatives and next(iter(_derivatives.values()))[0] < now - _DERIVATIVES_SECONDS:
-        _derivatives.popitem(last=False)
-    key = (evidence.public_id.hex, evidence.sha256, evidence.served_file.name or evidence.file.name)
-    cached = _derivatives.pop(key, None)
-    if cached is not None:
-        data = cached[1]
-    else:
-        stripped = bool(evidence.served_file) and evidence.metadata_stripped
-        data = jpeg_derivative(evidence_bytes_for_render(evidence=evidence), stripped=stripped)
-    _derivatives[key] = (now, data)  # most recent last, so expiry and eviction take the front
-    while len(_derivatives) > _DERIVATIVES_KEPT:
-        _derivatives.popitem(last=False)
+def photo_derivative_make(*, evidence: Evidence) -> bytes:
+    """Make the JPEG packets embed for a photo, store it sealed under the photo's data key (a
+    `PhotoDerivative`, replacing any made with another recipe) and return it. Nothing is logged
+    in the chain of custody: the packet that embeds it records the export."""
+    from cases import datakeys
+
+    stripped = bool(evidence.served_file) and evidence.metadata_stripped
+    data = jpeg_derivative(evidence_bytes_for_render(evidence=evidence), stripped=stripped)
+    derivative = PhotoDerivative(evidence=evidence, source_sha256=evidence.sha256, recipe=PHOTO_RECIPE, size=len(data))
+    sealed = datakeys.seal(scope=datakeys.scope_of_evidence(evidence), data=data, context=derivative.crypto_context)
+    derivative.file.save("derivative", ContentFile(sealed), save=False)
+    stored = False
+    try:
+        with transaction.atomic():
+            derivative.save()
+            PhotoDerivative.objects.filter(evidence=evidence).exclude(pk=derivative.pk).delete()
+        stored = True
+    except IntegrityError:  # made a moment ago by another worker: the same bytes
+        pass
+    finally:
+        if not stored:
+            derivative.file.storage.delete(derivative.file.name)
     return data
+
+
+def photo_derivative_ensure(*, evidence_id: int) -> None:
+    """The upload task: make a photo's derivative unless it exists (or the photo is gone)."""
+    from documents.context import is_photo
+
+    evidence = Evidence.objects.select_related("case", "complaint__case", "incident").filter(pk=evidence_id).first()
+    if evidence is None or not is_photo(evidence):
+        return
+    if PhotoDerivative.objects.filter(evidence=evidence, source_sha256=evidence.sha256, recipe=PHOTO_RECIPE).exists():
+        return
+    try:
+        photo_derivative_make(evidence=evidence)
+    except Exception:  # the first packet that needs it tries again (and lists the photo if it fails too)
+        logger.warning("a photo derivative could not be made", exc_info=False)
+
+
+def _photo_for(evidence: Evidence, stored: PhotoDerivative | None) -> bytes:
+    """The JPEG to embed: the stored derivative, unsealed; made (and stored) when there is none."""
+    from cases import datakeys
+
+    if stored is not None and stored.source_sha256 == evidence.sha256 and stored.recipe == PHOTO_RECIPE:
+        stored.evidence = evidence
+        try:
+            with stored.file.open("rb") as fh:
+                blob = fh.read()
+            return datakeys.unseal(scope=datakeys.scope_of_evidence(evidence), blob=blob, context=stored.crypto_context)
+        except (OSError, DecryptionError):
+            stored.delete()  # unreadable (file lost): made again below
+    return photo_derivative_make(evidence=evidence)
 
 
 def _load_images(context: dict[str, Any], user: Any) -> dict[str, bytes]:
@@ -195,10 +227,17 @@ def _load_images(context: dict[str, Any], user: Any) -> dict[str, bytes]:
     if not keys:
         return {}
     images = {}
-    rows = evidence_list_visible_to(user=user).filter(public_id__in=[_uuid(k) for k in keys])
+    rows = list(
+        evidence_list_visible_to(user=user)
+        .filter(public_id__in=[_uuid(k) for k in keys])
+        .select_related("case", "complaint__case", "incident")  # each photo's data-key scope
+    )
+    stored = {
+        d.evidence_id: d for d in PhotoDerivative.objects.filter(evidence__in=[e.pk for e in rows], recipe=PHOTO_RECIPE)
+    }
     for evidence in rows:
         try:
-            images[evidence.public_id.hex] = _photo_for(evidence)
+            images[evidence.public_id.hex] = _photo_for(evidence, stored.get(evidence.pk))
         except Exception:  # an unreadable photo is listed in the index, not embedded
             logger.warning("evidence photo could not be embedded in a packet", exc_info=False)
     return images
@@ -530,8 +569,15 @@ def packet_download(*, packet: StoredPacket, by: Any, request: HttpRequest | Non
 
 @transaction.atomic
 def packets_delete_for_case(*, case: Case) -> int:
-    """Remove every stored packet holding this case's data (its own, and dockets listing it)."""
-    _derivatives.clear()
+    """Remove every stored packet holding this case's data (its own, and dockets listing it), and
+    the photo derivatives of the evidence its packets show: the case's, its complaints' and that of
+    the incidents linked to it (made again on demand for a photo that stays)."""
+    incidents = Incident.objects.filter(
+        Q(people_affected=case) | Q(arrests_seen__case=case) | Q(complaints__case=case)
+    ).values("pk")
+    PhotoDerivative.objects.filter(
+        Q(evidence__case=case) | Q(evidence__complaint__case=case) | Q(evidence__incident__in=incidents)
+    ).delete()
     holding = StoredPacket.objects.filter(Q(case=case) | Q(cases=case)).values("pk")
     _, per_model = StoredPacket.objects.filter(pk__in=holding).delete()
     return per_model.get(StoredPacket._meta.label, 0)
@@ -539,7 +585,7 @@ def packets_delete_for_case(*, case: Case) -> int:
 
 @transaction.atomic
 def packets_delete_all() -> int:
-    _derivatives.clear()
+    PhotoDerivative.objects.all().delete()
     _, per_model = StoredPacket.objects.all().delete()
     return per_model.get(StoredPacket._meta.label, 0)
 

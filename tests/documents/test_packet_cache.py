@@ -17,7 +17,7 @@ from cases.signals import case_purging, lockdown_activated
 from documents import context as ctx
 from documents import pdf as pdf_module
 from documents import services
-from documents.models import PacketKind, StoredPacket
+from documents.models import PacketKind, PhotoDerivative, StoredPacket
 from documents.services import input_hash, packet_for_case
 from tests.documents.scenario import NAMES, build_case, photo_bytes
 
@@ -155,21 +155,28 @@ def test_purge_deletes_the_case_packets_and_files(lawyer, coordinator, django_ca
     mine = packet_for_case(case=s["case"], by=lawyer).packet
     docket = services.packet_for_docket(by=coordinator, date=s["hearing"].astimezone().date()).packet
     kept = packet_for_case(case=other["case"], by=lawyer).packet
+    photos = {d.evidence_id: d.file.name for d in PhotoDerivative.objects.all()}  # made by the packets
+    assert set(photos) == {s["photo"].pk, other["photo"].pk}
     with django_capture_on_commit_callbacks(execute=True):
         case_purging.send(sender=type(s["case"]), case=s["case"], by=coordinator)
     assert list(StoredPacket.objects.values_list("pk", flat=True)) == [kept.pk]
     storage = mine.file.storage
     assert not storage.exists(mine.file.name) and not storage.exists(docket.file.name)
     assert storage.exists(kept.file.name)
+    assert list(PhotoDerivative.objects.values_list("evidence_id", flat=True)) == [other["photo"].pk]
+    assert not storage.exists(photos[s["photo"].pk]) and storage.exists(photos[other["photo"].pk])
 
 
 def test_lockdown_drops_every_stored_packet(lawyer, coordinator, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     s = build_case(lawyer=lawyer, with_complaint=False)
     packet = packet_for_case(case=s["case"], by=lawyer).packet
+    photo = PhotoDerivative.objects.get(evidence=s["photo"])
     with django_capture_on_commit_callbacks(execute=True):
         lockdown_activated.send(sender=None, by=coordinator, destroy_keys=False)
     assert not StoredPacket.objects.exists()
     assert not packet.file.storage.exists(packet.file.name)
+    assert not PhotoDerivative.objects.exists()
+    assert not photo.file.storage.exists(photo.file.name)
 
 
 def test_photo_export_is_in_the_custody_log_but_does_not_defeat_the_cache(lawyer, renders):  # type: ignore[no-untyped-def]

@@ -17,6 +17,8 @@ from cases.fields import BlindIndexField, EncryptedTextField
 from cases.models import AuditEntry, Case, DataKey, Demonstrator, Evidence, WitnessStatement
 from cases.retention import case_purge, purge_expired
 from citations.dashboard import dashboard_summary
+from documents.models import PhotoDerivative
+from documents.services import photo_derivative_make
 from tests.security import purge_scenario
 from tests.security.purge_scenario import TODAY
 
@@ -67,9 +69,13 @@ def test_a_purged_person_is_found_nowhere_in_the_database_or_media(
     scenario, settings, coordinator, django_capture_on_commit_callbacks
 ):
     s = scenario
+    for photo in (s.evidence[0], s.evidence[2]):  # the JPEGs a packet embeds, stored sealed
+        photo_derivative_make(evidence=photo)
+    derivatives = list(PhotoDerivative.objects.all())
     sealed = sealed_values(s.person) + sealed_values(s.case)
     files = [Path(settings.MEDIA_ROOT, n) for e in s.evidence for n in (e.file.name, e.served_file.name) if n]
-    assert all(f.exists() for f in files) and len(sealed) >= 10
+    files += [Path(settings.MEDIA_ROOT, d.file.name) for d in derivatives]
+    assert all(f.exists() for f in files) and len(sealed) >= 10 and len(derivatives) == 2
     before_plain = decrypted_dump()
     assert all(secret in before_plain + raw_dump() for secret in s.secrets), "the scenario must hold every secret"
 
@@ -87,6 +93,7 @@ def test_a_purged_person_is_found_nowhere_in_the_database_or_media(
     assert not any(f.exists() for f in files)
     assert not DataKey.objects.filter(scope__contains=str(s.case.public_id)).exists()
     assert not Evidence.objects.filter(pk__in=[e.pk for e in s.evidence]).exists()
+    assert not PhotoDerivative.objects.exists()
     remaining_media = b"".join(p.read_bytes() for p in media_files(settings))
     assert b"Zelda" not in remaining_media and len(media_files(settings)) == 1  # the neighbour's file
     person = Demonstrator.objects.get(pk=s.person.pk)
