@@ -8,7 +8,9 @@
       "errors": [{"field": "officers.0.badge_number", "message": "…", "code": "max_length"}]
     }
 
-`errors` is present for validation problems (field is "" for errors about the whole body).
+The body is built by `cases.problems.problem_body`, shared with the code that answers under /api/
+before DRF runs (the second-factor middleware, unknown paths). `errors` is present for validation
+problems (field is "" for errors about the whole body).
 Bad input never becomes a 500: Django validation errors, oversized bodies, too many fields and
 integrity conflicts are mapped here too. Messages never echo submitted values.
 """
@@ -28,8 +30,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-PROBLEM_BASE = "https://tracker.invalid/problems/"
+from cases.problems import PROBLEM_CONTENT_TYPE, problem_body
 
 
 class Conflict(exceptions.APIException):
@@ -48,22 +49,6 @@ class UnprocessableKeyReuse(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = _("This Idempotency-Key was already used with a different request.")
     default_code = "idempotency_key_reused"
-
-
-TITLES = {
-    400: _("Invalid input."),
-    401: _("Authentication required."),
-    403: _("Not allowed."),
-    404: _("Not found."),
-    405: _("Method not allowed."),
-    406: _("Not acceptable."),
-    409: _("Conflict."),
-    412: _("Precondition failed."),
-    413: _("Request too large."),
-    415: _("Unsupported media type."),
-    422: _("Unprocessable request."),
-    429: _("Too many requests."),
-}
 
 
 def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
@@ -107,25 +92,18 @@ def _as_api_exception(exc: Exception) -> Exception:
 
 def problem_response(exc: exceptions.APIException, headers: dict[str, str] | None = None) -> Response:
     code = exc.status_code
-    problem: dict[str, Any] = {
-        "type": "about:blank",
-        "title": str(TITLES.get(code, _("Error."))),
-        "status": code,
-    }
     if isinstance(exc, exceptions.ValidationError):
-        problem["type"] = PROBLEM_BASE + "validation"
-        problem["detail"] = str(_("One or more fields are invalid."))
+        problem = problem_body(status=code, detail=_("One or more fields are invalid."), code="validation")
         problem["errors"] = flatten_errors(exc.detail)
+        return Response(problem, status=code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+    codes = exc.get_codes()
+    problem = problem_body(status=code, code=codes if isinstance(codes, str) else None)
+    detail = exc.detail
+    if isinstance(detail, list | dict):
+        problem["errors"] = flatten_errors(detail)
+        problem["detail"] = problem["errors"][0]["message"] if problem["errors"] else problem["title"]
     else:
-        detail = exc.detail
-        if isinstance(detail, list | dict):
-            problem["errors"] = flatten_errors(detail)
-            problem["detail"] = problem["errors"][0]["message"] if problem["errors"] else problem["title"]
-        else:
-            problem["detail"] = str(detail)
-        codes = exc.get_codes()
-        if isinstance(codes, str) and code not in (404,):
-            problem["type"] = PROBLEM_BASE + codes
+        problem["detail"] = str(detail)
     return Response(problem, status=code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
 
 

@@ -31,7 +31,7 @@ PROBLEM_SCHEMA = {
 COMMON = {
     "400": "Invalid input (field errors in `errors`).",
     "401": "Not signed in, or an expired or revoked token.",
-    "403": "The caller's role may not do this.",
+    "403": "The caller's role may not do this (or a signed-in session has not yet given its second factor).",
     "404": "Not found (or outside the caller's scope: the same answer).",
     "405": "Method not allowed.",
     "409": "Conflict (e.g. an Idempotency-Key still in flight, a client_uuid reused for other content).",

@@ -21,9 +21,11 @@ from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
 
 from cases.crypto import keyed_hash
+from cases.problems import is_api_request, problem_json_response
 
 
 def client_ip(request: HttpRequest | None) -> str:
@@ -62,18 +64,29 @@ def subject_hash(username: str | None) -> str:
     return keyed_hash((username or "").strip().casefold(), purpose="username")
 
 
+# The API token endpoint's one answer to every failed sign-in (api.views.auth raises it as a 401).
+API_SIGN_IN_FAILED = _("Unable to sign in with these credentials.")
+
+
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
 ) -> HttpResponse:
     """What a locked-out attempt sees: exactly the response of a wrong password.
 
     The axes backend stopped authentication, so the login view (or the API token endpoint)
-    has already answered with its ordinary "those details did not work" response.
+    has already answered with its ordinary "those details did not work" response. Without one
+    (axes' decorators, or its ASGI middleware, which passes the credentials in its place), an API
+    request gets the token endpoint's own failure: 401 problem+json, same detail and header.
     """
-    if original_response is not None:
+    if isinstance(original_response, HttpResponse):
         return original_response
-    from django.http import JsonResponse
-
+    if is_api_request(request):
+        return problem_json_response(
+            status=401,
+            detail=API_SIGN_IN_FAILED,
+            code="authentication_failed",
+            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+        )
     return JsonResponse({"detail": "Unable to sign in with those details."}, status=400)
 
 

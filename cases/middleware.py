@@ -12,13 +12,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
+from cases.problems import is_api_request, problem_json_response
 from cases.roles import Role, role_of
+
+MFA_REQUIRED = _("Multi-factor verification is required for this account.")
 
 
 class SecurityHeadersMiddleware:
@@ -68,7 +72,8 @@ class SessionPolicyMiddleware:
 
 class MFAEnforcementMiddleware:
     """Until a privileged user has verified a code in this session, every page sends them to the
-    verification (or first-time enrolment) page, and the API answers 403."""
+    verification (or first-time enrolment) page, and the API answers 403 problem+json
+    (type .../problems/mfa_required) without running the view."""
 
     EXEMPT_NAMES = ("login", "logout", "mfa_verify", "mfa_enrol", "healthz")
 
@@ -90,10 +95,8 @@ class MFAEnforcementMiddleware:
             from cases.mfa import mfa_has_device, mfa_required_for
 
             if mfa_required_for(user) and not user.is_verified():
-                if request.path_info.startswith(settings.API_PATH_PREFIX):
-                    return JsonResponse(
-                        {"detail": "Multi-factor verification is required for this account."}, status=403
-                    )
+                if is_api_request(request):
+                    return problem_json_response(status=403, detail=MFA_REQUIRED, code="mfa_required")
                 target = "mfa_verify" if mfa_has_device(user) else "mfa_enrol"
                 query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
                 return redirect(reverse(target) + (f"?{query}" if query else ""))

@@ -7,15 +7,11 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from api.exceptions import PROBLEM_CONTENT_TYPE
+from cases.problems import problem_json_response
 
 
 # Exempt from CSRF: it changes nothing and answers every method with the same 404, so an unsafe
 # method on an unknown path gets problem+json rather than Django's HTML CSRF page.
 @csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    return JsonResponse(
-        {"type": "about:blank", "title": "Not found.", "status": 404, "detail": "Not found."},
-        status=404,
-        content_type=PROBLEM_CONTENT_TYPE,
-    )
+    return problem_json_response(status=404)
