@@ -6,9 +6,15 @@ client's Content-Type. Only photos (JPEG, PNG, WebP), videos (MP4, QuickTime, We
 and plain UTF-8 text are accepted. SVG, HTML, anything carrying active markup, PDFs with scripts,
 launch actions or embedded files, and anything unidentified are refused.
 
-Photos are decoded by Pillow under a pixel cap and re-encoded into a new file without metadata
-(EXIF, GPS, XMP, ICC, comments): that copy is what people download, so a polyglot that fooled the
-sniffing still comes out as plain pixels. Videos and PDFs cannot be re-encoded here: they are
+Where the markup scan looks: a photo's compressed pixels (and the thumbnails in its EXIF) are
+random bytes in which `<svg ` or `<html` turn up by chance, so scanning a whole photo refuses
+honest pictures. For a JPEG, PNG or WebP the scan covers what a browser could read as a page:
+anything after the image's end marker (where polyglots carry their HTML; a JPEG's further
+embedded images are walked over), or the whole file when its structure does not hold together.
+Markup inside the image (comments, EXIF, text chunks) never reaches anyone: photos are decoded by
+Pillow under a pixel cap and re-encoded into a new file without metadata (EXIF, GPS, XMP, ICC,
+comments), and that copy is what people download, so a polyglot that fooled the sniffing still
+comes out as plain pixels. Text, PDFs and videos are scanned whole. Videos and PDFs cannot be re-encoded here: they are
 served as attachments with `nosniff` and a sandboxing CSP, and their metadata is kept (documented
 in docs/security.md).
 """
@@ -86,6 +92,94 @@ def _signature_at_start(data: bytes) -> str:
     return ""
 
 
+# A JPEG may carry further JPEGs after its end (MPF: previews, depth maps); walk at most this many.
+JPEG_MAX_EMBEDDED = 8
+
+
+def _jpeg_end(data: bytes, start: int = 0) -> int | None:
+    """The offset just past the EOI marker of the JPEG that begins at `start`, or None if its
+    markers do not chain to one. Bytes between segments are skipped the way libjpeg skips them;
+    entropy-coded data is crossed to the next marker (0xFF00 is a stuffed byte, RSTn a restart)."""
+    n = len(data)
+    if data[start : start + 2] != b"\xff\xd8":
+        return None
+    i = start + 2
+    while True:
+        i = data.find(b"\xff", i)
+        while 0 <= i < n and data[i] == 0xFF:  # fill bytes before a marker
+            i += 1
+        if i < 0 or i >= n:
+            return None
+        marker = data[i]
+        i += 1
+        if marker == 0xD9:  # EOI
+            return i
+        if marker == 0x00 or 0xD0 <= marker <= 0xD7 or marker == 0x01:  # no length follows
+            continue
+        if i + 2 > n:
+            return None
+        length = int.from_bytes(data[i : i + 2], "big")
+        if length < 2 or i + length > n:
+            return None
+        i += length
+        if marker == 0xDA:  # SOS: compressed data up to the next real marker
+            while True:
+                j = data.find(b"\xff", i)
+                if j < 0 or j + 1 >= n:
+                    return None
+                following = data[j + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:
+                    i = j + 2
+                    continue
+                i = j
+                break
+
+
+def _png_end(data: bytes) -> int | None:
+    """The offset just past the IEND chunk, or None if the chunks do not chain to one."""
+    i, n = 8, len(data)
+    while i + 12 <= n:
+        length = int.from_bytes(data[i : i + 4], "big")
+        kind = data[i + 4 : i + 8]
+        i += 12 + length
+        if i > n:
+            return None
+        if kind == b"IEND":
+            return i
+    return None
+
+
+def _webp_end(data: bytes) -> int | None:
+    end = 8 + int.from_bytes(data[4:8], "little")
+    return end if end <= len(data) else None
+
+
+def image_end(data: bytes, content_type: str) -> int | None:
+    """Where the image (for a JPEG, with the JPEGs embedded after it) ends, or None if its
+    structure does not hold together."""
+    if content_type == "image/png":
+        return _png_end(data)
+    if content_type == "image/webp":
+        return _webp_end(data)
+    end = _jpeg_end(data)
+    for _embedded in range(JPEG_MAX_EMBEDDED):
+        if end is None or not data.startswith(b"\xff\xd8\xff", end):
+            break
+        following = _jpeg_end(data, end)
+        if following is None:
+            break
+        end = following
+    return end
+
+
+def markup_scan_region(data: bytes, content_type: str) -> bytes:
+    """The bytes where active markup means something (see the module's docstring)."""
+    if content_type not in PILLOW_FORMATS:
+        return data
+    end = image_end(data, content_type)
+    return data if end is None else data[end:]
+
+
 def _is_plain_text(data: bytes) -> bool:
     if b"\x00" in data:
         return False
@@ -116,7 +210,7 @@ def sniff(data: bytes) -> str:
         content_type = "text/plain"
     else:
         raise refuse(_("This kind of file is not accepted (photos, videos, PDF or plain text only)."))
-    if ACTIVE_MARKUP.search(data.lower()):
+    if ACTIVE_MARKUP.search(markup_scan_region(data, content_type).lower()):
         raise refuse(_("The file carries web page or script content and was refused."))
     if content_type == "application/pdf" and PDF_ACTIVE.search(data):
         raise refuse(_("PDFs with scripts, actions or embedded files are not accepted; print it to a new PDF first."))

@@ -5,18 +5,28 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
+from cases import uploads
 from cases.models import AuditEntry, CustodyEvent, Evidence
 from cases.services import evidence_add
 from tests.factories import CaseFactory, IncidentFactory
 from tests.security import uploads as u
+
+
+@pytest.fixture(autouse=True)
+def english():  # type: ignore[no-untyped-def]
+    """Refusals are asserted in English, whatever language an earlier test's request left active."""
+    with translation.override("en"):
+        yield
 
 
 def add(data: bytes, *, kind: str, by, name="photo.jpg", declared="image/jpeg", **links):
@@ -199,3 +209,105 @@ def test_a_tampered_original_is_detected(coordinator):
         handle.write(forged)
     with pytest.raises(ValidationError, match="SHA-256"):
         evidence_open(evidence=evidence, by=coordinator, original=True)
+
+
+# --- Where the markup scan looks: not inside a photo's compressed pixels or metadata ------------
+
+
+def noise(fmt: str, seed: int) -> bytes:
+    rng = random.Random(seed)
+    size = (rng.randint(16, 160), rng.randint(16, 160))
+    image = Image.frombytes("RGB", size, rng.randbytes(size[0] * size[1] * 3))
+    out = io.BytesIO()
+    image.save(out, format=fmt, **({"quality": rng.choice([75, 90, 100])} if fmt == "JPEG" else {}))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("fmt", "content_type"), [("JPEG", "image/jpeg"), ("PNG", "image/png")])
+def test_two_hundred_random_noise_photos_are_all_accepted(fmt, content_type):
+    for seed in range(200):
+        data = noise(fmt, seed)
+        inspected = uploads.inspect(data, declared_kind="photo")
+        assert inspected.content_type == content_type and inspected.served, seed
+        assert Image.open(io.BytesIO(inspected.served)).size == Image.open(io.BytesIO(data)).size
+
+
+def test_pixels_whose_bytes_spell_markup_are_still_a_photo():
+    """An uncompressed palette PNG stores its pixel bytes verbatim (palette rows are not filtered):
+    these read `<svg onload=...>` and `javascript:`, as a camera's random data can by chance.
+    They are pixels, not a page."""
+    row = b"<svg onload=alert(1)> javascript:alert(2) <html><script>"
+    picture = Image.frombytes("P", (len(row), 16), row * 16)
+    picture.putpalette(bytes(range(256)) * 3)
+    out = io.BytesIO()
+    picture.save(out, format="PNG", compress_level=0)
+    data = out.getvalue()
+    assert b"<svg onload" in data and b"javascript:" in data
+    served = uploads.inspect(data, declared_kind="photo").served
+    assert Image.open(io.BytesIO(served)).convert("RGB").tobytes() == picture.convert("RGB").tobytes()
+
+
+@pytest.mark.django_db
+def test_markup_in_a_jpeg_comment_or_exif_is_accepted_but_never_served(client_for, coordinator):
+    from cases.services import evidence_open
+
+    exif = Image.Exif()
+    exif[0x010E] = "<script>alert('exif')</script>"  # ImageDescription
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (10, 200, 10)).save(
+        out, format="JPEG", exif=exif.tobytes(), comment=b"<html><script>alert('comment')</script>"
+    )
+    original = out.getvalue()
+    assert original.count(b"<script>") == 2
+    evidence = add(original, kind="photo", by=coordinator, case=CaseFactory())
+    served = evidence_open(evidence=evidence, by=coordinator).data
+    downloaded = client_for(coordinator).get(f"/evidence/{evidence.public_id}/download/").content
+    for copy in (served, downloaded):
+        assert b"<script" not in copy and b"alert(" not in copy and b"<html" not in copy
+        assert Image.open(io.BytesIO(copy)).size == (32, 24)
+    assert evidence_open(evidence=evidence, by=coordinator, original=True).data == original  # sealed as given
+
+
+def two_jpegs() -> bytes:
+    """A camera-style JPEG carrying a second JPEG after its end (MPF preview)."""
+    return u.jpeg_with_gps() + noise("JPEG", 7)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        u.jpeg_with_gps() + b"<script>alert(1)</script>",
+        noise("JPEG", 3) + b"\n\n<!DOCTYPE html><body onload=alert(1)>",
+        noise("PNG", 3) + b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        u.png() + b"<html><script>alert(1)</script></html>",
+        two_jpegs() + b"<html><script>alert(1)</script></html>",
+        u.jpeg_with_gps() + b"\xff\xd8\xff<html><script>alert(1)</script></html>",  # a fake embedded JPEG
+        b"\x89PNG\r\n\x1a\n" + u.SVG,  # SVG wearing a PNG signature
+    ],
+    ids=[
+        "jpeg+script",
+        "noise-jpeg+html",
+        "noise-png+svg",
+        "png+html",
+        "mpf-jpeg+html",
+        "fake-embedded",
+        "svg-with-png-magic",
+    ],  # fmt: skip
+)
+def test_markup_after_the_image_or_around_a_broken_one_is_refused(data):
+    with pytest.raises(ValidationError, match="script content"):
+        uploads.inspect(data, declared_kind="photo")
+
+
+def test_a_webp_with_a_page_after_its_riff_chunk_is_refused():
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (1, 2, 3)).save(out, format="WEBP")
+    assert uploads.inspect(out.getvalue(), declared_kind="photo").served
+    with pytest.raises(ValidationError, match="script content"):
+        uploads.inspect(out.getvalue() + b"<html><script>alert(1)</script>", declared_kind="photo")
+
+
+def test_a_jpeg_with_embedded_jpegs_and_nothing_after_them_is_accepted():
+    data = two_jpegs()
+    assert uploads.image_end(data, "image/jpeg") == len(data)
+    assert uploads.inspect(data, declared_kind="photo").content_type == "image/jpeg"
