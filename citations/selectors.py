@@ -9,6 +9,7 @@ Public API (kept stable for the API, pages and packets):
 - deadlines_due(user, within_days, today=None, kind=None, event=None, lawyer=None) -> QuerySet[Deadline]
 - deadlines_overdue(user, today=None, kind=None, event=None, lawyer=None) -> QuerySet[Deadline]
 - deadline_list(user, status=None, kind=None, event=None, lawyer=None, due_from=None, due_to=None)
+- deadlines_in_pages(queryset, size=DEADLINE_PAGE_SIZE) -> Iterator[list[Deadline]]
 - hearing_docket(user, date, courtroom=None) -> list[DocketEntry]
 - citations_issued_between(user, event, kind, issued_from, issued_to) -> QuerySet[Citation]
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -219,6 +221,31 @@ def deadline_list(
     if due_to:
         queryset = queryset.filter(due_on__lte=due_to)
     return _filtered(queryset, kind=kind, event=event, lawyer=lawyer).order_by("due_at", "id")
+
+
+DEADLINE_PAGE_SIZE = 500
+
+
+def deadlines_in_pages(queryset: QuerySet[Deadline], *, size: int = DEADLINE_PAGE_SIZE) -> Iterator[list[Deadline]]:
+    """Every deadline of `queryset` (one of the lists above), soonest first, `size` at a time.
+
+    For a caller that must go through all of them (a feed, a reminder sweep): each page is a
+    fresh keyset query on (due_at, id), so it costs the queryset's own queries (2 for
+    deadlines_due: the joined rows, then their lawyers) whatever the total, holds no cursor open
+    between pages, and neither skips nor repeats a row when many share a due time (every deadline
+    on a day is due at 23:59:59). Pages, not offsets: page 200 costs what page 1 costs."""
+    ordered = queryset.order_by("due_at", "id")
+    after: tuple[datetime.datetime, int] | None = None
+    while True:
+        page_qs = ordered
+        if after is not None:
+            page_qs = ordered.filter(Q(due_at__gt=after[0]) | Q(due_at=after[0], id__gt=after[1]))
+        page = list(page_qs[:size])
+        if page:
+            yield page
+        if len(page) < size:
+            return
+        after = (page[-1].due_at, page[-1].pk)
 
 
 def deadline_title(deadline: Deadline) -> str:

@@ -324,12 +324,25 @@ def citation_action(request: HttpRequest, citation_id: UUID, action: str) -> Htt
 # --- Due this week and the hearing docket ----------------------------------------------------
 
 
+DUE_PAGE_SIZE = 100
+OVERDUE_SHOWN = 200  # on the first page, oldest first
+
+
 @page_for("desk")
 @require_GET
 def due_this_week(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    due = list(deadlines_due(user=request.user, within_days=7, today=today).select_related("case__demonstrator"))
-    overdue = list(deadlines_overdue(user=request.user, today=today).select_related("case__demonstrator")[:200])
+    # A page at a time (a coordinator can have thousands due in a week): count, rows, lawyers.
+    page = Paginator(
+        deadlines_due(user=request.user, within_days=7, today=today).select_related("case__demonstrator"),
+        DUE_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    due = list(page.object_list)
+    overdue = (
+        list(deadlines_overdue(user=request.user, today=today).select_related("case__demonstrator")[:OVERDUE_SHOWN])
+        if page.number == 1
+        else []
+    )
     if due or overdue:
         audit_record(
             actor=request.user,
@@ -341,7 +354,7 @@ def due_this_week(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "citations/desk/due.html",
-        {"due": due, "overdue": overdue, "today": today, "until": today + datetime.timedelta(days=7)},
+        {"due": due, "page": page, "overdue": overdue, "today": today, "until": today + datetime.timedelta(days=7)},
     )
 
 

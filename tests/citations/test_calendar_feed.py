@@ -9,6 +9,8 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from cases.models import AuditEntry
@@ -95,6 +97,21 @@ def test_feed_query_count_is_constant(
     with django_assert_max_num_queries(14):
         response = fetch(client, token)
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 2 * rows
+
+
+def test_feed_reads_deadlines_a_page_at_a_time(phl_event, make_citation, lawyer, client, clock, monkeypatch):
+    clock(2026, 6, 3, 9)
+    for _ in range(15):
+        make_citation(kind=CitationKind.PA_SUMMARY, case=CaseFactory(event=phl_event, lawyers=[lawyer]))
+    monkeypatch.setattr("citations.calendar.FEED_PAGE_SIZE", 4)
+    token = calendar_feed_issue(user=lawyer, by=lawyer)
+    with CaptureQueriesContext(connection) as fetched:
+        response = fetch(client, token)
+    # the 15 deadlines (all due at the same moment) in 4 pages of at most 4, one query each
+    deadline_reads = [q for q in fetched.captured_queries if 'FROM "citations_deadline"' in q["sql"]]
+    assert len(deadline_reads) == 4
+    uids = [str(e["UID"]) for e in Calendar.from_ical(response.content).walk("VEVENT")]
+    assert len(uids) == len(set(uids)) == 15  # none skipped, none twice
 
 
 def test_only_a_hash_of_the_token_is_stored(lawyer):

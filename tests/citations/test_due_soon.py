@@ -7,11 +7,21 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.models import Demonstrator
+from cases.roles import role_of
 from citations import services
 from citations.models import CitationKind, DeadlineKind, Response
-from citations.selectors import deadline_list, deadline_title, deadlines_due, deadlines_overdue, hearing_docket
+from citations.selectors import (
+    deadline_list,
+    deadline_title,
+    deadlines_due,
+    deadlines_in_pages,
+    deadlines_overdue,
+    hearing_docket,
+)
 from tests.citations.conftest import local
 from tests.factories import CaseFactory, DemonstratorFactory, EventFactory
 
@@ -117,6 +127,58 @@ def test_due_soon_query_count_is_constant(rows, phl_event, make_citation, lawyer
         assert len(shown) == rows
         with django_assert_max_num_queries(2):
             assert len(touch(deadlines_overdue(user=user, today=d(2026, 6, 20)))) == rows
+
+
+# --- going through every due deadline a page at a time -------------------------------------
+
+
+def test_the_due_selector_reads_nothing_until_asked(cases, make_citation, coordinator, clock):
+    clock(2026, 6, 2, 9)
+    make_citation(kind=CitationKind.PA_SUMMARY, case=cases["mine"])
+    with CaptureQueriesContext(connection) as built:
+        due = deadlines_due(user=coordinator, within_days=30)
+        pages = deadlines_in_pages(due, size=10)
+    assert not [q for q in built.captured_queries if "citations_deadline" in q["sql"]]
+    assert [dl.case_id for page in pages for dl in page] == [cases["mine"].pk]
+
+
+@pytest.mark.parametrize("rows", [25, 30])  # a short last page; pages that fill exactly
+def test_every_due_deadline_a_page_at_a_time_in_a_fixed_number_of_queries(
+    rows, phl_event, make_citation, lawyer, coordinator, clock, django_assert_num_queries
+):
+    clock(2026, 6, 2, 9)
+    for _ in range(rows):
+        # same issue time: every deadline is due at the same moment, so only the id orders them
+        make_citation(kind=CitationKind.PA_SUMMARY, case=CaseFactory(event=phl_event, lawyers=[lawyer]))
+    user = type(coordinator).objects.get(pk=coordinator.pk)
+    role_of(user)  # the role is read once per request, not per page
+    expected = list(deadlines_due(user=user, within_days=30).values_list("id", flat=True))
+    assert len(expected) == rows and len({dl.due_at for dl in deadlines_due(user=user, within_days=30)}) == 1
+    pages = deadlines_in_pages(deadlines_due(user=user, within_days=30), size=10)
+    seen = []
+    for _ in range(3):
+        # deadlines joined to case, event, rule, citation and complaint (1), their lawyers (1)
+        with django_assert_num_queries(2):
+            page = next(pages)
+        assert len(page) == 10 or (len(page) == rows % 10 and len(seen) == 20)
+        seen.extend(touch(page))
+    # a last page that came back full asks once more (1 query, nothing to prefetch)
+    with django_assert_num_queries(1 if rows % 10 == 0 else 0):
+        assert next(pages, None) is None
+    assert [row[0] for row in seen] == sorted(row[0] for row in seen)
+    assert len(seen) == rows
+    ids = [dl.pk for page in deadlines_in_pages(deadlines_due(user=user, within_days=30), size=7) for dl in page]
+    assert ids == expected  # every row once, in the selector's order, whatever the page size
+
+
+def test_paging_keeps_the_selectors_scope_and_filters(cases, make_citation, lawyer, coordinator, clock):
+    clock(2026, 6, 2, 9)
+    mine = [make_citation(kind=CitationKind.PA_SUMMARY, case=cases["mine"]) for _ in range(3)]
+    make_citation(kind=CitationKind.PHL_CVN, case=cases["theirs"])
+    paged = deadlines_in_pages(deadlines_due(user=lawyer, within_days=30), size=2)
+    assert sorted(dl.citation_id for page in paged for dl in page) == sorted(c.pk for c in mine)
+    everyone = deadlines_in_pages(deadlines_due(user=coordinator, within_days=30, lawyer=lawyer), size=2)
+    assert len([dl for page in everyone for dl in page]) == 3
 
 
 # --- the hearing docket -------------------------------------------------------------------

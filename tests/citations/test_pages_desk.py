@@ -202,3 +202,23 @@ def test_a_conviction_is_appealed_and_a_citation_closed_from_the_page(client_for
     assert refused.status_code == 400 and 'role="alert"' in refused.content.decode()
     other.refresh_from_db()
     assert other.status == "issued"
+
+
+@pytest.mark.django_db
+def test_due_this_week_shows_a_page_at_a_time(client_for, lawyer, coordinator, monkeypatch):
+    monkeypatch.setattr("citations.views_desk.DUE_PAGE_SIZE", 2)
+    cases = [CaseFactory(lawyers=[lawyer]) for _ in range(5)]
+    for n, case in enumerate(cases):
+        _citation(case, coordinator, number=f"SC-{n}")  # the answer is due within the week
+    client = client_for(lawyer)
+    pages = [client.get(f"/desk/due/?page={n}").content.decode() for n in (1, 2, 3)]
+    for case in cases:
+        assert sum(case.number in page for page in pages) == 1, case.number
+    assert "1 to 2 of 5" in pages[0] and 'href="?page=2"' in pages[0]
+    assert "5 to 5 of 5" in pages[2] and 'href="?page=2"' in pages[2] and 'href="?page=4"' not in pages[2]
+    shown = AuditEntry.objects.filter(action="deadline.list").order_by("id")
+    assert [entry.details["count"] for entry in shown] == [2, 2, 1]  # what each page showed, no more
+    before = query_count(client, "/desk/due/?page=2")
+    for n, case in enumerate(CaseFactory(lawyers=[lawyer]) for _ in range(4)):
+        _citation(case, coordinator, number=f"SC-more-{n}")
+    assert query_count(client, "/desk/due/?page=2") == before
