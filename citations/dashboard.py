@@ -2,22 +2,37 @@
 
 `dashboard_summary(event=None, today=None)` returns a plain, JSON-ready dict (the API serves it
 as is; the dashboard page renders it). It runs a fixed number of SQL queries whatever the data
-size (eight overall, seven for one event; tests pin it), all of them GROUP BY / aggregate queries.
-Deadlines are counted from the `citations.Deadline` rows the deadline rules make (business-day
-rolls, complaint deadlines included), which is one query of its own.
+size (seven, overall or for one event; tests pin it), all of them GROUP BY / aggregate queries:
+people with the per-event rows (one grouped pass over the cases), citation groups, money,
+deadlines, force types per day, officers, units. Deadlines are counted from the
+`citations.Deadline` rows the deadline rules make (business-day rolls, complaint deadlines
+included), which is one query of its own.
 
 Small-count suppression (settings.SMALL_COUNT_THRESHOLD, default 5). Every count is a *cell*:
 
     {"value": 12, "display": "12", "suppressed": False}
     {"value": None, "display": "fewer than 5", "suppressed": True}   # 1 <= n < threshold
+    {"value": None, "display": "withheld", "suppressed": True}       # n >= threshold, see below
 
 Zero is shown as 0 (it singles no one out). Money amounts are cells too, with the value as a
 string of exact cents ("125.00") and a display ("$125.00"); an amount is suppressed when fewer
 than `threshold` citations contribute to it. Rows in lists (force types per day, officers, units,
 events) keep their labels and carry cells for their counts.
 
-Known limit: suppression is per cell; a total next to its breakdown can still let a reader
-subtract (total 7, one status 5, so the other is 2). Complementary suppression is not done.
+Complementary suppression (`complementary_suppression`, applied by `_protect_groups`): a total
+beside its breakdown would let a reader subtract (total 7, one status 5, so the other is 2). In
+every total/breakdown group (the citations' total with its statuses, kinds and outcomes; each
+deadline window's total with its kinds; overall, each people count with the same count per
+event) more cells are "withheld", smallest first, then the total if need be, until no suppressed
+count can be worked out exactly from what is shown, taking "fewer than N" as 1 to N-1 and
+"withheld" as at least N (interval arithmetic, so two small parts adding up to 2 are caught too).
+
+Known limits: (1) a group whose non-zero cells are all suppressed already has nothing left to
+withhold, and its zeros can still pin it down (four citations in four different statuses: the
+total is "fewer than 5" but must be 4); (2) only one summary is protected at a time: the overall
+summary and each event's summary are linked tables (the overall figures are sums over events),
+so a reader who compares them can still subtract across them; (3) ranges are narrowed, not only
+exact values (a "fewer than 5" may be shown to be 3 or 4).
 
 Officers are public employees acting in public: their name, badge, unit and agency may appear.
 """
@@ -67,6 +82,90 @@ def count_cell(n: int | None) -> dict[str, Any]:
     return {"value": n, "display": str(n), "suppressed": False}
 
 
+WITHHELD = "withheld"
+
+
+def withheld_cell() -> dict[str, Any]:
+    """A count at or above the threshold, withheld so that a small one cannot be worked out."""
+    return {"value": None, "display": WITHHELD, "suppressed": True}
+
+
+INF = float("inf")
+
+
+def _bounds(cell: dict[str, Any], limit: int) -> tuple[float, float]:
+    """What a reader knows of a cell: its value if shown; 1 to limit-1 if "fewer than"; at least
+    `limit` if withheld."""
+    if not cell["suppressed"]:
+        return cell["value"], cell["value"]
+    return (limit, INF) if cell["display"] == WITHHELD else (1, limit - 1)
+
+
+def _total_range(total: dict[str, Any], breakdowns: list[list[dict[str, Any]]], limit: int) -> tuple[float, float]:
+    """The totals a reader can tell are possible: its own display, narrowed by each breakdown."""
+    least, most = _bounds(total, limit)
+    for parts in breakdowns:
+        bounds = [_bounds(cell, limit) for cell in parts]
+        least, most = max(least, sum(b[0] for b in bounds)), min(most, sum(b[1] for b in bounds))
+    return least, most
+
+
+def _exposed(total: tuple[float, float], parts: list[dict[str, Any]], limit: int, *, exact_sum: bool) -> bool:
+    """Whether a reader can work out a suppressed part exactly from the possible totals, the parts
+    shown and what each suppressed part's display says of it (interval arithmetic over
+    total = sum(parts); or, when the parts may count someone twice, sum(parts) >= total with each
+    part <= total)."""
+    bounds = [_bounds(cell, limit) for cell in parts]
+    for j, cell in enumerate(parts):
+        if not cell["suppressed"]:
+            continue
+        others = bounds[:j] + bounds[j + 1 :]
+        low, high = bounds[j]
+        least = max(low, total[0] - sum(b[1] for b in others))
+        most = min(high, total[1] - sum(b[0] for b in others) if exact_sum else total[1])
+        if least >= most:  # one possible value (or none: inconsistent with the display; be safe)
+            return True
+    return False
+
+
+def complementary_suppression(
+    total: dict[str, Any], breakdowns: list[list[dict[str, Any]]], *, exact_sum: bool = True
+) -> tuple[dict[str, Any], list[list[dict[str, Any]]]]:
+    """Protect one total and its breakdowns (each a list of count cells adding up to the total)
+    against subtraction. Returns new cells; the arguments are not changed.
+
+    Per-cell suppression alone lets a reader subtract: total 7, one part 5, the other "fewer than 5"
+    must be 2. While some suppressed part can be worked out exactly (see `_exposed`; a total
+    shared by several breakdowns is narrowed by all of them), withhold the smallest part still
+    shown (ties: the first) of the breakdown that gives it away, as a withheld cell; when that
+    breakdown has none left, withhold the total if it is shown, else the smallest part shown in
+    another breakdown. Zero parts are never chosen (they would protect nothing). `exact_sum=False`
+    is for parts that may count one person more than once (people per event against people
+    overall): they add up to at least the total, each at most the total."""
+    limit = threshold()
+    breakdowns = [list(parts) for parts in breakdowns]
+    if not exact_sum and total["suppressed"]:
+        return total, breakdowns  # every part is at most the total: all suppressed or zero
+    while True:
+        possible = _total_range(total, breakdowns, limit) if exact_sum else _bounds(total, limit)
+        exposed = [parts for parts in breakdowns if _exposed(possible, parts, limit, exact_sum=exact_sum)]
+        if not exposed:
+            return total, breakdowns
+        candidates = [parts for parts in exposed if _shown(parts)]
+        if not candidates and not total["suppressed"]:
+            total = withheld_cell()
+            continue
+        candidates = candidates or [parts for parts in breakdowns if _shown(parts)]
+        if not candidates:
+            return total, breakdowns  # nothing left to withhold (see the module's known limits)
+        parts = candidates[0]
+        parts[min(_shown(parts), key=lambda i: parts[i]["value"])] = withheld_cell()
+
+
+def _shown(parts: list[dict[str, Any]]) -> list[int]:
+    return [i for i, cell in enumerate(parts) if not cell["suppressed"] and cell["value"]]
+
+
 def money_cell(amount: Decimal | None, contributors: int) -> dict[str, Any]:
     """An amount of money, suppressed when fewer than `threshold` citations make it up."""
     amount = (amount or ZERO).quantize(Decimal("0.01"))
@@ -76,16 +175,57 @@ def money_cell(amount: Decimal | None, contributors: int) -> dict[str, Any]:
     return {"value": str(amount), "display": f"${amount:,.2f}", "suppressed": False}
 
 
-def _people(cases: Any) -> dict[str, Any]:
-    """People cited and arrested (distinct demonstrators), one query."""
+def _people_and_events(cases: Any) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """People, people cited and people arrested, overall and per event, from one pass over the
+    cases: each case is probed once for a citation and once for an arrest (the expensive part),
+    the probed rows are materialised, and both aggregates read them: per event (a person has at
+    most one case per event, `case_one_per_person_per_event`, so counting cases counts people)
+    and overall, where a person with cases at several events counts once (COUNT DISTINCT).
+    Returns the overall counts and the per-event rows (newest event first), all plain ints."""
     has_citation = Exists(Citation.objects.filter(case=OuterRef("pk")))
     has_arrest = Exists(Arrest.objects.filter(case=OuterRef("pk")))
-    row = cases.annotate(has_citation=has_citation, has_arrest=has_arrest).aggregate(
-        people=Count("demonstrator_id", distinct=True),
-        cited=Count("demonstrator_id", distinct=True, filter=Q(has_citation=True)),
-        arrested=Count("demonstrator_id", distinct=True, filter=Q(has_arrest=True)),
+    probed = cases.order_by().values(
+        p_event=F("event_id"), p_person=F("demonstrator_id"), p_cited=has_citation, p_arrested=has_arrest
     )
-    return {key: count_cell(row[key]) for key in ("people", "cited", "arrested")}
+    inner, params = probed.query.get_compiler(using=probed.db).as_sql()
+    event = Event._meta.db_table
+    # Identifiers come from the models and the compiled queryset; every value is a parameter. The
+    # probed cases are materialised once and read by both aggregates (without MATERIALIZED,
+    # PostgreSQL would inline the CTE and probe every case twice).
+    sql = f"""
+        WITH p AS MATERIALIZED ({inner}),
+        overall AS (
+            SELECT COUNT(DISTINCT p.p_person) AS all_people,
+                   COUNT(DISTINCT CASE WHEN p.p_cited THEN p.p_person END) AS all_cited,
+                   COUNT(DISTINCT CASE WHEN p.p_arrested THEN p.p_person END) AS all_arrested
+            FROM p
+        )
+        SELECT e.id, e.public_id, e.name, e.starts_at,
+               COUNT(*) AS people,
+               COUNT(CASE WHEN p.p_cited THEN 1 END) AS cited,
+               COUNT(CASE WHEN p.p_arrested THEN 1 END) AS arrested,
+               o.all_people, o.all_cited, o.all_arrested
+        FROM p
+        INNER JOIN {event} e ON e.id = p.p_event
+        CROSS JOIN overall o
+        GROUP BY e.id, e.public_id, e.name, e.starts_at, o.all_people, o.all_cited, o.all_arrested
+        ORDER BY e.starts_at DESC, e.name
+    """  # noqa: S608  # nosec B608
+    overall = dict.fromkeys(("people", "cited", "arrested"), 0)  # no cases: no rows
+    rows = []
+    for row in Event.objects.raw(sql, params):
+        overall = {key: getattr(row, f"all_{key}") for key in overall}
+        rows.append(
+            {
+                "public_id": str(row.public_id),
+                "name": row.name,
+                "starts_at": row.starts_at.isoformat(),
+                "people": row.people,
+                "cited": row.cited,
+                "arrested": row.arrested,
+            }
+        )
+    return overall, rows
 
 
 def _citation_groups(
@@ -268,31 +408,32 @@ def _officers(event: Event | None) -> tuple[list[dict[str, Any]], list[dict[str,
     return officers, units
 
 
-def _per_event() -> list[dict[str, Any]]:
-    """Headline numbers for each event (only on the overall dashboard): one query."""
-    has_citation = Exists(Citation.objects.filter(case=OuterRef("pk")))
-    has_arrest = Exists(Arrest.objects.filter(case=OuterRef("pk")))
-    rows = (
-        Case.objects.annotate(has_citation=has_citation, has_arrest=has_arrest)
-        .values("event__public_id", "event__name", "event__starts_at")
-        .annotate(
-            people=Count("demonstrator_id", distinct=True),
-            cited_n=Count("demonstrator_id", distinct=True, filter=Q(has_citation=True)),
-            arrested_n=Count("demonstrator_id", distinct=True, filter=Q(has_arrest=True)),
-        )
-        .order_by("-event__starts_at", "event__name")
+def _protect_groups(summary: dict[str, Any]) -> None:
+    """Complementary suppression over every total/breakdown group of the summary, in place.
+
+    Groups: the citations' total with its three breakdowns (status, kind, outcome), protected
+    together as they share the total; each deadline window's total with its kinds;
+    and, overall, each people count with the same count per event (a person may have cases at
+    several events, so the parts add up to at least the total)."""
+    citations = summary["citations"]
+    blocks = [citations["by_status"], citations["by_kind"], summary["outcomes"]]
+    citations["total"], breakdowns = complementary_suppression(
+        citations["total"], [list(block.values()) for block in blocks]
     )
-    return [
-        {
-            "public_id": str(row["event__public_id"]),
-            "name": row["event__name"],
-            "starts_at": row["event__starts_at"].isoformat(),
-            "people": count_cell(row["people"]),
-            "cited": count_cell(row["cited_n"]),
-            "arrested": count_cell(row["arrested_n"]),
-        }
-        for row in rows
-    ]
+    for block, parts in zip(blocks, breakdowns, strict=True):
+        block.update(zip(list(block), parts, strict=True))
+    for window in ("next_7_days", "next_30_days"):
+        block = summary["deadlines"][window]
+        kinds = [key for key in block if key != "total"]
+        block["total"], (parts,) = complementary_suppression(block["total"], [[block[key] for key in kinds]])
+        block.update(zip(kinds, parts, strict=True))
+    if summary["events"]:
+        for key in summary["people"]:
+            summary["people"][key], (parts,) = complementary_suppression(
+                summary["people"][key], [[row[key] for row in summary["events"]]], exact_sum=False
+            )
+            for row, cell in zip(summary["events"], parts, strict=True):
+                row[key] = cell
 
 
 def dashboard_summary(*, event: Event | None = None, today: datetime.date | None = None) -> dict[str, Any]:
@@ -308,7 +449,7 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
         payments = payments.filter(citation__case__event=event)
         deadlines = deadlines.filter(case__event=event)
 
-    people = _people(cases)
+    people, event_rows = _people_and_events(cases)
     citations_block, outcomes, open_assessed, open_count, _ = _citation_groups(citations, {})
     officers, units = _officers(event)
     summary: dict[str, Any] = {
@@ -317,7 +458,7 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
             "today": today.isoformat(),
             "threshold": threshold(),
         },
-        "people": people,
+        "people": {key: count_cell(n) for key, n in people.items()},
         "citations": citations_block,
         "outcomes": outcomes,
         "deadlines": _deadlines(deadlines, today),
@@ -325,7 +466,10 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
         "force_over_time": _force_over_time(event),
         "officers": officers,
         "units": units,
-        "events": _per_event() if event is None else [],
+        "events": []
+        if event is not None
+        else [{**row, **{key: count_cell(row[key]) for key in people}} for row in event_rows],
         "labels": _labels(),
     }
+    _protect_groups(summary)
     return summary

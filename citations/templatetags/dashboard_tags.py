@@ -1,4 +1,5 @@
-"""Showing the dashboard's cells: a suppressed count reads "fewer than N", in the reader's language."""
+"""Showing the dashboard's cells in the reader's language: a suppressed count reads "fewer than N";
+a count withheld so that a small one cannot be worked out by subtraction reads "withheld"."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django import template
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from citations.dashboard import WITHHELD
+
 register = template.Library()
 
 
@@ -16,6 +19,8 @@ def cell(value: dict[str, Any] | None, kind: str = "count") -> str:
     if not value:
         return "0"
     if value.get("suppressed"):
+        if value.get("display") == WITHHELD:
+            return _("withheld")
         n = int(getattr(settings, "SMALL_COUNT_THRESHOLD", 5))
         if kind == "money":
             return _("fewer than %(n)d citations") % {"n": n}
