@@ -192,8 +192,7 @@ def _people_and_events(cases: Any) -> tuple[dict[str, int], list[dict[str, Any]]
     # Identifiers come from the models and the compiled queryset; every value is a parameter. The
     # probed cases are materialised once and read by both aggregates (without MATERIALIZED,
     # PostgreSQL would inline the CTE and probe every case twice).
-    sql = f"""
-        WITH p AS MATERIALIZED ({inner}),
+    sql = f"""WITH p AS MATERIALIZED ({inner}),
         overall AS (
             SELECT COUNT(DISTINCT p.p_person) AS all_people,
                    COUNT(DISTINCT CASE WHEN p.p_cited THEN p.p_person END) AS all_cited,
