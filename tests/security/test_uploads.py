@@ -311,3 +311,58 @@ def test_a_jpeg_with_embedded_jpegs_and_nothing_after_them_is_accepted():
     data = two_jpegs()
     assert uploads.image_end(data, "image/jpeg") == len(data)
     assert uploads.inspect(data, declared_kind="photo").content_type == "image/jpeg"
+
+
+def box(kind: bytes, payload: bytes) -> bytes:
+    return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+
+def mp4(media: bytes, *, moov: bytes = b"\x00" * 32, after: bytes = b"") -> bytes:
+    return box(b"ftyp", b"mp42\x00\x00\x00\x00mp42isom") + box(b"moov", moov) + box(b"mdat", media) + after
+
+
+MARKUP = b"<html><script>alert(1)</script> <svg onload=x> javascript:y"
+
+
+def test_markup_by_chance_in_a_video_s_media_data_is_accepted():
+    """Compressed video is random bytes: markup turns up by chance (about once a billion bytes),
+    and it is media, not a page. 64-bit sizes and a last box running to the end count too."""
+    rng = random.Random(5)
+    for _ in range(50):
+        media = rng.randbytes(rng.randint(0, 4096)) + MARKUP + rng.randbytes(rng.randint(0, 4096))
+        assert uploads.inspect(mp4(media), declared_kind="video").content_type == "video/mp4"
+    large = box(b"ftyp", b"mp42\x00\x00\x00\x00mp42isom") + (1).to_bytes(4, "big") + b"mdat"
+    large += (16 + len(MARKUP)).to_bytes(8, "big") + MARKUP
+    assert uploads.sniff(large) == "video/mp4"
+    open_ended = box(b"ftyp", b"mp42\x00\x00\x00\x00mp42isom") + (0).to_bytes(4, "big") + b"mdat" + MARKUP
+    assert uploads.sniff(open_ended) == "video/mp4"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        mp4(b"\x00" * 64, moov=box(b"udta", MARKUP)),  # in the metadata, which is served as it is
+        mp4(b"\x00" * 64, after=b"\n" + MARKUP),  # a page after the last box (a polyglot)
+        mp4(b"\x00" * 64)[:-10] + MARKUP,  # boxes that do not chain to the end: the whole file counts
+    ],
+    ids=["in-metadata", "after-the-boxes", "broken-chain"],
+)
+def test_markup_outside_a_video_s_media_data_is_refused(data):
+    with pytest.raises(ValidationError, match="script"):
+        uploads.inspect(data, declared_kind="video")
+
+
+def pdf_with_stream(content: bytes, outside: bytes = b"") -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"3 0 obj<</Length " + str(len(content)).encode() + b">>stream\n" + content + b"endstream\nendobj\n"
+        + outside + b"trailer<</Root 1 0 R>>\n%%EOF"
+    )  # fmt: skip
+
+
+def test_markup_by_chance_in_a_pdf_stream_is_accepted_but_not_outside_one():
+    assert uploads.inspect(pdf_with_stream(b"\x78\x9c" + MARKUP + b"\x00\x01"), declared_kind="document")
+    with pytest.raises(ValidationError, match="script"):
+        uploads.inspect(pdf_with_stream(b"\x78\x9c\x00", outside=MARKUP + b"\n"), declared_kind="document")
+    with pytest.raises(ValidationError, match="scripts, actions"):  # PDF actions are looked for everywhere
+        uploads.inspect(pdf_with_stream(b"<</S/JavaScript/JS(app.alert(1))>>"), declared_kind="document")
