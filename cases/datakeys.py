@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Iterable
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -60,12 +61,25 @@ def seal(*, scope: str, data: bytes, context: str) -> bytes:
     return PREFIX + nonce + AESGCM(_key(scope, create=True)).encrypt(nonce, data, context.encode())
 
 
-def unseal(*, scope: str, blob: bytes, context: str) -> bytes:
+def keys_for(scopes: Iterable[str]) -> dict[str, bytes]:
+    """The data keys of many scopes in one query, for opening many files in a row (a batch
+    download); a scope whose key is gone is simply absent."""
+    return {row.scope: base64.b64decode(row.key) for row in DataKey.objects.filter(scope__in=list(set(scopes)))}
+
+
+def unseal(*, scope: str, blob: bytes, context: str, keys: dict[str, bytes] | None = None) -> bytes:
+    """Open a file; `keys` (from `keys_for`) saves the per-file key lookup."""
     if not blob.startswith(PREFIX):
         raise DecryptionError("not a file sealed under a data key")
     body = blob[len(PREFIX) :]
+    if keys is None:
+        key = _key(scope, create=False)
+    elif scope in keys:
+        key = keys[scope]
+    else:
+        raise DecryptionError(f"the data key of {scope} does not exist (purged or destroyed)")
     try:
-        return AESGCM(_key(scope, create=False)).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], context.encode())
+        return AESGCM(key).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], context.encode())
     except (InvalidTag, ValueError):
         raise DecryptionError("file failed authentication") from None
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import overload
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -60,9 +62,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def attachment_response(*, data: bytes, content_type: str, filename: str) -> HttpResponse:
-    """A file handed out as a download that no browser will render or run in our origin."""
-    response = HttpResponse(data, content_type=content_type)
+@overload
+def attachment_response(*, data: bytes, content_type: str, filename: str) -> HttpResponse: ...
+@overload
+def attachment_response(*, data: Iterator[bytes], content_type: str, filename: str) -> StreamingHttpResponse: ...
+def attachment_response(
+    *, data: bytes | Iterator[bytes], content_type: str, filename: str
+) -> HttpResponse | StreamingHttpResponse:
+    """A file handed out as a download that no browser will render or run in our origin; an
+    iterator of pieces is streamed (StreamingHttpResponse) instead of held whole."""
+    if isinstance(data, bytes):
+        response: HttpResponse | StreamingHttpResponse = HttpResponse(data, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

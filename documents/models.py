@@ -13,6 +13,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Event, Evidence
@@ -105,11 +106,25 @@ class PacketBatch(models.Model):
     items = models.JSONField(
         default=dict, blank=True, help_text=_("Case public id -> stored packet public id, per delivered case.")
     )
-    result = models.FileField(upload_to=batch_path, max_length=200, blank=True)
-    result_sha256 = models.CharField(max_length=64, blank=True)
+    result = models.FileField(
+        upload_to=batch_path, max_length=200, blank=True, help_text=_("The sealed merged PDF (output pdf) only.")
+    )
+    manifest = models.TextField(
+        blank=True,
+        help_text=_("ZIP output: one 'SHA-256  file name' line per delivered packet (case numbers, no names)."),
+    )
+    result_sha256 = models.CharField(
+        max_length=64, blank=True, help_text=_("ZIP: SHA-256 of the manifest. PDF: SHA-256 of the merged PDF.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    last_progress_at = models.DateTimeField(
+        default=timezone.now, help_text=_("Heartbeat: creation, a chunk starting, each case recorded.")
+    )
+    recoveries = models.PositiveSmallIntegerField(
+        default=0, help_text=_("How often a stalled batch was taken up again (documents.batches).")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -331,18 +331,21 @@ def _seal_packet(packet: StoredPacket, pdf: bytes) -> bytes:
     return encrypt_bytes(pdf, context=packet.crypto_context)
 
 
-def _open_packet(packet: StoredPacket, blob: bytes) -> bytes:
+def _open_packet(packet: StoredPacket, blob: bytes, keys: dict[str, bytes] | None = None) -> bytes:
     from cases import datakeys
 
     if blob.startswith(datakeys.PREFIX) and packet.case_id:
-        return datakeys.unseal(scope=datakeys.scope_for_case(packet.case), blob=blob, context=packet.crypto_context)
+        return datakeys.unseal(
+            scope=datakeys.scope_for_case(packet.case), blob=blob, context=packet.crypto_context, keys=keys
+        )
     return decrypt_bytes(blob, context=packet.crypto_context)
 
 
-def _read_stored(packet: StoredPacket) -> bytes | None:
+def _read_stored(packet: StoredPacket, keys: dict[str, bytes] | None = None) -> bytes | None:
+    """The PDF, or None when it can no longer be read; `keys` from `cases.datakeys.keys_for`."""
     try:
         with packet.file.open("rb") as fh:
-            pdf = _open_packet(packet, fh.read())
+            pdf = _open_packet(packet, fh.read(), keys)
     except (OSError, DecryptionError, ValueError):
         return None
     # AES-GCM has authenticated the bytes under associated data naming this packet, so they are

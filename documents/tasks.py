@@ -1,8 +1,10 @@
 """Background work for packets (django-tasks). In development and tests the immediate backend
 runs a task inside `enqueue`; in production `manage.py db_worker` processes pick them up
-(see docs/packets.md)."""
+(see docs/packets.md). `recover_stale_batches_task` is the periodic one."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django_tasks import task
 
@@ -20,3 +22,12 @@ def make_photo_derivative(evidence_id: int) -> None:
     from documents.services import photo_derivative_ensure
 
     photo_derivative_ensure(evidence_id=evidence_id)
+
+
+@task()
+def recover_stale_batches_task() -> dict[str, Any]:
+    """Take up stalled packet batches (same as `manage.py recover_packet_batches`); schedule it
+    every few minutes. Returns batch ids and counts only."""
+    from documents.batches import recover_stale_batches
+
+    return recover_stale_batches().as_dict()

@@ -12,7 +12,7 @@ import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +22,8 @@ from cases.access import case_for, complaint_list_visible_to, event_list_visible
 from cases.views import attachment_response
 from citations.access import citation_list_visible_to
 from documents.access import batch_list_visible_to, packet_list_visible_to
-from documents.batches import batch_create, batch_progress, batch_result
+from documents.batches import batch_create, batch_progress
+from documents.batches import batch_download as open_batch_download
 from documents.models import BatchKind, BatchOutput, PacketBatch, PacketKind, StoredPacket
 from documents.services import (
     ConfirmationRequired,
@@ -112,10 +113,12 @@ def batch_start(request: HttpRequest) -> HttpResponse:
             by=request.user, kind=kind, hearing_date=hearing_date, courtroom=request.POST.get("courtroom", "")[:40],
             event=event, output=request.POST.get("output", BatchOutput.ZIP), request=request,
         )  # fmt: skip
-    except (ValueError, ValidationError):
+    except ValueError:
         return HttpResponse(
             _("Choose a hearing date or an event, and zip or pdf."), status=400, content_type="text/plain"
         )
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
     return redirect("documents-batch", batch_id=batch.public_id)
 
 
@@ -144,14 +147,13 @@ def batch_status(request: HttpRequest, batch_id: UUID) -> JsonResponse:
 
 @page_for("desk")
 @require_GET
-def batch_download(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+def batch_download(request: HttpRequest, batch_id: UUID) -> StreamingHttpResponse | HttpResponse:
     batch = _batch(request, batch_id)
     try:
-        filename, data = batch_result(batch=batch, by=request.user, request=request)
+        download = open_batch_download(batch=batch, by=request.user, request=request)
     except PacketBatch.DoesNotExist:
         raise Http404 from None
-    content_type = "application/pdf" if batch.output == BatchOutput.PDF else "application/zip"
-    return attachment_response(data=data, content_type=content_type, filename=filename)
+    return attachment_response(data=download.chunks, content_type=download.content_type, filename=download.filename)
 
 
 @page_for("coordinate")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from documents.batches import batch_is_stalled
 from documents.models import BatchKind, BatchOutput, PacketBatch, PacketKind, StoredPacket
 
 DELIVERY = [("file", "The PDF itself"), ("reference", "JSON with a download link")]
@@ -86,17 +87,24 @@ class BatchOutputSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     event = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
+    stalled = serializers.SerializerMethodField(
+        help_text="Unfinished with no progress for the stall timeout: a worker died; recovery takes it up."
+    )
 
     class Meta:
         model = PacketBatch
         fields = [
-            "id", "kind", "hearing_date", "courtroom", "event", "output", "status", "done", "total", "failed",
-            "errors", "created_at", "started_at", "finished_at", "result_sha256", "download_url",
+            "id", "kind", "hearing_date", "courtroom", "event", "output", "status", "stalled", "done", "total",
+            "failed", "errors", "created_at", "started_at", "last_progress_at", "finished_at", "result_sha256",
+            "download_url",
         ]  # fmt: skip
         read_only_fields = fields
 
     def get_event(self, obj: PacketBatch) -> str | None:
         return str(obj.event.public_id) if obj.event_id else None
+
+    def get_stalled(self, obj: PacketBatch) -> bool:
+        return batch_is_stalled(obj)
 
     def get_download_url(self, obj: PacketBatch) -> str | None:
         if not obj.result_sha256:

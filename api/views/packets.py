@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
@@ -28,8 +28,8 @@ from cases.access import case_for, complaint_list_visible_to, event_list_visible
 from cases.views import attachment_response
 from citations.access import citation_list_visible_to
 from documents.access import batch_list_visible_to, packet_list_visible_to
-from documents.batches import batch_create, batch_result
-from documents.models import BatchOutput, PacketBatch, StoredPacket
+from documents.batches import batch_create, batch_download
+from documents.models import PacketBatch, StoredPacket
 from documents.services import (
     ConfirmationRequired,
     PacketResult,
@@ -177,14 +177,17 @@ class BatchDownloadApi(PacketApi):
     operation = "download"
 
     @extend_schema(
-        summary="Download a finished batch (ZIP, or one merged PDF)",
-        responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY)},
+        summary="Download a finished batch: a ZIP (streamed; MANIFEST.txt, one PDF per case, FAILED.txt) or "
+        "one merged PDF",
+        responses={
+            (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+        },
     )
-    def get(self, request: Request, id: str) -> HttpResponse:
+    def get(self, request: Request, id: str) -> HttpResponse | StreamingHttpResponse:
         batch = get_visible_or_404(batch_list_visible_to(user=request.user), id)
         try:
-            filename, data = batch_result(batch=batch, by=request.user, request=request)
+            download = batch_download(batch=batch, by=request.user, request=request)
         except PacketBatch.DoesNotExist:
             raise exceptions.NotFound() from None
-        content_type = "application/pdf" if batch.output == BatchOutput.PDF else "application/zip"
-        return attachment_response(data=data, content_type=content_type, filename=filename)
+        return attachment_response(data=download.chunks, content_type=download.content_type, filename=download.filename)

@@ -14,6 +14,7 @@ from documents.models import BatchKind, BatchStatus, PacketBatch, PacketKind, St
 from documents.services import slot_for
 
 FAKE_PDF = b"%PDF-1.7\n% packet stand-in for access tests\n%%EOF\n"
+FAKE_BATCH_PDF = b"%PDF-1.7\n% batch packet stand-in for access tests\n%%EOF\n"
 
 
 def make_stored_packet(*, case: Any, by: Any, data: bytes = FAKE_PDF) -> StoredPacket:
@@ -28,11 +29,16 @@ def make_stored_packet(*, case: Any, by: Any, data: bytes = FAKE_PDF) -> StoredP
     return packet
 
 
-def make_finished_batch(*, case: Any, by: Any, data: bytes = b"PK\x05\x06" + b"\x00" * 18) -> PacketBatch:
+def make_finished_batch(*, case: Any, by: Any, data: bytes = FAKE_BATCH_PDF) -> PacketBatch:
+    """A finished one-case ZIP batch as the chunk tasks leave it: the case's stored packet and
+    the manifest (the ZIP is streamed from them on download)."""
+    same = StoredPacket.objects.filter(case=case, sha256=hashlib.sha256(data).hexdigest()).first()
+    packet = same or make_stored_packet(case=case, by=by, data=data)
+    manifest = f"{packet.sha256}  case-{case.number}.pdf\n"
     batch = PacketBatch.objects.create(
         kind=BatchKind.EVENT, event=case.event, requested_by=by, total=1, done=1, status=BatchStatus.DONE,
-        finished_at=timezone.now(), result_sha256=hashlib.sha256(data).hexdigest(),
+        finished_at=timezone.now(), items={str(case.public_id): str(packet.public_id)}, manifest=manifest,
+        result_sha256=hashlib.sha256(manifest.encode()).hexdigest(),
     )  # fmt: skip
     batch.cases.set([case])
-    batch.result.save("packets.zip", ContentFile(encrypt_bytes(data, context=batch.crypto_context)), save=True)
     return batch

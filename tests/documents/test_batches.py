@@ -7,6 +7,7 @@ packet); the second and third batches reuse the packets the first one stored.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 
@@ -17,7 +18,7 @@ from pypdf import PdfReader
 
 from cases.models import Case, User
 from documents import services
-from documents.batches import batch_create, batch_result
+from documents.batches import batch_create, batch_download
 from documents.models import BatchKind, BatchOutput, BatchStatus, PacketBatch
 from tests.documents.conftest import pdf_text, squash
 from tests.factories import CaseFactory, EventFactory
@@ -32,6 +33,10 @@ def _hearing_day(lawyer: User):  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
     return first.hearing_at.astimezone(timezone.get_current_timezone()).date()
+
+
+def _file(batch: PacketBatch, user: User) -> bytes:
+    return b"".join(batch_download(batch=batch, by=user).chunks)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +71,7 @@ def demo(module_db):  # type: ignore[no-untyped-def]
         batch.refresh_from_db()
         out["first"] = {
             "status": batch.status, "done": batch.done, "total": batch.total, "failed": batch.failed,
-            "errors": batch.errors, "seen": seen, "file": batch_result(batch=batch, by=lawyer)[1],
+            "errors": batch.errors, "seen": seen, "file": _file(batch, lawyer), "sha256": batch.result_sha256,
         }  # fmt: skip
 
         # 2. The same batch with one case made to fail: it is listed, the others arrive.
@@ -87,7 +92,7 @@ def demo(module_db):  # type: ignore[no-untyped-def]
         out["victim"] = victim
         out["second"] = {
             "status": batch.status, "done": batch.done, "total": batch.total, "failed": batch.failed,
-            "errors": batch.errors, "file": batch_result(batch=batch, by=lawyer)[1],
+            "errors": batch.errors, "file": _file(batch, lawyer),
         }  # fmt: skip
 
         # 3. One merged PDF for every case of an event (the lawyer's cases only): a small second event.
@@ -97,7 +102,7 @@ def demo(module_db):  # type: ignore[no-untyped-def]
         with TestCase.captureOnCommitCallbacks(execute=True):
             batch = batch_create(by=lawyer, kind=BatchKind.EVENT, event=event, output=BatchOutput.PDF)
         batch.refresh_from_db()
-        out["merged"] = {"status": batch.status, "total": batch.total, "file": batch_result(batch=batch, by=lawyer)[1]}
+        out["merged"] = {"status": batch.status, "total": batch.total, "file": _file(batch, lawyer)}
         out["event_cases"] = sorted(c.number for c in mine)
         return out
 
@@ -111,7 +116,16 @@ def test_hearing_day_batch_zip_has_one_correct_packet_per_case(demo):  # type: i
         BatchStatus.DONE, len(demo["expected"]), len(demo["expected"]), 0,
     )  # fmt: skip
     archive = zipfile.ZipFile(io.BytesIO(first["file"]))
-    assert sorted(archive.namelist()) == sorted(f"case-{number}.pdf" for number in demo["expected"])
+    assert archive.testzip() is None
+    assert archive.namelist()[0] == "MANIFEST.txt"
+    assert sorted(archive.namelist()[1:]) == sorted(f"case-{number}.pdf" for number in demo["expected"])
+    # The batch's SHA-256 is the manifest's; the manifest holds each packet's SHA-256 (sha256sum format).
+    manifest = archive.read("MANIFEST.txt")
+    assert hashlib.sha256(manifest).hexdigest() == first["sha256"]
+    lines = [line.split("  ") for line in manifest.decode().splitlines()]
+    assert sorted(name for _, name in lines) == sorted(archive.namelist()[1:])
+    for sha256, name in lines:
+        assert hashlib.sha256(archive.read(name)).hexdigest() == sha256
     for number, name in demo["expected"].items():
         pdf = archive.read(f"case-{number}.pdf")
         text = pdf_text(pdf)

@@ -37,3 +37,6 @@ def test_stated_limits_match_the_code(settings):
     assert f"{services.INLINE_TEXT_LIMIT:,} characters" in DOC
     assert f"{services.PHOTO_MAX_SIDE} px" in DOC
     assert f"(default {batches.chunk_size()})" in DOC
+    assert f"`PACKET_BATCH_PDF_MAX_CASES` cases (default {batches.pdf_max_cases()})" in DOC
+    assert f"`PACKET_BATCH_STALL_SECONDS` (default {int(batches.stall_timeout().total_seconds())}," in DOC
+    assert f"`PACKET_BATCH_RECOVERY_ATTEMPTS` recoveries (default {batches.recovery_attempts()})" in DOC

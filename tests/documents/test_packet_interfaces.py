@@ -4,6 +4,8 @@ confirmation, batches with progress, and the same 404 for another lawyer's case,
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 
 import pytest
 from django.test import TestCase
@@ -125,7 +127,8 @@ def test_batch_start_progress_and_download_on_the_web(case, lawyer, client_for):
     assert page.status_code == 200 and b"<progress" in page.content
     download = client.get(status["download_url"])
     assert download.status_code == 200 and download["Content-Type"] == "application/zip"
-    assert hashlib.sha256(download.content).hexdigest() == status["result_sha256"]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    assert hashlib.sha256(archive.read("MANIFEST.txt")).hexdigest() == status["result_sha256"]
     assert AuditEntry.objects.filter(action="packet.batch_download", actor=lawyer).count() == 1
 
 
@@ -137,7 +140,8 @@ def test_api_batch_create_and_progress(case, lawyer):  # type: ignore[no-untyped
     progress = client.get(f"/api/v1/packets/{created.json()['id']}/").json()
     assert (progress["status"], progress["done"], progress["total"]) == ("done", 1, 1)
     zipped = client.get(progress["download_url"])
-    assert zipped.status_code == 200 and zipped.content[:2] == b"PK"
+    assert zipped.status_code == 200 and zipped.streaming
+    assert b"".join(zipped.streaming_content)[:2] == b"PK"
 
 
 # --- Another lawyer: the same 404 as for something that does not exist -------------------------

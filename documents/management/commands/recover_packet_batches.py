@@ -1,0 +1,40 @@
+"""Take up packet batches whose worker died (no progress for the stall timeout)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from documents.batches import recover_stale_batches, stall_timeout
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-enqueue the cases not yet done of packet batches without progress for the stall timeout "
+        "(PACKET_BATCH_STALL_SECONDS); once the recovery attempts are spent, list them as failed and deliver "
+        "the rest. Run every few minutes."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            metavar="MINUTES",
+            help=f"Stalled after this many minutes without progress (default {int(stall_timeout().total_seconds() // 60)}).",
+        )
+
+    def handle(self, *args: Any, older_than: int | None = None, **options: Any) -> None:
+        if older_than is not None and older_than < 1:
+            raise CommandError("--older-than is at least 1 minute.")
+        delay = datetime.timedelta(minutes=older_than) if older_than is not None else None
+        report = recover_stale_batches(older_than=delay)
+        for batch, count in report.requeued.items():
+            self.stdout.write(f"Batch {batch}: {count} case(s) enqueued again")
+        for batch, count in report.given_up.items():
+            self.stdout.write(f"Batch {batch}: {count} case(s) listed as failed, the rest delivered")
+        for batch in report.finished:
+            self.stdout.write(f"Batch {batch}: finished (every case was in)")
+        total = len(report.requeued) + len(report.given_up) + len(report.finished)
+        self.stdout.write(self.style.SUCCESS(f"{total} stalled batch(es) taken up."))

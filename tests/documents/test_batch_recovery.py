@@ -1,0 +1,255 @@
+"""A batch whose worker is killed mid-chunk does not stay "running" forever: it shows as stalled
+once its heartbeat is older than the timeout, `recover_stale_batches` re-enqueues the cases not
+yet recorded (each case recorded once, never twice into the result), and after the attempt limit
+the remaining cases are listed as failed while the rest is delivered."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.utils import timezone
+
+from cases.models import AuditEntry
+from documents import batches
+from documents.batches import batch_create, batch_download, batch_is_stalled, batch_run_chunk, recover_stale_batches
+from documents.models import BatchKind, BatchStatus, PacketBatch
+from tests.api.conftest import client_with_token
+from tests.documents.batch_fakes import FakeRenderer
+from tests.factories import CaseFactory, EventFactory
+
+pytestmark = pytest.mark.django_db
+
+NUMBERS = [f"2098-000{n}" for n in range(1, 6)]  # chunks of 2: [1, 2] [3, 4] [5]
+
+
+@pytest.fixture
+def renderer(monkeypatch, settings):  # type: ignore[no-untyped-def]
+    settings.PACKET_BATCH_CHUNK = 2
+    fake = FakeRenderer()
+    monkeypatch.setattr("documents.services.packet_for_case", fake)
+    return fake
+
+
+@pytest.fixture
+def event(lawyer):  # type: ignore[no-untyped-def]
+    event = EventFactory(name="Night march")
+    for number in NUMBERS:
+        CaseFactory(event=event, lawyers=[lawyer], number=number)
+    return event
+
+
+def start(lawyer: Any, event: Any) -> PacketBatch:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        batch = batch_create(by=lawyer, kind=BatchKind.EVENT, event=event)
+    batch.refresh_from_db()
+    return batch
+
+
+def later(time_machine: Any, minutes: int) -> None:
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=minutes), tick=False)
+
+
+def recover() -> batches.RecoveryReport:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return recover_stale_batches()
+
+
+def zip_of(batch: PacketBatch, user: Any) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(b"".join(batch_download(batch=batch, by=user).chunks)))
+
+
+def test_a_killed_worker_is_recovered_and_the_batch_delivers_every_case_once(lawyer, event, renderer, time_machine):  # type: ignore[no-untyped-def]
+    renderer.kill_once = {NUMBERS[2]}  # the worker dies on the first case of the second chunk
+    batch = start(lawyer, event)
+    assert (batch.status, batch.done, batch.total) == (BatchStatus.RUNNING, 3, 5)  # 1, 2 and 5; 3 and 4 lost
+    assert not batch_is_stalled(batch)
+    assert recover().requeued == {}  # not stalled yet: nothing to do
+
+    later(time_machine, 16)
+    batch.refresh_from_db()
+    assert batch_is_stalled(batch)
+    progress = client_with_token(lawyer).get(f"/api/v1/packets/{batch.public_id}/").json()
+    assert (progress["status"], progress["stalled"], progress["done"]) == ("running", True, 3)
+
+    report = recover()
+    assert report.requeued == {str(batch.public_id): 2}
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.failed, batch.recoveries) == (BatchStatus.DONE, 5, 0, 1)
+    assert not batch_is_stalled(batch)
+    # Cases recorded before the kill were not rendered again; the killed one was retried once.
+    assert renderer.calls == {NUMBERS[0]: 1, NUMBERS[1]: 1, NUMBERS[2]: 2, NUMBERS[3]: 1, NUMBERS[4]: 1}
+    archive = zip_of(batch, lawyer)
+    pdfs = [name for name in archive.namelist() if name.endswith(".pdf")]
+    assert sorted(pdfs) == [f"case-{n}.pdf" for n in NUMBERS]  # one each, nothing twice
+    assert len(batch.manifest.splitlines()) == 5 and "FAILED.txt" not in archive.namelist()
+    entry = AuditEntry.objects.get(action="packet.batch_recover")
+    assert (entry.target_id, entry.details["status"], entry.details["count"]) == (str(batch.public_id), "requeued", 2)
+
+    # The dead worker's chunk running after all (or a task delivered twice) changes nothing.
+    batch_run_chunk(batch_id=batch.pk, case_ids=list(batch.cases.order_by("number").values_list("pk", flat=True)))
+    again = PacketBatch.objects.get(pk=batch.pk)
+    assert (again.done, again.items, again.manifest) == (5, batch.items, batch.manifest)
+    assert renderer.calls[NUMBERS[2]] == 2
+
+
+def test_a_chunk_run_twice_records_each_case_once(lawyer, event, renderer, time_machine):  # type: ignore[no-untyped-def]
+    renderer.kill_once = {NUMBERS[3]}  # dies on the second case of the second chunk
+    batch = start(lawyer, event)
+    assert batch.done == 4
+    second_chunk = list(batch.cases.filter(number__in=NUMBERS[2:4]).order_by("number").values_list("pk", flat=True))
+    # The same chunk again (the original task picked up late next to the recovery's): case 3 is skipped.
+    batch_run_chunk(batch_id=batch.pk, case_ids=second_chunk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.failed) == (BatchStatus.DONE, 5, 0)
+    assert renderer.calls[NUMBERS[2]] == 1 and renderer.calls[NUMBERS[3]] == 2
+    assert len(batch.items) == 5
+    # A late recovery finds nothing to do.
+    later(time_machine, 30)
+    assert recover().as_dict() == {"requeued": {}, "given_up": {}, "finished": []}
+
+
+def test_after_the_attempt_limit_the_rest_is_delivered_and_the_lost_cases_listed(
+    lawyer, event, renderer, time_machine, settings
+):  # type: ignore[no-untyped-def]
+    settings.PACKET_BATCH_RECOVERY_ATTEMPTS = 1
+    renderer.kill_always = {NUMBERS[2]}  # every worker dies on it
+    batch = start(lawyer, event)
+    later(time_machine, 16)
+    assert recover().requeued == {str(batch.public_id): 2}  # attempt 1: dies again on case 3
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.recoveries) == (BatchStatus.RUNNING, 3, 1)
+    later(time_machine, 10)
+    assert recover().requeued == {}  # the recovery was progress: the clock started again
+    later(time_machine, 6)
+    report = recover()
+    assert report.given_up == {str(batch.public_id): 2}
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.failed) == (BatchStatus.DONE, 5, 2)
+    assert batch.errors == [
+        {"case": str(batch.cases.get(number=n).public_id), "number": n, "error": "worker_lost"} for n in NUMBERS[2:4]
+    ]
+    archive = zip_of(batch, lawyer)
+    assert sorted(n for n in archive.namelist() if n.endswith(".pdf")) == [
+        f"case-{n}.pdf" for n in (NUMBERS[0], NUMBERS[1], NUMBERS[4])
+    ]
+    failed = archive.read("FAILED.txt").decode()
+    assert f"{NUMBERS[2]}: worker_lost" in failed and f"{NUMBERS[3]}: worker_lost" in failed
+    assert list(AuditEntry.objects.filter(action="packet.batch_recover").values_list("details__status", flat=True)) == [
+        "requeued",
+        "given_up",
+    ]
+
+
+def test_two_recoveries_racing_enqueue_once(lawyer, event, renderer, time_machine):  # type: ignore[no-untyped-def]
+    renderer.kill_once = {NUMBERS[2]}
+    batch = start(lawyer, event)
+    later(time_machine, 16)
+    cutoff = timezone.now() - batches.stall_timeout()
+    # Both saw the batch as stalled before either claimed it; only the first claim matches.
+    first, second = batches.RecoveryReport(), batches.RecoveryReport()
+    with mock.patch.object(batches, "_enqueue") as enqueue, TestCase.captureOnCommitCallbacks(execute=True):
+        batches._recover(batch.pk, cutoff, first)
+        batches._recover(batch.pk, cutoff, second)
+    assert enqueue.call_count == 1
+    assert (first.requeued, second.requeued) == ({str(batch.public_id): 2}, {})
+    assert PacketBatch.objects.get(pk=batch.pk).recoveries == 1
+
+
+def test_a_worker_killed_before_finishing_the_batch_is_finished_by_recovery(lawyer, event, renderer, time_machine):  # type: ignore[no-untyped-def]
+    with mock.patch.object(batches, "_finish_if_complete"):  # every case recorded, the finishing lost
+        batch = start(lawyer, event)
+    assert (batch.status, batch.done) == (BatchStatus.RUNNING, 5)
+    later(time_machine, 16)
+    report = recover()
+    assert report.finished == [str(batch.public_id)]
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE and len(batch.manifest.splitlines()) == 5
+    assert sum(renderer.calls.values()) == 5
+
+
+def test_a_batch_whose_tasks_were_never_enqueued_is_recovered(lawyer, event, renderer, time_machine):  # type: ignore[no-untyped-def]
+    batch = batch_create(by=lawyer, kind=BatchKind.EVENT, event=event)  # the process died before on_commit ran
+    batch.refresh_from_db()
+    assert (batch.status, batch.done) == (BatchStatus.QUEUED, 0)
+    later(time_machine, 16)
+    assert recover().requeued == {str(batch.public_id): 5}
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.failed) == (BatchStatus.DONE, 5, 0)
+
+
+def test_the_command_runs_the_recovery(lawyer, event, renderer, time_machine):  # type: ignore[no-untyped-def]
+    renderer.kill_once = {NUMBERS[0], NUMBERS[4]}
+    batch = start(lawyer, event)
+    assert batch.done == 2  # chunks 1 and 3 died on their first case
+    later(time_machine, 16)
+    out = io.StringIO()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("recover_packet_batches", stdout=out)
+    assert f"Batch {batch.public_id}: 3 case(s) enqueued again" in out.getvalue()
+    assert "1 stalled batch(es) taken up." in out.getvalue()
+    assert PacketBatch.objects.get(pk=batch.pk).status == BatchStatus.DONE
+
+
+def test_the_periodic_task_runs_the_recovery(lawyer, event, renderer, time_machine):  # type: ignore[no-untyped-def]
+    from documents.tasks import recover_stale_batches_task
+
+    renderer.kill_once = {NUMBERS[3]}
+    batch = start(lawyer, event)
+    later(time_machine, 16)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        result = recover_stale_batches_task.enqueue()
+    assert result.return_value == {"requeued": {str(batch.public_id): 1}, "given_up": {}, "finished": []}
+    assert PacketBatch.objects.get(pk=batch.pk).status == BatchStatus.DONE
+
+
+def test_stalled_shows_on_the_web_status(lawyer, event, renderer, client_for, time_machine):  # type: ignore[no-untyped-def]
+    renderer.kill_once = {NUMBERS[2]}
+    batch = start(lawyer, event)
+    client = client_for(lawyer)
+    assert client.get(f"/documents/batches/{batch.public_id}/status/").json()["stalled"] is False
+    batch.last_progress_at = timezone.now() - datetime.timedelta(minutes=20)
+    batch.save(update_fields=["last_progress_at"])
+    status = client.get(f"/documents/batches/{batch.public_id}/status/").json()
+    assert (status["status"], status["stalled"]) == ("running", True)
+    assert b"Stalled" in client.get(f"/documents/batches/{batch.public_id}/").content
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: two connections racing")
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_recoveries_on_two_connections_enqueue_once(lawyer, event, renderer, time_machine):  # type: ignore[no-untyped-def]
+    import threading
+
+    from django.db import connections
+
+    renderer.kill_once = {NUMBERS[2]}
+    batch = batch_create(by=lawyer, kind=BatchKind.EVENT, event=event)  # transaction=True: on_commit runs now
+    assert PacketBatch.objects.get(pk=batch.pk).done == 3
+    later(time_machine, 16)
+    barrier = threading.Barrier(2)
+    reports: list[Any] = [None, None]
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            reports[index] = recover_stale_batches()
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(batches, "_enqueue") as enqueue:
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert enqueue.call_count == 1
+    assert sorted(len(r.requeued) for r in reports) == [0, 1]
+    assert PacketBatch.objects.get(pk=batch.pk).recoveries == 1
