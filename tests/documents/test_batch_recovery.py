@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import AuditEntry
 from documents import batches
@@ -220,6 +220,9 @@ def test_stalled_shows_on_the_web_status(lawyer, event, renderer, client_for, ti
     status = client.get(f"/documents/batches/{batch.public_id}/status/").json()
     assert (status["status"], status["stalled"]) == ("running", True)
     assert b"Stalled" in client.get(f"/documents/batches/{batch.public_id}/").content
+    with translation.override("en"):  # the locale middleware leaves Spanish active: put back what was there
+        spanish = client.get(f"/documents/batches/{batch.public_id}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Detenido: sin avances" in spanish
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: two connections racing")
