@@ -377,6 +377,20 @@ def sync_rule_deadlines(rule: DeadlineRule, *, chunk: int = 2000) -> tuple[int, 
     return created, updated
 
 
+def sync_event_deadlines(event: Any, *, chunk: int = 2000) -> tuple[int, int]:
+    """After an event's time zone or jurisdiction changed: recompute the deadlines of every
+    citation and complaint of its cases (days are counted in the event's zone and calendar)."""
+    created = updated = 0
+    complaints = ExcessiveForceComplaint.objects.filter(case__event=event).order_by("pk")
+    for batch in _chunks(complaints, chunk):
+        c, u = sync_complaint_deadlines(batch)
+        created, updated = created + c, updated + u
+    for batch in _chunks(Citation.objects.filter(case__event=event).order_by("pk"), chunk):
+        c, u = sync_citation_deadlines(batch)
+        created, updated = created + c, updated + u
+    return created, updated
+
+
 def _chunks(queryset: Any, size: int) -> Iterable[list[Any]]:
     batch: list[Any] = []
     for obj in queryset.iterator(chunk_size=size):

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from cases.models import ExcessiveForceComplaint, Incident
-from citations.deadlines import sync_complaint_deadlines
+from cases.models import Event, ExcessiveForceComplaint, Incident
+from citations.deadlines import sync_complaint_deadlines, sync_event_deadlines
 from citations.models import CalendarFeedToken, Deadline
 
 
@@ -39,6 +39,27 @@ def incident_saved(sender: Any, instance: Incident, created: bool, raw: bool = F
     if raw or created:
         return  # a new incident has no complaint yet
     _recompute_cases(set(ExcessiveForceComplaint.objects.filter(incidents=instance).values_list("case_id", flat=True)))
+
+
+def _place(event: Event) -> tuple[str, str]:
+    return (event.time_zone, event.jurisdiction)
+
+
+def event_saving(sender: Any, instance: Event, raw: bool = False, **kwargs: Any) -> None:
+    """Remember where the event stood before this save (its zone and jurisdiction count the days)."""
+    if raw or instance.pk is None:
+        return
+    before = Event.objects.filter(pk=instance.pk).values_list("time_zone", "jurisdiction").first()
+    instance._deadline_place_before = tuple(before) if before else None  # type: ignore[attr-defined]
+
+
+def event_saved(sender: Any, instance: Event, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """An event's time zone or jurisdiction was corrected: its cases' deadlines follow."""
+    before = getattr(instance, "_deadline_place_before", None)
+    instance._deadline_place_before = None  # type: ignore[attr-defined]
+    if raw or created or before is None or before == _place(instance):
+        return
+    sync_event_deadlines(instance)
 
 
 def revoke_calendar_feeds(sender: Any, **kwargs: Any) -> None:

@@ -367,3 +367,44 @@ def test_a_coordinator_edits_a_rule_in_the_admin_and_deadlines_follow(make_citat
     data["offset"] = 9999
     response = client.post(url, data)
     assert response.status_code == 200 and "offset" in response.context["adminform"].form.errors
+
+
+def test_correcting_an_event_s_time_zone_recomputes_its_cases_deadlines(make_citation, phl_event, coordinator, clock):
+    """Days are counted in the event's zone: an event entered in the wrong zone, then corrected,
+    moves its open deadlines (a citation at 22:30 in Los Angeles is already the next day in
+    Philadelphia); other events' deadlines stay as they were."""
+    clock(2026, 6, 2, 9)
+    from cases.services import event_update
+    from tests.factories import EventFactory
+
+    elsewhere = EventFactory(name="Elsewhere", time_zone="America/New_York", jurisdiction="PA")
+    issued = datetime.datetime(2026, 6, 1, 22, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
+    citation = make_citation(kind=CitationKind.PA_SUMMARY, issued_at=issued, case=CaseFactory(event=elsewhere))
+    untouched = make_citation(kind=CitationKind.PA_SUMMARY, issued_at=local(2026, 6, 1, 22, 30))
+    before_other = deadline(untouched, DeadlineKind.RESPOND).due_at
+    assert deadline(citation, DeadlineKind.RESPOND).due_on == d(2026, 6, 12)  # 2 June in New York
+    event_update(event=elsewhere, by=coordinator, time_zone="America/Los_Angeles")
+    due = deadline(citation, DeadlineKind.RESPOND)
+    assert due.due_on == d(2026, 6, 11)
+    assert due.due_at == datetime.datetime(2026, 6, 11, 23, 59, 59, tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert deadline(untouched, DeadlineKind.RESPOND).due_at == before_other
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:  # no zone or jurisdiction change: nothing to redo
+        event_update(event=elsewhere, by=coordinator, description="Moved indoors")
+    assert not [q for q in captured.captured_queries if "citations_deadline" in q["sql"]]
+
+
+def test_correcting_an_event_s_zone_moves_its_complaints_claim_deadline(phl_event, clock, observer, coordinator):
+    clock(2026, 7, 10, 9)
+    from cases.services import event_update
+
+    complaint = ComplaintFactory(case=CaseFactory(event=phl_event))
+    incident = IncidentFactory(event=phl_event, reporter=observer, occurred_at=local(2026, 7, 4, 23, 30))
+    complaint.incidents.set([incident])
+    assert deadline(complaint, DeadlineKind.CIVIL_CLAIM).due_on == d(2028, 7, 4)
+    event_update(event=phl_event, by=coordinator, time_zone="Europe/Berlin")  # 5:30 on 5 July there
+    claim = deadline(complaint, DeadlineKind.CIVIL_CLAIM)
+    assert claim.due_on == d(2028, 7, 5)
+    assert claim.due_at == datetime.datetime(2028, 7, 5, 23, 59, 59, tzinfo=ZoneInfo("Europe/Berlin"))
