@@ -6,7 +6,9 @@ size (seven, overall or for one event; tests pin it), all of them GROUP BY / agg
 people with the per-event rows (one grouped pass over the cases), citation groups, money,
 deadlines, force types per day, officers, units. Deadlines are counted from the
 `citations.Deadline` rows the deadline rules make (business-day rolls, complaint deadlines
-included), which is one query of its own.
+included), which is one query of its own. The seven independent aggregates run at once, each on
+its own connection (`run_together`, `DASHBOARD_QUERY_THREADS`, default 4; 1 runs them one after
+another), so the request costs about its slowest query, not their sum.
 
 Small-count suppression (settings.SMALL_COUNT_THRESHOLD, default 5). Every count is a *cell*:
 
@@ -41,13 +43,16 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import connection, connections
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Arrest, Case, Event, Incident, IncidentOfficer, Officer, Payer
 from citations.models import (
@@ -270,8 +275,8 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
-def _money(payments: Any, open_assessed: Decimal, open_count: int) -> dict[str, Any]:
-    """Fines owed, paid, paid by the bail fund, refunded and refunds owed: one query."""
+def _money_totals(payments: Any) -> dict[str, Any]:
+    """The payment sums and counts behind `_money`: one query."""
     is_payment = Q(kind=PaymentKind.PAYMENT)
     is_refund = Q(kind=PaymentKind.REFUND)
     cleared = Q(citation__disposition__in=CLEARED)
@@ -283,7 +288,7 @@ def _money(payments: Any, open_assessed: Decimal, open_count: int) -> dict[str, 
     def how_many(condition: Q) -> Count:
         return Count("citation_id", filter=condition, distinct=True)
 
-    row = payments.aggregate(
+    return payments.aggregate(
         paid=total(is_payment),
         paid_n=how_many(is_payment),
         bail=total(is_payment & Q(payer=Payer.BAIL_FUND)),
@@ -296,6 +301,10 @@ def _money(payments: Any, open_assessed: Decimal, open_count: int) -> dict[str, 
         open_paid=total(is_payment & ~cleared),
         open_refunded=total(is_refund & ~cleared),
     )
+
+
+def _money(row: dict[str, Any], open_assessed: Decimal, open_count: int) -> dict[str, Any]:
+    """Fines owed, paid, paid by the bail fund, refunded and refunds owed, from `_money_totals`."""
     owed = max(open_assessed - (row["open_paid"] - row["open_refunded"]), ZERO)
     refunds_owed = max(row["cleared_paid"] - row["cleared_refunded"], ZERO)
     return {
@@ -365,15 +374,12 @@ def _force_over_time(event: Event | None) -> list[dict[str, Any]]:
     ]
 
 
-def _officers(event: Event | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Officers and units named in most incidents: two queries.
+def _officers(event: Event | None) -> list[dict[str, Any]]:
+    """Officers named in most incidents: one query.
 
     An officer appears once per incident (IncidentOfficer is unique on the pair), so counting
     sightings per officer counts incidents without DISTINCT, grouped on the officer's key: a
     hash aggregate on PostgreSQL instead of sorting every sighting by name, badge and unit."""
-    sightings = IncidentOfficer.objects.all()
-    if event is not None:
-        sightings = sightings.filter(incident__event=event)
     in_scope = Q(sightings__incident__event=event) if event is not None else Q()
     officer_rows = (
         Officer.objects.exclude(badge_number="", name="")
@@ -382,13 +388,7 @@ def _officers(event: Event | None) -> tuple[list[dict[str, Any]], list[dict[str,
         .order_by("-n", "agency", "badge_number", "name")
         .values("public_id", "name", "badge_number", "badge_status", "unit", "agency", "n")[:TOP_OFFICERS]
     )
-    unit_rows = (
-        sightings.exclude(officer__unit="")
-        .values("officer__agency", "officer__unit")
-        .annotate(n=Count("incident_id", distinct=True))
-        .order_by("-n", "officer__agency", "officer__unit")[:TOP_UNITS]
-    )
-    officers = [
+    return [
         {
             "public_id": str(row["public_id"]),
             "name": row["name"],
@@ -400,11 +400,24 @@ def _officers(event: Event | None) -> tuple[list[dict[str, Any]], list[dict[str,
         }
         for row in officer_rows
     ]
-    units = [
+
+
+def _units(event: Event | None) -> list[dict[str, Any]]:
+    """Units named in most incidents: one query (a unit's officers may share an incident, so
+    incidents are counted DISTINCT)."""
+    sightings = IncidentOfficer.objects.all()
+    if event is not None:
+        sightings = sightings.filter(incident__event=event)
+    unit_rows = (
+        sightings.exclude(officer__unit="")
+        .values("officer__agency", "officer__unit")
+        .annotate(n=Count("incident_id", distinct=True))
+        .order_by("-n", "officer__agency", "officer__unit")[:TOP_UNITS]
+    )
+    return [
         {"agency": row["officer__agency"], "unit": row["officer__unit"], "incidents": count_cell(row["n"])}
         for row in unit_rows
     ]
-    return officers, units
 
 
 def _protect_groups(summary: dict[str, Any]) -> None:
@@ -435,6 +448,33 @@ def _protect_groups(summary: dict[str, Any]) -> None:
                 row[key] = cell
 
 
+def query_threads() -> int:
+    return max(1, int(getattr(settings, "DASHBOARD_QUERY_THREADS", 4)))
+
+
+def run_together(tasks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Run the dashboard's independent aggregates at once, each on its own database connection,
+    so a request costs about its slowest query rather than the sum of all of them.
+
+    They run one after another instead when `DASHBOARD_QUERY_THREADS` is 1, or inside a
+    transaction (other connections could not see its rows: tests, ATOMIC_REQUESTS). Each thread
+    works in the caller's language and time zone and closes its connection when done."""
+    if query_threads() == 1 or connection.in_atomic_block or len(tasks) < 2:
+        return {name: task() for name, task in tasks.items()}
+    language, zone = translation.get_language(), timezone.get_current_timezone()
+
+    def run(task: Callable[[], Any]) -> Any:
+        try:
+            with translation.override(language), timezone.override(zone):
+                return task()
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    with ThreadPoolExecutor(max_workers=min(query_threads(), len(tasks)), thread_name_prefix="dashboard") as pool:
+        futures = {name: pool.submit(run, task) for name, task in tasks.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
 def dashboard_summary(*, event: Event | None = None, today: datetime.date | None = None) -> dict[str, Any]:
     """Aggregates for one event, or overall when `event` is None. No personal data, ever."""
     today = today or timezone.localdate()
@@ -448,9 +488,19 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
         payments = payments.filter(citation__case__event=event)
         deadlines = deadlines.filter(case__event=event)
 
-    people, event_rows = _people_and_events(cases)
-    citations_block, outcomes, open_assessed, open_count, _ = _citation_groups(citations, {})
-    officers, units = _officers(event)
+    done = run_together(
+        {
+            "people": lambda: _people_and_events(cases),
+            "citations": lambda: _citation_groups(citations, {}),
+            "officers": lambda: _officers(event),
+            "units": lambda: _units(event),
+            "deadlines": lambda: _deadlines(deadlines, today),
+            "money": lambda: _money_totals(payments),
+            "force": lambda: _force_over_time(event),
+        }
+    )
+    people, event_rows = done["people"]
+    citations_block, outcomes, open_assessed, open_count, _ = done["citations"]
     summary: dict[str, Any] = {
         "scope": {
             "event": {"public_id": str(event.public_id), "name": event.name} if event is not None else None,
@@ -460,11 +510,11 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
         "people": {key: count_cell(n) for key, n in people.items()},
         "citations": citations_block,
         "outcomes": outcomes,
-        "deadlines": _deadlines(deadlines, today),
-        "money": _money(payments, open_assessed, open_count),
-        "force_over_time": _force_over_time(event),
-        "officers": officers,
-        "units": units,
+        "deadlines": done["deadlines"],
+        "money": _money(done["money"], open_assessed, open_count),
+        "force_over_time": done["force"],
+        "officers": done["officers"],
+        "units": done["units"],
         "events": []
         if event is not None
         else [{**row, **{key: count_cell(row[key]) for key in people}} for row in event_rows],

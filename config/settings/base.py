@@ -326,6 +326,9 @@ IDEMPOTENCY_LOCK_TIMEOUT_MS = env.int("IDEMPOTENCY_LOCK_TIMEOUT_MS", default=500
 # --- Domain settings
 ALLOW_DEMO_DATA = env.bool("ALLOW_DEMO_DATA", default=True)
 SMALL_COUNT_THRESHOLD = env.int("SMALL_COUNT_THRESHOLD", default=5)
+# The dashboard runs its independent aggregate queries at once on this many connections (1: one
+# after another). Each dashboard request briefly holds that many extra database connections.
+DASHBOARD_QUERY_THREADS = env.int("DASHBOARD_QUERY_THREADS", default=4)
 RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=180)
 # A case with an excessive-force complaint is kept (on hold) this long after its latest incident:
 # the 42 U.S.C. § 1983 window in Pennsylvania is two years (42 Pa.C.S. § 5524; unverified, configurable).
