@@ -24,6 +24,7 @@ from cases.access import (
     arrest_list_visible_to,
     complaint_list_visible_to,
     evidence_list_visible_to,
+    incident_ids_concerning,
     incident_list_visible_to,
     statement_list_visible_to,
 )
@@ -211,12 +212,9 @@ def _citations(case: Case) -> QuerySet[Citation]:
 
 
 def _incidents_concerning(case: Case, user: Any) -> QuerySet[Incident]:
-    concerning = Incident.objects.filter(
-        Q(people_affected=case) | Q(arrests_seen__case=case) | Q(complaints__case=case)
-    ).values("pk")
     return (
         incident_list_visible_to(user=user)
-        .filter(pk__in=concerning)
+        .filter(pk__in=incident_ids_concerning(case))
         .prefetch_related(
             "force_types",
             Prefetch("officer_sightings", queryset=IncidentOfficer.objects.select_related("officer")),
