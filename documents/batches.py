@@ -28,15 +28,18 @@ import datetime
 import hashlib
 import io
 import logging
+import random
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
@@ -157,6 +160,25 @@ def _settled(batch: PacketBatch) -> set[str]:
     return set(batch.items) | {e["case"] for e in batch.errors if e.get("case")}
 
 
+DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for a transaction chosen as a deadlock victim
+
+
+def _retrying(step: Any, attempts: int = 4) -> Any:
+    """Run `step` (one whole transaction, safe to repeat) again when PostgreSQL picked it as the
+    victim of a deadlock: several workers and app servers write audit entries (one chain head)
+    beside batch rows and packets, and the database breaks a cycle by aborting one of them."""
+    for attempt in range(attempts):
+        try:
+            return step()
+        except OperationalError as exc:
+            cause = exc.__cause__
+            if getattr(cause, "sqlstate", None) != DEADLOCK or attempt == attempts - 1:
+                raise
+            logger.warning("packet batch: deadlock victim, retrying (attempt %d)", attempt + 2)
+            time.sleep(0.05 * (attempt + 1) + random.random() * 0.1)  # noqa: S311 - jitter, not security
+    return None
+
+
 def batch_run_chunk(*, batch_id: int, case_ids: list[int]) -> None:
     """Render (or reuse) each case's packet not yet recorded, recording progress after each;
     finish the batch when the last case is in."""
@@ -181,14 +203,15 @@ def batch_run_chunk(*, batch_id: int, case_ids: list[int]) -> None:
         try:
             if case is None:
                 raise Case.DoesNotExist
-            result = packet_for_case(case=case, by=batch.requested_by, kind=PacketKind.CASE)
+            result = _retrying(partial(packet_for_case, case=case, by=batch.requested_by, kind=PacketKind.CASE))
             packet_id = str(result.packet.public_id)
         except Exception as exc:  # one case must not sink the batch
             error = _error_code(exc)
             logger.warning("packet batch: a case failed (%s)", error)
-        if _record(batch_id=batch_id, case=case, packet_id=packet_id, error=error) is None:
+        recorded = _retrying(partial(_record, batch_id=batch_id, case=case, packet_id=packet_id, error=error))
+        if recorded is None:
             return  # the batch is gone or finished
-    _finish_if_complete(batch_id)
+    _retrying(partial(_finish_if_complete, batch_id))
 
 
 def _error_code(exc: Exception) -> str:

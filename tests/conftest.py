@@ -28,6 +28,20 @@ def _isolated_media(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _committed_data_tests_restore_the_migrations_data(request):  # type: ignore[no-untyped-def]
+    """A test on committed data (transaction=True) empties the database afterwards. Without
+    serialized_rollback that flush re-runs post-migrate handlers, which re-create the role groups
+    under new ids, and the next test that restores the migrations' data fails on them. So every
+    such test restores and empties the way the others expect."""
+    marker = request.node.get_closest_marker("django_db")
+    kwargs = marker.kwargs if marker else {}
+    committed = "transactional_db" in request.fixturenames or kwargs.get("transaction")
+    restored = kwargs.get("serialized_rollback") or "django_db_serialized_rollback" in request.fixturenames
+    if committed and not restored:
+        pytest.fail("a transaction=True test needs serialized_rollback=True (see tests/conftest.py)")
+
+
+@pytest.fixture(autouse=True)
 def _default_language():  # type: ignore[no-untyped-def]
     """A request in Spanish leaves Spanish active in the test's thread; the next test starts in
     the default language whatever ran before it."""

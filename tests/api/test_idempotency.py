@@ -183,7 +183,7 @@ def slow_incident_create(monkeypatch):  # type: ignore[no-untyped-def]
 
 @only_postgres
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_retries_with_one_key_make_one_incident(observer, event, slow_incident_create):
     client_a, client_b = client_with_token(observer), client_with_token(observer)
     body = report(event)
@@ -201,7 +201,7 @@ def test_two_concurrent_retries_with_one_key_make_one_incident(observer, event, 
 
 @only_postgres
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_retries_with_one_client_uuid_make_one_incident(observer, event, slow_incident_create):
     client_a, client_b = client_with_token(observer), client_with_token(observer)
     body = report(event, client_uuid=str(uuid.uuid4()))
@@ -217,7 +217,7 @@ def test_two_concurrent_retries_with_one_client_uuid_make_one_incident(observer,
 
 @only_postgres
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_key_held_by_a_request_in_flight_answers_409(observer, event, settings):
     settings.IDEMPOTENCY_LOCK_TIMEOUT_MS = 300
     holding, release = threading.Event(), threading.Event()

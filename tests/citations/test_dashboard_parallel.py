@@ -19,8 +19,10 @@ from tests.factories import ArrestFactory, CaseFactory, CitationFactory, EventFa
 
 
 @pytest.fixture
-def committed(transactional_db):  # type: ignore[no-untyped-def]
-    """Committed rows (other connections must see them), small and large counts alike."""
+def committed(django_db_serialized_rollback, transactional_db):  # type: ignore[no-untyped-def]
+    """Committed rows (other connections must see them), small and large counts alike. The
+    database is emptied afterwards without re-running post-migrate handlers, and the migrations'
+    data (roles, deadline rules) restored first, as the other committed-data tests expect."""
     today = timezone.localdate()
     march = EventFactory(name="March", starts_at=timezone.now() - datetime.timedelta(days=9))
     rally = EventFactory(name="Rally", starts_at=timezone.now() - datetime.timedelta(days=2))

@@ -256,3 +256,53 @@ def test_two_recoveries_on_two_connections_enqueue_once(lawyer, event, renderer,
     assert enqueue.call_count == 1
     assert sorted(len(r.requeued) for r in reports) == [0, 1]
     assert PacketBatch.objects.get(pk=batch.pk).recoveries == 1
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+def _victim(sqlstate: str = "40P01") -> Exception:
+    from django.db import OperationalError
+
+    error = OperationalError("deadlock detected")
+    cause = _Deadlock()
+    cause.sqlstate = sqlstate
+    error.__cause__ = cause
+    return error
+
+
+def test_a_step_chosen_as_deadlock_victim_is_run_again(monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(batches.time, "sleep", lambda seconds: None)
+    calls = []
+
+    def step():  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) < 3:
+            raise _victim()
+        return "done"
+
+    assert batches._retrying(step) == "done" and len(calls) == 3
+
+
+def test_other_database_errors_and_a_fourth_deadlock_are_not_hidden(monkeypatch):  # type: ignore[no-untyped-def]
+    from django.db import OperationalError
+
+    monkeypatch.setattr(batches.time, "sleep", lambda seconds: None)
+    calls = []
+
+    def other():  # type: ignore[no-untyped-def]
+        calls.append(1)
+        raise _victim("08006")  # connection failure
+
+    with pytest.raises(OperationalError):
+        batches._retrying(other)
+    assert len(calls) == 1
+
+    def always():  # type: ignore[no-untyped-def]
+        calls.append(1)
+        raise _victim()
+
+    with pytest.raises(OperationalError):
+        batches._retrying(always)
+    assert len(calls) == 1 + 4
