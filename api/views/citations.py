@@ -5,8 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
@@ -37,21 +36,8 @@ from api.serializers.citations import (
 from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, UpdateMixin
 from citations import services
 from citations.access import citation_list_visible_to, deadline_list_visible_to
-from citations.models import Citation, Deadline, Payment, PaymentKind
-from citations.selectors import balance_from
-
-MONEY = DecimalField(max_digits=12, decimal_places=2)
-
-
-def _money_total(kind: str) -> Coalesce:
-    total = (
-        Payment.objects.filter(citation=OuterRef("pk"), kind=kind)
-        .order_by()
-        .values("citation")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return Coalesce(Subquery(total, output_field=MONEY), Value(Decimal("0.00")), output_field=MONEY)
+from citations.models import Citation, Deadline, Payment
+from citations.selectors import balance_from, citations_with_money
 
 
 def _deadlines() -> QuerySet[Deadline]:
@@ -97,9 +83,8 @@ class CitationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
 
     def get_queryset(self) -> QuerySet[Citation]:
         return (
-            citation_list_visible_to(user=self.request.user)
+            citations_with_money(citation_list_visible_to(user=self.request.user))
             .select_related("issuing_officer")
-            .annotate(paid_total=_money_total(PaymentKind.PAYMENT), refunded_total=_money_total(PaymentKind.REFUND))
             .prefetch_related(Prefetch("deadlines", queryset=_deadlines()))
             .order_by("-issued_at", "-id")
         )
