@@ -45,14 +45,14 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.core.files.base import ContentFile
     from django.core.management import call_command
 
     settings.MEDIA_ROOT = str(tmp / "media")
     call_command("migrate", verbosity=0)
 
     from documents import batches, services
-    from documents.models import BatchKind, PacketKind, StoredPacket
+    from documents.models import BatchKind, PacketKind
+    from tests.documents.batch_fakes import store_packet
     from tests.factories import CaseFactory, EventFactory, UserFactory
 
     lawyer = UserFactory(username="bench-lawyer", role="lawyer")
@@ -62,15 +62,7 @@ def main() -> None:
 
     def synthetic(*, case, by, kind=PacketKind.CASE, **kwargs):  # type: ignore[no-untyped-def]
         pdf = b"%PDF-1.7\n" + random.Random(case.number).randbytes(size)  # noqa: S311 - test bytes
-        packet = StoredPacket(
-            kind=kind, case=case, parameters={}, slot=services.slot_for(kind=kind, case=case, parameters={}),
-            input_hash=hashlib.sha256(pdf).hexdigest(), template_version="bench", sha256=hashlib.sha256(pdf).hexdigest(),
-            size=len(pdf), pages=1, created_by=by,
-        )  # fmt: skip
-        packet.file.save("packet", ContentFile(services._seal_packet(packet, pdf)), save=False)
-        packet.save()
-        packet.cases.set([case])
-        return services.PacketResult(packet=packet, pdf=pdf, cached=False)
+        return store_packet(case=case, by=by, pdf=pdf, kind=kind, template_version="bench")
 
     services.packet_for_case = synthetic
     before = rss_mb()

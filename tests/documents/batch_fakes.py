@@ -47,13 +47,19 @@ class FakeRenderer:
         existing = StoredPacket.objects.select_related("case").filter(case=case, kind=kind).first()
         if existing is not None:
             return services.PacketResult(packet=existing, pdf=services._read_stored(existing) or b"", cached=True)
-        pdf = fake_pdf(case.number, self.size)
-        packet = StoredPacket(
-            kind=kind, case=case, parameters={}, slot=services.slot_for(kind=kind, case=case, parameters={}),
-            input_hash=hashlib.sha256(pdf).hexdigest(), template_version="test", sha256=hashlib.sha256(pdf).hexdigest(),
-            size=len(pdf), pages=1, created_by=by,
-        )  # fmt: skip
-        packet.file.save("packet", ContentFile(services._seal_packet(packet, pdf)), save=False)
-        packet.save()
-        packet.cases.set([case])
-        return services.PacketResult(packet=packet, pdf=pdf, cached=False)
+        return store_packet(case=case, by=by, pdf=fake_pdf(case.number, self.size), kind=kind)
+
+
+def store_packet(
+    *, case: Any, by: Any, pdf: bytes, kind: str = PacketKind.CASE, template_version: str = "test"
+) -> services.PacketResult:
+    """Store `pdf` as the case's packet, sealed under the case's data key as a render would."""
+    packet = StoredPacket(
+        kind=kind, case=case, parameters={}, slot=services.slot_for(kind=kind, case=case, parameters={}),
+        input_hash=hashlib.sha256(pdf).hexdigest(), template_version=template_version,
+        sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), pages=1, created_by=by,
+    )  # fmt: skip
+    packet.file.save("packet", ContentFile(services._seal_packet(packet, pdf)), save=False)
+    packet.save()
+    packet.cases.set([case])
+    return services.PacketResult(packet=packet, pdf=pdf, cached=False)
