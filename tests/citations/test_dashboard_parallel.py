@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 from decimal import Decimal
 
 import pytest
@@ -89,3 +90,25 @@ def test_inside_a_transaction_the_aggregates_run_on_the_caller_s_connection(db, 
         dashboard._deadlines = original
     assert threads == {threading.get_ident()}
     assert summary["people"]["people"]["suppressed"] is True  # the uncommitted case is counted
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: counts server connections")
+@pytest.mark.postgres
+def test_the_threads_leave_no_connection_open(committed, settings):
+    """Each aggregate's thread closes its own connection: a dashboard request must not leave
+    connections behind (each gunicorn worker would leak up to DASHBOARD_QUERY_THREADS a request)."""
+    settings.DASHBOARD_QUERY_THREADS = 4
+
+    def open_connections() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+            return cursor.fetchone()[0]
+
+    before = open_connections()
+    for _ in range(3):
+        dashboard.dashboard_summary(today=committed)
+    # A closed client's server process takes a moment to exit and leave pg_stat_activity.
+    deadline = time.monotonic() + 5
+    while open_connections() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert open_connections() == before
