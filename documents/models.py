@@ -43,6 +43,12 @@ class StoredPacket(models.Model):
     )
     input_hash = models.CharField(max_length=64, help_text=_("SHA-256 over every input, template version included."))
     template_version = models.CharField(max_length=64)
+    inputs_stamp = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_("SHA-256 over the raw rows the packet is built from (documents/fingerprint.py)."),
+    )
     sha256 = models.CharField(max_length=64, help_text=_("Of the PDF as delivered."))
     size = models.PositiveBigIntegerField()
     pages = models.PositiveIntegerField()

@@ -40,6 +40,7 @@ from cases.services import evidence_bytes_for_render
 from citations.models import Citation
 from documents import context as ctx
 from documents.assets import STYLE_FILES, image_url
+from documents.fingerprint import case_inputs_stamp
 from documents.models import PacketKind, PhotoDerivative, StoredPacket
 
 logger = logging.getLogger(__name__)
@@ -376,12 +377,15 @@ def _produce(
     by: Any,
     request: HttpRequest | None,
     audit_target: Any,
+    stamp: str = "",
 ) -> PacketResult:
     digest = input_hash(kind=kind, parameters=parameters, context=context)
     existing = StoredPacket.objects.select_related("case").filter(kind=kind, input_hash=digest).first()
     if existing is not None:
         pdf = _read_stored(existing)
         if pdf is not None:
+            if stamp and existing.inputs_stamp != stamp:  # the next request can skip the context
+                StoredPacket.objects.filter(pk=existing.pk).update(inputs_stamp=stamp)
             audit_record(
                 actor=by, action="packet.generate", target=audit_target, request=request,
                 kind=kind, sha256=existing.sha256, status="cached",
@@ -398,6 +402,7 @@ def _produce(
         slot=slot_for(kind=kind, case=case, parameters=parameters),
         input_hash=digest,
         template_version=template_version(),
+        inputs_stamp=stamp,
         sha256=sha,
         size=len(pdf),
         pages=pages,
@@ -436,6 +441,19 @@ def _produce(
     return PacketResult(packet=packet, pdf=pdf, cached=False)
 
 
+def _stored_for_stamp(*, kind: str, case: Case, stamp: str) -> tuple[StoredPacket, bytes] | None:
+    """The stored packet whose inputs stamp is `stamp`, readable, or None (documents/fingerprint.py)."""
+    packet = (
+        StoredPacket.objects.select_related("case")
+        .filter(slot=slot_for(kind=kind, case=case, parameters={}), inputs_stamp=stamp)
+        .first()
+    )
+    if packet is None:
+        return None
+    pdf = _read_stored(packet)
+    return (packet, pdf) if pdf is not None else None
+
+
 # --- Public service functions -----------------------------------------------------------------
 
 
@@ -453,6 +471,17 @@ def packet_for_case(
     case = case_for(user=by, case_id=case.public_id)
     kind = PacketKind(kind)
     if kind == PacketKind.CASE:
+        # The stamp is read before the context, so a change committed in between makes the
+        # stored stamp older than the packet's data, never newer (the next request compares).
+        stamp = case_inputs_stamp(case=case, user=by)
+        stored = _stored_for_stamp(kind=kind, case=case, stamp=stamp)
+        if stored is not None:
+            packet, pdf = stored
+            audit_record(
+                actor=by, action="packet.generate", target=case, request=request,
+                kind=kind, sha256=packet.sha256, status="cached",
+            )  # fmt: skip
+            return PacketResult(packet=packet, pdf=pdf, cached=True)
         context = ctx.case_packet_context(case=case, user=by)
         return _produce(
             kind=kind,
@@ -463,6 +492,7 @@ def packet_for_case(
             by=by,
             request=request,
             audit_target=case,
+            stamp=stamp,
         )
     if kind == PacketKind.COMPLAINT:
         return packet_for_complaint(case=case, complaint=complaint, by=by, confirm=confirm, request=request)
