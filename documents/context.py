@@ -287,7 +287,11 @@ def evidence_dict(evidence: Evidence, tz: ZoneInfo) -> dict[str, Any]:
 
 def _evidence(qs: QuerySet[Evidence]) -> QuerySet[Evidence]:
     return qs.prefetch_related(
-        Prefetch("custody_log", queryset=CustodyEvent.objects.select_related("actor").order_by("at", "id"))
+        # Each packet adds an export event per embedded photo: dropped here, not after loading them.
+        Prefetch(
+            "custody_log",
+            queryset=CustodyEvent.objects.exclude(note=PACKET_EXPORT_NOTE).select_related("actor").order_by("at", "id"),
+        )
     ).order_by("captured_at", "created_at", "id")
 
 
@@ -384,21 +388,13 @@ def case_packet_context(*, case: Case, user: Any) -> dict[str, Any]:
     incidents = [incident_dict(i, tz) for i in incident_rows]
     incident_ids = [i.pk for i in incident_rows]
     complaints = list(complaint_list_visible_to(user=user).filter(case=case).order_by("created_at", "id"))
+    # Tied to the case, to one of its complaints (all of them: the case is in the user's scope)
+    # or to an incident concerning it; by ids already read, so no join and no DISTINCT.
+    attached = Q(case=case) | Q(complaint__in=[c.pk for c in complaints]) | Q(incident__in=incident_ids)
     statements = [
-        statement_dict(s, tz)
-        for s in statement_list_visible_to(user=user)
-        .filter(Q(case=case) | Q(complaint__case=case) | Q(incident__in=incident_ids))
-        .distinct()
-        .order_by("taken_at", "id")
+        statement_dict(s, tz) for s in statement_list_visible_to(user=user).filter(attached).order_by("taken_at", "id")
     ]
-    evidence = [
-        evidence_dict(e, tz)
-        for e in _evidence(
-            evidence_list_visible_to(user=user)
-            .filter(Q(case=case) | Q(complaint__case=case) | Q(incident__in=incident_ids))
-            .distinct()
-        )
-    ]
+    evidence = [evidence_dict(e, tz) for e in _evidence(evidence_list_visible_to(user=user).filter(attached))]
 
     deadlines = [deadline_dict(d, tz) for d in deadline_rows]
     has_claim = any(d.kind == DeadlineKind.CIVIL_CLAIM for d in deadline_rows)

@@ -53,6 +53,7 @@ from cases.models import (
 )
 from cases.roles import role_of
 from citations.models import Citation, Deadline, DeadlineRule, Payment
+from documents.context import PACKET_EXPORT_NOTE
 
 User = Case.lawyers.field.related_model
 CaseLawyer = Case.lawyers.through
@@ -69,8 +70,8 @@ def _c(model: type[Model], field: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(field).column)
 
 
-# Each condition is SQL over the source's table (alias t). {case} and {user} take one parameter
-# each; the statement starts with common table expressions naming the incidents concerning the
+# Each condition is SQL over the source's table (alias t). {case}, {user} and {export} take one
+# parameter each; the statement starts with common table expressions naming the incidents concerning the
 # case (inc), its complaints (cc), and the statements (st) and files (ev) the packet may show.
 INCIDENTS = "SELECT id FROM inc"
 CASE_COMPLAINTS = "SELECT id FROM cc"
@@ -133,7 +134,9 @@ SOURCES: list[tuple[type[Model], str]] = [
     ),
     (WitnessStatement, f"t.id IN ({STATEMENTS})"),
     (Evidence, f"t.id IN ({EVIDENCE})"),
-    (CustodyEvent, f"t.{_c(CustodyEvent, 'evidence')} IN ({EVIDENCE})"),
+    # Not the export events each packet adds (the context leaves them out too): a packet's own
+    # render does not change its stamp.
+    (CustodyEvent, f"t.{_c(CustodyEvent, 'evidence')} IN ({EVIDENCE}) AND t.{_c(CustodyEvent, 'note')} <> {{export}}"),
     # Accounts named in the packet or read by its queries: lawyers, reporters, custody actors.
     (
         User,
@@ -178,6 +181,7 @@ def _statement(case: Case, user_pk: int | None) -> tuple[str, list[Any]]:
     fillers: dict[str, tuple[str, list[Any]]] = {
         "case": ("%s", [case.pk]),
         "user": ("%s", [user_pk]),
+        "export": ("%s", [PACKET_EXPORT_NOTE]),
         "incidents": (incidents_sql, list(incidents_params)),
     }
     template = _statement_template(connection.vendor)

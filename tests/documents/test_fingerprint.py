@@ -139,7 +139,8 @@ def test_a_repeat_request_is_answered_from_the_stamp_without_the_context(
 ):  # type: ignore[no-untyped-def]
     s = build_case(lawyer=lawyer)
     first = packet_for_case(case=s["case"], by=lawyer)
-    packet_for_case(case=s["case"], by=lawyer)  # after the render's custody rows: stamp refreshed
+    # The render logged the photo's export in its custody log; that does not change the stamp.
+    assert CustodyEvent.objects.filter(evidence=s["photo"], note=ctx.PACKET_EXPORT_NOTE).exists()
     assert StoredPacket.objects.get().inputs_stamp == _stamp(s["case"], lawyer)
 
     def no_context(**kwargs):  # type: ignore[no-untyped-def]
@@ -189,3 +190,15 @@ def test_stamp_is_read_before_the_context(lawyer, monkeypatch):  # type: ignore[
     monkeypatch.setattr(ctx, "case_packet_context", change_first)
     packet_for_case(case=s["case"], by=lawyer)
     assert StoredPacket.objects.get().inputs_stamp != _stamp(s["case"], lawyer)
+
+
+def test_export_events_are_left_out_only_while_they_are_export_events(lawyer):  # type: ignore[no-untyped-def]
+    s = build_case(lawyer=lawyer)
+    export = CustodyEvent.objects.create(
+        evidence=s["photo"], action=CustodyAction.EXPORTED, note=ctx.PACKET_EXPORT_NOTE, actor=lawyer
+    )
+    before = _stamp(s["case"], lawyer)
+    CustodyEvent.objects.create(evidence=s["photo"], action=CustodyAction.EXPORTED, note=ctx.PACKET_EXPORT_NOTE)
+    assert _stamp(s["case"], lawyer) == before  # another packet's export: not shown, not stamped
+    CustodyEvent.objects.filter(pk=export.pk).update(note="Sent to the oversight commission")
+    assert _stamp(s["case"], lawyer) != before  # now shown in the custody log
