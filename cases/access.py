@@ -129,14 +129,21 @@ def _lawyer_attachment_scope(user: Any) -> Q:
     """What a lawyer may see of rows that hang off a case, a complaint or an incident: anything
     tied to their cases, and incident material that belongs to no one's case or complaint (a
     statement or file tied to another client's case is that client's file, even when it also
-    names a shared incident)."""
-    cases = _lawyer_cases(user).values("pk")
-    incidents = incident_list_visible_to(user=user).values("pk")
-    return (
-        Q(case__in=cases)
-        | Q(complaint__case__in=cases)
-        | (Q(incident__in=incidents) & Q(case__isnull=True) & Q(complaint__isnull=True))
-    )
+    names a shared incident).
+
+    Built once per user object (like its role): it is SQL over the user's id, not data, and a
+    packet's context and images use it three times."""
+    scope = getattr(user, "_tracker_attachment_scope", None)
+    if scope is None:
+        cases = _lawyer_cases(user).values("pk")
+        incidents = incident_list_visible_to(user=user).values("pk")
+        scope = (
+            Q(case__in=cases)
+            | Q(complaint__case__in=cases)
+            | (Q(incident__in=incidents) & Q(case__isnull=True) & Q(complaint__isnull=True))
+        )
+        user._tracker_attachment_scope = scope
+    return scope
 
 
 def statement_list_visible_to(*, user: Any) -> QuerySet[WitnessStatement]:

@@ -629,6 +629,7 @@ def _set_group(user: Any, role: str) -> None:
     user.is_staff = role in (Role.COORDINATOR, Role.ADMINISTRATOR)
     user.is_superuser = role == Role.ADMINISTRATOR
     user._tracker_role = "unset"  # the cached role is stale now
+    user.__dict__.pop("_tracker_attachment_scope", None)  # and the scope built for it (cases.access)
 
 
 @transaction.atomic

@@ -208,8 +208,9 @@ def photo_derivative_ensure(*, evidence_id: int) -> None:
         logger.warning("a photo derivative could not be made", exc_info=False)
 
 
-def _photo_for(evidence: Evidence, stored: PhotoDerivative | None) -> bytes:
-    """The JPEG to embed: the stored derivative, unsealed; made (and stored) when there is none."""
+def _photo_for(evidence: Evidence, stored: PhotoDerivative | None, keys: dict[str, bytes] | None = None) -> bytes:
+    """The JPEG to embed: the stored derivative, unsealed; made (and stored) when there is none.
+    `keys` (from `cases.datakeys.keys_for`) saves the key lookup."""
     from cases import datakeys
 
     if stored is not None and stored.source_sha256 == evidence.sha256 and stored.recipe == PHOTO_RECIPE:
@@ -217,7 +218,9 @@ def _photo_for(evidence: Evidence, stored: PhotoDerivative | None) -> bytes:
         try:
             with stored.file.open("rb") as fh:
                 blob = fh.read()
-            return datakeys.unseal(scope=datakeys.scope_of_evidence(evidence), blob=blob, context=stored.crypto_context)
+            return datakeys.unseal(
+                scope=datakeys.scope_of_evidence(evidence), blob=blob, context=stored.crypto_context, keys=keys
+            )
         except (OSError, DecryptionError):
             stored.delete()  # unreadable (file lost): made again below
     return photo_derivative_make(evidence=evidence)
@@ -236,9 +239,12 @@ def _load_images(context: dict[str, Any], user: Any) -> dict[str, bytes]:
     stored = {
         d.evidence_id: d for d in PhotoDerivative.objects.filter(evidence__in=[e.pk for e in rows], recipe=PHOTO_RECIPE)
     }
+    from cases import datakeys
+
+    keys = datakeys.keys_for(datakeys.scope_of_evidence(e) for e in rows) if stored else None
     for evidence in rows:
         try:
-            images[evidence.public_id.hex] = _photo_for(evidence, stored.get(evidence.pk))
+            images[evidence.public_id.hex] = _photo_for(evidence, stored.get(evidence.pk), keys)
         except Exception:  # an unreadable photo is listed in the index, not embedded
             logger.warning("evidence photo could not be embedded in a packet", exc_info=False)
     return images
