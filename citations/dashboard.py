@@ -236,9 +236,13 @@ def _citation_groups(
     citations: Any, extra: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any], Decimal, int, dict[str, int]]:
     """Citations by status, by kind and by disposition, the amount assessed on open ones, and the
-    `extra` filtered counts summed over the groups: one query, one pass over the citations."""
+    `extra` filtered counts summed over the groups: one query, one pass over the citations.
+
+    COUNT(*), not COUNT(id): every column the query reads is in `citation_status_groups_idx`
+    (status, kind, disposition, fine, costs), so PostgreSQL reads that index alone, already in
+    group order, instead of hashing every citation row."""
     rows = citations.values("status", "kind", "disposition").annotate(
-        n=Count("id"),
+        n=Count("*"),
         assessed=Coalesce(Sum(F("fine") + F("costs")), Value(ZERO), output_field=DecimalField()),
         **extra,
     )
