@@ -50,7 +50,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
@@ -398,16 +398,23 @@ def _officers(event: Event | None) -> list[dict[str, Any]]:
     """Officers named in most incidents: one query.
 
     An officer appears once per incident (IncidentOfficer is unique on the pair), so counting
-    sightings per officer counts incidents without DISTINCT, grouped on the officer's key: a
-    hash aggregate on PostgreSQL instead of sorting every sighting by name, badge and unit."""
-    in_scope = Q(sightings__incident__event=event) if event is not None else Q()
-    officer_rows = (
-        Officer.objects.exclude(badge_number="", name="")
-        .annotate(n=Count("sightings", filter=in_scope))
-        .filter(n__gt=0)
-        .order_by("-n", "agency", "badge_number", "name")
-        .values("public_id", "name", "badge_number", "badge_status", "unit", "agency", "n")[:TOP_OFFICERS]
-    )
+    sightings counts incidents, without DISTINCT. Overall, each officer's sightings are counted
+    by a correlated subquery (on PostgreSQL an index-only count over the sightings' officer
+    index, instead of joining every sighting to its officer and grouping); officers never named
+    count 0, sort last, and are dropped after the top ten are taken, which leaves the same rows
+    as dropping them first. For one event, only that event's sightings are joined and counted
+    (the filter comes before the count, so the count sees that event's sightings alone)."""
+    named = Officer.objects.exclude(badge_number="", name="")
+    if event is None:
+        sightings = (
+            IncidentOfficer.objects.filter(officer=OuterRef("pk")).order_by().values("officer").annotate(n=Count("*"))
+        )
+        officers = named.annotate(n=Coalesce(Subquery(sightings.values("n")), 0))
+    else:
+        officers = named.filter(sightings__incident__event=event).annotate(n=Count("sightings"))
+    officer_rows = officers.order_by("-n", "agency", "badge_number", "name").values(
+        "public_id", "name", "badge_number", "badge_status", "unit", "agency", "n"
+    )[:TOP_OFFICERS]
     return [
         {
             "public_id": str(row["public_id"]),
@@ -419,6 +426,7 @@ def _officers(event: Event | None) -> list[dict[str, Any]]:
             "incidents": count_cell(row["n"]),
         }
         for row in officer_rows
+        if row["n"]
     ]
 
 
