@@ -42,6 +42,7 @@ Officers are public employees acting in public: their name, badge, unit and agen
 from __future__ import annotations
 
 import datetime
+import queue
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -481,26 +482,43 @@ def query_threads() -> int:
 
 
 def run_together(tasks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
-    """Run the dashboard's independent aggregates at once, each on its own database connection,
-    so a request costs about its slowest query rather than the sum of all of them.
+    """Run the dashboard's independent aggregates at once on up to `DASHBOARD_QUERY_THREADS`
+    threads, each with its own database connection, so a request costs about its slowest query
+    rather than the sum of all of them.
 
+    Each thread takes the next aggregate not yet started until none is left, on one connection
+    that it closes when done: a request opens at most that many connections, not one per
+    aggregate (each new PostgreSQL connection costs a server process and cold catalog caches).
     They run one after another instead when `DASHBOARD_QUERY_THREADS` is 1, or inside a
     transaction (other connections could not see its rows: tests, ATOMIC_REQUESTS). Each thread
-    works in the caller's language and time zone and closes its connection when done."""
+    works in the caller's language and time zone."""
     if query_threads() == 1 or connection.in_atomic_block or len(tasks) < 2:
         return {name: task() for name, task in tasks.items()}
     language, zone = translation.get_language(), timezone.get_current_timezone()
+    pending: queue.SimpleQueue[tuple[str, Callable[[], Any]]] = queue.SimpleQueue()
+    for item in tasks.items():
+        pending.put(item)
 
-    def run(task: Callable[[], Any]) -> Any:
+    def work() -> dict[str, Any]:
+        done = {}
         try:
             with translation.override(language), timezone.override(zone):
-                return task()
+                while True:
+                    try:
+                        name, task = pending.get_nowait()
+                    except queue.Empty:
+                        return done
+                    done[name] = task()
         finally:
             connections.close_all()  # this thread's connections only
 
-    with ThreadPoolExecutor(max_workers=min(query_threads(), len(tasks)), thread_name_prefix="dashboard") as pool:
-        futures = {name: pool.submit(run, task) for name, task in tasks.items()}
-        return {name: future.result() for name, future in futures.items()}
+    threads = min(query_threads(), len(tasks))
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="dashboard") as pool:
+        workers = [pool.submit(work) for _ in range(threads)]
+        results: dict[str, Any] = {}
+        for worker in workers:
+            results.update(worker.result())
+    return {name: results[name] for name in tasks}
 
 
 def dashboard_summary(*, event: Event | None = None, today: datetime.date | None = None) -> dict[str, Any]:
