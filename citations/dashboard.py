@@ -6,9 +6,11 @@ size (seven, overall or for one event; tests pin it), all of them GROUP BY / agg
 people with the per-event rows (one grouped pass over the cases), citation groups, money,
 deadlines, force types per day, officers, units. Deadlines are counted from the
 `citations.Deadline` rows the deadline rules make (business-day rolls, complaint deadlines
-included), which is one query of its own. The seven independent aggregates run at once, each on
-its own connection (`run_together`, `DASHBOARD_QUERY_THREADS`, default 4; 1 runs them one after
-another), so the request costs about its slowest query, not their sum.
+included), which is one query of its own. The seven independent aggregates run at once on a few
+threads, each thread with its own connection (`run_together`, `DASHBOARD_QUERY_THREADS`, default
+4, also the most connections a request opens; 1 runs them one after another), so the request
+costs about its slowest query, not their sum. Each reads no more rows than it needs (the
+functions' docstrings say how; docs/performance.md, "Dashboard", has the measurements).
 
 Small-count suppression (settings.SMALL_COUNT_THRESHOLD, default 5). Every count is a *cell*:
 
