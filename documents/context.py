@@ -1,7 +1,8 @@
 """Selectors that build a packet's context: plain dicts of strings, lists and numbers.
 
 Every row comes from a queryset scoped by `cases.access` for the user the packet is built for,
-so a packet never holds more than that user may see. Values are formatted here (times in the
+so a packet never holds more than that user may see (the case packet checks its case once and
+reads the rows in scope with it directly: `_require_in_scope`). Values are formatted here (times in the
 event's time zone, money to the cent), which makes the context both what the template shows and
 what the cache hashes: the same context renders the same PDF.
 
@@ -18,17 +19,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from cases.access import (
-    arrest_list_visible_to,
-    complaint_list_visible_to,
+    case_list_visible_to,
     evidence_list_visible_to,
     incident_ids_concerning,
     incident_list_visible_to,
     statement_list_visible_to,
 )
 from cases.models import (
+    Arrest,
     Case,
     CaseStatus,
     CustodyEvent,
@@ -160,6 +162,8 @@ def case_deadlines(case: Case, user: Any, tz: ZoneInfo) -> list[Deadline]:
     return list(
         deadline_list_visible_to(user=user)
         .filter(case=case)
+        .select_related(None)
+        .select_related("rule", "citation")  # what deadline_dict shows; the case is the caller's
         .exclude(status=DeadlineStatus.CANCELLED)
         .order_by("due_at", "id")
     )
@@ -211,10 +215,12 @@ def _citations(case: Case) -> QuerySet[Citation]:
     )
 
 
-def _incidents_concerning(case: Case, user: Any) -> QuerySet[Incident]:
+def _incidents_concerning(case: Case) -> QuerySet[Incident]:
+    """For a case `_require_in_scope` passed: whoever may see a case may see every incident that
+    concerns it (a lawyer sees the incidents concerning any of their cases), so the scope's own
+    subqueries would only repeat that check."""
     return (
-        incident_list_visible_to(user=user)
-        .filter(pk__in=incident_ids_concerning(case))
+        Incident.objects.filter(pk__in=incident_ids_concerning(case))
         .prefetch_related(
             "force_types",
             Prefetch("officer_sightings", queryset=IncidentOfficer.objects.select_related("officer")),
@@ -361,8 +367,18 @@ def _case_header(case: Case) -> dict[str, Any]:
     }
 
 
+def _require_in_scope(case: Case, user: Any) -> None:
+    """The case must be in the user's scope (one query). Checked once, so that the rows that are in
+    scope with it (its citations, deadlines, arrests and complaints, the incidents concerning it)
+    are read without repeating the scope's subqueries in each query; statements and files keep
+    their own scope (another client's attachment on a shared incident stays out)."""
+    if not case_list_visible_to(user=user).filter(pk=case.pk).exists():
+        raise PermissionDenied
+
+
 def case_packet_context(*, case: Case, user: Any) -> dict[str, Any]:
-    """Everything the case packet shows, for a case already fetched through the user's scope."""
+    """Everything the case packet shows, for a case in the user's scope (PermissionDenied otherwise)."""
+    _require_in_scope(case, user)
     tz = _tz(case)
     deadline_rows = case_deadlines(case, user, tz)
     citation_rows = list(_citations(case))
@@ -382,13 +398,13 @@ def case_packet_context(*, case: Case, user: Any) -> dict[str, Any]:
             "injured": a.injured,
             "report_number": a.police_report_number,
         }
-        for a in arrest_list_visible_to(user=user).filter(case=case).order_by("arrested_at", "id")
+        for a in Arrest.objects.filter(case=case).order_by("arrested_at", "id")
     ]
-    incident_rows = list(_incidents_concerning(case, user))
+    incident_rows = list(_incidents_concerning(case))
     incidents = [incident_dict(i, tz) for i in incident_rows]
     incident_ids = [i.pk for i in incident_rows]
-    complaints = list(complaint_list_visible_to(user=user).filter(case=case).order_by("created_at", "id"))
-    # Tied to the case, to one of its complaints (all of them: the case is in the user's scope)
+    complaints = list(ExcessiveForceComplaint.objects.filter(case=case).order_by("created_at", "id"))
+    # Tied to the case, to one of its complaints
     # or to an incident concerning it; by ids already read, so no join and no DISTINCT.
     attached = Q(case=case) | Q(complaint__in=[c.pk for c in complaints]) | Q(incident__in=incident_ids)
     statements = [

@@ -48,6 +48,7 @@ def test_the_stamp_covers_every_table_the_context_reads(who, request):  # type: 
 
 
 MORE_CHANGES = {
+    "lawyer unassigned": lambda s: s["case"].lawyers.clear(),
     "event name": lambda s: setattr(s["event"], "name", "Renamed march") or s["event"].save(),
     "event time zone": lambda s: setattr(s["event"], "time_zone", "America/Los_Angeles") or s["event"].save(),
     "deadline status": lambda s: s["case"].deadlines.update(status=DeadlineStatus.MET),

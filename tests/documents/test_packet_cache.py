@@ -20,6 +20,7 @@ from documents import services
 from documents.models import PacketKind, PhotoDerivative, StoredPacket
 from documents.services import input_hash, packet_for_case
 from tests.documents.scenario import NAMES, build_case, photo_bytes
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,8 @@ def test_an_unreadable_stored_file_is_rendered_again(lawyer, renders):  # type: 
 CHANGES = {
     "case status": lambda s: setattr(s["case"], "status", "closed") or s["case"].save(),
     "client name": lambda s: setattr(s["person"], "preferred_name", "Lan") or s["person"].save(),
-    "lawyer assignment": lambda s: s["case"].lawyers.clear(),
+    # (unassigning the packet's own lawyer takes the case out of their scope: test_packet_scope.py)
+    "another lawyer assigned": lambda s: s["case"].lawyers.add(UserFactory(role="lawyer", first_name="Second")),
     "citation amount": lambda s: setattr(s["citations"][1], "costs", Decimal("1.00")) or s["citations"][1].save(),
     "citation hearing": lambda s: (
         setattr(s["citations"][2], "hearing_at", s["hearing"] + datetime.timedelta(days=1)) or s["citations"][2].save()
