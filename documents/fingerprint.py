@@ -175,14 +175,25 @@ def _statement_template(vendor: str) -> str:
     return PREFIX + " UNION ALL ".join(selects)
 
 
+@lru_cache(maxsize=4)
+def _incidents_subquery(vendor: str) -> tuple[str, int]:
+    """`cases.access.incident_ids_concerning` for one case, compiled once: its SQL is the same
+    for every case and its parameters are the case's id, `count` times."""
+    probe = Case(pk=-1)
+    sql, params = incident_ids_concerning(probe).query.sql_with_params()
+    if any(value != probe.pk for value in params):  # the shape changed: this cache no longer fits
+        raise RuntimeError("incident_ids_concerning(case) takes parameters other than the case id")
+    return sql, len(params)
+
+
 def _statement(case: Case, user_pk: int | None) -> tuple[str, list[Any]]:
     """The SQL and its parameters, in order of appearance of the placeholders."""
-    incidents_sql, incidents_params = incident_ids_concerning(case).query.sql_with_params()
+    incidents_sql, count = _incidents_subquery(connection.vendor)
     fillers: dict[str, tuple[str, list[Any]]] = {
         "case": ("%s", [case.pk]),
         "user": ("%s", [user_pk]),
         "export": ("%s", [PACKET_EXPORT_NOTE]),
-        "incidents": (incidents_sql, list(incidents_params)),
+        "incidents": (incidents_sql, [case.pk] * count),
     }
     template = _statement_template(connection.vendor)
     sql: list[str] = []
