@@ -329,6 +329,9 @@ SMALL_COUNT_THRESHOLD = env.int("SMALL_COUNT_THRESHOLD", default=5)
 # The dashboard runs its independent aggregate queries at once on this many connections (1: one
 # after another). Each dashboard request briefly holds that many extra database connections.
 DASHBOARD_QUERY_THREADS = env.int("DASHBOARD_QUERY_THREADS", default=4)
+# Freeze the objects alive once WeasyPrint and its fonts are loaded out of the garbage
+# collector's reach (documents/pdf.py): fewer objects for each full collection to walk.
+PACKET_GC_FREEZE = env.bool("PACKET_GC_FREEZE", default=True)
 RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=180)
 # A case with an excessive-force complaint is kept (on hold) this long after its latest incident:
 # the 42 U.S.C. § 1983 window in Pennsylvania is two years (42 Pa.C.S. § 5524; unverified, configurable).
