@@ -5,11 +5,12 @@ is exact but means running the context's scoped queries and formatting every row
 request. The *inputs stamp* is a cheaper key for the same packet: a SHA-256 over
 
 - every column, as stored (ciphertext for encrypted fields), of every row the context can be
-  built from: the case, its event and person, its lawyers and their accounts, citations,
+  built from: the case, its event and person, its lawyers, citations,
   payments, deadlines and their rules, arrests, complaints, the incidents concerning the case
   (`cases.access.incident_ids_concerning`, the same definition the context uses) with their
   force types, officer sightings, officers, reporters, the statements and evidence tied to the
-  case, its complaints or those incidents, their custody logs and the accounts those name;
+  case, its complaints or those incidents, their custody logs and the accounts those name (of
+  accounts, only the name columns: `COLUMNS`);
 - what decides which of those rows the requesting user may see: the user's id, active flag and
   role, the complaints those statements and files hang on, and the user's own case assignments
   (a lawyer sees a statement tied to another case only while assigned to that case too);
@@ -137,11 +138,12 @@ SOURCES: list[tuple[type[Model], str]] = [
     # Not the export events each packet adds (the context leaves them out too): a packet's own
     # render does not change its stamp.
     (CustodyEvent, f"t.{_c(CustodyEvent, 'evidence')} IN ({EVIDENCE}) AND t.{_c(CustodyEvent, 'note')} <> {{export}}"),
-    # Accounts named in the packet or read by its queries: lawyers, reporters, custody actors.
+    # Accounts named in the packet or read by its queries: lawyers, reporters, custody actors (not
+    # the requesting user's own row, which each sign-in changes: their id, role and assignments
+    # are in the stamp already).
     (
         User,
-        f"t.id = {{user}} "  # nosec B608
-        f"OR t.id IN (SELECT {_c(CaseLawyer, 'user')} FROM {_t(CaseLawyer)} WHERE {_c(CaseLawyer, 'case')} = {{case}}) "
+        f"t.id IN (SELECT {_c(CaseLawyer, 'user')} FROM {_t(CaseLawyer)} WHERE {_c(CaseLawyer, 'case')} = {{case}}) "  # nosec B608
         f"OR t.id IN (SELECT {_c(Incident, 'reporter')} FROM {_t(Incident)} WHERE id IN ({INCIDENTS})) "
         f"OR t.id IN (SELECT {_c(CustodyEvent, 'actor')} FROM {_t(CustodyEvent)} "
         f"WHERE {_c(CustodyEvent, 'evidence')} IN ({EVIDENCE}))",
@@ -153,15 +155,24 @@ def source_tables() -> set[str]:
     return {model._meta.db_table for model, _ in SOURCES}
 
 
+# Accounts appear in a packet by name only; the rest of their row (last sign-in, password hash,
+# session epoch) changes with every sign-in and would only defeat the stamp.
+COLUMNS: dict[type[Model], list[str]] = {User: ["id", "username", "first_name", "last_name"]}
+
+
 def _row_text(model: type[Model], vendor: str) -> str:
-    """The whole row as text that no other row reads the same: PostgreSQL's record text (its
-    output format, which it can parse back); elsewhere every concrete column length-prefixed,
-    `-` for NULL."""
+    """The row as text that no other row reads the same: PostgreSQL's record text (its output
+    format, which it can parse back); elsewhere every column length-prefixed, `-` for NULL.
+    Every concrete column, or those `COLUMNS` names."""
+    names = COLUMNS.get(model)
+    columns = [model._meta.get_field(n).column for n in names] if names else None
     if vendor == "postgresql":
-        return "CAST(t AS TEXT)"
+        if columns is None:
+            return "CAST(t AS TEXT)"
+        return f"CAST(ROW({', '.join('t.' + connection.ops.quote_name(c) for c in columns)}) AS TEXT)"
     parts = []
-    for field in model._meta.concrete_fields:
-        column = f"CAST(t.{connection.ops.quote_name(field.column)} AS TEXT)"
+    for name in columns or [field.column for field in model._meta.concrete_fields]:
+        column = f"CAST(t.{connection.ops.quote_name(name)} AS TEXT)"
         parts.append(f"COALESCE(LENGTH({column}) || ':' || {column}, '-')")
     return " || '|' || ".join(parts)
 

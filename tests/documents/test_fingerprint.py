@@ -203,3 +203,14 @@ def test_export_events_are_left_out_only_while_they_are_export_events(lawyer):  
     assert _stamp(s["case"], lawyer) == before  # another packet's export: not shown, not stamped
     CustodyEvent.objects.filter(pk=export.pk).update(note="Sent to the oversight commission")
     assert _stamp(s["case"], lawyer) != before  # now shown in the custody log
+
+
+def test_a_sign_in_does_not_change_the_stamp_but_a_name_does(lawyer):  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    s = build_case(lawyer=lawyer)
+    before = _stamp(s["case"], lawyer)
+    type(lawyer).objects.filter(pk=lawyer.pk).update(last_login=timezone.now(), session_epoch=7)
+    assert _stamp(s["case"], lawyer) == before
+    type(lawyer).objects.filter(pk=lawyer.pk).update(last_name="Renamed")
+    assert _stamp(s["case"], lawyer) != before
