@@ -166,7 +166,9 @@ DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for a transaction chosen as a deadlo
 def _retrying(step: Any, attempts: int = 4) -> Any:
     """Run `step` (one whole transaction, safe to repeat) again when PostgreSQL picked it as the
     victim of a deadlock: several workers and app servers write audit entries (one chain head)
-    beside batch rows and packets, and the database breaks a cycle by aborting one of them."""
+    beside batch rows and packets, and the database breaks a cycle by aborting one of them. (The
+    cycle seen in the scale-out check, a batch's finish locking its requester's account, is gone:
+    `_locked_with_requester`; this stays as a guard.)"""
     for attempt in range(attempts):
         try:
             return step()
@@ -243,11 +245,23 @@ def _record(*, batch_id: int, case: Case | None, packet_id: str, error: str) -> 
     return True
 
 
+def _locked_with_requester(batch_id: int) -> PacketBatch | None:
+    """The batch row, locked, with its requester read alongside but *not* locked: a plain
+    `select_for_update()` over the join would lock the requester's account row too (FOR UPDATE
+    on every joined table), and each audit entry naming that account as actor takes a KEY SHARE
+    lock on it for its foreign key while holding the audit chain head. Finishing a batch then
+    audits, waiting for the chain head: a deadlock cycle with any transaction auditing for the
+    same person (it picked app servers' incident reports as victims in the scale-out check)."""
+    return (
+        PacketBatch.objects.select_for_update(of=("self",)).select_related("requested_by").filter(pk=batch_id).first()
+    )
+
+
 def _finish_if_complete(batch_id: int) -> None:
     """Once every case is recorded: a ZIP batch gets its manifest, a PDF batch its sealed merged
     PDF. No delivered packet at all (and cases asked for): failed."""
     with transaction.atomic():
-        batch = PacketBatch.objects.select_for_update().select_related("requested_by").filter(pk=batch_id).first()
+        batch = _locked_with_requester(batch_id)
         if batch is None or batch.done < batch.total or batch.finished:
             return
         packets = _delivered(batch)

@@ -306,3 +306,52 @@ def test_other_database_errors_and_a_fourth_deadlock_are_not_hidden(monkeypatch)
     with pytest.raises(OperationalError):
         batches._retrying(always)
     assert len(calls) == 1 + 4
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL: row locks seen from a second connection"
+)
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_finishing_a_batch_locks_the_batch_but_not_its_requesters_account(lawyer, event, renderer):  # type: ignore[no-untyped-def]
+    """The deadlock the scale-out check met: finishing a batch locked the requester's account row
+    (FOR UPDATE over the join) and then waited for the audit chain head, while a transaction
+    holding the chain head inserted an audit entry naming that account, whose foreign key check
+    needs a KEY SHARE lock on the same row. Seen from a second connection while the finish's lock
+    is held: the batch row is locked, the account row takes a KEY SHARE lock at once."""
+    import threading
+
+    from django.db import connections, transaction
+
+    batch = PacketBatch.objects.create(
+        kind=BatchKind.EVENT, event=event, requested_by=lawyer, status=BatchStatus.RUNNING
+    )
+    locked = threading.Event()
+    release = threading.Event()
+
+    def finish_holding_the_lock() -> None:
+        try:
+            with transaction.atomic():
+                assert batches._locked_with_requester(batch.pk).requested_by == lawyer
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=finish_holding_the_lock)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+        from django.db import DatabaseError
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+            with pytest.raises(DatabaseError), transaction.atomic():  # the batch row: locked
+                cursor.execute("SELECT 1 FROM documents_packetbatch WHERE id = %s FOR UPDATE NOWAIT", [batch.pk])
+            with transaction.atomic():  # the account: free for an audit entry's foreign key check
+                cursor.execute("SELECT 1 FROM auth_user_account WHERE id = %s FOR KEY SHARE NOWAIT", [lawyer.pk])
+                assert cursor.fetchone() == (1,)
+            cursor.execute("SET lock_timeout = 0")
+    finally:
+        release.set()
+        holder.join(timeout=10)
