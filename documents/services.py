@@ -19,13 +19,15 @@ import hashlib
 import io
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -447,6 +449,23 @@ def _produce(
     return PacketResult(packet=packet, pdf=pdf, cached=False)
 
 
+@contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """Reads that see one snapshot of the database: a read-only transaction, REPEATABLE READ on
+    PostgreSQL (whose default, READ COMMITTED, gives each statement its own snapshot; SQLite's
+    transactions are snapshots already). Without it a change committed between the stamp and the
+    context, then undone, could leave a packet of the changed data under the stamp of the data
+    before it. Inside a caller's transaction, that transaction's snapshot rules apply."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 def _stored_for_stamp(*, kind: str, case: Case, stamp: str) -> tuple[StoredPacket, bytes] | None:
     """The stored packet whose inputs stamp is `stamp`, readable, or None (documents/fingerprint.py)."""
     packet = (
@@ -477,10 +496,12 @@ def packet_for_case(
     case = case_for(user=by, case_id=case.public_id)
     kind = PacketKind(kind)
     if kind == PacketKind.CASE:
-        # The stamp is read before the context, so a change committed in between makes the
-        # stored stamp older than the packet's data, never newer (the next request compares).
-        stamp = case_inputs_stamp(case=case, user=by)
-        stored = _stored_for_stamp(kind=kind, case=case, stamp=stamp)
+        # The stamp and the context are read from one snapshot: the stamp stored with a packet
+        # describes exactly the data the packet shows.
+        with _one_snapshot():
+            stamp = case_inputs_stamp(case=case, user=by)
+            stored = _stored_for_stamp(kind=kind, case=case, stamp=stamp)
+            context = ctx.case_packet_context(case=case, user=by) if stored is None else {}
         if stored is not None:
             packet, pdf = stored
             audit_record(
@@ -488,7 +509,6 @@ def packet_for_case(
                 kind=kind, sha256=packet.sha256, status="cached",
             )  # fmt: skip
             return PacketResult(packet=packet, pdf=pdf, cached=True)
-        context = ctx.case_packet_context(case=case, user=by)
         return _produce(
             kind=kind,
             case=case,

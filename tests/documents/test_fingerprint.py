@@ -179,8 +179,9 @@ def test_a_stored_packet_for_other_inputs_is_found_by_its_hash_and_restamped(law
 
 
 def test_stamp_is_read_before_the_context(lawyer, monkeypatch):  # type: ignore[no-untyped-def]
-    """A change committed between the stamp and the context leaves the stored stamp older than
-    the packet's data, so the next request compares the context instead of trusting it."""
+    """The stamp is read before the context, never after: a change the context sees that the
+    stamp did not (here made by the same transaction while the context is built) leaves the
+    stored stamp unequal to the data's, so the next request compares instead of trusting it."""
     s = build_case(lawyer=lawyer)
     real = ctx.case_packet_context
 
@@ -214,3 +215,41 @@ def test_a_sign_in_does_not_change_the_stamp_but_a_name_does(lawyer):  # type: i
     assert _stamp(s["case"], lawyer) == before
     type(lawyer).objects.filter(pk=lawyer.pk).update(last_name="Renamed")
     assert _stamp(s["case"], lawyer) != before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: a second connection commits meanwhile")
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_stamp_and_the_context_come_from_one_snapshot(lawyer, monkeypatch):  # type: ignore[no-untyped-def]
+    """A change another connection commits after the stamp was read is not in the packet stored
+    under that stamp (READ COMMITTED would have put it there, under the stamp of the data before
+    it); the next request sees the new stamp and renders the change."""
+    import threading
+
+    from django.db import connections
+
+    from cases.models import Incident
+
+    s = build_case(lawyer=lawyer)
+    real = ctx.case_packet_context
+
+    def changed_meanwhile(**kwargs):  # type: ignore[no-untyped-def]
+        def change() -> None:
+            try:
+                Incident.objects.filter(pk=s["incident"].pk).update(narrative="Changed meanwhile by someone else.")
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=change)
+        thread.start()
+        thread.join(timeout=10)
+        return real(**kwargs)
+
+    monkeypatch.setattr(ctx, "case_packet_context", changed_meanwhile)
+    first = packet_for_case(case=s["case"], by=lawyer)
+    assert squash("Changed meanwhile") not in squash(pdf_text(first.pdf))
+    assert squash(s["text"]["narrative"]) in squash(pdf_text(first.pdf))
+    monkeypatch.setattr(ctx, "case_packet_context", real)
+    again = packet_for_case(case=s["case"], by=lawyer)
+    assert again.cached is False
+    assert squash("Changed meanwhile by someone else.") in squash(pdf_text(again.pdf))
