@@ -229,10 +229,16 @@ def _photo_for(evidence: Evidence, stored: PhotoDerivative | None, keys: dict[st
 
 
 def _load_images(context: dict[str, Any], user: Any) -> dict[str, bytes]:
+    return _images_with_ids(context, user)[0]
+
+
+def _images_with_ids(context: dict[str, Any], user: Any) -> tuple[dict[str, bytes], dict[str, int]]:
+    """The JPEGs to embed by image key, and the evidence row id of each embedded one."""
     keys = set(context.get("images", []))
     if not keys:
-        return {}
+        return {}, {}
     images = {}
+    ids = {}
     rows = list(
         evidence_list_visible_to(user=user)
         .filter(public_id__in=[_uuid(k) for k in keys])
@@ -247,9 +253,10 @@ def _load_images(context: dict[str, Any], user: Any) -> dict[str, bytes]:
     for evidence in rows:
         try:
             images[evidence.public_id.hex] = _photo_for(evidence, stored.get(evidence.pk), keys)
+            ids[evidence.public_id.hex] = evidence.pk
         except Exception:  # an unreadable photo is listed in the index, not embedded
             logger.warning("evidence photo could not be embedded in a packet", exc_info=False)
-    return images
+    return images, ids
 
 
 def _uuid(hex_key: str) -> str:
@@ -320,14 +327,15 @@ def split_long_texts(value: Any, path: tuple[str, ...] = ()) -> tuple[Any, list[
     return value, []
 
 
-def _render(*, kind: str, context: dict[str, Any], digest: str, user: Any) -> tuple[bytes, int, set[str]]:
+def _render(*, kind: str, context: dict[str, Any], digest: str, user: Any) -> tuple[bytes, int, list[int]]:
+    """The PDF, its page count and the ids of the evidence photos embedded in it."""
     from documents.pdf import render_pdf  # WeasyPrint loads only in processes that render
 
-    images = _load_images(context, user)
+    images, ids = _images_with_ids(context, user)
     shown, attachments = split_long_texts(context)
     html = render_packet_html(kind=kind, context=shown, digest=digest, images=set(images))
     result = render_pdf(html, images=images, attachments=attachments)
-    return result.pdf, result.pages, set(images)
+    return result.pdf, result.pages, sorted(ids.values())
 
 
 def _seal_packet(packet: StoredPacket, pdf: bytes) -> bytes:
@@ -375,6 +383,9 @@ def _delete_files_on_commit(names: list[str]) -> None:
     transaction.on_commit(remove)
 
 
+UNREAD = object()  # `_produce`: the caller has not read the document's stored packet
+
+
 def _produce(
     *,
     kind: str,
@@ -386,9 +397,16 @@ def _produce(
     request: HttpRequest | None,
     audit_target: Any,
     stamp: str = "",
+    slot_packet: StoredPacket | None | object = UNREAD,
 ) -> PacketResult:
+    """`slot_packet`: the document's current stored packet (or None), when the caller has read it:
+    a packet of the same inputs can only be that one, so it is compared here instead of looked up
+    (a concurrent insert of the same inputs still meets the unique constraint below)."""
     digest = input_hash(kind=kind, parameters=parameters, context=context)
-    existing = StoredPacket.objects.select_related("case").filter(kind=kind, input_hash=digest).first()
+    if slot_packet is UNREAD:
+        existing = StoredPacket.objects.select_related("case").filter(kind=kind, input_hash=digest).first()
+    else:
+        existing = slot_packet if isinstance(slot_packet, StoredPacket) and slot_packet.input_hash == digest else None
     if existing is not None:
         pdf = _read_stored(existing)
         if pdf is not None:
@@ -420,15 +438,20 @@ def _produce(
         with transaction.atomic():
             packet.file.save("packet", ContentFile(_seal_packet(packet, pdf)), save=False)
             packet.save()
-            packet.cases.set(cases)
+            StoredPacket.cases.through.objects.bulk_create(
+                StoredPacket.cases.through(storedpacket=packet, case=c) for c in cases
+            )
             # An older packet of the same document is superseded (its file goes with the row).
             StoredPacket.objects.filter(slot=packet.slot).exclude(pk=packet.pk).delete()
             if embedded:
                 CustodyEvent.objects.bulk_create(
                     CustodyEvent(
-                        evidence=e, action=CustodyAction.EXPORTED, actor=packet.created_by, note=ctx.PACKET_EXPORT_NOTE
+                        evidence_id=evidence_id,
+                        action=CustodyAction.EXPORTED,
+                        actor=packet.created_by,
+                        note=ctx.PACKET_EXPORT_NOTE,
                     )
-                    for e in Evidence.objects.filter(public_id__in=[_uuid(k) for k in embedded])
+                    for evidence_id in embedded
                 )
             audit_record(
                 actor=by, action="packet.generate", target=audit_target, request=request,
@@ -466,14 +489,17 @@ def _one_snapshot() -> Iterator[None]:
         yield
 
 
-def _stored_for_stamp(*, kind: str, case: Case, stamp: str) -> tuple[StoredPacket, bytes] | None:
-    """The stored packet whose inputs stamp is `stamp`, readable, or None (documents/fingerprint.py)."""
-    packet = (
-        StoredPacket.objects.select_related("case")
-        .filter(slot=slot_for(kind=kind, case=case, parameters={}), inputs_stamp=stamp)
-        .first()
+def _slot_packet(*, kind: str, case: Case) -> StoredPacket | None:
+    """The document's current stored packet (a newer one replaces the older), if any."""
+    return (
+        StoredPacket.objects.select_related("case").filter(slot=slot_for(kind=kind, case=case, parameters={})).first()
     )
-    if packet is None:
+
+
+def _stored_for_stamp(packet: StoredPacket | None, stamp: str) -> tuple[StoredPacket, bytes] | None:
+    """`packet` and its PDF when its inputs stamp is `stamp` and it is readable, else None
+    (documents/fingerprint.py)."""
+    if packet is None or not stamp or packet.inputs_stamp != stamp:
         return None
     pdf = _read_stored(packet)
     return (packet, pdf) if pdf is not None else None
@@ -500,7 +526,8 @@ def packet_for_case(
         # describes exactly the data the packet shows.
         with _one_snapshot():
             stamp = case_inputs_stamp(case=case, user=by)
-            stored = _stored_for_stamp(kind=kind, case=case, stamp=stamp)
+            current = _slot_packet(kind=kind, case=case)
+            stored = _stored_for_stamp(current, stamp)
             context = ctx.case_packet_context(case=case, user=by) if stored is None else {}
         if stored is not None:
             packet, pdf = stored
@@ -519,6 +546,7 @@ def packet_for_case(
             request=request,
             audit_target=case,
             stamp=stamp,
+            slot_packet=current,
         )
     if kind == PacketKind.COMPLAINT:
         return packet_for_complaint(case=case, complaint=complaint, by=by, confirm=confirm, request=request)
