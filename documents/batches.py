@@ -234,11 +234,15 @@ def _record(*, batch_id: int, case: Case | None, packet_id: str, error: str) -> 
         key = str(case.public_id) if case else ""
         if key and key in _settled(batch):
             return False
+        packet = StoredPacket.objects.filter(public_id=packet_id).first() if packet_id and not error else None
+        if packet_id and not error and packet is None:
+            error = "packet_superseded"  # another render replaced it between its render and now
         if error:
             batch.errors = [*batch.errors, {"case": key, "number": case.number if case else "", "error": error}]
             batch.failed += 1
         else:
             batch.items = {**batch.items, key: packet_id}
+            batch.packets.add(packet)  # held: a newer render of the document no longer deletes it
         batch.done += 1
         batch.last_progress_at = timezone.now()
         batch.save(update_fields=["errors", "items", "failed", "done", "last_progress_at"])
@@ -286,8 +290,8 @@ def _file_name(packet: StoredPacket) -> str:
 
 
 def _delivered(batch: PacketBatch) -> list[StoredPacket]:
-    """The stored packets of the delivered cases, in case-number order; a packet superseded
-    since (its case changed and was rendered again) is listed as failed."""
+    """The stored packets of the delivered cases, in case-number order; one that is gone (deleted
+    with its case's data) is listed as failed."""
     packets = sorted(
         StoredPacket.objects.select_related("case").filter(public_id__in=list(batch.items.values())),
         key=lambda p: p.case.number,

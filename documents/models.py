@@ -100,6 +100,12 @@ class PacketBatch(models.Model):
     output = models.CharField(max_length=4, choices=BatchOutput.choices, default=BatchOutput.ZIP)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     cases = models.ManyToManyField(Case, blank=True, related_name="packet_batches")
+    packets = models.ManyToManyField(
+        StoredPacket,
+        blank=True,
+        related_name="batches",
+        help_text=_("The packets delivered; a newer render of the same document does not replace them."),
+    )
     status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)

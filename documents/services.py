@@ -383,6 +383,17 @@ def _delete_files_on_commit(names: list[str]) -> None:
     transaction.on_commit(remove)
 
 
+def _served_again(
+    *, packet: StoredPacket, pdf: bytes, by: Any, kind: str, target: Any, request: HttpRequest | None
+) -> PacketResult:
+    """A stored packet returned without rendering, recorded in the audit trail as `cached`."""
+    audit_record(
+        actor=by, action="packet.generate", target=target, request=request,
+        kind=kind, sha256=packet.sha256, status="cached",
+    )  # fmt: skip
+    return PacketResult(packet=packet, pdf=pdf, cached=True)
+
+
 UNREAD = object()  # `_produce`: the caller has not read the document's stored packet
 
 
@@ -412,11 +423,7 @@ def _produce(
         if pdf is not None:
             if stamp and existing.inputs_stamp != stamp:  # the next request can skip the context
                 StoredPacket.objects.filter(pk=existing.pk).update(inputs_stamp=stamp)
-            audit_record(
-                actor=by, action="packet.generate", target=audit_target, request=request,
-                kind=kind, sha256=existing.sha256, status="cached",
-            )  # fmt: skip
-            return PacketResult(packet=existing, pdf=pdf, cached=True)
+            return _served_again(packet=existing, pdf=pdf, by=by, kind=kind, target=audit_target, request=request)
         existing.delete()  # unreadable (key rotated away, file lost): render again
 
     pdf, pages, embedded = _render(kind=kind, context=context, digest=digest, user=by)
@@ -441,8 +448,9 @@ def _produce(
             StoredPacket.cases.through.objects.bulk_create(
                 StoredPacket.cases.through(storedpacket=packet, case=c) for c in cases
             )
-            # An older packet of the same document is superseded (its file goes with the row).
-            StoredPacket.objects.filter(slot=packet.slot).exclude(pk=packet.pk).delete()
+            # An older packet of the same document is superseded (its file goes with the row),
+            # unless a batch delivered it: the batch's ZIP is built from it at download.
+            StoredPacket.objects.filter(slot=packet.slot, batches__isnull=True).exclude(pk=packet.pk).delete()
             if embedded:
                 CustodyEvent.objects.bulk_create(
                     CustodyEvent(
@@ -464,11 +472,7 @@ def _produce(
         stored = _read_stored(winner)
         if stored is None:
             raise
-        audit_record(
-            actor=by, action="packet.generate", target=audit_target, request=request,
-            kind=kind, sha256=winner.sha256, status="cached",
-        )  # fmt: skip
-        return PacketResult(packet=winner, pdf=stored, cached=True)
+        return _served_again(packet=winner, pdf=stored, by=by, kind=kind, target=audit_target, request=request)
     return PacketResult(packet=packet, pdf=pdf, cached=False)
 
 
@@ -531,11 +535,7 @@ def packet_for_case(
             context = ctx.case_packet_context(case=case, user=by) if stored is None else {}
         if stored is not None:
             packet, pdf = stored
-            audit_record(
-                actor=by, action="packet.generate", target=case, request=request,
-                kind=kind, sha256=packet.sha256, status="cached",
-            )  # fmt: skip
-            return PacketResult(packet=packet, pdf=pdf, cached=True)
+            return _served_again(packet=packet, pdf=pdf, by=by, kind=kind, target=case, request=request)
         return _produce(
             kind=kind,
             case=case,

@@ -17,9 +17,9 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import AuditEntry
-from documents import batches
+from documents import batches, services
 from documents.batches import batch_create, batch_download
-from documents.models import BatchKind, BatchOutput, BatchStatus, PacketBatch, StoredPacket
+from documents.models import BatchKind, BatchOutput, BatchStatus, PacketBatch, PacketKind, StoredPacket
 from tests.api.conftest import client_with_token
 from tests.documents.batch_fakes import FakeRenderer, fake_pdf
 from tests.factories import CaseFactory, EventFactory
@@ -88,16 +88,39 @@ def test_the_download_reads_the_database_the_same_number_of_times_for_2_or_12_pa
     assert counts[0] == counts[1]
 
 
-def test_a_packet_superseded_after_the_batch_is_listed_not_swapped(lawyer, renderer):  # type: ignore[no-untyped-def]
+def test_a_packet_gone_after_the_batch_is_listed_not_swapped(lawyer, renderer):  # type: ignore[no-untyped-def]
     renderer.size = 2000
     batch = make_batch(lawyer, 3)
     gone = batch.cases.order_by("number").first()
-    StoredPacket.objects.filter(case=gone).delete()  # the case changed and its packet was rendered again
+    StoredPacket.objects.filter(case=gone).delete()  # deleted with its case's data, say
     archive = zipfile.ZipFile(io.BytesIO(b"".join(batch_download(batch=batch, by=lawyer).chunks)))
     assert f"case-{gone.number}.pdf" not in archive.namelist()
     assert f"case-{gone.number}.pdf" in archive.read("MANIFEST.txt").decode()  # the manifest is as made
     assert f"{gone.number}: packet_superseded" in archive.read("FAILED.txt").decode()
     assert len([n for n in archive.namelist() if n.endswith(".pdf")]) == 2
+
+
+def test_a_newer_render_of_a_delivered_packet_does_not_take_it_from_the_batch(lawyer, renderer, monkeypatch):  # type: ignore[no-untyped-def]
+    """Another request renders the same document afresh (another user, or the case changed): the
+    newer packet becomes the document's current one, and the batch keeps delivering its own."""
+    renderer.size = 2000
+    batch = make_batch(lawyer, 2)
+    held = batch.cases.order_by("number").first()
+    delivered = StoredPacket.objects.get(case=held)
+    assert set(batch.packets.all()) == set(StoredPacket.objects.all())
+    monkeypatch.undo()  # the real packet_for_case from here on: a real render, stored in the same slot
+    newer = services.packet_for_case(case=held, by=lawyer)
+    assert newer.cached is False and newer.packet.slot == delivered.slot
+    assert services._slot_packet(kind=PacketKind.CASE, case=held) == newer.packet
+    assert StoredPacket.objects.filter(pk=delivered.pk).exists()
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(batch_download(batch=batch, by=lawyer).chunks)))
+    assert archive.read(f"case-{held.number}.pdf") == fake_pdf(held.number, 2000)
+    assert "FAILED.txt" not in archive.namelist()
+    # Once the batch is gone, the next render of the document supersedes the old packet as before.
+    batch.delete()
+    StoredPacket.objects.filter(pk=newer.packet.pk).delete()
+    services.packet_for_case(case=held, by=lawyer)
+    assert not StoredPacket.objects.filter(pk=delivered.pk).exists()
 
 
 def test_a_packet_whose_case_key_was_destroyed_is_listed_as_unreadable(lawyer, renderer):  # type: ignore[no-untyped-def]
@@ -160,3 +183,30 @@ def test_a_merged_pdf_within_the_limit_is_stored_sealed_and_served_whole(lawyer,
     from pypdf import PdfReader
 
     assert [item.title for item in PdfReader(io.BytesIO(data)).outline] == ["case-2096-0000", "case-2096-0001"]
+
+
+def test_a_case_is_recorded_once_and_only_with_a_packet_that_still_exists(lawyer, renderer):  # type: ignore[no-untyped-def]
+    import uuid
+
+    from tests.documents.batch_fakes import store_packet
+
+    event = EventFactory(name="Recorded once")
+    first, second = (CaseFactory(event=event, lawyers=[lawyer], number=f"REC-{n}") for n in range(2))
+    batch = PacketBatch.objects.create(
+        kind=BatchKind.EVENT, event=event, requested_by=lawyer, status=BatchStatus.RUNNING, total=2
+    )
+    packet = store_packet(case=first, by=lawyer, pdf=fake_pdf(first.number, 100)).packet
+    record = batches._record
+    assert record(batch_id=batch.pk, case=first, packet_id=str(packet.public_id), error="") is True
+    assert record(batch_id=batch.pk, case=first, packet_id=str(packet.public_id), error="") is False
+    batch.refresh_from_db()
+    assert (batch.done, batch.items, list(batch.packets.all())) == (
+        1,
+        {str(first.public_id): str(packet.public_id)},
+        [packet],
+    )
+    # A packet replaced between its render and its recording is reported, not linked.
+    assert record(batch_id=batch.pk, case=second, packet_id=str(uuid.uuid4()), error="") is True
+    batch.refresh_from_db()
+    assert (batch.done, batch.failed) == (2, 1)
+    assert batch.errors == [{"case": str(second.public_id), "number": second.number, "error": "packet_superseded"}]
