@@ -366,3 +366,36 @@ def test_markup_by_chance_in_a_pdf_stream_is_accepted_but_not_outside_one():
         uploads.inspect(pdf_with_stream(b"\x78\x9c\x00", outside=MARKUP + b"\n"), declared_kind="document")
     with pytest.raises(ValidationError, match="scripts, actions"):  # PDF actions are looked for everywhere
         uploads.inspect(pdf_with_stream(b"<</S/JavaScript/JS(app.alert(1))>>"), declared_kind="document")
+
+
+def test_a_pdf_full_of_unclosed_streams_is_scanned_in_one_pass():
+    """Each `stream` without an `endstream` used to send a lazy regex to the end of the file
+    again: quadratic, 27 s of one worker for 280 KB, days for an upload at the size limit. The
+    span search is one pass: 5 MB of them take milliseconds (a generous 30 s bound, so only the
+    quadratic search can miss it), and everything after the last `endstream` is scanned."""
+    import threading
+
+    data = b"%PDF-1.4\n" + b"stream\n" * 700_000 + b"<script>alert(1)</script>\n%%EOF\n"
+    outcome: list[object] = []
+
+    def scan() -> None:
+        try:
+            uploads.inspect(data, declared_kind="document")
+            outcome.append("accepted")
+        except ValidationError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=scan, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "the PDF stream scan did not finish: quadratic again"
+    assert isinstance(outcome[0], ValidationError) and "script" in str(outcome[0])
+    assert uploads.pdf_stream_spans(b"a stream\nX endstream b stream\nY") == [(2, 20)]
+
+
+def test_markup_is_not_pieced_together_across_a_skipped_stream():
+    """A skipped span leaves a NUL behind, which `<\\s*script` cannot cross (a newline could)."""
+    region = uploads.markup_scan_region(b"a<stream\nzz endstreamscript", "application/pdf")
+    assert region == b"a<\x00script"
+    assert not uploads.ACTIVE_MARKUP.search(region)
+    assert uploads.ACTIVE_MARKUP.search(b"a<\nscript")  # what the newline filler let through
