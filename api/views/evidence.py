@@ -20,6 +20,7 @@ from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin
 from cases.access import api_may, evidence_list_visible_to
 from cases.models import Evidence
 from cases.services import evidence_add, evidence_open
+from cases.views import attachment_response
 
 
 @extend_schema_view(
@@ -87,9 +88,6 @@ class EvidenceViewSet(ListMixin, RetrieveMixin, CreateMixin, ApiViewSet):
             blob = evidence_open(evidence=evidence, by=request.user, request=request, original=original)
         except FileNotFoundError:
             raise NotFound() from None
-        response = HttpResponse(blob.data, content_type=blob.content_type or "application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="{blob.filename}"'
-        response["Cache-Control"] = "no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return attachment_response(
+            data=blob.data, content_type=blob.content_type or "application/octet-stream", filename=blob.filename
+        )

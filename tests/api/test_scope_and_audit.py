@@ -201,7 +201,9 @@ def test_evidence_download_is_an_attachment_and_logs_custody(world, clients):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert str(world.evidence_o.public_id) in response["Content-Disposition"]
-    assert response["Content-Type"].startswith("image/") and response["Cache-Control"] == "no-store"
+    assert response["Content-Type"].startswith("image/") and response["Cache-Control"] == "private, no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert Image.open(io.BytesIO(response.content)).size == (8, 8)  # the metadata-free copy
     log = CustodyEvent.objects.filter(evidence=world.evidence_o).order_by("id")
     assert log.count() == before + 1 and log.last().action == "downloaded"
@@ -212,6 +214,11 @@ def test_evidence_download_is_an_attachment_and_logs_custody(world, clients):
     original = clients["coordinator"].get(path)
     assert original.status_code == 200
     assert hashlib.sha256(original.content).hexdigest() == world.evidence_o.sha256
+    # The original is never re-encoded: only the headers keep a browser from rendering it.
+    assert original["Content-Disposition"].startswith("attachment;")
+    assert (original["X-Content-Type-Options"], original["Content-Security-Policy"]) == (
+        "nosniff", "default-src 'none'; sandbox",
+    )  # fmt: skip
     assert CustodyEvent.objects.filter(evidence=world.evidence_o).order_by("id").last().action == "exported"
 
 
