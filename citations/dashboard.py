@@ -29,7 +29,9 @@ every total/breakdown group (the citations' total with its statuses, kinds and o
 deadline window's total with its kinds; overall, each people count with the same count per
 event) more cells are "withheld", smallest first, then the total if need be, until no suppressed
 count can be worked out exactly from what is shown, taking "fewer than N" as 1 to N-1 and
-"withheld" as at least N (interval arithmetic, so two small parts adding up to 2 are caught too).
+"withheld" as at least N and at most each part still shown beside it (the smallest goes first, and
+the rule is public: `_part_bounds`), in interval arithmetic, so two small parts adding up to 2
+are caught too.
 
 Known limits: (1) a group whose non-zero cells are all suppressed already has nothing left to
 withhold, and its zeros can still pin it down (four citations in four different statuses: the
@@ -109,11 +111,25 @@ def _bounds(cell: dict[str, Any], limit: int) -> tuple[float, float]:
     return (limit, INF) if cell["display"] == WITHHELD else (1, limit - 1)
 
 
+def _part_bounds(parts: list[dict[str, Any]], limit: int) -> list[tuple[float, float]]:
+    """What a reader knows of each part of one breakdown: `_bounds`, and, since the rule is
+    public, that a withheld part was the smallest part still shown when it was withheld (ties:
+    the first), so it is at most each part shown now, and below each shown part before it."""
+    shown = [(i, cell["value"]) for i, cell in enumerate(parts) if not cell["suppressed"] and cell["value"]]
+    bounds = []
+    for j, cell in enumerate(parts):
+        low, high = _bounds(cell, limit)
+        if cell["suppressed"] and cell["display"] == WITHHELD:
+            high = min([high, *(value - 1 if i < j else value for i, value in shown)])
+        bounds.append((low, high))
+    return bounds
+
+
 def _total_range(total: dict[str, Any], breakdowns: list[list[dict[str, Any]]], limit: int) -> tuple[float, float]:
     """The totals a reader can tell are possible: its own display, narrowed by each breakdown."""
     least, most = _bounds(total, limit)
     for parts in breakdowns:
-        bounds = [_bounds(cell, limit) for cell in parts]
+        bounds = _part_bounds(parts, limit)
         least, most = max(least, sum(b[0] for b in bounds)), min(most, sum(b[1] for b in bounds))
     return least, most
 
@@ -123,7 +139,7 @@ def _exposed(total: tuple[float, float], parts: list[dict[str, Any]], limit: int
     shown and what each suppressed part's display says of it (interval arithmetic over
     total = sum(parts); or, when the parts may count someone twice, sum(parts) >= total with each
     part <= total)."""
-    bounds = [_bounds(cell, limit) for cell in parts]
+    bounds = _part_bounds(parts, limit)
     for j, cell in enumerate(parts):
         if not cell["suppressed"]:
             continue

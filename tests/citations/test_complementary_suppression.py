@@ -33,11 +33,15 @@ def protect(total: int, *breakdowns: list[int], **kwargs) -> tuple:
 def test_one_small_part_beside_its_total_takes_the_next_smallest_part_with_it():
     # total 7, one part 5: the "fewer than 5" would be 2
     assert protect(7, [5, 2]) == (7, ["w", "<"])
-    assert protect(30, [17, 2, 6, 5]) == (30, [17, "<", 6, "w"])
+    # Withholding the 5 alone is not enough for a reader who knows the smallest shown part goes
+    # first: the withheld cell would be at most 6, hence 5, and the small one 2. The 6 goes too.
+    assert protect(30, [17, 2, 6, 5]) == (30, [17, "<", "w", "w"])
 
 
 def test_zero_is_never_chosen_and_ties_take_the_first():
-    assert protect(12, [0, 2, 0, 5, 5]) == (12, [0, "<", 0, "w", 5])
+    # The first 5 is withheld first; the second 5 shown beside it would say the withheld one is
+    # exactly 5 (at least 5, at most the 5 shown after it), so it is withheld too.
+    assert protect(12, [0, 2, 0, 5, 5]) == (12, [0, "<", 0, "w", "w"])
 
 
 def test_nothing_changes_when_nothing_can_be_worked_out():
@@ -83,8 +87,17 @@ def test_the_arguments_are_not_changed():
 
 
 def ranges(cells: list, limit: int, cap: int) -> list[range]:
-    """What each cell can hold given its display: its number, 1..limit-1, or limit..cap if withheld."""
-    return [range(1, limit) if c == "<" else range(limit, cap + 1) if c == "w" else range(c, c + 1) for c in cells]
+    """What each cell of one breakdown can hold given its display: its number, 1..limit-1, or, if
+    withheld, from limit up to each number shown in the breakdown (below those shown before it:
+    the smallest shown part is withheld first, ties the first, and a reader may know the rule)."""
+    out = []
+    for j, c in enumerate(cells):
+        if c == "w":
+            high = min([cap, *(v - 1 if i < j else v for i, v in enumerate(cells) if v not in ("<", "w", 0))])
+            out.append(range(limit, high + 1))
+        else:
+            out.append(range(1, limit) if c == "<" else range(c, c + 1))
+    return out
 
 
 def sums(choices: list[range], cap: int) -> set[int]:
@@ -105,8 +118,8 @@ def feasible(total, breakdowns: list[list], limit: int, *, cap: int, exact_sum: 
             if cell not in ("<", "w"):
                 rows.append(None)
                 continue
-            own = ranges([cell], limit, cap)[0]
-            others = ranges(parts[:j] + parts[j + 1 :], limit, cap)
+            bounded = ranges(parts, limit, cap)
+            own, others = bounded[j], bounded[:j] + bounded[j + 1 :]
             if exact_sum:
                 reach = [sums(ranges(b, limit, cap), cap) for i, b in enumerate(breakdowns) if i != k]
                 rest = sums(others, cap)
