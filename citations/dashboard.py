@@ -37,7 +37,8 @@ Known limits: (1) a group whose non-zero cells are all suppressed already has no
 withhold, and its zeros can still pin it down (four citations in four different statuses: the
 total is "fewer than 5" but must be 4); (2) only one summary is protected at a time: the overall
 summary and each event's summary are linked tables (the overall figures are sums over events),
-so a reader who compares them can still subtract across them; (3) ranges are narrowed, not only
+so a reader who compares them can still subtract across them (except the people counts: an
+event's page shows its row of the overall people group, withheld cells included); (3) ranges are narrowed, not only
 exact values (a "fewer than 5" may be shown to be 3 or 4).
 
 Officers are public employees acting in public: their name, badge, unit and agency may appear.
@@ -475,9 +476,8 @@ def _protect_groups(summary: dict[str, Any]) -> None:
     """Complementary suppression over every total/breakdown group of the summary, in place.
 
     Groups: the citations' total with its three breakdowns (status, kind, outcome), protected
-    together as they share the total; each deadline window's total with its kinds;
-    and, overall, each people count with the same count per event (a person may have cases at
-    several events, so the parts add up to at least the total)."""
+    together as they share the total; and each deadline window's total with its kinds (the people
+    counts are protected where they are read: `_people_cells`)."""
     citations = summary["citations"]
     blocks = [citations["by_status"], citations["by_kind"], summary["outcomes"]]
     citations["total"], breakdowns = complementary_suppression(
@@ -490,13 +490,24 @@ def _protect_groups(summary: dict[str, Any]) -> None:
         kinds = [key for key in block if key != "total"]
         block["total"], (parts,) = complementary_suppression(block["total"], [[block[key] for key in kinds]])
         block.update(zip(kinds, parts, strict=True))
-    if summary["events"]:
-        for key in summary["people"]:
-            summary["people"][key], (parts,) = complementary_suppression(
-                summary["people"][key], [[row[key] for row in summary["events"]]], exact_sum=False
+
+
+def _people_cells(people: dict[str, int], event_rows: list[dict[str, Any]]) -> tuple[dict, list[dict]]:
+    """The people counts overall and per event as cells, each people count protected with the
+    same count per event (a person may have cases at several events, so the parts add up to at
+    least the total). An event's own page shows that event's row from here, so a count withheld
+    overall is withheld there too (computed per event alone it would be shown, and give the
+    other events' counts away)."""
+    overall = {key: count_cell(n) for key, n in people.items()}
+    rows = [{**row, **{key: count_cell(row[key]) for key in people}} for row in event_rows]
+    if rows:
+        for key in overall:
+            overall[key], (parts,) = complementary_suppression(
+                overall[key], [[row[key] for row in rows]], exact_sum=False
             )
-            for row, cell in zip(summary["events"], parts, strict=True):
+            for row, cell in zip(rows, parts, strict=True):
                 row[key] = cell
+    return overall, rows
 
 
 def query_threads() -> int:
@@ -546,19 +557,18 @@ def run_together(tasks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
 def dashboard_summary(*, event: Event | None = None, today: datetime.date | None = None) -> dict[str, Any]:
     """Aggregates for one event, or overall when `event` is None. No personal data, ever."""
     today = today or timezone.localdate()
-    cases = Case.objects.all()
     citations = Citation.objects.all()
     payments = Payment.objects.all()
     deadlines = Deadline.objects.all()
     if event is not None:
-        cases = cases.filter(event=event)
         citations = citations.filter(case__event=event)
         payments = payments.filter(citation__case__event=event)
         deadlines = deadlines.filter(case__event=event)
 
     done = run_together(
         {
-            "people": lambda: _people_and_events(cases),
+            # Every event's people, on an event's page too: its counts come out of the overall group.
+            "people": lambda: _people_and_events(Case.objects.all()),
             "citations": lambda: _citation_groups(citations, {}),
             "officers": lambda: _officers(event),
             "units": lambda: _units(event),
@@ -567,7 +577,10 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
             "force": lambda: _force_over_time(event),
         }
     )
-    people, event_rows = done["people"]
+    people_cells, event_cells = _people_cells(*done["people"])
+    if event is not None:
+        mine = next((row for row in event_cells if row["public_id"] == str(event.public_id)), None)
+        people_cells = {key: mine[key] if mine else count_cell(0) for key in people_cells}
     citations_block, outcomes, open_assessed, open_count, _ = done["citations"]
     summary: dict[str, Any] = {
         "scope": {
@@ -575,7 +588,7 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
             "today": today.isoformat(),
             "threshold": threshold(),
         },
-        "people": {key: count_cell(n) for key, n in people.items()},
+        "people": people_cells,
         "citations": citations_block,
         "outcomes": outcomes,
         "deadlines": done["deadlines"],
@@ -583,9 +596,7 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
         "force_over_time": done["force"],
         "officers": done["officers"],
         "units": done["units"],
-        "events": []
-        if event is not None
-        else [{**row, **{key: count_cell(row[key]) for key in people}} for row in event_rows],
+        "events": [] if event is not None else event_cells,
         "labels": _labels(),
     }
     _protect_groups(summary)

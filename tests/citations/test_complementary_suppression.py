@@ -247,3 +247,20 @@ def test_the_page_says_withheld_for_a_withheld_count(client_for, organizer):
     assert "withheld" in page
     page = client_for(organizer).get(f"/citations/dashboard/?event={event.public_id}", HTTP_ACCEPT_LANGUAGE="es")
     assert "reservado" in page.content.decode()
+
+
+def test_an_event_page_withholds_the_people_count_the_overall_page_withholds(db):
+    """Overall 14 people, 10 at one event and 4 at the other: the overall page withholds the 10
+    (14 - 10 would give the 4 away). The event's own page must not print the 10 either."""
+    big, small = EventFactory(), EventFactory()
+    for _ in range(10):
+        CaseFactory(event=big)
+    for _ in range(4):
+        CaseFactory(event=small)
+    overall = dashboard_summary()
+    rows = {row["public_id"]: row for row in overall["events"]}
+    assert overall["people"]["people"]["value"] == 14
+    assert shown([rows[str(big.public_id)]["people"], rows[str(small.public_id)]["people"]]) == ["w", "<"]
+    assert shown([dashboard_summary(event=big)["people"]["people"]]) == ["w"]
+    assert shown([dashboard_summary(event=small)["people"]["people"]]) == ["<"]
+    assert dashboard_summary(event=EventFactory())["people"]["people"] == count_cell(0)  # no cases at all
