@@ -20,6 +20,7 @@ from tests.api.test_role_matrix import ROUTES
 from tests.factories import (
     ArrestFactory,
     CaseFactory,
+    CitationFactory,
     ComplaintFactory,
     EventFactory,
     IncidentFactory,
@@ -130,7 +131,7 @@ LISTS: dict[str, tuple[str, str, Callable[[dict[str, Any], int], None]]] = {
     "deadline-list": ("/api/v1/deadlines/", "lawyer", grow_deadlines),
     "packet-batch-list": ("/api/v1/packets/", "lawyer", grow_packet_batches),
 }
-NOT_ROW_LISTS: set[str] = set()  # (the dashboard is not a list route; its budget: test_dashboard_api.py)
+NOT_ROW_LISTS: set[str] = set()  # (the dashboard is not a list route; its budget is pinned below)
 
 
 def test_every_list_route_has_a_query_count_check():
@@ -163,3 +164,19 @@ def test_same_queries_for_1_and_50_rows(name, who, observer, lawyer, coordinator
     assert one == fifty, f"{path} as {who}: {one} queries for {rows_one} rows, {fifty} for {rows_fifty}"
     # auth (token, role) + count + page + prefetches + the audit entry (a few statements): small and fixed
     assert fifty <= 16, f"{path}: {fifty} queries"
+
+
+@pytest.mark.django_db
+def test_the_dashboard_request_takes_nine_queries_whatever_the_data(organizer, django_assert_num_queries):
+    """docs/api.md: the token, the role and the seven aggregates (run one after another here, on
+    the request's connection, since the test is a transaction), for one case or thirty."""
+    client = client_with_token(organizer)
+    client.get("/api/v1/dashboard/")  # the token's first use is written down once (last_used_at)
+    counts = []
+    for n in (1, 30):
+        for _ in range(n):
+            CitationFactory(case=CaseFactory())
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/dashboard/").status_code == 200
+        counts.append(len(captured))
+    assert counts == [9, 9]
