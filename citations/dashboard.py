@@ -252,11 +252,9 @@ def _people_and_events(cases: Any) -> tuple[dict[str, int], list[dict[str, Any]]
     return overall, rows
 
 
-def _citation_groups(
-    citations: Any, extra: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any], Decimal, int, dict[str, int]]:
-    """Citations by status, by kind and by disposition, the amount assessed on open ones, and the
-    `extra` filtered counts summed over the groups: one query, one pass over the citations.
+def _citation_groups(citations: Any) -> tuple[dict[str, Any], dict[str, Any], Decimal, int]:
+    """Citations by status, by kind and by disposition, and the amount assessed on open ones (with
+    how many citations make it up): one query, one pass over the citations.
 
     COUNT(*), not COUNT(id): every column the query reads is in `citation_status_groups_idx`
     (status, kind, disposition, fine, costs), so PostgreSQL reads that index alone, already in
@@ -264,17 +262,13 @@ def _citation_groups(
     rows = citations.values("status", "kind", "disposition").annotate(
         n=Count("*"),
         assessed=Coalesce(Sum(F("fine") + F("costs")), Value(ZERO), output_field=DecimalField()),
-        **extra,
     )
-    totals = dict.fromkeys(extra, 0)
     by_status: dict[str, int] = defaultdict(int)
     by_kind: dict[str, int] = defaultdict(int)
     by_disposition: dict[str, int] = defaultdict(int)
     open_assessed = ZERO
     open_count = 0
     for row in rows:
-        for name in totals:
-            totals[name] += row[name]
         by_status[row["status"]] += row["n"]
         by_kind[row["kind"]] += row["n"]
         by_disposition[row["disposition"]] += row["n"]
@@ -288,7 +282,7 @@ def _citation_groups(
         "by_kind": {value: count_cell(by_kind.get(value, 0)) for value in CitationKind.values},
     }
     outcomes = {value: count_cell(by_disposition.get(value, 0)) for value in Disposition.values}
-    return citations_block, outcomes, open_assessed, open_count, totals
+    return citations_block, outcomes, open_assessed, open_count
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -569,7 +563,7 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
         {
             # Every event's people, on an event's page too: its counts come out of the overall group.
             "people": lambda: _people_and_events(Case.objects.all()),
-            "citations": lambda: _citation_groups(citations, {}),
+            "citations": lambda: _citation_groups(citations),
             "officers": lambda: _officers(event),
             "units": lambda: _units(event),
             "deadlines": lambda: _deadlines(deadlines, today),
@@ -581,7 +575,7 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
     if event is not None:
         mine = next((row for row in event_cells if row["public_id"] == str(event.public_id)), None)
         people_cells = {key: mine[key] if mine else count_cell(0) for key in people_cells}
-    citations_block, outcomes, open_assessed, open_count, _ = done["citations"]
+    citations_block, outcomes, open_assessed, open_count = done["citations"]
     summary: dict[str, Any] = {
         "scope": {
             "event": {"public_id": str(event.public_id), "name": event.name} if event is not None else None,
