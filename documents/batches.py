@@ -492,18 +492,37 @@ def recover_stale_batches(*, older_than: datetime.timedelta | None = None) -> Re
     report = RecoveryReport()
     stale = PacketBatch.objects.filter(status__in=ACTIVE, last_progress_at__lt=cutoff).order_by("pk")
     for batch_id in list(stale.values_list("pk", flat=True)):
-        _recover(batch_id, cutoff, report)
+        try:  # each batch in its own transactions, retried as a deadlock victim like the chunks' steps
+            outcome = _retrying(partial(_recover, batch_id, cutoff))
+            if outcome is not None:
+                _retrying(partial(_finish_if_complete, batch_id))
+        except Exception:  # one batch that cannot be recovered must not keep the others stalled
+            logger.warning("packet batch recovery failed for one batch", exc_info=True)
+            continue
+        if outcome is None:
+            continue
+        key, status, count = outcome
+        if status == "requeued":
+            report.requeued[key] = count
+        elif status == "given_up":
+            report.given_up[key] = count
+        else:
+            report.finished.append(key)
+        logger.warning("packet batch stalled: %s (%s)", key, status)
     return report
 
 
-def _recover(batch_id: int, cutoff: datetime.datetime, report: RecoveryReport) -> None:
+def _recover(batch_id: int, cutoff: datetime.datetime) -> tuple[str, str, int] | None:
+    """Claim and take up one stale batch in one transaction (safe to repeat: a rolled-back claim
+    is claimed again). (batch public id, what was done, how many cases), or None when another
+    recovery claimed it first."""
     with transaction.atomic():
         # The claim: of two recoveries racing, only one UPDATE matches (the other sees the fresh heartbeat).
         claimed = PacketBatch.objects.filter(pk=batch_id, status__in=ACTIVE, last_progress_at__lt=cutoff).update(
             last_progress_at=timezone.now(), recoveries=F("recoveries") + 1
         )
         if not claimed:
-            return
+            return None
         batch = PacketBatch.objects.select_for_update().get(pk=batch_id)
         key = str(batch.public_id)
         settled = _settled(batch)
@@ -526,17 +545,13 @@ def _recover(batch_id: int, cutoff: datetime.datetime, report: RecoveryReport) -
         if pending and not give_up:
             chunks = _chunks([pk for pk, _, _ in pending])
             transaction.on_commit(lambda: _enqueue(batch_id, chunks))
-            report.requeued[key] = len(pending)
-            status = "requeued"
+            status, count = "requeued", len(pending)
         elif lost:
-            report.given_up[key] = len(lost)
-            status = "given_up"
+            status, count = "given_up", len(lost)
         else:
-            report.finished.append(key)
-            status = "finishing"
+            status, count = "finishing", 0
         audit_record(
             actor=None, action="packet.batch_recover", target=batch, status=status,
             count=len(pending) if status == "requeued" else 0, errors=len(lost),
         )  # fmt: skip
-    logger.warning("packet batch stalled: %s (%s)", key, status)
-    _finish_if_complete(batch_id)
+    return key, status, count

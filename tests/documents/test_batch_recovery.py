@@ -154,13 +154,34 @@ def test_two_recoveries_racing_enqueue_once(lawyer, event, renderer, time_machin
     later(time_machine, 16)
     cutoff = timezone.now() - batches.stall_timeout()
     # Both saw the batch as stalled before either claimed it; only the first claim matches.
-    first, second = batches.RecoveryReport(), batches.RecoveryReport()
     with mock.patch.object(batches, "_enqueue") as enqueue, TestCase.captureOnCommitCallbacks(execute=True):
-        batches._recover(batch.pk, cutoff, first)
-        batches._recover(batch.pk, cutoff, second)
+        first = batches._recover(batch.pk, cutoff)
+        second = batches._recover(batch.pk, cutoff)
     assert enqueue.call_count == 1
-    assert (first.requeued, second.requeued) == ({str(batch.public_id): 2}, {})
+    assert (first, second) == ((str(batch.public_id), "requeued", 2), None)
     assert PacketBatch.objects.get(pk=batch.pk).recoveries == 1
+
+
+def test_a_batch_that_cannot_be_recovered_does_not_keep_the_others_stalled(lawyer, renderer, time_machine):  # type: ignore[no-untyped-def]
+    stalled = []
+    for name in ("First march", "Second march"):
+        event = EventFactory(name=name)
+        CaseFactory(event=event, lawyers=[lawyer], number=f"{name[:3]}-1")
+        renderer.kill_once.add(f"{name[:3]}-1")
+        stalled.append(start(lawyer, event))
+    later(time_machine, 16)
+    real = batches._recover
+
+    def broken_first(batch_id, cutoff):  # type: ignore[no-untyped-def]
+        if batch_id == stalled[0].pk:
+            raise RuntimeError("this batch's rows are broken")
+        return real(batch_id, cutoff)
+
+    with mock.patch.object(batches, "_recover", broken_first):
+        report = recover()
+    assert report.requeued == {str(stalled[1].public_id): 1}
+    assert PacketBatch.objects.get(pk=stalled[1].pk).status == BatchStatus.DONE  # re-enqueued and delivered
+    assert PacketBatch.objects.get(pk=stalled[0].pk).status != BatchStatus.DONE
 
 
 def test_a_worker_killed_before_finishing_the_batch_is_finished_by_recovery(lawyer, event, renderer, time_machine):  # type: ignore[no-untyped-def]
