@@ -15,11 +15,9 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import IntegrityError, transaction
 
-from cases.crypto import NONCE_BYTES, DecryptionError
+from cases.crypto import DecryptionError, open_file, seal_file
 from cases.models import DataKey
 
 PREFIX = b"dk1:"
@@ -56,9 +54,11 @@ def _key(scope: str, *, create: bool) -> bytes:
     return base64.b64decode(row.key)
 
 
-def seal(*, scope: str, data: bytes, context: str) -> bytes:
-    nonce = os.urandom(NONCE_BYTES)
-    return PREFIX + nonce + AESGCM(_key(scope, create=True)).encrypt(nonce, data, context.encode())
+def seal(*, scope: str, data: bytes, context: str, keys: dict[str, bytes] | None = None) -> bytes:
+    """Seal a file under its scope's data key (made on first use); `keys` (from `keys_for`) saves
+    the lookup when it holds the scope's key."""
+    key = keys[scope] if keys and scope in keys else _key(scope, create=True)
+    return seal_file(key, data, context=context, prefix=PREFIX)
 
 
 def keys_for(scopes: Iterable[str]) -> dict[str, bytes]:
@@ -71,17 +71,13 @@ def unseal(*, scope: str, blob: bytes, context: str, keys: dict[str, bytes] | No
     """Open a file; `keys` (from `keys_for`) saves the per-file key lookup."""
     if not blob.startswith(PREFIX):
         raise DecryptionError("not a file sealed under a data key")
-    body = blob[len(PREFIX) :]
     if keys is None:
         key = _key(scope, create=False)
     elif scope in keys:
         key = keys[scope]
     else:
         raise DecryptionError(f"the data key of {scope} does not exist (purged or destroyed)")
-    try:
-        return AESGCM(key).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], context.encode())
-    except (InvalidTag, ValueError):
-        raise DecryptionError("file failed authentication") from None
+    return open_file(key, memoryview(blob)[len(PREFIX) :], context=context)
 
 
 def datakey_destroy(*, scope: str) -> bool:
