@@ -67,7 +67,9 @@ def audit_record(
     if unknown:
         raise ValueError(f"audit details may not carry {sorted(unknown)}")
     ip = _client_ip(request)
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (two round trips fewer): the entry commits or
+    # rolls back with the work it records; an error here fails that transaction as a whole.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         entry = AuditEntry(
             at=timezone.now(),
