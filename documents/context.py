@@ -376,9 +376,12 @@ def _require_in_scope(case: Case, user: Any) -> None:
         raise PermissionDenied
 
 
-def case_packet_context(*, case: Case, user: Any) -> dict[str, Any]:
-    """Everything the case packet shows, for a case in the user's scope (PermissionDenied otherwise)."""
-    _require_in_scope(case, user)
+def case_packet_context(*, case: Case, user: Any, scope_checked: bool = False) -> dict[str, Any]:
+    """Everything the case packet shows, for a case in the user's scope (PermissionDenied otherwise).
+    `scope_checked`: the caller has just read `case` through `cases.access.case_for` for this
+    user (as `packet_for_case` does), so the check is not made twice."""
+    if not scope_checked:
+        _require_in_scope(case, user)
     tz = _tz(case)
     deadline_rows = case_deadlines(case, user, tz)
     citation_rows = list(_citations(case))

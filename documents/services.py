@@ -28,7 +28,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -228,35 +228,72 @@ def _photo_for(evidence: Evidence, stored: PhotoDerivative | None, keys: dict[st
     return photo_derivative_make(evidence=evidence)
 
 
+@dataclass
+class LoadedImages:
+    """What `_images_with_ids` read: the JPEGs by image key, the evidence row id of each, and the
+    data keys it loaded (by scope), which the caller may reuse to seal the packet."""
+
+    images: dict[str, bytes]
+    ids: dict[str, int]
+    keys: dict[str, bytes]
+
+
+# What `_photo_for` and `cases.datakeys.scope_of_evidence` read of a photo and its derivative: the
+# rest (descriptions, incident narratives) is neither decrypted nor loaded. A photo whose
+# derivative has to be made again loads the rest of its row then.
+_EVIDENCE_FOR_PHOTO = (
+    "id", "public_id", "sha256", "case_id", "complaint_id", "incident_id",
+    "case__public_id", "complaint__case__public_id", "incident__public_id",
+)  # fmt: skip
+
+
 def _load_images(context: dict[str, Any], user: Any) -> dict[str, bytes]:
-    return _images_with_ids(context, user)[0]
+    return _images_with_ids(context, user).images
 
 
-def _images_with_ids(context: dict[str, Any], user: Any) -> tuple[dict[str, bytes], dict[str, int]]:
-    """The JPEGs to embed by image key, and the evidence row id of each embedded one."""
-    keys = set(context.get("images", []))
-    if not keys:
-        return {}, {}
-    images = {}
-    ids = {}
-    rows = list(
-        evidence_list_visible_to(user=user)
-        .filter(public_id__in=[_uuid(k) for k in keys])
-        .select_related("case", "complaint__case", "incident")  # each photo's data-key scope
-    )
-    stored = {
-        d.evidence_id: d for d in PhotoDerivative.objects.filter(evidence__in=[e.pk for e in rows], recipe=PHOTO_RECIPE)
-    }
+def _images_with_ids(context: dict[str, Any], user: Any, *, also_scope: str = "") -> LoadedImages:
+    """The JPEGs to embed for the context's image keys, of the photos the user may see (the scope
+    is applied again here: the keys are only strings). Stored derivatives are read in one query
+    with their photos; a photo without a usable one is read apart and its derivative made.
+    `also_scope`: a data key to load with the photos' (the packet's own, to seal it)."""
     from cases import datakeys
 
-    keys = datakeys.keys_for(datakeys.scope_of_evidence(e) for e in rows) if stored else None
-    for evidence in rows:
+    wanted = {_uuid(k) for k in context.get("images", [])}
+    if not wanted:
+        return LoadedImages({}, {}, {})
+    visible = evidence_list_visible_to(user=user).filter(public_id__in=wanted)
+    stored = list(
+        PhotoDerivative.objects.filter(
+            evidence__in=visible.values("pk"), recipe=PHOTO_RECIPE, source_sha256=F("evidence__sha256")
+        )
+        .select_related("evidence__case", "evidence__complaint__case", "evidence__incident")
+        .only(
+            "id",
+            "public_id",
+            "evidence_id",
+            "source_sha256",
+            "recipe",
+            "file",
+            *(f"evidence__{f}" for f in _EVIDENCE_FOR_PHOTO),
+        )
+    )
+    rows = [(d.evidence, d) for d in stored]
+    missing = wanted - {str(e.public_id) for e, _ in rows}
+    if missing:
+        rows += [
+            (e, None)
+            for e in visible.filter(public_id__in=missing).select_related("case", "complaint__case", "incident")
+        ]
+    scopes = {datakeys.scope_of_evidence(e) for e, _ in rows}
+    keys = datakeys.keys_for(scopes | ({also_scope} if also_scope else set()))
+    loaded = LoadedImages({}, {}, keys)
+    for evidence, derivative in rows:
         try:
-            images[evidence.public_id.hex] = _photo_for(evidence, stored.get(evidence.pk), keys)
-            ids[evidence.public_id.hex] = evidence.pk
+            loaded.images[evidence.public_id.hex] = _photo_for(evidence, derivative, keys)
+            loaded.ids[evidence.public_id.hex] = evidence.pk
         except Exception:  # an unreadable photo is listed in the index, not embedded
             logger.warning("evidence photo could not be embedded in a packet", exc_info=False)
-    return images, ids
+    return loaded
 
 
 def _uuid(hex_key: str) -> str:
@@ -327,24 +364,35 @@ def split_long_texts(value: Any, path: tuple[str, ...] = ()) -> tuple[Any, list[
     return value, []
 
 
-def _render(*, kind: str, context: dict[str, Any], digest: str, user: Any) -> tuple[bytes, int, list[int]]:
-    """The PDF, its page count and the ids of the evidence photos embedded in it."""
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    embedded: list[int]  # the evidence ids of the photos in it
+    keys: dict[str, bytes]  # data keys read for its photos (and its case's), by scope
+
+
+def _render(*, kind: str, context: dict[str, Any], digest: str, user: Any, case: Case | None = None) -> Rendered:
+    """The PDF of a packet (of `case`, if it is one case's)."""
+    from cases import datakeys
     from documents.pdf import render_pdf  # WeasyPrint loads only in processes that render
 
-    images, ids = _images_with_ids(context, user)
+    loaded = _images_with_ids(context, user, also_scope=datakeys.scope_for_case(case) if case else "")
     shown, attachments = split_long_texts(context)
-    html = render_packet_html(kind=kind, context=shown, digest=digest, images=set(images))
-    result = render_pdf(html, images=images, attachments=attachments)
-    return result.pdf, result.pages, sorted(ids.values())
+    html = render_packet_html(kind=kind, context=shown, digest=digest, images=set(loaded.images))
+    result = render_pdf(html, images=loaded.images, attachments=attachments)
+    return Rendered(result.pdf, result.pages, sorted(loaded.ids.values()), loaded.keys)
 
 
-def _seal_packet(packet: StoredPacket, pdf: bytes) -> bytes:
+def _seal_packet(packet: StoredPacket, pdf: bytes, keys: dict[str, bytes] | None = None) -> bytes:
     """A one-case packet is sealed under its case's data key (destroyed at purge, so old file
-    backups of it become unreadable too); a docket spanning cases under the field keyring."""
+    backups of it become unreadable too); a docket spanning cases under the field keyring.
+    `keys`: data keys already read (`Rendered.keys`)."""
     from cases import datakeys
 
     if packet.case_id:
-        return datakeys.seal(scope=datakeys.scope_for_case(packet.case), data=pdf, context=packet.crypto_context)
+        scope = datakeys.scope_for_case(packet.case)
+        return datakeys.seal(scope=scope, data=pdf, context=packet.crypto_context, keys=keys)
     return encrypt_bytes(pdf, context=packet.crypto_context)
 
 
@@ -426,7 +474,8 @@ def _produce(
             return _served_again(packet=existing, pdf=pdf, by=by, kind=kind, target=audit_target, request=request)
         existing.delete()  # unreadable (key rotated away, file lost): render again
 
-    pdf, pages, embedded = _render(kind=kind, context=context, digest=digest, user=by)
+    rendered = _render(kind=kind, context=context, digest=digest, user=by, case=case)
+    pdf, embedded = rendered.pdf, rendered.embedded
     sha = hashlib.sha256(pdf).hexdigest()
     packet = StoredPacket(
         kind=kind,
@@ -438,12 +487,12 @@ def _produce(
         inputs_stamp=stamp,
         sha256=sha,
         size=len(pdf),
-        pages=pages,
+        pages=rendered.pages,
         created_by=by if getattr(by, "pk", None) else None,
     )
     try:
         with transaction.atomic():
-            packet.file.save("packet", ContentFile(_seal_packet(packet, pdf)), save=False)
+            packet.file.save("packet", ContentFile(_seal_packet(packet, pdf, rendered.keys)), save=False)
             packet.save()
             StoredPacket.cases.through.objects.bulk_create(
                 StoredPacket.cases.through(storedpacket=packet, case=c) for c in cases
@@ -486,11 +535,24 @@ def _one_snapshot() -> Iterator[None]:
     if connection.in_atomic_block:
         yield
         return
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        yield
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            yield
+        return
+    # psycopg opens the transaction with these in its BEGIN (one round trip, not a BEGIN and a SET
+    # TRANSACTION); they are put back before the connection serves anything else.
+    from psycopg import IsolationLevel
+
+    connection.ensure_connection()
+    pg = connection.connection
+    before = pg.isolation_level, pg.read_only
+    pg.isolation_level, pg.read_only = IsolationLevel.REPEATABLE_READ, True
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        if not pg.closed:
+            pg.isolation_level, pg.read_only = before
 
 
 def _slot_packet(*, kind: str, case: Case) -> StoredPacket | None:
@@ -532,7 +594,7 @@ def packet_for_case(
             stamp = case_inputs_stamp(case=case, user=by)
             current = _slot_packet(kind=kind, case=case)
             stored = _stored_for_stamp(current, stamp)
-            context = ctx.case_packet_context(case=case, user=by) if stored is None else {}
+            context = ctx.case_packet_context(case=case, user=by, scope_checked=True) if stored is None else {}
         if stored is not None:
             packet, pdf = stored
             return _served_again(packet=packet, pdf=pdf, by=by, kind=kind, target=case, request=request)

@@ -253,3 +253,47 @@ def test_the_stamp_and_the_context_come_from_one_snapshot(lawyer, monkeypatch): 
     again = packet_for_case(case=s["case"], by=lawyer)
     assert again.cached is False
     assert squash("Changed meanwhile by someone else.") in squash(pdf_text(again.pdf))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: its transaction settings")
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_snapshot_settings_do_not_outlive_the_packet_request(lawyer, monkeypatch):  # type: ignore[no-untyped-def]
+    """The read-only REPEATABLE READ snapshot is the packet's alone: the connection's next
+    transactions are READ COMMITTED and may write, also after a request that failed inside it."""
+    from django.db import transaction
+
+    s = build_case(lawyer=lawyer)
+
+    def seen_now() -> tuple[str, str]:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SHOW transaction_isolation")
+            isolation = cursor.fetchone()[0]
+            cursor.execute("SHOW transaction_read_only")
+            return isolation, cursor.fetchone()[0]
+
+    inside: list[tuple[str, str]] = []
+    real = ctx.case_packet_context
+
+    def looking(**kwargs):  # type: ignore[no-untyped-def]
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW transaction_isolation")
+            isolation = cursor.fetchone()[0]
+            cursor.execute("SHOW transaction_read_only")
+            inside.append((isolation, cursor.fetchone()[0]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(ctx, "case_packet_context", looking)
+    packet_for_case(case=s["case"], by=lawyer)
+    assert inside == [("repeatable read", "on")]
+    assert seen_now() == ("read committed", "off")
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the context failed")
+
+    monkeypatch.setattr(ctx, "case_packet_context", broken)
+    s["incident"].narrative = "Edited, so the stored packet no longer answers."
+    s["incident"].save()
+    with pytest.raises(RuntimeError):
+        packet_for_case(case=s["case"], by=lawyer)
+    assert seen_now() == ("read committed", "off")
