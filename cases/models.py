@@ -555,6 +555,11 @@ class CustodyAction(models.TextChoices):
     EXPORTED = "exported", _("Exported")
 
 
+# The note on the export event each filing packet adds per embedded photo. Packets leave these out
+# of the custody log they print (and of their inputs stamp): a packet's own render does not change it.
+PACKET_EXPORT_NOTE = "embedded in a filing packet"
+
+
 class CustodyEvent(models.Model):
     """Chain of custody for one evidence file: who did what, when."""
 
@@ -566,6 +571,11 @@ class CustodyEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            # A file's log without the packets' export events: what a packet prints and stamps
+            # reads this, however many packets have embedded the photo.
+            models.Index(fields=["evidence", "at"], condition=~Q(note=PACKET_EXPORT_NOTE), name="custody_shown_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"

@@ -31,6 +31,7 @@ from cases.access import (
     statement_list_visible_to,
 )
 from cases.models import (
+    PACKET_EXPORT_NOTE,
     Arrest,
     Case,
     CaseStatus,
@@ -55,7 +56,6 @@ from citations.models import (
 )
 from citations.selectors import hearing_docket
 
-PACKET_EXPORT_NOTE = "embedded in a filing packet"
 CIVIL_CLAIM_YEARS = 2  # 42 U.S.C. § 1983 in Pennsylvania borrows 42 Pa.C.S. § 5524 (unverified: a lawyer decides)
 OPEN_CITATION_STATUSES = {s.value for s in CitationStatus} - {CitationStatus.CLOSED.value}
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/tiff"}
@@ -175,15 +175,17 @@ def deadline_dict(deadline: Deadline, tz: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def case_deadlines(case: Case, user: Any, tz: ZoneInfo) -> list[Deadline]:
+def _deadline_rows(deadlines: QuerySet[Deadline]) -> list[Deadline]:
     return list(
-        deadline_list_visible_to(user=user)
-        .filter(case=case)
-        .select_related(None)
+        deadlines.select_related(None)
         .select_related("rule", "citation")  # what deadline_dict shows; the case is the caller's
         .exclude(status=DeadlineStatus.CANCELLED)
         .order_by("due_at", "id")
     )
+
+
+def case_deadlines(case: Case, user: Any, tz: ZoneInfo) -> list[Deadline]:
+    return _deadline_rows(deadline_list_visible_to(user=user).filter(case=case))
 
 
 def citation_dict(citation: Citation, tz: ZoneInfo, deadlines: list[Deadline] | None = None) -> dict[str, Any]:
@@ -400,7 +402,7 @@ def case_packet_context(*, case: Case, user: Any, scope_checked: bool = False) -
     if not scope_checked:
         _require_in_scope(case, user)
     tz = _tz(case)
-    deadline_rows = case_deadlines(case, user, tz)
+    deadline_rows = _deadline_rows(Deadline.objects.filter(case=case))  # in scope with the case
     citation_rows = list(_citations(case))
     citations = [citation_dict(c, tz, deadline_rows) for c in citation_rows]
     arrests = [

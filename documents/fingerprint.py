@@ -146,7 +146,7 @@ SOURCES: list[tuple[type[Model], str]] = [
         f"t.id IN (SELECT {_c(CaseLawyer, 'user')} FROM {_t(CaseLawyer)} WHERE {_c(CaseLawyer, 'case')} = {{case}}) "  # nosec B608
         f"OR t.id IN (SELECT {_c(Incident, 'reporter')} FROM {_t(Incident)} WHERE id IN ({INCIDENTS})) "
         f"OR t.id IN (SELECT {_c(CustodyEvent, 'actor')} FROM {_t(CustodyEvent)} "
-        f"WHERE {_c(CustodyEvent, 'evidence')} IN ({EVIDENCE}))",
+        f"WHERE {_c(CustodyEvent, 'evidence')} IN ({EVIDENCE}) AND {_c(CustodyEvent, 'note')} <> {{export}})",
     ),
 ]
 

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from cases.models import Case, Incident
+from cases.models import PACKET_EXPORT_NOTE, Case, CustodyEvent, Incident
 from citations.models import Citation, Deadline
 from tests.factories import CaseFactory
 
@@ -47,6 +47,7 @@ CASES = [
     ("incidents of one day", lambda: Incident.objects.filter(occurred_on=today()).order_by(), "incident_occurred_on_idx"),
     ("deadlines due soon", lambda: Deadline.objects.filter(status="open", due_on__gte=today(), due_on__lte=today() + datetime.timedelta(days=7)).order_by(), "deadline_status_due_idx"),
     ("deadline pages, soonest first", lambda: Deadline.objects.filter(status="open").order_by("due_at", "id")[:50], "deadline_status_due_at_idx"),
+    ("a packet's custody logs, without its export events", lambda: CustodyEvent.objects.filter(evidence_id__in=[1, 2]).exclude(note=PACKET_EXPORT_NOTE).order_by(), "custody_shown_idx"),
 ]  # fmt: skip
 
 
