@@ -17,9 +17,11 @@ limited to `PACKET_BATCH_PDF_MAX_CASES` cases.
 A worker killed mid-chunk (SIGKILL, a reboot) leaves its task unfinished for good: django-tasks-db
 has no recovery of its own (a claimed task stays "running"). `recover_stale_batches` (command
 `recover_packet_batches`, task `documents.tasks.recover_stale_batches_task`) takes up a batch
-whose heartbeat is older than `PACKET_BATCH_STALL_SECONDS`: it re-enqueues the cases not yet
-recorded, up to `PACKET_BATCH_RECOVERY_ATTEMPTS` times, then finishes the batch with those cases
-listed as failed (`worker_lost`) so the rest is delivered.
+whose heartbeat is older than `PACKET_BATCH_STALL_SECONDS` and none of whose chunk tasks is still
+waiting in the queue (behind other batches: queued, not stalled; the task backend is asked through
+the tasks API by the result ids kept on the batch): it re-enqueues the cases not yet recorded, up
+to `PACKET_BATCH_RECOVERY_ATTEMPTS` times, then finishes the batch with those cases listed as
+failed (`worker_lost`) so the rest is delivered.
 """
 
 from __future__ import annotations
@@ -149,10 +151,32 @@ def _chunks(ids: list[int]) -> list[list[int]]:
 
 
 def _enqueue(batch_id: int, chunks: list[list[int]]) -> None:
+    """Queue the chunks' tasks and keep their result ids on the batch (`_waiting_for_a_worker`)."""
     from documents.tasks import build_packet_batch_chunk
 
-    for chunk in chunks:
-        build_packet_batch_chunk.enqueue(batch_id, chunk)
+    ids = [str(build_packet_batch_chunk.enqueue(batch_id, chunk).id) for chunk in chunks]
+    PacketBatch.objects.filter(pk=batch_id).update(task_ids=ids)
+
+
+def _waiting_for_a_worker(batch: PacketBatch) -> bool:
+    """Whether one of the batch's chunk tasks is still queued, not yet taken by any worker: behind
+    other batches on a busy hearing day the heartbeat is old, yet no worker was lost. Asked of the
+    task backend (the tasks API), newest task first; a backend that keeps no results (the
+    immediate one runs each task inside `enqueue`) has nothing waiting."""
+    from django_tasks import TaskResultStatus
+    from django_tasks.exceptions import TaskResultDoesNotExist
+
+    from documents.tasks import build_packet_batch_chunk
+
+    if not batch.task_ids or not build_packet_batch_chunk.get_backend().supports_get_result:
+        return False
+    for result_id in reversed(batch.task_ids):
+        try:
+            if build_packet_batch_chunk.get_result(result_id).status == TaskResultStatus.READY:
+                return True
+        except TaskResultDoesNotExist:  # pruned from the queue's table: not waiting
+            continue
+    return False
 
 
 def _settled(batch: PacketBatch) -> set[str]:
@@ -450,8 +474,11 @@ def _zip_stream(batch: PacketBatch, packets: dict[str, StoredPacket], keys: dict
 
 
 def batch_is_stalled(batch: PacketBatch, *, now: datetime.datetime | None = None) -> bool:
-    """Not finished and no progress recorded for longer than the stall timeout."""
-    return not batch.finished and batch.last_progress_at < (now or timezone.now()) - stall_timeout()
+    """Not finished, no progress recorded for longer than the stall timeout, and no chunk task
+    still waiting in the queue (that batch is queued, not stalled)."""
+    if batch.finished or batch.last_progress_at >= (now or timezone.now()) - stall_timeout():
+        return False
+    return not _waiting_for_a_worker(batch)
 
 
 def batch_progress(batch: PacketBatch) -> dict[str, Any]:
@@ -478,9 +505,12 @@ class RecoveryReport:
     requeued: dict[str, int] = field(default_factory=dict)  # batch public id -> cases enqueued again
     given_up: dict[str, int] = field(default_factory=dict)  # batch public id -> cases listed as failed
     finished: list[str] = field(default_factory=list)  # every case was in, only the finishing was lost
+    waiting: list[str] = field(default_factory=list)  # no progress, but a chunk task is still queued: left alone
 
     def as_dict(self) -> dict[str, Any]:
-        return {"requeued": self.requeued, "given_up": self.given_up, "finished": self.finished}
+        return {
+            "requeued": self.requeued, "given_up": self.given_up, "finished": self.finished, "waiting": self.waiting,
+        }  # fmt: skip
 
 
 def recover_stale_batches(*, older_than: datetime.timedelta | None = None) -> RecoveryReport:
@@ -491,7 +521,14 @@ def recover_stale_batches(*, older_than: datetime.timedelta | None = None) -> Re
     cutoff = timezone.now() - (older_than if older_than is not None else stall_timeout())
     report = RecoveryReport()
     stale = PacketBatch.objects.filter(status__in=ACTIVE, last_progress_at__lt=cutoff).order_by("pk")
-    for batch_id in list(stale.values_list("pk", flat=True)):
+    for batch in list(stale.only("pk", "public_id", "task_ids")):
+        batch_id = batch.pk
+        try:
+            if _waiting_for_a_worker(batch):  # a long queue, not a lost worker: its turn will come
+                report.waiting.append(str(batch.public_id))
+                continue
+        except Exception:  # the queue cannot be asked: decide on the heartbeat alone, as before
+            logger.warning("packet batch recovery could not ask the task queue", exc_info=True)
         try:  # each batch in its own transactions, retried as a deadlock victim like the chunks' steps
             outcome = _retrying(partial(_recover, batch_id, cutoff))
             if outcome is not None:

@@ -137,6 +137,13 @@ class PacketBatch(models.Model):
     recoveries = models.PositiveSmallIntegerField(
         default=0, help_text=_("How often a stalled batch was taken up again (documents.batches).")
     )
+    task_ids = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "Result ids (tasks API) of the chunk tasks last enqueued: one still waiting is a queue, not a stall."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

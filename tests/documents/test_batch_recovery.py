@@ -113,7 +113,7 @@ def test_a_chunk_run_twice_records_each_case_once(lawyer, event, renderer, time_
     assert len(batch.items) == 5
     # A late recovery finds nothing to do.
     later(time_machine, 30)
-    assert recover().as_dict() == {"requeued": {}, "given_up": {}, "finished": []}
+    assert recover().as_dict() == {"requeued": {}, "given_up": {}, "finished": [], "waiting": []}
 
 
 def test_after_the_attempt_limit_the_rest_is_delivered_and_the_lost_cases_listed(
@@ -227,7 +227,9 @@ def test_the_periodic_task_runs_the_recovery(lawyer, event, renderer, time_machi
     later(time_machine, 16)
     with TestCase.captureOnCommitCallbacks(execute=True):
         result = recover_stale_batches_task.enqueue()
-    assert result.return_value == {"requeued": {str(batch.public_id): 1}, "given_up": {}, "finished": []}
+    assert result.return_value == {
+        "requeued": {str(batch.public_id): 1}, "given_up": {}, "finished": [], "waiting": [],
+    }  # fmt: skip
     assert PacketBatch.objects.get(pk=batch.pk).status == BatchStatus.DONE
 
 
@@ -376,3 +378,96 @@ def test_finishing_a_batch_locks_the_batch_but_not_its_requesters_account(lawyer
     finally:
         release.set()
         holder.join(timeout=10)
+
+
+# --- With a queue of tasks (the production backend, django-tasks-db): a batch waiting its turn
+# behind others is not stalled, however old its heartbeat.
+
+
+@pytest.fixture
+def queue(settings):  # type: ignore[no-untyped-def]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def work_the_queue() -> int:
+    """What a db_worker does (here, inside the test's transaction): claim each ready task in turn,
+    run it and record it. The number of tasks run."""
+    from django_tasks_db.models import DBTaskResult
+
+    ran = 0
+    while (row := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        row.claim("test-worker")
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            row.task.call(*row.task_result.args, **row.task_result.kwargs)
+        row.set_successful(None)
+        ran += 1
+    return ran
+
+
+def test_a_batch_still_waiting_in_the_queue_is_not_stalled_nor_taken_up(lawyer, event, renderer, queue, time_machine):  # type: ignore[no-untyped-def]
+    from django_tasks_db.models import DBTaskResult
+
+    batch = start(lawyer, event)  # its three chunk tasks wait: every worker is busy with other batches
+    assert (batch.status, batch.done, len(batch.task_ids)) == (BatchStatus.QUEUED, 0, 3)
+    assert set(batch.task_ids) == {str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)}
+    later(time_machine, 60)
+    batch.refresh_from_db()
+    assert not batch_is_stalled(batch)
+    progress = client_with_token(lawyer).get(f"/api/v1/packets/{batch.public_id}/").json()
+    assert (progress["status"], progress["stalled"]) == ("queued", False)
+    out = io.StringIO()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("recover_packet_batches", stdout=out)
+    assert f"Batch {batch.public_id}: still waiting in the task queue, left alone" in out.getvalue()
+    assert "0 stalled batch(es) taken up." in out.getvalue()
+    report = recover()
+    assert report.waiting == [str(batch.public_id)] and report.requeued == {} and report.given_up == {}
+    batch.refresh_from_db()
+    assert batch.recoveries == 0 and DBTaskResult.objects.count() == 3  # nothing enqueued twice
+    assert sum(renderer.calls.values()) == 0
+
+    assert work_the_queue() == 3  # its turn comes
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.failed) == (BatchStatus.DONE, 5, 0)
+    assert sum(renderer.calls.values()) == 5
+
+
+def test_a_batch_whose_tasks_a_lost_worker_took_is_taken_up(lawyer, event, renderer, queue, time_machine):  # type: ignore[no-untyped-def]
+    """Claimed by a worker that died before recording anything: none waits any more, so the old
+    heartbeat means a stall; the cases are enqueued again (new tasks, whose ids the batch keeps)."""
+    from django_tasks_db.models import DBTaskResult
+
+    batch = start(lawyer, event)
+    first = set(batch.task_ids)
+    for row in DBTaskResult.objects.all():
+        row.claim("a-worker-then-killed")
+    later(time_machine, 16)
+    batch.refresh_from_db()
+    assert batch_is_stalled(batch)
+    assert recover().requeued == {str(batch.public_id): 5}
+    batch.refresh_from_db()
+    assert len(batch.task_ids) == 3 and not first & set(batch.task_ids)
+    assert not batch_is_stalled(batch)
+    assert work_the_queue() == 3
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.failed, batch.recoveries) == (BatchStatus.DONE, 5, 0, 1)
+
+
+def test_when_one_chunk_waits_the_batch_waits_even_if_another_chunks_worker_died(  # type: ignore[no-untyped-def]
+    lawyer, event, renderer, queue, time_machine
+):
+    """The waiting chunk's worker will heartbeat when it starts; the lost chunk's cases are taken
+    up once nothing of the batch waits any more."""
+    from django_tasks_db.models import DBTaskResult
+
+    batch = start(lawyer, event)
+    oldest = DBTaskResult.objects.order_by("enqueued_at").first()
+    oldest.claim("a-worker-then-killed")
+    later(time_machine, 16)
+    assert recover().waiting == [str(batch.public_id)]
+    assert work_the_queue() == 2  # chunks two and three: 3 of 5 cases in
+    later(time_machine, 16)
+    assert recover().requeued == {str(batch.public_id): 2}
+    assert work_the_queue() == 1
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.failed) == (BatchStatus.DONE, 5, 0)

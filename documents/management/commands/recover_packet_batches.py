@@ -36,5 +36,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Batch {batch}: {count} case(s) listed as failed, the rest delivered")
         for batch in report.finished:
             self.stdout.write(f"Batch {batch}: finished (every case was in)")
+        for batch in report.waiting:
+            self.stdout.write(f"Batch {batch}: still waiting in the task queue, left alone")
         total = len(report.requeued) + len(report.given_up) + len(report.finished)
         self.stdout.write(self.style.SUCCESS(f"{total} stalled batch(es) taken up."))
