@@ -1,4 +1,5 @@
-"""Signal receivers of the cases app: sign-in auditing (connected in CasesConfig.ready)."""
+"""Signal receivers of the cases app: sign-in auditing, and incidents' local days following their
+event's time zone (connected in CasesConfig.ready)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,27 @@ def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 def audit_lockout(sender: Any, request: Any = None, username: str | None = None, **kwargs: Any) -> None:
     audit_record(actor=None, action="auth.locked_out", request=request, subject=subject_hash(username))
+
+
+def event_zone_saving(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """Remember the event's time zone before this save."""
+    if raw or instance.pk is None:
+        return
+    from cases.models import Event
+
+    instance._zone_before = Event.objects.filter(pk=instance.pk).values_list("time_zone", flat=True).first()
+
+
+def event_zone_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """The time zone was corrected: each incident's local day (the dashboard's force per day) is
+    computed again, in the background once the change commits."""
+    before = getattr(instance, "_zone_before", None)
+    instance._zone_before = None
+    if raw or created or before is None or before == instance.time_zone:
+        return
+    from django.db import transaction
+
+    from cases.tasks import recompute_incident_days_task
+
+    event_id = instance.pk
+    transaction.on_commit(lambda: recompute_incident_days_task.enqueue(event_id))

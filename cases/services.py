@@ -35,6 +35,7 @@ from cases.models import (
     IncidentOfficer,
     Officer,
     YesNoUnknown,
+    local_date,
 )
 from cases.roles import Role, role_of
 from cases.signals import evidence_added
@@ -481,6 +482,24 @@ def incident_create(
 
 
 # --- Plain records: create and update with validation, one transaction, and an audit entry ------
+
+
+def incident_days_recompute(*, event_id: int) -> int:
+    """Each incident's local day (`occurred_on`) again in its event's time zone, after the zone was
+    corrected: the dashboard counts force per day on that stored date. Reads the times in chunks
+    and writes only the days that moved (a zone a few hours off moves only the incidents near
+    midnight). The number of incidents whose day changed."""
+    event = Event.objects.filter(pk=event_id).only("pk", "time_zone").first()
+    if event is None:
+        return 0
+    moved: list[Incident] = []
+    rows = Incident.objects.filter(event_id=event_id).order_by().values_list("pk", "occurred_at", "occurred_on")
+    for pk, occurred_at, occurred_on in rows.iterator(chunk_size=2000):
+        day = local_date(occurred_at, event.time_zone) if occurred_at else None
+        if day != occurred_on:
+            moved.append(Incident(pk=pk, occurred_on=day))
+    Incident.objects.bulk_update(moved, ["occurred_on"], batch_size=1000)
+    return len(moved)
 
 
 def _record_create(*, model: type[Any], by: Any, m2m: dict[str, Iterable[Any]] | None = None, **fields: Any) -> Any:

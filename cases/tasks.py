@@ -1,4 +1,5 @@
-"""Background tasks of the cases app (django-tasks). Schedule `purge_expired_task` daily."""
+"""Background tasks of the cases app (django-tasks). Schedule `purge_expired_task` daily;
+`recompute_incident_days_task` is queued when an event's time zone changes."""
 
 from __future__ import annotations
 
@@ -14,3 +15,12 @@ def purge_expired_task(dry_run: bool = False) -> dict[str, Any]:
     from cases.retention import purge_expired
 
     return purge_expired(dry_run=dry_run).as_dict()
+
+
+@task()
+def recompute_incident_days_task(event_id: int) -> int:
+    """An event's time zone was corrected: its incidents' local days follow (queued by
+    `cases.receivers.event_zone_saved`). Returns how many moved."""
+    from cases.services import incident_days_recompute
+
+    return incident_days_recompute(event_id=event_id)

@@ -18,3 +18,70 @@ def test_occurred_on_follows_occurred_at_even_with_update_fields(db):
     incident.save(update_fields=["occurred_at"])
     incident.refresh_from_db()
     assert incident.occurred_on == datetime.date(2026, 3, 5)
+
+
+# --- The event's time zone corrected: its incidents' days follow ------------------------------
+
+
+def _two_incidents(event):  # type: ignore[no-untyped-def]
+    late = IncidentFactory(event=event, occurred_at=datetime.datetime(2026, 5, 2, 3, 30, tzinfo=datetime.UTC))
+    noon = IncidentFactory(event=event, occurred_at=datetime.datetime(2026, 5, 2, 16, 0, tzinfo=datetime.UTC))
+    return late, noon
+
+
+def _days(*incidents):  # type: ignore[no-untyped-def]
+    for incident in incidents:
+        incident.refresh_from_db()
+    return [incident.occurred_on for incident in incidents]
+
+
+def test_correcting_the_time_zone_moves_the_days_of_the_incidents_near_midnight(
+    coordinator, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    from cases.services import event_update
+
+    event = EventFactory(time_zone="America/New_York")
+    other = EventFactory(time_zone="America/New_York")
+    late, noon = _two_incidents(event)
+    elsewhere, _ = _two_incidents(other)
+    assert _days(late, noon) == [datetime.date(2026, 5, 1), datetime.date(2026, 5, 2)]  # 23:30 and 12:00 in New York
+    with django_capture_on_commit_callbacks(execute=True):
+        event_update(event=event, by=coordinator, time_zone="Europe/Berlin")
+    assert _days(late, noon) == [datetime.date(2026, 5, 2), datetime.date(2026, 5, 2)]  # 05:30 and 18:00 in Berlin
+    assert _days(elsewhere) == [datetime.date(2026, 5, 1)]  # another event's incidents stay
+
+
+def test_other_changes_to_the_event_queue_no_recompute(coordinator, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    from cases.services import event_update
+
+    event = EventFactory(time_zone="America/New_York")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        event_update(event=event, by=coordinator, place="Love Park")
+    assert not [c for c in callbacks if "recompute_incident_days" in repr(c)]
+
+
+def test_the_recompute_writes_only_the_days_that_moved(db, django_assert_num_queries):  # type: ignore[no-untyped-def]
+    from cases.models import Event
+    from cases.services import incident_days_recompute
+
+    event = EventFactory(time_zone="America/New_York")
+    late, noon = _two_incidents(event)
+    Event.objects.filter(pk=event.pk).update(time_zone="Europe/Berlin")  # as the save would, without its signals
+    with django_assert_num_queries(3):  # the event, the incidents' times, one UPDATE for the day that moved
+        assert incident_days_recompute(event_id=event.pk) == 1
+    assert _days(late, noon) == [datetime.date(2026, 5, 2), datetime.date(2026, 5, 2)]
+    assert incident_days_recompute(event_id=event.pk) == 0
+    assert incident_days_recompute(event_id=event.pk + 1000) == 0  # gone: nothing to do
+
+
+def test_a_time_zone_corrected_through_the_api_moves_the_days(coordinator, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    from tests.api.conftest import client_with_token
+
+    event = EventFactory(time_zone="America/New_York")
+    late, _ = _two_incidents(event)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_with_token(coordinator).patch(
+            f"/api/v1/events/{event.public_id}/", {"time_zone": "UTC"}, format="json"
+        )
+    assert response.status_code == 200, response.content
+    assert _days(late) == [datetime.date(2026, 5, 2)]
