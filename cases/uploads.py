@@ -34,6 +34,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+import zlib
 from dataclasses import dataclass
 
 import puremagic
@@ -63,7 +64,24 @@ ACTIVE_MARKUP = re.compile(
     rb"<\s*(?:script|html|svg|iframe|object|embed|body|math|xml-stylesheet|!doctype\s+html|meta\s+http-equiv)\b"
     rb"|javascript\s*:"
 )
-PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA|SubmitForm|ImportData)\b")
+PDF_ACTIVE_NAMES = (
+    b"JavaScript",
+    b"JS",
+    b"Launch",
+    b"EmbeddedFile",
+    b"RichMedia",
+    b"XFA",
+    b"SubmitForm",
+    b"ImportData",
+)
+PDF_ACTIVE = re.compile(rb"/(?:" + b"|".join(PDF_ACTIVE_NAMES) + rb")\b")
+# A name written with #xx escapes (`/J#61vaScript` is `/JavaScript`, PDF 1.2+): decoded, then compared.
+PDF_ESCAPED_NAME = re.compile(rb"/[^\x00\t\n\f\r ()<>\[\]{}/%]*#[0-9A-Fa-f]{2}[^\x00\t\n\f\r ()<>\[\]{}/%]*")
+PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+# Objects packed in a compressed object stream (PDF 1.5+) are invisible to a scan of the file's
+# bytes: such streams are inflated (up to a budget) and scanned too.
+PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
+PDF_OBJECT_STREAM_BUDGET = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -204,6 +222,53 @@ def pdf_stream_spans(data: bytes) -> list[tuple[int, int]]:
     return spans
 
 
+def _pdf_names_active(data: bytes) -> bool:
+    """An action or embedded-file name, written plainly or with #xx escapes."""
+    if PDF_ACTIVE.search(data):
+        return True
+    for match in PDF_ESCAPED_NAME.finditer(data):
+        name = PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(0))
+        if PDF_ACTIVE.fullmatch(name):
+            return True
+    return False
+
+
+def pdf_has_active_content(data: bytes) -> bool:
+    """Whether a PDF names JavaScript, launch or submit actions, embedded files, rich media or XFA
+    forms: in its bytes (names decoded from #xx escapes) or inside a compressed object stream,
+    where a whole catalog can hide. An object stream that cannot be read (another filter, broken
+    or past the inflate budget) counts as active: it cannot be shown not to be."""
+    if _pdf_names_active(data):
+        return True
+    budget = PDF_OBJECT_STREAM_BUDGET
+    for start, end in pdf_stream_spans(data):
+        head = data[max(0, start - 1024) : start]
+        head = head[head.rfind(b"obj") + 3 :] if b"obj" in head else head
+        head = PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), head)
+        if not PDF_OBJECT_STREAM.search(head):
+            continue
+        if b"/Filter" not in head:  # stored uncompressed: its bytes were scanned with the file's
+            continue
+        # Only plain Flate is read; a predictor (which can split names across rows) or any other
+        # filter makes the stream unreadable here.
+        if re.findall(rb"/(\w+Decode)\b", head) != [b"FlateDecode"] or b"/Predictor" in head:
+            return True
+        if budget <= 0:  # the object streams together are past the budget
+            return True
+        body = data[PDF_STREAM_START.match(data, start).end() : end - len(PDF_STREAM_END)]
+        inflater = zlib.decompressobj()
+        try:
+            text = inflater.decompress(body, budget)
+        except zlib.error:
+            return True
+        if inflater.unconsumed_tail:  # past the budget: a bomb, or too big to check
+            return True
+        budget -= len(text)
+        if _pdf_names_active(text):
+            return True
+    return False
+
+
 def bmff_media_spans(data: bytes) -> list[tuple[int, int]] | None:
     """(start, end) of the payload of each top-level `mdat` box of an MP4/QuickTime/3GPP file,
     or None when the top-level boxes do not chain from the first byte to the last."""
@@ -283,7 +348,7 @@ def sniff(data: bytes) -> str:
         raise refuse(_("This kind of file is not accepted (photos, videos, PDF or plain text only)."))
     if ACTIVE_MARKUP.search(markup_scan_region(data, content_type).lower()):
         raise refuse(_("The file carries web page or script content and was refused."))
-    if content_type == "application/pdf" and PDF_ACTIVE.search(data):
+    if content_type == "application/pdf" and pdf_has_active_content(data):
         raise refuse(_("PDFs with scripts, actions or embedded files are not accepted; print it to a new PDF first."))
     return content_type
 

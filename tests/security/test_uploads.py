@@ -399,3 +399,84 @@ def test_markup_is_not_pieced_together_across_a_skipped_stream():
     assert region == b"a<\x00script"
     assert not uploads.ACTIVE_MARKUP.search(region)
     assert uploads.ACTIVE_MARKUP.search(b"a<\nscript")  # what the newline filler let through
+
+
+# --- PDF actions written to dodge a plain byte search ----------------------------------------
+
+
+def _pikepdf(*, javascript: bool, object_streams: bool) -> bytes:
+    """A one-page PDF saved by qpdf (pikepdf), optionally with an OpenAction script, optionally
+    with its objects packed into compressed object streams (as many PDF writers do)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    if javascript:
+        pdf.Root.OpenAction = pdf.make_indirect(
+            pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+        )
+    out = io.BytesIO()
+    mode = pikepdf.ObjectStreamMode.generate if object_streams else pikepdf.ObjectStreamMode.disable
+    pdf.save(out, object_stream_mode=mode, compress_streams=True)
+    return out.getvalue()
+
+
+def test_an_action_hidden_in_a_compressed_object_stream_is_found():
+    hidden = _pikepdf(javascript=True, object_streams=True)
+    assert b"/JavaScript" not in hidden and b"/ObjStm" in hidden  # invisible to a byte search
+    with pytest.raises(ValidationError, match="scripts, actions"):
+        uploads.inspect(hidden, declared_kind="document")
+    with pytest.raises(ValidationError, match="scripts, actions"):
+        uploads.inspect(_pikepdf(javascript=True, object_streams=False), declared_kind="document")
+    # The same PDFs without the script are accepted, packed or not.
+    assert uploads.inspect(_pikepdf(javascript=False, object_streams=True), declared_kind="document")
+    assert uploads.inspect(_pikepdf(javascript=False, object_streams=False), declared_kind="document")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [b"/J#61vaScript", b"/#4A#53", b"/#4a#53", b"/L#61unch", b"/Embedded#46ile", b"/#58#46#41", b"/Submit#46orm"],
+)
+def test_action_names_written_with_hex_escapes_are_found(name):  # type: ignore[no-untyped-def]
+    data = pdf_with_stream(b"q Q\n", outside=b"4 0 obj<</S" + name + b"(app.alert(1))>>endobj\n")
+    with pytest.raises(ValidationError, match="scripts, actions"):
+        uploads.inspect(data, declared_kind="document")
+
+
+def test_escaped_names_that_are_not_actions_are_accepted():
+    data = pdf_with_stream(b"q Q\n", outside=b"4 0 obj<</Title/My#20Report/JSON#20x 1>>endobj\n")
+    assert uploads.inspect(data, declared_kind="document")
+
+
+def _object_stream(payload: bytes, dictionary: bytes) -> bytes:
+    return pdf_with_stream(b"q Q\n", outside=b"5 0 obj<<" + dictionary + b"/Length " + str(len(payload)).encode()
+                           + b">>stream\n" + payload + b"\nendstream\nendobj\n")  # fmt: skip
+
+
+def test_object_streams_that_cannot_be_read_here_are_refused(monkeypatch):  # type: ignore[no-untyped-def]
+    import zlib
+
+    script = b"1 0 <</S/JavaScript/JS(app.alert(1))>>"
+    benign = b"1 0 <</Type/Annot/Subtype/Text>>"
+    packed = zlib.compress(benign)
+    assert uploads.inspect(
+        _object_stream(packed, b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode"), declared_kind="document"
+    )
+    assert uploads.inspect(_object_stream(benign, b"/Type/ObjStm/N 1/First 4"), declared_kind="document")  # plain
+    with pytest.raises(ValidationError, match="scripts, actions"):  # escaped /Type too
+        uploads.inspect(
+            _object_stream(zlib.compress(script), b"/Type/Obj#53tm/N 1/First 4/Filter/FlateDecode"),
+            declared_kind="document",
+        )
+    unreadable = [
+        _object_stream(packed.hex().encode(), b"/Type/ObjStm/N 1/First 4/Filter/ASCIIHexDecode"),  # another filter
+        _object_stream(packed, b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode/DecodeParms<</Predictor 12/Columns 4>>"),
+        _object_stream(b"not deflate at all", b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode"),  # broken
+    ]
+    for data in unreadable:
+        with pytest.raises(ValidationError, match="scripts, actions"):
+            uploads.inspect(data, declared_kind="document")
+    monkeypatch.setattr(uploads, "PDF_OBJECT_STREAM_BUDGET", 64 * 1024)
+    bomb = zlib.compress(b"\0" * (256 * 1024))  # inflates past the budget
+    with pytest.raises(ValidationError, match="scripts, actions"):
+        uploads.inspect(_object_stream(bomb, b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode"), declared_kind="document")
