@@ -90,3 +90,27 @@ def test_docket_context_queries_do_not_grow_with_defendants(lawyer):  # type: ig
     many = _queries(lambda: ctx.docket_context(user=lawyer, date=day))
     assert one == many <= 3
     assert len(ctx.docket_context(user=lawyer, date=day)["defendants"]) == 10
+
+
+def test_a_case_packet_render_on_a_miss_makes_a_fixed_number_of_statements(lawyer, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """The whole request around WeasyPrint on PostgreSQL is mostly round trips: each statement
+    added shows in the packet benchmark (docs/performance.md). Transaction control (BEGIN,
+    COMMIT, savepoints) is left out of the count: inside a test everything is one transaction."""
+    from documents.models import StoredPacket
+    from documents.services import packet_for_case
+    from tests.documents.scenario import build_case
+
+    with django_capture_on_commit_callbacks(execute=True):  # the photo's derivative is stored, as after an upload
+        s = build_case(lawyer=lawyer)
+    role_of(lawyer)
+    packet_for_case(case=s["case"], by=lawyer)  # fonts, templates and code loaded once per process
+    StoredPacket.objects.all().delete()
+    with CaptureQueriesContext(connection) as captured:
+        result = packet_for_case(case=s["case"], by=lawyer)
+    assert not result.cached
+    control = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT", "SET ")
+    statements = [q["sql"] for q in captured if not q["sql"].startswith(control)]
+    # The case in scope; the inputs stamp and the slot's packet; the context's 12 queries; the
+    # photos with their derivatives and their data keys; the packet, its case link, older packets
+    # of the slot, the photos' export events; the audit entry (chain head locked, entry, head).
+    assert len(statements) <= 24, "\n".join(s[:120] for s in statements)
