@@ -80,7 +80,6 @@ PDF_ESCAPED_NAME = re.compile(rb"/[^\x00\t\n\f\r ()<>\[\]{}/%]*#[0-9A-Fa-f]{2}[^
 PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
 # Objects packed in a compressed object stream (PDF 1.5+) are invisible to a scan of the file's
 # bytes: such streams are inflated (up to a budget) and scanned too.
-PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
 PDF_OBJECT_STREAM_BUDGET = 64 * 1024 * 1024
 
 
@@ -222,51 +221,61 @@ def pdf_stream_spans(data: bytes) -> list[tuple[int, int]]:
     return spans
 
 
+def _unescape_names(data: bytes) -> bytes:
+    """PDF names with their #xx escapes decoded (`/J#61vaScript` reads `/JavaScript`)."""
+    return PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+
+
 def _pdf_names_active(data: bytes) -> bool:
     """An action or embedded-file name, written plainly or with #xx escapes."""
     if PDF_ACTIVE.search(data):
         return True
-    for match in PDF_ESCAPED_NAME.finditer(data):
-        name = PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(0))
-        if PDF_ACTIVE.fullmatch(name):
-            return True
-    return False
+    return any(PDF_ACTIVE.fullmatch(_unescape_names(match.group(0))) for match in PDF_ESCAPED_NAME.finditer(data))
+
+
+def _object_stream_active(head: bytes, body: bytes, budget: int) -> tuple[bool, int]:
+    """Whether an object stream (`head`: the bytes before its `stream` keyword, its dictionary
+    among them; `body`: its data) names an action, or cannot be read here: another filter than
+    plain Flate, a predictor (which can split names across rows), broken data, or more than
+    `budget` bytes inflated. And what is left of the budget."""
+    if b"/Filter" not in head:  # stored uncompressed: its bytes were scanned with the file's
+        return False, budget
+    if re.findall(rb"/(\w+Decode)\b", head) != [b"FlateDecode"] or b"/Predictor" in head or budget <= 0:
+        return True, budget
+    inflater = zlib.decompressobj()
+    try:
+        text = inflater.decompress(body, budget)
+    except zlib.error:
+        return True, budget
+    if inflater.unconsumed_tail:  # past the budget: a bomb, or too big to check
+        return True, budget
+    return _pdf_names_active(text), budget - len(text)
 
 
 def pdf_has_active_content(data: bytes) -> bool:
     """Whether a PDF names JavaScript, launch or submit actions, embedded files, rich media or XFA
     forms: in its bytes (names decoded from #xx escapes) or inside a compressed object stream,
-    where a whole catalog can hide. An object stream that cannot be read (another filter, broken
-    or past the inflate budget) counts as active: it cannot be shown not to be."""
+    where a whole catalog can hide. An object stream that cannot be read (another filter, broken,
+    without its end, or past the inflate budget) counts as active: it cannot be shown not to be.
+
+    A stream is taken for an object stream when `/ObjStm` appears anywhere between the previous
+    stream's end and its `stream` keyword: its dictionary lies there, however it is padded or
+    commented, and each byte of the file is looked at once."""
     if _pdf_names_active(data):
         return True
     budget = PDF_OBJECT_STREAM_BUDGET
+    after_previous = 0
     for start, end in pdf_stream_spans(data):
-        head = data[max(0, start - 1024) : start]
-        head = head[head.rfind(b"obj") + 3 :] if b"obj" in head else head
-        head = PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), head)
-        if not PDF_OBJECT_STREAM.search(head):
+        head = _unescape_names(data[after_previous:start])
+        after_previous = end
+        if b"/ObjStm" not in head:
             continue
-        if b"/Filter" not in head:  # stored uncompressed: its bytes were scanned with the file's
-            continue
-        # Only plain Flate is read; a predictor (which can split names across rows) or any other
-        # filter makes the stream unreadable here.
-        if re.findall(rb"/(\w+Decode)\b", head) != [b"FlateDecode"] or b"/Predictor" in head:
-            return True
-        if budget <= 0:  # the object streams together are past the budget
-            return True
         body = data[PDF_STREAM_START.match(data, start).end() : end - len(PDF_STREAM_END)]
-        inflater = zlib.decompressobj()
-        try:
-            text = inflater.decompress(body, budget)
-        except zlib.error:
+        active, budget = _object_stream_active(head, body, budget)
+        if active:
             return True
-        if inflater.unconsumed_tail:  # past the budget: a bomb, or too big to check
-            return True
-        budget -= len(text)
-        if _pdf_names_active(text):
-            return True
-    return False
+    unclosed = PDF_STREAM_START.search(data, after_previous)
+    return unclosed is not None and b"/ObjStm" in _unescape_names(data[after_previous : unclosed.start()])
 
 
 def bmff_media_spans(data: bytes) -> list[tuple[int, int]] | None:

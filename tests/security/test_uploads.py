@@ -480,3 +480,25 @@ def test_object_streams_that_cannot_be_read_here_are_refused(monkeypatch):  # ty
     bomb = zlib.compress(b"\0" * (256 * 1024))  # inflates past the budget
     with pytest.raises(ValidationError, match="scripts, actions"):
         uploads.inspect(_object_stream(bomb, b"/Type/ObjStm/N 1/First 4/Filter/FlateDecode"), declared_kind="document")
+
+
+def test_an_object_stream_is_recognised_however_its_dictionary_is_written():
+    """Its dictionary padded past any look-back window, `/Type` and `/ObjStm` split by a comment,
+    or the stream left without its `endstream`: a reader still finds the catalog inside."""
+    import zlib
+
+    packed = zlib.compress(b"1 0 <</S/JavaScript/JS(app.alert(1))>>")
+    padded = b"/Type/ObjStm" + b" " * 4096 + b"/N 1/First 4/Filter/FlateDecode"
+    commented = b"/Type %a comment\n/ObjStm/N 1/First 4/Filter/FlateDecode"
+    for dictionary in (padded, commented):
+        with pytest.raises(ValidationError, match="scripts, actions"):
+            uploads.inspect(_object_stream(packed, dictionary), declared_kind="document")
+    unclosed = pdf_with_stream(
+        b"q Q\n", outside=b"5 0 obj<</Type/ObjStm/N 1/First 4/Filter/FlateDecode>>stream\n" + packed
+    )
+    with pytest.raises(ValidationError, match="scripts, actions"):
+        uploads.inspect(unclosed, declared_kind="document")
+    # An unclosed stream that is not an object stream (a truncated content stream) is no reason to refuse.
+    assert uploads.inspect(
+        pdf_with_stream(b"q Q\n", outside=b"6 0 obj<</Length 9>>stream\nq 1 0 0 1"), declared_kind="document"
+    )
