@@ -15,7 +15,7 @@ class CasesConfig(AppConfig):
 
         user_locked_out.connect(receivers.audit_lockout, dispatch_uid="cases.audit_lockout")
         event = self.get_model("Event")
-        pre_save.connect(receivers.event_zone_saving, sender=event, dispatch_uid="cases.event_zone_saving")
+        pre_save.connect(receivers.event_saving, sender=event, dispatch_uid="cases.event_saving")
         post_save.connect(receivers.event_zone_saved, sender=event, dispatch_uid="cases.event_zone_saved")
 
         # Every app's post_migrate: permissions of apps migrated after this one exist only then.

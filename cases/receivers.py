@@ -42,21 +42,24 @@ def audit_lockout(sender: Any, request: Any = None, username: str | None = None,
     audit_record(actor=None, action="auth.locked_out", request=request, subject=subject_hash(username))
 
 
-def event_zone_saving(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    """Remember the event's time zone before this save."""
+def event_saving(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """Remember where the event stood before this save, (time zone, jurisdiction), or None for a
+    new one: its post_save receivers here and in the citations app (deadlines count days in that
+    zone and jurisdiction) compare it with what was saved. One read for all of them."""
+    instance._place_before = None
     if raw or instance.pk is None:
         return
     from cases.models import Event
 
-    instance._zone_before = Event.objects.filter(pk=instance.pk).values_list("time_zone", flat=True).first()
+    before = Event.objects.filter(pk=instance.pk).values_list("time_zone", "jurisdiction").first()
+    instance._place_before = tuple(before) if before else None
 
 
 def event_zone_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """The time zone was corrected: each incident's local day (the dashboard's force per day) is
     computed again, in the background once the change commits."""
-    before = getattr(instance, "_zone_before", None)
-    instance._zone_before = None
-    if raw or created or before is None or before == instance.time_zone:
+    before = getattr(instance, "_place_before", None)
+    if raw or created or before is None or before[0] == instance.time_zone:
         return
     from django.db import transaction
 

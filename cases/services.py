@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.db.models import Case as DbCase
+from django.db.models import DateField, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -488,17 +490,27 @@ def incident_days_recompute(*, event_id: int) -> int:
     """Each incident's local day (`occurred_on`) again in its event's time zone, after the zone was
     corrected: the dashboard counts force per day on that stored date. Reads the times in chunks
     and writes only the days that moved (a zone a few hours off moves only the incidents near
-    midnight). The number of incidents whose day changed."""
+    midnight), each on condition that its time is still the one read: an incident whose time is
+    edited meanwhile keeps the day its own save computed. The number of incidents found on
+    another day."""
     event = Event.objects.filter(pk=event_id).only("pk", "time_zone").first()
     if event is None:
         return 0
-    moved: list[Incident] = []
+    moved: list[tuple[int, datetime.datetime, datetime.date | None]] = []
     rows = Incident.objects.filter(event_id=event_id).order_by().values_list("pk", "occurred_at", "occurred_on")
     for pk, occurred_at, occurred_on in rows.iterator(chunk_size=2000):
         day = local_date(occurred_at, event.time_zone) if occurred_at else None
         if day != occurred_on:
-            moved.append(Incident(pk=pk, occurred_on=day))
-    Incident.objects.bulk_update(moved, ["occurred_on"], batch_size=1000)
+            moved.append((pk, occurred_at, day))
+    for at in range(0, len(moved), 1000):
+        chunk = moved[at : at + 1000]
+        Incident.objects.filter(pk__in=[pk for pk, _, _ in chunk]).update(
+            occurred_on=DbCase(
+                *(When(pk=pk, occurred_at=occurred_at, then=Value(day)) for pk, occurred_at, day in chunk),
+                default=F("occurred_on"),
+                output_field=DateField(),
+            )
+        )
     return len(moved)
 
 

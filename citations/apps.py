@@ -6,7 +6,7 @@ class CitationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_save, pre_save
+        from django.db.models.signals import m2m_changed, post_save
 
         from cases.models import Event, ExcessiveForceComplaint, Incident
         from cases.signals import case_purging, lockdown_activated, purge_holds, sessions_ended
@@ -14,7 +14,6 @@ class CitationsConfig(AppConfig):
 
         post_save.connect(receivers.complaint_saved, sender=ExcessiveForceComplaint, dispatch_uid="citations.complaint")
         post_save.connect(receivers.incident_saved, sender=Incident, dispatch_uid="citations.incident")
-        pre_save.connect(receivers.event_saving, sender=Event, dispatch_uid="citations.event_before")
         post_save.connect(receivers.event_saved, sender=Event, dispatch_uid="citations.event")
         m2m_changed.connect(
             receivers.complaint_incidents_changed,

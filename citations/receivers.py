@@ -45,18 +45,10 @@ def _place(event: Event) -> tuple[str, str]:
     return (event.time_zone, event.jurisdiction)
 
 
-def event_saving(sender: Any, instance: Event, raw: bool = False, **kwargs: Any) -> None:
-    """Remember where the event stood before this save (its zone and jurisdiction count the days)."""
-    if raw or instance.pk is None:
-        return
-    before = Event.objects.filter(pk=instance.pk).values_list("time_zone", "jurisdiction").first()
-    instance._deadline_place_before = tuple(before) if before else None  # type: ignore[attr-defined]
-
-
 def event_saved(sender: Any, instance: Event, created: bool, raw: bool = False, **kwargs: Any) -> None:
-    """An event's time zone or jurisdiction was corrected: its cases' deadlines follow."""
-    before = getattr(instance, "_deadline_place_before", None)
-    instance._deadline_place_before = None  # type: ignore[attr-defined]
+    """An event's time zone or jurisdiction was corrected: its cases' deadlines follow. Where it
+    stood before the save is read once, by the cases app (`cases.receivers.event_saving`)."""
+    before = getattr(instance, "_place_before", None)
     if raw or created or before is None or before == _place(instance):
         return
     sync_event_deadlines(instance)

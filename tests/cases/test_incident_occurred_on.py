@@ -51,13 +51,28 @@ def test_correcting_the_time_zone_moves_the_days_of_the_incidents_near_midnight(
     assert _days(elsewhere) == [datetime.date(2026, 5, 1)]  # another event's incidents stay
 
 
-def test_other_changes_to_the_event_queue_no_recompute(coordinator, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def test_only_a_time_zone_change_queues_the_recompute_and_the_save_reads_the_event_once(
+    coordinator, django_capture_on_commit_callbacks, monkeypatch
+):  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases import tasks
     from cases.services import event_update
 
+    queued: list[int] = []
+    monkeypatch.setattr(
+        tasks, "recompute_incident_days_task", type("Spy", (), {"enqueue": staticmethod(queued.append)})
+    )
     event = EventFactory(time_zone="America/New_York")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as captured:
         event_update(event=event, by=coordinator, place="Love Park")
-    assert not [c for c in callbacks if "recompute_incident_days" in repr(c)]
+    assert queued == []
+    # Where the event stood before the save is read once, for this app and the citations app alike.
+    assert len([q for q in captured if q["sql"].startswith('SELECT "cases_event"."time_zone"')]) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        event_update(event=event, by=coordinator, time_zone="Europe/Berlin")
+    assert queued == [event.pk]
 
 
 def test_the_recompute_writes_only_the_days_that_moved(db, django_assert_num_queries):  # type: ignore[no-untyped-def]
@@ -72,6 +87,29 @@ def test_the_recompute_writes_only_the_days_that_moved(db, django_assert_num_que
     assert _days(late, noon) == [datetime.date(2026, 5, 2), datetime.date(2026, 5, 2)]
     assert incident_days_recompute(event_id=event.pk) == 0
     assert incident_days_recompute(event_id=event.pk + 1000) == 0  # gone: nothing to do
+
+
+def test_an_incident_edited_during_the_recompute_keeps_the_day_its_save_computed(db, monkeypatch):  # type: ignore[no-untyped-def]
+    from cases import services
+    from cases.models import Event
+
+    event = EventFactory(time_zone="America/New_York")
+    late, _ = _two_incidents(event)
+    Event.objects.filter(pk=event.pk).update(time_zone="Europe/Berlin")
+    real = services.local_date
+    edited = []
+
+    def edit_meanwhile(moment, zone):  # type: ignore[no-untyped-def]
+        if not edited:  # another request moves the late incident to noon (UTC) on 3 May, and saves it
+            incident = type(late).objects.get(pk=late.pk)
+            incident.occurred_at = datetime.datetime(2026, 5, 3, 12, 0, tzinfo=datetime.UTC)
+            incident.save()
+            edited.append(incident)
+        return real(moment, zone)
+
+    monkeypatch.setattr(services, "local_date", edit_meanwhile)
+    services.incident_days_recompute(event_id=event.pk)
+    assert _days(late) == [datetime.date(2026, 5, 3)]  # its own save's day, not the one computed from the old time
 
 
 def test_a_time_zone_corrected_through_the_api_moves_the_days(coordinator, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
