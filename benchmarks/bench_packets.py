@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -324,39 +325,35 @@ def main() -> None:
         no_packet()
         PhotoDerivative.objects.filter(evidence__case=rich).delete()
 
-    inside.clear()
-    outside.clear()
-    pair = harness.paired(render, weasyprint_alone, repeat=repeat, warmup=1, before_a=no_packet, clean_gc=True)
-    split = [(i, o) for i, o in zip(inside[1:], outside[1:], strict=True)]  # without the warm-up call
+    def split_renders(name: str) -> Any:
+        """`paired` over renders on a miss and WeasyPrint alone, adding the split figures of the
+        same renders (the warm-up call left out)."""
+        inside.clear()
+        outside.clear()
+        pair = harness.paired(render, weasyprint_alone, repeat=repeat, warmup=1, before_a=no_packet, clean_gc=True)
+        split = list(zip(inside[1:], outside[1:], strict=True))
+        results.add(f"packet: {name}, time outside its WeasyPrint call", statistics.median(o for _, o in split), "ms")
+        results.add(
+            f"packet: {name} / its own WeasyPrint call",
+            statistics.median((i + o) / i for i, o in split),
+            "x",
+            goal=OVERHEAD_GOAL,
+        )
+        return pair
+
+    pair = split_renders("first render")
     results.add("packet: first render through packet_for_case", pair.a_ms, "ms", note=f"{pages} pages")
     results.add("packet: WeasyPrint alone, same final HTML", pair.b_ms, "ms")
     results.add("packet: first render / WeasyPrint alone", pair.ratio, "x", goal=OVERHEAD_GOAL)
     results.add("packet: pages per second (first render)", pages / (pair.a_ms / 1000), "pages/s")
-    results.add("packet: first render, time outside its WeasyPrint call", statistics.median(o for _, o in split), "ms")
-    results.add(
-        "packet: first render / its own WeasyPrint call",
-        statistics.median((i + o) / i for i, o in split),
-        "x",
-        goal=OVERHEAD_GOAL,
-    )
     cold = harness.paired(
         render, weasyprint_alone, repeat=repeat, warmup=1, before_a=no_packet_no_derivatives, clean_gc=True
     )
     results.add("packet: first render, photos not yet derived", cold.a_ms, "ms")
     results.add("packet: first render, photos not yet derived / WeasyPrint alone", cold.ratio, "x")
-    inside.clear()
-    outside.clear()
-    again = harness.paired(render, weasyprint_alone, repeat=repeat, warmup=1, before_a=no_packet, clean_gc=True)
-    split = [(i, o) for i, o in zip(inside[1:], outside[1:], strict=True)]
+    again = split_renders("re-render")
     results.add("packet: re-render after a change", again.a_ms, "ms")
     results.add("packet: re-render / WeasyPrint alone", again.ratio, "x", goal=OVERHEAD_GOAL)
-    results.add("packet: re-render, time outside its WeasyPrint call", statistics.median(o for _, o in split), "ms")
-    results.add(
-        "packet: re-render / its own WeasyPrint call",
-        statistics.median((i + o) / i for i, o in split),
-        "x",
-        goal=OVERHEAD_GOAL,
-    )
     pdf_module.render_pdf = real_render_pdf
 
     services.packet_for_case(case=rich, by=lawyer)  # stored again

@@ -292,8 +292,7 @@ def is_photo(evidence: Evidence) -> bool:
 def evidence_dict(evidence: Evidence, tz: ZoneInfo) -> dict[str, Any]:
     custody = [
         {"at": fmt_dt(event.at, tz), "action": label(event, "action"), "actor": user_label(event.actor)}
-        for event in evidence.custody_log.all()
-        if event.note != PACKET_EXPORT_NOTE
+        for event in evidence.custody_log.all()  # without the packets' export events (`_evidence`)
     ]
     return {
         "public_id": str(evidence.public_id),

@@ -38,6 +38,7 @@ from django.utils import translation
 
 from cases.access import incident_ids_concerning
 from cases.models import (
+    PACKET_EXPORT_NOTE,
     Arrest,
     ArrestSeen,
     Case,
@@ -54,7 +55,6 @@ from cases.models import (
 )
 from cases.roles import role_of
 from citations.models import Citation, Deadline, DeadlineRule, Payment
-from documents.context import PACKET_EXPORT_NOTE
 
 User = Case.lawyers.field.related_model
 CaseLawyer = Case.lawyers.through

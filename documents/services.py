@@ -37,7 +37,15 @@ from django.utils.translation import gettext
 from cases.access import case_for, complaint_list_visible_to, evidence_list_visible_to, get_visible_or_404
 from cases.audit import audit_record
 from cases.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
-from cases.models import Case, CustodyAction, CustodyEvent, Evidence, ExcessiveForceComplaint, Incident
+from cases.models import (
+    PACKET_EXPORT_NOTE,
+    Case,
+    CustodyAction,
+    CustodyEvent,
+    Evidence,
+    ExcessiveForceComplaint,
+    Incident,
+)
 from cases.services import evidence_bytes_for_render
 from citations.models import Citation
 from documents import context as ctx
@@ -211,12 +219,12 @@ def photo_derivative_ensure(*, evidence_id: int) -> None:
 
 
 def _photo_for(evidence: Evidence, stored: PhotoDerivative | None, keys: dict[str, bytes] | None = None) -> bytes:
-    """The JPEG to embed: the stored derivative, unsealed; made (and stored) when there is none.
-    `keys` (from `cases.datakeys.keys_for`) saves the key lookup."""
+    """The JPEG to embed: the stored derivative (of this photo's bytes, current recipe: as
+    `_images_with_ids` selects it), unsealed; made (and stored) when there is none or it cannot
+    be read. `keys` (from `cases.datakeys.keys_for`) saves the key lookup."""
     from cases import datakeys
 
-    if stored is not None and stored.source_sha256 == evidence.sha256 and stored.recipe == PHOTO_RECIPE:
-        stored.evidence = evidence
+    if stored is not None:
         try:
             with stored.file.open("rb") as fh:
                 blob = fh.read()
@@ -506,7 +514,7 @@ def _produce(
                         evidence_id=evidence_id,
                         action=CustodyAction.EXPORTED,
                         actor=packet.created_by,
-                        note=ctx.PACKET_EXPORT_NOTE,
+                        note=PACKET_EXPORT_NOTE,
                     )
                     for evidence_id in embedded
                 )

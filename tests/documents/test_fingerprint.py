@@ -202,8 +202,16 @@ def test_export_events_are_left_out_only_while_they_are_export_events(lawyer):  
     before = _stamp(s["case"], lawyer)
     CustodyEvent.objects.create(evidence=s["photo"], action=CustodyAction.EXPORTED, note=ctx.PACKET_EXPORT_NOTE)
     assert _stamp(s["case"], lawyer) == before  # another packet's export: not shown, not stamped
+
+    def photo_custody() -> list[str]:
+        context = ctx.case_packet_context(case=s["case"], user=lawyer)
+        (photo,) = [e for e in context["evidence"] if e["public_id"] == str(s["photo"].public_id)]
+        return [event["action"] for event in photo["custody"]]
+
+    assert "Exported" not in photo_custody()
     CustodyEvent.objects.filter(pk=export.pk).update(note="Sent to the oversight commission")
     assert _stamp(s["case"], lawyer) != before  # now shown in the custody log
+    assert photo_custody().count("Exported") == 1
 
 
 def test_a_sign_in_does_not_change_the_stamp_but_a_name_does(lawyer):  # type: ignore[no-untyped-def]
