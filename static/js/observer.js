@@ -104,6 +104,8 @@
   }
 
   function flush() {
+    // Known to be offline: no attempt (it could only fail); the "online" event flushes again.
+    if (!navigator.onLine) return Promise.resolve();
     if (flushing) {
       flushAgain = true; // e.g. the connection came back while an attempt was still failing
       return Promise.resolve();
@@ -383,6 +385,6 @@
   setupForm();
   render().then(function (left) { if (left) flush(); });
   window.setInterval(function () {
-    render().then(function (left) { if (left && navigator.onLine) flush(); });
+    render().then(function (left) { if (left) flush(); });
   }, 15000);
 })();

@@ -86,6 +86,8 @@ def test_the_form_opens_without_a_connection_once_it_was_visited(demo, session_f
     phone.page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     phone.page.reload()  # now controlled by the service worker
     phone.context.set_offline(True)
+    attempts: list[str] = []  # the page knows it is offline: it keeps the reports and tries nothing
+    phone.page.on("request", lambda request: attempts.append(request.url) if request.method == "POST" else None)
     phone.page.goto(phone.base + "/observe/")  # served from the phone's copy
     expect(phone.page.get_by_role("heading", level=1)).to_have_text("Report an incident")
     first_uuid = phone.page.input_value("input[name=client_uuid]")
@@ -98,6 +100,7 @@ def test_the_form_opens_without_a_connection_once_it_was_visited(demo, session_f
     phone.page.get_by_role("button", name="Save report").click()
     expect(phone.page.locator("#pending-reports li")).to_have_count(2)
     assert Incident.objects.filter(place__startswith="Offline corner").count() == 0
+    assert attempts == []
     phone.context.set_offline(False)
     wait_until_sent(phone.page)
     assert sorted(Incident.objects.filter(place__startswith="Offline corner").values_list("place", flat=True)) == [
