@@ -68,7 +68,8 @@ def _lock_timeout(ms: int | None) -> None:
             if ms is None:
                 cursor.execute("SET LOCAL lock_timeout = DEFAULT")
             else:
-                cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(ms)}ms"])
+                # set_config(..., true) is SET LOCAL with a bindable value (SET takes no parameters).
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(ms)}ms"])
 
 
 def _reserve(*, user: Any, key: str, fingerprint: str) -> tuple[IdempotencyRecord | None, Response | None]:

@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("DJANGO_NO_DEV_KEYS", "1")
 
 from config.settings.base import *  # noqa: E402,F403
-from config.settings.base import REST_FRAMEWORK, env  # noqa: E402
+from config.settings.base import REST_FRAMEWORK, database_options, env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "benchmark-secret-key-not-for-production-" + "b" * 20
@@ -18,13 +18,7 @@ DEVELOPMENT_KEYS_IN_USE = False
 ALLOW_DEMO_DATA = True
 
 DATABASES = {"default": env.db("BENCH_DATABASE_URL")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
-        "transaction_mode": "IMMEDIATE",
-    }
-else:  # the same connection options as production (config/settings/base.py: no JIT)
-    DATABASES["default"]["OPTIONS"] = {"options": env.str("POSTGRES_OPTIONS", default="-c jit=off")}
+DATABASES["default"]["OPTIONS"] = database_options(DATABASES["default"])  # as in production
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 

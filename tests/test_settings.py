@@ -46,3 +46,47 @@ def test_production_starts_with_real_keys():
     })  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+# --- Database connection options (config/settings/base.py: database_options) -----------------
+
+PG = {"ENGINE": "django.db.backends.postgresql"}
+
+
+def test_postgresql_prepares_repeated_statements_by_default(monkeypatch):
+    from config.settings.base import database_options
+
+    monkeypatch.delenv("POSTGRES_PREPARE_THRESHOLD", raising=False)
+    options = database_options(PG)
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
+    assert options["options"] == "-c jit=off"
+
+
+def test_prepared_statements_can_be_turned_off_for_old_poolers(monkeypatch):
+    from config.settings.base import database_options
+
+    monkeypatch.setenv("POSTGRES_PREPARE_THRESHOLD", "off")
+    options = database_options(PG)
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+    monkeypatch.setenv("POSTGRES_PREPARE_THRESHOLD", "2")
+    assert database_options(PG)["prepare_threshold"] == 2
+
+
+def test_a_mistyped_prepare_threshold_is_refused_by_name(monkeypatch):
+    import pytest
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.settings.base import database_options
+
+    monkeypatch.setenv("POSTGRES_PREPARE_THRESHOLD", "fast")
+    with pytest.raises(ImproperlyConfigured, match="POSTGRES_PREPARE_THRESHOLD"):
+        database_options(PG)
+
+
+def test_sqlite_gets_wal_and_immediate_transactions():
+    from config.settings.base import database_options
+
+    options = database_options({"ENGINE": "django.db.backends.sqlite3"})
+    assert "journal_mode=WAL" in options["init_command"]
+    assert options["transaction_mode"] == "IMMEDIATE"

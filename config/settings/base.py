@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from config.keys import load_or_create_dev_keys
 
@@ -118,22 +119,43 @@ TEMPLATES = [
 ]
 
 # --- Database: embedded SQLite by default; DATABASE_URL=postgres://… in production and CI.
+
+
+def database_options(db: dict) -> dict:
+    """The connection options this application runs with, per engine; base, test and benchmark
+    settings all take them from here (docs/configuration.md)."""
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "transaction_mode": "IMMEDIATE",
+        }
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        return {}
+    # No JIT compilation: it spends ~100 ms compiling the dashboard's aggregates, which then run
+    # in less (docs/performance.md). Short queries are this application's whole workload.
+    options = {"options": env.str("POSTGRES_OPTIONS", default="-c jit=off")}
+    # Server-side prepared statements: a statement a connection has run POSTGRES_PREPARE_THRESHOLD
+    # times is planned once and reused (psycopg's automatic preparation, which needs server-side
+    # parameter binding). Planning was most of the database's time for a packet's two dozen short
+    # statements (docs/performance.md). "off" goes back to Django's default (client-side binding,
+    # nothing prepared): for PgBouncer in transaction mode older than 1.21 or without
+    # max_prepared_statements.
+    threshold = env.str("POSTGRES_PREPARE_THRESHOLD", default="5").strip().lower()
+    if threshold in ("off", "none", ""):
+        return options
+    if not threshold.isdigit():
+        raise ImproperlyConfigured(
+            f"POSTGRES_PREPARE_THRESHOLD must be a whole number of executions or 'off', not {threshold!r}"
+        )
+    return {**options, "server_side_binding": True, "prepare_threshold": int(threshold)}
+
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
-    )
-    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT compilation: it spends ~100 ms compiling the dashboard's aggregates, which then run
-    # in less (docs/performance.md). Short queries are this application's whole workload.
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("options", env.str("POSTGRES_OPTIONS", default="-c jit=off"))
+DATABASES["default"]["OPTIONS"] = {**database_options(DATABASES["default"]), **DATABASES["default"].get("OPTIONS", {})}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("DJANGO_NO_DEV_KEYS", "1")
 
 from .base import *  # noqa: E402,F403
-from .base import BASE_DIR, env  # noqa: E402
+from .base import BASE_DIR, database_options, env  # noqa: E402
 
 SECRET_KEY = "test-secret-key-not-for-production-" + "x" * 20  # noqa: S105
 FIELD_ENCRYPTION_KEYS = [
@@ -17,6 +17,7 @@ IP_HASH_KEY = "dGVzdC1pcC1oYXNoLWtleS0tLS0tLS0tLS0tLS0tLS0="  # noqa: S105
 DEVELOPMENT_KEYS_IN_USE = False
 
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
+DATABASES["default"]["OPTIONS"] = database_options(DATABASES["default"])
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = (
         {"NAME": str(BASE_DIR / "var" / "test.sqlite3")} if os.environ.get("TEST_SQLITE_FILE") else {}

@@ -114,3 +114,31 @@ def test_a_case_packet_render_on_a_miss_makes_a_fixed_number_of_statements(lawye
     # photos with their derivatives and their data keys; the packet, its case link, older packets
     # of the slot, the photos' export events; the audit entry (chain head locked, entry, head).
     assert len(statements) <= 24, "\n".join(s[:120] for s in statements)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: server-side prepared statements")
+def test_a_process_building_contexts_over_and_over_plans_their_statements_once(lawyer, observer):  # type: ignore[no-untyped-def]
+    """Planning was most of the database's time for a packet's short statements: with the
+    production connection options (config/settings/base.py: database_options) a connection
+    prepares a statement it has run POSTGRES_PREPARE_THRESHOLD times, and PostgreSQL can then
+    reuse its plan instead of planning each execution again."""
+    threshold = connection.settings_dict["OPTIONS"].get("prepare_threshold")
+    assert threshold is not None, "prepared statements are off (POSTGRES_PREPARE_THRESHOLD)"
+    case = CaseFactory(lawyers=[lawyer])
+    _grow(case, lawyer, observer, 2)
+    role_of(lawyer)
+
+    def prepared_tables() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            rows = [sql for (sql,) in cursor.fetchall()]
+        return {t for t in ("cases_witnessstatement", "citations_citation") for sql in rows if f'FROM "{t}"' in sql}
+
+    for _ in range(threshold + 1):
+        context = ctx.case_packet_context(case=case, user=lawyer)
+    assert prepared_tables() == {"cases_witnessstatement", "citations_citation"}
+    # Bound parameters, not text pasted into the SQL: the same statement serves every case.
+    other = CaseFactory(lawyers=[lawyer])
+    _grow(other, lawyer, observer, 1)
+    assert ctx.case_packet_context(case=other, user=lawyer)["case"]["number"] == other.number
+    assert context["case"]["number"] == case.number
