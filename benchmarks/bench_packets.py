@@ -364,6 +364,8 @@ def main() -> None:
     results.add("packet: first render, photos not yet derived", cold.a_ms, "ms")
     results.add("packet: first render, photos not yet derived / WeasyPrint alone", cold.ratio, "x")
     again = split_renders("re-render")
+    results.add("packet: re-render after a change", again.a_ms, "ms")
+    results.add("packet: re-render / WeasyPrint alone", again.ratio, "x", goal=OVERHEAD_GOAL)
     if connection.vendor == "postgresql":
         # For comparison: a connection that has prepared none of the packet's statements yet (a
         # fresh one, or one recycled after CONN_MAX_AGE): a new connection before each render,
