@@ -90,3 +90,12 @@ def test_sqlite_gets_wal_and_immediate_transactions():
     options = database_options({"ENGINE": "django.db.backends.sqlite3"})
     assert "journal_mode=WAL" in options["init_command"]
     assert options["transaction_mode"] == "IMMEDIATE"
+
+
+def test_options_in_the_database_url_win(monkeypatch):
+    from config.settings.base import database_options
+
+    monkeypatch.setenv("POSTGRES_PREPARE_THRESHOLD", "5")
+    options = database_options({**PG, "OPTIONS": {"sslmode": "require", "prepare_threshold": 9}})
+    assert options["sslmode"] == "require" and options["prepare_threshold"] == 9
+    assert options["server_side_binding"] is True

@@ -122,14 +122,19 @@ TEMPLATES = [
 
 
 def database_options(db: dict) -> dict:
-    """The connection options this application runs with, per engine; base, test and benchmark
-    settings all take them from here (docs/configuration.md)."""
-    if db["ENGINE"] == "django.db.backends.sqlite3":
+    """The connection options this application runs with, per engine, under any the database URL
+    itself gives (`?sslmode=require`); base, test and benchmark settings all take them from here
+    (docs/deployment.md)."""
+    return {**_engine_options(db["ENGINE"]), **db.get("OPTIONS", {})}
+
+
+def _engine_options(engine: str) -> dict:
+    if engine == "django.db.backends.sqlite3":
         return {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
             "transaction_mode": "IMMEDIATE",
         }
-    if db["ENGINE"] != "django.db.backends.postgresql":
+    if engine != "django.db.backends.postgresql":
         return {}
     # No JIT compilation: it spends ~100 ms compiling the dashboard's aggregates, which then run
     # in less (docs/performance.md). Short queries are this application's whole workload.
@@ -155,7 +160,7 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["OPTIONS"] = {**database_options(DATABASES["default"]), **DATABASES["default"].get("OPTIONS", {})}
+DATABASES["default"]["OPTIONS"] = database_options(DATABASES["default"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
