@@ -99,3 +99,15 @@ def test_options_in_the_database_url_win(monkeypatch):
     options = database_options({**PG, "OPTIONS": {"sslmode": "require", "prepare_threshold": 9}})
     assert options["sslmode"] == "require" and options["prepare_threshold"] == 9
     assert options["server_side_binding"] is True
+
+
+def test_every_variable_the_settings_read_is_documented():
+    import re
+
+    source = "\n".join(p.read_text() for p in (ROOT / "config" / "settings").glob("*.py"))
+    names = set(re.findall(r"""env(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]+)["']""", source))
+    names |= set(re.findall(r"""_secret\(\s*["']([A-Z][A-Z0-9_]+)["']""", source))
+    assert {"DATABASE_URL", "POSTGRES_PREPARE_THRESHOLD", "DJANGO_SECRET_KEY", "IP_HASH_KEY"} <= names
+    page = (ROOT / "docs" / "configuration.md").read_text()
+    missing = sorted(name for name in names if f"`{name}`" not in page)
+    assert missing == [], f"docs/configuration.md does not name: {missing}"
