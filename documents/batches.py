@@ -159,10 +159,13 @@ def _enqueue(batch_id: int, chunks: list[list[int]]) -> None:
 
 
 def _waiting_for_a_worker(batch: PacketBatch) -> bool:
-    """Whether one of the batch's chunk tasks is still queued, not yet taken by any worker: behind
+    """Whether the batch's chunk tasks are still queued, not all taken by a worker yet: behind
     other batches on a busy hearing day the heartbeat is old, yet no worker was lost. Asked of the
-    task backend (the tasks API), newest task first; a backend that keeps no results (the
-    immediate one runs each task inside `enqueue`) has nothing waiting."""
+    task backend (the tasks API) about the last chunk task enqueued only: a batch's chunk tasks
+    are queued together with one priority and workers take a queue in order (django-tasks-db:
+    priority, then enqueue time), so while any of them waits the last one does. One lookup per
+    batch, however many chunks (the batch list shows `stalled` for each). A backend that keeps
+    no results (the immediate one runs each task inside `enqueue`) has nothing waiting."""
     from django_tasks import TaskResultStatus
     from django_tasks.exceptions import TaskResultDoesNotExist
 
@@ -170,13 +173,10 @@ def _waiting_for_a_worker(batch: PacketBatch) -> bool:
 
     if not batch.task_ids or not build_packet_batch_chunk.get_backend().supports_get_result:
         return False
-    for result_id in reversed(batch.task_ids):
-        try:
-            if build_packet_batch_chunk.get_result(result_id).status == TaskResultStatus.READY:
-                return True
-        except TaskResultDoesNotExist:  # pruned from the queue's table: not waiting
-            continue
-    return False
+    try:
+        return build_packet_batch_chunk.get_result(batch.task_ids[-1]).status == TaskResultStatus.READY
+    except TaskResultDoesNotExist:  # pruned from the queue's table: not waiting
+        return False
 
 
 def _settled(batch: PacketBatch) -> set[str]:

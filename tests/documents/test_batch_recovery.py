@@ -471,3 +471,25 @@ def test_when_one_chunk_waits_the_batch_waits_even_if_another_chunks_worker_died
     assert work_the_queue() == 1
     batch.refresh_from_db()
     assert (batch.status, batch.done, batch.failed) == (BatchStatus.DONE, 5, 0)
+
+
+def test_whether_a_batch_waits_is_one_lookup_however_many_chunks(  # type: ignore[no-untyped-def]
+    lawyer, event, renderer, queue, time_machine, settings, django_assert_num_queries
+):
+    """The batch list shows `stalled` for each batch: asking the queue costs one lookup per
+    batch, not one per chunk task."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.PACKET_BATCH_CHUNK = 1
+    batch = start(lawyer, event)
+    assert len(batch.task_ids) == 5
+    for row in DBTaskResult.objects.all():
+        row.claim("a-worker-then-killed")
+    later(time_machine, 16)
+    batch.refresh_from_db()
+    with django_assert_num_queries(1):
+        assert batch_is_stalled(batch)
+    newest = DBTaskResult.objects.get(pk=batch.task_ids[-1])
+    DBTaskResult.objects.filter(pk=newest.pk).update(status="READY", worker_ids=[])  # still queued
+    with django_assert_num_queries(1):
+        assert not batch_is_stalled(batch)
