@@ -1,5 +1,5 @@
 # Thin wrappers around ./dev, which works without make too.
-.PHONY: run test setup lint ci fmt
+.PHONY: run test setup lint typecheck ci fmt
 run:
 	./dev run
 test:
@@ -8,6 +8,8 @@ setup:
 	./dev setup
 lint:
 	./dev lint
+typecheck:
+	.venv/bin/mypy
 fmt:
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 ci:

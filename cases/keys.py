@@ -33,11 +33,11 @@ def reencrypt_all(*, batch_size: int = 500, dry_run: bool = False) -> RotationRe
         table = qn(model._meta.db_table)
         pk = qn(model._meta.pk.column)
         columns = ", ".join(qn(f.column) for f in fields)
-        last_pk = None
+        last_pk: object = None
         while True:
             with transaction.atomic(), connection.cursor() as cursor:
                 where = f"WHERE {pk} > %s " if last_pk is not None else ""
-                params = [last_pk] if last_pk is not None else []
+                params: list[object] = [last_pk] if last_pk is not None else []
                 # Identifiers come from model metadata and are quoted; values are bound.
                 query = f"SELECT {pk}, {columns} FROM {table} {where}ORDER BY {pk} LIMIT %s"  # noqa: S608  # nosec B608
                 cursor.execute(query, [*params, batch_size])
@@ -46,7 +46,7 @@ def reencrypt_all(*, batch_size: int = 500, dry_run: bool = False) -> RotationRe
                     break
                 for row in rows:
                     last_pk = row[0]
-                    updates = {}
+                    updates: dict[str, str] = {}
                     for f, token in zip(fields, row[1:], strict=True):
                         if token is None or ring.key_id_of(token) == ring.primary_id:
                             continue
