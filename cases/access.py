@@ -41,6 +41,7 @@ from cases.models import (
     WitnessStatement,
 )
 from cases.roles import Role, role_of, sees_everything
+from cases.selectors import incident_ids_concerning
 
 M = TypeVar("M", bound=Model)
 
@@ -96,20 +97,6 @@ def incident_list_visible_to(*, user: Any) -> QuerySet[Incident]:
     if role == Role.LAWYER:
         return qs.filter(pk__in=incident_ids_concerning(_lawyer_cases(user).values("pk")))
     return qs.none()
-
-
-def incident_ids_concerning(cases: Any) -> QuerySet[Any]:
-    """The ids of the incidents that concern these cases (a queryset of case ids, or one case):
-    people affected, arrests seen, complaints. One UNION of three indexed lookups; the same test
-    written as an OR across the three joins made the database scan every incident (100,000 at
-    mass-arrest scale) for each lawyer's list and each packet."""
-    lookup = "case__in" if isinstance(cases, QuerySet) else "case"
-    affected = Incident.people_affected.through.objects.filter(**{lookup: cases}).values("incident_id")
-    seen = ArrestSeen.objects.filter(**{lookup: cases}).values("incident_id")
-    complained = ExcessiveForceComplaint.incidents.through.objects.filter(
-        **{f"excessiveforcecomplaint__{lookup}": cases}
-    ).values("incident_id")
-    return affected.union(seen, complained)
 
 
 def officer_list_visible_to(*, user: Any) -> QuerySet[Officer]:

@@ -49,6 +49,7 @@ from cases.models import (
     Incident,
     WitnessStatement,
 )
+from cases.selectors import case_attachments, incident_ids_concerning
 from cases.signals import case_purging, purge_holds
 
 
@@ -108,9 +109,7 @@ def _exclusive_incidents(case: Case) -> QuerySet[Incident]:
     """Incidents whose personal text concerns this case only: linked to it (as a person affected,
     an arrest seen or through its complaints) and to no other case in any way (people affected,
     arrests seen, complaints, statements or evidence of another case)."""
-    linked = Incident.objects.filter(
-        Q(people_affected=case) | Q(arrests_seen__case=case) | Q(complaints__case=case)
-    ).values("pk")
+    linked = incident_ids_concerning(case)
     affected = Incident.people_affected.through
     complaint_links = ExcessiveForceComplaint.incidents.through
     others = [
@@ -154,13 +153,13 @@ def case_purge(*, case: Case, by: Any = None, today: datetime.date | None = None
     incident_rows = list(Incident.objects.filter(pk__in=incidents).only("public_id"))
     case_purging.send(sender=Case, case=case, by=by)
 
-    evidence = Evidence.objects.filter(Q(case=case) | Q(complaint__case=case) | Q(incident__in=incidents))
+    evidence = Evidence.objects.filter(case_attachments(case, incident_ids=incidents))
     names = [n for pair in evidence.values_list("file", "served_file") for n in pair if n]
     evidence.delete()  # custody logs cascade
     for scope in [datakeys.scope_for_case(case), *(datakeys.scope_for_incident(i) for i in incident_rows)]:
         datakeys.datakey_destroy(scope=scope)
 
-    WitnessStatement.objects.filter(Q(case=case) | Q(complaint__case=case) | Q(incident__in=incidents)).delete()
+    WitnessStatement.objects.filter(case_attachments(case, incident_ids=incidents)).delete()
     ExcessiveForceComplaint.objects.filter(case=case).update(reference_number="", **_blank(ExcessiveForceComplaint))
     Incident.objects.filter(pk__in=incidents).update(**_blank(Incident))
     ArrestSeen.objects.filter(Q(case=case) | Q(incident__in=incidents)).update(**_blank(ArrestSeen))

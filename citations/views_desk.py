@@ -35,6 +35,7 @@ from cases.access import (
 )
 from cases.audit import audit_record
 from cases.models import Case, IncidentOfficer
+from cases.selectors import case_attachments, incident_ids_concerning
 from citations import services
 from citations.access import citation_list_visible_to, deadline_list_visible_to, may_have_calendar_feed
 from citations.forms_desk import ACTION_FORMS, CaseFilterForm, DocketFilterForm
@@ -176,8 +177,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     arrests = list(arrest_list_visible_to(user=user).filter(case=case).order_by("arrested_at"))
     incidents = list(
         incident_list_visible_to(user=user)
-        .filter(Q(people_affected=case) | Q(arrests_seen__case=case) | Q(complaints__case=case))
-        .distinct()
+        .filter(pk__in=incident_ids_concerning(case))
         .prefetch_related("force_types", Prefetch("officer_sightings", queryset=IncidentOfficer.objects.select_related("officer")))
         .order_by("occurred_at")
     )  # fmt: skip
@@ -191,16 +191,9 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     complaint_deadlines = list(
         deadline_list_visible_to(user=user).filter(case=case, complaint__isnull=False).order_by("due_at")
     )
-    statements = list(
-        statement_list_visible_to(user=user)
-        .filter(Q(case=case) | Q(complaint__case=case) | Q(incident__in=incident_ids))
-        .order_by("taken_at")
-    )
-    evidence = list(
-        evidence_list_visible_to(user=user)
-        .filter(Q(case=case) | Q(complaint__case=case) | Q(incident__in=incident_ids))
-        .order_by("created_at")
-    )
+    attached = case_attachments(case, incident_ids=incident_ids, complaint_ids=[c.pk for c in complaints])
+    statements = list(statement_list_visible_to(user=user).filter(attached).order_by("taken_at"))
+    evidence = list(evidence_list_visible_to(user=user).filter(attached).order_by("created_at"))
     audit_record(
         actor=user,
         action="case.read",

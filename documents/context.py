@@ -26,7 +26,6 @@ from django.utils import translation
 from cases.access import (
     case_list_visible_to,
     evidence_list_visible_to,
-    incident_ids_concerning,
     incident_list_visible_to,
     statement_list_visible_to,
 )
@@ -44,6 +43,7 @@ from cases.models import (
     Officer,
     WitnessStatement,
 )
+from cases.selectors import case_attachments, incidents_concerning
 from citations.access import deadline_list_visible_to
 from citations.models import (
     Citation,
@@ -239,7 +239,7 @@ def _incidents_concerning(case: Case) -> QuerySet[Incident]:
     concerns it (a lawyer sees the incidents concerning any of their cases), so the scope's own
     subqueries would only repeat that check."""
     return (
-        Incident.objects.filter(pk__in=incident_ids_concerning(case))
+        incidents_concerning(case)
         .prefetch_related(
             "force_types",
             Prefetch("officer_sightings", queryset=IncidentOfficer.objects.select_related("officer")),
@@ -425,9 +425,8 @@ def case_packet_context(*, case: Case, user: Any, scope_checked: bool = False) -
     incidents = [incident_dict(i, tz) for i in incident_rows]
     incident_ids = [i.pk for i in incident_rows]
     complaints = list(ExcessiveForceComplaint.objects.filter(case=case).order_by("created_at", "id"))
-    # Tied to the case, to one of its complaints
-    # or to an incident concerning it; by ids already read, so no join and no DISTINCT.
-    attached = Q(case=case) | Q(complaint__in=[c.pk for c in complaints]) | Q(incident__in=incident_ids)
+    # By ids already read, so no join and no DISTINCT.
+    attached = case_attachments(case, incident_ids=incident_ids, complaint_ids=[c.pk for c in complaints])
     statements = [
         statement_dict(s, tz) for s in statement_list_visible_to(user=user).filter(attached).order_by("taken_at", "id")
     ]

@@ -7,7 +7,7 @@ request. The *inputs stamp* is a cheaper key for the same packet: a SHA-256 over
 - every column, as stored (ciphertext for encrypted fields), of every row the context can be
   built from: the case, its event and person, its lawyers, citations,
   payments, deadlines and their rules, arrests, complaints, the incidents concerning the case
-  (`cases.access.incident_ids_concerning`, the same definition the context uses) with their
+  (`cases.selectors.incident_ids_concerning`, the same definition the context uses) with their
   force types, officer sightings, officers, reporters, the statements and evidence tied to the
   case, its complaints or those incidents, their custody logs and the accounts those name (of
   accounts, only the name columns: `COLUMNS`);
@@ -36,7 +36,6 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import translation
 
-from cases.access import incident_ids_concerning
 from cases.models import (
     PACKET_EXPORT_NOTE,
     Arrest,
@@ -54,6 +53,7 @@ from cases.models import (
     WitnessStatement,
 )
 from cases.roles import role_of
+from cases.selectors import incident_ids_concerning
 from citations.models import Citation, Deadline, DeadlineRule, Payment
 
 User = Case.lawyers.field.related_model
@@ -188,7 +188,7 @@ def _statement_template(vendor: str) -> str:
 
 @lru_cache(maxsize=4)
 def _incidents_subquery(vendor: str) -> tuple[str, int]:
-    """`cases.access.incident_ids_concerning` for one case, compiled once: its SQL is the same
+    """`cases.selectors.incident_ids_concerning` for one case, compiled once: its SQL is the same
     for every case and its parameters are the case's id, `count` times."""
     probe = Case(pk=-1)
     sql, params = incident_ids_concerning(probe).query.sql_with_params()

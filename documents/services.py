@@ -44,8 +44,8 @@ from cases.models import (
     CustodyEvent,
     Evidence,
     ExcessiveForceComplaint,
-    Incident,
 )
+from cases.selectors import case_attachments
 from cases.services import evidence_bytes_for_render
 from citations.models import Citation
 from documents import context as ctx
@@ -729,12 +729,7 @@ def packets_delete_for_case(*, case: Case) -> int:
     """Remove every stored packet holding this case's data (its own, and dockets listing it), and
     the photo derivatives of the evidence its packets show: the case's, its complaints' and that of
     the incidents linked to it (made again on demand for a photo that stays)."""
-    incidents = Incident.objects.filter(
-        Q(people_affected=case) | Q(arrests_seen__case=case) | Q(complaints__case=case)
-    ).values("pk")
-    PhotoDerivative.objects.filter(
-        Q(evidence__case=case) | Q(evidence__complaint__case=case) | Q(evidence__incident__in=incidents)
-    ).delete()
+    PhotoDerivative.objects.filter(case_attachments(case, via="evidence")).delete()
     holding = StoredPacket.objects.filter(Q(case=case) | Q(cases=case)).values("pk")
     _, per_model = StoredPacket.objects.filter(pk__in=holding).delete()
     return per_model.get(StoredPacket._meta.label, 0)

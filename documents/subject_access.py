@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from cases.access import demonstrator_list_visible_to, get_visible_or_404
 from cases.audit import audit_record
-from cases.models import Demonstrator, Evidence, ExcessiveForceComplaint, Incident, WitnessStatement
+from cases.models import Demonstrator, Evidence, ExcessiveForceComplaint, WitnessStatement
 from cases.roles import sees_everything
+from cases.selectors import incidents_concerning
 from citations.models import Citation, Payment
 
 PERSON_FIELDS = [
@@ -62,9 +63,7 @@ def subject_access_data(*, person: Demonstrator, by: Any, request: Any = None, f
         citations = Citation.objects.filter(case=case).order_by("issued_at")
         payments = Payment.objects.filter(citation__case=case).order_by("paid_on", "pk")
         complaints = ExcessiveForceComplaint.objects.filter(case=case).prefetch_related("force_types")
-        incidents = (
-            Incident.objects.filter(people_affected=case).prefetch_related("force_types").order_by("occurred_at")
-        )
+        incidents = incidents_concerning(case).prefetch_related("force_types").order_by("occurred_at", "pk")
         out["cases"].append(
             {
                 "number": case.number,

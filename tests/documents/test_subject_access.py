@@ -10,13 +10,15 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from cases.models import AuditEntry
+from cases.models import ArrestSeen, AuditEntry, ForceType
+from documents.subject_access import subject_access_data
 from tests.factories import (
     ArrestFactory,
     CaseFactory,
     CitationFactory,
     ComplaintFactory,
     DemonstratorFactory,
+    IncidentFactory,
     WitnessStatementFactory,
 )
 
@@ -70,3 +72,27 @@ def test_only_coordinators_export_a_person(request, person, client_for, persona)
         f"/documents/people/{person.public_id}/subject-access.json"
     )
     assert response.status_code in (403, 404) and b"Rosa" not in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("link", ["person affected", "arrest seen", "complaint"])
+def test_export_holds_every_incident_concerning_the_persons_case(person, coordinator, observer, link):
+    """An incident another observer reported concerns the person's case however it is linked
+    (the export used to list only those naming the person among the people affected)."""
+    case = person.cases.get()
+    incident = IncidentFactory(reporter=observer, place="Broad & Spring Garden")
+    force = ForceType.objects.order_by("id").first()
+    incident.force_types.add(force)
+    if link == "person affected":
+        incident.people_affected.add(case)
+    elif link == "arrest seen":
+        ArrestSeen.objects.create(incident=incident, case=case, person_description="Blue jacket")
+    else:
+        case.complaints.get().incidents.add(incident)
+    IncidentFactory(reporter=observer, place="Elsewhere entirely")  # concerns nobody's case
+
+    data = subject_access_data(person=person, by=coordinator)
+
+    incidents = data["cases"][0]["incidents_you_were_part_of"]
+    assert [i["place"] for i in incidents] == ["Broad & Spring Garden"]
+    assert incidents[0]["force"] == [force.label]
