@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Event
+from cases.types import AnyUser, User
 from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.lifecycle import NOTHING_OWED
 from citations.models import Citation, Deadline, DeadlineStatus, Payment, PaymentKind
@@ -157,7 +158,7 @@ def _today(today: datetime.date | None) -> datetime.date:
 
 
 def _filtered(
-    queryset: QuerySet[Deadline], *, kind: str | None, event: Event | None, lawyer: Any | None
+    queryset: QuerySet[Deadline], *, kind: str | None, event: Event | None, lawyer: User | None
 ) -> QuerySet[Deadline]:
     if kind:
         queryset = queryset.filter(kind=kind)
@@ -170,12 +171,12 @@ def _filtered(
 
 def deadlines_due(
     *,
-    user: Any,
+    user: AnyUser,
     within_days: int,
     today: datetime.date | None = None,
     kind: str | None = None,
     event: Event | None = None,
-    lawyer: Any | None = None,
+    lawyer: User | None = None,
 ) -> QuerySet[Deadline]:
     """Open deadlines whose last day is today or within the next `within_days` days, soonest
     first: a lawyer's own cases, every case for a coordinator, nothing for other roles. Two
@@ -191,11 +192,11 @@ def deadlines_due(
 
 def deadlines_overdue(
     *,
-    user: Any,
+    user: AnyUser,
     today: datetime.date | None = None,
     kind: str | None = None,
     event: Event | None = None,
-    lawyer: Any | None = None,
+    lawyer: User | None = None,
 ) -> QuerySet[Deadline]:
     """Deadlines whose last day has passed with nothing recorded (open or marked missed)."""
     queryset = deadline_list_visible_to(user=user).filter(status__in=OPENISH, due_on__lt=_today(today))
@@ -204,11 +205,11 @@ def deadlines_overdue(
 
 def deadline_list(
     *,
-    user: Any,
+    user: AnyUser,
     status: str | None = None,
     kind: str | None = None,
     event: Event | None = None,
-    lawyer: Any | None = None,
+    lawyer: User | None = None,
     due_from: datetime.date | None = None,
     due_to: datetime.date | None = None,
 ) -> QuerySet[Deadline]:
@@ -273,7 +274,7 @@ class DocketEntry:
 
 
 def hearing_docket(
-    *, user: Any, date: datetime.date, courtroom: str | None = None, tz: str | None = None
+    *, user: AnyUser, date: datetime.date, courtroom: str | None = None, tz: str | None = None
 ) -> list[DocketEntry]:
     """Everyone with a hearing on `date` (in `tz`, default the site's zone), optionally in one
     courtroom: each defendant's display name, citations with their plea, and assigned lawyers,
@@ -292,8 +293,10 @@ def hearing_docket(
         queryset = queryset.filter(courtroom=courtroom)
     entries: dict[tuple[int, datetime.datetime, str], DocketEntry] = {}
     for citation in queryset:
-        case = citation.case
-        key = (case.pk, citation.hearing_at, citation.courtroom)  # type: ignore[assignment]
+        case, hearing_at = citation.case, citation.hearing_at
+        if hearing_at is None:  # never: the query asks for a hearing on the day
+            continue
+        key = (case.pk, hearing_at, citation.courtroom)
         entry = entries.get(key)
         if entry is None:
             entry = entries[key] = DocketEntry(
@@ -302,7 +305,7 @@ def hearing_docket(
                 name=case.demonstrator.display_name,
                 lawyers=[lawyer.get_full_name() or lawyer.username for lawyer in case.lawyers.all()],
                 citations=[],
-                hearing_at=citation.hearing_at,  # type: ignore[arg-type]
+                hearing_at=hearing_at,
                 courtroom=citation.courtroom,
             )
         entry.citations.append(citation)
@@ -314,7 +317,7 @@ def hearing_docket(
 
 def citations_issued_between(
     *,
-    user: Any,
+    user: AnyUser,
     issued_from: datetime.datetime,
     issued_to: datetime.datetime,
     event: Event | None = None,

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from cases.audit import audit_record
 from cases.models import Case, ExcessiveForceComplaint, Jurisdiction, Payer
+from cases.types import User
 from citations import lifecycle as lc
 from citations.deadlines import sync_citation_deadlines, sync_complaint_deadlines, sync_rule_deadlines
 from citations.models import (
@@ -144,17 +145,20 @@ def _check_move(citation: Citation, action: str) -> str:
 
 
 def _finish(
-    *, citation: Citation, original: Citation, by: Any, action: str, before: str, fields: list[str], **details: Any
+    *, citation: Citation, original: Citation, by: User, action: str, before: str, fields: list[str], **details: Any
 ) -> Citation:
     citation.status_changed_at = timezone.now()
     citation.status_changed_by = by if getattr(by, "pk", None) else None
     citation.full_clean()
     citation.save(update_fields=[*fields, "status", "status_changed_at", "status_changed_by", "updated_at"])
     sync_citation_deadlines([citation])
-    audit_record(
-        actor=by, action=f"citation.{action}", target=citation, fields=fields, **{"from": before, "to": citation.status}
-    )
+    audit_record(actor=by, action=f"citation.{action}", target=citation, fields=fields, **_moved(before, citation))
     return _copy_back(original, citation)
+
+
+def _moved(before: str, citation: Citation) -> dict[str, Any]:
+    """The audit details of a status change ("from" is a keyword, so not an argument name)."""
+    return {"from": before, "to": citation.status}
 
 
 # --- create and edit ---------------------------------------------------------------------
@@ -164,7 +168,7 @@ def _finish(
 def citation_create(
     *,
     case: Case,
-    by: Any,
+    by: User,
     number: str,
     kind: str,
     offense_code: str,
@@ -209,7 +213,7 @@ def citation_create(
 
 
 @transaction.atomic
-def citation_update(*, citation: Citation, by: Any, **fields: Any) -> Citation:
+def citation_update(*, citation: Citation, by: User, **fields: Any) -> Citation:
     """Correct a citation's non-lifecycle fields (number, offense, money, when issued...)."""
     bad = set(fields) - EDITABLE_FIELDS
     if bad:
@@ -237,7 +241,7 @@ def citation_update(*, citation: Citation, by: Any, **fields: Any) -> Citation:
 
 
 @transaction.atomic
-def citation_record_response(*, citation: Citation, response: str, at: datetime.datetime, by: Any) -> Citation:
+def citation_record_response(*, citation: Citation, response: str, at: datetime.datetime, by: User) -> Citation:
     """A plea of not guilty (with collateral) or guilty (and paid); for a civil notice, paid or
     disputed."""
     locked = _lock(citation)
@@ -266,7 +270,7 @@ def citation_record_response(*, citation: Citation, response: str, at: datetime.
 
 @transaction.atomic
 def citation_schedule_hearing(
-    *, citation: Citation, hearing_at: datetime.datetime, courtroom: str, by: Any
+    *, citation: Citation, hearing_at: datetime.datetime, courtroom: str, by: User
 ) -> Citation:
     """Set (or move) the hearing: a notice to appear's date, a summary trial, an administrative
     review, or a trial de novo after an appeal."""
@@ -297,7 +301,7 @@ def citation_schedule_hearing(
 
 
 @transaction.atomic
-def citation_record_docketed(*, citation: Citation, docket_number: str, by: Any) -> Citation:
+def citation_record_docketed(*, citation: Citation, docket_number: str, by: User) -> Citation:
     """The citation has reached the court's system (paper ones take about two weeks)."""
     locked = _lock(citation)
     _check_move(locked, lc.DOCKET)
@@ -349,7 +353,7 @@ def _decision_refusal(citation: Citation, disposition: str, decided_on: Any, tod
 
 @transaction.atomic
 def citation_record_disposition(
-    *, citation: Citation, disposition: str, decided_on: datetime.date, by: Any
+    *, citation: Citation, disposition: str, decided_on: datetime.date, by: User
 ) -> Citation:
     """The decision: dismissed, withdrawn, waived, not guilty, guilty (or, for a notice, paid).
     A paid notice can later be waived, dismissed or withdrawn: the payment is then owed back."""
@@ -382,7 +386,7 @@ def _require_conviction(citation: Citation, action: str) -> None:
 
 
 @transaction.atomic
-def citation_open_appeal_window(*, citation: Citation, by: Any) -> Citation:
+def citation_open_appeal_window(*, citation: Citation, by: User) -> Citation:
     """Mark the 30-day appeal window as running after a conviction."""
     locked = _lock(citation)
     _require_conviction(locked, lc.OPEN_APPEAL_WINDOW)
@@ -393,7 +397,7 @@ def citation_open_appeal_window(*, citation: Citation, by: Any) -> Citation:
 
 
 @transaction.atomic
-def citation_record_appeal(*, citation: Citation, filed_on: datetime.date, by: Any) -> Citation:
+def citation_record_appeal(*, citation: Citation, filed_on: datetime.date, by: User) -> Citation:
     """An appeal (for a trial de novo) was filed."""
     locked = _lock(citation)
     _require_conviction(locked, lc.APPEAL)
@@ -410,7 +414,7 @@ def citation_record_appeal(*, citation: Citation, filed_on: datetime.date, by: A
 
 @transaction.atomic
 def citation_close(
-    *, citation: Citation, by: Any, closed_on: datetime.date | None = None, appeal_waived: bool = False
+    *, citation: Citation, by: User, closed_on: datetime.date | None = None, appeal_waived: bool = False
 ) -> Citation:
     """Nothing more will happen on this citation. While a conviction's appeal deadline is still
     open, closing needs `appeal_waived=True` (the client decided not to appeal)."""
@@ -470,7 +474,7 @@ def payment_record(
     amount: Decimal | str | int,
     payer: str,
     paid_on: datetime.date,
-    by: Any,
+    by: User,
     kind: str = PaymentKind.PAYMENT,
     reference: str = "",
 ) -> Payment:
@@ -563,7 +567,7 @@ def citation_mass_disposition(
     citations: QuerySet[Citation] | Iterable[Citation],
     disposition: str,
     decided_on: datetime.date,
-    by: Any,
+    by: User,
 ) -> MassDispositionResult:
     """One decision for many citations at once (e.g. the city waives every protest notice issued
     between two dates), in one transaction. Citations the decision cannot apply to (already
@@ -584,12 +588,13 @@ def citation_mass_disposition(
     totals = payer_totals([c.pk for c in locked])
     now = timezone.now()
     by_user = by if getattr(by, "pk", None) else None
+    status_before: dict[int, str] = {}
     for citation in locked:
         problem = _decision_refusal(citation, disposition, decided_on, _today(citation))
         if problem:
             result.skipped.append((citation, problem))
             continue
-        citation.status_before = citation.status  # type: ignore[attr-defined]
+        status_before[citation.pk] = citation.status
         citation.disposition, citation.decided_on, citation.status = disposition, decided_on, CitationStatus.DECIDED
         citation.closed_on = None
         citation.status_changed_at, citation.status_changed_by, citation.updated_at = now, by_user, now
@@ -627,7 +632,7 @@ def citation_mass_disposition(
                 target=citation,
                 fields=["disposition", "decided_on"],
                 batch=result.batch,
-                **{"from": citation.status_before, "to": citation.status},  # type: ignore[attr-defined]
+                **_moved(status_before[citation.pk], citation),
             )
     audit_record(
         actor=by,
@@ -652,7 +657,7 @@ def complaint_deadlines_recompute(*, complaint: ExcessiveForceComplaint) -> None
 
 
 @transaction.atomic
-def deadline_rule_save(*, rule: DeadlineRule, by: Any) -> DeadlineRule:
+def deadline_rule_save(*, rule: DeadlineRule, by: User) -> DeadlineRule:
     """Save a (new or edited) rule after validating it, then recompute every deadline it makes
     or made: coordinators change rules without a deploy."""
     creating = rule.pk is None
