@@ -13,7 +13,8 @@ scope all read these.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any, TypeAlias
 
 from django.db.models import Q, QuerySet
 
@@ -22,8 +23,11 @@ from cases.models import ArrestSeen, Case, ExcessiveForceComplaint, Incident
 PersonAffected = Incident.people_affected.through
 ComplaintIncident = ExcessiveForceComplaint.incidents.through
 
+# Rows of `{"incident_id": ...}` (or of `{"pk": ...}` for cases), from one table or a UNION of several.
+IdRows: TypeAlias = QuerySet[Any, Mapping[str, object]]
 
-def incident_ids_concerning(cases: Case | QuerySet[Case] | QuerySet[dict[str, int]]) -> QuerySet[dict[str, int]]:
+
+def incident_ids_concerning(cases: Case | QuerySet[Case] | IdRows) -> IdRows:
     """The ids of the incidents that concern these cases (one case, or a queryset of cases or of
     their ids): people affected, arrests seen, complaints. One UNION of three indexed lookups;
     the same test written as an OR across the three joins made the database scan every incident
