@@ -2,6 +2,10 @@
 
 DRF's throttling is not a security control (lockout and MFA are); it keeps one client from
 flooding writes. Rates: settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] (env API_THROTTLE_*).
+
+A client is told apart by the same address everything else uses (`cases.authn.pseudonymous_ip`:
+REMOTE_ADDR, or what our TRUSTED_PROXY_COUNT proxies saw), never by DRF's own `get_ident`, which
+believes any `X-Forwarded-For` a client writes when NUM_PROXIES is unset.
 """
 
 from __future__ import annotations
@@ -10,8 +14,17 @@ from typing import Any
 
 from rest_framework.throttling import SimpleRateThrottle
 
+from cases.authn import pseudonymous_ip
 
-class WriteThrottle(SimpleRateThrottle):
+
+class ClientAddressThrottle(SimpleRateThrottle):
+    """A throttle that identifies an anonymous client by its keyed-hash address (no raw IP in the cache)."""
+
+    def get_ident(self, request: Any) -> str:
+        return pseudonymous_ip(request)
+
+
+class WriteThrottle(ClientAddressThrottle):
     scope = "writes"
 
     def allow_request(self, request: Any, view: Any) -> bool:
@@ -27,7 +40,7 @@ class WriteThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class AuthThrottle(SimpleRateThrottle):
+class AuthThrottle(ClientAddressThrottle):
     """Per client address; axes locks out per username and address on top of this."""
 
     scope = "auth"

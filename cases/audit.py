@@ -16,7 +16,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cases.crypto import keyed_hash
+from cases.authn import client_ip_hash
 from cases.models import AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
@@ -27,12 +27,6 @@ ALLOWED_DETAIL_KEYS = {
     "subject",  # a keyed hash (cases.authn.subject_hash), never a name
     "created", "updated", "skipped",  # import counts
 }  # fmt: skip
-
-
-def _client_ip(request: HttpRequest | None) -> str:
-    from cases.authn import client_ip
-
-    return client_ip(request)
 
 
 def _entry_digest(prev_hash: str, payload: dict[str, Any]) -> str:
@@ -66,7 +60,6 @@ def audit_record(
     unknown = set(details) - ALLOWED_DETAIL_KEYS
     if unknown:
         raise ValueError(f"audit details may not carry {sorted(unknown)}")
-    ip = _client_ip(request)
     # No savepoint inside a caller's transaction (two round trips fewer): the entry commits or
     # rolls back with the work it records; an error here fails that transaction as a whole.
     with transaction.atomic(savepoint=False):
@@ -81,7 +74,7 @@ def audit_record(
             if target is not None
             else "",
             fields=sorted(fields),
-            ip_hash=keyed_hash(ip, purpose="ip") if ip else "",
+            ip_hash=client_ip_hash(request),
             details=details,
             prev_hash=head.last_hash,
         )

@@ -1,8 +1,10 @@
 """Authentication policy: client addresses, lockout responses, sign-in auditing, ending sessions.
 
 - Client IPs are never stored raw. `client_ip` resolves the address (trusting exactly
-  TRUSTED_PROXY_COUNT proxies in X-Forwarded-For, so a client cannot spoof it), and
-  `pseudonymous_ip` turns it into a keyed-hash IPv6 address that django-axes stores and locks on.
+  TRUSTED_PROXY_COUNT proxies in X-Forwarded-For, so a client cannot spoof it), and is the only
+  reader of REMOTE_ADDR and X-Forwarded-For: `pseudonymous_ip` turns it into a keyed-hash IPv6
+  address that django-axes and the API throttles lock on, `client_ip_hash` into the keyed hash the
+  audit trail and the logs carry.
 - A locked-out attempt answers exactly like a wrong password (`lockout_response`), so nobody learns
   whether an account exists, is locked or was mistyped.
 - Every sign-in, failure, lockout and sign-out is audited; the attempted username only as a keyed hash.
@@ -57,6 +59,12 @@ def pseudonymous_ip(request: HttpRequest | None) -> str:
     ip = client_ip(request) or "unknown"
     digest = bytes.fromhex(keyed_hash(ip, purpose="axes-ip"))  # 12 bytes
     return str(ipaddress.IPv6Address(b"\xfd" + b"\x00" * 3 + digest))
+
+
+def client_ip_hash(request: HttpRequest | None) -> str:
+    """The keyed hash of the client address that the audit trail and the logs carry ("" without one)."""
+    ip = client_ip(request)
+    return keyed_hash(ip, purpose="ip") if ip else ""
 
 
 def subject_hash(username: str | None) -> str:

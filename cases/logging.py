@@ -1,7 +1,9 @@
-"""A logging filter that keeps personal data out of logs.
+"""Logging filters that keep personal data out of logs.
 
-Nothing in the code logs field values; this is the second line of defence: it masks e-mail
-addresses, phone numbers, dates and IP addresses in any message before a handler sees it.
+Nothing in the code logs field values; `ScrubPersonalData` is the second line of defence: it masks
+e-mail addresses, phone numbers, dates and IP addresses in any message before a handler sees it.
+`ClientAddress` names the client of a request's record by the same keyed hash of the same address
+the audit trail carries (`cases.authn.client_ip_hash`), never by the address itself.
 """
 
 from __future__ import annotations
@@ -31,4 +33,19 @@ class ScrubPersonalData(logging.Filter):
             message = str(record.msg)
         record.msg = scrub(message)
         record.args = None
+        return True
+
+
+class ClientAddress(logging.Filter):
+    """Sets `record.client`: the keyed hash of the request's client address, "-" without a request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        client = "-"
+        if request is not None and hasattr(request, "META"):
+            # Imported here: logging is configured before the apps are loaded.
+            from cases.authn import client_ip_hash
+
+            client = client_ip_hash(request) or "-"
+        record.client = client
         return True

@@ -373,10 +373,13 @@ DEFAULT_EVENT_TIME_ZONE = "America/New_York"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"scrub": {"()": "cases.logging.ScrubPersonalData"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "scrub": {"()": "cases.logging.ScrubPersonalData"},
+        "client": {"()": "cases.logging.ClientAddress"},
+    },
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s client=%(client)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["scrub"], "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub", "client"], "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
