@@ -2,10 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("cases.urls")),
-    path("citations/", include("citations.urls")),
-    path("desk/", include("citations.urls_desk")),
-    path("documents/", include("documents.urls")),
+    path("", include("web.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

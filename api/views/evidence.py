@@ -20,7 +20,7 @@ from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin
 from cases.access import api_may, evidence_list_visible_to
 from cases.models import Evidence
 from cases.services import evidence_add, evidence_open
-from cases.views import attachment_response
+from core.downloads import attachment_response
 
 
 @extend_schema_view(

@@ -25,8 +25,8 @@ from api.serializers.packets import (
     StoredPacketOutput,
 )
 from cases.access import case_for, complaint_list_visible_to, event_list_visible_to, get_visible_or_404
-from cases.views import attachment_response
 from citations.access import citation_list_visible_to
+from core.downloads import attachment_response
 from documents.access import batch_list_visible_to, packet_list_visible_to
 from documents.batches import batch_create, batch_download
 from documents.models import PacketBatch, StoredPacket

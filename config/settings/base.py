@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "citations",
     "documents",
     "api",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -112,7 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "cases.context_processors.role",
+                "web.context_processors.role",
             ],
         },
     },

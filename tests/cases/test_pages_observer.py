@@ -152,7 +152,7 @@ def test_my_reports_query_count_does_not_grow(client_for, observer, django_asser
 def test_the_observer_form_is_in_spanish_on_request(client_for, observer):
     from django.utils import translation
 
-    from cases.forms_observer import IncidentReportForm
+    from web.forms.observe import IncidentReportForm
 
     EventFactory()
     with translation.override("en"):

@@ -206,7 +206,7 @@ def test_a_conviction_is_appealed_and_a_citation_closed_from_the_page(client_for
 
 @pytest.mark.django_db
 def test_due_this_week_shows_a_page_at_a_time(client_for, lawyer, coordinator, monkeypatch):
-    monkeypatch.setattr("citations.views_desk.DUE_PAGE_SIZE", 2)
+    monkeypatch.setattr("web.views.desk.DUE_PAGE_SIZE", 2)
     cases = [CaseFactory(lawyers=[lawyer]) for _ in range(5)]
     for n, case in enumerate(cases):
         _citation(case, coordinator, number=f"SC-{n}")  # the answer is due within the week

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 # `documents.services.packet_for_case` (the batch chunks look it up at call time) never leaves
 # them holding the fake.
 import api.views.packets  # noqa: F401
-import documents.views  # noqa: F401
+import web.views.packets  # noqa: F401
 from documents import services
 from documents.models import PacketKind, StoredPacket
 

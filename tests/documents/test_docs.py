@@ -7,7 +7,7 @@ from pathlib import Path
 
 from api.urls import packet_patterns
 from documents import batches, services
-from documents.urls import urlpatterns
+from web.urls import packet_patterns as urlpatterns
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "packets.md").read_text()
 

@@ -187,7 +187,7 @@ def test_password_validators_refuse_short_and_common_passwords(lawyer):
 def test_login_view_hides_the_password_from_error_reports(rf):
     from django.views.debug import SafeExceptionReporterFilter
 
-    from cases.auth_views import TrackerLoginView
+    from web.views.account import TrackerLoginView
 
     request = rf.post("/login/", {"username": "x", "password": "hunter2-secret-value"})
     TrackerLoginView.as_view()(request)  # the decorator marks the request as it passes through

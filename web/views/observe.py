@@ -9,13 +9,15 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import incident_list_visible_to, page_for
-from cases.forms_observer import IncidentReportForm, posted_chips
+from cases.models import Event
 from cases.services import IncidentConflict, incident_create
+from web.forms.observe import IncidentReportForm, posted_chips
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -110,10 +112,6 @@ def _script_messages() -> dict[str, str]:
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker that lets the form open offline; served under /observe/ for its scope."""
-    from django.templatetags.static import static
-
-    from cases.models import Event
-
     context = {
         "form_url": reverse("observe-new"),
         "css_url": static("css/app.css"),

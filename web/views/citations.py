@@ -25,9 +25,9 @@ from citations.calendar import (
     calendar_feed_user,
 )
 from citations.exports import citations_csv
-from citations.forms import CitationImportForm
 from citations.imports import import_citations_csv
 from citations.models import Citation
+from web.forms.citations import CitationImportForm
 
 
 @require_GET

@@ -1,16 +1,16 @@
-"""Sign-in pages: password, then the second factor (verify or first-time enrolment), account security."""
+"""Sign-in pages: password, then the second factor (verify or first-time enrolment), account
+security (recovery codes, signing out everywhere) and the administrators' emergency lockdown page."""
 
 from __future__ import annotations
 
+from base64 import b32encode
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -22,18 +22,11 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import mfa
+from cases.audit import audit_record
 from cases.authn import user_end_all_sessions
-
-GENERIC_LOGIN_ERROR = _(
-    "Those details did not work. After several failed attempts, sign-in is paused for a while; "
-    "ask a coordinator if you are stuck."
-)
-
-
-class TrackerAuthenticationForm(AuthenticationForm):
-    """One message for a wrong password, an unknown user, a suspended account and a lockout."""
-
-    error_messages = {"invalid_login": GENERIC_LOGIN_ERROR, "inactive": GENERIC_LOGIN_ERROR}
+from cases.lockdown import environment_keys_remaining, lockdown_activate, lockdown_is_active, lockdown_lift
+from cases.roles import Role, role_of
+from web.forms.account import LockdownForm, TokenForm, TrackerAuthenticationForm
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
@@ -41,14 +34,6 @@ class TrackerLoginView(LoginView):
     authentication_form = TrackerAuthenticationForm
     redirect_authenticated_user = True
     template_name = "registration/login.html"
-
-
-class TokenForm(forms.Form):
-    token = forms.CharField(
-        label=_("Code"),
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
-    )
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -88,8 +73,6 @@ def mfa_enrol_view(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             return render(request, "registration/recovery_codes.html", {"codes": codes, "next": _safe_next(request)})
         form.add_error("token", _("That code did not work. Check the phone's clock and try the next code."))
-    from base64 import b32encode
-
     context: dict[str, Any] = {
         "form": form,
         "qr_svg": mfa.mfa_qr_svg(device),
@@ -115,8 +98,6 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
         messages.warning(request, _("Confirm a code first, then ask for new recovery codes."))
         return redirect(reverse("mfa_verify") + "?next=" + reverse("account_security"))
     codes = mfa.mfa_new_recovery_codes(user=request.user)
-    from cases.audit import audit_record
-
     audit_record(actor=request.user, action="mfa.recovery_codes", request=request, count=len(codes))
     return render(request, "registration/recovery_codes.html", {"codes": codes, "next": reverse("home")})
 
@@ -130,39 +111,11 @@ def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
-class LockdownForm(forms.Form):
-    confirm = forms.CharField(
-        label=_('Type "LOCK DOWN" to confirm'), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
-    )
-    destroy_keys = forms.BooleanField(label=_("Also destroy the encryption keys (crypto-shredding)"), required=False)
-    confirm_destroy = forms.CharField(
-        label=_('To destroy the keys, also type "DESTROY KEYS"'),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("confirm") != "LOCK DOWN":
-            self.add_error("confirm", _('Type exactly "LOCK DOWN".'))
-        if data.get("destroy_keys") and data.get("confirm_destroy") != "DESTROY KEYS":
-            self.add_error("confirm_destroy", _('Keys are destroyed only when you also type exactly "DESTROY KEYS".'))
-        if data.get("confirm_destroy") and not data.get("destroy_keys"):
-            self.add_error("destroy_keys", _("Tick the box as well to destroy the keys."))
-        return data
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def lockdown_view(request: HttpRequest) -> HttpResponse:
     """The emergency lockdown, for administrators with a code verified in the last minutes."""
-    from django.http import Http404
-
-    from cases.lockdown import environment_keys_remaining, lockdown_activate, lockdown_is_active, lockdown_lift
-    from cases.roles import Role, role_of
-
     if role_of(request.user) != Role.ADMINISTRATOR:
         raise Http404
     if not mfa.mfa_is_recent(request):

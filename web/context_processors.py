@@ -1,3 +1,5 @@
+"""The signed-in user's role and places, for the navigation every page shows."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,12 +7,11 @@ from typing import Any
 from django.http import HttpRequest
 
 from cases.roles import role_of
+from web.views.home import ROLE_PLACES
 
 
 def role(request: HttpRequest) -> dict[str, Any]:
     """The signed-in user's role and the places (url name, label) their navigation links to."""
-    from cases.views import ROLE_PLACES
-
     user = getattr(request, "user", None)
     current = role_of(user) if user is not None else None
     return {

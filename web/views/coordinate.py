@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,9 +25,9 @@ from cases.access import (
     page_for,
 )
 from cases.audit import audit_record
-from cases.forms_coordinator import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm
 from cases.roles import Role
 from cases.services import account_create, account_set_active, account_set_role, case_assign_lawyers
+from web.forms.coordinate import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm
 
 NAME_FIELDS = ["legal_name", "preferred_name"]
 
@@ -112,8 +112,6 @@ def accounts(request: HttpRequest) -> HttpResponse:
 
 
 def _account(request: HttpRequest, user_id: int):  # type: ignore[no-untyped-def]
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(get_user_model(), pk=user_id)
 
 

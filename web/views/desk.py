@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,9 +38,9 @@ from cases.models import Case, IncidentOfficer
 from cases.selectors import case_attachments, incident_ids_concerning
 from citations import services
 from citations.access import citation_list_visible_to, deadline_list_visible_to, may_have_calendar_feed
-from citations.forms_desk import ACTION_FORMS, CaseFilterForm, DocketFilterForm
 from citations.models import Citation, Deadline, DeadlineStatus
 from citations.selectors import balance_of, citations_with_money, deadlines_due, deadlines_overdue, hearing_docket
+from web.forms.desk import ACTION_FORMS, CaseFilterForm, DocketFilterForm
 
 # What the case page shows of the client (names of the fields, for the audit trail).
 CLIENT_FIELDS = [
@@ -299,8 +299,6 @@ def citation_action(request: HttpRequest, citation_id: UUID, action: str) -> Htt
     citation = _citation_for(request, citation_id)
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
-        from django.http import Http404
-
         raise Http404
     form = form_class(request.POST, citation=citation)
     if form.is_valid():

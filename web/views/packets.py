@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import case_for, complaint_list_visible_to, event_list_visible_to, get_visible_or_404, page_for
-from cases.views import attachment_response
 from citations.access import citation_list_visible_to
+from core.downloads import attachment_response
 from documents.access import batch_list_visible_to, packet_list_visible_to
 from documents.batches import batch_create, batch_progress
 from documents.batches import batch_download as open_batch_download
@@ -32,6 +32,7 @@ from documents.services import (
     packet_for_case,
     packet_for_docket,
 )
+from documents.subject_access import subject_access_json, subject_access_pdf, subject_access_person
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -160,8 +161,6 @@ def batch_download(request: HttpRequest, batch_id: UUID) -> StreamingHttpRespons
 @require_GET
 def subject_access(request: HttpRequest, person_id: UUID, fmt: str) -> HttpResponse:
     """A person's own data for that person (coordinators run it): JSON or PDF, audited."""
-    from documents.subject_access import subject_access_json, subject_access_pdf, subject_access_person
-
     if fmt not in ("json", "pdf"):
         raise Http404
     person = subject_access_person(by=request.user, person_id=person_id)

@@ -1,0 +1,81 @@
+"""Every page of the site, by area. Paths and names are what people and integrations already
+use (bookmarks, calendar apps holding a feed URL, links in sent messages): keep them."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from web.views import account, citations, coordinate, dashboard, desk, downloads, home, observe, packets
+
+# Home, sign-in with its second factor, one's account, the administrators' lockdown.
+account_patterns = [
+    path("", home.home, name="home"),
+    path("healthz", home.healthz, name="healthz"),
+    path("login/", account.TrackerLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/verify/", account.mfa_verify_view, name="mfa_verify"),
+    path("login/enrol/", account.mfa_enrol_view, name="mfa_enrol"),
+    path("account/security/", account.account_security_view, name="account_security"),
+    path("account/recovery-codes/", account.recovery_codes_view, name="mfa_recovery_codes"),
+    path("account/logout-everywhere/", account.logout_everywhere_view, name="logout_everywhere"),
+    path("security/lockdown/", account.lockdown_view, name="lockdown"),
+]
+
+# Observer: the incident form (and the offline queue's endpoint) and one's own reports.
+observe_patterns = [
+    path("", observe.incident_new, name="observe-new"),
+    path("reports/", observe.my_reports, name="observe-reports"),
+    path("sw.js", observe.service_worker, name="observe-sw"),
+]
+
+# Coordinator: assignment, accounts and roles, the audit trail.
+coordinate_patterns = [
+    path("", coordinate.coordination_home, name="coord-home"),
+    path("cases/<uuid:case_id>/assign/", coordinate.assign, name="coord-assign"),
+    path("accounts/", coordinate.accounts, name="coord-accounts"),
+    path("accounts/<int:user_id>/role/", coordinate.account_role, name="coord-account-role"),
+    path("accounts/<int:user_id>/active/", coordinate.account_active, name="coord-account-active"),
+    path("audit/", coordinate.audit_trail, name="coord-audit"),
+]
+
+# The lawyer's desk (coordinators see every case).
+desk_patterns = [
+    path("cases/", desk.case_list, name="desk-cases"),
+    path("cases/<uuid:case_id>/", desk.case_detail, name="desk-case"),
+    path("citations/<uuid:citation_id>/", desk.citation_detail, name="desk-citation"),
+    path("citations/<uuid:citation_id>/<slug:action>/", desk.citation_action, name="desk-citation-action"),
+    path("due/", desk.due_this_week, name="desk-due"),
+    path("docket/", desk.docket, name="desk-docket"),
+]
+
+# The organizer's dashboard (aggregates only); a lawyer's calendar-feed link and the feed itself
+# (authenticated by the token in the URL); coordinators' bulk import and CSV export.
+citation_patterns = [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("calendar/", citations.calendar_link, name="citations-calendar"),
+    path("calendar/<str:token>.ics", citations.calendar_feed, name="citations-calendar-feed"),
+    path("import/", citations.import_page, name="citations-import"),
+    path("export.csv", citations.export_csv, name="citations-export"),
+]
+
+# Downloads: evidence files; packets, linked from the case page's packet buttons and the docket
+# page's docket button; batches; subject access (one person's own data, as JSON or PDF).
+packet_patterns = [
+    path("cases/<uuid:case_id>/packet/", packets.case_packet, name="documents-case-packet"),
+    path("docket/packet/", packets.docket_packet, name="documents-docket-packet"),
+    path("packets/<uuid:packet_id>/", packets.packet_file, name="documents-packet-file"),
+    path("batches/", packets.batch_start, name="documents-batch-start"),
+    path("batches/<uuid:batch_id>/", packets.batch_page, name="documents-batch"),
+    path("batches/<uuid:batch_id>/status/", packets.batch_status, name="documents-batch-status"),
+    path("batches/<uuid:batch_id>/download/", packets.batch_download, name="documents-batch-download"),
+    path("people/<uuid:person_id>/subject-access.<str:fmt>", packets.subject_access, name="documents-subject-access"),
+]
+
+urlpatterns = [
+    *account_patterns,
+    path("evidence/<uuid:public_id>/download/", downloads.evidence_download, name="evidence_download"),
+    path("observe/", include(observe_patterns)),
+    path("coordination/", include(coordinate_patterns)),
+    path("desk/", include(desk_patterns)),
+    path("citations/", include(citation_patterns)),
+    path("documents/", include(packet_patterns)),
+]

@@ -1,0 +1,58 @@
+"""The home page (each role's places, which the navigation also shows) and the health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from cases.roles import Role, role_of
+
+# Where each role works: (URL name, label). The navigation and the home page link to them.
+ROLE_PLACES: dict[Role, list[tuple[str, str]]] = {
+    Role.OBSERVER: [("observe-new", _("Report an incident")), ("observe-reports", _("My reports"))],
+    Role.LAWYER: [
+        ("desk-cases", _("My cases")),
+        ("desk-due", _("Due this week")),
+        ("desk-docket", _("Hearing docket")),
+        ("citations-calendar", _("Calendar feed")),
+        ("dashboard", _("Dashboard")),
+    ],
+    Role.ORGANIZER: [("dashboard", _("Dashboard"))],
+    Role.COORDINATOR: [
+        ("coord-home", _("Coordination")),
+        ("desk-cases", _("Cases")),
+        ("desk-due", _("Due this week")),
+        ("desk-docket", _("Hearing docket")),
+        ("dashboard", _("Dashboard")),
+        ("admin:index", _("Administration")),
+    ],
+    Role.ADMINISTRATOR: [
+        ("coord-home", _("Coordination")),
+        ("desk-cases", _("Cases")),
+        ("dashboard", _("Dashboard")),
+        ("admin:index", _("Administration")),
+        ("lockdown", _("Emergency lockdown")),
+    ],
+}
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    role = role_of(request.user)
+    return render(
+        request,
+        "cases/home.html",
+        {"role": role.value if role else "", "places": ROLE_PLACES.get(role, []) if role else []},
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
