@@ -3,8 +3,8 @@
 A closed case carries `retention_until` (closing date + settings.RETENTION_DAYS_AFTER_CLOSE, set
 by cases.services.case_close). Once that date has passed, `purge_expired` removes the case's
 personal data for good, unless the case is *on hold*: an appeal window or a civil-claim deadline
-is still open (this app checks complaint incidents + CIVIL_CLAIM_HOLD_DAYS; the citations app
-answers `cases.signals.purge_holds` with its open appeal and civil-claim deadlines).
+is still open (the citations app answers `cases.signals.purge_holds` from its deadlines and
+deadline rules: the civil-claim period is rule data, citations/deadlines.py).
 
 What a purge removes (docs/retention.md has the full table):
 - evidence of the case, its complaints and the incidents that concern only this case: rows, custody
@@ -32,7 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cases import datakeys
@@ -63,22 +63,8 @@ def cases_past_retention(*, today: datetime.date) -> QuerySet[Case]:
     ).order_by("retention_until", "pk")
 
 
-def _own_holds(cases: QuerySet[Case], today: datetime.date) -> dict[int, list[str]]:
-    """Complaints: the civil-claim window runs from the latest incident they cite (else from the
-    complaint's creation) for CIVIL_CLAIM_HOLD_DAYS; until then the evidence must survive."""
-    holds: dict[int, list[str]] = {}
-    window = datetime.timedelta(days=settings.CIVIL_CLAIM_HOLD_DAYS)
-    rows = ExcessiveForceComplaint.objects.filter(case__in=cases).annotate(latest=Max("incidents__occurred_at"))
-    for complaint in rows.only("case_id", "created_at"):
-        start = complaint.latest or complaint.created_at
-        until = timezone.localdate(start + window)
-        if until >= today:
-            holds.setdefault(complaint.case_id, []).append(f"civil-claim window open until {until.isoformat()}")
-    return holds
-
-
 def purge_holds_for(cases: QuerySet[Case], *, today: datetime.date) -> dict[int, list[str]]:
-    holds = _own_holds(cases, today)
+    holds: dict[int, list[str]] = {}
     for _receiver, answer in purge_holds.send(sender=Case, cases=cases, today=today):
         for case_id, reasons in (answer or {}).items():
             holds.setdefault(case_id, []).extend(reasons)

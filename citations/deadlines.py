@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +28,7 @@ from django.utils import timezone
 
 from cases.models import ComplaintForum, ComplaintStatus, ExcessiveForceComplaint, Jurisdiction
 from citations.models import (
+    COMPLAINT_TRIGGERS,
     Citation,
     CitationStatus,
     Deadline,
@@ -211,6 +213,53 @@ def complaint_deadline_status(kind: str, complaint: ExcessiveForceComplaint, civ
     if complaint.filed_on:
         return DeadlineStatus.MET
     return DeadlineStatus.CANCELLED if complaint.status == ComplaintStatus.CLOSED else DeadlineStatus.OPEN
+
+
+# --- The civil-claim period -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CivilClaimDeadline:
+    """When a civil claim for force used at an incident is due, and the rule that says so."""
+
+    due_on: datetime.date
+    rule: DeadlineRule
+
+
+def civil_claim_rules() -> list[DeadlineRule]:
+    """The active rules that set a civil-claim period (in Pennsylvania the `pa-civil-claim-1983`
+    row), for `civil_claim_deadline` (one query: read once for many incidents)."""
+    return list(DeadlineRule.objects.filter(active=True, kind=DeadlineKind.CIVIL_CLAIM, trigger__in=COMPLAINT_TRIGGERS))
+
+
+def civil_claim_deadline(
+    incident_date: datetime.datetime | datetime.date,
+    *,
+    tz: ZoneInfo,
+    jurisdiction: str,
+    forum: str = "",
+    rules: Iterable[DeadlineRule] | None = None,
+) -> CivilClaimDeadline | None:
+    """The civil-claim deadline for force used at `incident_date` in `jurisdiction`, counted in the
+    event's time zone by the most specific civil-claim rule that applies (one naming `forum`, the
+    complaint's, beats one for every forum; without a forum only those for every forum apply).
+    The packets' computed deadline and the retention hold both come from here, so a rule edit
+    moves both. None when no active rule applies. `rules`: from `civil_claim_rules()`."""
+    candidates = civil_claim_rules() if rules is None else rules
+    applicable = [
+        rule
+        for rule in candidates
+        if rule.active
+        and rule.kind == DeadlineKind.CIVIL_CLAIM
+        and rule.trigger in COMPLAINT_TRIGGERS
+        and rule.complaint_forum in ("", forum)
+        and rule_matches_jurisdiction(rule, jurisdiction)
+    ]
+    picked = pick_rules(applicable, jurisdiction)
+    if not picked:
+        return None
+    due_on, _due_at = compute_due(rule=picked[0], trigger=incident_date, tz=tz, jurisdiction=jurisdiction)
+    return CivilClaimDeadline(due_on=due_on, rule=picked[0])
 
 
 # --- Synchronisation -----------------------------------------------------------------------

@@ -45,6 +45,7 @@ from cases.models import (
 )
 from cases.selectors import case_attachments, incidents_concerning
 from citations.access import deadline_list_visible_to
+from citations.deadlines import civil_claim_deadline
 from citations.models import (
     Citation,
     CitationKind,
@@ -56,7 +57,6 @@ from citations.models import (
 )
 from citations.selectors import hearing_docket
 
-CIVIL_CLAIM_YEARS = 2  # 42 U.S.C. § 1983 in Pennsylvania borrows 42 Pa.C.S. § 5524 (unverified: a lawyer decides)
 OPEN_CITATION_STATUSES = {s.value for s in CitationStatus} - {CitationStatus.CLOSED.value}
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/tiff"}
 
@@ -342,24 +342,25 @@ def complaint_steps(complaint: ExcessiveForceComplaint, tz: ZoneInfo) -> list[di
     return steps
 
 
-def civil_claim_deadline(incidents: Iterable[Incident], tz: ZoneInfo) -> dict[str, Any] | None:
-    """`incident date + 2 years` from the earliest incident, for force not yet under a complaint
-    (a complaint gets its deadlines from the citations app's rules)."""
-    dates = [i.occurred_at.astimezone(tz).date() for i in incidents]
-    if not dates:
+def computed_civil_claim(incidents: Iterable[Incident], case: Case, tz: ZoneInfo) -> dict[str, Any] | None:
+    """The civil-claim deadline from the earliest incident, for force not yet under a complaint (a
+    complaint has deadline rows of its own): the rule data's period, through
+    `citations.deadlines.civil_claim_deadline`. Reads the rules (one query) only when called."""
+    first = min((i.occurred_at for i in incidents), default=None)
+    if first is None:
         return None
-    first = min(dates)
-    try:
-        due = first.replace(year=first.year + CIVIL_CLAIM_YEARS)
-    except ValueError:  # 29 February
-        due = first.replace(year=first.year + CIVIL_CLAIM_YEARS, day=28)
+    claim = civil_claim_deadline(first, tz=tz, jurisdiction=case.event.jurisdiction)
+    if claim is None:
+        return None
+    rule = claim.rule
+    source = rule.source if rule.verified else f"{rule.source} (rule not yet verified by a lawyer)"
     return {
-        "label": "Bring a civil claim (42 U.S.C. § 1983), computed",
-        "due": due.isoformat(),
-        "sort": sort_key(due),
+        "label": f"{label(rule, 'kind')} (computed)",
+        "due": fmt_date(claim.due_on),
+        "sort": sort_key(claim.due_on),
         "status": "Open",
         "warrant_risk": False,
-        "source": "Incident date + 2 years (42 Pa.C.S. § 5524); accrual and tolling to be confirmed by counsel",
+        "source": f"{rule.description}. {source}",
         "hard": True,
         "citation": "",
     }
@@ -435,7 +436,7 @@ def case_packet_context(*, case: Case, user: Any, scope_checked: bool = False) -
     deadlines = [deadline_dict(d, tz) for d in deadline_rows]
     has_claim = any(d.kind == DeadlineKind.CIVIL_CLAIM for d in deadline_rows)
     if not has_claim and any(i["force"] for i in incidents):
-        claim = civil_claim_deadline(incident_rows, tz)
+        claim = computed_civil_claim(incident_rows, case, tz)
         if claim:
             deadlines.append(claim)
     deadlines.sort(key=lambda d: d["sort"])
@@ -569,7 +570,7 @@ def complaint_packet_context(*, complaint: ExcessiveForceComplaint, user: Any) -
     deadline_rows = case_deadlines(case, user, tz)
     own = [deadline_dict(d, tz) for d in deadline_rows if d.complaint_id == complaint.pk]
     claims = [d for d in deadline_rows if d.complaint_id == complaint.pk and d.kind == DeadlineKind.CIVIL_CLAIM]
-    claim = deadline_dict(claims[0], tz) if claims else civil_claim_deadline(incident_rows, tz)
+    claim = deadline_dict(claims[0], tz) if claims else computed_civil_claim(incident_rows, case, tz)
     if claim and not claims:
         own.append(claim)
     citations = [citation_dict(c, tz) for c in _citations(case)]

@@ -54,7 +54,7 @@ from cases.models import (
 )
 from cases.roles import role_of
 from cases.selectors import incident_ids_concerning
-from citations.models import Citation, Deadline, DeadlineRule, Payment
+from citations.models import Citation, Deadline, DeadlineKind, DeadlineRule, Payment
 
 User = Case.lawyers.field.related_model
 CaseLawyer = Case.lawyers.through
@@ -71,9 +71,10 @@ def _c(model: type[Model], field: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(field).column)
 
 
-# Each condition is SQL over the source's table (alias t). {case}, {user} and {export} take one
-# parameter each; the statement starts with common table expressions naming the incidents concerning the
-# case (inc), its complaints (cc), and the statements (st) and files (ev) the packet may show.
+# Each condition is SQL over the source's table (alias t). {case}, {user}, {export} and {claim} (the
+# civil-claim deadline kind) take one parameter each; the statement starts with common table
+# expressions naming the incidents concerning the case (inc), its complaints (cc), and the
+# statements (st) and files (ev) the packet may show.
 INCIDENTS = "SELECT id FROM inc"
 CASE_COMPLAINTS = "SELECT id FROM cc"
 STATEMENTS = "SELECT id FROM st"
@@ -100,9 +101,12 @@ SOURCES: list[tuple[type[Model], str]] = [
         f"t.{_c(Payment, 'citation')} IN (SELECT id FROM {_t(Citation)} WHERE {_c(Citation, 'case')} = {{case}})",  # nosec B608
     ),
     (Deadline, f"t.{_c(Deadline, 'case')} = {{case}}"),
+    # The rules of its deadlines, and those that set the civil-claim period a packet computes for
+    # force not yet under a complaint (`context.computed_civil_claim`).
     (
         DeadlineRule,
-        f"t.id IN (SELECT {_c(Deadline, 'rule')} FROM {_t(Deadline)} WHERE {_c(Deadline, 'case')} = {{case}})",  # nosec B608
+        f"t.id IN (SELECT {_c(Deadline, 'rule')} FROM {_t(Deadline)} WHERE {_c(Deadline, 'case')} = {{case}}) "  # nosec B608
+        f"OR t.{_c(DeadlineRule, 'kind')} = {{claim}}",
     ),
     (Arrest, f"t.{_c(Arrest, 'case')} = {{case}}"),
     # The case's complaints, and those the statements and files in the packet hang on (their
@@ -204,6 +208,7 @@ def _statement(case: Case, user_pk: int | None) -> tuple[str, list[Any]]:
         "case": ("%s", [case.pk]),
         "user": ("%s", [user_pk]),
         "export": ("%s", [PACKET_EXPORT_NOTE]),
+        "claim": ("%s", [DeadlineKind.CIVIL_CLAIM.value]),
         "incidents": (incidents_sql, [case.pk] * count),
     }
     template = _statement_template(connection.vendor)

@@ -361,9 +361,6 @@ DASHBOARD_QUERY_THREADS = env.int("DASHBOARD_QUERY_THREADS", default=4)
 # collector's reach (documents/pdf.py): fewer objects for each full collection to walk.
 PACKET_GC_FREEZE = env.bool("PACKET_GC_FREEZE", default=True)
 RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=180)
-# A case with an excessive-force complaint is kept (on hold) this long after its latest incident:
-# the 42 U.S.C. § 1983 window in Pennsylvania is two years (42 Pa.C.S. § 5524; unverified, configurable).
-CIVIL_CLAIM_HOLD_DAYS = env.int("CIVIL_CLAIM_HOLD_DAYS", default=730)
 # A decided citation is kept this long after its decision even without an open appeal deadline.
 APPEAL_HOLD_DAYS = env.int("APPEAL_HOLD_DAYS", default=30)
 # Lost-phone rule: an observer reads back their own reports (and uploads) only this long after creating them.

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from cases.models import ArrestSeen, CustodyAction, CustodyEvent, ForceType, WitnessStatement
 from cases.roles import role_of
-from citations.models import DeadlineStatus
+from citations.models import DeadlineRule, DeadlineStatus
 from documents import context as ctx
 from documents.fingerprint import case_inputs_stamp, source_tables
 from documents.models import StoredPacket
@@ -122,6 +122,18 @@ def test_user_role_and_language_are_part_of_the_stamp(lawyer, coordinator):  # t
     lawyer.groups.add(Group.objects.get_or_create(name="coordinator")[0])
     lawyer.groups.remove(Group.objects.get(name="lawyer"))
     assert _stamp(s["case"], lawyer) != mine
+
+
+def test_the_civil_claim_rule_is_part_of_the_stamp_without_a_complaint(lawyer, observer):  # type: ignore[no-untyped-def]
+    """A case with force and no complaint has no civil-claim deadline row, yet its packet computes
+    the deadline from the rule: editing the rule changes the stamp (and the packet)."""
+    case = CaseFactory(lawyers=[lawyer])
+    incident = IncidentFactory(event=case.event, reporter=observer)
+    incident.people_affected.add(case)
+    incident.force_types.add(ForceType.objects.order_by("id").first())
+    before = _stamp(case, lawyer)
+    DeadlineRule.objects.filter(code="pa-civil-claim-1983").update(offset=3)
+    assert _stamp(case, lawyer) != before
 
 
 def test_other_cases_do_not_change_the_stamp(lawyer):  # type: ignore[no-untyped-def]
