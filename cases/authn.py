@@ -8,6 +8,8 @@
 - A locked-out attempt answers exactly like a wrong password (`lockout_response`), so nobody learns
   whether an account exists, is locked or was mistyped.
 - Every sign-in, failure, lockout and sign-out is audited; the attempted username only as a keyed hash.
+  django-axes counts failures and locks on that same hash (`lockout_username`), so its table holds
+  no typed name either.
 - `user_end_all_sessions` ends every session of an account (log out everywhere) and tells the
   other apps to revoke what they issued (API tokens, feed tokens) through `cases.signals.sessions_ended`.
 """
@@ -70,6 +72,16 @@ def client_ip_hash(request: HttpRequest | None) -> str:
 def subject_hash(username: str | None) -> str:
     """A keyed hash of an attempted username, for the audit trail (never the name itself)."""
     return keyed_hash((username or "").strip().casefold(), purpose="username")
+
+
+def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | None = None) -> str | None:
+    """What django-axes stores and locks on instead of the typed username: its keyed hash
+    (`subject_hash`). The same name always gives the same hash, so five failures still lock that
+    name; a dump of the lockout table shows no name, even one typed by mistake in the username box."""
+    username = (credentials or {}).get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username")
+    return subject_hash(username) if username else None
 
 
 # The API token endpoint's one answer to every failed sign-in (api.views.auth raises it as a 401).

@@ -39,7 +39,8 @@ def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 def audit_lockout(sender: Any, request: Any = None, username: str | None = None, **kwargs: Any) -> None:
-    audit_record(actor=None, action="auth.locked_out", request=request, subject=subject_hash(username))
+    # axes hands over what it locks on: already the keyed hash (cases.authn.lockout_username)
+    audit_record(actor=None, action="auth.locked_out", request=request, subject=username)
 
 
 def event_saving(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:

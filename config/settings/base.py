@@ -196,6 +196,8 @@ AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail (ke
 AXES_VERBOSE = False
 # A locked-out attempt gets the ordinary "those details did not work" answer (no oracle).
 AXES_LOCKOUT_CALLABLE = "cases.authn.lockout_response"
+# Axes stores and locks on a keyed hash of the typed username, never the name itself.
+AXES_USERNAME_CALLABLE = "cases.authn.lockout_username"
 # Axes stores and locks on a keyed pseudonym of the client IP, never the address itself.
 AXES_CLIENT_IP_CALLABLE = "cases.authn.pseudonymous_ip"
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR only).

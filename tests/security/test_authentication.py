@@ -103,6 +103,28 @@ def test_axes_stores_a_pseudonym_of_the_address_never_the_address(observer):
 
 
 @pytest.mark.django_db
+def test_axes_stores_and_locks_on_a_keyed_hash_of_the_typed_name_never_the_name(observer, settings):
+    from axes.models import AccessAttempt
+
+    from cases.authn import subject_hash
+
+    settings.AXES_FAILURE_LIMIT = 5
+    attacker = Client(REMOTE_ADDR="192.0.2.89")
+    login(attacker, "Zyxwvutsrq Qwertyzxc", "wrong-password-guess")  # a person's name in the box
+    for _ in range(5):
+        login(attacker, observer.username, "wrong-password-guess")
+    stored = {a.username: a.failures_since_start for a in AccessAttempt.objects.all()}
+    assert stored == {subject_hash("Zyxwvutsrq Qwertyzxc"): 1, subject_hash(observer.username): 5}
+    dump = str([a.__dict__ for a in AccessAttempt.objects.all()])
+    assert "Zyxwvutsrq" not in dump and observer.username not in dump
+    # five failures still lock that name: the right password is refused from there
+    assert login(attacker, observer.username, PASSWORD).status_code == 200
+    assert "_auth_user_id" not in attacker.session
+    subjects = {entry.details["subject"] for entry in AuditEntry.objects.filter(action="auth.locked_out")}
+    assert subjects == {subject_hash(observer.username)}  # the same pseudonym as axes'
+
+
+@pytest.mark.django_db
 def test_forwarded_for_is_trusted_only_as_far_as_configured_proxies(rf, settings):
     from cases.authn import client_ip
 
