@@ -310,9 +310,10 @@ def _verify_second_factor(client: Any, user: Any) -> None:
     if not mfa_required_for(user):
         return
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+    from cases.models import Authenticator
+
+    device = Authenticator.objects.filter(user=user, confirmed=True).first() or Authenticator.objects.create(
         user=user, name="benchmark", confirmed=True
     )
     session = client.session

@@ -17,9 +17,9 @@ from django.db import transaction
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.audit import audit_record
+from cases.models import Authenticator
 from cases.roles import role_of
 
 RECOVERY_CODES = 10
@@ -49,17 +49,17 @@ def mfa_has_device(user: Any) -> bool:
     return user_has_device(user, confirmed=True)
 
 
-def mfa_pending_totp(*, user: Any) -> TOTPDevice:
+def mfa_pending_totp(*, user: Any) -> Authenticator:
     """The unconfirmed authenticator being enrolled (created once, reused on reload)."""
     if mfa_has_device(user):
         raise PermissionError("this account already has a device; enrolling another needs a coordinator reset")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    device = Authenticator.objects.filter(user=user, confirmed=False).order_by("id").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device = Authenticator.objects.create(user=user, name="authenticator", confirmed=False)
     return device
 
 
-def mfa_qr_svg(device: TOTPDevice) -> str:
+def mfa_qr_svg(device: Authenticator) -> str:
     """The otpauth:// URL as an inline SVG (no external image, fits the strict CSP)."""
     return segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
 
@@ -67,13 +67,13 @@ def mfa_qr_svg(device: TOTPDevice) -> str:
 @transaction.atomic
 def mfa_confirm_enrolment(*, user: Any, token: str, request: Any = None) -> list[str] | None:
     """Confirm the pending authenticator with one code; return the recovery codes (shown once)."""
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("id").first()
+    device = Authenticator.objects.select_for_update().filter(user=user, confirmed=False).order_by("id").first()
     if device is None or mfa_has_device(user) or not device.verify_token(token.strip()):
         audit_record(actor=user, action="mfa.enrol_failed", request=request)
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    Authenticator.objects.filter(user=user, confirmed=False).delete()
     codes = mfa_new_recovery_codes(user=user)
     if request is not None:
         otp_login(request, device)
@@ -133,7 +133,7 @@ def mfa_verify(*, request: Any, token: str) -> bool:
 def mfa_reset(*, user: Any, by: Any, request: Any = None) -> None:
     """Remove every device of an account (a coordinator's action after a lost phone): the account
     enrols again at its next sign-in."""
-    for model in (TOTPDevice, StaticDevice):
+    for model in (Authenticator, StaticDevice):
         model.objects.filter(user=user).delete()
     audit_record(actor=by, action="mfa.reset", target=user, request=request)
 

@@ -24,6 +24,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import default_key as totp_default_key
 
 from cases.fields import BlindIndexField, EncryptedCharField, EncryptedDateField, EncryptedTextField
 
@@ -645,3 +648,32 @@ class DataKey(models.Model):
 
     def __str__(self) -> str:
         return self.scope
+
+
+class Authenticator(TimestampMixin, ThrottlingMixin, Device):
+    """A TOTP authenticator app (a phone's): django-otp's TOTPDevice, with its seed sealed under the
+    field keys like any personal field (django-otp stores it as clear hex, and with the seed anyone
+    holding a dump can make codes). `manage.py rotate_keys` re-seals it with the newest key.
+
+    Verification, throttling and the otpauth:// URL are django-otp's own (the same functions, so a
+    fix there is a fix here); only where the seed lives differs."""
+
+    key = EncryptedTextField(default=totp_default_key, help_text=_("The hex secret, sealed."))
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    bin_key = TOTPDevice.bin_key
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator")
+
+    def __str__(self) -> str:
+        return f"Authenticator {self.pk}"

@@ -6,15 +6,16 @@ from typing import Any
 
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cases.models import Authenticator
 
 
-def totp_device_for(user: Any) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return device or TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+def totp_device_for(user: Any) -> Authenticator:
+    device = Authenticator.objects.filter(user=user, confirmed=True).first()
+    return device or Authenticator.objects.create(user=user, name="test phone", confirmed=True)
 
 
-def current_code(device: TOTPDevice, *, offset_steps: int = 0) -> str:
+def current_code(device: Authenticator, *, offset_steps: int = 0) -> str:
     """The code the phone shows now (offset_steps=1: the next one, to avoid the anti-replay check)."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = totp.time + offset_steps * device.step

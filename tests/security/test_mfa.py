@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
+import io
 import re
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.mfa import _recovery_digest
-from cases.models import AuditEntry
+from cases.mfa import _recovery_digest, mfa_check, mfa_confirm_enrolment, mfa_pending_totp
+from cases.models import AuditEntry, Authenticator
 from tests.auth import current_code, totp_device_for
 
 PASSWORD = "correct-horse-battery-staple"
@@ -52,7 +57,7 @@ def test_first_sign_in_enrols_with_an_svg_qr_code_and_shows_recovery_codes_once(
     assert page.redirect_chain[-1][0].startswith("/login/enrol/")
     html = page.content.decode()
     assert "<svg" in html and "<img" not in html and "otpauth" not in html  # the secret is in the QR only
-    device = TOTPDevice.objects.get(user=lawyer, confirmed=False)
+    device = Authenticator.objects.get(user=lawyer, confirmed=False)
     assert client.post("/login/enrol/", {"token": "000000"}).status_code == 200
     device.refresh_from_db()
     assert not device.confirmed
@@ -76,7 +81,7 @@ def test_a_stolen_password_cannot_enrol_a_new_phone(lawyer):
     client = password_only(lawyer)
     assert client.get("/login/enrol/")["Location"] == "/login/verify/"
     assert client.post("/login/enrol/", {"token": "123456"})["Location"] == "/login/verify/"
-    assert TOTPDevice.objects.filter(user=lawyer).count() == 1
+    assert Authenticator.objects.filter(user=lawyer).count() == 1
 
 
 @pytest.mark.django_db
@@ -157,8 +162,54 @@ def test_a_lost_phone_is_reset_and_the_account_enrols_again(client_for, lawyer):
     client = client_for(lawyer)
     assert client.get("/").status_code == 200
     call_command("mfa_reset", lawyer.username)
-    assert not TOTPDevice.objects.filter(user=lawyer).exists() and not StaticToken.objects.filter(device__user=lawyer)
+    assert not Authenticator.objects.filter(user=lawyer).exists() and not StaticToken.objects.filter(
+        device__user=lawyer
+    )
     assert client.get("/").status_code == 302  # the old session ended
     fresh = password_only(lawyer)
     assert fresh.get("/")["Location"].startswith("/login/enrol/")
     assert AuditEntry.objects.filter(action="mfa.reset", target_id=str(lawyer.pk)).exists()
+
+
+def raw_seed_column() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key FROM {connection.ops.quote_name(Authenticator._meta.db_table)}")  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+def test_the_authenticator_seed_is_sealed_in_the_database_and_codes_still_work(lawyer):
+    device = mfa_pending_totp(user=lawyer)
+    seed = Authenticator.objects.get(pk=device.pk).key
+    assert len(seed) == 40 and bytes.fromhex(seed)  # the app gets the seed itself...
+    (stored,) = raw_seed_column()
+    assert seed not in stored and stored.startswith("v1:")  # ...the table only its sealed form
+    assert TOTPDevice.objects.count() == 0  # django-otp's own table (seeds in clear) stays empty
+    assert mfa_confirm_enrolment(user=lawyer, token=current_code(device)) is not None
+    assert mfa_check(user=lawyer, token=current_code(device, offset_steps=1)) is not None
+
+
+@pytest.mark.django_db
+def test_the_migration_seals_seeds_stored_in_clear_and_their_codes_keep_working(lawyer):
+    seal = importlib.import_module("cases.migrations.0014_seal_totp_seeds").seal
+    clear = TOTPDevice.objects.create(user=lawyer, name="phone", confirmed=True, drift=1, last_t=7)
+    seal(django_apps, None)
+    assert not TOTPDevice.objects.exists()
+    device = Authenticator.objects.get(user=lawyer)
+    assert (device.key, device.name, device.confirmed, device.drift, device.last_t) == (clear.key, "phone", True, 1, 7)
+    assert clear.key not in str(raw_seed_column())
+    assert mfa_check(user=lawyer, token=current_code(device)) == device
+
+
+@pytest.mark.django_db
+def test_rotate_keys_reseals_the_seeds_under_the_newest_key(lawyer, settings):
+    old_only = [settings.FIELD_ENCRYPTION_KEYS[1]]
+    settings.FIELD_ENCRYPTION_KEYS = old_only
+    device = totp_device_for(lawyer)
+    assert raw_seed_column()[0].startswith("v1:test1:")
+    new_key = "test2:" + "dGVzdC1maWVsZC1rZXktMi0tLS0tLS0tLS0tLS0tLS0="
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, *old_only]
+    call_command("rotate_keys", stdout=io.StringIO())
+    assert raw_seed_column()[0].startswith("v1:test2:")
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key dropped: the code still checks
+    assert mfa_check(user=lawyer, token=current_code(Authenticator.objects.get(pk=device.pk))) is not None

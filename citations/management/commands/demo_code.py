@@ -7,8 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.models import Authenticator
 from citations.management.commands.seed_demo import DEMO_DEVICE
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, username: str, **options: Any) -> None:
         if not settings.ALLOW_DEMO_DATA:
             raise CommandError("demo_code is disabled here (ALLOW_DEMO_DATA is off, as in production).")
-        device = TOTPDevice.objects.filter(user__username=username, name=DEMO_DEVICE, confirmed=True).first()
+        device = Authenticator.objects.filter(user__username=username, name=DEMO_DEVICE, confirmed=True).first()
         if device is None:
             raise CommandError(f"{username} has no demo authenticator (run seed_demo; only demo accounts have one).")
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)

@@ -16,12 +16,12 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.mfa import mfa_required_for
 from cases.models import (
     Arrest,
     ArrestSeen,
+    Authenticator,
     Case,
     CaseStatus,
     Conduct,
@@ -92,7 +92,7 @@ class Command(BaseCommand):
             if mfa_required_for(user):
                 # A demo authenticator, so the demo needs no phone: `manage.py demo_code USERNAME`
                 # prints its current code. ALLOW_DEMO_DATA is off in production.
-                TOTPDevice.objects.get_or_create(user=user, name=DEMO_DEVICE, defaults={"confirmed": True})
+                Authenticator.objects.get_or_create(user=user, name=DEMO_DEVICE, defaults={"confirmed": True})
             users[username] = user
         return users
 
