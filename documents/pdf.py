@@ -8,7 +8,7 @@ template nor a hostile value that slipped into the HTML can read a server file o
 network (SSRF). Each fetcher keeps the list of URLs it was asked for and what it served, so
 tests can assert that nothing outside the map was ever loaded.
 
-Output is PDF/A-3a (`pdf_variant`): archival (PDF/A-3) at the accessible conformance level "a",
+Output is PDF/A-3a (`documents.archival.PDF_VARIANT`): archival (PDF/A-3) at the accessible conformance level "a",
 which WeasyPrint produces with its tagging on (structure tree with headings, tables and figures
 with their alternative text, `/Lang`, `/MarkInfo`), with title, author, subject and keywords taken
 from the HTML head.
@@ -32,11 +32,11 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from documents.archival import PDF_TAGGED, PDF_VARIANT
 from documents.assets import ASSET_FILES, ASSET_PREFIX, asset_url, image_url
 
 logger = logging.getLogger(__name__)
 
-PDF_VARIANT = "pdf/a-3a"
 MAX_DATA_URL_BYTES = 4096
 
 MIME_TYPES = {
@@ -173,7 +173,7 @@ def render_pdf(
     fetcher: AssetFetcher | None = None,
     attachments: list[tuple[str, bytes, str]] | None = None,
     variant: str | None = PDF_VARIANT,
-    tagged: bool = True,
+    tagged: bool = PDF_TAGGED,
 ) -> RenderResult:
     """Render trusted template output to an archival PDF.
 

@@ -49,6 +49,7 @@ from cases.selectors import case_attachments
 from cases.services import evidence_bytes_for_render
 from citations.models import Citation
 from documents import context as ctx
+from documents.archival import RENDERER_VERSION
 from documents.assets import STYLE_FILES, image_url
 from documents.fingerprint import case_inputs_stamp
 from documents.models import PacketKind, PhotoDerivative, StoredPacket
@@ -61,8 +62,6 @@ TEMPLATES = {
     PacketKind.PLEA: "documents/plea_letter.html",
     PacketKind.DOCKET: "documents/docket.html",
 }
-# Bump when the rendering options or the context's meaning change without a template edit.
-RENDERER_VERSION = "weasyprint-70/pdf-a-3b/tagged/1"
 # A free-text value longer than this is shown up to here and embedded whole as a text file
 # (PDF/A-3 allows it): WeasyPrint lays out about five pages a second, so a hostile 1 MB field
 # would hold a worker for minutes and bury the packet under 200 pages, while the lawyer still

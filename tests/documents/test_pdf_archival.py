@@ -4,11 +4,13 @@ structure tree that level "a" (accessible) stands for."""
 from __future__ import annotations
 
 import io
+from importlib.metadata import version
 
 import pikepdf
 import pytest
 from pypdf import PdfReader
 
+from documents.archival import RENDERER_VERSION
 from documents.assets import image_url
 from documents.pdf import render_pdf
 
@@ -41,6 +43,15 @@ def test_claims_pdf_a_3a_in_xmp(pdf):  # type: ignore[no-untyped-def]
     assert meta["dc:title"] == "Case packet 2026-0042"
     assert "Laura Lawyer" in str(meta["dc:creator"])
     assert meta["dc:description"] == "Case packet: citations and evidence"
+
+
+def test_the_renderer_version_names_the_variant_the_file_claims(pdf):  # type: ignore[no-untyped-def]
+    """Packets' template digest hashes RENDERER_VERSION: it must say what is rendered (it said
+    PDF/A-3b while the files were PDF/A-3a)."""
+    meta = pikepdf.open(io.BytesIO(pdf)).open_metadata()
+    claimed = f"pdf/a-{meta['pdfaid:part']}{meta['pdfaid:conformance'].lower()}"
+    assert f"/{claimed}/tagged/" in RENDERER_VERSION
+    assert RENDERER_VERSION.startswith(f"weasyprint-{version('weasyprint')}/")
 
 
 def test_has_an_srgb_output_intent_with_an_icc_profile(pdf):  # type: ignore[no-untyped-def]
