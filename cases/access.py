@@ -40,6 +40,7 @@ from cases.models import (
     Officer,
     WitnessStatement,
 )
+from cases.permissions import may, operation
 from cases.roles import Role, role_of, sees_everything
 from cases.selectors import incident_ids_concerning
 
@@ -218,26 +219,22 @@ def case_for(*, user: Any, case_id: UUID | str) -> Case:
     return get_visible_or_404(case_list_visible_to(user=user), case_id, user=user)
 
 
-# --- Which role may open which page (pages call these; no role checks in views) ---------------
+# --- Pages: sign-in, then the permission table (cases/permissions.py) ----------------------------
 
-PAGE_ROLES: dict[str, frozenset[Role]] = {
-    # report incidents from the street and see one's own reports
-    "observe": frozenset({Role.OBSERVER, Role.COORDINATOR, Role.ADMINISTRATOR}),
-    # the case desk: case lists, case pages, deadlines, dockets, packets
-    "desk": frozenset({Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR}),
-    # aggregates only
-    "dashboard": frozenset({Role.ORGANIZER, Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR}),
-    # assignment, accounts, imports, batches, the audit trail
-    "coordinate": frozenset({Role.COORDINATOR, Role.ADMINISTRATOR}),
+# The workspaces' old names, until every page names the operation it performs.
+_AREA_OPERATIONS = {
+    "observe": "incidents.create",
+    "desk": "cases.read",
+    "dashboard": "dashboard.read",
+    "coordinate": "cases.assign",
 }
 
 
-def may_open(user: Any, area: str) -> bool:
-    return role_of(user) in PAGE_ROLES[area]
-
-
-def page_for(area: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """View decorator: sign-in required, then the user's role must be allowed in `area` (else 403)."""
+def page_for(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """View decorator: sign-in required, then the user's role must be allowed operation `name`
+    in the permission table (else 403)."""
+    name = _AREA_OPERATIONS.get(name, name)
+    operation(name)  # an unknown operation fails at import, not at the first request
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -250,46 +247,11 @@ def page_for(area: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                     return JsonResponse({"status": "signed_out"}, status=401)
 
                 return redirect_to_login(request.get_full_path())
-            if not may_open(request.user, area):
+            if not may(request.user, name):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapped.permission_operation = name  # type: ignore[attr-defined]  # read by the route matrix
         return wrapped
 
     return decorator
-
-
-# --- Which role may use which API area, and for what (the API's permission class reads this) ---
-
-_ALL = frozenset(Role)
-_FIELD = frozenset({Role.OBSERVER, Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR})
-_DESK = frozenset({Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR})
-_OFFICE = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
-_REPORTERS = frozenset({Role.OBSERVER, Role.COORDINATOR, Role.ADMINISTRATOR})
-_NUMBERS = frozenset({Role.ORGANIZER, Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR})
-
-# area -> operation -> roles. "read" covers list and retrieve; other operations are named by the
-# API (create, update, and actions such as plea or assign). A role missing here gets 403 for the
-# whole operation; a role allowed here still sees only the objects the *_visible_to functions give.
-API_ROLES: dict[str, dict[str, frozenset[Role]]] = {
-    "events": {"read": _ALL, "create": _OFFICE, "update": _OFFICE},
-    "demonstrators": {"read": _DESK, "create": _OFFICE, "update": _DESK, "search": _DESK},
-    "cases": {"read": _DESK, "create": _OFFICE, "update": _DESK, "assign": _OFFICE, "close": _DESK},
-    "arrests": {"read": _DESK, "create": _DESK, "update": _DESK},
-    "citations": {"read": _DESK, "create": _DESK, "update": _DESK, "lifecycle": _DESK},
-    "officers": {"read": _FIELD, "create": _DESK, "update": _DESK, "merge": _OFFICE},
-    "incidents": {"read": _FIELD, "create": _REPORTERS, "update": _REPORTERS},
-    "complaints": {"read": _DESK, "create": _DESK, "update": _DESK},
-    "statements": {"read": _DESK, "create": _DESK, "update": _DESK},
-    "evidence": {"read": _FIELD, "create": _FIELD, "download": _FIELD, "original": _OFFICE},
-    "deadlines": {"read": _DESK},
-    "dashboard": {"read": _NUMBERS},
-    "imports": {"create": _OFFICE},
-    "exports": {"read": _OFFICE},
-    "packets": {"create": _DESK, "read": _DESK, "download": _DESK},
-}
-
-
-def api_may(user: Any, area: str, operation: str) -> bool:
-    """Whether `user`'s role may perform `operation` in API `area` at all (object scope aside)."""
-    return role_of(user) in API_ROLES.get(area, {}).get(operation, frozenset())

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Case as DbCase
@@ -39,6 +39,7 @@ from cases.models import (
     YesNoUnknown,
     local_date,
 )
+from cases.permissions import may
 from cases.roles import Role, role_of
 from cases.signals import evidence_added
 
@@ -88,7 +89,7 @@ def case_create(
 def case_assign_lawyers(*, case: Case, lawyers: Iterable[Any], by: Any) -> Case:
     lawyers = list(lawyers)
     for lawyer in lawyers:
-        if role_of(lawyer) != Role.LAWYER:
+        if not may(lawyer, "cases.represent"):
             raise ValidationError({"lawyers": gettext("%(u)s is not a lawyer.") % {"u": lawyer.username}})
     Case.objects.select_for_update().filter(pk=case.pk).first()
     case.lawyers.set(lawyers)
@@ -287,9 +288,12 @@ def evidence_open(*, evidence: Evidence, by: Any, request: Any = None, original:
     """The bytes to hand out, logged in the chain of custody and the audit trail.
 
     People get the metadata-free copy of a photo; `original=True` (coordinators, for court) gets
-    the file exactly as uploaded, checked against its SHA-256 first. The caller has already scoped
-    `evidence` through cases.access.evidence_list_visible_to.
+    the file exactly as uploaded, checked against its SHA-256 first: the permission table's
+    `evidence.original` row decides who, for the page and the API alike (PermissionDenied for the
+    others). The caller has already scoped `evidence` through cases.access.evidence_list_visible_to.
     """
+    if original and not may(by, "evidence.original"):
+        raise PermissionDenied(gettext("Only coordinators and administrators download originals."))
     use_served = not original and bool(evidence.served_file)
     data = _evidence_unseal(evidence, served=use_served)
     if not use_served and hashlib.sha256(data).hexdigest() != evidence.sha256:
@@ -644,7 +648,7 @@ def _check_may_manage(*, by: Any, role: str | None = None, user: Any = None) -> 
     """Coordinators manage every account but administrators'; only administrators make or touch
     administrators."""
     acting = role_of(by)
-    if acting not in (Role.COORDINATOR, Role.ADMINISTRATOR):
+    if not may(by, "accounts.manage"):
         raise ValidationError(gettext("Only coordinators and administrators manage accounts."))
     touches_admin = role == Role.ADMINISTRATOR or (
         user is not None and (user.is_superuser or role_of(user) == Role.ADMINISTRATOR)

@@ -1,5 +1,5 @@
-"""Who sees which citations, deadlines, payments and calendar feeds: built on cases.access, so
-the rule stays one rule (a lawyer: the cases assigned to them; coordinators and administrators:
+"""Who sees which citations, deadlines and payments: built on cases.access, so the rule stays
+one rule (a lawyer: the cases assigned to them; coordinators and administrators:
 everything; observers, organizers and anyone else: nothing personal, so nothing here)."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from cases.access import case_list_visible_to
-from cases.roles import Role, role_of, sees_everything
+from cases.permissions import may
+from cases.roles import sees_everything
 from cases.types import AnyUser
 from citations.models import Citation, Deadline, Payment
 
@@ -38,19 +39,5 @@ def payment_list_visible_to(*, user: AnyUser) -> QuerySet[Payment]:
 
 def sees_personal_columns(user: AnyUser) -> bool:
     """Whether exports for this user may carry names, birth dates and phones (of the cases in the
-    user's scope): assigned lawyers and coordinators (and administrators)."""
-    return role_of(user) in (Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR)
-
-
-def may_import_citations(user: AnyUser) -> bool:
-    """Bulk imports create people and cases: coordinators (and administrators) only."""
-    return sees_everything(user)
-
-
-def may_export_citations(user: AnyUser) -> bool:
-    return role_of(user) in (Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR)
-
-
-def may_have_calendar_feed(user: AnyUser) -> bool:
-    """Calendar feeds carry a lawyer's own deadlines and hearings."""
-    return role_of(user) == Role.LAWYER
+    user's scope): whoever may read people (the permission table's `demonstrators.read`)."""
+    return may(user, "demonstrators.read")

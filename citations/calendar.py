@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
 from cases.audit import audit_record
-from citations.access import citation_list_visible_to, deadline_list_visible_to, may_have_calendar_feed
+from cases.permissions import may
+from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.models import CalendarFeedToken, CitationStatus, DeadlineKind, DeadlineStatus
 from citations.selectors import DEADLINE_PAGE_SIZE, deadline_title, deadlines_in_pages
 
@@ -47,7 +48,7 @@ def calendar_feed_issue(*, user: Any, by: Any) -> str:
     """A new secret feed link for a lawyer; any previous link stops working."""
     from django.core.exceptions import ValidationError
 
-    if not may_have_calendar_feed(user):
+    if not may(user, "citations.calendar_feed"):
         raise ValidationError(_("Calendar feeds are for lawyers."))
     now = timezone.now()
     CalendarFeedToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
@@ -78,7 +79,7 @@ def calendar_feed_user(*, token: str) -> Any | None:
         .filter(token_hash=_hash(token), revoked_at__isnull=True)
         .first()
     )
-    if row is None or not row.user.is_active or not may_have_calendar_feed(row.user):
+    if row is None or not row.user.is_active or not may(row.user, "citations.calendar_feed"):
         return None
     CalendarFeedToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
     return row.user

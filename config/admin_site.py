@@ -16,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 
-from cases.roles import sees_everything
+from cases.permissions import may
 
 
 def log_label(obj: models.Model) -> str:
@@ -90,7 +90,7 @@ class TrackerAdminSite(admin.AdminSite):
         super().register(model_or_iterable, base, **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return super().has_permission(request) and sees_everything(request.user)
+        return super().has_permission(request) and may(request.user, "admin.site")
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         """One sign-in page for everything (lockout, audit and the second factor live there)."""

@@ -10,14 +10,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.access import case_list_visible_to
 from cases.models import Case
-from cases.roles import Role, role_of, sees_everything
+from cases.permissions import may
+from cases.roles import sees_everything
 from documents.models import PacketBatch, StoredPacket
-
-PACKET_ROLES = (Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR)
-
-
-def may_make_packets(user: Any) -> bool:
-    return role_of(user) in PACKET_ROLES
 
 
 def _hidden_cases(user: Any) -> QuerySet[Case]:
@@ -25,7 +20,7 @@ def _hidden_cases(user: Any) -> QuerySet[Case]:
 
 
 def packet_list_visible_to(*, user: Any) -> QuerySet[StoredPacket]:
-    if not may_make_packets(user):
+    if not may(user, "packets.download"):
         return StoredPacket.objects.none()
     qs = StoredPacket.objects.select_related("case")
     if sees_everything(user):
@@ -37,7 +32,7 @@ def packet_list_visible_to(*, user: Any) -> QuerySet[StoredPacket]:
 
 
 def batch_list_visible_to(*, user: Any) -> QuerySet[PacketBatch]:
-    if not may_make_packets(user):
+    if not may(user, "packets.read"):
         return PacketBatch.objects.none()
     qs = PacketBatch.objects.select_related("requested_by", "event")
     if sees_everything(user):

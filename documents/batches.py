@@ -51,8 +51,8 @@ from cases.access import case_list_visible_to
 from cases.audit import audit_record
 from cases.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
 from cases.models import Case, Event
+from cases.permissions import may
 from citations.access import citation_list_visible_to
-from documents.access import may_make_packets
 from documents.models import BatchKind, BatchOutput, BatchStatus, PacketBatch, PacketKind, StoredPacket
 
 logger = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def batch_create(
     request: HttpRequest | None = None,
 ) -> PacketBatch:
     """Queue a batch over the cases the requester may see; the work starts after commit."""
-    if not may_make_packets(by):
+    if not may(by, "packets.create"):
         raise ValidationError(_("Only lawyers and coordinators make packets."))
     if output not in BatchOutput.values:
         raise ValidationError({"output": _("Choose zip or pdf.")})

@@ -21,7 +21,7 @@ from django.utils import timezone
 from cases.access import demonstrator_list_visible_to, get_visible_or_404
 from cases.audit import audit_record
 from cases.models import Demonstrator, Evidence, ExcessiveForceComplaint, WitnessStatement
-from cases.roles import sees_everything
+from cases.permissions import may
 from cases.selectors import incidents_concerning
 from citations.models import Citation, Payment
 
@@ -44,13 +44,13 @@ def _plain(value: Any) -> Any:
 
 def subject_access_person(*, by: Any, person_id: Any) -> Demonstrator:
     """The person, for a coordinator or administrator (everyone else: PermissionDenied / 404)."""
-    if not sees_everything(by):
+    if not may(by, "demonstrators.subject_access"):
         raise PermissionDenied
     return get_visible_or_404(demonstrator_list_visible_to(user=by), person_id)
 
 
 def subject_access_data(*, person: Demonstrator, by: Any, request: Any = None, fmt: str = "json") -> dict[str, Any]:
-    if not sees_everything(by):
+    if not may(by, "demonstrators.subject_access"):
         raise PermissionDenied
     cases = list(person.cases.select_related("event").order_by("opened_on", "pk"))
     out: dict[str, Any] = {

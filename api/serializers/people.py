@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -18,6 +17,7 @@ from api.serializers.base import (
 )
 from cases.access import case_list_visible_to, demonstrator_list_visible_to, event_list_visible_to
 from cases.models import Arrest, Case, Demonstrator, Event
+from cases.permissions import users_who_may
 
 PERSON_FIELDS = [
     "legal_name", "preferred_name", "conceal_legal_name", "date_of_birth", "phone", "email", "postal_address",
@@ -121,11 +121,10 @@ class CaseAssignInput(PlainInputSerializer):
     )
 
     def validate_lawyers(self, names: list[str]) -> list[Any]:
-        from cases.roles import Role, role_of
-
-        users = list(get_user_model().objects.filter(username__in=set(names), is_active=True))
+        # The accounts the permission table lets represent a client (role precedence included).
+        users = list(users_who_may("cases.represent").filter(username__in=set(names)))
         found = {u.username for u in users}
-        if found != set(names) or any(role_of(u) != Role.LAWYER for u in users):
+        if found != set(names):
             raise serializers.ValidationError(_("Every name must be an active lawyer's username."))
         return users
 

@@ -10,14 +10,14 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
 from api.filters import EvidenceFilter
 from api.parsers import BoundedMultiPartParser
 from api.serializers.evidence import EvidenceInput, EvidenceOutput
 from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin
-from cases.access import api_may, evidence_list_visible_to
+from cases.access import evidence_list_visible_to
 from cases.models import Evidence
 from cases.services import evidence_add, evidence_open
 from core.downloads import attachment_response
@@ -82,8 +82,6 @@ class EvidenceViewSet(ListMixin, RetrieveMixin, CreateMixin, ApiViewSet):
     def download(self, request: Request, id: str) -> HttpResponse:
         evidence = self.get_object()
         original = request.query_params.get("original", "").lower() in ("1", "true", "yes")
-        if original and not api_may(request.user, "evidence", "original"):
-            raise PermissionDenied()
         try:
             blob = evidence_open(evidence=evidence, by=request.user, request=request, original=original)
         except FileNotFoundError:

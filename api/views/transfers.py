@@ -1,4 +1,5 @@
-"""Bulk import (citations.imports) and CSV export (citations.exports) of citations, for coordinators.
+"""Bulk import (citations.imports) and CSV export (citations.exports) of citations, for coordinators
+and administrators (the permission table's `citations.import` and `citations.export` rows).
 
 An import that writes nothing because rows were refused answers 400 with every error by row and
 column (and the counts); a dry run or a written import answers 200 with the counts.
@@ -30,8 +31,8 @@ from citations.imports import import_citations_csv
 
 
 class CitationImportView(APIView):
-    area = "imports"
-    operation = "create"
+    area = "citations"
+    operation = "import"
     permission_classes = [AreaPermission]
     parser_classes = [BoundedMultiPartParser]
 
@@ -69,8 +70,8 @@ class CitationImportView(APIView):
 
 
 class CitationExportView(APIView):
-    area = "exports"
-    operation = "read"
+    area = "citations"
+    operation = "export"
     permission_classes = [AreaPermission]
     filter_backends = [DjangoFilterBackend]
     filterset_class = CitationFilter

@@ -179,7 +179,11 @@ def test_evidence_download_is_scoped_logged_and_originals_are_for_coordinators_o
         response = client_for(outsider).get(url)
         assert response.status_code == 404 and original not in response.content
     mine = client_for(lawyer)
-    copy = mine.get(url + "?original=1")  # a lawyer asking for the original still gets the clean copy
+    # A lawyer asking for the original is refused (403, as from the API: docs/security.md), and
+    # gets the clean copy without asking.
+    refused = mine.get(url + "?original=1")
+    assert refused.status_code == 403 and original not in refused.content
+    copy = mine.get(url)
     assert copy.status_code == 200 and b"Exif" not in copy.content and copy.content != original
     assert client_for(coordinator).get(url + "?original=1").content == original
     actions = list(AuditEntry.objects.filter(target_id=str(evidence.public_id)).values_list("action", "actor"))

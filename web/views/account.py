@@ -25,7 +25,7 @@ from cases import mfa
 from cases.audit import audit_record
 from cases.authn import user_end_all_sessions
 from cases.lockdown import environment_keys_remaining, lockdown_activate, lockdown_is_active, lockdown_lift
-from cases.roles import Role, role_of
+from cases.permissions import may
 from web.forms.account import LockdownForm, TokenForm, TrackerAuthenticationForm
 
 
@@ -116,7 +116,7 @@ def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def lockdown_view(request: HttpRequest) -> HttpResponse:
     """The emergency lockdown, for administrators with a code verified in the last minutes."""
-    if role_of(request.user) != Role.ADMINISTRATOR:
+    if not may(request.user, "security.lockdown"):
         raise Http404
     if not mfa.mfa_is_recent(request):
         messages.warning(request, _("Confirm a code first: a lockdown needs a fresh second factor."))

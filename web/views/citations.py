@@ -1,5 +1,5 @@
-"""Citation pages: the lawyer's calendar-feed link, the feed itself, and (coordinators) CSV
-import and export. Thin: citations.calendar, citations.imports and citations.exports do the work."""
+"""Citation pages: the lawyer's calendar-feed link, the feed itself, and (coordinators and
+administrators: the permission table's `citations.import` and `citations.export` rows) CSV import and export. Thin: citations.calendar, citations.imports and citations.exports do the work."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import get_visible_or_404
 from cases.models import Event
-from citations.access import may_export_citations, may_have_calendar_feed, may_import_citations
+from cases.permissions import may
 from citations.calendar import (
     calendar_feed_ics,
     calendar_feed_issue,
@@ -50,7 +50,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def calendar_link(request: HttpRequest) -> HttpResponse:
     """A lawyer sees whether their link is live, regenerates it (the new URL is shown once) or
     revokes it."""
-    if not may_have_calendar_feed(request.user):
+    if not may(request.user, "citations.calendar_feed"):
         raise Http404
     new_url = ""
     if request.method == "POST":
@@ -72,7 +72,7 @@ def calendar_link(request: HttpRequest) -> HttpResponse:
 @never_cache
 def import_page(request: HttpRequest) -> HttpResponse:
     """Coordinators upload a jail-support spreadsheet (CSV) and see every row error."""
-    if not may_import_citations(request.user):
+    if not may(request.user, "citations.import"):
         raise PermissionDenied
     form = CitationImportForm(request.POST or None, request.FILES or None, user=request.user)
     result = None
@@ -94,9 +94,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def export_csv(request: HttpRequest) -> HttpResponse:
-    """Citations in the caller's scope as CSV (coordinators: all; lawyers: their cases), with
-    optional filters ?event=<id>&kind=&status=."""
-    if not may_export_citations(request.user):
+    """Every citation as CSV, for coordinators and administrators (a bulk export across people
+    is theirs, audited: docs/security.md), with optional filters ?event=<id>&kind=&status=."""
+    if not may(request.user, "citations.export"):
         raise PermissionDenied
     queryset = Citation.objects.all()
     event_id = request.GET.get("event")

@@ -8,9 +8,10 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,15 +26,17 @@ from cases.access import (
     page_for,
 )
 from cases.audit import audit_record
-from cases.roles import Role
+from cases.permissions import users_who_may
 from cases.services import account_create, account_set_active, account_set_role, case_assign_lawyers
 from web.forms.coordinate import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm
 
 NAME_FIELDS = ["legal_name", "preferred_name"]
 
 
-def _lawyers():  # type: ignore[no-untyped-def]
-    return get_user_model().objects.filter(groups__name=Role.LAWYER, is_active=True).order_by("username")
+def _lawyers() -> QuerySet[AbstractBaseUser]:
+    """Who may be assigned: the permission table's `cases.represent` row, with role precedence
+    (an account also in a less privileged group is not offered)."""
+    return users_who_may("cases.represent").order_by("username")
 
 
 @page_for("coordinate")

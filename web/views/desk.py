@@ -35,9 +35,10 @@ from cases.access import (
 )
 from cases.audit import audit_record
 from cases.models import Case, IncidentOfficer
+from cases.permissions import may
 from cases.selectors import case_attachments, incident_ids_concerning
 from citations import services
-from citations.access import citation_list_visible_to, deadline_list_visible_to, may_have_calendar_feed
+from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.models import Citation, Deadline, DeadlineStatus
 from citations.selectors import balance_of, citations_with_money, deadlines_due, deadlines_overdue, hearing_docket
 from web.forms.desk import ACTION_FORMS, CaseFilterForm, DocketFilterForm
@@ -213,7 +214,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         "evidence": evidence,
         "timeline": _timeline(arrests=arrests, citations=citations, incidents=incidents, complaints=complaints),
         "today": timezone.localdate(),
-        "calendar_feed": may_have_calendar_feed(user),
+        "calendar_feed": may(user, "citations.calendar_feed"),
     }
     return render(request, "citations/desk/case_detail.html", context)
 
