@@ -72,7 +72,7 @@ def demonstrator_list_visible_to(*, user: Any) -> QuerySet[Demonstrator]:
 
 def event_list_visible_to(*, user: Any) -> QuerySet[Event]:
     """Events are not personal: every signed-in role may list them (observers pick one)."""
-    if role_of(user) is None:
+    if not may(user, "events.read"):
         return Event.objects.none()
     return Event.objects.all()
 
@@ -102,7 +102,7 @@ def incident_list_visible_to(*, user: Any) -> QuerySet[Incident]:
 
 def officer_list_visible_to(*, user: Any) -> QuerySet[Officer]:
     """Officers are public employees acting in public; every working role may look them up."""
-    if role_of(user) in (Role.OBSERVER, Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR):
+    if may(user, "officers.read"):
         return Officer.objects.all()
     return Officer.objects.none()
 
@@ -177,7 +177,7 @@ def evidence_list_visible_to(*, user: Any) -> QuerySet[Evidence]:
 
 def audit_entry_list_visible_to(*, user: Any) -> QuerySet[AuditEntry]:
     """The audit trail: coordinators and administrators only (it says who looked at whom)."""
-    if sees_everything(user):
+    if may(user, "audit.read"):
         return AuditEntry.objects.select_related("actor")
     return AuditEntry.objects.none()
 

@@ -15,24 +15,18 @@ a test fails when the document is behind).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from cases.roles import Role, role_of, users_with_role
+from cases.types import AnyUser, User
 
 OBSERVER = Role.OBSERVER
 LAWYER = Role.LAWYER
 ORGANIZER = Role.ORGANIZER
 COORDINATOR = Role.COORDINATOR
 ADMINISTRATOR = Role.ADMINISTRATOR
-
-if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
-    from django.contrib.auth.models import AnonymousUser
-
-    AnyUser = AbstractBaseUser | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -137,12 +131,13 @@ def may(user: AnyUser | None, name: str) -> bool:
     return role_of(user) in operation(name).roles
 
 
-def users_who_may(name: str) -> QuerySet[AbstractBaseUser]:
+def users_who_may(name: str) -> QuerySet[User]:
     """Active accounts whose role (by `role_of`'s precedence) may attempt `name`: the people a
     picker offers (e.g. the lawyers for an assignment, `cases.represent`)."""
     roles = sorted(operation(name).roles, key=list(Role).index)
     if len(roles) == 1:
-        return users_with_role(roles[0])
+        only: QuerySet[User] = users_with_role(roles[0])
+        return only
     anyone = Q()
     for role in roles:
         anyone |= Q(pk__in=users_with_role(role).values("pk"))

@@ -8,7 +8,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet
@@ -28,12 +27,13 @@ from cases.access import (
 from cases.audit import audit_record
 from cases.permissions import users_who_may
 from cases.services import account_create, account_set_active, account_set_role, case_assign_lawyers
+from cases.types import User
 from web.forms.coordinate import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm
 
 NAME_FIELDS = ["legal_name", "preferred_name"]
 
 
-def _lawyers() -> QuerySet[AbstractBaseUser]:
+def _lawyers() -> QuerySet[User]:
     """Who may be assigned: the permission table's `cases.represent` row, with role precedence
     (an account also in a less privileged group is not offered)."""
     return users_who_may("cases.represent").order_by("username")
