@@ -8,6 +8,8 @@
       "errors": [{"field": "officers.0.badge_number", "message": "…", "code": "max_length"}]
     }
 
+A 409 that asks for a confirmation (`ConfirmationNeeded`) adds `reasons`: [{"code", "message"}].
+
 The body is built by `cases.problems.problem_body`, shared with the code that answers under /api/
 before DRF runs (the second-factor middleware, unknown paths). `errors` is present for validation
 problems (field is "" for errors about the whole body).
@@ -37,6 +39,17 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The request conflicts with the current state of the resource.")
     default_code = "conflict"
+
+
+class ConfirmationNeeded(Conflict):
+    """The request needs an explicit confirmation field; `reasons` (code, message) become the
+    problem's `reasons` member, so a client can show them before it confirms."""
+
+    default_code = "confirmation_required"
+
+    def __init__(self, detail: Any = None, reasons: list[dict[str, str]] | None = None) -> None:
+        super().__init__(detail)
+        self.reasons = reasons or []
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -104,6 +117,8 @@ def problem_response(exc: exceptions.APIException, headers: dict[str, str] | Non
         problem["detail"] = problem["errors"][0]["message"] if problem["errors"] else problem["title"]
     else:
         problem["detail"] = str(detail)
+    if getattr(exc, "reasons", None):
+        problem["reasons"] = exc.reasons
     return Response(problem, status=code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
 
 

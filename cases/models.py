@@ -198,6 +198,9 @@ class Case(PublicModel):
         null=True, blank=True, editable=False, help_text=_("Personal data removed (the row stays for the counts).")
     )
     lawyer_notes = EncryptedTextField(help_text=WORK_PRODUCT_LABEL)
+    close_note = EncryptedTextField(
+        help_text=_("Why the case was closed while matters were pending (given when confirming the close).")
+    )
 
     class Meta:
         ordering = ["-opened_on", "-id"]

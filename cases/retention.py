@@ -2,9 +2,10 @@
 
 A closed case carries `retention_until` (closing date + settings.RETENTION_DAYS_AFTER_CLOSE, set
 by cases.services.case_close). Once that date has passed, `purge_expired` removes the case's
-personal data for good, unless the case is *on hold*: an appeal window or a civil-claim deadline
-is still open (the citations app answers `cases.signals.purge_holds` from its deadlines and
-deadline rules: the civil-claim period is rule data, citations/deadlines.py).
+personal data for good, unless the case is *on hold*: a charge is still pending or a window is
+still open (the citations app answers `cases.signals.purge_holds` with its open citations, its open
+deadlines whatever their dates, its appeal windows, and its civil-claim periods from the deadline
+rules: citations/deadlines.py). The same holds make `case_close` ask for an explicit confirmation.
 
 What a purge removes (docs/retention.md has the full table):
 - evidence of the case, its complaints and the incidents that concern only this case: rows, custody
@@ -63,8 +64,22 @@ def cases_past_retention(*, today: datetime.date) -> QuerySet[Case]:
     ).order_by("retention_until", "pk")
 
 
-def purge_holds_for(cases: QuerySet[Case], *, today: datetime.date) -> dict[int, list[str]]:
-    holds: dict[int, list[str]] = {}
+@dataclass(frozen=True)
+class Hold:
+    """One reason a case must stay: `code` names the kind (what the audit trail records: no dates,
+    no values), `text` says it to people (in the active language)."""
+
+    code: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def purge_holds_for(cases: QuerySet[Case], *, today: datetime.date) -> dict[int, list[Hold]]:
+    """Why each of `cases` must stay (case id -> holds; a case without holds is absent): what keeps
+    a closed case from being purged, and what closing a case asks to confirm."""
+    holds: dict[int, list[Hold]] = {}
     for _receiver, answer in purge_holds.send(sender=Case, cases=cases, today=today):
         for case_id, reasons in (answer or {}).items():
             holds.setdefault(case_id, []).extend(reasons)
@@ -133,7 +148,7 @@ def case_purge(*, case: Case, by: Any = None, today: datetime.date | None = None
         raise ValueError(f"case {case.number} is not past its retention date (or was purged already)")
     holds = purge_holds_for(due, today=today)
     if holds.get(case.pk):
-        raise ValueError(f"case {case.number} is on hold: {'; '.join(holds[case.pk])}")
+        raise ValueError(f"case {case.number} is on hold: {'; '.join(map(str, holds[case.pk]))}")
 
     incidents = list(_exclusive_incidents(case).values_list("pk", flat=True))
     incident_rows = list(Incident.objects.filter(pk__in=incidents).only("public_id"))
@@ -191,7 +206,7 @@ def purge_expired(*, dry_run: bool = False, by: Any = None, today: datetime.date
     holds = purge_holds_for(candidates, today=today)
     for case in candidates.only("pk", "number", "public_id"):
         if holds.get(case.pk):
-            report.held[case.number] = holds[case.pk]
+            report.held[case.number] = [str(hold) for hold in holds[case.pk]]
             continue
         report.purged.append(case.number)
         if not dry_run:

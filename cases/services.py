@@ -40,6 +40,7 @@ from cases.models import (
     local_date,
 )
 from cases.permissions import may
+from cases.retention import Hold, purge_holds_for, retention_date
 from cases.roles import Role, role_of
 from cases.signals import evidence_added
 
@@ -100,19 +101,56 @@ def case_assign_lawyers(*, case: Case, lawyers: Iterable[Any], by: Any) -> Case:
     return case
 
 
+class CloseNeedsConfirmation(ValidationError):
+    """Closing a case that still holds pending matters (`holds`: cases.retention.Hold, in order)
+    needs confirm=True and a written note: closing starts the clock towards the purge."""
+
+    def __init__(self, holds: list[Hold]) -> None:
+        super().__init__(
+            gettext(
+                "This case still has pending matters: closing it starts its retention period. Confirm, and say "
+                "why, to close it anyway."
+            ),
+            code="confirmation_required",
+        )
+        self.holds = holds
+
+
+CLOSE_NOTE_MAX = 2000
+
+
 @transaction.atomic
-def case_close(*, case: Case, by: Any, closed_on: datetime.date | None = None) -> Case:
+def case_close(
+    *, case: Case, by: Any, closed_on: datetime.date | None = None, confirm: bool = False, note: str = ""
+) -> Case:
+    """Close `case` (its retention period starts). A case with an open citation, an open deadline or
+    a hold (cases.retention.purge_holds_for) closes only with confirm=True and a note saying why;
+    otherwise CloseNeedsConfirmation lists the holds. The note is stored sealed on the case; the
+    audit entry records the holds' codes (never their dates or the note)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(gettext("The case is already closed."))
+    today = timezone.localdate()
+    holds = purge_holds_for(Case.objects.filter(pk=case.pk), today=today).get(case.pk, [])
+    note = note.strip()
+    if holds and not (confirm and note):
+        raise CloseNeedsConfirmation(holds)
+    if len(note) > CLOSE_NOTE_MAX:
+        raise ValidationError({"note": gettext("At most %(n)s characters.") % {"n": CLOSE_NOTE_MAX}})
     case.status = CaseStatus.CLOSED
-    case.closed_on = closed_on or timezone.localdate()
-    from cases.retention import retention_date
-
+    case.closed_on = closed_on or today
     case.retention_until = retention_date(closed_on=case.closed_on)
+    case.close_note = note
     case.full_clean()
-    case.save(update_fields=["status", "closed_on", "retention_until", "updated_at"])
-    audit_record(actor=by, action="case.close", target=case)
+    case.save(update_fields=["status", "closed_on", "retention_until", "close_note", "updated_at"])
+    if holds:
+        codes = sorted({hold.code for hold in holds})
+        audit_record(
+            actor=by, action="case.close", target=case, fields=["close_note"], confirmed=True, reason=codes,
+            count=len(holds),
+        )  # fmt: skip
+    else:
+        audit_record(actor=by, action="case.close", target=case, fields=["close_note"] if note else [])
     return case
 
 

@@ -36,9 +36,10 @@ case_purging = Signal()
 # issued to those accounts (API tokens, calendar-feed tokens). Lockdown sends lockdown_activated instead.
 sessions_ended = Signal()
 
-# Sent by cases.retention before purging, kwargs: cases (a queryset of the candidates), today (a date).
-# Each receiver returns {case_id: [reason, ...]} for the cases its app must keep for now (an open appeal
-# window, an open civil-claim deadline...). A case with any reason is on hold and is not purged.
+# Sent by cases.retention before purging, and by cases.services.case_close before closing, kwargs: cases
+# (a queryset), today (a date). Each receiver returns {case_id: [cases.retention.Hold, ...]} for the cases
+# its app must keep for now (an open citation or deadline, an open appeal window...). A case with any hold
+# is not purged, and closing it needs an explicit confirmation.
 purge_holds = Signal()
 
 # Sent by cases.services.evidence_add once an evidence file is stored, inside its transaction,

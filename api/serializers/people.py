@@ -18,6 +18,7 @@ from api.serializers.base import (
 from cases.access import case_list_visible_to, demonstrator_list_visible_to, event_list_visible_to
 from cases.models import Arrest, Case, Demonstrator, Event
 from cases.permissions import users_who_may
+from cases.services import CLOSE_NOTE_MAX
 
 PERSON_FIELDS = [
     "legal_name", "preferred_name", "conceal_legal_name", "date_of_birth", "phone", "email", "postal_address",
@@ -131,6 +132,14 @@ class CaseAssignInput(PlainInputSerializer):
 
 class CaseCloseInput(PlainInputSerializer):
     closed_on = BoundedDateField(required=False)
+    confirm = serializers.BooleanField(
+        default=False,
+        help_text="Close although matters are pending (open citations or deadlines, holds): the 409 lists them.",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=CLOSE_NOTE_MAX,
+        help_text="Why the case closes anyway (required with confirm; stored encrypted).",
+    )  # fmt: skip
 
 
 ARREST_FIELDS = [

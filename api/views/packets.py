@@ -15,7 +15,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.exceptions import Conflict
+from api.exceptions import ConfirmationNeeded
 from api.permissions import AreaPermission
 from api.serializers.packets import (
     BatchInput,
@@ -40,10 +40,6 @@ from documents.services import (
 )
 
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF")}
-
-
-class ConfirmationNeeded(Conflict):
-    default_code = "confirmation_required"
 
 
 class PacketApi(GenericAPIView):

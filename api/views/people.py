@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.exceptions import ConfirmationNeeded
 from api.filters import ArrestFilter, CaseFilter, DemonstratorFilter
 from api.idempotency import idempotent
 from api.rows import Computed, Nested, RowShape
@@ -33,6 +34,7 @@ from cases.access import arrest_list_visible_to, case_list_visible_to, demonstra
 from cases.audit import audit_record
 from cases.models import Arrest, Case, Demonstrator, User, display_name_of
 from cases.services import (
+    CloseNeedsConfirmation,
     arrest_create,
     arrest_update,
     case_assign_lawyers,
@@ -179,7 +181,13 @@ class CaseViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiViewSet
         return Response(self.output(self._fresh(case)), status=status.HTTP_200_OK)
 
     @extend_schema(
-        summary="Close a case (starts its retention period)", request=CaseCloseInput, responses={200: CaseOutput}
+        summary="Close a case (starts its retention period)",
+        description=(
+            "A case with an open citation, an open deadline or a hold answers 409 with the reasons "
+            "(`reasons`: code and message); send again with `confirm: true` and a `note` saying why."
+        ),
+        request=CaseCloseInput,
+        responses={200: CaseOutput, 409: OpenApiResponse(description="Confirmation needed: the pending matters")},
     )
     @action(detail=True, methods=["post"], operation="close")
     @idempotent
@@ -187,7 +195,14 @@ class CaseViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiViewSet
         case = self.get_object()
         body = CaseCloseInput(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        case_close(case=case, by=request.user, closed_on=body.validated_data.get("closed_on"))
+        data = body.validated_data
+        try:
+            case_close(
+                case=case, by=request.user, closed_on=data.get("closed_on"), confirm=data["confirm"], note=data["note"]
+            )
+        except CloseNeedsConfirmation as exc:
+            reasons = [{"code": hold.code, "message": hold.text} for hold in exc.holds]
+            raise ConfirmationNeeded(exc.messages[0], reasons=reasons) from None
         return Response(self.output(self._fresh(case)))
 
 

@@ -165,7 +165,7 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         lambda w, role: {"lawyers": [w.users["lawyer"].username]},
         OFFICE_ONLY(200),
     ),
-    ("case-close", "post"): ("/api/v1/cases/{case_a}/close/", {}, DESK_A(200)),
+    ("case-close", "post"): ("/api/v1/cases/{case_a}/close/", {"confirm": True, "note": "Moved away"}, DESK_A(200)),
     # --- arrests
     ("arrest-list", "get"): ("/api/v1/arrests/", None, DESK_LIST),
     ("arrest-list", "post"): (

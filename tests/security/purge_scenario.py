@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from cases.models import ArrestSeen, Case, Demonstrator, Evidence
 from cases.services import case_close, evidence_add
-from citations.models import Payment
+from citations.deadlines import deadlines_mark_missed
+from citations.models import CitationStatus, Disposition, Payment, Response
 from tests.factories import (
     ArrestFactory,
     CaseFactory,
@@ -56,8 +57,11 @@ def build(*, coordinator, lawyer) -> Scenario:
     neighbour = CaseFactory(event=event, demonstrator=neighbour_person, opened_on=LONG_AGO)
     ArrestFactory(case=case, arrested_at=at(LONG_AGO), place="Behind 77 Hidden Court", charges="5502 for Zelda",
                   police_report_number="PR-ZQM-1")  # fmt: skip
+    # Paid on the day and closed: nothing pending on it (an open citation would hold the case).
     citation = CitationFactory(case=case, number="CVN-ZQM-0001", issued_at=at(LONG_AGO), place="Zelda's corner",
-                               docket_number="MC-51-SU-ZQM", courtroom="1104")  # fmt: skip
+                               docket_number="MC-51-SU-ZQM", courtroom="1104", status=CitationStatus.CLOSED,
+                               response=Response.PAID, disposition=Disposition.PAID, decided_on=LONG_AGO,
+                               closed_on=LONG_AGO)  # fmt: skip
     Payment.objects.create(citation=citation, amount=Decimal("50.00"), paid_on=LONG_AGO, reference="RCPT-ZQM")
     CitationFactory(case=neighbour, number="CVN-NK-0002", issued_at=at(LONG_AGO))
 
@@ -88,7 +92,11 @@ def build(*, coordinator, lawyer) -> Scenario:
         upload=SimpleUploadedFile("n.txt", b"Norbert's receipt"), kind="document", content_type="text/plain",
         by=coordinator, case=neighbour,
     )  # fmt: skip
-    case_close(case=case, by=coordinator, closed_on=LONG_AGO + datetime.timedelta(days=30))
+    # The complaint's civil-claim window is still open on closing: the close is confirmed.
+    case_close(case=case, by=coordinator, closed_on=LONG_AGO + datetime.timedelta(days=30), confirm=True,
+               note="Client asked to close; complaint handled outside")  # fmt: skip
+    # By TODAY the daily sweep has marked the complaint's passed deadlines missed (an open one would hold it).
+    deadlines_mark_missed(now=at(TODAY))
     secrets = [
         "Zelda", "Quixote", "215-555-0177", "1991-02-03", "zelda.qm@example.org", "Hidden Court", "Insulin",
         "Yara", "officer 4410 swung", "CVN-ZQM-0001", "MC-51-SU-ZQM", "RCPT-ZQM", "PR-ZQM-1", "CPOC-ZQM",
