@@ -16,13 +16,10 @@ full matrix and the tests that hold each row.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from functools import wraps
 from typing import Any, TypeVar
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -40,7 +37,7 @@ from cases.models import (
     Officer,
     WitnessStatement,
 )
-from cases.permissions import may, operation
+from cases.permissions import may
 from cases.roles import Role, role_of, sees_everything
 from cases.selectors import incident_ids_concerning
 
@@ -217,41 +214,3 @@ def _audit_denied(queryset: QuerySet[Any], public_id: Any, user: Any, request: A
 
 def case_for(*, user: Any, case_id: UUID | str) -> Case:
     return get_visible_or_404(case_list_visible_to(user=user), case_id, user=user)
-
-
-# --- Pages: sign-in, then the permission table (cases/permissions.py) ----------------------------
-
-# The workspaces' old names, until every page names the operation it performs.
-_AREA_OPERATIONS = {
-    "observe": "incidents.create",
-    "desk": "cases.read",
-    "dashboard": "dashboard.read",
-    "coordinate": "cases.assign",
-}
-
-
-def page_for(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """View decorator: sign-in required, then the user's role must be allowed operation `name`
-    in the permission table (else 403)."""
-    name = _AREA_OPERATIONS.get(name, name)
-    operation(name)  # an unknown operation fails at import, not at the first request
-
-    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
-            if not request.user.is_authenticated:
-                from django.contrib.auth.views import redirect_to_login
-                from django.http import JsonResponse
-
-                if "application/json" in request.headers.get("Accept", ""):
-                    return JsonResponse({"status": "signed_out"}, status=401)
-
-                return redirect_to_login(request.get_full_path())
-            if not may(request.user, name):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.permission_operation = name  # type: ignore[attr-defined]  # read by the route matrix
-        return wrapped
-
-    return decorator

@@ -175,9 +175,12 @@ def test_evidence_download_is_scoped_logged_and_originals_are_for_coordinators_o
     original = u.jpeg_with_gps()
     evidence = add(original, kind="photo", by=coordinator, case=case)
     url = f"/evidence/{evidence.public_id}/download/"
-    for outsider in (other_lawyer, observer, organizer):
+    for outsider in (other_lawyer, observer):
         response = client_for(outsider).get(url)
         assert response.status_code == 404 and original not in response.content
+    # organizers see no evidence at all: refused by role (403, as from the API) before any lookup
+    response = client_for(organizer).get(url)
+    assert response.status_code == 403 and original not in response.content
     mine = client_for(lawyer)
     # A lawyer asking for the original is refused (403, as from the API: docs/security.md), and
     # gets the clean copy without asking.

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -25,8 +25,8 @@ from cases import mfa
 from cases.audit import audit_record
 from cases.authn import user_end_all_sessions
 from cases.lockdown import environment_keys_remaining, lockdown_activate, lockdown_is_active, lockdown_lift
-from cases.permissions import may
 from web.forms.account import LockdownForm, TokenForm, TrackerAuthenticationForm
+from web.permissions import page_for
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
@@ -112,12 +112,10 @@ def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@page_for("security.lockdown", hidden=True)
 @require_http_methods(["GET", "POST"])
 def lockdown_view(request: HttpRequest) -> HttpResponse:
     """The emergency lockdown, for administrators with a code verified in the last minutes."""
-    if not may(request.user, "security.lockdown"):
-        raise Http404
     if not mfa.mfa_is_recent(request):
         messages.warning(request, _("Confirm a code first: a lockdown needs a fresh second factor."))
         return redirect(reverse("mfa_verify") + "?next=" + reverse("lockdown"))

@@ -1,12 +1,11 @@
 """Citation pages: the lawyer's calendar-feed link, the feed itself, and (coordinators and
-administrators: the permission table's `citations.import` and `citations.export` rows) CSV import and export. Thin: citations.calendar, citations.imports and citations.exports do the work."""
+administrators: the permission table's `citations.import` and `citations.export` rows) CSV
+import and export. Thin: citations.calendar, citations.imports and citations.exports do the work."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import get_visible_or_404
 from cases.models import Event
-from cases.permissions import may
 from citations.calendar import (
     calendar_feed_ics,
     calendar_feed_issue,
@@ -28,6 +26,7 @@ from citations.exports import citations_csv
 from citations.imports import import_citations_csv
 from citations.models import Citation
 from web.forms.citations import CitationImportForm
+from web.permissions import page_for
 
 
 @require_GET
@@ -44,14 +43,12 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@login_required
+@page_for("citations.calendar_feed", hidden=True)
 @require_http_methods(["GET", "POST"])
 @never_cache
 def calendar_link(request: HttpRequest) -> HttpResponse:
     """A lawyer sees whether their link is live, regenerates it (the new URL is shown once) or
     revokes it."""
-    if not may(request.user, "citations.calendar_feed"):
-        raise Http404
     new_url = ""
     if request.method == "POST":
         action = request.POST.get("action")
@@ -67,13 +64,11 @@ def calendar_link(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@page_for("citations.import")
 @require_http_methods(["GET", "POST"])
 @never_cache
 def import_page(request: HttpRequest) -> HttpResponse:
     """Coordinators upload a jail-support spreadsheet (CSV) and see every row error."""
-    if not may(request.user, "citations.import"):
-        raise PermissionDenied
     form = CitationImportForm(request.POST or None, request.FILES or None, user=request.user)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -90,14 +85,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "citations/import.html", {"form": form, "result": result})
 
 
-@login_required
+@page_for("citations.export")
 @require_GET
 @never_cache
 def export_csv(request: HttpRequest) -> HttpResponse:
     """Every citation as CSV, for coordinators and administrators (a bulk export across people
     is theirs, audited: docs/security.md), with optional filters ?event=<id>&kind=&status=."""
-    if not may(request.user, "citations.export"):
-        raise PermissionDenied
     queryset = Citation.objects.all()
     event_id = request.GET.get("event")
     if event_id:

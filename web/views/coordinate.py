@@ -22,13 +22,13 @@ from cases.access import (
     case_list_visible_to,
     event_list_visible_to,
     get_visible_or_404,
-    page_for,
 )
 from cases.audit import audit_record
 from cases.permissions import users_who_may
 from cases.services import account_create, account_set_active, account_set_role, case_assign_lawyers
 from cases.types import User
 from web.forms.coordinate import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm
+from web.permissions import page_for
 
 NAME_FIELDS = ["legal_name", "preferred_name"]
 
@@ -39,7 +39,7 @@ def _lawyers() -> QuerySet[User]:
     return users_who_may("cases.represent").order_by("username")
 
 
-@page_for("coordinate")
+@page_for("cases.assign")
 @require_GET
 def coordination_home(request: HttpRequest) -> HttpResponse:
     waiting = (
@@ -56,7 +56,7 @@ def coordination_home(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/coordinate/home.html", {"page": page, "rows": rows, "events": events})
 
 
-@page_for("coordinate")
+@page_for("cases.assign")
 @require_http_methods(["GET", "POST"])
 def assign(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = get_visible_or_404(case_list_visible_to(user=request.user).prefetch_related("lawyers"), case_id)
@@ -79,7 +79,7 @@ def assign(request: HttpRequest, case_id: UUID) -> HttpResponse:
     )
 
 
-@page_for("coordinate")
+@page_for("accounts.manage")
 @require_http_methods(["GET", "POST"])
 def accounts(request: HttpRequest) -> HttpResponse:
     form = AccountCreateForm(request.POST or None)
@@ -118,7 +118,7 @@ def _account(request: HttpRequest, user_id: int):  # type: ignore[no-untyped-def
     return get_object_or_404(get_user_model(), pk=user_id)
 
 
-@page_for("coordinate")
+@page_for("accounts.manage")
 @require_POST
 def account_role(request: HttpRequest, user_id: int) -> HttpResponse:
     user = _account(request, user_id)
@@ -133,7 +133,7 @@ def account_role(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("coord-accounts")
 
 
-@page_for("coordinate")
+@page_for("accounts.manage")
 @require_POST
 def account_active(request: HttpRequest, user_id: int) -> HttpResponse:
     user = _account(request, user_id)
@@ -148,7 +148,7 @@ def account_active(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("coord-accounts")
 
 
-@page_for("coordinate")
+@page_for("audit.read")
 @require_GET
 def audit_trail(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)

@@ -9,16 +9,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cases.access import event_list_visible_to, get_visible_or_404, page_for
+from cases.access import event_list_visible_to, get_visible_or_404
 from citations import charts
 from citations.dashboard import dashboard_summary
+from web.permissions import page_for
 
 
 def _rows(block: dict[str, dict[str, Any]], labels: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
     return [(labels.get(key, key), cell) for key, cell in block.items()]
 
 
-@page_for("dashboard")
+@page_for("dashboard.read")
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     events = event_list_visible_to(user=request.user).only("public_id", "name", "starts_at").order_by("-starts_at")

@@ -30,7 +30,6 @@ from cases.access import (
     evidence_list_visible_to,
     get_visible_or_404,
     incident_list_visible_to,
-    page_for,
     statement_list_visible_to,
 )
 from cases.audit import audit_record
@@ -42,6 +41,7 @@ from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.models import Citation, Deadline, DeadlineStatus
 from citations.selectors import balance_of, citations_with_money, deadlines_due, deadlines_overdue, hearing_docket
 from web.forms.desk import ACTION_FORMS, CaseFilterForm, DocketFilterForm
+from web.permissions import page_for
 
 # What the case page shows of the client (names of the fields, for the audit trail).
 CLIENT_FIELDS = [
@@ -84,7 +84,7 @@ def _filter_cases(cases: QuerySet[Case], data: dict[str, Any], events: QuerySet[
     return cases
 
 
-@page_for("desk")
+@page_for("cases.read")
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     events = event_list_visible_to(user=request.user).only("public_id", "name", "starts_at").order_by("-starts_at")
@@ -158,7 +158,7 @@ def _timeline(
     return sorted(items, key=lambda item: item["at"])
 
 
-@page_for("desk")
+@page_for("cases.read")
 @require_GET
 def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     user = request.user
@@ -251,7 +251,7 @@ def _render_citation(request: HttpRequest, citation: Citation, bound: Any = None
     )  # fmt: skip
 
 
-@page_for("desk")
+@page_for("citations.read")
 @require_GET
 def citation_detail(request: HttpRequest, citation_id: UUID) -> HttpResponse:
     return _render_citation(request, _citation_for(request, citation_id))
@@ -294,7 +294,7 @@ DONE_MESSAGES = {
 }
 
 
-@page_for("desk")
+@page_for("citations.lifecycle")
 @require_POST
 def citation_action(request: HttpRequest, citation_id: UUID, action: str) -> HttpResponse:
     citation = _citation_for(request, citation_id)
@@ -320,7 +320,7 @@ DUE_PAGE_SIZE = 100
 OVERDUE_SHOWN = 200  # on the first page, oldest first
 
 
-@page_for("desk")
+@page_for("deadlines.read")
 @require_GET
 def due_this_week(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -350,7 +350,7 @@ def due_this_week(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page_for("desk")
+@page_for("citations.read")
 @require_http_methods(["GET"])
 def docket(request: HttpRequest) -> HttpResponse:
     form = DocketFilterForm(request.GET or None, initial={"date": timezone.localdate()})

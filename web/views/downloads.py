@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from cases.access import evidence_list_visible_to, get_visible_or_404
 from cases.services import evidence_open
 from core.downloads import attachment_response
+from web.permissions import page_for
 
 
-@login_required
+@page_for("evidence.download")
 @require_GET
 def evidence_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """An evidence file the user may see: the metadata-free copy, or (`?original=1`, the

@@ -14,17 +14,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.access import incident_list_visible_to, page_for
+from cases.access import incident_list_visible_to
 from cases.models import Event
 from cases.services import IncidentConflict, incident_create
 from web.forms.observe import IncidentReportForm, posted_chips
+from web.permissions import page_for
 
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-@page_for("observe")
+@page_for("incidents.create")
 @require_http_methods(["GET", "POST"])
 def incident_new(request: HttpRequest) -> HttpResponse:
     """GET: the form. POST: one report; with `Accept: application/json` (the phone's queue) the answer
@@ -66,7 +67,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@page_for("observe")
+@page_for("incidents.create")
 @require_GET
 def my_reports(request: HttpRequest) -> HttpResponse:
     """One's own reports as the server holds them (time, place, event, attachments: never the
@@ -108,7 +109,7 @@ def _script_messages() -> dict[str, str]:
     }
 
 
-@page_for("observe")
+@page_for("incidents.create")
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker that lets the form open offline; served under /observe/ for its scope."""

@@ -1,8 +1,8 @@
 """Web actions for packets, linked from the case and docket pages: POST to generate (the PDF
 comes back as a download), start a batch, poll its status (JSON), download results.
 
-The desk pages' role gate (`page_for("desk")`: lawyers, coordinators, administrators; 403 for
-other roles), then every lookup goes through the scopes in cases.access / documents.access: out
+Each view names its row of the permission table (`page_for("packets.create")`...; 403 for the
+roles it leaves out), then every lookup goes through the scopes in cases.access / documents.access: out
 of scope and missing are the same 404. Generation and downloads are audited by the services.
 """
 
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.access import case_for, complaint_list_visible_to, event_list_visible_to, get_visible_or_404, page_for
+from cases.access import case_for, complaint_list_visible_to, event_list_visible_to, get_visible_or_404
 from citations.access import citation_list_visible_to
 from core.downloads import attachment_response
 from documents.access import batch_list_visible_to, packet_list_visible_to
@@ -33,13 +33,14 @@ from documents.services import (
     packet_for_docket,
 )
 from documents.subject_access import subject_access_json, subject_access_pdf, subject_access_person
+from web.permissions import page_for
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
     return attachment_response(data=data, content_type="application/pdf", filename=filename)
 
 
-@page_for("desk")
+@page_for("packets.create")
 @require_POST
 def case_packet(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """POST kind=case|complaint|plea (complaint=<uuid>, citation=<uuid>, confirm=yes)."""
@@ -73,7 +74,7 @@ def case_packet(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return pdf_response(result.pdf, result.filename)
 
 
-@page_for("desk")
+@page_for("packets.create")
 @require_POST
 def docket_packet(request: HttpRequest) -> HttpResponse:
     """POST date=YYYY-MM-DD (courtroom=...): the hearing docket over the user's cases."""
@@ -87,7 +88,7 @@ def docket_packet(request: HttpRequest) -> HttpResponse:
     return pdf_response(result.pdf, result.filename)
 
 
-@page_for("desk")
+@page_for("packets.download")
 @require_GET
 def packet_file(request: HttpRequest, packet_id: UUID) -> HttpResponse:
     packet = get_visible_or_404(packet_list_visible_to(user=request.user), packet_id)
@@ -98,7 +99,7 @@ def packet_file(request: HttpRequest, packet_id: UUID) -> HttpResponse:
     return pdf_response(data, packet_filename(packet))
 
 
-@page_for("desk")
+@page_for("packets.create")
 @require_POST
 def batch_start(request: HttpRequest) -> HttpResponse:
     """POST kind=hearing_date&date=...(&courtroom=...) or kind=event&event=<uuid>; output=zip|pdf."""
@@ -127,14 +128,14 @@ def _batch(request: HttpRequest, batch_id: UUID) -> PacketBatch:
     return get_visible_or_404(batch_list_visible_to(user=request.user), batch_id)
 
 
-@page_for("desk")
+@page_for("packets.read")
 @require_GET
 def batch_page(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     batch = _batch(request, batch_id)
     return render(request, "documents/web/batch.html", {"batch": batch, "progress": batch_progress(batch)})
 
 
-@page_for("desk")
+@page_for("packets.read")
 @require_GET
 def batch_status(request: HttpRequest, batch_id: UUID) -> JsonResponse:
     batch = _batch(request, batch_id)
@@ -146,7 +147,7 @@ def batch_status(request: HttpRequest, batch_id: UUID) -> JsonResponse:
     return response
 
 
-@page_for("desk")
+@page_for("packets.download")
 @require_GET
 def batch_download(request: HttpRequest, batch_id: UUID) -> StreamingHttpResponse | HttpResponse:
     batch = _batch(request, batch_id)
@@ -157,7 +158,7 @@ def batch_download(request: HttpRequest, batch_id: UUID) -> StreamingHttpRespons
     return attachment_response(data=download.chunks, content_type=download.content_type, filename=download.filename)
 
 
-@page_for("coordinate")
+@page_for("demonstrators.subject_access")
 @require_GET
 def subject_access(request: HttpRequest, person_id: UUID, fmt: str) -> HttpResponse:
     """A person's own data for that person (coordinators run it): JSON or PDF, audited."""
