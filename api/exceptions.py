@@ -10,7 +10,7 @@
 
 A 409 that asks for a confirmation (`ConfirmationNeeded`) adds `reasons`: [{"code", "message"}].
 
-The body is built by `cases.problems.problem_body`, shared with the code that answers under /api/
+The body is built by `core.problems.problem_body`, shared with the code that answers under /api/
 before DRF runs (the second-factor middleware, unknown paths). `errors` is present for validation
 problems (field is "" for errors about the whole body).
 Bad input never becomes a 500: Django validation errors, oversized bodies, too many fields and
@@ -32,7 +32,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from cases.problems import PROBLEM_CONTENT_TYPE, problem_body
+from core.problems import PROBLEM_CONTENT_TYPE, problem_body
 
 
 class Conflict(exceptions.APIException):

@@ -3,7 +3,7 @@
 DRF's throttling is not a security control (lockout and MFA are); it keeps one client from
 flooding writes. Rates: settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] (env API_THROTTLE_*).
 
-A client is told apart by the same address everything else uses (`cases.authn.pseudonymous_ip`:
+A client is told apart by the same address everything else uses (`core.authn.pseudonymous_ip`:
 REMOTE_ADDR, or what our TRUSTED_PROXY_COUNT proxies saw), never by DRF's own `get_ident`, which
 believes any `X-Forwarded-For` a client writes when NUM_PROXIES is unset.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 from rest_framework.throttling import SimpleRateThrottle
 
-from cases.authn import pseudonymous_ip
+from core.authn import pseudonymous_ip
 
 
 class ClientAddressThrottle(SimpleRateThrottle):

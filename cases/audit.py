@@ -16,15 +16,15 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cases.authn import client_ip_hash
 from cases.models import AuditChainHead, AuditEntry
+from core.authn import client_ip_hash
 
 GENESIS = "0" * 64
 # Keys allowed in `details`; anything else is refused so no caller slips personal data in.
 ALLOWED_DETAIL_KEYS = {
     "count", "reason", "format", "sha256", "status", "from", "to", "rows", "errors", "role", "kind",
     "dry_run", "cases", "case", "path", "method", "outcome", "batch", "confirmed", "query_kind", "keys",
-    "subject",  # a keyed hash (cases.authn.subject_hash), never a name
+    "subject",  # a keyed hash (core.authn.subject_hash), never a name
     "created", "updated", "skipped",  # import counts
 }  # fmt: skip
 

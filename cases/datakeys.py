@@ -6,6 +6,8 @@ packets are AES-256-GCM sealed under that key, with associated data naming the f
 role. Destroying the key (`datakey_destroy`, done by purge) makes every copy of those files
 unreadable, including copies in file backups, as soon as no backup of the DataKey table from before
 the purge survives. Format: b"dk1:" + 12-byte nonce + ciphertext + tag.
+
+The sealing is `core.crypto`'s; this module stays in `cases` because the keys are DataKey rows.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from cases.crypto import DecryptionError, open_file, seal_file
 from cases.models import DataKey
+from core.crypto import DecryptionError, open_file, seal_file
 
 PREFIX = b"dk1:"
 

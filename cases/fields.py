@@ -1,4 +1,9 @@
-"""Model fields for personal data: encrypted at rest, unsearchable except through blind indexes."""
+"""Model fields for personal data: encrypted at rest (`core.crypto`), unsearchable except through
+blind indexes.
+
+They stay in `cases` although they need no domain model: migrations name them by this dotted path
+(`cases.fields.EncryptedTextField`...), and a field whose path changes is a changed field to
+`makemigrations`, so moving them would rewrite every encrypted column's migration state."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from django.core.exceptions import FieldError, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from cases import crypto
+from core import crypto
 
 
 class EncryptedTextField(models.TextField):

@@ -1,7 +1,8 @@
 """Key rotation: re-seal every encrypted column under the newest key.
 
 Works at the SQL level (one UPDATE per stale row, batched in transactions), so `updated_at`,
-blind indexes and history are untouched. Safe to interrupt and run again.
+blind indexes and history are untouched. Safe to interrupt and run again. It stays beside
+`cases.fields`, whose fields it finds in every model.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import connection, transaction
 
-from cases import crypto
 from cases.fields import encrypted_fields
+from core import crypto
 
 
 @dataclass

@@ -12,6 +12,10 @@ random bytes, flushed and unlinked, so a copy of the server seized afterwards ho
 ciphertext. Keys given in the environment cannot be destroyed by the application: the report
 names how many remain, and the operator must remove them from the service's environment.
 Recovery needs the escrowed keys (docs/lockdown.md).
+
+While the lockdown lasts, `LockdownGateBackend` refuses every sign-in but administrators'.
+This stays in `cases`, not the infrastructure package: it reads and writes LockdownState,
+suspends accounts by role and writes the audit trail.
 """
 
 from __future__ import annotations
@@ -22,13 +26,19 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import BaseBackend
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.audit import audit_record
 from cases.models import LockdownState
-from cases.roles import Role, role_of
+from cases.roles import Role, role_of, users_with_role
+from cases.signals import lockdown_activated
+from core import crypto
+from core.authn import end_sessions_of
 
 
 def lockdown_is_active() -> bool:
@@ -44,8 +54,6 @@ class LockdownReport:
 
 
 def _administrators() -> list[int]:
-    from cases.roles import users_with_role
-
     return list(users_with_role(Role.ADMINISTRATOR).values_list("pk", flat=True))
 
 
@@ -75,8 +83,6 @@ def destroy_key_files() -> list[str]:
     for setting in ("FIELD_ENCRYPTION_KEYS_FILE", "BLIND_INDEX_KEY_FILE"):
         if _shred(getattr(settings, setting, "")):
             destroyed.append(setting)
-    from cases import crypto
-
     crypto._keyring_for.cache_clear()
     crypto._index_key.cache_clear()
     return destroyed
@@ -87,9 +93,6 @@ def lockdown_activate(*, by: Any, destroy_keys: bool = False, request: Any = Non
     for the command line)."""
     if by is not None and role_of(by) != Role.ADMINISTRATOR:
         raise PermissionError("only an administrator can start a lockdown")
-    from cases.authn import end_sessions_of
-    from cases.signals import lockdown_activated
-
     report = LockdownReport()
     User = get_user_model()
     with transaction.atomic():
@@ -148,3 +151,16 @@ def lockdown_lift(*, by: Any, request: Any = None) -> int:
     state.save()
     audit_record(actor=by, action="lockdown.lift", request=request, count=reactivated)
     return reactivated
+
+
+class LockdownGateBackend(BaseBackend):
+    """While a lockdown is active, only administrators may sign in (placed after axes, before the
+    model backend): any other account is refused exactly like a wrong password."""
+
+    def authenticate(self, request: HttpRequest | None, username: str | None = None, **kwargs: Any) -> None:
+        if not lockdown_is_active():
+            return None
+        user = get_user_model()._default_manager.filter(username=username).first() if username else None
+        if user is None or role_of(user) != Role.ADMINISTRATOR:
+            raise PermissionDenied("sign-in is suspended during a lockdown")
+        return None

@@ -5,6 +5,9 @@ their password before anything else; on their first sign-in they enrol: an authe
 scans an SVG QR code, they confirm one code, and they are shown ten recovery codes once.
 A new device can be enrolled only by an account that has none yet, so a stolen password alone
 can never register the attacker's phone.
+
+It stays in `cases`, not the infrastructure package: who must use a second factor is a question
+of role (`cases.roles`), and every enrolment, verification and reset is written to the audit trail.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from cases.audit import audit_record
 from cases.models import Authenticator
 from cases.roles import role_of
+from core.crypto import keyed_hash
 
 RECOVERY_CODES = 10
 RECOVERY_CODE_CHARS = 20  # base32: 100 bits of entropy each
@@ -30,8 +34,6 @@ def _recovery_digest(code: str) -> str:
     """What is stored for a recovery code: a keyed hash (16 hex characters fit django-otp's token
     column), never the code. With 100-bit codes and a key outside the database, a dump reveals nothing
     usable (ASVS v5.0.0-6.5.2)."""
-    from cases.crypto import keyed_hash
-
     normalised = "".join(ch for ch in code.lower() if ch.isalnum())
     return keyed_hash(normalised, purpose="mfa-recovery")[:16]
 

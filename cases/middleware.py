@@ -1,7 +1,7 @@
-"""Security middleware: response headers, session policy, and the multi-factor gate.
+"""Security middleware that depends on roles: session policy and the multi-factor gate.
 
-Order in settings.MIDDLEWARE: `SecurityHeadersMiddleware` right after Django's SecurityMiddleware;
-`SessionPolicyMiddleware` and `MFAEnforcementMiddleware` after django-otp's OTPMiddleware.
+Order in settings.MIDDLEWARE: `SessionPolicyMiddleware` and `MFAEnforcementMiddleware` after
+django-otp's OTPMiddleware. The response headers every page gets are `core.middleware`'s.
 """
 
 from __future__ import annotations
@@ -19,28 +19,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from cases.problems import is_api_request, problem_json_response
+from cases.mfa import mfa_has_device, mfa_required_for
 from cases.roles import Role, role_of
+from core.problems import is_api_request, problem_json_response
 
 MFA_REQUIRED = _("Multi-factor verification is required for this account.")
-
-
-class SecurityHeadersMiddleware:
-    """Permissions-Policy on every response; `no-store` on anything shown to a signed-in user
-    (personal data must not sit in a shared browser's or proxy's cache)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if settings.PERMISSIONS_POLICY:
-            response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        user = getattr(request, "user", None)
-        if user is not None and getattr(user, "is_authenticated", False) and "Cache-Control" not in response:
-            response["Cache-Control"] = "private, no-store"
-        return response
 
 
 def idle_seconds_for(user: Any) -> int:
@@ -91,13 +74,12 @@ class MFAEnforcementMiddleware:
             and user.is_authenticated
             and request.path_info not in self.exempt_paths
             and not request.path_info.startswith(settings.STATIC_URL)
+            and mfa_required_for(user)
+            and not user.is_verified()
         ):
-            from cases.mfa import mfa_has_device, mfa_required_for
-
-            if mfa_required_for(user) and not user.is_verified():
-                if is_api_request(request):
-                    return problem_json_response(status=403, detail=MFA_REQUIRED, code="mfa_required")
-                target = "mfa_verify" if mfa_has_device(user) else "mfa_enrol"
-                query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
-                return redirect(reverse(target) + (f"?{query}" if query else ""))
+            if is_api_request(request):
+                return problem_json_response(status=403, detail=MFA_REQUIRED, code="mfa_required")
+            target = "mfa_verify" if mfa_has_device(user) else "mfa_enrol"
+            query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+            return redirect(reverse(target) + (f"?{query}" if query else ""))
         return self.get_response(request)

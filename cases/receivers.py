@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from cases.audit import audit_record
-from cases.authn import subject_hash
+from core.authn import subject_hash
 
 
 @receiver(user_logged_in, dispatch_uid="cases.audit_login")
@@ -39,7 +39,7 @@ def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 def audit_lockout(sender: Any, request: Any = None, username: str | None = None, **kwargs: Any) -> None:
-    # axes hands over what it locks on: already the keyed hash (cases.authn.lockout_username)
+    # axes hands over what it locks on: already the keyed hash (core.authn.lockout_username)
     audit_record(actor=None, action="auth.locked_out", request=request, subject=username)
 
 

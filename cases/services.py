@@ -265,7 +265,8 @@ def evidence_add(
     """
     from django.core.files.base import ContentFile
 
-    from cases import datakeys, uploads
+    from cases import datakeys
+    from core import uploads
 
     data = _read_capped(upload, settings.EVIDENCE_MAX_BYTES)
     inspected = uploads.inspect(data, declared_kind=kind)
@@ -747,7 +748,7 @@ def account_set_role(*, user: Any, role: str, by: Any) -> Any:
 @transaction.atomic
 def account_set_active(*, user: Any, active: bool, by: Any, request: Any = None) -> Any:
     """Deactivate (every session ends, tokens revoked) or reactivate an account."""
-    from cases.authn import user_end_all_sessions
+    from cases.sessions import user_end_all_sessions
 
     _check_may_manage(by=by, user=user)
     if user.pk == getattr(by, "pk", None):

@@ -49,10 +49,10 @@ from django.utils.translation import gettext as _
 
 from cases.access import case_list_visible_to
 from cases.audit import audit_record
-from cases.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
 from cases.models import Case, Event
 from cases.permissions import may
 from citations.access import citation_list_visible_to
+from core.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
 from documents.models import BatchKind, BatchOutput, BatchStatus, PacketBatch, PacketKind, StoredPacket
 
 logger = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 A stored packet is a rendered PDF kept, encrypted at rest, under the hash of every input it was
 rendered from: asking again with unchanged data returns it without rendering. Files are sealed
-under the case's data key (`cases.datakeys`; a docket spanning cases with `cases.crypto.encrypt_bytes`),
+under the case's data key (`cases.datakeys`; a docket spanning cases with `core.crypto.encrypt_bytes`),
 the associated data naming the row, so a file copied onto
 another row does not open. Purging a case deletes its packets (documents.receivers).
 """

@@ -36,7 +36,6 @@ from django.utils.translation import gettext
 
 from cases.access import case_for, complaint_list_visible_to, evidence_list_visible_to, get_visible_or_404
 from cases.audit import audit_record
-from cases.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
 from cases.models import (
     PACKET_EXPORT_NOTE,
     Case,
@@ -48,6 +47,7 @@ from cases.models import (
 from cases.selectors import case_attachments
 from cases.services import evidence_bytes_for_render
 from citations.models import Citation
+from core.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
 from documents import context as ctx
 from documents.archival import RENDERER_VERSION
 from documents.assets import STYLE_FILES, image_url

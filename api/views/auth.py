@@ -26,9 +26,9 @@ from api.serializers.auth import TokenRequest, TokenResponse
 from api.throttling import AuthThrottle, WriteThrottle
 from api.tokens import token_issue, token_revoke
 from cases.audit import audit_record
-from cases.authn import API_SIGN_IN_FAILED
 from cases.mfa import mfa_check, mfa_required_for
 from cases.roles import role_of
+from core.authn import API_SIGN_IN_FAILED
 
 FAILED = API_SIGN_IN_FAILED
 NEEDS_MFA = _("This account must set up a second factor in the web app before it can get a token.")

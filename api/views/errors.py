@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from cases.problems import problem_json_response
+from core.problems import problem_json_response
 
 
 # Exempt from CSRF: it changes nothing and answers every method with the same 404, so an unsafe

@@ -82,7 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "cases.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -170,7 +170,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # --- Authentication
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "cases.authn.LockdownGateBackend",
+    "cases.lockdown.LockdownGateBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -195,11 +195,11 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False  # usernames and raw IPs are personal dat
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail (keyed-hash IP)
 AXES_VERBOSE = False
 # A locked-out attempt gets the ordinary "those details did not work" answer (no oracle).
-AXES_LOCKOUT_CALLABLE = "cases.authn.lockout_response"
+AXES_LOCKOUT_CALLABLE = "core.authn.lockout_response"
 # Axes stores and locks on a keyed hash of the typed username, never the name itself.
-AXES_USERNAME_CALLABLE = "cases.authn.lockout_username"
+AXES_USERNAME_CALLABLE = "core.authn.lockout_username"
 # Axes stores and locks on a keyed pseudonym of the client IP, never the address itself.
-AXES_CLIENT_IP_CALLABLE = "cases.authn.pseudonymous_ip"
+AXES_CLIENT_IP_CALLABLE = "core.authn.pseudonymous_ip"
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR only).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
@@ -374,8 +374,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "scrub": {"()": "cases.logging.ScrubPersonalData"},
-        "client": {"()": "cases.logging.ClientAddress"},
+        "scrub": {"()": "core.logging.ScrubPersonalData"},
+        "client": {"()": "core.logging.ClientAddress"},
     },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s client=%(client)s %(message)s"}},
     "handlers": {

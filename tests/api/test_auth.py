@@ -163,7 +163,7 @@ def test_lockdown_revokes_every_token(observer, coordinator):
 
 
 def test_log_out_everywhere_revokes_that_persons_tokens(observer, other_observer):
-    from cases.authn import user_end_all_sessions
+    from cases.sessions import user_end_all_sessions
 
     mine, _ = token_issue(user=observer, by=observer)
     theirs, _ = token_issue(user=other_observer, by=other_observer)

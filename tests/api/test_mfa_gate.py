@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from cases.authn import lockout_response
+from core.authn import lockout_response
 from tests.auth import totp_device_for
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - the factories' test password

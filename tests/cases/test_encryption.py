@@ -5,8 +5,8 @@ from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.db import connection
 
-from cases import crypto
 from cases.models import Demonstrator
+from core import crypto
 from tests.factories import DemonstratorFactory
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from cases.crypto import encrypt_bytes
+from core.crypto import encrypt_bytes
 from documents.models import BatchKind, BatchStatus, PacketBatch, PacketKind, StoredPacket
 from documents.services import slot_for
 

@@ -10,10 +10,10 @@ import pytest
 from django.core.files.base import ContentFile
 
 from cases.audit import audit_verify
-from cases.crypto import DecryptionError
 from cases.models import AuditEntry, CustodyAction, CustodyEvent
 from cases.services import evidence_add
 from cases.signals import case_purging, lockdown_activated
+from core.crypto import DecryptionError
 from documents import context as ctx
 from documents import pdf as pdf_module
 from documents import services

@@ -106,7 +106,7 @@ def test_axes_stores_a_pseudonym_of_the_address_never_the_address(observer):
 def test_axes_stores_and_locks_on_a_keyed_hash_of_the_typed_name_never_the_name(observer, settings):
     from axes.models import AccessAttempt
 
-    from cases.authn import subject_hash
+    from core.authn import subject_hash
 
     settings.AXES_FAILURE_LIMIT = 5
     attacker = Client(REMOTE_ADDR="192.0.2.89")
@@ -126,7 +126,7 @@ def test_axes_stores_and_locks_on_a_keyed_hash_of_the_typed_name_never_the_name(
 
 @pytest.mark.django_db
 def test_forwarded_for_is_trusted_only_as_far_as_configured_proxies(rf, settings):
-    from cases.authn import client_ip
+    from core.authn import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
     settings.TRUSTED_PROXY_COUNT = 0

@@ -18,9 +18,9 @@ from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
 from api.throttling import AuthThrottle, ClientAddressThrottle
-from cases.authn import client_ip, client_ip_hash, pseudonymous_ip
-from cases.logging import ClientAddress
 from cases.models import AuditEntry
+from core.authn import client_ip, client_ip_hash, pseudonymous_ip
+from core.logging import ClientAddress
 
 TOKEN_URL = "/api/v1/auth/token/"
 PASSWORD = "correct-horse-battery-staple"

@@ -13,9 +13,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 
-from cases import crypto
 from cases.lockdown import lockdown_activate, lockdown_is_active, lockdown_lift
 from cases.models import AuditEntry, Demonstrator, LockdownState
+from core import crypto
 from tests.auth import current_code, totp_device_for
 from tests.factories import DemonstratorFactory
 

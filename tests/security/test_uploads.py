@@ -15,9 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
 
-from cases import uploads
 from cases.models import AuditEntry, CustodyEvent, Evidence
 from cases.services import evidence_add
+from core import uploads
 from tests.factories import CaseFactory, IncidentFactory
 from tests.security import uploads as u
 

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import mfa
 from cases.audit import audit_record
-from cases.authn import user_end_all_sessions
 from cases.lockdown import environment_keys_remaining, lockdown_activate, lockdown_is_active, lockdown_lift
+from cases.sessions import user_end_all_sessions
 from web.forms.account import LockdownForm, TokenForm, TrackerAuthenticationForm
 from web.permissions import page_for
 

@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases.authn import user_end_all_sessions
 from cases.mfa import mfa_reset
+from cases.sessions import user_end_all_sessions
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from cases.audit import audit_record
-from cases.crypto import keyring
 from cases.keys import reencrypt_all
+from core.crypto import keyring
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Authentication policy: client addresses, lockout responses, sign-in auditing, ending sessions.
+"""Sign-in infrastructure that needs no domain model: client addresses, lockout answers, stored sessions.
 
 - Client IPs are never stored raw. `client_ip` resolves the address (trusting exactly
   TRUSTED_PROXY_COUNT proxies in X-Forwarded-For, so a client cannot spoof it), and is the only
@@ -7,11 +7,13 @@
   audit trail and the logs carry.
 - A locked-out attempt answers exactly like a wrong password (`lockout_response`), so nobody learns
   whether an account exists, is locked or was mistyped.
-- Every sign-in, failure, lockout and sign-out is audited; the attempted username only as a keyed hash.
+- The attempted username reaches the audit trail only as a keyed hash (`subject_hash`);
   django-axes counts failures and locks on that same hash (`lockout_username`), so its table holds
   no typed name either.
-- `user_end_all_sessions` ends every session of an account (log out everywhere) and tells the
-  other apps to revoke what they issued (API tokens, feed tokens) through `cases.signals.sessions_ended`.
+- `end_sessions_of` deletes stored sessions. What needs the domain stays in `cases`: the lockdown's
+  sign-in gate (`cases.lockdown.LockdownGateBackend`, it reads the lockdown state and roles) and
+  "log out everywhere" (`cases.sessions.user_end_all_sessions`, it raises the account's session
+  epoch, writes the audit trail and tells the other apps through `cases.signals`).
 """
 
 from __future__ import annotations
@@ -20,16 +22,11 @@ import ipaddress
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import BaseBackend
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
-from cases.crypto import keyed_hash
-from cases.problems import is_api_request, problem_json_response
+from core.crypto import keyed_hash
+from core.problems import is_api_request, problem_json_response
 
 
 def client_ip(request: HttpRequest | None) -> str:
@@ -110,22 +107,6 @@ def lockout_response(
     return JsonResponse({"detail": "Unable to sign in with those details."}, status=400)
 
 
-class LockdownGateBackend(BaseBackend):
-    """While a lockdown is active, only administrators may sign in (placed after axes, before the
-    model backend): any other account is refused exactly like a wrong password."""
-
-    def authenticate(self, request: HttpRequest | None, username: str | None = None, **kwargs: Any) -> None:
-        from cases.lockdown import lockdown_is_active
-        from cases.roles import Role, role_of
-
-        if not lockdown_is_active():
-            return None
-        user = get_user_model()._default_manager.filter(username=username).first() if username else None
-        if user is None or role_of(user) != Role.ADMINISTRATOR:
-            raise PermissionDenied("sign-in is suspended during a lockdown")
-        return None
-
-
 def end_sessions_of(*, user_ids: list[int] | None) -> int:
     """Delete stored sessions of the given accounts (all accounts for None). Returns the count.
 
@@ -152,17 +133,3 @@ def end_sessions_of(*, user_ids: list[int] | None) -> int:
             doomed.append(session.session_key)
     Session.objects.filter(session_key__in=doomed).delete()
     return len(doomed)
-
-
-@transaction.atomic
-def user_end_all_sessions(*, user: Any, by: Any, request: HttpRequest | None = None) -> int:
-    """Log out everywhere: every session of `user` ends and their API/feed tokens are revoked."""
-    from cases.audit import audit_record
-    from cases.signals import sessions_ended
-
-    User = get_user_model()
-    User._default_manager.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
-    ended = end_sessions_of(user_ids=[user.pk])
-    sessions_ended.send(sender=User, users=User._default_manager.filter(pk=user.pk), by=by)
-    audit_record(actor=by, action="auth.logout_everywhere", target=user, request=request, count=ended)
-    return ended

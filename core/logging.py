@@ -3,13 +3,15 @@
 Nothing in the code logs field values; `ScrubPersonalData` is the second line of defence: it masks
 e-mail addresses, phone numbers, dates and IP addresses in any message before a handler sees it.
 `ClientAddress` names the client of a request's record by the same keyed hash of the same address
-the audit trail carries (`cases.authn.client_ip_hash`), never by the address itself.
+the audit trail carries (`core.authn.client_ip_hash`), never by the address itself.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+
+from core.authn import client_ip_hash
 
 PATTERNS = [
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[email]"),
@@ -43,9 +45,6 @@ class ClientAddress(logging.Filter):
         request = getattr(record, "request", None)
         client = "-"
         if request is not None and hasattr(request, "META"):
-            # Imported here: logging is configured before the apps are loaded.
-            from cases.authn import client_ip_hash
-
             client = client_ip_hash(request) or "-"
         record.client = client
         return True
