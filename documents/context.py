@@ -55,7 +55,7 @@ from citations.models import (
     DeadlineStatus,
     PaymentKind,
 )
-from citations.selectors import hearing_docket
+from citations.selectors import TimelineEntry, case_timeline, hearing_docket
 
 OPEN_CITATION_STATUSES = {s.value for s in CitationStatus} - {CitationStatus.CLOSED.value}
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/tiff"}
@@ -319,29 +319,6 @@ def _evidence(qs: QuerySet[Evidence]) -> QuerySet[Evidence]:
     ).order_by("captured_at", "created_at", "id")
 
 
-def complaint_steps(complaint: ExcessiveForceComplaint, tz: ZoneInfo) -> list[dict[str, str]]:
-    steps = [
-        {
-            "sort": sort_key(complaint.created_at),
-            "at": fmt_dt(complaint.created_at, tz),
-            "kind": "Complaint",
-            "text": f"{label(complaint, 'forum')} complaint opened (draft)",
-        }
-    ]
-    if complaint.filed_on:
-        ref = f", reference {complaint.reference_number}" if complaint.reference_number else ""
-        steps.append(
-            {
-                "sort": sort_key(complaint.filed_on),
-                "at": fmt_date(complaint.filed_on),
-                "kind": "Complaint",
-                "text": f"{label(complaint, 'forum')} complaint filed{ref}; status {label(complaint, 'status')}, "
-                f"outcome {label(complaint, 'outcome')}",
-            }
-        )
-    return steps
-
-
 def computed_civil_claim(incidents: Iterable[Incident], case: Case, tz: ZoneInfo) -> dict[str, Any] | None:
     """The civil-claim deadline from the earliest incident, for force not yet under a complaint (a
     complaint has deadline rows of its own): the rule data's period, through
@@ -395,6 +372,45 @@ def _require_in_scope(case: Case, user: Any) -> None:
         raise PermissionDenied
 
 
+def arrest_dict(arrest: Arrest, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "arrested_at": fmt_dt(arrest.arrested_at, tz),
+        "released_at": fmt_dt(arrest.released_at, tz),
+        "place": arrest.place,
+        "unit": arrest.arresting_unit,
+        "charges": arrest.charges,
+        "custody": label(arrest, "custody_status"),
+        "bail": money(arrest.bail_amount),
+        "bail_paid_by": label(arrest, "bail_paid_by") if arrest.bail_paid_by else "",
+        "property_returned": arrest.property_returned,
+        "injured": arrest.injured,
+        "report_number": arrest.police_report_number,
+    }
+
+
+def timeline_rows(entries: list[TimelineEntry], tz: ZoneInfo) -> list[dict[str, str]]:
+    """The case timeline (`citations.selectors.case_timeline`, the desk page's too) as the packet
+    prints it: a day alone for what is known only by its day."""
+    return [
+        {"at": fmt_date(e.at.date()) if e.dated_only else fmt_dt(e.at, tz), "kind": e.kind, "text": e.text}
+        for e in entries
+    ]
+
+
+def _case_deadlines(
+    deadline_rows: list[Deadline], incident_rows: list[Incident], case: Case, tz: ZoneInfo
+) -> list[dict[str, Any]]:
+    """The case's deadlines, with the civil-claim deadline computed from its incidents when force
+    was used and no complaint has a civil-claim deadline yet."""
+    deadlines = [deadline_dict(d, tz) for d in deadline_rows]
+    has_claim = any(d.kind == DeadlineKind.CIVIL_CLAIM for d in deadline_rows)
+    if not has_claim and any(i.force_types.all() for i in incident_rows):
+        claim = computed_civil_claim(incident_rows, case, tz)
+        if claim:
+            deadlines.append(claim)
+    return sorted(deadlines, key=lambda d: d["sort"])
+
+
 def case_packet_context(*, case: Case, user: Any, scope_checked: bool = False) -> dict[str, Any]:
     """Everything the case packet shows, for a case in the user's scope (PermissionDenied otherwise).
     `scope_checked`: the caller has just read `case` through `cases.access.case_for` for this
@@ -404,119 +420,31 @@ def case_packet_context(*, case: Case, user: Any, scope_checked: bool = False) -
     tz = _tz(case)
     deadline_rows = _deadline_rows(Deadline.objects.filter(case=case))  # in scope with the case
     citation_rows = list(_citations(case))
-    citations = [citation_dict(c, tz, deadline_rows) for c in citation_rows]
-    arrests = [
-        {
-            "arrested_at": fmt_dt(a.arrested_at, tz),
-            "sort": sort_key(a.arrested_at),
-            "released_at": fmt_dt(a.released_at, tz),
-            "place": a.place,
-            "unit": a.arresting_unit,
-            "charges": a.charges,
-            "custody": label(a, "custody_status"),
-            "bail": money(a.bail_amount),
-            "bail_paid_by": label(a, "bail_paid_by") if a.bail_paid_by else "",
-            "property_returned": a.property_returned,
-            "injured": a.injured,
-            "report_number": a.police_report_number,
-        }
-        for a in Arrest.objects.filter(case=case).order_by("arrested_at", "id")
-    ]
+    arrest_rows = list(Arrest.objects.filter(case=case).order_by("arrested_at", "id"))
     incident_rows = list(_incidents_concerning(case))
-    incidents = [incident_dict(i, tz) for i in incident_rows]
-    incident_ids = [i.pk for i in incident_rows]
-    complaints = list(ExcessiveForceComplaint.objects.filter(case=case).order_by("created_at", "id"))
+    complaint_rows = list(ExcessiveForceComplaint.objects.filter(case=case).order_by("created_at", "id"))
     # By ids already read, so no join and no DISTINCT.
-    attached = case_attachments(case, incident_ids=incident_ids, complaint_ids=[c.pk for c in complaints])
-    statements = [
-        statement_dict(s, tz) for s in statement_list_visible_to(user=user).filter(attached).order_by("taken_at", "id")
-    ]
+    attached = case_attachments(
+        case, incident_ids=[i.pk for i in incident_rows], complaint_ids=[c.pk for c in complaint_rows]
+    )
+    statement_rows = list(statement_list_visible_to(user=user).filter(attached).order_by("taken_at", "id"))
     evidence = [evidence_dict(e, tz) for e in _evidence(evidence_list_visible_to(user=user).filter(attached))]
-
-    deadlines = [deadline_dict(d, tz) for d in deadline_rows]
-    has_claim = any(d.kind == DeadlineKind.CIVIL_CLAIM for d in deadline_rows)
-    if not has_claim and any(i["force"] for i in incidents):
-        claim = computed_civil_claim(incident_rows, case, tz)
-        if claim:
-            deadlines.append(claim)
-    deadlines.sort(key=lambda d: d["sort"])
-
-    timeline: list[dict[str, str]] = []
-    for a in arrests:
-        timeline.append(
-            {"sort": a["sort"], "at": a["arrested_at"], "kind": "Arrest", "text": f"Arrested at {a['place']}".strip()}
-        )
-    for c, row in zip(citations, citation_rows, strict=True):
-        timeline.append(
-            {
-                "sort": sort_key(row.issued_at),
-                "at": c["issued_at"],
-                "kind": "Citation",
-                "text": f"Citation {c['number']} issued: {c['offense']}",
-            }
-        )
-        if row.responded_at:
-            timeline.append(
-                {
-                    "sort": sort_key(row.responded_at),
-                    "at": c["responded_at"],
-                    "kind": "Citation",
-                    "text": f"Citation {c['number']}: {c['response']}",
-                }
-            )
-        if row.hearing_at:
-            room = f", courtroom {row.courtroom}" if row.courtroom else ""
-            timeline.append(
-                {
-                    "sort": sort_key(row.hearing_at),
-                    "at": c["hearing_at"],
-                    "kind": "Hearing",
-                    "text": f"Hearing on citation {c['number']}{room}",
-                }
-            )
-        if row.decided_on:
-            timeline.append(
-                {
-                    "sort": sort_key(row.decided_on),
-                    "at": c["decided_on"],
-                    "kind": "Decision",
-                    "text": f"Citation {c['number']}: {c['disposition']}",
-                }
-            )
-    for i in incidents:
-        timeline.append(
-            {
-                "sort": i["sort"],
-                "at": i["occurred_at"],
-                "kind": "Observer report",
-                "text": f"Incident {i['ref']} at {i['place']}",
-            }
-        )
-    for complaint in complaints:
-        timeline.extend(complaint_steps(complaint, tz))
-    for s in statements:
-        timeline.append(
-            {
-                "sort": s["sort"],
-                "at": s["taken_at"],
-                "kind": "Statement",
-                "text": f"Statement taken from {s['witness']}",
-            }
-        )
-    timeline.sort(key=lambda row: (row["sort"], row["kind"], row["text"]))
-
+    timeline = case_timeline(
+        case=case, arrests=arrest_rows, citations=citation_rows, incidents=incident_rows,
+        complaints=complaint_rows, statements=statement_rows,
+    )  # fmt: skip
     return {
         "kind": "case",
         "title": f"Case packet {case.number}",
         "subject": "Case packet: citations, arrests, timeline, observer reports, statements and evidence",
         "case": _case_header(case),
         "client": person_name(case),
-        "citations": citations,
-        "arrests": arrests,
-        "deadlines": deadlines,
-        "timeline": timeline,
-        "incidents": incidents,
-        "statements": statements,
+        "citations": [citation_dict(c, tz, deadline_rows) for c in citation_rows],
+        "arrests": [arrest_dict(a, tz) for a in arrest_rows],
+        "deadlines": _case_deadlines(deadline_rows, incident_rows, case, tz),
+        "timeline": timeline_rows(timeline, tz),
+        "incidents": [incident_dict(i, tz) for i in incident_rows],
+        "statements": [statement_dict(s, tz) for s in statement_rows],
         "evidence": evidence,
         "images": [e["image_key"] for e in evidence if e["image_key"]],
     }

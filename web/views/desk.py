@@ -39,7 +39,14 @@ from cases.selectors import case_attachments, incident_ids_concerning
 from citations import services
 from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.models import Citation, Deadline, DeadlineStatus
-from citations.selectors import balance_of, citations_with_money, deadlines_due, deadlines_overdue, hearing_docket
+from citations.selectors import (
+    balance_of,
+    case_timeline,
+    citations_with_money,
+    deadlines_due,
+    deadlines_overdue,
+    hearing_docket,
+)
 from web.forms.desk import ACTION_FORMS, CaseFilterForm, DocketFilterForm
 from web.permissions import page_for
 
@@ -119,45 +126,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
 # --- The case page -------------------------------------------------------------------------
 
 
-def _timeline(
-    *, arrests: list[Any], citations: list[Citation], incidents: list[Any], complaints: list[Any]
-) -> list[dict[str, Any]]:
-    """Everything that happened in the case, oldest first (built from rows already fetched)."""
-    tz = timezone.get_current_timezone()
-
-    def at(value: datetime.date | datetime.datetime) -> datetime.datetime:
-        if isinstance(value, datetime.datetime):
-            return timezone.localtime(value)
-        return datetime.datetime.combine(value, datetime.time.min, tzinfo=tz)
-
-    items: list[dict[str, Any]] = []
-    for arrest in arrests:
-        items.append({"at": at(arrest.arrested_at), "what": _("Arrested"), "detail": arrest.place})
-        if arrest.released_at:
-            items.append({"at": at(arrest.released_at), "what": _("Released"), "detail": ""})
-    for c in citations:
-        items.append({"at": at(c.issued_at), "what": _("Citation issued"), "detail": f"{c.number} · {c.offense_code}"})
-        if c.responded_at:
-            items.append({"at": at(c.responded_at), "what": _("Response recorded"), "detail": c.get_response_display()})
-        if c.hearing_at:
-            items.append({"at": at(c.hearing_at), "what": _("Hearing"), "detail": f"{c.number} {c.courtroom}".strip()})
-        if c.decided_on:
-            items.append({"at": at(c.decided_on), "what": _("Decision"), "detail": c.get_disposition_display()})
-        for payment in c.payments.all():
-            items.append(
-                {"at": at(payment.paid_on), "what": payment.get_kind_display(),
-                 "detail": f"${payment.amount} · {payment.get_payer_display()}"}
-            )  # fmt: skip
-    for incident in incidents:
-        items.append({"at": at(incident.occurred_at), "what": _("Incident reported"), "detail": incident.place})
-    for complaint in complaints:
-        if complaint.filed_on:
-            items.append(
-                {"at": at(complaint.filed_on), "what": _("Complaint filed"), "detail": complaint.get_forum_display()}
-            )
-    return sorted(items, key=lambda item: item["at"])
-
-
 @page_for("cases.read")
 @require_GET
 def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
@@ -212,7 +180,14 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         "complaint_deadlines": complaint_deadlines,
         "statements": statements,
         "evidence": evidence,
-        "timeline": _timeline(arrests=arrests, citations=citations, incidents=incidents, complaints=complaints),
+        "timeline": case_timeline(
+            case=case,
+            arrests=arrests,
+            citations=citations,
+            incidents=incidents,
+            complaints=complaints,
+            statements=statements,
+        ),  # fmt: skip
         "today": timezone.localdate(),
         "calendar_feed": may(user, "citations.calendar_feed"),
     }
