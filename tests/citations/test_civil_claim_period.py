@@ -29,7 +29,7 @@ def _computed_claim(case: Case, user) -> str:  # type: ignore[no-untyped-def]
 
 def _hold(case: Case, today: datetime.date) -> list[str]:
     holds = purge_holds_for(Case.objects.filter(pk=case.pk), today=today)
-    return [reason for reason in holds.get(case.pk, []) if reason.startswith("civil-claim window")]
+    return [hold.text for hold in holds.get(case.pk, []) if hold.code == "civil_claim_window"]
 
 
 def test_the_packet_deadline_and_the_retention_hold_follow_the_rule(lawyer, observer):  # type: ignore[no-untyped-def]
