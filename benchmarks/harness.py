@@ -106,7 +106,7 @@ def setup(args: argparse.Namespace, *, load: bool = True) -> dict[str, Any]:
     info: dict[str, Any] = {"database": args.db, "scale": args.scale, **SCALES[args.scale]}
     if load:
         from cases.models import Event
-        from citations.load_data import EVENT_PREFIX
+        from demo.load_data import EVENT_PREFIX
 
         if not Event.objects.filter(name__startswith=EVENT_PREFIX).exists():
             sizes = SCALES[args.scale]

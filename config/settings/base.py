@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "documents",
     "api",
     "web",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -26,7 +26,7 @@ from rest_framework.test import APIRequestFactory
 from api.rows import RowShape
 from api.urls import router
 from cases.models import ArrestSeen, Case, User
-from citations.load_data import LoadSizes, generate_load_data
+from demo.load_data import LoadSizes, generate_load_data
 from tests.api.conftest import client_with_token
 from tests.factories import (
     CaseFactory,

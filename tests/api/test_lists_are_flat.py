@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from api.urls import router
 from cases.models import Case, User
 from cases.services import evidence_add
-from citations.load_data import LoadSizes, generate_load_data
+from demo.load_data import LoadSizes, generate_load_data
 from tests.api.conftest import client_with_token
 
 SIZES = LoadSizes(people=70, citations=160, incidents=160, officers=55, observers=3, lawyers=2, complaint_share=0.8)

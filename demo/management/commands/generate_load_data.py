@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from citations.load_data import LoadDataPresent, LoadSizes, generate_load_data
+from demo.load_data import LoadDataPresent, LoadSizes, generate_load_data
 
 
 class Command(BaseCommand):

@@ -24,8 +24,8 @@ from cases.models import (
 )
 from cases.roles import Role, role_of
 from cases.services import case_create
-from citations.load_data import LoadSizes, generate_load_data
 from citations.models import Citation, CitationKind, Payment
+from demo.load_data import LoadSizes, generate_load_data
 
 ANCHOR = datetime.date(2026, 6, 30)
 SMALL = LoadSizes(people=200, citations=900, incidents=1500, officers=60, observers=12, lawyers=8)

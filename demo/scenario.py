@@ -1,6 +1,8 @@
-"""Build a realistic demo: an encampment protest with ~30 demonstrators, their citations on the
-three Philadelphia tracks, arrests, ~40 observer reports, 3 excessive-force complaints with
-witness statements and evidence, and one account per role. Running it twice changes nothing."""
+"""The demo scenario `seed_demo` builds: an encampment protest with ~30 demonstrators, their
+citations on the three Philadelphia tracks, arrests, ~40 observer reports, 3 excessive-force
+complaints with witness statements and evidence, and one account per role. Building it twice
+changes nothing: the accounts are refreshed, the data made once. Everything is invented
+(demo.vocabulary), and only where settings.ALLOW_DEMO_DATA allows it."""
 
 from __future__ import annotations
 
@@ -8,14 +10,12 @@ import datetime
 import io
 import random
 from decimal import Decimal
-from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
 from cases.mfa import mfa_required_for
 from cases.models import (
@@ -39,8 +39,8 @@ from cases.models import (
     YesNoUnknown,
 )
 from cases.services import case_assign_lawyers, case_create, demonstrator_create, evidence_add, officer_find_or_create
-from citations import demo
-from citations.vocabulary import DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_PLACES, DEMO_UNITS
+from demo.citations import create_citations
+from demo.vocabulary import DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_PLACES, DEMO_UNITS
 
 DEMO_DEVICE = "demo authenticator"
 DEMO_EVENT = "Encampment protest at the federal building (demo)"
@@ -53,68 +53,61 @@ ACCOUNTS = [
     ("coordinator", "coordinator"),
     ("admin", "administrator"),
 ]
-
-
-class Command(BaseCommand):
-    help = "Create demo data and one account per role (idempotent)."
-
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--password", default="demo-password-2026", help="Password for every demo account.")
-        parser.add_argument("--seed", type=int, default=2018, help="Random seed (same seed, same data).")
-
-    def handle(self, *args: Any, password: str, seed: int, **options: Any) -> None:
-        if not settings.ALLOW_DEMO_DATA:
-            raise CommandError("seed_demo is disabled here (ALLOW_DEMO_DATA is off, as in production).")
-        users = self.ensure_accounts(password)
-        if Event.objects.filter(name=DEMO_EVENT).exists():
-            self.stdout.write("Demo data already present; accounts refreshed.")
-        else:
-            with transaction.atomic():
-                # Seeded pseudo-randomness: demo data must be repeatable, nothing here is a secret.
-                build(users=users, rng=random.Random(seed))  # noqa: S311  # nosec B311
-            self.stdout.write(self.style.SUCCESS("Demo data created."))
-        self.stdout.write(f"Demo accounts (password: {password}): " + ", ".join(f"{u} ({r})" for u, r in ACCOUNTS))
-        self.stdout.write(
-            "Lawyers, coordinators and admin need a second factor: "
-            "`./dev code USERNAME` (or `manage.py demo_code USERNAME`) prints the current code."
-        )
-
-    def ensure_accounts(self, password: str) -> dict[str, User]:
-        users = {}
-        for username, role in ACCOUNTS:
-            user, _ = User.objects.get_or_create(username=username)
-            user.set_password(password)
-            user.is_staff = role in ("coordinator", "administrator")
-            user.is_superuser = role == "administrator"
-            user.is_active = True
-            user.save()
-            user.groups.set([Group.objects.get_or_create(name=role)[0]])
-            if mfa_required_for(user):
-                # A demo authenticator, so the demo needs no phone: `manage.py demo_code USERNAME`
-                # prints its current code. ALLOW_DEMO_DATA is off in production.
-                Authenticator.objects.get_or_create(user=user, name=DEMO_DEVICE, defaults={"confirmed": True})
-            users[username] = user
-        return users
-
-
 OFFICER_NAMES = ["Sgt. R. Malone", "Ofc. T. Bradley", "Ofc. D. Russo", "Lt. K. Fitzgerald", "Ofc. M. Kane", "Ofc. J. Doyle",
                  "Cpl. A. Stevens", "Ofc. P. Nolan", "Ofc. S. Byrne", "Capt. L. Murphy"]  # fmt: skip
 
 
-def _png(rng: random.Random) -> bytes:
-    from PIL import Image
+def demo_accounts(password: str) -> dict[str, User]:
+    """One account per role (ACCOUNTS), all with `password`; those that need a second factor get a
+    demo authenticator, so the demo needs no phone (`manage.py demo_code USERNAME` prints its code)."""
+    users = {}
+    for username, role in ACCOUNTS:
+        user, _ = User.objects.get_or_create(username=username)
+        user.set_password(password)
+        user.is_staff = role in ("coordinator", "administrator")
+        user.is_superuser = role == "administrator"
+        user.is_active = True
+        user.save()
+        user.groups.set([Group.objects.get_or_create(name=role)[0]])
+        if mfa_required_for(user):
+            Authenticator.objects.get_or_create(user=user, name=DEMO_DEVICE, defaults={"confirmed": True})
+        users[username] = user
+    return users
 
+
+def demo_build(*, users: dict[str, User], seed: int) -> bool:
+    """Make the demo data once; False (and nothing written) when it is already there."""
+    if Event.objects.filter(name=DEMO_EVENT).exists():
+        return False
+    with transaction.atomic():
+        # Seeded pseudo-randomness: demo data must be repeatable, nothing here is a secret.
+        build(users=users, rng=random.Random(seed))  # noqa: S311  # nosec B311
+    return True
+
+
+def build(*, users: dict[str, User], rng: random.Random) -> None:
+    """The scenario, in the order a seed's random draws were always taken (same seed, same data)."""
+    coordinator = users["coordinator"]
+    now = timezone.now()
+    starts = (now - datetime.timedelta(days=6)).replace(hour=14, minute=0, second=0, microsecond=0)
+    event = _event(starts)
+    officers = _officers()
+    cases = _cases(event=event, users=users, starts=starts, now=now)
+    _arrests(cases=cases, starts=starts, rng=rng)
+    create_citations(cases=cases, officers=officers, starts=starts, by=coordinator, rng=rng)
+    incidents = _incidents(event=event, cases=cases, officers=officers, users=users, starts=starts, rng=rng)
+    _complaints(cases=cases, incidents=incidents, officers=officers, users=users, now=now, rng=rng)
+
+
+def _png(rng: random.Random) -> bytes:
     image = Image.new("RGB", (320, 240), (rng.randrange(256), rng.randrange(256), rng.randrange(256)))
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
 
 
-def build(*, users: dict[str, User], rng: random.Random) -> None:
-    coordinator = users["coordinator"]
-    now = timezone.now()
-    starts = (now - datetime.timedelta(days=6)).replace(hour=14, minute=0, second=0, microsecond=0)
-    event = Event.objects.create(
+def _event(starts: datetime.datetime) -> Event:
+    return Event.objects.create(
         name=DEMO_EVENT,
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=30),
@@ -122,7 +115,10 @@ def build(*, users: dict[str, User], rng: random.Random) -> None:
         jurisdiction=Jurisdiction.PHILADELPHIA,
         description="Encampment against immigration enforcement; dispersal and citations on the second day.",
     )
-    forces = {f.code: f for f in ForceType.objects.all()}
+
+
+def _officers() -> list[Officer]:
+    """Ten named officers, and a last one seen only by features (badge covered)."""
     officers = []
     for i, name in enumerate(OFFICER_NAMES):
         officer, _ = officer_find_or_create(
@@ -138,7 +134,12 @@ def build(*, users: dict[str, User], rng: random.Random) -> None:
         description="Tall, grey moustache, badge taped over",
     )
     officers.append(unknown)
+    return officers
 
+
+def _cases(*, event: Event, users: dict[str, User], starts: datetime.datetime, now: datetime.datetime) -> list[Case]:
+    """Thirty demonstrators with a case each: most assigned to one of the two lawyers, two closed."""
+    coordinator = users["coordinator"]
     cases: list[Case] = []
     for i in range(30):
         first, last = DEMO_FIRST_NAMES[i % len(DEMO_FIRST_NAMES)], DEMO_LAST_NAMES[(i * 7) % len(DEMO_LAST_NAMES)]
@@ -165,8 +166,11 @@ def build(*, users: dict[str, User], rng: random.Random) -> None:
             case.closed_on = now.date()
             case.save(update_fields=["status", "closed_on"])
         cases.append(case)
+    return cases
 
-    # A few custodial arrests on the second day.
+
+def _arrests(*, cases: list[Case], starts: datetime.datetime, rng: random.Random) -> None:
+    """A few custodial arrests on the second day."""
     for i in (1, 6, 13, 20, 27):
         arrested = starts + datetime.timedelta(hours=20, minutes=i * 3)
         Arrest.objects.create(
@@ -183,12 +187,22 @@ def build(*, users: dict[str, User], rng: random.Random) -> None:
             police_report_number=f"PR-{2018}{i:05d}",
         )
 
-    demo.create_citations(cases=cases, officers=officers, starts=starts, by=coordinator, rng=rng)
 
-    # About 40 observer reports.
-    observers = [users["observer"], users["observer2"]]
-    incidents = []
+def _incidents(
+    *,
+    event: Event,
+    cases: list[Case],
+    officers: list[Officer],
+    users: dict[str, User],
+    starts: datetime.datetime,
+    rng: random.Random,
+) -> list[Incident]:
+    """About 40 observer reports, each naming officers and the person it affected."""
+    forces = {f.code: f for f in ForceType.objects.all()}
     codes = list(forces)
+    observers = [users["observer"], users["observer2"]]
+    unknown = officers[-1]
+    incidents = []
     for i in range(40):
         at = starts + datetime.timedelta(hours=18, minutes=i * 9)
         incident = Incident.objects.create(
@@ -221,8 +235,20 @@ def build(*, users: dict[str, User], rng: random.Random) -> None:
                 conduct=rng.choice([Conduct.WALKED, Conduct.PASSIVE, Conduct.RESISTED]),
             )  # fmt: skip
         incidents.append(incident)
+    return incidents
 
-    # Three excessive-force complaints with statements and evidence.
+
+def _complaints(
+    *,
+    cases: list[Case],
+    incidents: list[Incident],
+    officers: list[Officer],
+    users: dict[str, User],
+    now: datetime.datetime,
+    rng: random.Random,
+) -> None:
+    """Three excessive-force complaints with witness statements (one anonymous) and evidence."""
+    forces = {f.code: f for f in ForceType.objects.all()}
     for n, i in enumerate((6, 20, 13)):
         case = cases[i]
         complaint = ExcessiveForceComplaint.objects.create(

@@ -1,5 +1,5 @@
 """Invented names, places and police units for generated data: the `seed_demo` demo and the
-`generate_load_data` load set (citations/load_data.py) draw from these lists. Every value is
+`generate_load_data` load set (demo/load_data.py) draw from these lists. Every value is
 made up; changing a list changes what a given seed produces."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 
 from cases.models import Authenticator
-from citations.management.commands.seed_demo import DEMO_DEVICE
+from demo.scenario import DEMO_DEVICE
 
 
 class Command(BaseCommand):

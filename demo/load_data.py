@@ -56,7 +56,7 @@ from cases.models import (
     local_date,
 )
 from citations.models import Citation, CitationKind, CitationStatus, Disposition, Payment, PaymentKind, Response
-from citations.vocabulary import FIRST_NAMES, LAST_NAMES, PLACES, UNITS
+from demo.vocabulary import FIRST_NAMES, LAST_NAMES, PLACES, UNITS
 
 M = TypeVar("M", bound=models.Model)
 
