@@ -10,6 +10,5 @@ class ApiConfig(AppConfig):
         from cases import signals
 
         signals.lockdown_activated.connect(receivers.revoke_everything_on_lockdown, dispatch_uid="api.lockdown")
-        sessions_ended = getattr(signals, "sessions_ended", None)  # sent by "log out everywhere"
-        if sessions_ended is not None:
-            sessions_ended.connect(receivers.revoke_tokens_of_users, dispatch_uid="api.sessions_ended")
+        # Sent by "log out everywhere" and by every account change that ends sessions (cases.account_changes).
+        signals.sessions_ended.connect(receivers.revoke_tokens_of_users, dispatch_uid="api.sessions_ended")

@@ -90,8 +90,13 @@ def mfa_new_recovery_codes(*, user: Any) -> list[str]:
     import base64
     import secrets
 
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    # The device stays and only its codes are replaced: deleting a confirmed device is a
+    # second-factor reset, which ends every session of the account (cases.account_changes).
+    device = StaticDevice.objects.filter(user=user).order_by("id").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    StaticToken.objects.filter(device=device).delete()
     codes = []
     for _ in range(RECOVERY_CODES):
         raw = base64.b32encode(secrets.token_bytes(13)).decode().lower()[:RECOVERY_CODE_CHARS]
@@ -133,8 +138,9 @@ def mfa_verify(*, request: Any, token: str) -> bool:
 
 @transaction.atomic
 def mfa_reset(*, user: Any, by: Any, request: Any = None) -> None:
-    """Remove every device of an account (a coordinator's action after a lost phone): the account
-    enrols again at its next sign-in."""
+    """Remove every device of an account (after a lost phone): the account enrols again at its next
+    sign-in, and every session and token of it ends (cases.account_changes). Call it through
+    `cases.services.account_reset_mfa`, which checks who may."""
     for model in (Authenticator, StaticDevice):
         model.objects.filter(user=user).delete()
     audit_record(actor=by, action="mfa.reset", target=user, request=request)

@@ -1,5 +1,6 @@
-"""Signal receivers of the cases app: sign-in auditing, and incidents' local days following their
-event's time zone (connected in CasesConfig.ready)."""
+"""Signal receivers of the cases app: sign-in auditing, incidents' local days following their
+event's time zone, and account changes from any path (cases.account_changes decides what they
+end); connected in CasesConfig.ready."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from cases.account_changes import device_deleted, roles_after, roles_before, saved, stored_state
 from cases.audit import audit_record
 from core.authn import subject_hash
 
@@ -68,3 +70,36 @@ def event_zone_saved(sender: Any, instance: Any, created: bool, raw: bool = Fals
 
     event_id = instance.pk
     transaction.on_commit(lambda: recompute_incident_days_task.enqueue(event_id))
+
+
+# --- Account changes, from any path (cases.account_changes decides what they end) ---------------
+
+
+def user_saving(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
+    instance._account_before = None if raw else stored_state(instance, update_fields=update_fields)
+
+
+def user_saved(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
+    before = instance.__dict__.pop("_account_before", None)
+    if not raw:
+        saved(instance, before=before, update_fields=update_fields)
+
+
+def user_groups_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any = None, **kwargs: Any
+) -> None:
+    """Group membership is the role: compare each affected account's role before and after."""
+    if action.startswith("pre_"):
+        if not reverse:
+            user_ids = [instance.pk]
+        elif pk_set is not None:
+            user_ids = list(pk_set)
+        else:  # group.user_set.clear()
+            user_ids = list(instance.user_set.values_list("pk", flat=True))
+        instance.__dict__.setdefault("_roles_before", {}).update(roles_before(user_ids))
+    elif action.startswith("post_"):
+        roles_after(instance.__dict__.pop("_roles_before", {}))
+
+
+def otp_device_deleted(sender: Any, instance: Any, origin: Any = None, **kwargs: Any) -> None:
+    device_deleted(device=instance, origin=origin)

@@ -30,16 +30,32 @@ def role_of(user: Any) -> Role | None:
     cached = getattr(user, "_tracker_role", "unset")
     if cached != "unset":
         return cached
-    names = set(user.groups.values_list("name", flat=True))
-    role: Role | None = None
-    for candidate in PRECEDENCE:
-        if candidate.value in names:
-            role = candidate
-            break
-    if role is None and user.is_superuser:
-        role = Role.ADMINISTRATOR
+    role = role_from(group_names=set(user.groups.values_list("name", flat=True)), is_superuser=user.is_superuser)
     user._tracker_role = role
     return role
+
+
+def role_from(*, group_names: Any, is_superuser: bool) -> Role | None:
+    """The role that group membership and the superuser flag give (the least privileged group
+    wins; a superuser without a group is an administrator), whether or not the account is active."""
+    for candidate in PRECEDENCE:
+        if candidate.value in group_names:
+            return candidate
+    return Role.ADMINISTRATOR if is_superuser else None
+
+
+def roles_of_accounts(user_ids: Any) -> dict[int, Role | None]:
+    """{user id: role} for these accounts as stored now, active or not, in two queries (the
+    account-change receivers compare them before and after a change of groups)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    ids = list(user_ids)
+    names: dict[int, set[str]] = {pk: set() for pk in ids}
+    for user_id, name in User.groups.through.objects.filter(user_id__in=ids).values_list("user_id", "group__name"):
+        names[user_id].add(name)
+    flags = dict(User._default_manager.filter(pk__in=ids).values_list("pk", "is_superuser"))
+    return {pk: role_from(group_names=names[pk], is_superuser=flags[pk]) for pk in ids if pk in flags}
 
 
 def has_role(user: Any, *roles: Role) -> bool:

@@ -19,8 +19,10 @@ from django.db.models import DateField, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from cases.account_changes import account_change
 from cases.audit import audit_record
 from cases.fields import encrypted_fields
+from cases.mfa import mfa_is_recent
 from cases.models import (
     ArrestSeen,
     Case,
@@ -680,12 +682,20 @@ def statement_update(*, statement: Any, by: Any, **changes: Any) -> Any:
     return _record_update(instance=statement, by=by, **changes)
 
 
-# --- Accounts and roles (the coordinator's accounts page) ---------------------------------------
+# --- Accounts and roles ---------------------------------------------------------------------------
+# Every account change goes through these, whoever asks (the coordination pages, commands): who may
+# is checked here, the acting person must have confirmed a code within MFA_RECENT_SECONDS, each
+# change is audited, and what it sets off (sessions and tokens ended) happens once, on success
+# (cases.account_changes). `by=None` is an operator on the server (a management command).
+
+MFA_NOT_RECENT = "mfa_not_recent"
 
 
-def _check_may_manage(*, by: Any, role: str | None = None, user: Any = None) -> None:
+def _check_may_manage(*, by: Any, role: str | None = None, user: Any = None, request: Any = None) -> None:
     """Coordinators manage every account but administrators'; only administrators make or touch
-    administrators."""
+    administrators; nobody changes their own account here; a person acting needs a fresh code."""
+    if by is None:
+        return
     acting = role_of(by)
     if not may(by, "accounts.manage"):
         raise ValidationError(gettext("Only coordinators and administrators manage accounts."))
@@ -694,6 +704,16 @@ def _check_may_manage(*, by: Any, role: str | None = None, user: Any = None) -> 
     )
     if touches_admin and acting != Role.ADMINISTRATOR:
         raise ValidationError(gettext("Only an administrator can create or change an administrator's account."))
+    if request is None or getattr(request, "user", None) != by or not mfa_is_recent(request):
+        raise ValidationError(
+            gettext("Confirm a code from your authenticator first: account changes need a fresh second factor."),
+            code=MFA_NOT_RECENT,
+        )
+
+
+def _check_not_self(*, user: Any, by: Any, message: str) -> None:
+    if by is not None and user.pk == by.pk:
+        raise ValidationError(message)
 
 
 def _set_group(user: Any, role: str) -> None:
@@ -706,58 +726,97 @@ def _set_group(user: Any, role: str) -> None:
     user.__dict__.pop("_tracker_attachment_scope", None)  # and the scope built for it (cases.access)
 
 
-@transaction.atomic
-def account_create(
-    *, username: str, role: str, password: str, by: Any, first_name: str = "", last_name: str = ""
-) -> Any:
-    """A new account in one role, with a password that passes the site's validators."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.password_validation import validate_password
-
+def _check_role(role: str) -> None:
     if role not in {r.value for r in Role}:
         raise ValidationError({"role": gettext("Choose one of the roles.")})
-    _check_may_manage(by=by, role=role)
-    User = get_user_model()
-    user = User(username=username.strip(), first_name=first_name.strip(), last_name=last_name.strip())
-    user.full_clean(exclude=["password"])
+
+
+def _validated_password(password: str, user: Any) -> str:
+    from django.contrib.auth.password_validation import validate_password
+
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from None
-    user.set_password(password)
-    user.save()
-    _set_group(user, role)
-    user.save(update_fields=["is_staff", "is_superuser"])
-    audit_record(actor=by, action="account.create", target=user, fields=["username", "role"], role=role)
+    return password
+
+
+@transaction.atomic
+def account_create(
+    *,
+    username: str,
+    role: str,
+    password: str,
+    by: Any,
+    request: Any = None,
+    first_name: str = "",
+    last_name: str = "",
+) -> Any:
+    """A new account in one role, with a password that passes the site's validators."""
+    from django.contrib.auth import get_user_model
+
+    _check_role(role)
+    _check_may_manage(by=by, role=role, request=request)
+    User = get_user_model()
+    user = User(username=username.strip(), first_name=first_name.strip(), last_name=last_name.strip())
+    user.full_clean(exclude=["password"])
+    user.set_password(_validated_password(password, user))
+    with account_change(by=by, request=request):
+        user.save()
+        _set_group(user, role)
+        user.save(update_fields=["is_staff", "is_superuser"])
+        audit_record(
+            actor=by, action="account.create", target=user, fields=["username", "role"], role=role, request=request
+        )
     return user
 
 
 @transaction.atomic
-def account_set_role(*, user: Any, role: str, by: Any) -> Any:
-    if role not in {r.value for r in Role}:
-        raise ValidationError({"role": gettext("Choose one of the roles.")})
-    _check_may_manage(by=by, role=role, user=user)
-    if user.pk == getattr(by, "pk", None):
-        raise ValidationError(gettext("You cannot change your own role."))
-    _set_group(user, role)
-    user.save(update_fields=["is_staff", "is_superuser"])
-    audit_record(actor=by, action="account.role", target=user, fields=["role"], role=role)
+def account_set_role(*, user: Any, role: str, by: Any, request: Any = None) -> Any:
+    _check_role(role)
+    _check_may_manage(by=by, role=role, user=user, request=request)
+    _check_not_self(user=user, by=by, message=gettext("You cannot change your own role."))
+    with account_change(by=by, request=request):
+        _set_group(user, role)
+        user.save(update_fields=["is_staff", "is_superuser"])
+        audit_record(actor=by, action="account.role", target=user, fields=["role"], role=role, request=request)
     return user
 
 
 @transaction.atomic
 def account_set_active(*, user: Any, active: bool, by: Any, request: Any = None) -> Any:
     """Deactivate (every session ends, tokens revoked) or reactivate an account."""
-    from cases.sessions import user_end_all_sessions
+    _check_may_manage(by=by, user=user, request=request)
+    _check_not_self(user=user, by=by, message=gettext("You cannot deactivate your own account."))
+    with account_change(by=by, request=request):
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        action = "account.deactivate" if not active else "account.reactivate"
+        audit_record(actor=by, action=action, target=user, fields=["is_active"], request=request)
+    return user
 
-    _check_may_manage(by=by, user=user)
-    if user.pk == getattr(by, "pk", None):
-        raise ValidationError(gettext("You cannot deactivate your own account."))
-    user.is_active = active
-    user.save(update_fields=["is_active"])
-    if not active:
-        user_end_all_sessions(user=user, by=by, request=request)
-    audit_record(
-        actor=by, action="account.deactivate" if not active else "account.reactivate", target=user, fields=["is_active"]
-    )
+
+@transaction.atomic
+def account_set_password(*, user: Any, password: str, by: Any, request: Any = None) -> Any:
+    """Set another account's password (it must pass the site's validators); every session and
+    token of the account ends."""
+    _check_may_manage(by=by, user=user, request=request)
+    _check_not_self(user=user, by=by, message=gettext("Your own password cannot be set here."))
+    user.set_password(_validated_password(password, user))
+    with account_change(by=by, request=request):
+        user.save(update_fields=["password"])
+        audit_record(actor=by, action="account.password", target=user, fields=["password"], request=request)
+    return user
+
+
+@transaction.atomic
+def account_reset_mfa(*, user: Any, by: Any, request: Any = None) -> Any:
+    """Remove an account's authenticator and recovery codes (after a lost phone): it enrols again
+    at its next sign-in; every session and token of it ends."""
+    from cases.mfa import mfa_reset
+
+    _check_may_manage(by=by, user=user, request=request)
+    _check_not_self(user=user, by=by, message=gettext("Ask another coordinator or an administrator to reset yours."))
+    with account_change(by=by, request=request):
+        mfa_reset(user=user, by=by, request=request)
     return user

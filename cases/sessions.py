@@ -19,11 +19,19 @@ from core.authn import end_sessions_of
 
 
 @transaction.atomic
-def user_end_all_sessions(*, user: Any, by: Any, request: HttpRequest | None = None) -> int:
-    """Log out everywhere: every session of `user` ends and their API/feed tokens are revoked."""
+def user_end_all_sessions(*, user: Any, by: Any, request: HttpRequest | None = None, reason: str = "") -> int:
+    """Log out everywhere: every session of `user` ends and their API/feed tokens are revoked.
+
+    Without `reason` it is the person's own "log out everywhere"; with one (password, role,
+    deactivated, mfa_reset: cases.account_changes) an account change that must end them."""
     User = get_user_model()
     User._default_manager.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    # The caller's copy must not write the old epoch back with its next save().
+    user.session_epoch = User._default_manager.filter(pk=user.pk).values_list("session_epoch", flat=True).first()
     ended = end_sessions_of(user_ids=[user.pk])
     sessions_ended.send(sender=User, users=User._default_manager.filter(pk=user.pk), by=by)
-    audit_record(actor=by, action="auth.logout_everywhere", target=user, request=request, count=ended)
+    if reason:
+        audit_record(actor=by, action="auth.sessions_ended", target=user, request=request, count=ended, reason=reason)
+    else:
+        audit_record(actor=by, action="auth.logout_everywhere", target=user, request=request, count=ended)
     return ended

@@ -31,7 +31,8 @@ lockdown_activated = Signal()
 # stores for that case (stored packets, calendar entries, import rows...).
 case_purging = Signal()
 
-# Sent when every session of some accounts is ended (log out everywhere), inside the transaction,
+# Sent when every session of some accounts is ended (log out everywhere, or an account change that
+# must end them: cases.account_changes), inside the transaction,
 # kwargs: users (a queryset of the accounts), by (user or None). Receivers revoke the tokens their app
 # issued to those accounts (API tokens, calendar-feed tokens). Lockdown sends lockdown_activated instead.
 sessions_ended = Signal()

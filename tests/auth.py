@@ -36,3 +36,26 @@ def mfa_verify_client(client: Any, user: Any) -> None:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session["tracker_mfa_at"] = time.time()
     session.save()
+
+
+def acting(user: Any) -> Any:
+    """A request of `user`, signed in with a code confirmed just now: what the account services
+    (cases.services.account_*) ask of a person changing accounts."""
+    from django.test.client import RequestFactory
+
+    client = signed_in(user)
+    request = RequestFactory().post("/coordination/accounts/")
+    request.user = user
+    request.session = client.session
+    user.is_verified = lambda: True  # what django-otp's middleware sets for a verified session
+    return request
+
+
+def signed_in(user: Any) -> Any:
+    """A test client signed in as `user`, with the second factor verified where the role needs it."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    mfa_verify_client(client, user)
+    return client

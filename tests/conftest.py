@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.auth import mfa_verify_client
+from tests.auth import signed_in
 from tests.factories import UserFactory
 from tests.query_guard import _n_plus_one_guard  # noqa: F401  (autouse N+1 detector)
 
@@ -104,11 +104,7 @@ def outsider(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def client_for(db):  # type: ignore[no-untyped-def]
     def make(user) -> Client:  # type: ignore[no-untyped-def]
-        client = Client()
-        if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-            mfa_verify_client(client, user)
-        return client
+        return signed_in(user) if user is not None else Client()
 
     return make
 

@@ -13,7 +13,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,7 +27,13 @@ from cases.access import (
 )
 from cases.audit import audit_record
 from cases.permissions import users_who_may
-from cases.services import account_create, account_set_active, account_set_role, case_assign_lawyers
+from cases.services import (
+    MFA_NOT_RECENT,
+    account_create,
+    account_set_active,
+    account_set_role,
+    case_assign_lawyers,
+)
 from cases.types import User
 from web.forms.coordinate import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm
 from web.permissions import page_for
@@ -88,9 +96,11 @@ def accounts(request: HttpRequest) -> HttpResponse:
         try:
             user = account_create(
                 username=data["username"], role=data["role"], password=data["password"], by=request.user,
-                first_name=data["first_name"], last_name=data["last_name"],
+                request=request, first_name=data["first_name"], last_name=data["last_name"],
             )  # fmt: skip
         except ValidationError as exc:
+            if _needs_fresh_code(exc):
+                return _confirm_code_first(request, exc)
             if hasattr(exc, "error_dict"):
                 for name, errors in exc.error_dict.items():
                     form.add_error(name if name in form.fields else None, errors)
@@ -114,6 +124,16 @@ def accounts(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _needs_fresh_code(exc: ValidationError) -> bool:
+    return getattr(exc, "code", None) == MFA_NOT_RECENT
+
+
+def _confirm_code_first(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Account changes need a code confirmed in the last minutes: ask for one, then come back."""
+    messages.warning(request, " ".join(exc.messages))
+    return redirect(reverse("mfa_verify") + "?" + urlencode({"next": reverse("coord-accounts")}))
+
+
 def _account(request: HttpRequest, user_id: int):  # type: ignore[no-untyped-def]
     return get_object_or_404(get_user_model(), pk=user_id)
 
@@ -125,8 +145,10 @@ def account_role(request: HttpRequest, user_id: int) -> HttpResponse:
     form = AccountRoleForm(request.POST)
     if form.is_valid():
         try:
-            account_set_role(user=user, role=form.cleaned_data["role"], by=request.user)
+            account_set_role(user=user, role=form.cleaned_data["role"], by=request.user, request=request)
         except ValidationError as exc:
+            if _needs_fresh_code(exc):
+                return _confirm_code_first(request, exc)
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Role of %(u)s changed.") % {"u": user.username})
@@ -141,6 +163,8 @@ def account_active(request: HttpRequest, user_id: int) -> HttpResponse:
     try:
         account_set_active(user=user, active=active, by=request.user, request=request)
     except ValidationError as exc:
+        if _needs_fresh_code(exc):
+            return _confirm_code_first(request, exc)
         messages.error(request, " ".join(exc.messages))
     else:
         message = _("%(u)s can sign in again.") if active else _("%(u)s is deactivated and signed out everywhere.")

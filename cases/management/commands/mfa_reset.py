@@ -7,8 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases.mfa import mfa_reset
-from cases.sessions import user_end_all_sessions
+from cases.services import account_reset_mfa
 
 
 class Command(BaseCommand):
@@ -24,6 +23,5 @@ class Command(BaseCommand):
         user = get_user_model()._default_manager.filter(username=username).first()
         if user is None:
             raise CommandError("No such account.")
-        mfa_reset(user=user, by=None)
-        user_end_all_sessions(user=user, by=None)
+        account_reset_mfa(user=user, by=None)  # its sessions and tokens end with the devices
         self.stdout.write(self.style.SUCCESS(f"Second factor reset for {username}; every session ended."))
