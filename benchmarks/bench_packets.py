@@ -271,18 +271,19 @@ def main() -> None:
 
     from django.db import connection
 
+    from documents import context as ctx
     from documents import pdf as pdf_module
-    from documents import services
+    from documents import photos, rendering, services
     from documents.models import PhotoDerivative, StoredPacket
 
     # --- One realistic packet: ours on a cache miss vs WeasyPrint alone on the same final HTML.
     first = services.packet_for_case(case=rich, by=lawyer)
     pages = first.packet.pages
-    context = services.ctx.case_packet_context(case=rich, user=lawyer)
-    digest = services.input_hash(kind="case", parameters={}, context=context)
-    images = services._load_images(context, lawyer)
-    shown, attachments = services.split_long_texts(context)
-    html = services.render_packet_html(kind="case", context=shown, digest=digest, images=set(images))
+    context = ctx.case_packet_context(case=rich, user=lawyer)
+    digest = rendering.input_hash(kind="case", parameters={}, context=context)
+    images = photos.load_images(context, lawyer)
+    shown, attachments = rendering.split_long_texts(context)
+    html = rendering.render_packet_html(kind="case", context=shown, digest=digest, images=set(images))
 
     from weasyprint import HTML  # noqa: TID251 - the baseline: WeasyPrint without our code around it
 

@@ -331,12 +331,12 @@ def _seal_merged(batch: PacketBatch, packets: list[StoredPacket]) -> int:
     """One merged PDF with a bookmark per case, stored sealed. In memory: `pdf_max_cases` bounds it."""
     from pypdf import PdfReader, PdfWriter
 
-    from documents.services import _read_stored
+    from documents.storage import read_stored
 
     writer = PdfWriter()
     count = 0
     for packet in packets:
-        pdf = _read_stored(packet)
+        pdf = read_stored(packet)
         if pdf is None:
             batch.errors = [*batch.errors, _lost(packet, "packet_unreadable")]
             continue
@@ -442,7 +442,7 @@ def _zip_stream(batch: PacketBatch, packets: dict[str, StoredPacket], keys: dict
     descriptor after each entry, so nothing is buffered beyond one piece of one packet. Entries
     are stored, not deflated: PDFs with photos hardly compress, and deflating 300 MB took a
     download from 2 s to 19 s."""
-    from documents.services import _read_stored
+    from documents.storage import read_stored
 
     pipe = _Pipe()
     failed = list(batch.errors)
@@ -451,7 +451,7 @@ def _zip_stream(batch: PacketBatch, packets: dict[str, StoredPacket], keys: dict
         yield from pipe.drain()
         for sha256, name in _manifest_entries(batch.manifest):
             packet = packets.get(sha256)
-            pdf = _read_stored(packet, keys) if packet is not None else None
+            pdf = read_stored(packet, keys) if packet is not None else None
             if pdf is None or hashlib.sha256(pdf).hexdigest() != sha256:
                 number = name.removeprefix("case-").removesuffix(".pdf")
                 error = "packet_superseded" if packet is None else "packet_unreadable"

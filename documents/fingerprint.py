@@ -1,6 +1,6 @@
 """Whether anything a case packet shows may have changed, without building its context.
 
-A stored case packet is found by the SHA-256 of its whole context (`services.input_hash`), which
+A stored case packet is found by the SHA-256 of its whole context (`rendering.input_hash`), which
 is exact but means running the context's scoped queries and formatting every row on each
 request. The *inputs stamp* is a cheaper key for the same packet: a SHA-256 over
 
@@ -55,6 +55,7 @@ from cases.models import (
 from cases.roles import role_of
 from cases.selectors import incident_ids_concerning
 from citations.models import Citation, Deadline, DeadlineKind, DeadlineRule, Payment
+from documents.rendering import template_version
 
 User = Case.lawyers.field.related_model
 CaseLawyer = Case.lawyers.through
@@ -248,8 +249,6 @@ def code_version() -> str:
 
 def case_inputs_stamp(*, case: Case, user: Any) -> str:
     """The inputs stamp of `case`'s packet as `user` would get it now (one query)."""
-    from documents.services import template_version
-
     sql, params = _statement(case, getattr(user, "pk", None))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -172,7 +172,7 @@ def derivative_path(instance: PhotoDerivative, filename: str) -> str:
 
 
 class PhotoDerivative(models.Model):
-    """The JPEG a packet embeds for one photo (`documents.services.jpeg_derivative`), made once
+    """The JPEG a packet embeds for one photo (`documents.photos.jpeg_derivative`), made once
     per photo, when it is uploaded (a task) or by the first packet that needs it, and reused by
     every packet and every worker after that.
 

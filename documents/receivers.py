@@ -15,7 +15,7 @@ from documents.models import PacketBatch, PhotoDerivative, StoredPacket
 
 @receiver(case_purging, dispatch_uid="documents.purge_case_packets")
 def purge_case_packets(sender: Any, case: Any, **kwargs: Any) -> None:
-    from documents.services import batches_delete_for_case, packets_delete_for_case
+    from documents.storage import batches_delete_for_case, packets_delete_for_case
 
     packets_delete_for_case(case=case)
     batches_delete_for_case(case=case)
@@ -23,7 +23,7 @@ def purge_case_packets(sender: Any, case: Any, **kwargs: Any) -> None:
 
 @receiver(lockdown_activated, dispatch_uid="documents.drop_packets_on_lockdown")
 def drop_packets_on_lockdown(sender: Any, **kwargs: Any) -> None:
-    from documents.services import batches_delete_all, packets_delete_all
+    from documents.storage import batches_delete_all, packets_delete_all
 
     packets_delete_all()
     batches_delete_all()
@@ -45,8 +45,8 @@ def derive_packet_photo(sender: Any, evidence: Any, **kwargs: Any) -> None:
 @receiver(post_delete, sender=PhotoDerivative, dispatch_uid="documents.photo_derivative_file")
 def delete_file_with_row(sender: Any, instance: Any, **kwargs: Any) -> None:
     """Rows deleted any other way (a case cascade, the admin) take their sealed file with them."""
-    from documents.services import _delete_files_on_commit
+    from documents.storage import delete_files_on_commit
 
     field = instance.result if isinstance(instance, PacketBatch) else instance.file
     if field and field.name:
-        _delete_files_on_commit([field.name])
+        delete_files_on_commit([field.name])

@@ -19,7 +19,7 @@ def build_packet_batch_chunk(batch_id: int, case_ids: list[int]) -> None:
 @task()
 def make_photo_derivative(evidence_id: int) -> None:
     """Make and store the JPEG packets embed for a newly uploaded photo (see docs/packets.md)."""
-    from documents.services import photo_derivative_ensure
+    from documents.photos import photo_derivative_ensure
 
     photo_derivative_ensure(evidence_id=evidence_id)
 

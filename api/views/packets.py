@@ -30,14 +30,8 @@ from core.downloads import attachment_response
 from documents.access import batch_list_visible_to, packet_list_visible_to
 from documents.batches import batch_create, batch_download
 from documents.models import PacketBatch, StoredPacket
-from documents.services import (
-    ConfirmationRequired,
-    PacketResult,
-    packet_download,
-    packet_filename,
-    packet_for_case,
-    packet_for_docket,
-)
+from documents.services import ConfirmationRequired, packet_download, packet_for_case, packet_for_docket
+from documents.storage import PacketResult, packet_filename
 
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF")}
 

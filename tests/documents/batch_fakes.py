@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 # them holding the fake.
 import api.views.packets  # noqa: F401
 import web.views.packets  # noqa: F401
-from documents import services
+from documents import storage
 from documents.models import PacketKind, StoredPacket
 
 
@@ -37,7 +37,7 @@ class FakeRenderer:
         self.kill_once: set[str] = set()
         self.kill_always: set[str] = set()
 
-    def __call__(self, *, case: Any, by: Any, kind: str = PacketKind.CASE, **kwargs: Any) -> services.PacketResult:
+    def __call__(self, *, case: Any, by: Any, kind: str = PacketKind.CASE, **kwargs: Any) -> storage.PacketResult:
         self.calls[case.number] += 1
         if case.number in self.kill_once:
             self.kill_once.discard(case.number)
@@ -46,20 +46,20 @@ class FakeRenderer:
             raise WorkerKilled
         existing = StoredPacket.objects.select_related("case").filter(case=case, kind=kind).first()
         if existing is not None:
-            return services.PacketResult(packet=existing, pdf=services._read_stored(existing) or b"", cached=True)
+            return storage.PacketResult(packet=existing, pdf=storage.read_stored(existing) or b"", cached=True)
         return store_packet(case=case, by=by, pdf=fake_pdf(case.number, self.size), kind=kind)
 
 
 def store_packet(
     *, case: Any, by: Any, pdf: bytes, kind: str = PacketKind.CASE, template_version: str = "test"
-) -> services.PacketResult:
+) -> storage.PacketResult:
     """Store `pdf` as the case's packet, sealed under the case's data key as a render would."""
     packet = StoredPacket(
-        kind=kind, case=case, parameters={}, slot=services.slot_for(kind=kind, case=case, parameters={}),
+        kind=kind, case=case, parameters={}, slot=storage.slot_for(kind=kind, case=case, parameters={}),
         input_hash=hashlib.sha256(pdf).hexdigest(), template_version=template_version,
         sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), pages=1, created_by=by,
     )  # fmt: skip
-    packet.file.save("packet", ContentFile(services._seal_packet(packet, pdf)), save=False)
+    packet.file.save("packet", ContentFile(storage.seal_packet(packet, pdf)), save=False)
     packet.save()
     packet.cases.set([case])
-    return services.PacketResult(packet=packet, pdf=pdf, cached=False)
+    return storage.PacketResult(packet=packet, pdf=pdf, cached=False)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.crypto import encrypt_bytes
 from documents.models import BatchKind, BatchStatus, PacketBatch, PacketKind, StoredPacket
-from documents.services import slot_for
+from documents.storage import slot_for
 
 FAKE_PDF = b"%PDF-1.7\n% packet stand-in for access tests\n%%EOF\n"
 FAKE_BATCH_PDF = b"%PDF-1.7\n% batch packet stand-in for access tests\n%%EOF\n"

@@ -17,7 +17,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import AuditEntry
-from documents import batches, services
+from documents import batches, services, storage
 from documents.batches import batch_create, batch_download
 from documents.models import BatchKind, BatchOutput, BatchStatus, PacketBatch, PacketKind, StoredPacket
 from tests.api.conftest import client_with_token
@@ -111,7 +111,7 @@ def test_a_newer_render_of_a_delivered_packet_does_not_take_it_from_the_batch(la
     monkeypatch.undo()  # the real packet_for_case from here on: a real render, stored in the same slot
     newer = services.packet_for_case(case=held, by=lawyer)
     assert newer.cached is False and newer.packet.slot == delivered.slot
-    assert services._slot_packet(kind=PacketKind.CASE, case=held) == newer.packet
+    assert storage.slot_packet(kind=PacketKind.CASE, case=held) == newer.packet
     assert StoredPacket.objects.filter(pk=delivered.pk).exists()
     archive = zipfile.ZipFile(io.BytesIO(b"".join(batch_download(batch=batch, by=lawyer).chunks)))
     assert archive.read(f"case-{held.number}.pdf") == fake_pdf(held.number, 2000)
@@ -162,7 +162,7 @@ def test_a_merged_pdf_within_the_limit_is_stored_sealed_and_served_whole(lawyer,
     def stored(*, case: Any, by: Any, **kwargs: Any) -> Any:
         from pypdf import PdfWriter
 
-        from documents.services import PacketResult
+        from documents.storage import PacketResult
 
         writer, out = PdfWriter(), io.BytesIO()
         writer.add_blank_page(width=200, height=200)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from api.urls import packet_patterns
-from documents import batches, services
+from documents import batches, photos, rendering
 from web.urls import packet_patterns as urlpatterns
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "packets.md").read_text()
@@ -34,8 +34,8 @@ def test_every_web_route_is_documented():
 
 
 def test_stated_limits_match_the_code(settings):
-    assert f"{services.INLINE_TEXT_LIMIT:,} characters" in DOC
-    assert f"{services.PHOTO_MAX_SIDE} px" in DOC
+    assert f"{rendering.INLINE_TEXT_LIMIT:,} characters" in DOC
+    assert f"{photos.PHOTO_MAX_SIDE} px" in DOC
     assert f"(default {batches.chunk_size()})" in DOC
     assert f"`PACKET_BATCH_PDF_MAX_CASES` cases (default {batches.pdf_max_cases()})" in DOC
     assert f"`PACKET_BATCH_STALL_SECONDS` (default {int(batches.stall_timeout().total_seconds())}," in DOC

@@ -16,9 +16,10 @@ from cases.signals import case_purging, lockdown_activated
 from core.crypto import DecryptionError
 from documents import context as ctx
 from documents import pdf as pdf_module
-from documents import services
+from documents import rendering, services
 from documents.models import PacketKind, PhotoDerivative, StoredPacket
-from documents.services import input_hash, packet_for_case
+from documents.rendering import input_hash
+from documents.services import packet_for_case
 from tests.documents.scenario import NAMES, build_case, photo_bytes
 from tests.factories import UserFactory
 
@@ -147,7 +148,7 @@ def test_unrelated_data_does_not_change_the_hash(lawyer):  # type: ignore[no-unt
 def test_a_template_change_changes_the_hash(lawyer, monkeypatch):  # type: ignore[no-untyped-def]
     s = build_case(lawyer=lawyer)
     before = _hash(s["case"], lawyer)
-    monkeypatch.setattr(services, "template_version", lambda: "edited")
+    monkeypatch.setattr(rendering, "template_version", lambda: "edited")
     assert _hash(s["case"], lawyer) != before
 
 

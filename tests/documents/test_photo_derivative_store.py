@@ -13,7 +13,7 @@ from PIL import Image
 from cases import datakeys
 from cases.models import CustodyAction, CustodyEvent
 from cases.services import evidence_add
-from documents import services
+from documents import photos
 from documents.models import PhotoDerivative, StoredPacket
 from documents.services import packet_for_case
 from tests.documents.scenario import build_case, photo_bytes
@@ -31,13 +31,13 @@ def case():  # type: ignore[no-untyped-def]
 def decodes(monkeypatch):  # type: ignore[no-untyped-def]
     """Each call of the expensive decode and re-encode."""
     calls: list[int] = []
-    real = services.jpeg_derivative
+    real = photos.jpeg_derivative
 
     def counting(data, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(len(data))
         return real(data, **kwargs)
 
-    monkeypatch.setattr(services, "jpeg_derivative", counting)
+    monkeypatch.setattr(photos, "jpeg_derivative", counting)
     return calls
 
 
@@ -85,7 +85,7 @@ def test_a_packet_embeds_the_stored_derivative_without_decoding_the_photo(
         s = build_case(lawyer=lawyer, with_complaint=False)
     assert len(decodes) == 1  # once, by the upload task
     derivative = PhotoDerivative.objects.get(evidence=s["photo"])
-    images = services._load_images({"images": [s["photo"].public_id.hex]}, lawyer)
+    images = photos.load_images({"images": [s["photo"].public_id.hex]}, lawyer)
     assert images == {s["photo"].public_id.hex: _unsealed(derivative)}
     packet_for_case(case=s["case"], by=lawyer)
     assert len(decodes) == 1
@@ -105,31 +105,31 @@ def test_a_missing_derivative_is_made_by_the_first_packet_and_reused_by_the_next
 def test_an_unreadable_or_outdated_derivative_is_made_again(lawyer, decodes, monkeypatch):  # type: ignore[no-untyped-def]
     s = build_case(lawyer=lawyer, with_complaint=False)
     key = s["photo"].public_id.hex
-    services._load_images({"images": [key]}, lawyer)
+    photos.load_images({"images": [key]}, lawyer)
     first = PhotoDerivative.objects.get()
     first.file.storage.delete(first.file.name)
-    services._load_images({"images": [key]}, lawyer)
+    photos.load_images({"images": [key]}, lawyer)
     second = PhotoDerivative.objects.get()
     assert second.pk != first.pk and len(decodes) == 2
-    monkeypatch.setattr(services, "PHOTO_RECIPE", "jpeg/another-size")
-    services._load_images({"images": [key]}, lawyer)
+    monkeypatch.setattr(photos, "PHOTO_RECIPE", "jpeg/another-size")
+    photos.load_images({"images": [key]}, lawyer)
     third = PhotoDerivative.objects.get()  # the old recipe's row and file are gone
     assert third.recipe == "jpeg/another-size" and len(decodes) == 3
 
 
 def test_the_upload_task_skips_a_photo_that_is_gone_or_already_derived(lawyer, decodes):  # type: ignore[no-untyped-def]
     s = build_case(lawyer=lawyer, with_complaint=False)
-    services.photo_derivative_ensure(evidence_id=s["photo"].pk)
-    services.photo_derivative_ensure(evidence_id=s["photo"].pk)
-    services.photo_derivative_ensure(evidence_id=s["document"].pk)
-    services.photo_derivative_ensure(evidence_id=10**9)
+    photos.photo_derivative_ensure(evidence_id=s["photo"].pk)
+    photos.photo_derivative_ensure(evidence_id=s["photo"].pk)
+    photos.photo_derivative_ensure(evidence_id=s["document"].pk)
+    photos.photo_derivative_ensure(evidence_id=10**9)
     assert len(decodes) == 1 and PhotoDerivative.objects.count() == 1
 
 
 def test_two_workers_making_the_same_derivative_leave_one_row_and_one_file(lawyer, settings):  # type: ignore[no-untyped-def]
     s = build_case(lawyer=lawyer, with_complaint=False)
-    first = services.photo_derivative_make(evidence=s["photo"])
-    second = services.photo_derivative_make(evidence=s["photo"])  # the unique constraint refuses its row
+    first = photos.photo_derivative_make(evidence=s["photo"])
+    second = photos.photo_derivative_make(evidence=s["photo"])  # the unique constraint refuses its row
     assert first == second and PhotoDerivative.objects.count() == 1
     files = [p for p in Path(settings.MEDIA_ROOT, "packet-photos").rglob("*") if p.is_file()]
     assert [str(p.relative_to(settings.MEDIA_ROOT)) for p in files] == [PhotoDerivative.objects.get().file.name]

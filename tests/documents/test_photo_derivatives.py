@@ -7,7 +7,7 @@ import io
 
 from PIL import Image
 
-from documents.services import PHOTO_MAX_SIDE, jpeg_derivative
+from documents.photos import PHOTO_MAX_SIDE, jpeg_derivative
 
 
 def _image(fmt: str, size: tuple[int, int], exif: bool = False) -> bytes:

@@ -18,7 +18,7 @@ from cases.models import AuditEntry, Case, DataKey, Demonstrator, Evidence, Witn
 from cases.retention import case_purge, purge_expired
 from citations.dashboard import dashboard_summary
 from documents.models import PhotoDerivative
-from documents.services import photo_derivative_make
+from documents.photos import photo_derivative_make
 from tests.security import purge_scenario
 from tests.security.purge_scenario import TODAY
 

@@ -25,13 +25,8 @@ from documents.access import batch_list_visible_to, packet_list_visible_to
 from documents.batches import batch_create, batch_progress
 from documents.batches import batch_download as open_batch_download
 from documents.models import BatchKind, BatchOutput, PacketBatch, PacketKind, StoredPacket
-from documents.services import (
-    ConfirmationRequired,
-    packet_download,
-    packet_filename,
-    packet_for_case,
-    packet_for_docket,
-)
+from documents.services import ConfirmationRequired, packet_download, packet_for_case, packet_for_docket
+from documents.storage import packet_filename
 from documents.subject_access import subject_access_json, subject_access_pdf, subject_access_person
 from web.permissions import page_for
 
