@@ -20,7 +20,10 @@ once in a billion bytes: a 50 MB video would be refused one time in fifteen). Fo
 and 3GPP files the scan skips the payload of the top-level `mdat` boxes and covers everything else
 (headers, metadata, anything after the last box); when the boxes do not chain from the start to
 the end of the file, the whole file is scanned. For a PDF it skips what lies between `stream` and
-`endstream`; the PDF action check (JavaScript, launch, embedded files) still reads the whole file.
+`endstream`. The PDF action check (JavaScript, launch and submit actions, embedded files, rich
+media, XFA) is qpdf's (pikepdf): it opens the PDF (repairing it as readers do), and every object,
+packed in object streams or not, and every stream of PDF syntax is walked; a PDF or part of one
+that qpdf cannot read is refused, since it cannot be shown to be clean (`pdf_check`).
 For videos and PDFs this scan catches accidental or naive markup only: an uploader who means to
 can place markup where it is skipped (a `stream ... endstream` pair anywhere, a last `mdat` box
 that runs to the end of the file), so for them the control is how they are served (below).
@@ -34,9 +37,9 @@ from __future__ import annotations
 import io
 import re
 import warnings
-import zlib
 from dataclasses import dataclass
 
+import pikepdf
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -64,23 +67,20 @@ ACTIVE_MARKUP = re.compile(
     rb"<\s*(?:script|html|svg|iframe|object|embed|body|math|xml-stylesheet|!doctype\s+html|meta\s+http-equiv)\b"
     rb"|javascript\s*:"
 )
-PDF_ACTIVE_NAMES = (
-    b"JavaScript",
-    b"JS",
-    b"Launch",
-    b"EmbeddedFile",
-    b"RichMedia",
-    b"XFA",
-    b"SubmitForm",
-    b"ImportData",
-)
-PDF_ACTIVE = re.compile(rb"/(?:" + b"|".join(PDF_ACTIVE_NAMES) + rb")\b")
-# A name written with #xx escapes (`/J#61vaScript` is `/JavaScript`, PDF 1.2+): decoded, then compared.
-PDF_ESCAPED_NAME = re.compile(rb"/[^\x00\t\n\f\r ()<>\[\]{}/%]*#[0-9A-Fa-f]{2}[^\x00\t\n\f\r ()<>\[\]{}/%]*")
-PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
-# Objects packed in a compressed object stream (PDF 1.5+) are invisible to a scan of the file's
-# bytes: such streams are inflated (up to a budget) and scanned too.
+# PDF names that run something or carry something (scripts, launch and submit actions, embedded
+# files, rich media, XFA forms), looked for as keys and values in every object qpdf reads.
+PDF_ACTIVE_NAMES = frozenset(
+    {
+        "/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA", "/SubmitForm",
+        "/ImportData",
+    }
+)  # fmt: skip
+# The most any one stream read here may inflate to (qpdf's flate limit while checking a PDF): an
+# inflate bomb is refused, not decoded.
 PDF_OBJECT_STREAM_BUDGET = 64 * 1024 * 1024
+# Streams whose data is not PDF syntax (pictures, fonts, XML, colour profiles): not tokenized.
+PDF_DATA_SUBTYPES = frozenset({"/Image", "/Type1C", "/CIDFontType0C", "/OpenType", "/XML"})
+PDF_DATA_TYPES = frozenset({"/XRef", "/Metadata"})
 
 
 @dataclass(frozen=True)
@@ -221,61 +221,130 @@ def pdf_stream_spans(data: bytes) -> list[tuple[int, int]]:
     return spans
 
 
-def _unescape_names(data: bytes) -> bytes:
-    """PDF names with their #xx escapes decoded (`/J#61vaScript` reads `/JavaScript`)."""
-    return PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+class _Tokens(pikepdf.TokenFilter):
+    """What qpdf's tokenizer reads in a stream's data: its names (#xx escapes decoded), and whether
+    anything that is not object syntax turns up (a keyword other than `R`, a bad token)."""
+
+    def __init__(self, *, until_stream: bool = False) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+        self.not_objects = False
+        self.until_stream, self.done = until_stream, False
+
+    def handle_token(self, token: pikepdf.Token) -> None:
+        kind = token.type_
+        if self.done:
+            return
+        if kind == pikepdf.TokenType.name_:
+            self.names.add(str(token.value))
+        elif kind == pikepdf.TokenType.bad or (kind == pikepdf.TokenType.word and bytes(token.raw_value) != b"R"):
+            self.not_objects = True
+            # an object's own bytes end at its `stream` or `endobj` keyword
+            self.done = self.until_stream and bytes(token.raw_value) in (b"stream", b"endobj")
 
 
-def _pdf_names_active(data: bytes) -> bool:
-    """An action or embedded-file name, written plainly or with #xx escapes."""
-    if PDF_ACTIVE.search(data):
-        return True
-    return any(PDF_ACTIVE.fullmatch(_unescape_names(match.group(0))) for match in PDF_ESCAPED_NAME.finditer(data))
+class _PdfChecker:
+    """Walks every object of one PDF that qpdf reads: the objects of its cross-reference table
+    (those packed in object streams included), and the tokens of every stream whose data is PDF
+    syntax: object streams (also unreferenced ones, which a repairing reader may find), page
+    contents, forms, untyped streams. Pictures, fonts and XML are data and are not read."""
+
+    def __init__(self, pdf: pikepdf.Pdf) -> None:
+        self.pdf = pdf
+        self.scratch = pikepdf.new()  # a page to run qpdf's tokenizer over a stream's data
+        self.page = self.scratch.add_blank_page()
+
+    def active(self) -> bool:
+        return any(self._object_active(obj) for obj in self.pdf.objects)
+
+    def lost(self, data: bytes) -> str:
+        """The objects qpdf found but could not read (a stream without its end, a broken
+        dictionary: qpdf makes them null), judged from their own bytes, tokenized by qpdf up to
+        their `stream` or `endobj`: PDF_ACTIVE if they name an action, PDF_UNREADABLE if one was
+        an object stream (whatever it packed is out of sight), else ""."""
+        table = self.pdf.get_xref_table()
+        offsets = sorted(entry.offset for entry in table.values() if entry.type == 1) + [len(data)]
+        for objgen, entry in table.items():
+            if entry.type != 1 or self.pdf.get_object(objgen) is not None:
+                continue
+            tokens = self._tokens(data[entry.offset : offsets[offsets.index(entry.offset) + 1]], until_stream=True)
+            if tokens.names & PDF_ACTIVE_NAMES:
+                return PDF_ACTIVE
+            if "/ObjStm" in tokens.names:
+                return PDF_UNREADABLE
+        return ""
+
+    def _tokens(self, data: bytes, *, until_stream: bool = False) -> _Tokens:
+        """qpdf's tokenizer over `data`, run as the contents of a scratch page."""
+        tokens = _Tokens(until_stream=until_stream)
+        self.page.obj.Contents = self.scratch.make_stream(data)
+        self.page.get_filtered_contents(tokens)
+        return tokens
+
+    def _object_active(self, obj: pikepdf.Object) -> bool:
+        if isinstance(obj, pikepdf.Stream):
+            return self._container_active(obj.stream_dict) or self._stream_data_active(obj)
+        return self._container_active(obj)
+
+    def _container_active(self, obj: pikepdf.Object) -> bool:
+        """The active names among a direct object's keys and values; indirect objects are walked
+        on their own (the walk over every object reaches them), so no cycle is followed."""
+        if isinstance(obj, pikepdf.Name):
+            return str(obj) in PDF_ACTIVE_NAMES
+        if isinstance(obj, pikepdf.Dictionary):
+            if any(key in PDF_ACTIVE_NAMES for key in obj):
+                return True
+            children = obj.values()
+        elif isinstance(obj, pikepdf.Array):
+            children = list(obj)
+        else:
+            return False
+        return any(
+            isinstance(child, pikepdf.Object) and not child.is_indirect and self._container_active(child)
+            for child in children
+        )
+
+    def _stream_data_active(self, stream: pikepdf.Stream) -> bool:
+        kind, subtype = str(stream.get("/Type", "")), str(stream.get("/Subtype", ""))
+        if kind in PDF_DATA_TYPES or subtype in PDF_DATA_SUBTYPES or "/Length1" in stream:
+            return False
+        data = stream.read_bytes()  # qpdf decodes (a bomb past the flate limit raises)
+        tokens = self._tokens(data)
+        if kind == "/ObjStm":
+            count, first = int(stream.get("/N", 0)), int(stream.get("/First", 0))
+            header_ok = count > 0 and 0 < first <= len(data) and len(data[:first].split()) == 2 * count
+            if tokens.not_objects or not header_ok:  # a wrong filter, broken or lost data
+                raise ValueError("an object stream that does not hold the objects its dictionary announces")
+        return bool(tokens.names & PDF_ACTIVE_NAMES)
 
 
-def _object_stream_active(head: bytes, body: bytes, budget: int) -> tuple[bool, int]:
-    """Whether an object stream (`head`: the bytes before its `stream` keyword, its dictionary
-    among them; `body`: its data) names an action, or cannot be read here: another filter than
-    plain Flate, a predictor (which can split names across rows), broken data, or more than
-    `budget` bytes inflated. And what is left of the budget."""
-    if b"/Filter" not in head:  # stored uncompressed: its bytes were scanned with the file's
-        return False, budget
-    if re.findall(rb"/(\w+Decode)\b", head) != [b"FlateDecode"] or b"/Predictor" in head or budget <= 0:
-        return True, budget
-    inflater = zlib.decompressobj()
+PDF_ACTIVE, PDF_UNREADABLE = "active", "unreadable"
+# What qpdf warns when it could not decode a stream (its repair warnings, "file is damaged",
+# "Attempting to reconstruct...", are routine for hand-made or truncated PDFs).
+PDF_LOST_WARNINGS = ("error decoding stream data", "limit exceeded")
+
+
+def pdf_check(data: bytes) -> str:
+    """ "" for a PDF without JavaScript, launch or submit actions, embedded files, rich media or
+    XFA forms anywhere qpdf reads (see _PdfChecker); PDF_ACTIVE for one with; PDF_UNREADABLE for
+    a PDF qpdf cannot open, or with a part it cannot read (a broken or over-large compressed
+    stream, an object stream that holds no objects): it cannot be shown to be clean."""
+    pikepdf.settings.set_qpdf_limits(flate_max_memory=PDF_OBJECT_STREAM_BUDGET)
+    limits_hit = pikepdf.settings.qpdf_limit_errors()
     try:
-        text = inflater.decompress(body, budget)
-    except zlib.error:
-        return True, budget
-    if inflater.unconsumed_tail:  # past the budget: a bomb, or too big to check
-        return True, budget
-    return _pdf_names_active(text), budget - len(text)
-
-
-def pdf_has_active_content(data: bytes) -> bool:
-    """Whether a PDF names JavaScript, launch or submit actions, embedded files, rich media or XFA
-    forms: in its bytes (names decoded from #xx escapes) or inside a compressed object stream,
-    where a whole catalog can hide. An object stream that cannot be read (another filter, broken,
-    without its end, or past the inflate budget) counts as active: it cannot be shown not to be.
-
-    A stream is taken for an object stream when `/ObjStm` appears anywhere between the previous
-    stream's end and its `stream` keyword: its dictionary lies there, however it is padded or
-    commented, and each byte of the file is looked at once."""
-    if _pdf_names_active(data):
-        return True
-    budget = PDF_OBJECT_STREAM_BUDGET
-    after_previous = 0
-    for start, end in pdf_stream_spans(data):
-        head = _unescape_names(data[after_previous:start])
-        after_previous = end
-        if b"/ObjStm" not in head:
-            continue
-        body = data[PDF_STREAM_START.match(data, start).end() : end - len(PDF_STREAM_END)]
-        active, budget = _object_stream_active(head, body, budget)
-        if active:
-            return True
-    unclosed = PDF_STREAM_START.search(data, after_previous)
-    return unclosed is not None and b"/ObjStm" in _unescape_names(data[after_previous : unclosed.start()])
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            checker = _PdfChecker(pdf)
+            if checker.active():
+                return PDF_ACTIVE
+            if problem := checker.lost(data):
+                return problem
+            # qpdf warns, and reads a null, where it could not decode something: unread is not clean
+            lost = any(m in w for w in pdf.get_warnings() for m in PDF_LOST_WARNINGS)
+            if lost or pikepdf.settings.qpdf_limit_errors() > limits_hit:
+                return PDF_UNREADABLE
+            return ""
+    except (pikepdf.PdfError, ValueError, TypeError):
+        return PDF_UNREADABLE
 
 
 def bmff_media_spans(data: bytes) -> list[tuple[int, int]] | None:
@@ -357,8 +426,16 @@ def sniff(data: bytes) -> str:
         raise refuse(_("This kind of file is not accepted (photos, videos, PDF or plain text only)."))
     if ACTIVE_MARKUP.search(markup_scan_region(data, content_type).lower()):
         raise refuse(_("The file carries web page or script content and was refused."))
-    if content_type == "application/pdf" and pdf_has_active_content(data):
+    problem = pdf_check(data) if content_type == "application/pdf" else ""
+    if problem == PDF_ACTIVE:
         raise refuse(_("PDFs with scripts, actions or embedded files are not accepted; print it to a new PDF first."))
+    if problem == PDF_UNREADABLE:
+        raise refuse(
+            _(
+                "This PDF could not be read completely, so it cannot be shown to be free of scripts, actions or "
+                "embedded files; print it to a new PDF first."
+            )
+        )
     return content_type
 
 
@@ -377,12 +454,16 @@ def reencode_image(data: bytes, content_type: str) -> tuple[bytes, str]:
                 if image.width * image.height > limit:
                     raise refuse(_("The image is too large (at most %(n)s pixels).") % {"n": limit})
                 image.load()
-                upright = ImageOps.exif_transpose(image)
+                # Turned upright in place: no copy of the pixels when no turn is needed (a copy of
+                # 36 MB, twice, was a third of a 12-megapixel photo's time).
+                upright = ImageOps.exif_transpose(image, in_place=True) or image
                 to_jpeg = fmt == "JPEG" or (fmt == "WEBP" and upright.mode not in ("RGBA", "LA"))
                 mode = "RGB" if to_jpeg or upright.mode not in ("RGBA", "LA", "PA", "P") else "RGBA"
-                # A brand-new image from the raw pixels: nothing of the original's `info` comes along.
+                # A brand-new image holding the pixels only (one copy, in C): nothing of the
+                # original's `info` (EXIF, ICC, XMP, comments) comes along.
                 pixels = upright if upright.mode == mode else upright.convert(mode)
-                fresh = Image.frombytes(mode, pixels.size, pixels.tobytes())
+                fresh = Image.new(mode, pixels.size)
+                fresh.paste(pixels)
                 out = io.BytesIO()
                 if to_jpeg:
                     fresh.save(out, format="JPEG", quality=90)

@@ -361,7 +361,7 @@ def test_markup_outside_a_video_s_media_data_is_refused(data):
 
 def pdf_with_stream(content: bytes, outside: bytes = b"") -> bytes:
     return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n" + u.PAGES +
         b"3 0 obj<</Length " + str(len(content)).encode() + b">>stream\n" + content + b"endstream\nendobj\n"
         + outside + b"trailer<</Root 1 0 R>>\n%%EOF"
     )  # fmt: skip

@@ -38,8 +38,12 @@ HTML = b"<!DOCTYPE html><html><body><script>fetch('/api/v1/demonstrators/')</scr
 POLYGLOT_JPEG_HTML = jpeg_with_gps() + b"<html><script>alert(1)</script></html>"
 # HTML wearing a JPEG signature.
 HTML_WITH_JPEG_MAGIC = b"\xff\xd8\xff\xe0" + HTML
-PDF_WITH_JS = b"%PDF-1.4\n1 0 obj<</Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF"
-PLAIN_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF"
+# Hand-written PDFs without a cross-reference table (a reader rebuilds it by scanning for objects),
+# with one blank page: a PDF without any page is one no reader can show, and is refused.
+PAGES = b"2 0 obj<</Type/Pages/Kids[9 0 R]/Count 1>>endobj\n9 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+PDF_WITH_JS = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R/OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n"
+               + PAGES + b"trailer<</Root 1 0 R>>\n%%EOF")  # fmt: skip
+PLAIN_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n" + PAGES + b"trailer<</Root 1 0 R>>\n%%EOF"
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free" + b"\x00" * 64
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
 
