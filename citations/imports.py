@@ -268,15 +268,20 @@ def split_offense(value: str) -> tuple[str, str]:
 # --- the import --------------------------------------------------------------------------
 
 
-def _read_rows(
-    text: str, *, result: ImportResult, tz: ZoneInfo, kind: str, default_fine: Decimal, now: datetime.datetime
-) -> list[Row]:
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        raise ImportRefused(_("The file is empty.")) from None
+@dataclass(frozen=True)
+class _Reading:
+    """What every row of one file is read against."""
+
+    tz: ZoneInfo
+    kind: str
+    default_fine: Decimal
+    now: datetime.datetime
+    today: datetime.date
+    earliest: datetime.datetime = datetime.datetime(1990, 1, 1, tzinfo=datetime.UTC)
+
+
+def _header_columns(header: list[str], result: ImportResult) -> dict[str, int]:
+    """Each known column's index; an unknown column is a warning, a repeated or missing one an error."""
     columns: dict[str, int] = {}
     for index, raw in enumerate(header):
         canonical = HEADER_LOOKUP.get(_norm_header(raw))
@@ -293,13 +298,119 @@ def _read_rows(
     for column in COLUMNS:
         if column not in columns:
             result.error(1, column, _("Missing column '%(column)s'.") % {"column": column})
+    return columns
+
+
+def _cell_values(raw: dict[str, str], line: int, result: ImportResult) -> dict[str, str]:
+    """The row's cells, cleaned; a formula, a control character or an overlong value is an error
+    (and the cell is left out)."""
+    values: dict[str, str] = {}
+    for name, cell in raw.items():
+        if _formula(cell, name):
+            result.error(line, name, _("A cell may not start with =, +, -, @, a tab or a return (formula)."))
+            continue
+        value = _clean(cell)
+        if any(unicodedata.category(ch) == "Cc" for ch in value):
+            result.error(line, name, _("Control characters are not allowed."))
+            continue
+        if name in LIMITS and len(value) > LIMITS[name]:
+            result.error(line, name, _("At most %(n)s characters.") % {"n": LIMITS[name]})
+            continue
+        values[name] = value
+    return values
+
+
+def _person_fields(
+    values: dict[str, str], line: int, result: ImportResult, today: datetime.date
+) -> datetime.date | None:
+    """Check the person's cells (required name, date of birth, phone); the date of birth, if any."""
+    dob = None
+    if values.get("date of birth"):
+        dob = parse_date(values["date of birth"])
+        if dob is None:
+            result.error(line, "date of birth", _("Not a date: use YYYY-MM-DD or MM/DD/YYYY."))
+        elif not (datetime.date(1900, 1, 1) <= dob <= today):
+            result.error(line, "date of birth", _("The date of birth is not plausible."))
+    if values.get("phone"):
+        digits = re.sub(r"\D", "", values["phone"])
+        if not PHONE_RE.match(values["phone"]) or not 7 <= len(digits) <= 15:
+            result.error(line, "phone", _("Not a phone number."))
+    return dob
+
+
+def _citation_fields(
+    values: dict[str, str], line: int, result: ImportResult, reading: _Reading
+) -> tuple[datetime.datetime | None, str, Decimal]:
+    """Check the citation's cells (number, issue time, kind, fine): (issued at, kind, fine)."""
+    if values.get("citation number") and not NUMBER_RE.match(values["citation number"]):
+        result.error(line, "citation number", _("Use letters, digits, spaces and . _ / # - only."))
+    issued_at = None
+    if values.get("issued at"):
+        issued_at = parse_datetime(values["issued at"], reading.tz)
+        if issued_at is None:
+            result.error(
+                line,
+                "issued at",
+                _("Not a date and time: use YYYY-MM-DD HH:MM or MM/DD/YYYY HH:MM (local time)."),
+            )
+        elif not reading.earliest <= issued_at <= reading.now + datetime.timedelta(hours=1):
+            result.error(line, "issued at", _("The date is in the future or implausibly old."))
+    kind = reading.kind
+    if values.get("kind"):
+        parsed_kind = parse_kind(values["kind"])
+        if parsed_kind is None:
+            result.error(line, "kind", _("Unknown kind: use cvn, summary, nta, traffic or other."))
+        else:
+            kind = parsed_kind
+    fine = reading.default_fine
+    if values.get("fine"):
+        parsed_fine = parse_money(values["fine"])
+        if parsed_fine is None:
+            result.error(line, "fine", _("Not an amount in dollars and cents."))
+        else:
+            fine = parsed_fine
+    return issued_at, kind, fine
+
+
+def _parse_row(
+    line: int, cells: list[str], columns: dict[str, int], result: ImportResult, reading: _Reading
+) -> Row | None:
+    """One line of the file as a Row, or None with its errors added to `result`."""
+    errors_before = len(result.errors)
+    raw = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
+    values = _cell_values(raw, line, result)
+    for name in ("name", "citation number", "offense", "issued at"):
+        if name in values and not values[name]:
+            result.error(line, name, _("A value is required."))
+    dob = _person_fields(values, line, result, reading.today)
+    issued_at, kind, fine = _citation_fields(values, line, result, reading)
+    if len(result.errors) > errors_before or issued_at is None:
+        return None
+    code, description = split_offense(values["offense"])
+    return Row(
+        line=line, name=values["name"], dob=dob, phone=values.get("phone", ""), number=values["citation number"],
+        agency=values.get("agency") or DEFAULT_AGENCY, offense_code=code, offense_description=description,
+        issued_at=issued_at, place=values.get("place", ""), badge=values.get("officer badge", ""),
+        notes=values.get("notes", ""), kind=kind, fine=fine,
+    )  # fmt: skip
+
+
+def _read_rows(
+    text: str, *, result: ImportResult, tz: ZoneInfo, kind: str, default_fine: Decimal, now: datetime.datetime
+) -> list[Row]:
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        raise ImportRefused(_("The file is empty.")) from None
+    columns = _header_columns(header, result)
     if result.errors:
         return []
 
+    reading = _Reading(tz=tz, kind=kind, default_fine=default_fine, now=now, today=now.astimezone(tz).date())
     rows: list[Row] = []
     seen: dict[tuple[str, str], int] = {}
-    earliest = datetime.datetime(1990, 1, 1, tzinfo=datetime.UTC)
-    today = now.astimezone(tz).date()
     try:
         for line, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
@@ -307,94 +418,20 @@ def _read_rows(
             result.rows += 1
             if result.rows > MAX_ROWS:
                 raise ImportRefused(_("The file has more than %(n)s rows; split it.") % {"n": MAX_ROWS})
-            errors_before = len(result.errors)
             if len(cells) > len(header):
                 result.error(line, "", _("This row has more cells than the header has columns."))
                 continue
-            raw = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
-            values: dict[str, str] = {}
-            for name, cell in raw.items():
-                if _formula(cell, name):
-                    result.error(line, name, _("A cell may not start with =, +, -, @, a tab or a return (formula)."))
-                    continue
-                value = _clean(cell)
-                if any(unicodedata.category(ch) == "Cc" for ch in value):
-                    result.error(line, name, _("Control characters are not allowed."))
-                    continue
-                if name in LIMITS and len(value) > LIMITS[name]:
-                    result.error(line, name, _("At most %(n)s characters.") % {"n": LIMITS[name]})
-                    continue
-                values[name] = value
-            for name in ("name", "citation number", "offense", "issued at"):
-                if name in values and not values[name]:
-                    result.error(line, name, _("A value is required."))
-            dob = None
-            if values.get("date of birth"):
-                dob = parse_date(values["date of birth"])
-                if dob is None:
-                    result.error(line, "date of birth", _("Not a date: use YYYY-MM-DD or MM/DD/YYYY."))
-                elif not (datetime.date(1900, 1, 1) <= dob <= today):
-                    result.error(line, "date of birth", _("The date of birth is not plausible."))
-            if values.get("phone"):
-                digits = re.sub(r"\D", "", values["phone"])
-                if not PHONE_RE.match(values["phone"]) or not 7 <= len(digits) <= 15:
-                    result.error(line, "phone", _("Not a phone number."))
-            if values.get("citation number") and not NUMBER_RE.match(values["citation number"]):
-                result.error(line, "citation number", _("Use letters, digits, spaces and . _ / # - only."))
-            issued_at = None
-            if values.get("issued at"):
-                issued_at = parse_datetime(values["issued at"], tz)
-                if issued_at is None:
-                    result.error(
-                        line,
-                        "issued at",
-                        _("Not a date and time: use YYYY-MM-DD HH:MM or MM/DD/YYYY HH:MM (local time)."),
-                    )
-                elif not earliest <= issued_at <= now + datetime.timedelta(hours=1):
-                    result.error(line, "issued at", _("The date is in the future or implausibly old."))
-            row_kind = kind
-            if values.get("kind"):
-                parsed_kind = parse_kind(values["kind"])
-                if parsed_kind is None:
-                    result.error(line, "kind", _("Unknown kind: use cvn, summary, nta, traffic or other."))
-                else:
-                    row_kind = parsed_kind
-            fine = default_fine
-            if values.get("fine"):
-                parsed_fine = parse_money(values["fine"])
-                if parsed_fine is None:
-                    result.error(line, "fine", _("Not an amount in dollars and cents."))
-                else:
-                    fine = parsed_fine
-            if len(result.errors) > errors_before or issued_at is None:
+            row = _parse_row(line, cells, columns, result, reading)
+            if row is None:
                 continue
-            agency = values.get("agency") or DEFAULT_AGENCY
-            key = (agency.casefold(), values["citation number"].casefold())
+            key = (row.agency.casefold(), row.number.casefold())
             if key in seen:
                 result.error(
                     line, "citation number", _("Duplicate row: the same citation as row %(row)s.") % {"row": seen[key]}
                 )
                 continue
             seen[key] = line
-            code, description = split_offense(values["offense"])
-            rows.append(
-                Row(
-                    line=line,
-                    name=values["name"],
-                    dob=dob,
-                    phone=values.get("phone", ""),
-                    number=values["citation number"],
-                    agency=agency,
-                    offense_code=code,
-                    offense_description=description,
-                    issued_at=issued_at,
-                    place=values.get("place", ""),
-                    badge=values.get("officer badge", ""),
-                    notes=values.get("notes", ""),
-                    kind=row_kind,
-                    fine=fine,
-                )  # fmt: skip
-            )
+            rows.append(row)
     except csv.Error:
         result.error(result.rows + 1, "", _("The file is not valid CSV (an unclosed quote?)."))
     if result.rows == 0 and not result.errors:
@@ -424,19 +461,27 @@ def _name_index(row: Row) -> str:
     return Demonstrator._meta.get_field("legal_name_index").index_for(row.name)  # type: ignore[attr-defined]
 
 
-def _write(
-    rows: list[Row], *, result: ImportResult, event: Event, by: Any, now: datetime.datetime, atomic: bool
-) -> None:
-    errors_before = len(result.errors)
-    by_user = by if getattr(by, "pk", None) else None
-    _person_keys(rows)
-    # Citations already recorded (by agency and number).
+@dataclass
+class _Recorded:
+    """What the database already holds for the rows of one file (a fixed number of queries)."""
+
+    citations: dict[tuple[str, str], Citation]  # by agency and number, casefolded
+    people: dict[str, Demonstrator]  # by `Row.person_key`
+    owners: dict[int, tuple[str, str]]  # person id of each recorded citation -> (name and dob index, name index)
+    cases: dict[int, Case]  # person id -> their case in the event
+    officers: dict[tuple[str, str], Officer]  # by agency (casefolded) and full badge number
+
+
+def _recorded_citations(rows: list[Row]) -> dict[tuple[str, str], Citation]:
     existing: dict[tuple[str, str], Citation] = {}
-    numbers = sorted({r.number for r in rows})
-    for chunk in _chunks(numbers):
+    for chunk in _chunks(sorted({r.number for r in rows})):
         for citation in Citation.objects.filter(number__in=chunk).select_related("case"):
             existing[(citation.agency.casefold(), citation.number.casefold())] = citation
-    # People already recorded (by blind index), and their cases in this event.
+    return existing
+
+
+def _recorded_people(rows: list[Row]) -> dict[str, Demonstrator]:
+    """People already recorded, by the blind index each row is matched on."""
     people: dict[str, Demonstrator] = {}
     dob_keys = sorted({r.person_key[2:] for r in rows if r.person_key.startswith("d:")})
     for chunk in _chunks(dob_keys):
@@ -451,127 +496,165 @@ def _write(
             )
             for person in found.order_by("pk"):
                 people.setdefault("p:" + person.legal_name_index + person.phone_index, person)
-    recorded_people: dict[int, tuple[str, str]] = {}  # the people existing citations belong to
-    for chunk in _chunks(sorted({c.case.demonstrator_id for c in existing.values()})):
+    return people
+
+
+def _recorded(rows: list[Row], event: Event) -> _Recorded:
+    citations = _recorded_citations(rows)
+    people = _recorded_people(rows)
+    owners: dict[int, tuple[str, str]] = {}  # the people existing citations belong to
+    for chunk in _chunks(sorted({c.case.demonstrator_id for c in citations.values()})):
         for pk, dob_index, name_index in Demonstrator.objects.filter(pk__in=chunk).values_list(
             "pk", "name_dob_index", "legal_name_index"
         ):
-            recorded_people[pk] = (dob_index, name_index)
-    person_ids = {p.pk for p in people.values()} | set(recorded_people)
+            owners[pk] = (dob_index, name_index)
     cases: dict[int, Case] = {}
-    for chunk in _chunks(sorted(person_ids)):
+    for chunk in _chunks(sorted({p.pk for p in people.values()} | set(owners))):
         for case in Case.objects.filter(event=event, demonstrator_id__in=chunk):
             cases[case.demonstrator_id] = case
     officers: dict[tuple[str, str], Officer] = {}
-    badges = sorted({r.badge for r in rows if r.badge})
-    for chunk in _chunks(badges):
+    for chunk in _chunks(sorted({r.badge for r in rows if r.badge})):
         lookup = Officer.objects.filter(badge_number__in=chunk, badge_status="full", merged_into__isnull=True)
         for officer in lookup:
             officers[(officer.agency.casefold(), officer.badge_number)] = officer
+    return _Recorded(citations=citations, people=people, owners=owners, cases=cases, officers=officers)
 
-    new_people: dict[str, Demonstrator] = {}
-    new_rows: list[tuple[Row, Demonstrator | None, str]] = []  # row, person (existing or new), key for new
-    to_update: list[Citation] = []
+
+def _update_recorded(
+    row: Row, current: Citation, *, recorded: _Recorded, event: Event, result: ImportResult, now: datetime.datetime
+) -> bool:
+    """Apply a row to the citation already recorded under its number: True when that changed it
+    (counted as updated, to be written); False when the row matched it (counted as skipped) or
+    cannot be that citation (an error)."""
+    if current.case.event_id != event.pk:
+        result.error(row.line, "citation number", _("This citation is already recorded for another event."))
+        return False
+    dob_index, name_index = recorded.owners[current.case.demonstrator_id]
+    if row.dob:
+        same_person = dob_index == row.person_key[2:] or (not dob_index and name_index == _name_index(row))
+    else:
+        same_person = name_index == _name_index(row)
+    if not same_person:
+        result.error(row.line, "name", _("This citation is already recorded for a different person."))
+        return False
+    changes = {
+        "offense_code": row.offense_code, "offense_description": row.offense_description, "place": row.place,
+        "officer_badge_as_written": row.badge,
+    }  # fmt: skip
+    if current.issued_at != row.issued_at:
+        if current.status != CitationStatus.ISSUED:
+            result.error(row.line, "issued at", _("Cannot change when a citation was issued after a plea or hearing."))
+            return False
+        changes["issued_at"] = row.issued_at
+    changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
+    if not changed:
+        result.skipped += 1
+        return False
+    for name, value in changed.items():
+        setattr(current, name, value)
+    current.updated_at = now
+    result.updated += 1
+    return True
+
+
+@dataclass
+class _Plan:
+    """What the rows of a file will write."""
+
+    new_people: dict[str, Demonstrator] = field(default_factory=dict)
+    new_rows: list[tuple[Row, Demonstrator]] = field(default_factory=list)  # row, its person (recorded or new)
+    to_update: list[Citation] = field(default_factory=list)
+
+
+def _plan(rows: list[Row], *, recorded: _Recorded, event: Event, result: ImportResult, now: datetime.datetime) -> _Plan:
+    plan = _Plan()
     for row in rows:
-        current = existing.get((row.agency.casefold(), row.number.casefold()))
+        current = recorded.citations.get((row.agency.casefold(), row.number.casefold()))
         if current is not None:
-            if current.case.event_id != event.pk:
-                result.error(row.line, "citation number", _("This citation is already recorded for another event."))
-                continue
-            dob_index, name_index = recorded_people[current.case.demonstrator_id]
-            if row.dob:
-                same_person = dob_index == row.person_key[2:] or (not dob_index and name_index == _name_index(row))
-            else:
-                same_person = name_index == _name_index(row)
-            if not same_person:
-                result.error(row.line, "name", _("This citation is already recorded for a different person."))
-                continue
-            changes = {
-                "offense_code": row.offense_code, "offense_description": row.offense_description, "place": row.place,
-                "officer_badge_as_written": row.badge,
-            }  # fmt: skip
-            if current.issued_at != row.issued_at:
-                if current.status != CitationStatus.ISSUED:
-                    result.error(
-                        row.line, "issued at", _("Cannot change when a citation was issued after a plea or hearing.")
-                    )
-                    continue
-                changes["issued_at"] = row.issued_at
-            changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
-            if changed:
-                for name, value in changed.items():
-                    setattr(current, name, value)
-                current.updated_at = now
-                to_update.append(current)
-                result.updated += 1
-            else:
-                result.skipped += 1
+            if _update_recorded(row, current, recorded=recorded, event=event, result=result, now=now):
+                plan.to_update.append(current)
             continue
-        person = people.get(row.person_key) if row.person_key else None
+        person = recorded.people.get(row.person_key) if row.person_key else None
         if person is None:
             key = row.person_key or f"row:{row.line}"
-            if key not in new_people:
-                new_people[key] = Demonstrator(
+            if key not in plan.new_people:
+                plan.new_people[key] = Demonstrator(
                     legal_name=row.name, date_of_birth=row.dob, phone=row.phone, support_notes=row.notes
                 )
-            elif row.notes and row.notes not in new_people[key].support_notes:
-                new_people[key].support_notes = f"{new_people[key].support_notes}\n{row.notes}".strip()
-            new_rows.append((row, None, key))
-        else:
-            new_rows.append((row, person, ""))
+            elif row.notes and row.notes not in plan.new_people[key].support_notes:
+                plan.new_people[key].support_notes = f"{plan.new_people[key].support_notes}\n{row.notes}".strip()
+            person = plan.new_people[key]
+        plan.new_rows.append((row, person))
         result.created += 1
+    return plan
 
+
+def _open_cases(plan: _Plan, *, cases: dict[int, Case], event: Event, now: datetime.datetime) -> None:
+    """One case per person in this event: opened (intake) for those who have none yet."""
+    needing_case: dict[int, Demonstrator] = {}
+    for _row, person in plan.new_rows:
+        if person.pk not in cases:
+            needing_case[person.pk] = person
+    if not needing_case:
+        return
+    today = now.astimezone(ZoneInfo(event.time_zone)).date()
+    numbers_left = iter(case_numbers_reserve(year=today.year, count=len(needing_case)))
+    new_cases = [
+        Case(event=event, demonstrator=person, opened_on=today, status=CaseStatus.INTAKE, number=next(numbers_left))
+        for person in needing_case.values()
+    ]
+    Case.objects.bulk_create(new_cases, batch_size=1000)
+    cases.update({case.demonstrator_id: case for case in new_cases})
+
+
+def _new_citation(
+    row: Row, case: Case, *, recorded: _Recorded, event: Event, by: Any, now: datetime.datetime
+) -> Citation:
+    return Citation(
+        case=case,
+        number=row.number,
+        agency=row.agency,
+        jurisdiction=Jurisdiction.PENNSYLVANIA if row.kind == CitationKind.PA_SUMMARY else event.jurisdiction,
+        kind=row.kind,
+        offense_code=row.offense_code,
+        offense_description=row.offense_description,
+        fine=row.fine,
+        issued_at=row.issued_at,
+        place=row.place,
+        issuing_officer=recorded.officers.get((row.agency.casefold(), row.badge)),
+        officer_badge_as_written=row.badge,
+        status_changed_at=now,
+        status_changed_by=by if getattr(by, "pk", None) else None,
+    )
+
+
+def _write(
+    rows: list[Row], *, result: ImportResult, event: Event, by: Any, now: datetime.datetime, atomic: bool
+) -> None:
+    errors_before = len(result.errors)
+    _person_keys(rows)
+    recorded = _recorded(rows, event)
+    plan = _plan(rows, recorded=recorded, event=event, result=result, now=now)
     if atomic and len(result.errors) > errors_before:
         return
-    if new_people:
-        Demonstrator.objects.bulk_create(list(new_people.values()), batch_size=1000)
-    # One case per person in this event.
-    persons_needing_case: dict[int, Demonstrator] = {}
-    for _row, person, key in new_rows:
-        person = person or new_people[key]
-        if person.pk not in cases:
-            persons_needing_case[person.pk] = person
-    if persons_needing_case:
-        today = now.astimezone(ZoneInfo(event.time_zone)).date()
-        numbers_left = iter(case_numbers_reserve(year=today.year, count=len(persons_needing_case)))
-        new_cases = [
-            Case(event=event, demonstrator=person, opened_on=today, status=CaseStatus.INTAKE, number=next(numbers_left))
-            for person in persons_needing_case.values()
-        ]
-        Case.objects.bulk_create(new_cases, batch_size=1000)
-        cases.update({case.demonstrator_id: case for case in new_cases})
-    new_citations = []
-    for row, person, key in new_rows:
-        person = person or new_people[key]
-        new_citations.append(
-            Citation(
-                case=cases[person.pk],
-                number=row.number,
-                agency=row.agency,
-                jurisdiction=Jurisdiction.PENNSYLVANIA if row.kind == CitationKind.PA_SUMMARY else event.jurisdiction,
-                kind=row.kind,
-                offense_code=row.offense_code,
-                offense_description=row.offense_description,
-                fine=row.fine,
-                issued_at=row.issued_at,
-                place=row.place,
-                issuing_officer=officers.get((row.agency.casefold(), row.badge)),
-                officer_badge_as_written=row.badge,
-                status_changed_at=now,
-                status_changed_by=by_user,
-            )  # fmt: skip
-        )
+    if plan.new_people:
+        Demonstrator.objects.bulk_create(list(plan.new_people.values()), batch_size=1000)
+    _open_cases(plan, cases=recorded.cases, event=event, now=now)
+    new_citations = [
+        _new_citation(row, recorded.cases[person.pk], recorded=recorded, event=event, by=by, now=now)
+        for row, person in plan.new_rows
+    ]
     Citation.objects.bulk_create(new_citations, batch_size=1000)
-    if to_update:
+    if plan.to_update:
         Citation.objects.bulk_update(
-            to_update,
+            plan.to_update,
             ["offense_code", "offense_description", "place", "officer_badge_as_written", "issued_at", "updated_at"],
             batch_size=1000,
         )
     rules = active_rules()
-    for chunk in _chunks(new_citations + to_update):
+    for chunk in _chunks(new_citations + plan.to_update):
         sync_citation_deadlines(chunk, rules=rules, now=now)
-    result.written = bool(new_citations or to_update)
+    result.written = bool(new_citations or plan.to_update)
 
 
 def import_citations_csv(
