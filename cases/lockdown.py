@@ -7,9 +7,10 @@ revoke what they issued (API tokens and idempotency records, calendar feeds, sto
 sign-in is refused to everyone but administrators until `lockdown_lift`.
 
 With `destroy_keys=True` (a second, explicit confirmation) it also destroys the keys the
-application holds in files (FIELD_ENCRYPTION_KEYS_FILE, BLIND_INDEX_KEY_FILE): overwritten with
-random bytes, flushed and unlinked, so a copy of the server seized afterwards holds only
-ciphertext. Keys given in the environment cannot be destroyed by the application: the report
+application holds in files (FIELD_ENCRYPTION_KEYS_FILE, BLIND_INDEX_KEY_FILE, and in development
+the development key file, DEV_KEYS_FILE): overwritten with random bytes, flushed and unlinked, so
+a copy of the server seized afterwards holds only ciphertext. Every process reads these files at
+each use, so all of them lose the keys at once. Keys given in the environment cannot be destroyed by the application: the report
 names how many remain, and the operator must remove them from the service's environment.
 Recovery needs the escrowed keys (docs/lockdown.md).
 
@@ -78,13 +79,23 @@ def environment_keys_remaining() -> int:
     return count
 
 
+# The key files the application can destroy: production's, and the development key file.
+KEY_FILE_SETTINGS = ("FIELD_ENCRYPTION_KEYS_FILE", "BLIND_INDEX_KEY_FILE", "DEV_KEYS_FILE")
+
+
+def configured_key_files() -> list[str]:
+    """The settings naming a key file that exists now (what a lockdown with shredding destroys)."""
+    return [name for name in KEY_FILE_SETTINGS if (path := getattr(settings, name, "")) and os.path.exists(path)]
+
+
 def destroy_key_files() -> list[str]:
     destroyed = []
-    for setting in ("FIELD_ENCRYPTION_KEYS_FILE", "BLIND_INDEX_KEY_FILE"):
+    for setting in KEY_FILE_SETTINGS:
         if _shred(getattr(settings, setting, "")):
             destroyed.append(setting)
     crypto._keyring_for.cache_clear()
     crypto._index_key.cache_clear()
+    crypto._parse_dev_keys.cache_clear()
     return destroyed
 
 

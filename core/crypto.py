@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
 import os
 import re
 import unicodedata
@@ -154,10 +155,34 @@ def _file_lines(path: str) -> tuple[str, ...]:
         return ()
 
 
+@lru_cache(maxsize=4)
+def _parse_dev_keys(path: str, stamp: tuple[int, int, int]) -> dict[str, str]:
+    with open(path, encoding="utf-8") as handle:
+        keys = json.load(handle)
+    return {name: str(value) for name, value in keys.items()} if isinstance(keys, dict) else {}
+
+
+def dev_keys() -> dict[str, str]:
+    """The development key file's keys (settings.DEV_KEYS_FILE), {} when there is none or once it
+    is gone: looked up (a stat) on every use, so a lockdown that shreds the file disarms every
+    process of a development setup at its next encryption or decryption, as key files do."""
+    path = getattr(settings, "DEV_KEYS_FILE", "")
+    if not path:
+        return {}
+    try:
+        info = os.stat(path)
+        return _parse_dev_keys(path, (info.st_ino, info.st_mtime_ns, info.st_size))
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
 def configured_field_keys() -> list[str]:
-    """Key file entries first (newest first), then FIELD_ENCRYPTION_KEYS from the environment."""
+    """Key file entries first (newest first), then FIELD_ENCRYPTION_KEYS from the environment, then
+    (development only) the development key file's."""
     file_keys = _file_lines(getattr(settings, "FIELD_ENCRYPTION_KEYS_FILE", ""))
-    return [*file_keys, *[k for k in settings.FIELD_ENCRYPTION_KEYS if k not in file_keys]]
+    keys = [*file_keys, *[k for k in settings.FIELD_ENCRYPTION_KEYS if k not in file_keys]]
+    dev_key = dev_keys().get("field_key", "")
+    return [*keys, dev_key] if dev_key and dev_key not in keys else keys
 
 
 def keyring() -> Keyring:
@@ -221,12 +246,12 @@ def blind_index(value: str | None, *, purpose: str, kind: str = "text") -> str:
 
 def configured_blind_index_key() -> str:
     """BLIND_INDEX_KEY_FILE's key when that file is configured (and gone once destroyed), else the
-    environment's BLIND_INDEX_KEY."""
+    environment's BLIND_INDEX_KEY, else (development) the development key file's."""
     path = getattr(settings, "BLIND_INDEX_KEY_FILE", "")
     if path:
         lines = _file_lines(path)
         return lines[0] if lines else ""
-    return settings.BLIND_INDEX_KEY
+    return settings.BLIND_INDEX_KEY or dev_keys().get("blind_index_key", "")
 
 
 def keyed_hash(value: str, *, purpose: str) -> str:

@@ -39,9 +39,13 @@ def _secret(name: str, dev_name: str) -> str:
 
 SECRET_KEY = _secret("DJANGO_SECRET_KEY", "secret_key")
 # Field-encryption keys: comma-separated "key_id:base64(32 bytes)", newest (used to encrypt) first.
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or ([_dev_keys["field_key"]] if _dev_keys else [])
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # Blind-index key: base64(32 bytes), its own purpose, never rotated casually (indexes must be rebuilt).
-BLIND_INDEX_KEY = _secret("BLIND_INDEX_KEY", "blind_index_key")
+BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
+# In development the field and blind-index keys are read from the development key file at each use
+# (core.crypto), like the key files below, so a lockdown that shreds it leaves every process without
+# them; "" when development keys are off.
+DEV_KEYS_FILE = str(BASE_DIR / ".dev-keys.json") if _dev_keys is not None else ""
 # Optional key files the application itself can destroy in a lockdown (docs/lockdown.md). Field keys:
 # one "key_id:base64" per line, newest first, used before any FIELD_ENCRYPTION_KEYS; blind-index key:
 # one line, used instead of BLIND_INDEX_KEY. Keep them on a tmpfs or an encrypted volume, mode 600.

@@ -4,6 +4,7 @@ token, no calendar link; with key destruction, a copy of the server reads as cip
 from __future__ import annotations
 
 import base64
+import json
 import os
 
 import pytest
@@ -182,3 +183,59 @@ def test_the_command_needs_a_second_confirmation_to_destroy_keys(lawyer, capsys)
     assert lockdown_is_active() and "Accounts suspended: 1" in capsys.readouterr().out
     call_command("lockdown", "--lift")
     assert not lockdown_is_active()
+
+
+@pytest.fixture
+def development_keys(tmp_path, settings):
+    """The development setup: no key in the environment, the keys in a generated `.dev-keys.json`."""
+    from config.keys import load_or_create_dev_keys
+
+    path = tmp_path / ".dev-keys.json"
+    load_or_create_dev_keys(path)
+    settings.DEV_KEYS_FILE = str(path)
+    settings.FIELD_ENCRYPTION_KEYS = []
+    settings.BLIND_INDEX_KEY = ""
+    settings.FIELD_ENCRYPTION_KEYS_FILE = settings.BLIND_INDEX_KEY_FILE = ""
+    return path
+
+
+@pytest.mark.django_db
+def test_a_lockdown_in_the_development_setup_destroys_the_development_key_file(development_keys, administrator):
+    person = DemonstratorFactory(legal_name="Demo Person")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT legal_name FROM cases_demonstrator WHERE id = %s", [person.pk])
+        assert cursor.fetchone()[0].startswith("v1:dev1:")  # sealed under the development key
+    assert Demonstrator.objects.get(pk=person.pk).legal_name == "Demo Person"
+
+    report = lockdown_activate(by=administrator, destroy_keys=True)
+
+    assert report.key_files_destroyed == ["DEV_KEYS_FILE"] and report.environment_keys_remaining == 0
+    assert not development_keys.exists()
+    with pytest.raises((crypto.DecryptionError, ImproperlyConfigured)):
+        Demonstrator.objects.get(pk=person.pk)
+    with pytest.raises(Exception, match="BLIND_INDEX_KEY"):
+        Demonstrator._meta.get_field("legal_name_index").index_for("Demo Person")
+    # A restart makes new development keys: they open nothing sealed before.
+    from config.keys import load_or_create_dev_keys
+
+    load_or_create_dev_keys(development_keys)
+    with pytest.raises(crypto.DecryptionError):
+        Demonstrator.objects.get(pk=person.pk)
+
+
+@pytest.mark.django_db
+def test_the_lockdown_page_and_command_say_which_key_files_go_or_why_none_can(
+    development_keys, settings, client_for, administrator, capsys
+):
+    page = client_for(administrator)
+    assert b"Key files that will be destroyed: DEV_KEYS_FILE" in page.get("/security/lockdown/").content
+    # The same keys moved into the environment: no file left that the application could destroy.
+    keys = json.loads(development_keys.read_text())
+    settings.FIELD_ENCRYPTION_KEYS, settings.BLIND_INDEX_KEY = [keys["field_key"]], keys["blind_index_key"]
+    settings.DEV_KEYS_FILE = ""
+    refused = page.get("/security/lockdown/").content
+    assert b"No key file is configured" in refused and b"FIELD_ENCRYPTION_KEYS_FILE" in refused
+    call_command("lockdown", "--destroy-keys", "--yes-really")
+    out = capsys.readouterr().out
+    assert "No key file was destroyed" in out and "Remove them from it and restart every process" in out
+    assert "2 key(s) come from the environment" in out

@@ -23,7 +23,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import mfa
 from cases.audit import audit_record
-from cases.lockdown import environment_keys_remaining, lockdown_activate, lockdown_is_active, lockdown_lift
+from cases.lockdown import (
+    configured_key_files,
+    environment_keys_remaining,
+    lockdown_activate,
+    lockdown_is_active,
+    lockdown_lift,
+)
 from cases.sessions import user_end_all_sessions
 from web.forms.account import LockdownForm, TokenForm, TrackerAuthenticationForm
 from web.permissions import page_for
@@ -133,6 +139,12 @@ def lockdown_view(request: HttpRequest) -> HttpResponse:
         user = request.user
         report = lockdown_activate(by=user, destroy_keys=form.cleaned_data["destroy_keys"], request=request)
         logout(request)  # this session ended with all the others
-        return render(request, "security/lockdown_done.html", {"report": report}, status=200)
-    context = {"form": form, "active": lockdown_is_active(), "environment_keys": environment_keys_remaining()}
+        context = {"report": report, "destroy_keys": form.cleaned_data["destroy_keys"]}
+        return render(request, "security/lockdown_done.html", context, status=200)
+    context = {
+        "form": form,
+        "active": lockdown_is_active(),
+        "environment_keys": environment_keys_remaining(),
+        "key_files": configured_key_files(),
+    }
     return render(request, "security/lockdown.html", context)

@@ -36,8 +36,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Sessions ended: {report.sessions_ended}")
         self.stdout.write(f"Accounts suspended: {report.accounts_suspended}")
         if destroy_keys:
-            destroyed = ", ".join(report.key_files_destroyed) or "none (no key files configured)"
-            self.stdout.write(f"Key files destroyed: {destroyed}")
+            if report.key_files_destroyed:
+                self.stdout.write(f"Key files destroyed: {', '.join(report.key_files_destroyed)}")
+            else:
+                self.stdout.write(
+                    self.style.WARNING(
+                        "No key file was destroyed: none is configured (FIELD_ENCRYPTION_KEYS_FILE, "
+                        "BLIND_INDEX_KEY_FILE, or the development key file), so the keys come from the "
+                        "service's environment. Remove them from it and restart every process; to let a "
+                        "lockdown destroy them itself, keep them in key files (docs/lockdown.md)."
+                    )
+                )
             if report.environment_keys_remaining:
                 self.stdout.write(
                     self.style.WARNING(
