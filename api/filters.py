@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from cases.access import case_list_visible_to
 from cases.models import (
     Arrest,
     BadgeStatus,
@@ -33,6 +34,7 @@ from cases.models import (
     WitnessStatement,
     YesNoUnknown,
 )
+from cases.selectors import incident_ids_concerning
 from citations.models import Citation, CitationKind, CitationStatus, Deadline, DeadlineKind, DeadlineStatus, Disposition
 
 EARLIEST = datetime.date(1900, 1, 1)
@@ -161,6 +163,10 @@ class OfficerFilter(SearchMixin):
 class IncidentFilter(SearchMixin):
     search_fields = ("place", "agencies_present", "media_present", "commander_present")
     event = df.UUIDFilter(field_name="event__public_id")
+    case = df.UUIDFilter(
+        method="concerning_case",
+        help_text="The incidents concerning this case: a person affected, an arrest seen, or cited by a complaint.",
+    )
     occurred_after = DateTimeFilter(field_name="occurred_at", lookup_expr="gte")
     occurred_before = DateTimeFilter(field_name="occurred_at", lookup_expr="lt")
     occurred_on = DateFilter(field_name="occurred_on")
@@ -172,6 +178,14 @@ class IncidentFilter(SearchMixin):
     class Meta:
         model = Incident
         fields: list[str] = []
+
+    def concerning_case(self, queryset: QuerySet[Incident], name: str, value: Any) -> QuerySet[Incident]:
+        """The same rule as the desk and the packets (`cases.selectors`), for a case the caller may
+        see: a case outside their scope matches nothing, as any filter naming one does."""
+        if self.request is None:
+            return queryset.none()
+        cases = case_list_visible_to(user=self.request.user).filter(public_id=value).values("pk")
+        return queryset.filter(pk__in=incident_ids_concerning(cases))
 
 
 class ComplaintFilter(SearchMixin):

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from cases.models import AuditEntry, CustodyEvent, Officer
+from cases.models import ArrestSeen, AuditEntry, CustodyEvent, Officer
+from tests.factories import IncidentFactory
 
 PERSONAL_LISTS = [
     "/api/v1/demonstrators/", "/api/v1/cases/", "/api/v1/arrests/", "/api/v1/incidents/", "/api/v1/complaints/",
@@ -153,6 +154,25 @@ def test_filters_narrow_lists(world, clients):
     # a filter on another lawyer's case simply matches nothing (no error that would reveal it exists)
     response = clients["lawyer"].get(f"/api/v1/arrests/?case={world.case_b.public_id}")
     assert response.status_code == 200 and response.json()["count"] == 0
+
+
+def test_incidents_filter_by_the_case_they_concern(world, clients):  # type: ignore[no-untyped-def]
+    """`?case=` lists the incidents concerning a case however they are linked (the desk's and the
+    packets' rule), and only for a case the caller may see."""
+    seen = IncidentFactory(reporter=world.users["other_observer"], event=world.event)
+    ArrestSeen.objects.create(incident=seen, case=world.case_a, person_description="Green scarf")
+    cited = IncidentFactory(reporter=world.users["other_observer"], event=world.event)
+    world.complaint_a.incidents.add(cited)
+
+    def ids(who: str, case) -> set[str]:  # type: ignore[no-untyped-def]
+        response = clients[who].get(f"/api/v1/incidents/?case={case.public_id}")
+        assert response.status_code == 200
+        return {row["id"] for row in response.json()["results"]}
+
+    expected = {str(world.incident_o.public_id), str(seen.public_id), str(cited.public_id)}
+    assert ids("lawyer", world.case_a) == ids("coordinator", world.case_a) == expected
+    assert ids("coordinator", world.case_b) == {str(world.incident_p.public_id)}
+    assert ids("lawyer", world.case_b) == set()  # another lawyer's case matches nothing
 
 
 def test_search_text_ignores_personal_fields(world, clients):
