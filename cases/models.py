@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -30,6 +30,9 @@ from django_otp.plugins.otp_totp.models import default_key as totp_default_key
 
 from cases.fields import BlindIndexField, EncryptedCharField, EncryptedDateField, EncryptedTextField
 
+if TYPE_CHECKING:
+    from cases.roles import Role
+
 
 def local_date(moment: datetime.datetime, time_zone: str) -> datetime.date:
     """The calendar date of an aware moment in a time zone (the event's), falling back to the site's."""
@@ -40,7 +43,13 @@ def local_date(moment: datetime.datetime, time_zone: str) -> datetime.date:
     return moment.astimezone(zone).date()
 
 
-MONEY = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
+class MoneyOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+    validators: list[MinValueValidator]
+
+
+MONEY: MoneyOptions = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
 WORK_PRODUCT_LABEL = _("Privileged and confidential: potential attorney work product")
 FREE_TEXT_WARNING = _("Do not write anything that could incriminate you or anyone else.")
 
@@ -51,6 +60,8 @@ class User(AbstractUser):
     session_epoch = models.PositiveIntegerField(
         default=0, editable=False, help_text=_("Raised to end every session of this account at once.")
     )
+    # The role cases.roles.role_of found, kept on this object for the request (not a column).
+    _tracker_role: Role | None
 
     class Meta:
         db_table = "auth_user_account"

@@ -1,4 +1,10 @@
-"""Writes to the core record. One transaction per call; views, API, commands and tasks call these."""
+"""Writes to the core record. One transaction per call; views, API, commands and tasks call these.
+
+The plain records (events, people, cases, arrests, officers, incidents, complaints, statements)
+take their fields as keyword arguments typed by a TypedDict per record below, which is also the
+list checked at run time: a field not in it (a case's `status`, which only `case_close` changes)
+is refused with TypeError, whatever the caller.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +14,15 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, TypedDict, TypeVar, Unpack
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Case as DbCase
-from django.db.models import DateField, F, Value, When
+from django.db.models import DateField, F, Model, Value, When
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -24,6 +31,7 @@ from cases.audit import audit_record
 from cases.fields import encrypted_fields
 from cases.mfa import mfa_is_recent
 from cases.models import (
+    Arrest,
     ArrestSeen,
     Case,
     CaseNumberSequence,
@@ -34,10 +42,12 @@ from cases.models import (
     Demonstrator,
     Event,
     Evidence,
+    ExcessiveForceComplaint,
     ForceType,
     Incident,
     IncidentOfficer,
     Officer,
+    WitnessStatement,
     YesNoUnknown,
     local_date,
 )
@@ -45,6 +55,138 @@ from cases.permissions import may
 from cases.retention import Hold, purge_holds_for, retention_date
 from cases.roles import Role, role_of
 from cases.signals import evidence_added
+from cases.types import User
+
+M = TypeVar("M", bound=Model)
+
+
+# --- The fields each plain record's services take ---------------------------------------------
+
+
+class EventFields(TypedDict, total=False):
+    name: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime | None
+    place: str
+    jurisdiction: str
+    time_zone: str
+    description: str
+
+
+class DemonstratorFields(TypedDict, total=False):
+    legal_name: str
+    preferred_name: str
+    conceal_legal_name: bool
+    date_of_birth: datetime.date | None
+    phone: str
+    email: str
+    postal_address: str
+    preferred_language: str
+    pronouns: str
+    support_contact: str
+    special_needs: str
+    support_notes: str
+    consent_share_with_lawyers: bool
+    consent_contact_sms: bool
+    consent_contact_phone: bool
+
+
+class CaseChanges(TypedDict, total=False):
+    """What `case_update` may change: not the status (`case_close`), the lawyers
+    (`case_assign_lawyers`), nor who, where and when the case is about."""
+
+    lawyer_notes: str
+
+
+class ArrestChanges(TypedDict, total=False):
+    arrested_at: datetime.datetime
+    place: str
+    arresting_unit: str
+    charges: str
+    custody_status: str
+    released_at: datetime.datetime | None
+    bail_amount: Decimal | None
+    bail_paid_by: str
+    property_returned: bool
+    injured: bool
+    police_report_number: str
+
+
+class ArrestFields(ArrestChanges, total=False):
+    case: Case
+
+
+class OfficerFields(TypedDict, total=False):
+    """An officer's own fields; `merged_into` changes only through `officer_merge`."""
+
+    agency: str
+    name: str
+    badge_number: str
+    badge_status: str
+    payroll_number: str
+    unit: str
+    helmet_number: str
+    vehicle_number: str
+    description: str
+
+
+class IncidentChanges(TypedDict, total=False):
+    """A report's corrections; who reported it, at which event and under which client UUID stay."""
+
+    occurred_at: datetime.datetime
+    place: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    agencies_present: str
+    commander_present: str
+    dispersal_warning: str
+    dispersal_warning_by: str
+    dispersal_warning_words: str
+    dispersal_warning_audible: str
+    narrative: str
+    injuries: str
+    witnesses: str
+    video_holders: str
+    media_present: str
+    people_affected_count: int | None
+
+
+class ComplaintChanges(TypedDict, total=False):
+    narrative: str
+    injuries: str
+    treatment: str
+    forum: str
+    filed_on: datetime.date | None
+    reference_number: str
+    status: str
+    outcome: str
+
+
+class ComplaintFields(ComplaintChanges, total=False):
+    case: Case
+
+
+class StatementChanges(TypedDict, total=False):
+    anonymous: bool
+    witness_name: str
+    witness_contact: str
+    statement: str
+    taken_at: datetime.datetime
+
+
+class StatementFields(StatementChanges, total=False):
+    incident: Incident | None
+    complaint: ExcessiveForceComplaint | None
+    case: Case | None
+
+
+def _only_allowed(service: str, given: Iterable[str], allowed: type[Any]) -> None:
+    """Refuse fields outside the service's TypedDict (`allowed`), as Python refuses an unknown
+    keyword: mypy checks the callers it sees, this every caller."""
+    known = allowed.__required_keys__ | allowed.__optional_keys__
+    refused = sorted(set(given) - known)
+    if refused:
+        raise TypeError(f"{service}() cannot set {', '.join(refused)}")
 
 
 def _next_case_number(year: int) -> str:
@@ -62,7 +204,8 @@ def case_numbers_reserve(*, year: int, count: int) -> list[str]:
 
 
 @transaction.atomic
-def demonstrator_create(*, by: Any, **fields: Any) -> Demonstrator:
+def demonstrator_create(*, by: User, **fields: Unpack[DemonstratorFields]) -> Demonstrator:
+    _only_allowed("demonstrator_create", fields, DemonstratorFields)
     person = Demonstrator(**fields)
     person.full_clean()
     person.save()
@@ -75,7 +218,7 @@ def case_create(
     *,
     event: Event,
     demonstrator: Demonstrator,
-    by: Any,
+    by: User,
     opened_on: datetime.date | None = None,
     status: str = CaseStatus.INTAKE,
 ) -> Case:
@@ -89,7 +232,7 @@ def case_create(
 
 
 @transaction.atomic
-def case_assign_lawyers(*, case: Case, lawyers: Iterable[Any], by: Any) -> Case:
+def case_assign_lawyers(*, case: Case, lawyers: Iterable[User], by: User) -> Case:
     lawyers = list(lawyers)
     for lawyer in lawyers:
         if not may(lawyer, "cases.represent"):
@@ -123,7 +266,7 @@ CLOSE_NOTE_MAX = 2000
 
 @transaction.atomic
 def case_close(
-    *, case: Case, by: Any, closed_on: datetime.date | None = None, confirm: bool = False, note: str = ""
+    *, case: Case, by: User, closed_on: datetime.date | None = None, confirm: bool = False, note: str = ""
 ) -> Case:
     """Close `case` (its retention period starts). A case with an open citation, an open deadline or
     a hold (cases.retention.purge_holds_for) closes only with confirm=True and a note saying why;
@@ -183,14 +326,12 @@ def officer_find_or_create(
 
 
 @transaction.atomic
-def officer_merge(*, source: Officer, target: Officer, by: Any) -> Officer:
+def officer_merge(*, source: Officer, target: Officer, by: User) -> Officer:
     """Fold an unidentified (or duplicate) officer into a known one, carrying every link."""
     if source.pk == target.pk:
         raise ValidationError("An officer cannot be merged into itself.")
     if target.merged_into_id:
         raise ValidationError("The target officer was itself merged; merge into its successor.")
-    from cases.models import IncidentOfficer
-
     for sighting in IncidentOfficer.objects.filter(officer=source):
         if IncidentOfficer.objects.filter(incident_id=sighting.incident_id, officer=target).exists():
             sighting.delete()
@@ -205,8 +346,9 @@ def officer_merge(*, source: Officer, target: Officer, by: Any) -> Officer:
             or getattr(relation, "through", None) is IncidentOfficer
         ):
             continue
-        if relation.many_to_many:
-            accessor = getattr(source, relation.get_accessor_name())
+        accessor_name = relation.get_accessor_name()
+        if relation.many_to_many and accessor_name:  # (a hidden relation has no accessor to carry)
+            accessor = getattr(source, accessor_name)
             for obj in accessor.all():
                 getattr(obj, relation.field.name).remove(source)
                 getattr(obj, relation.field.name).add(target)
@@ -230,7 +372,7 @@ def sha256_of(stream: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
-def _read_capped(upload: File, limit: int) -> bytes:
+def _read_capped(upload: File[bytes], limit: int) -> bytes:
     """The upload's bytes, refusing more than `limit` whatever its declared size says."""
     if (upload.size or 0) > limit:
         raise ValidationError({"file": gettext("Files may be at most %(n)s bytes.") % {"n": limit}}, code="too_large")
@@ -250,13 +392,15 @@ def _read_capped(upload: File, limit: int) -> bytes:
 @transaction.atomic
 def evidence_add(
     *,
-    upload: File,
+    upload: File[bytes],
     kind: str,
     content_type: str,
-    by: Any,
+    by: User,
     description: str = "",
     captured_at: datetime.datetime | None = None,
-    **links: Any,
+    case: Case | None = None,
+    complaint: ExcessiveForceComplaint | None = None,
+    incident: Incident | None = None,
 ) -> Evidence:
     """Store an evidence file: the original exactly as uploaded (SHA-256 kept) and, for photos, a
     re-encoded copy without metadata for people to download; both sealed under the case's data key
@@ -282,12 +426,14 @@ def evidence_add(
         description=description,
         served_content_type=inspected.served_content_type,
         metadata_stripped=inspected.served is not None,
-        **links,
+        case=case,
+        complaint=complaint,
+        incident=incident,
     )
     if not (evidence.case_id or evidence.complaint_id or evidence.incident_id):
         raise ValidationError(gettext("Evidence must belong to a case, a complaint or an incident."))
     scope = datakeys.scope_of_evidence(evidence)
-    written: list[str] = []
+    written: list[str | None] = []
     try:
         evidence.file.save(
             "original",
@@ -302,7 +448,7 @@ def evidence_add(
         evidence.full_clean()
         evidence.save()
     except BaseException:
-        for name in written:
+        for name in filter(None, written):
             evidence.file.storage.delete(name)
         raise
     # (Should an enclosing transaction roll back later, the sealed files stay behind without a row;
@@ -325,7 +471,9 @@ class EvidenceFile:
     metadata_stripped: bool
 
 
-def evidence_open(*, evidence: Evidence, by: Any, request: Any = None, original: bool = False) -> EvidenceFile:
+def evidence_open(
+    *, evidence: Evidence, by: User, request: HttpRequest | None = None, original: bool = False
+) -> EvidenceFile:
     """The bytes to hand out, logged in the chain of custody and the audit trail.
 
     People get the metadata-free copy of a photo; `original=True` (coordinators, for court) gets
@@ -372,7 +520,7 @@ def _evidence_unseal(evidence: Evidence, *, served: bool) -> bytes:
 
 
 def evidence_log_access(
-    *, evidence: Evidence, by: Any, action: str = CustodyAction.DOWNLOADED, request: Any = None
+    *, evidence: Evidence, by: User, action: str = CustodyAction.DOWNLOADED, request: HttpRequest | None = None
 ) -> None:
     CustodyEvent.objects.create(evidence=evidence, action=action, actor=by)
     audit_record(actor=by, action=f"evidence.{action}", target=evidence, request=request)
@@ -404,7 +552,7 @@ class ArrestWitnessed:
 class Attachment:
     """A photo or video sent with a report; `kind` and `content_type` were sniffed from content."""
 
-    upload: File
+    upload: File[bytes]
     kind: str
     content_type: str
     captured_at: datetime.datetime | None = None
@@ -460,7 +608,7 @@ def _same_report(incident: Incident, data: IncidentInput) -> bool:
     return True
 
 
-def _existing_report(*, reporter: Any, client_uuid: uuid.UUID, data: IncidentInput) -> Incident:
+def _existing_report(*, reporter: User, client_uuid: uuid.UUID, data: IncidentInput) -> Incident:
     incident = Incident.objects.get(client_uuid=client_uuid)
     if incident.reporter_id != reporter.pk or not _same_report(incident, data):
         raise IncidentConflict("This report id was already used for a different report.", code="conflict")
@@ -469,7 +617,7 @@ def _existing_report(*, reporter: Any, client_uuid: uuid.UUID, data: IncidentInp
 
 @transaction.atomic
 def incident_create(
-    *, reporter: Any, client_uuid: uuid.UUID, data: IncidentInput, attachments: Iterable[Attachment] = ()
+    *, reporter: User, client_uuid: uuid.UUID, data: IncidentInput, attachments: Iterable[Attachment] = ()
 ) -> tuple[Incident, bool]:
     """Record an observer's report exactly once per `client_uuid`.
 
@@ -559,7 +707,9 @@ def incident_days_recompute(*, event_id: int) -> int:
     return len(moved)
 
 
-def _record_create(*, model: type[Any], by: Any, m2m: dict[str, Iterable[Any]] | None = None, **fields: Any) -> Any:
+def _record_create(
+    *, model: type[M], by: User, fields: dict[str, Any], m2m: dict[str, Iterable[Model]] | None = None
+) -> M:
     obj = model(**fields)
     obj.full_clean()
     obj.save()
@@ -571,7 +721,9 @@ def _record_create(*, model: type[Any], by: Any, m2m: dict[str, Iterable[Any]] |
     return obj
 
 
-def _record_update(*, instance: Any, by: Any, m2m: dict[str, Iterable[Any]] | None = None, **changes: Any) -> Any:
+def _record_update(
+    *, instance: M, by: User, changes: dict[str, Any], m2m: dict[str, Iterable[Model]] | None = None
+) -> M:
     model = type(instance)
     locked = model._default_manager.select_for_update().get(pk=instance.pk)
     for name, value in changes.items():
@@ -600,86 +752,113 @@ def _record_update(*, instance: Any, by: Any, m2m: dict[str, Iterable[Any]] | No
 
 
 @transaction.atomic
-def event_create(*, by: Any, **fields: Any) -> Event:
-    return _record_create(model=Event, by=by, **fields)
+def event_create(*, by: User, **fields: Unpack[EventFields]) -> Event:
+    _only_allowed("event_create", fields, EventFields)
+    return _record_create(model=Event, by=by, fields=dict(fields))
 
 
 @transaction.atomic
-def event_update(*, event: Event, by: Any, **changes: Any) -> Event:
-    return _record_update(instance=event, by=by, **changes)
+def event_update(*, event: Event, by: User, **changes: Unpack[EventFields]) -> Event:
+    _only_allowed("event_update", changes, EventFields)
+    return _record_update(instance=event, by=by, changes=dict(changes))
 
 
 @transaction.atomic
-def demonstrator_update(*, demonstrator: Demonstrator, by: Any, **changes: Any) -> Demonstrator:
-    return _record_update(instance=demonstrator, by=by, **changes)
+def demonstrator_update(*, demonstrator: Demonstrator, by: User, **changes: Unpack[DemonstratorFields]) -> Demonstrator:
+    _only_allowed("demonstrator_update", changes, DemonstratorFields)
+    return _record_update(instance=demonstrator, by=by, changes=dict(changes))
 
 
 @transaction.atomic
-def case_update(*, case: Case, by: Any, **changes: Any) -> Case:
-    return _record_update(instance=case, by=by, **changes)
+def case_update(*, case: Case, by: User, **changes: Unpack[CaseChanges]) -> Case:
+    """Change a case's notes. The status changes only through case_close (which sets the closing
+    day and the retention date with it), the lawyers through case_assign_lawyers."""
+    _only_allowed("case_update", changes, CaseChanges)
+    return _record_update(instance=case, by=by, changes=dict(changes))
 
 
 @transaction.atomic
-def arrest_create(*, by: Any, **fields: Any) -> Any:
-    from cases.models import Arrest
-
-    return _record_create(model=Arrest, by=by, **fields)
-
-
-@transaction.atomic
-def arrest_update(*, arrest: Any, by: Any, **changes: Any) -> Any:
-    return _record_update(instance=arrest, by=by, **changes)
+def arrest_create(*, by: User, **fields: Unpack[ArrestFields]) -> Arrest:
+    _only_allowed("arrest_create", fields, ArrestFields)
+    return _record_create(model=Arrest, by=by, fields=dict(fields))
 
 
 @transaction.atomic
-def officer_create(*, by: Any, **fields: Any) -> Officer:
-    return _record_create(model=Officer, by=by, **fields)
+def arrest_update(*, arrest: Arrest, by: User, **changes: Unpack[ArrestChanges]) -> Arrest:
+    _only_allowed("arrest_update", changes, ArrestChanges)
+    return _record_update(instance=arrest, by=by, changes=dict(changes))
 
 
 @transaction.atomic
-def officer_update(*, officer: Officer, by: Any, **changes: Any) -> Officer:
-    return _record_update(instance=officer, by=by, **changes)
+def officer_create(*, by: User, **fields: Unpack[OfficerFields]) -> Officer:
+    _only_allowed("officer_create", fields, OfficerFields)
+    return _record_create(model=Officer, by=by, fields=dict(fields))
+
+
+@transaction.atomic
+def officer_update(*, officer: Officer, by: User, **changes: Unpack[OfficerFields]) -> Officer:
+    _only_allowed("officer_update", changes, OfficerFields)
+    return _record_update(instance=officer, by=by, changes=dict(changes))
 
 
 @transaction.atomic
 def incident_update(
-    *, incident: Incident, by: Any, force_types: Iterable[ForceType] | None = None, **changes: Any
+    *, incident: Incident, by: User, force_types: Iterable[ForceType] | None = None, **changes: Unpack[IncidentChanges]
 ) -> Incident:
     """Correct an observer's report (its own reporter inside the read-back window, or a coordinator)."""
-    m2m = {"force_types": force_types} if force_types is not None else None
-    return _record_update(instance=incident, by=by, m2m=m2m, **changes)
+    _only_allowed("incident_update", changes, IncidentChanges)
+    m2m: dict[str, Iterable[Model]] | None = {"force_types": force_types} if force_types is not None else None
+    return _record_update(instance=incident, by=by, changes=dict(changes), m2m=m2m)
 
 
 @transaction.atomic
 def complaint_create(
     *,
-    by: Any,
-    incidents: Iterable[Any] = (),
+    by: User,
+    incidents: Iterable[Incident] = (),
     officers: Iterable[Officer] = (),
     force_types: Iterable[ForceType] = (),
-    **fields: Any,
-) -> Any:
-    from cases.models import ExcessiveForceComplaint
-
-    m2m = {"incidents": incidents, "officers": officers, "force_types": force_types}
-    return _record_create(model=ExcessiveForceComplaint, by=by, m2m=m2m, **fields)
-
-
-@transaction.atomic
-def complaint_update(*, complaint: Any, by: Any, m2m: dict[str, Iterable[Any]] | None = None, **changes: Any) -> Any:
-    return _record_update(instance=complaint, by=by, m2m=m2m, **changes)
+    **fields: Unpack[ComplaintFields],
+) -> ExcessiveForceComplaint:
+    _only_allowed("complaint_create", fields, ComplaintFields)
+    m2m: dict[str, Iterable[Model]] = {"incidents": incidents, "officers": officers, "force_types": force_types}
+    return _record_create(model=ExcessiveForceComplaint, by=by, fields=dict(fields), m2m=m2m)
 
 
 @transaction.atomic
-def statement_create(*, by: Any, **fields: Any) -> Any:
-    from cases.models import WitnessStatement
-
-    return _record_create(model=WitnessStatement, by=by, taken_by=by, **fields)
+def complaint_update(
+    *,
+    complaint: ExcessiveForceComplaint,
+    by: User,
+    incidents: Iterable[Incident] | None = None,
+    officers: Iterable[Officer] | None = None,
+    force_types: Iterable[ForceType] | None = None,
+    **changes: Unpack[ComplaintChanges],
+) -> ExcessiveForceComplaint:
+    """Change a complaint; each of `incidents`, `officers`, `force_types` given replaces that list."""
+    _only_allowed("complaint_update", changes, ComplaintChanges)
+    lists: dict[str, Iterable[Model] | None] = {
+        "incidents": incidents,
+        "officers": officers,
+        "force_types": force_types,
+    }
+    m2m = {name: values for name, values in lists.items() if values is not None}
+    return _record_update(instance=complaint, by=by, changes=dict(changes), m2m=m2m)
 
 
 @transaction.atomic
-def statement_update(*, statement: Any, by: Any, **changes: Any) -> Any:
-    return _record_update(instance=statement, by=by, **changes)
+def statement_create(*, by: User, **fields: Unpack[StatementFields]) -> WitnessStatement:
+    _only_allowed("statement_create", fields, StatementFields)
+    return _record_create(model=WitnessStatement, by=by, fields={**fields, "taken_by": by})
+
+
+@transaction.atomic
+def statement_update(
+    *, witness_statement: WitnessStatement, by: User, **changes: Unpack[StatementChanges]
+) -> WitnessStatement:
+    """Change a witness statement (`witness_statement`: its own text is the field `statement`)."""
+    _only_allowed("statement_update", changes, StatementChanges)
+    return _record_update(instance=witness_statement, by=by, changes=dict(changes))
 
 
 # --- Accounts and roles ---------------------------------------------------------------------------
@@ -691,7 +870,9 @@ def statement_update(*, statement: Any, by: Any, **changes: Any) -> Any:
 MFA_NOT_RECENT = "mfa_not_recent"
 
 
-def _check_may_manage(*, by: Any, role: str | None = None, user: Any = None, request: Any = None) -> None:
+def _check_may_manage(
+    *, by: User | None, role: str | None = None, user: User | None = None, request: HttpRequest | None = None
+) -> None:
     """Coordinators manage every account but administrators'; only administrators make or touch
     administrators; nobody changes their own account here; a person acting needs a fresh code."""
     if by is None:
@@ -711,18 +892,19 @@ def _check_may_manage(*, by: Any, role: str | None = None, user: Any = None, req
         )
 
 
-def _check_not_self(*, user: Any, by: Any, message: str) -> None:
+def _check_not_self(*, user: User, by: User | None, message: str) -> None:
     if by is not None and user.pk == by.pk:
         raise ValidationError(message)
 
 
-def _set_group(user: Any, role: str) -> None:
+def _set_group(user: User, role: str) -> None:
     from django.contrib.auth.models import Group
 
     user.groups.set([Group.objects.get_or_create(name=role)[0]])
     user.is_staff = role in (Role.COORDINATOR, Role.ADMINISTRATOR)
     user.is_superuser = role == Role.ADMINISTRATOR
-    user._tracker_role = "unset"  # the cached role is stale now
+    if hasattr(user, "_tracker_role"):
+        del user._tracker_role  # the cached role is stale now
     user.__dict__.pop("_tracker_attachment_scope", None)  # and the scope built for it (cases.access)
 
 
@@ -731,7 +913,7 @@ def _check_role(role: str) -> None:
         raise ValidationError({"role": gettext("Choose one of the roles.")})
 
 
-def _validated_password(password: str, user: Any) -> str:
+def _validated_password(password: str, user: User) -> str:
     from django.contrib.auth.password_validation import validate_password
 
     try:
@@ -747,17 +929,14 @@ def account_create(
     username: str,
     role: str,
     password: str,
-    by: Any,
-    request: Any = None,
+    by: User | None,
+    request: HttpRequest | None = None,
     first_name: str = "",
     last_name: str = "",
-) -> Any:
+) -> User:
     """A new account in one role, with a password that passes the site's validators."""
-    from django.contrib.auth import get_user_model
-
     _check_role(role)
     _check_may_manage(by=by, role=role, request=request)
-    User = get_user_model()
     user = User(username=username.strip(), first_name=first_name.strip(), last_name=last_name.strip())
     user.full_clean(exclude=["password"])
     user.set_password(_validated_password(password, user))
@@ -772,7 +951,7 @@ def account_create(
 
 
 @transaction.atomic
-def account_set_role(*, user: Any, role: str, by: Any, request: Any = None) -> Any:
+def account_set_role(*, user: User, role: str, by: User | None, request: HttpRequest | None = None) -> User:
     _check_role(role)
     _check_may_manage(by=by, role=role, user=user, request=request)
     _check_not_self(user=user, by=by, message=gettext("You cannot change your own role."))
@@ -784,7 +963,7 @@ def account_set_role(*, user: Any, role: str, by: Any, request: Any = None) -> A
 
 
 @transaction.atomic
-def account_set_active(*, user: Any, active: bool, by: Any, request: Any = None) -> Any:
+def account_set_active(*, user: User, active: bool, by: User | None, request: HttpRequest | None = None) -> User:
     """Deactivate (every session ends, tokens revoked) or reactivate an account."""
     _check_may_manage(by=by, user=user, request=request)
     _check_not_self(user=user, by=by, message=gettext("You cannot deactivate your own account."))
@@ -797,7 +976,7 @@ def account_set_active(*, user: Any, active: bool, by: Any, request: Any = None)
 
 
 @transaction.atomic
-def account_set_password(*, user: Any, password: str, by: Any, request: Any = None) -> Any:
+def account_set_password(*, user: User, password: str, by: User | None, request: HttpRequest | None = None) -> User:
     """Set another account's password (it must pass the site's validators); every session and
     token of the account ends."""
     _check_may_manage(by=by, user=user, request=request)
@@ -810,7 +989,7 @@ def account_set_password(*, user: Any, password: str, by: Any, request: Any = No
 
 
 @transaction.atomic
-def account_reset_mfa(*, user: Any, by: Any, request: Any = None) -> Any:
+def account_reset_mfa(*, user: User, by: User | None, request: HttpRequest | None = None) -> User:
     """Remove an account's authenticator and recovery codes (after a lost phone): it enrols again
     at its next sign-in; every session and token of it ends."""
     from cases.mfa import mfa_reset

@@ -28,6 +28,7 @@ from api.tokens import token_issue, token_revoke
 from cases.audit import audit_record
 from cases.mfa import mfa_check, mfa_required_for
 from cases.roles import role_of
+from cases.types import signed_in
 from core.authn import API_SIGN_IN_FAILED
 
 FAILED = API_SIGN_IN_FAILED
@@ -95,5 +96,5 @@ class TokenView(APIView):
     def delete(self, request: Request) -> Response:
         if not isinstance(request.auth, ApiToken):
             raise exceptions.ValidationError({"Authorization": [_("Send the token to revoke as a Bearer token.")]})
-        token_revoke(token=request.auth, by=request.user)
+        token_revoke(token=request.auth, by=signed_in(request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -34,6 +34,7 @@ from api.serializers.citations import (
     ResponseInput,
 )
 from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, UpdateMixin
+from cases.types import signed_in
 from citations import services
 from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.models import Citation, Deadline, Payment
@@ -93,11 +94,11 @@ class CitationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
         return self.get_queryset().get(pk=citation.pk)
 
     def perform_create(self, data: dict[str, Any]) -> Citation:
-        citation = services.citation_create(by=self.request.user, **data)
+        citation = services.citation_create(by=signed_in(self.request.user), **data)
         return self._fresh(citation)
 
     def perform_update(self, instance: Citation, data: dict[str, Any]) -> Citation:
-        services.citation_update(citation=instance, by=self.request.user, **data)
+        services.citation_update(citation=instance, by=signed_in(self.request.user), **data)
         return self._fresh(instance)
 
     def _act(self, request: Request, body_class: Any, apply: Any) -> Response:
@@ -112,7 +113,7 @@ class CitationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
             request,
             ResponseInput,
             lambda c, d: services.citation_record_response(
-                citation=c, response=d["response"], at=d.get("at") or timezone.now(), by=request.user
+                citation=c, response=d["response"], at=d.get("at") or timezone.now(), by=signed_in(request.user)
             ),
         )
 
@@ -123,7 +124,9 @@ class CitationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
     )
     @action(detail=True, methods=["post"], operation="lifecycle")
     @idempotent
-    def response(self, request: Request, id: str) -> Response:
+    # The action's name is its URL (/response/). APIView's own `response` attribute is set only
+    # after the handler has run, so the two never meet.
+    def response(self, request: Request, id: str) -> Response:  # type: ignore[override]  # shadows APIView.response
         return self._respond(request)
 
     @extend_schema(
@@ -142,7 +145,7 @@ class CitationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
             request,
             HearingInput,
             lambda c, d: services.citation_schedule_hearing(
-                citation=c, hearing_at=d["hearing_at"], courtroom=d.get("courtroom", ""), by=request.user
+                citation=c, hearing_at=d["hearing_at"], courtroom=d.get("courtroom", ""), by=signed_in(request.user)
             ),
         )
 
@@ -154,7 +157,7 @@ class CitationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
             request,
             DocketInput,
             lambda c, d: services.citation_record_docketed(
-                citation=c, docket_number=d["docket_number"], by=request.user
+                citation=c, docket_number=d["docket_number"], by=signed_in(request.user)
             ),
         )
 
@@ -166,7 +169,7 @@ class CitationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
             request,
             DispositionInput,
             lambda c, d: services.citation_record_disposition(
-                citation=c, disposition=d["disposition"], decided_on=d["decided_on"], by=request.user
+                citation=c, disposition=d["disposition"], decided_on=d["decided_on"], by=signed_in(request.user)
             ),
         )
 
@@ -177,7 +180,9 @@ class CitationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
     @idempotent
     def appeal_window(self, request: Request, id: str) -> Response:
         return self._act(
-            request, EmptyInput, lambda c, d: services.citation_open_appeal_window(citation=c, by=request.user)
+            request,
+            EmptyInput,
+            lambda c, d: services.citation_open_appeal_window(citation=c, by=signed_in(request.user)),
         )
 
     @extend_schema(summary="Record an appeal", request=AppealInput, responses={200: CitationOutput})
@@ -187,7 +192,9 @@ class CitationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
         return self._act(
             request,
             AppealInput,
-            lambda c, d: services.citation_record_appeal(citation=c, filed_on=d["filed_on"], by=request.user),
+            lambda c, d: services.citation_record_appeal(
+                citation=c, filed_on=d["filed_on"], by=signed_in(request.user)
+            ),
         )
 
     @extend_schema(summary="Close the citation", request=CloseInput, responses={200: CitationOutput})
@@ -198,7 +205,10 @@ class CitationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
             request,
             CloseInput,
             lambda c, d: services.citation_close(
-                citation=c, by=request.user, closed_on=d.get("closed_on"), appeal_waived=d.get("appeal_waived", False)
+                citation=c,
+                by=signed_in(request.user),
+                closed_on=d.get("closed_on"),
+                appeal_waived=d.get("appeal_waived", False),
             ),
         )
 
@@ -226,7 +236,7 @@ class CitationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
         citation = self.get_object()
         body = PaymentInput(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        payment = services.payment_record(citation=citation, by=request.user, **body.validated_data)
+        payment = services.payment_record(citation=citation, by=signed_in(request.user), **body.validated_data)
         payment = Payment.objects.select_related("citation", "recorded_by").get(pk=payment.pk)
         return Response(PaymentOutput(payment).data, status=status.HTTP_201_CREATED)
 

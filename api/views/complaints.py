@@ -20,8 +20,7 @@ from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, Up
 from cases.access import complaint_list_visible_to, statement_list_visible_to
 from cases.models import ExcessiveForceComplaint, WitnessStatement
 from cases.services import complaint_create, complaint_update, statement_create, statement_update
-
-COMPLAINT_M2M = ("incidents", "officers", "force_types")
+from cases.types import signed_in
 
 
 @extend_schema_view(
@@ -45,12 +44,11 @@ class ComplaintViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVi
         )
 
     def perform_create(self, data: dict[str, Any]) -> ExcessiveForceComplaint:
-        complaint = complaint_create(by=self.request.user, **data)
+        complaint = complaint_create(by=signed_in(self.request.user), **data)
         return self.get_queryset().get(pk=complaint.pk)
 
     def perform_update(self, instance: ExcessiveForceComplaint, data: dict[str, Any]) -> ExcessiveForceComplaint:
-        m2m = {name: data.pop(name) for name in COMPLAINT_M2M if name in data}
-        complaint_update(complaint=instance, by=self.request.user, m2m=m2m, **data)
+        complaint_update(complaint=instance, by=signed_in(self.request.user), **data)
         return self.get_queryset().get(pk=instance.pk)
 
 
@@ -75,12 +73,12 @@ class StatementViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVi
         )
 
     def perform_create(self, data: dict[str, Any]) -> WitnessStatement:
-        statement = statement_create(by=self.request.user, **data)
+        statement = statement_create(by=signed_in(self.request.user), **data)
         return self.get_queryset().get(pk=statement.pk)
 
     def perform_update(self, instance: WitnessStatement, data: dict[str, Any]) -> WitnessStatement:
         if data.get("anonymous"):
             data["witness_name"] = ""
             data["witness_contact"] = ""
-        statement_update(statement=instance, by=self.request.user, **data)
+        statement_update(witness_statement=instance, by=signed_in(self.request.user), **data)
         return self.get_queryset().get(pk=instance.pk)

@@ -13,6 +13,7 @@ from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, Up
 from cases.access import event_list_visible_to
 from cases.models import Event
 from cases.services import event_create, event_update
+from cases.types import signed_in
 
 
 @extend_schema_view(
@@ -33,7 +34,7 @@ class EventViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiViewSe
         return event_list_visible_to(user=self.request.user).order_by("-starts_at", "-id")
 
     def perform_create(self, data: dict[str, Any]) -> Event:
-        return event_create(by=self.request.user, **data)
+        return event_create(by=signed_in(self.request.user), **data)
 
     def perform_update(self, instance: Event, data: dict[str, Any]) -> Event:
-        return event_update(event=instance, by=self.request.user, **data)
+        return event_update(event=instance, by=signed_in(self.request.user), **data)

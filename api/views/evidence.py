@@ -20,6 +20,7 @@ from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin
 from cases.access import evidence_list_visible_to
 from cases.models import Evidence
 from cases.services import evidence_add, evidence_open
+from cases.types import signed_in
 from core.downloads import attachment_response
 
 
@@ -58,7 +59,7 @@ class EvidenceViewSet(ListMixin, RetrieveMixin, CreateMixin, ApiViewSet):
             upload=upload,
             kind=data.get("kind") or "",
             content_type="",
-            by=self.request.user,
+            by=signed_in(self.request.user),
             description=data.get("description", ""),
             captured_at=data.get("captured_at"),
             **links,
@@ -83,7 +84,7 @@ class EvidenceViewSet(ListMixin, RetrieveMixin, CreateMixin, ApiViewSet):
         evidence = self.get_object()
         original = request.query_params.get("original", "").lower() in ("1", "true", "yes")
         try:
-            blob = evidence_open(evidence=evidence, by=request.user, request=request, original=original)
+            blob = evidence_open(evidence=evidence, by=signed_in(request.user), request=request, original=original)
         except FileNotFoundError:
             raise NotFound() from None
         return attachment_response(

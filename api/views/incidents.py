@@ -24,6 +24,7 @@ from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, Up
 from cases.access import incident_list_visible_to
 from cases.models import ArrestSeen, ForceType, Incident, IncidentOfficer
 from cases.services import incident_create, incident_update
+from cases.types import signed_in
 
 
 def _sightings() -> QuerySet[IncidentOfficer]:
@@ -86,7 +87,7 @@ class IncidentViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
 
     def perform_create(self, data: dict[str, Any]) -> Incident:
         client_uuid, report = to_service_input(data)
-        incident, created = incident_create(reporter=self.request.user, client_uuid=client_uuid, data=report)
+        incident, created = incident_create(reporter=signed_in(self.request.user), client_uuid=client_uuid, data=report)
         self._created = created
         return with_related(Incident.objects.filter(pk=incident.pk).select_related("event", "reporter")).get()
 
@@ -95,5 +96,5 @@ class IncidentViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
 
     def perform_update(self, instance: Incident, data: dict[str, Any]) -> Incident:
         force_types = data.pop("force_types", None)
-        incident_update(incident=instance, by=self.request.user, force_types=force_types, **data)
+        incident_update(incident=instance, by=signed_in(self.request.user), force_types=force_types, **data)
         return self.get_queryset().get(pk=instance.pk)

@@ -17,6 +17,7 @@ from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, Up
 from cases.access import officer_list_visible_to
 from cases.models import Officer
 from cases.services import officer_create, officer_merge, officer_update
+from cases.types import signed_in
 
 
 @extend_schema_view(
@@ -41,10 +42,10 @@ class OfficerViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiView
         )
 
     def perform_create(self, data: dict[str, Any]) -> Officer:
-        return officer_create(by=self.request.user, **data)
+        return officer_create(by=signed_in(self.request.user), **data)
 
     def perform_update(self, instance: Officer, data: dict[str, Any]) -> Officer:
-        return officer_update(officer=instance, by=self.request.user, **data)
+        return officer_update(officer=instance, by=signed_in(self.request.user), **data)
 
     @extend_schema(
         summary="Merge this (unidentified or duplicate) officer into another (coordinators)",
@@ -57,5 +58,5 @@ class OfficerViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiView
         source = self.get_object()
         body = OfficerMergeInput(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        target = officer_merge(source=source, target=body.validated_data["into"], by=request.user)
+        target = officer_merge(source=source, target=body.validated_data["into"], by=signed_in(request.user))
         return Response(self.output(target))

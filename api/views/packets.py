@@ -25,6 +25,7 @@ from api.serializers.packets import (
     StoredPacketOutput,
 )
 from cases.access import case_for, complaint_list_visible_to, event_list_visible_to, get_visible_or_404
+from cases.types import signed_in
 from citations.access import citation_list_visible_to
 from core.downloads import attachment_response
 from documents.access import batch_list_visible_to, packet_list_visible_to
@@ -75,7 +76,7 @@ class CasePacketApi(PacketApi):
             )
         try:
             result = packet_for_case(
-                case=case, by=request.user, kind=data["kind"], complaint=complaint, citation=citation,
+                case=case, by=signed_in(request.user), kind=data["kind"], complaint=complaint, citation=citation,
                 confirm=data["confirm"], request=request,
             )  # fmt: skip
         except ConfirmationRequired as exc:
@@ -97,7 +98,9 @@ class DocketPacketApi(PacketApi):
         serializer = DocketPacketInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        result = packet_for_docket(by=request.user, date=data["date"], courtroom=data["courtroom"], request=request)
+        result = packet_for_docket(
+            by=signed_in(request.user), date=data["date"], courtroom=data["courtroom"], request=request
+        )
         return self.deliver(result, data["deliver"])
 
 
@@ -108,7 +111,7 @@ class StoredPacketDownloadApi(PacketApi):
     def get(self, request: Request, id: str) -> HttpResponse:
         packet = get_visible_or_404(packet_list_visible_to(user=request.user), id)
         try:
-            data = packet_download(packet=packet, by=request.user, request=request)
+            data = packet_download(packet=packet, by=signed_in(request.user), request=request)
         except StoredPacket.DoesNotExist:
             raise exceptions.NotFound() from None
         return attachment_response(data=data, content_type="application/pdf", filename=packet_filename(packet))
@@ -142,7 +145,7 @@ class BatchListApi(PacketApi):
             event = get_visible_or_404(event_list_visible_to(user=request.user), data["event"])
         try:
             batch = batch_create(
-                by=request.user, kind=data["kind"], hearing_date=data.get("hearing_date"),
+                by=signed_in(request.user), kind=data["kind"], hearing_date=data.get("hearing_date"),
                 courtroom=data.get("courtroom", ""), event=event, output=data["output"], request=request,
             )  # fmt: skip
         except DjangoValidationError as exc:
@@ -177,7 +180,7 @@ class BatchDownloadApi(PacketApi):
     def get(self, request: Request, id: str) -> HttpResponse | StreamingHttpResponse:
         batch = get_visible_or_404(batch_list_visible_to(user=request.user), id)
         try:
-            download = batch_download(batch=batch, by=request.user, request=request)
+            download = batch_download(batch=batch, by=signed_in(request.user), request=request)
         except PacketBatch.DoesNotExist:
             raise exceptions.NotFound() from None
         return attachment_response(data=download.chunks, content_type=download.content_type, filename=download.filename)

@@ -32,6 +32,7 @@ from api.serializers.people import (
 from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, UpdateMixin
 from cases.access import arrest_list_visible_to, case_list_visible_to, demonstrator_list_visible_to
 from cases.audit import audit_record
+from cases.fields import blind_index_fields
 from cases.models import Arrest, Case, Demonstrator, User, display_name_of
 from cases.services import (
     CloseNeedsConfirmation,
@@ -44,6 +45,7 @@ from cases.services import (
     demonstrator_create,
     demonstrator_update,
 )
+from cases.types import signed_in
 
 SEARCH_LIMIT = 50
 
@@ -65,10 +67,10 @@ class DemonstratorViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, Ap
         return demonstrator_list_visible_to(user=self.request.user).order_by("-created_at", "-id")
 
     def perform_create(self, data: dict[str, Any]) -> Demonstrator:
-        return demonstrator_create(by=self.request.user, **data)
+        return demonstrator_create(by=signed_in(self.request.user), **data)
 
     def perform_update(self, instance: Demonstrator, data: dict[str, Any]) -> Demonstrator:
-        return demonstrator_update(demonstrator=instance, by=self.request.user, **data)
+        return demonstrator_update(demonstrator=instance, by=signed_in(self.request.user), **data)
 
     @extend_schema(
         summary="Find people by exact name, phone or e-mail (blind index; body, never URL)",
@@ -80,7 +82,7 @@ class DemonstratorViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, Ap
         query = DemonstratorSearchInput(data=request.data, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)
         terms = query.validated_data
-        index = {f.name: f for f in Demonstrator._meta.concrete_fields}
+        index = {f.name: f for f in blind_index_fields(Demonstrator)}
         condition = Q()
         kinds = []
         if terms.get("name") and terms.get("date_of_birth"):
@@ -162,10 +164,10 @@ class CaseViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiViewSet
         )
 
     def perform_create(self, data: dict[str, Any]) -> Case:
-        return case_create(by=self.request.user, **data)
+        return case_create(by=signed_in(self.request.user), **data)
 
     def perform_update(self, instance: Case, data: dict[str, Any]) -> Case:
-        return case_update(case=instance, by=self.request.user, **data)
+        return case_update(case=instance, by=signed_in(self.request.user), **data)
 
     def _fresh(self, case: Case) -> Case:
         return self.get_queryset().get(pk=case.pk)
@@ -177,7 +179,7 @@ class CaseViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiViewSet
         case = self.get_object()
         body = CaseAssignInput(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        case_assign_lawyers(case=case, lawyers=body.validated_data["lawyers"], by=request.user)
+        case_assign_lawyers(case=case, lawyers=body.validated_data["lawyers"], by=signed_in(request.user))
         return Response(self.output(self._fresh(case)), status=status.HTTP_200_OK)
 
     @extend_schema(
@@ -198,7 +200,11 @@ class CaseViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiViewSet
         data = body.validated_data
         try:
             case_close(
-                case=case, by=request.user, closed_on=data.get("closed_on"), confirm=data["confirm"], note=data["note"]
+                case=case,
+                by=signed_in(request.user),
+                closed_on=data.get("closed_on"),
+                confirm=data["confirm"],
+                note=data["note"],
             )
         except CloseNeedsConfirmation as exc:
             reasons = [{"code": hold.code, "message": hold.text} for hold in exc.holds]
@@ -223,7 +229,7 @@ class ArrestViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiViewS
         return arrest_list_visible_to(user=self.request.user).order_by("arrested_at", "id")
 
     def perform_create(self, data: dict[str, Any]) -> Arrest:
-        return arrest_create(by=self.request.user, **data)
+        return arrest_create(by=signed_in(self.request.user), **data)
 
     def perform_update(self, instance: Arrest, data: dict[str, Any]) -> Arrest:
-        return arrest_update(arrest=instance, by=self.request.user, **data)
+        return arrest_update(arrest=instance, by=signed_in(self.request.user), **data)

@@ -25,6 +25,7 @@ from api.idempotency import idempotent
 from api.parsers import BoundedMultiPartParser
 from api.permissions import AreaPermission
 from api.serializers.transfers import CitationImportInput, CitationImportOutput
+from cases.types import signed_in
 from citations.access import citation_list_visible_to
 from citations.exports import citations_csv
 from citations.imports import import_citations_csv
@@ -48,7 +49,7 @@ class CitationImportView(APIView):
         data = body.validated_data
         result = import_citations_csv(
             data=data["file"].read(),
-            by=request.user,
+            by=signed_in(request.user),
             event=data["event"],
             atomic=not data["partial"],
             dry_run=data["dry_run"],

@@ -263,3 +263,19 @@ def test_upload_records_the_hash_of_the_original(world, clients):
     body = response.json()
     assert body["sha256"] == hashlib.sha256(content).hexdigest()
     assert body["uploaded_by"] == "olive_observer" and body["incident"] == str(world.incident_o.public_id)
+
+
+def test_a_coordinator_corrects_a_witness_statements_text(world, clients):
+    path = f"/api/v1/witness-statements/{world.statement_a.public_id}/"
+    response = clients["coordinator"].patch(path, {"statement": "Corrected account."}, format="json")
+    assert response.status_code == 200, response.content
+    world.statement_a.refresh_from_db()
+    assert world.statement_a.statement == "Corrected account."
+
+
+def test_a_coordinator_replaces_a_complaints_incidents(world, clients):
+    path = f"/api/v1/complaints/{world.complaint_a.public_id}/"
+    body = {"incidents": [str(world.incident_o.public_id)], "reference_number": "IAD-1"}
+    response = clients["coordinator"].patch(path, body, format="json")
+    assert response.status_code == 200, response.content
+    assert [i.pk for i in world.complaint_a.incidents.all()] == [world.incident_o.pk]
