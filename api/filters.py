@@ -128,7 +128,8 @@ class CaseFilter(SearchMixin):
 
     def by_lawyer(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         if value == "me":
-            return queryset.filter(lawyers=self.request.user) if self.request else queryset.none()
+            user = self.request.user if self.request else None
+            return queryset.filter(lawyers=user) if user is not None and user.is_authenticated else queryset.none()
         return queryset.filter(lawyers__username=value)
 
 

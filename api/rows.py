@@ -43,10 +43,13 @@ class Nested:
         rows = self.queryset().filter(**{f"{self.link}__in": pks})
         if self.shape is not None:
             pairs = [(row.pop(self.link), row) for row in rows.values(self.link, *self.shape.paths)]
-        else:
+        elif self.flat is not None:
             pairs = list(rows.values_list(self.link, self.flat))
-        if self.sort is not None:
-            pairs.sort(key=lambda pair: self.sort(pair[1]))  # type: ignore[misc]
+        else:
+            raise TypeError("Nested needs a shape or a flat path")
+        sort = self.sort
+        if sort is not None:
+            pairs.sort(key=lambda pair: sort(pair[1]))
         return pairs
 
 

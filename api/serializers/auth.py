@@ -15,7 +15,10 @@ class TokenRequest(PlainInputSerializer):
         required=False,
         help_text="The current code of the account's authenticator (or a recovery code), when it has one.",
     )
-    label = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="e.g. 'Olive's phone'")
+    # A field named like Field.label (DRF's metaclass moves declared fields off the class).
+    label = serializers.CharField(  # type: ignore[assignment]  # the stubs see Field.label overridden
+        required=False, allow_blank=True, max_length=100, help_text="e.g. 'Olive's phone'"
+    )
 
 
 class TokenResponse(serializers.Serializer):

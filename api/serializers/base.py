@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime
 import functools
 import uuid
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -71,25 +72,32 @@ class ScopedRelatedField(serializers.SlugRelatedField):
             self.fail("invalid")
         try:
             return self.get_queryset().get(public_id=value)
-        except self.queryset.model.DoesNotExist:
+        except ObjectDoesNotExist:
             self.fail("does_not_exist")
 
 
-class StrictInputMixin:
+# The mixin goes before a Serializer class; the checker reads it as one.
+if TYPE_CHECKING:
+    _SerializerBase = serializers.Serializer
+else:
+    _SerializerBase = object
+
+
+class StrictInputMixin(_SerializerBase):
     """Reject unknown fields; ignore server-controlled ones listed in `ignored_fields`."""
 
     ignored_fields: frozenset[str] = frozenset()
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):
-            known = set(self.fields)  # type: ignore[attr-defined]
+            known = set(self.fields)
             unknown = sorted(str(name)[:100] for name in data if name not in known and name not in self.ignored_fields)
             if unknown:
                 raise serializers.ValidationError(
                     {name: [_("Unknown field.")] for name in unknown[:UNKNOWN_FIELDS_SHOWN]}
                 )
             data = {name: value for name, value in data.items() if name in known}
-        return super().to_internal_value(data)  # type: ignore[misc]
+        return super().to_internal_value(data)
 
 
 class BoundedModelSerializer(serializers.ModelSerializer):
@@ -103,7 +111,7 @@ class BoundedModelSerializer(serializers.ModelSerializer):
 
     def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict[str, Any]]:
         if isinstance(model_field, EncryptedDateField):
-            kwargs = {"required": False, "allow_null": True}
+            kwargs: dict[str, Any] = {"required": False, "allow_null": True}
             return BoundedDateField, kwargs
         field_class, kwargs = super().build_standard_field(field_name, model_field)
         if isinstance(model_field, EncryptedCharField):
@@ -151,7 +159,9 @@ class OutputSerializer(BoundedModelSerializer):
                 data[name] = ""
         return data
 
-    def include_extra_kwargs(self, kwargs: dict[str, Any], extra_kwargs: dict[str, Any]) -> dict[str, Any]:
+    def include_extra_kwargs(
+        self, kwargs: MutableMapping[str, Any], extra_kwargs: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
         # DRF drops allow_blank from read-only fields; keep it so the schema says "" may come back.
         allow_blank = kwargs.get("allow_blank")
         kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)

@@ -6,7 +6,7 @@ citations.services, which checks the move against the citation's track."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -21,11 +21,18 @@ from api.serializers.base import (
     ScopedRelatedField,
 )
 from cases.access import case_list_visible_to, officer_list_visible_to
-from cases.models import Case, Officer, Payer
+from cases.models import Case, ExcessiveForceComplaint, Officer, Payer
 from citations.models import Citation, Deadline, Disposition, Payment, PaymentKind, Response
 from citations.selectors import balance_of
 
-MONEY_KWARGS = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal("0.00")}
+
+class MoneyKwargs(TypedDict):
+    max_digits: int
+    decimal_places: int
+    min_value: Decimal
+
+
+MONEY_KWARGS: MoneyKwargs = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal("0.00")}
 EDITABLE = [
     "number", "agency", "jurisdiction", "kind", "offense_code", "offense_subsection", "offense_description", "fine",
     "costs", "issued_at", "place", "issuing_officer", "officer_name_as_written", "officer_badge_as_written",
@@ -56,7 +63,9 @@ class BalanceOutput(serializers.Serializer):
 class CitationOutput(OutputSerializer):
     case = serializers.UUIDField(source="case.public_id", read_only=True)
     case_number = serializers.CharField(source="case.number", read_only=True)
-    issuing_officer = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    issuing_officer: serializers.SlugRelatedField[Officer] = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
     deadlines = DeadlineBrief(many=True, read_only=True)
     balance = serializers.SerializerMethodField()
 
@@ -178,15 +187,20 @@ class PaymentInput(PlainInputSerializer):
 class RuleBrief(serializers.Serializer):
     code = serializers.CharField()
     description = serializers.CharField()
-    source = serializers.CharField()
+    # A declared field named like Field.source: DRF's metaclass moves it out of the class attributes.
+    source = serializers.CharField()  # type: ignore[assignment]  # the stubs see Field.source overridden
     verified = serializers.BooleanField()
 
 
 class DeadlineOutput(OutputSerializer):
     case = serializers.UUIDField(source="case.public_id", read_only=True)
     case_number = serializers.CharField(source="case.number", read_only=True)
-    citation = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
-    complaint = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    citation: serializers.SlugRelatedField[Citation] = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
+    complaint: serializers.SlugRelatedField[ExcessiveForceComplaint] = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
     rule = RuleBrief(read_only=True)
 
     class Meta:

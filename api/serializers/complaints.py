@@ -15,16 +15,22 @@ from cases.access import (
     incident_list_visible_to,
     officer_list_visible_to,
 )
-from cases.models import Case, ExcessiveForceComplaint, Incident, Officer, WitnessStatement
+from cases.models import Case, ExcessiveForceComplaint, ForceType, Incident, Officer, WitnessStatement
 
 COMPLAINT_FIELDS = ["narrative", "injuries", "treatment", "forum", "filed_on", "reference_number", "status", "outcome"]
 
 
 class ComplaintOutput(OutputSerializer):
     case = serializers.UUIDField(source="case.public_id", read_only=True)
-    incidents = serializers.SlugRelatedField(slug_field="public_id", many=True, read_only=True)
-    officers = serializers.SlugRelatedField(slug_field="public_id", many=True, read_only=True)
-    force_types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    incidents: serializers.SlugRelatedField[Incident] = serializers.SlugRelatedField(
+        slug_field="public_id", many=True, read_only=True
+    )
+    officers: serializers.SlugRelatedField[Officer] = serializers.SlugRelatedField(
+        slug_field="public_id", many=True, read_only=True
+    )
+    force_types: serializers.SlugRelatedField[ForceType] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
 
     class Meta:
         model = ExcessiveForceComplaint
@@ -61,9 +67,15 @@ STATEMENT_FIELDS = ["anonymous", "witness_name", "witness_contact", "statement",
 
 class StatementOutput(OutputSerializer):
     taken_by = serializers.CharField(source="taken_by.username", read_only=True, allow_null=True, default=None)
-    incident = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
-    complaint = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
-    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    incident: serializers.SlugRelatedField[Incident] = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
+    complaint: serializers.SlugRelatedField[ExcessiveForceComplaint] = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
+    case: serializers.SlugRelatedField[Case] = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = WitnessStatement

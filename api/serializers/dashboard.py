@@ -66,7 +66,7 @@ class Money(serializers.Serializer):
 class ForceDay(serializers.Serializer):
     date = serializers.DateField(allow_null=True)
     force_type = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label (DRF's metaclass moves it off the class)
     incidents = CountCell()
 
 

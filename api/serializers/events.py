@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -25,7 +27,9 @@ class EventInput(InputSerializer):
     class Meta:
         model = Event
         fields = EVENT_FIELDS
-        extra_kwargs = {"name": {"validators": []}}  # uniqueness is checked by the service (full_clean)
+        extra_kwargs: dict[str, dict[str, Any]] = {
+            "name": {"validators": []}
+        }  # uniqueness is checked by the service (full_clean)
 
     def validate_time_zone(self, value: str) -> str:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

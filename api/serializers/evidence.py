@@ -17,9 +17,15 @@ from cases.models import Case, Evidence, EvidenceKind, ExcessiveForceComplaint, 
 
 class EvidenceOutput(OutputSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, allow_null=True, default=None)
-    incident = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
-    complaint = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
-    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    incident: serializers.SlugRelatedField[Incident] = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
+    complaint: serializers.SlugRelatedField[ExcessiveForceComplaint] = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
+    case: serializers.SlugRelatedField[Case] = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
     download_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -19,7 +19,17 @@ from api.serializers.base import (
     ScopedRelatedField,
 )
 from cases.access import event_list_visible_to
-from cases.models import ArrestSeen, BadgeStatus, Conduct, Event, ForceType, Incident, IncidentOfficer, YesNoUnknown
+from cases.models import (
+    ArrestSeen,
+    BadgeStatus,
+    Case,
+    Conduct,
+    Event,
+    ForceType,
+    Incident,
+    IncidentOfficer,
+    YesNoUnknown,
+)
 
 
 class CoordinateField(serializers.DecimalField):
@@ -72,7 +82,9 @@ class SightingOutput(serializers.ModelSerializer):
 
 
 class ArrestSeenOutput(serializers.ModelSerializer):
-    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    case: serializers.SlugRelatedField[Case] = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ArrestSeen
@@ -138,8 +150,9 @@ class IncidentInput(InputSerializer):
     longitude = CoordinateField(limit=180, required=False, allow_null=True)
     people_affected_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100_000)
     force_types = serializers.ListField(child=ForceTypeCodes(), required=False, max_length=20)
-    officers = OfficerSeenInput(many=True, required=False, max_length=50)
-    arrests_seen = ArrestSeenInput(many=True, required=False, max_length=100)
+    # many=True hands max_length to the ListSerializer it makes; the stubs type only the child's.
+    officers = OfficerSeenInput(many=True, required=False, max_length=50)  # type: ignore[call-arg]
+    arrests_seen = ArrestSeenInput(many=True, required=False, max_length=100)  # type: ignore[call-arg]
 
     class Meta:
         model = Incident

@@ -15,7 +15,9 @@ OFFICER_FIELDS = [
 
 
 class OfficerOutput(OutputSerializer):
-    merged_into = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    merged_into: serializers.SlugRelatedField[Officer] = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Officer

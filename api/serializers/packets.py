@@ -59,7 +59,8 @@ class StoredPacketOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_case(self, obj: StoredPacket) -> str | None:
-        return str(obj.case.public_id) if obj.case_id else None
+        case = obj.case
+        return str(case.public_id) if case is not None else None
 
     def get_cached(self, obj: StoredPacket) -> bool:
         return bool(self.context.get("cached", False))
@@ -101,7 +102,8 @@ class BatchOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_event(self, obj: PacketBatch) -> str | None:
-        return str(obj.event.public_id) if obj.event_id else None
+        event = obj.event
+        return str(event.public_id) if event is not None else None
 
     def get_stalled(self, obj: PacketBatch) -> bool:
         return batch_is_stalled(obj)

@@ -21,7 +21,11 @@ class CitationImportInput(PlainInputSerializer):
         max_digits=10, decimal_places=2, min_value=Decimal("0.00"), required=False, default=Decimal("0.00")
     )
     dry_run = serializers.BooleanField(default=False, help_text=_("Check every row, write nothing."))
-    partial = serializers.BooleanField(default=False, help_text=_("Write the good rows even if others fail."))
+    # `partial` and `errors` below are named like serializer attributes; DRF's metaclass moves
+    # declared fields off the class, so they do not shadow them.
+    partial = serializers.BooleanField(  # type: ignore[assignment]  # the stubs see BaseSerializer.partial
+        default=False, help_text=_("Write the good rows even if others fail.")
+    )
 
 
 class ImportRowError(serializers.Serializer):
@@ -35,7 +39,7 @@ class CitationImportOutput(serializers.Serializer):
     updated = serializers.IntegerField()
     skipped = serializers.IntegerField()
     rows = serializers.IntegerField()
-    errors = ImportRowError(many=True)
+    errors = ImportRowError(many=True)  # type: ignore[assignment]  # the stubs see Serializer.errors
     warnings = serializers.ListField(child=serializers.CharField())
     dry_run = serializers.BooleanField()
     written = serializers.BooleanField()
