@@ -17,6 +17,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from cases.permissions import may
+from cases.types import signed_in
 
 
 def log_label(obj: models.Model) -> str:
@@ -32,7 +33,7 @@ class NonPersonalLogMixin:
             message = json.dumps(message)
         entries = [
             LogEntry(
-                user_id=request.user.pk,
+                user_id=signed_in(request.user).pk,
                 content_type_id=get_content_type_for_model(obj).pk,
                 object_id=str(obj.pk),
                 object_repr=log_label(obj),
@@ -57,7 +58,8 @@ class NonPersonalLogMixin:
     ) -> list[dict[str, Any]]:
         """Django's message (which fields changed, which inline rows were added, changed or
         deleted), each inline row named by `log_label` instead of its `__str__`."""
-        message = construct_change_message(form, formsets, add)
+        # (The stubs type every value as a list of strings; an inline row's "name" and "object" are strings.)
+        message: list[dict[str, Any]] = construct_change_message(form, formsets, add)
         rows = iter(
             [
                 obj
