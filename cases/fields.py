@@ -8,11 +8,13 @@ They stay in `cases` although they need no domain model: migrations name them by
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import FieldError, ValidationError
 from django.db import models
+from django.db.models import Lookup, Transform
 from django.utils.translation import gettext as _
 
 from core import crypto
@@ -32,7 +34,7 @@ class EncryptedTextField(models.TextField):
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):  # type: ignore[no-untyped-def]
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         if kwargs.get("null") is True:
             del kwargs["null"]
@@ -44,12 +46,12 @@ class EncryptedTextField(models.TextField):
     def crypto_context(self) -> str:
         return f"{self.model._meta.label_lower}.{self.name}"
 
-    def get_lookup(self, lookup_name: str):  # type: ignore[no-untyped-def]
+    def get_lookup(self, lookup_name: str) -> type[Lookup] | None:
         if lookup_name != "isnull":
             raise FieldError(f"{self.crypto_context} is encrypted: only isnull lookups are allowed")
         return super().get_lookup(lookup_name)
 
-    def get_transform(self, name: str):  # type: ignore[no-untyped-def]
+    def get_transform(self, name: str) -> type[Transform] | None:
         raise FieldError(f"{self.crypto_context} is encrypted: transforms are not allowed")
 
     def serialise(self, value: Any) -> str:
@@ -90,7 +92,7 @@ class EncryptedCharField(EncryptedTextField):
         self.plain_max_length = max_length
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):  # type: ignore[no-untyped-def]
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["max_length"] = self.plain_max_length
         return name, path, args, kwargs
@@ -149,7 +151,7 @@ class BlindIndexField(models.CharField):
         kwargs.setdefault("db_index", True)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):  # type: ignore[no-untyped-def]
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
         kwargs["kind"] = self.kind

@@ -8,6 +8,7 @@ blind indexes and history are untouched. Safe to interrupt and run again. It sta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -28,17 +29,18 @@ def reencrypt_all(*, batch_size: int = 500, dry_run: bool = False) -> RotationRe
     report = RotationReport()
     qn = connection.ops.quote_name
     for model in apps.get_models():
-        fields = encrypted_fields(model)
-        if not fields:
+        # (Concrete fields always have a column; the stubs allow None for the others.)
+        fields = [(f, f.column) for f in encrypted_fields(model) if f.column is not None]
+        if not fields or model._meta.pk is None or model._meta.pk.column is None:
             continue
         table = qn(model._meta.db_table)
         pk = qn(model._meta.pk.column)
-        columns = ", ".join(qn(f.column) for f in fields)
-        last_pk: object = None
+        columns = ", ".join(qn(column) for _f, column in fields)
+        last_pk: Any = None  # the last primary key read, of whatever type the model's is
         while True:
             with transaction.atomic(), connection.cursor() as cursor:
                 where = f"WHERE {pk} > %s " if last_pk is not None else ""
-                params: list[object] = [last_pk] if last_pk is not None else []
+                params = [last_pk] if last_pk is not None else []
                 # Identifiers come from model metadata and are quoted; values are bound.
                 query = f"SELECT {pk}, {columns} FROM {table} {where}ORDER BY {pk} LIMIT %s"  # noqa: S608  # nosec B608
                 cursor.execute(query, [*params, batch_size])
@@ -48,11 +50,11 @@ def reencrypt_all(*, batch_size: int = 500, dry_run: bool = False) -> RotationRe
                 for row in rows:
                     last_pk = row[0]
                     updates: dict[str, str] = {}
-                    for f, token in zip(fields, row[1:], strict=True):
+                    for (f, column), token in zip(fields, row[1:], strict=True):
                         if token is None or ring.key_id_of(token) == ring.primary_id:
                             continue
                         plain = ring.decrypt(token, context=f.crypto_context)
-                        updates[f.column] = ring.encrypt(plain, context=f.crypto_context)
+                        updates[column] = ring.encrypt(plain, context=f.crypto_context)
                     if updates:
                         report.rows_resealed += 1
                         report.values_resealed += len(updates)

@@ -54,7 +54,8 @@ WORK_PRODUCT_LABEL = _("Privileged and confidential: potential attorney work pro
 FREE_TEXT_WARNING = _("Do not write anything that could incriminate you or anyone else.")
 
 
-class User(AbstractUser):
+# django-otp ships no types, so the plugin cannot see Authenticator.user's reverse manager (below).
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # see the comment above
     """A volunteer account. The role comes from its group (see cases.roles)."""
 
     session_epoch = models.PositiveIntegerField(
@@ -62,6 +63,8 @@ class User(AbstractUser):
     )
     # The role cases.roles.role_of found, kept on this object for the request (not a column).
     _tracker_role: Role | None
+    # What a lawyer may see of rows hanging off cases (cases.access), built once per object.
+    _tracker_attachment_scope: Q
 
     class Meta:
         db_table = "auth_user_account"

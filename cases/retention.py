@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -81,7 +81,9 @@ def purge_holds_for(cases: QuerySet[Case], *, today: datetime.date) -> dict[int,
     a closed case from being purged, and what closing a case asks to confirm."""
     holds: dict[int, list[Hold]] = {}
     for _receiver, answer in purge_holds.send(sender=Case, cases=cases, today=today):
-        for case_id, reasons in (answer or {}).items():
+        # Each receiver answers {case id: reasons} (the stubs type every signal's answers as str).
+        held = cast("dict[int, list[str]] | None", answer)
+        for case_id, reasons in (held or {}).items():
             holds.setdefault(case_id, []).extend(reasons)
     return holds
 
