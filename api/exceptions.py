@@ -117,8 +117,9 @@ def problem_response(exc: exceptions.APIException, headers: dict[str, str] | Non
         problem["detail"] = problem["errors"][0]["message"] if problem["errors"] else problem["title"]
     else:
         problem["detail"] = str(detail)
-    if getattr(exc, "reasons", None):
-        problem["reasons"] = exc.reasons
+    reasons = getattr(exc, "reasons", None)  # (ConfirmationNeeded's list of what to confirm)
+    if reasons:
+        problem["reasons"] = reasons
     return Response(problem, status=code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
 
 

@@ -81,8 +81,8 @@ def purge_holds_for(cases: QuerySet[Case], *, today: datetime.date) -> dict[int,
     a closed case from being purged, and what closing a case asks to confirm."""
     holds: dict[int, list[Hold]] = {}
     for _receiver, answer in purge_holds.send(sender=Case, cases=cases, today=today):
-        # Each receiver answers {case id: reasons} (the stubs type every signal's answers as str).
-        held = cast("dict[int, list[str]] | None", answer)
+        # Each receiver answers {case id: holds} (the stubs type every signal's answers as str).
+        held = cast("dict[int, list[Hold]] | None", answer)
         for case_id, reasons in (held or {}).items():
             holds.setdefault(case_id, []).extend(reasons)
     return holds

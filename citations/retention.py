@@ -49,7 +49,7 @@ def citation_purge_holds(sender: Any, *, cases: Any, today: datetime.date, **kwa
     labels = dict(DeadlineKind.choices)
     rows = unresolved.order_by("due_at", "pk").values_list("case_id", "kind", "status", "due_on", "warrant_risk")
     for case_id, kind, status, due_on, warrant_risk in rows:
-        holds.setdefault(case_id, []).append(_deadline_hold(labels[kind], kind, status, due_on, warrant_risk))
+        holds.setdefault(case_id, []).append(_deadline_hold(str(labels[kind]), kind, status, due_on, warrant_risk))
     for case_id, reasons in complaint_claim_holds(cases, today=today).items():
         holds.setdefault(case_id, []).extend(reasons)
     return holds
