@@ -155,7 +155,10 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_display = ["public_id", "kind", "content_type", "size", "captured_at", "created_at"]
     list_filter = ["kind", "content_type", "created_at"]
     search_fields = ["sha256"]
-    readonly_fields = ["sha256", "size", "content_type", "file", "public_id"]
+    readonly_fields = ["sha256", "size", "content_type", "public_id"]
+    # The stored files are sealed blobs with no URL: a file widget asked for one and the change
+    # page answered 500. They are reached through the download page, which logs custody.
+    exclude = ["file", "served_file"]
     raw_id_fields = ["incident", "complaint", "case", "uploaded_by"]
     inlines = [CustodyInline]
 
