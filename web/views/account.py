@@ -39,6 +39,7 @@ from web.permissions import page_for
 class TrackerLoginView(LoginView):
     authentication_form = TrackerAuthenticationForm
     redirect_authenticated_user = True
+    http_method_names = ["get", "post", "head", "options"]  # a FormView would also take PUT as a sign-in
     template_name = "registration/login.html"
 
 
