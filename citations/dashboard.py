@@ -3,8 +3,9 @@
 `dashboard_summary(event=None, today=None)` returns a plain, JSON-ready dict (the API serves it
 as is; the dashboard page renders it). It runs a fixed number of SQL queries whatever the data
 size (seven, overall or for one event; tests pin it), all of them GROUP BY / aggregate queries:
-people with the per-event rows (one grouped pass over the cases), citation groups, money,
-deadlines, force types per day, officers, units. Deadlines are counted from the
+people with the per-event rows (one grouped pass over the cases), citation groups, money and
+deadlines per event (every page needs every event's, see below), force types per day, officers,
+units. Deadlines are counted from the
 `citations.Deadline` rows the deadline rules make (business-day rolls, complaint deadlines
 included), which is one query of its own. The seven independent aggregates run at once on a few
 threads, each thread with its own connection (`run_together`, `DASHBOARD_QUERY_THREADS`, default
@@ -17,29 +18,32 @@ Small-count suppression (settings.SMALL_COUNT_THRESHOLD, default 5). Every count
     {"value": 12, "display": "12", "suppressed": False}
     {"value": None, "display": "fewer than 5", "suppressed": True}   # 1 <= n < threshold
     {"value": None, "display": "withheld", "suppressed": True}       # n >= threshold, see below
+    None                                                             # a breakdown not shown at all
 
-Zero is shown as 0 (it singles no one out). Money amounts are cells too, with the value as a
-string of exact cents ("125.00") and a display ("$125.00"); an amount is suppressed when fewer
-than `threshold` citations contribute to it. Rows in lists (force types per day, officers, units,
-events) keep their labels and carry cells for their counts.
+Zero is shown as 0. Money amounts are cells too, with the value as a string of exact cents
+("125.00") and a display ("$125.00"); an amount is suppressed when fewer than `threshold`
+citations contribute to it. Rows in lists (force types per day, officers, units, events) keep
+their labels and carry cells for their counts.
 
-Complementary suppression (`complementary_suppression`, applied by `_protect_groups`): a total
-beside its breakdown would let a reader subtract (total 7, one status 5, so the other is 2). In
-every total/breakdown group (the citations' total with its statuses, kinds and outcomes; each
-deadline window's total with its kinds; overall, each people count with the same count per
-event) more cells are "withheld", smallest first, then the total if need be, until no suppressed
-count can be worked out exactly from what is shown, taking "fewer than N" as 1 to N-1 and
-"withheld" as at least N and at most each part still shown beside it (the smallest goes first, and
-the rule is public: `_part_bounds`), in interval arithmetic, so two small parts adding up to 2
-are caught too.
+Small groups: an event with fewer people than the threshold (`_is_small`) shows "fewer than N"
+people and nothing else (`small_group`), and is left out of every overall figure but its own
+head count in the events list (the overall page minus the other events would otherwise be its
+figures). A total below the threshold gets no breakdown (`None` cells).
 
-Known limits: (1) a group whose non-zero cells are all suppressed already has nothing left to
-withhold, and its zeros can still pin it down (four citations in four different statuses: the
-total is "fewer than 5" but must be 4); (2) only one summary is protected at a time: the overall
-summary and each event's summary are linked tables (the overall figures are sums over events),
-so a reader who compares them can still subtract across them (except the people counts: an
-event's page shows its row of the overall people group, withheld cells included); (3) ranges are narrowed, not only
-exact values (a "fewer than 5" may be shown to be 3 or 4).
+Complementary suppression across pages: every page is cut from the same protected tables
+(`citations.disclosure.LinkedTable`): each counted event's and the overall citations, outcomes and
+deadline counts, with each total tied to its breakdowns and each overall count to the same count
+per event; money likewise (overall = sum of the events'). More cells are "withheld" until a
+reader who collects every page and subtracts along every sum, again and again, can pin no
+suppressed count to one value. The people counts (people may be at several events, so the events'
+counts only add up to at least the overall one) go through `complementary_suppression`, and an
+event's page shows its row of that group, so a count withheld overall is withheld there too.
+
+Known limits: the force, officer and unit counts (police conduct, from incident reports) are
+suppressed per cell and small events are left out of them overall, but they are not protected
+against subtraction across pages; inequalities between blocks (7-day counts at most the 30-day
+ones, people cited at most people) are not used by the modelled reader; ranges are narrowed, not
+only exact values (a "fewer than 5" may be shown to be 3 or 4).
 
 Officers are public employees acting in public: their name, badge, unit and agency may appear.
 """
@@ -61,6 +65,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from cases.models import Arrest, Case, Event, Incident, IncidentOfficer, Officer, Payer
+from citations.disclosure import HIDDEN, SHOWN, LinkedTable
+from citations.disclosure import WITHHELD as WITHHELD_STATE
 from citations.models import (
     Citation,
     CitationKind,
@@ -206,6 +212,8 @@ def _people_and_events(cases: Any) -> tuple[dict[str, int], list[dict[str, Any]]
     the probed rows are materialised, and both aggregates read them: per event (a person has at
     most one case per event, `case_one_per_person_per_event`, so counting cases counts people)
     and overall, where a person with cases at several events counts once (COUNT DISTINCT).
+    Overall counts leave out events with fewer people than the threshold (`_is_small`): nothing
+    about them may be worked out by subtracting the other events from the overall figures.
     Returns the overall counts and the per-event rows (newest event first), all plain ints."""
     has_citation = Exists(Citation.objects.filter(case=OuterRef("pk")))
     has_arrest = Exists(Arrest.objects.filter(case=OuterRef("pk")))
@@ -218,11 +226,13 @@ def _people_and_events(cases: Any) -> tuple[dict[str, int], list[dict[str, Any]]
     # probed cases are materialised once and read by both aggregates (without MATERIALIZED,
     # PostgreSQL would inline the CTE and probe every case twice).
     sql = f"""WITH p AS MATERIALIZED ({inner}),
+        per_event AS (SELECT p.p_event AS event_id, COUNT(*) AS n FROM p GROUP BY p.p_event),
         overall AS (
             SELECT COUNT(DISTINCT p.p_person) AS all_people,
                    COUNT(DISTINCT CASE WHEN p.p_cited THEN p.p_person END) AS all_cited,
                    COUNT(DISTINCT CASE WHEN p.p_arrested THEN p.p_person END) AS all_arrested
-            FROM p
+            FROM p INNER JOIN per_event ON per_event.event_id = p.p_event
+            WHERE per_event.n >= %s
         )
         SELECT e.id, e.public_id, e.name, e.starts_at,
                COUNT(*) AS people,
@@ -237,10 +247,11 @@ def _people_and_events(cases: Any) -> tuple[dict[str, int], list[dict[str, Any]]
     """  # noqa: S608  # nosec B608
     overall = dict.fromkeys(("people", "cited", "arrested"), 0)  # no cases: no rows
     rows = []
-    for row in Event.objects.raw(sql, params):
-        overall = {key: getattr(row, f"all_{key}") for key in overall}
+    for row in Event.objects.raw(sql, [*params, threshold()]):
+        overall = {key: getattr(row, f"all_{key}") or 0 for key in overall}
         rows.append(
             {
+                "id": row.id,
                 "public_id": str(row.public_id),
                 "name": row.name,
                 "starts_at": row.starts_at.isoformat(),
@@ -252,37 +263,42 @@ def _people_and_events(cases: Any) -> tuple[dict[str, int], list[dict[str, Any]]
     return overall, rows
 
 
-def _citation_groups(citations: Any) -> tuple[dict[str, Any], dict[str, Any], Decimal, int]:
-    """Citations by status, by kind and by disposition, and the amount assessed on open ones (with
-    how many citations make it up): one query, one pass over the citations.
+def _is_small(people: int) -> bool:
+    """An event with people, but fewer than the threshold: its page shows "fewer than N" people and
+    nothing else, and the overall figures leave it out."""
+    return 0 < people < threshold()
 
-    COUNT(*), not COUNT(id): every column the query reads is in `citation_status_groups_idx`
-    (status, kind, disposition, fine, costs), so PostgreSQL reads that index alone, already in
-    group order, instead of hashing every citation row."""
-    rows = citations.values("status", "kind", "disposition").annotate(
+
+def _small_events() -> Any:
+    """The ids of the events `_is_small` picks, as a subquery (for the incident aggregates)."""
+    return (
+        Case.objects.order_by().values("event_id").annotate(n=Count("*")).filter(n__lt=threshold()).values("event_id")
+    )
+
+
+def _citation_groups(citations: Any) -> dict[int, dict[str, Any]]:
+    """Per event: citations by status, by kind and by disposition, and the amount assessed on
+    open ones (with how many citations make it up): one grouped query over the citations joined to
+    their cases (each page is protected together with every other, so every page needs every
+    event's groups)."""
+    rows = citations.values("case__event_id", "status", "kind", "disposition").annotate(
         n=Count("*"),
         assessed=Coalesce(Sum(F("fine") + F("costs")), Value(ZERO), output_field=DecimalField()),
     )
-    by_status: dict[str, int] = defaultdict(int)
-    by_kind: dict[str, int] = defaultdict(int)
-    by_disposition: dict[str, int] = defaultdict(int)
-    open_assessed = ZERO
-    open_count = 0
+    events: dict[int, dict[str, Any]] = {}
     for row in rows:
-        by_status[row["status"]] += row["n"]
-        by_kind[row["kind"]] += row["n"]
-        by_disposition[row["disposition"]] += row["n"]
+        groups = events.setdefault(
+            row["case__event_id"],
+            {"status": defaultdict(int), "kind": defaultdict(int), "disposition": defaultdict(int),
+             "open_assessed": ZERO, "open_count": 0},
+        )  # fmt: skip
+        groups["status"][row["status"]] += row["n"]
+        groups["kind"][row["kind"]] += row["n"]
+        groups["disposition"][row["disposition"]] += row["n"]
         if row["disposition"] not in CLEARED:
-            open_assessed += row["assessed"]
-            open_count += row["n"]
-    total = sum(by_status.values())
-    citations_block = {
-        "total": count_cell(total),
-        "by_status": {value: count_cell(by_status.get(value, 0)) for value in CitationStatus.values},
-        "by_kind": {value: count_cell(by_kind.get(value, 0)) for value in CitationKind.values},
-    }
-    outcomes = {value: count_cell(by_disposition.get(value, 0)) for value in Disposition.values}
-    return citations_block, outcomes, open_assessed, open_count
+            groups["open_assessed"] += row["assessed"]
+            groups["open_count"] += row["n"]
+    return events
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -293,8 +309,8 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
-def _money_totals(payments: Any) -> dict[str, Any]:
-    """The payment sums and counts behind `_money`: one query.
+def _money_totals(payments: Any) -> dict[int, dict[str, Any]]:
+    """The payment sums and counts behind `_money`, per event: one query.
 
     Whether a payment's citation is cleared is asked of the few cleared citations (a subquery
     that PostgreSQL hashes once, found through their disposition index) rather than by joining
@@ -310,31 +326,41 @@ def _money_totals(payments: Any) -> dict[str, Any]:
     def how_many(condition: Q) -> Count:
         return Count("citation_id", filter=condition, distinct=True)
 
-    return payments.aggregate(
-        paid=total(is_payment),
-        paid_n=how_many(is_payment),
-        bail=total(is_payment & Q(payer=Payer.BAIL_FUND)),
-        bail_n=how_many(is_payment & Q(payer=Payer.BAIL_FUND)),
-        refunded=total(is_refund),
-        refunded_n=how_many(is_refund),
-        cleared_paid=total(is_payment & cleared),
-        cleared_refunded=total(is_refund & cleared),
-        cleared_n=how_many(cleared),
-        open_paid=total(is_payment & ~cleared),
-        open_refunded=total(is_refund & ~cleared),
-    )
+    return {
+        row.pop("event_id"): row
+        for row in payments.values(event_id=F("citation__case__event_id")).annotate(
+            paid=total(is_payment),
+            paid_n=how_many(is_payment),
+            bail=total(is_payment & Q(payer=Payer.BAIL_FUND)),
+            bail_n=how_many(is_payment & Q(payer=Payer.BAIL_FUND)),
+            refunded=total(is_refund),
+            refunded_n=how_many(is_refund),
+            cleared_paid=total(is_payment & cleared),
+            cleared_refunded=total(is_refund & cleared),
+            cleared_n=how_many(cleared),
+            open_paid=total(is_payment & ~cleared),
+            open_refunded=total(is_refund & ~cleared),
+        )
+    }
 
 
-def _money(row: dict[str, Any], open_assessed: Decimal, open_count: int) -> dict[str, Any]:
-    """Fines owed, paid, paid by the bail fund, refunded and refunds owed, from `_money_totals`."""
+MONEY_KEYS = ("fines_owed", "paid", "paid_by_bail_fund", "refunded", "refunds_owed")
+NO_PAYMENTS = dict.fromkeys(
+    ("paid", "bail", "refunded", "cleared_paid", "cleared_refunded", "open_paid", "open_refunded"), ZERO
+) | dict.fromkeys(("paid_n", "bail_n", "refunded_n", "cleared_n"), 0)
+
+
+def _money(row: dict[str, Any], open_assessed: Decimal, open_count: int) -> dict[str, tuple[Decimal, int]]:
+    """One event's fines owed, paid, paid by the bail fund, refunded and refunds owed, each with
+    how many citations make it up, from `_money_totals` and `_citation_groups`."""
     owed = max(open_assessed - (row["open_paid"] - row["open_refunded"]), ZERO)
     refunds_owed = max(row["cleared_paid"] - row["cleared_refunded"], ZERO)
     return {
-        "fines_owed": money_cell(owed, open_count),
-        "paid": money_cell(row["paid"], row["paid_n"]),
-        "paid_by_bail_fund": money_cell(row["bail"], row["bail_n"]),
-        "refunded": money_cell(row["refunded"], row["refunded_n"]),
-        "refunds_owed": money_cell(refunds_owed, row["cleared_n"]),
+        "fines_owed": (owed, open_count),
+        "paid": (row["paid"], row["paid_n"]),
+        "paid_by_bail_fund": (row["bail"], row["bail_n"]),
+        "refunded": (row["refunded"], row["refunded_n"]),
+        "refunds_owed": (refunds_owed, row["cleared_n"]),
     }
 
 
@@ -347,15 +373,19 @@ KIND_GROUPS = {
 }
 
 
-def _deadlines(deadlines: Any, today: datetime.date) -> dict[str, Any]:
-    """Open deadlines (citations.Deadline rows) whose last day is today through today+7 and
-    today+30 (inclusive), by kind, and those already past with nothing recorded: one query.
+WINDOWS = {"next_7_days": 7, "next_30_days": 30}
+PAST = {"missed_answers": ANSWER_KINDS, "past_hearings_without_outcome": (DeadlineKind.APPEAR,)}
+
+
+def _deadlines(deadlines: Any, today: datetime.date) -> dict[int, dict[str, Any]]:
+    """Per event: open deadlines (citations.Deadline rows) whose last day is today through today+7
+    and today+30 (inclusive), by kind group, and those already past with nothing recorded: one
+    query.
 
     Every deadline counted is open or missed, due by today+30 and of a kind in `KIND_GROUPS`, so
-    the query reads only those (on PostgreSQL an index-only scan of the deadlines' (kind, status,
-    due_on) index: every column it reads is in that index, hence COUNT("kind"), never NULL, for
-    a count of rows) and counts them per kind, three counts a kind; the kinds are summed into
-    their groups here."""
+    the query reads only those (on PostgreSQL through the deadlines' (kind, status, due_on) index,
+    joined to their cases for the event) and counts them per event and kind, three counts a kind;
+    the kinds are summed into their groups here."""
     last = today + datetime.timedelta(days=30)
     is_open = Q(status=DeadlineStatus.OPEN, due_on__gte=today)
     rows = (
@@ -365,28 +395,29 @@ def _deadlines(deadlines: Any, today: datetime.date) -> dict[str, Any]:
             due_on__lte=last,
         )
         .order_by()
-        .values("kind")
+        .values("case__event_id", "kind")
         .annotate(
             within_7=Count("kind", filter=is_open & Q(due_on__lte=today + datetime.timedelta(days=7))),
             within_30=Count("kind", filter=is_open),
             past=Count("kind", filter=Q(due_on__lt=today)),
         )
     )
-    by_kind = {row["kind"]: row for row in rows}
+    by_event: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    for row in rows:
+        by_event[row["case__event_id"]][row["kind"]] = row
 
-    def count(kinds: tuple[str, ...], key: str) -> int:
+    def count(by_kind: dict[str, dict[str, int]], kinds: tuple[str, ...], key: str) -> int:
         return sum(by_kind[kind][key] for kind in kinds if kind in by_kind)
 
-    def window_cells(days: int) -> dict[str, Any]:
-        parts = {group: count(kinds, f"within_{days}") for group, kinds in KIND_GROUPS.items()}
-        return {"total": count_cell(sum(parts.values())), **{k: count_cell(v) for k, v in parts.items()}}
-
     return {
-        "as_of": today.isoformat(),
-        "next_7_days": window_cells(7),
-        "next_30_days": window_cells(30),
-        "missed_answers": count_cell(count(ANSWER_KINDS, "past")),
-        "past_hearings_without_outcome": count_cell(count((DeadlineKind.APPEAR,), "past")),
+        event_id: {
+            **{
+                window: {group: count(by_kind, kinds, f"within_{days}") for group, kinds in KIND_GROUPS.items()}
+                for window, days in WINDOWS.items()
+            },
+            **{name: count(by_kind, kinds, "past") for name, kinds in PAST.items()},
+        }
+        for event_id, by_kind in by_event.items()
     }
 
 
@@ -395,6 +426,8 @@ def _force_over_time(event: Event | None) -> list[dict[str, Any]]:
     through = Incident.force_types.through.objects.all()
     if event is not None:
         through = through.filter(incident__event=event)
+    else:
+        through = through.exclude(incident__event_id__in=_small_events())
     rows = (
         through.values("incident__occurred_on", "forcetype__code", "forcetype__label")
         # Each (incident, force type) pair is stored once: no DISTINCT needed.
@@ -425,7 +458,11 @@ def _officers(event: Event | None) -> list[dict[str, Any]]:
     named = Officer.objects.exclude(badge_number="", name="")
     if event is None:
         sightings = (
-            IncidentOfficer.objects.filter(officer=OuterRef("pk")).order_by().values("officer").annotate(n=Count("*"))
+            IncidentOfficer.objects.filter(officer=OuterRef("pk"))
+            .exclude(incident__event_id__in=_small_events())
+            .order_by()
+            .values("officer")
+            .annotate(n=Count("*"))
         )
         officers = named.annotate(n=Coalesce(Subquery(sightings.values("n")), 0))
     else:
@@ -454,6 +491,8 @@ def _units(event: Event | None) -> list[dict[str, Any]]:
     sightings = IncidentOfficer.objects.all()
     if event is not None:
         sightings = sightings.filter(incident__event=event)
+    else:
+        sightings = sightings.exclude(incident__event_id__in=_small_events())
     unit_rows = (
         sightings.exclude(officer__unit="")
         .values("officer__agency", "officer__unit")
@@ -466,41 +505,149 @@ def _units(event: Event | None) -> list[dict[str, Any]]:
     ]
 
 
-def _protect_groups(summary: dict[str, Any]) -> None:
-    """Complementary suppression over every total/breakdown group of the summary, in place.
-
-    Groups: the citations' total with its three breakdowns (status, kind, outcome), protected
-    together as they share the total; and each deadline window's total with its kinds (the people
-    counts are protected where they are read: `_people_cells`)."""
-    citations = summary["citations"]
-    blocks = [citations["by_status"], citations["by_kind"], summary["outcomes"]]
-    citations["total"], breakdowns = complementary_suppression(
-        citations["total"], [list(block.values()) for block in blocks]
-    )
-    for block, parts in zip(blocks, breakdowns, strict=True):
-        block.update(zip(list(block), parts, strict=True))
-    for window in ("next_7_days", "next_30_days"):
-        block = summary["deadlines"][window]
-        kinds = [key for key in block if key != "total"]
-        block["total"], (parts,) = complementary_suppression(block["total"], [[block[key] for key in kinds]])
-        block.update(zip(kinds, parts, strict=True))
+ALL = "all"  # the overall scope's key in the linked tables
+CITATION_BLOCKS = {"by_status": "status", "by_kind": "kind", "outcomes": "disposition"}
 
 
-def _people_cells(people: dict[str, int], event_rows: list[dict[str, Any]]) -> tuple[dict, list[dict]]:
+def _choices() -> dict[str, list[str]]:
+    return {"status": CitationStatus.values, "kind": CitationKind.values, "disposition": Disposition.values}
+
+
+def _count_tables(
+    counted: list[int], citation_groups: dict[int, dict[str, Any]], deadline_counts: dict[int, dict[str, Any]]
+) -> LinkedTable:
+    """Every count of the citations and deadlines blocks, for every counted event and overall, in
+    one linked table: each total with its breakdowns (per page), and each overall count with the
+    same count per event (across pages). A total below the threshold gets no breakdown at all."""
+    table = LinkedTable(limit=threshold(), withheld_floor=threshold())
+    choices = _choices()
+
+    def figures(event_id: int) -> dict[tuple, int]:
+        groups = citation_groups.get(event_id)
+        out: dict[tuple, int] = {("cit", "total"): sum(groups["status"].values()) if groups else 0}
+        for field_name, values in choices.items():
+            for value in values:
+                out[("cit", field_name, value)] = groups[field_name].get(value, 0) if groups else 0
+        counts = deadline_counts.get(event_id, {})
+        for window in WINDOWS:
+            parts = counts.get(window, dict.fromkeys(KIND_GROUPS, 0))
+            out[("dl", window, "total")] = sum(parts.values())
+            out.update({("dl", window, group): n for group, n in parts.items()})
+        out.update({("dl", name): counts.get(name, 0) for name in PAST})
+        return out
+
+    per_scope = {event_id: figures(event_id) for event_id in counted}
+    per_scope[ALL] = {key: sum(per_scope[e][key] for e in counted) for key in figures(0)}
+    for scope, values in per_scope.items():
+        for key, value in values.items():
+            table.cell((scope, *key), value)
+        for field_name, options in choices.items():
+            parts = [(scope, "cit", field_name, value) for value in options]
+            table.add_sum((scope, "cit", "total"), parts, breakdown=(scope, "cit", field_name))
+        for window in WINDOWS:
+            parts = [(scope, "dl", window, group) for group in KIND_GROUPS]
+            table.add_sum((scope, "dl", window, "total"), parts, breakdown=(scope, "dl", window))
+        for total in (("cit", "total"), *(("dl", window, "total") for window in WINDOWS)):
+            if 0 < values[total] < threshold():  # fewer than N: the total alone, no breakdown
+                for group in table.sums:
+                    if group.total == (scope, *total):
+                        table.hide(group.breakdown)
+    if counted:
+        for key in per_scope[ALL]:
+            table.add_sum((ALL, *key), [(event_id, *key) for event_id in counted])
+    table.protect()
+    return table
+
+
+def _money_table(counted: list[int], money: dict[Any, dict[str, tuple[Decimal, int]]]) -> LinkedTable:
+    """Every money figure, for every counted event and overall (`ALL`: the sums of the events'), in cents:
+    an amount fewer than N citations make up is hidden, and more are withheld until none of those
+    can be worked out by subtracting across pages."""
+    table = LinkedTable(limit=threshold(), withheld_floor=0)
+    for scope in [*counted, ALL]:
+        for key, (amount, n) in money[scope].items():
+            small = 0 < n < threshold()
+            table.cell((scope, key), int(amount * 100), state=HIDDEN if small else SHOWN, sensitive=small)
+    if counted:
+        for key in MONEY_KEYS:
+            table.add_sum((ALL, key), [(event_id, key) for event_id in counted])
+    table.protect()
+    return table
+
+
+def _cell(table: LinkedTable, key: tuple) -> dict[str, Any] | None:
+    """What a page prints for one count of a linked table (None: part of a breakdown not shown)."""
+    if key not in table.values:
+        return count_cell(0)  # an event with no cases: nothing to count
+    state = table.state[key]
+    if state == HIDDEN:
+        return None
+    return withheld_cell() if state == WITHHELD_STATE else count_cell(table.values[key])
+
+
+def _money_shown(table: LinkedTable, key: tuple, money: dict[str, tuple[Decimal, int]]) -> dict[str, Any]:
+    if key not in table.values:
+        return money_cell(ZERO, 0)
+    if table.state[key] == WITHHELD_STATE:
+        return withheld_cell()
+    amount, n = money[key[1]]
+    return money_cell(amount, n)
+
+
+def _blocks(scope: Any, counts: LinkedTable, money_table: LinkedTable, money: dict, today: datetime.date) -> dict:
+    """The citations, outcomes, deadlines and money blocks of one page, read from the linked tables."""
+    choices = _choices()
+
+    def breakdown(field_name: str) -> dict[str, Any] | None:
+        if counts.hidden((scope, "cit", field_name)) and (scope, "cit", "total") in counts.values:
+            return None
+        return {value: _cell(counts, (scope, "cit", field_name, value)) for value in choices[field_name]}
+
+    def window(name: str) -> dict[str, Any]:
+        return {
+            "total": _cell(counts, (scope, "dl", name, "total")),
+            **{group: _cell(counts, (scope, "dl", name, group)) for group in KIND_GROUPS},
+        }
+
+    return {
+        "citations": {
+            "total": _cell(counts, (scope, "cit", "total")),
+            "by_status": breakdown("status"),
+            "by_kind": breakdown("kind"),
+        },
+        "outcomes": breakdown("disposition"),
+        "deadlines": {
+            "as_of": today.isoformat(),
+            **{name: window(name) for name in WINDOWS},
+            **{name: _cell(counts, (scope, "dl", name)) for name in PAST},
+        },
+        "money": {key: _money_shown(money_table, (scope, key), money) for key in MONEY_KEYS},
+    }
+
+
+def _people_cells(
+    people: dict[str, int], event_rows: list[dict[str, Any]]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The people counts overall and per event as cells, each people count protected with the
-    same count per event (a person may have cases at several events, so the parts add up to at
-    least the total). An event's own page shows that event's row from here, so a count withheld
-    overall is withheld there too (computed per event alone it would be shown, and give the
-    other events' counts away)."""
+    same count per counted event (a person may have cases at several events, so the parts add up
+    to at least the total). An event's own page shows that event's row from here, so a count
+    withheld overall is withheld there too. A small event's row has its people count alone
+    ("fewer than N"): who of them was cited or arrested is shown nowhere."""
     overall = {key: count_cell(n) for key, n in people.items()}
-    rows = [{**row, **{key: count_cell(row[key]) for key in people}} for row in event_rows]
-    if rows:
+    counted = [row for row in event_rows if not _is_small(row["people"])]
+    cells = {row["id"]: {key: count_cell(row[key]) for key in people} for row in counted}
+    if counted:
         for key in overall:
             overall[key], (parts,) = complementary_suppression(
-                overall[key], [[row[key] for row in rows]], exact_sum=False
+                overall[key], [[cells[row["id"]][key] for row in counted]], exact_sum=False
             )
-            for row, cell in zip(rows, parts, strict=True):
-                row[key] = cell
+            for row, cell in zip(counted, parts, strict=True):
+                cells[row["id"]][key] = cell
+    for row in event_rows:
+        if _is_small(row["people"]):
+            cells[row["id"]] = {"people": count_cell(row["people"]), "cited": None, "arrested": None}
+    rows = [{"public_id": row["public_id"], "name": row["name"], "starts_at": row["starts_at"], **cells[row["id"]]}
+            for row in event_rows]  # fmt: skip
     return overall, rows
 
 
@@ -549,49 +696,67 @@ def run_together(tasks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
 
 
 def dashboard_summary(*, event: Event | None = None, today: datetime.date | None = None) -> dict[str, Any]:
-    """Aggregates for one event, or overall when `event` is None. No personal data, ever."""
-    today = today or timezone.localdate()
-    citations = Citation.objects.all()
-    payments = Payment.objects.all()
-    deadlines = Deadline.objects.all()
-    if event is not None:
-        citations = citations.filter(case__event=event)
-        payments = payments.filter(citation__case__event=event)
-        deadlines = deadlines.filter(case__event=event)
+    """Aggregates for one event, or overall when `event` is None. No personal data, ever.
 
+    Every page is cut from the same protected tables (every counted event and the overall figures
+    at once), so a count withheld on one page is withheld on every page that shows it, and no
+    subtraction across pages gives a small count away. An event with fewer people than the
+    threshold shows "fewer than N" people and nothing else."""
+    today = today or timezone.localdate()
     done = run_together(
         {
-            # Every event's people, on an event's page too: its counts come out of the overall group.
             "people": lambda: _people_and_events(Case.objects.all()),
-            "citations": lambda: _citation_groups(citations),
+            "citations": lambda: _citation_groups(Citation.objects.all()),
             "officers": lambda: _officers(event),
             "units": lambda: _units(event),
-            "deadlines": lambda: _deadlines(deadlines, today),
-            "money": lambda: _money_totals(payments),
+            "deadlines": lambda: _deadlines(Deadline.objects.all(), today),
+            "money": lambda: _money_totals(Payment.objects.all()),
             "force": lambda: _force_over_time(event),
         }
     )
-    people_cells, event_cells = _people_cells(*done["people"])
-    if event is not None:
-        mine = next((row for row in event_cells if row["public_id"] == str(event.public_id)), None)
-        people_cells = {key: mine[key] if mine else count_cell(0) for key in people_cells}
-    citations_block, outcomes, open_assessed, open_count = done["citations"]
+    people, rows = done["people"]
+    people_cells, event_cells = _people_cells(people, rows)
+    scope: Any = ALL
     summary: dict[str, Any] = {
         "scope": {
             "event": {"public_id": str(event.public_id), "name": event.name} if event is not None else None,
             "today": today.isoformat(),
             "threshold": threshold(),
         },
+        "small_group": False,
+        "labels": _labels(),
+    }
+    if event is not None:
+        mine = next((row for row in rows if row["id"] == event.pk), None)
+        if mine is not None and _is_small(mine["people"]):
+            return {**summary, "small_group": True, "people": {"people": count_cell(mine["people"]), "cited": None, "arrested": None},
+                    "citations": None, "outcomes": None, "deadlines": None, "money": None,
+                    "force_over_time": [], "officers": [], "units": [], "events": []}  # fmt: skip
+        shown = next((row for row in event_cells if row["public_id"] == str(event.public_id)), None)
+        people_cells = {key: shown[key] if shown else count_cell(0) for key in people_cells}
+        scope = event.pk
+    counted = [row["id"] for row in rows if not _is_small(row["people"])]
+    citation_groups = done["citations"]
+    money = {
+        event_id: _money(
+            done["money"].get(event_id, NO_PAYMENTS),
+            citation_groups[event_id]["open_assessed"] if event_id in citation_groups else ZERO,
+            citation_groups[event_id]["open_count"] if event_id in citation_groups else 0,
+        )
+        for event_id in counted
+    }
+    money[ALL] = {
+        key: (sum((money[e][key][0] for e in counted), ZERO), sum(money[e][key][1] for e in counted))
+        for key in MONEY_KEYS
+    }
+    counts = _count_tables(counted, citation_groups, done["deadlines"])
+    money_table = _money_table(counted, money)
+    return {
+        **summary,
         "people": people_cells,
-        "citations": citations_block,
-        "outcomes": outcomes,
-        "deadlines": done["deadlines"],
-        "money": _money(done["money"], open_assessed, open_count),
+        **_blocks(scope, counts, money_table, money.get(scope, {}), today),
         "force_over_time": done["force"],
         "officers": done["officers"],
         "units": done["units"],
         "events": [] if event is not None else event_cells,
-        "labels": _labels(),
     }
-    _protect_groups(summary)
-    return summary

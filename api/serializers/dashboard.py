@@ -30,21 +30,22 @@ class Scope(serializers.Serializer):
 
 class People(serializers.Serializer):
     people = CountCell()
-    cited = CountCell()
-    arrested = CountCell()
+    cited = CountCell(allow_null=True, help_text="null for an event with fewer people than the threshold")
+    arrested = CountCell(allow_null=True, help_text="null for an event with fewer people than the threshold")
 
 
 class Citations(serializers.Serializer):
     total = CountCell()
-    by_status = serializers.DictField(child=CountCell())
-    by_kind = serializers.DictField(child=CountCell())
+    by_status = serializers.DictField(child=CountCell(), allow_null=True, help_text="null: too few to break down")
+    by_kind = serializers.DictField(child=CountCell(), allow_null=True, help_text="null: too few to break down")
 
 
 class DeadlineWindow(serializers.Serializer):
     total = CountCell()
-    answer = CountCell()
-    hearing = CountCell()
-    appeal = CountCell()
+    answer = CountCell(allow_null=True, help_text="null: too few to break down")
+    hearing = CountCell(allow_null=True)
+    appeal = CountCell(allow_null=True)
+    claim = CountCell(allow_null=True)
 
 
 class Deadlines(serializers.Serializer):
@@ -91,8 +92,8 @@ class EventRow(serializers.Serializer):
     name = serializers.CharField()
     starts_at = serializers.DateTimeField()
     people = CountCell()
-    cited = CountCell()
-    arrested = CountCell()
+    cited = CountCell(allow_null=True, help_text="null for an event with fewer people than the threshold")
+    arrested = CountCell(allow_null=True, help_text="null for an event with fewer people than the threshold")
 
 
 class Labels(serializers.Serializer):
@@ -103,11 +104,14 @@ class Labels(serializers.Serializer):
 
 class DashboardOutput(serializers.Serializer):
     scope = Scope()
+    small_group = serializers.BooleanField(
+        help_text="The event has fewer people than the threshold: only its head count is given."
+    )
     people = People()
-    citations = Citations()
-    outcomes = serializers.DictField(child=CountCell())
-    deadlines = Deadlines()
-    money = Money()
+    citations = Citations(allow_null=True)
+    outcomes = serializers.DictField(child=CountCell(), allow_null=True)
+    deadlines = Deadlines(allow_null=True)
+    money = Money(allow_null=True)
     force_over_time = ForceDay(many=True)
     officers = OfficerRow(many=True)
     units = UnitRow(many=True)

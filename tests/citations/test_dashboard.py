@@ -144,13 +144,29 @@ def test_per_event_numbers(scenario):
 
 def test_small_counts_are_suppressed_by_default(scenario, settings):
     settings.SMALL_COUNT_THRESHOLD = 5
-    summary = dashboard_summary(event=scenario["rally"], today=TODAY)
-    assert summary["people"]["cited"] == {"value": None, "display": "fewer than 5", "suppressed": True}
-    assert summary["people"]["arrested"]["value"] == 0
-    assert summary["money"]["paid_by_bail_fund"]["suppressed"] is True
+    march = dashboard_summary(event=scenario["march"], today=TODAY)  # six people
+    assert march["people"]["arrested"] == {"value": None, "display": "fewer than 5", "suppressed": True}
+    assert march["money"]["paid_by_bail_fund"]["suppressed"] is True
     overall = dashboard_summary(today=TODAY)
     assert overall["people"]["cited"]["value"] == 5
     assert overall["scope"]["threshold"] == 5
+
+
+def test_an_event_with_fewer_people_than_the_threshold_shows_that_and_nothing_else(scenario, settings):
+    """Rally has two people: its page says "fewer than 5" people, and every figure about them is
+    left out of the overall page too (it would otherwise be the overall minus March)."""
+    settings.SMALL_COUNT_THRESHOLD = 5
+    rally = dashboard_summary(event=scenario["rally"], today=TODAY)
+    assert rally["small_group"] is True
+    assert rally["people"] == {"people": count_cell(2), "cited": None, "arrested": None}
+    assert [rally[key] for key in ("citations", "outcomes", "deadlines", "money")] == [None] * 4
+    assert rally["force_over_time"] == rally["officers"] == rally["units"] == rally["events"] == []
+    overall = dashboard_summary(today=TODAY)
+    march = dashboard_summary(event=scenario["march"], today=TODAY)
+    for block in ("citations", "outcomes", "deadlines", "money"):
+        assert overall[block] == march[block]  # March alone: the overall figures are its own
+    rows = {row["name"]: row for row in overall["events"]}
+    assert rows["Rally"] == {**rows["Rally"], "people": count_cell(2), "cited": None, "arrested": None}
 
 
 def test_force_types_are_counted_per_local_day_of_the_event(db, settings):

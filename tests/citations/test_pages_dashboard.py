@@ -53,11 +53,15 @@ def test_the_dashboard_shows_the_demo_numbers_and_no_personal_data(client_for, o
 @pytest.mark.django_db
 def test_small_counts_are_shown_as_fewer_than_the_threshold(client_for, organizer, settings):
     settings.SMALL_COUNT_THRESHOLD = 5
-    case = CaseFactory()
-    CitationFactory.create_batch(2, case=case)
+    event, tiny = EventFactory(), EventFactory()
+    cases = [CaseFactory(event=event) for _ in range(5)]
+    CitationFactory.create_batch(2, case=cases[0])
+    CaseFactory(event=tiny)
     page = client_for(organizer).get("/citations/dashboard/").content.decode()
     assert 'id="citations-total">fewer than 5<' in page
-    assert 'id="people-total">fewer than 5<' in page
+    assert 'id="people-total">5<' in page  # the tiny event's one person is left out overall
+    page = client_for(organizer).get(f"/citations/dashboard/?event={tiny.public_id}").content.decode()
+    assert 'id="people-total">fewer than 5<' in page and 'id="citations-total"' not in page
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 """Showing the dashboard's cells in the reader's language: a suppressed count reads "fewer than N";
-a count withheld so that a small one cannot be worked out by subtraction reads "withheld"."""
+a count withheld so that a small one cannot be worked out by subtraction reads "withheld"; a count
+of a breakdown that is not shown at all reads "—"."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ register = template.Library()
 
 @register.filter
 def cell(value: dict[str, Any] | None, kind: str = "count") -> str:
-    if not value:
-        return "0"
+    if not value:  # a breakdown left out (too few to show safely): no number at all
+        return "—"
     if value.get("suppressed"):
         if value.get("display") == WITHHELD:
             return _("withheld")

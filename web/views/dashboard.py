@@ -15,8 +15,11 @@ from citations.dashboard import dashboard_summary
 from web.permissions import page_for
 
 
-def _rows(block: dict[str, dict[str, Any]], labels: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
-    return [(labels.get(key, key), cell) for key, cell in block.items()]
+def _chart(block: dict[str, dict[str, Any]] | None, labels: dict[str, str], **options: Any) -> dict[str, Any] | None:
+    """A breakdown's bars, or None when the breakdown is not shown (too few to show safely)."""
+    if block is None:
+        return None
+    return charts.hbar_chart([(labels.get(key, key), cell) for key, cell in block.items()], **options)
 
 
 @page_for("dashboard.read")
@@ -37,9 +40,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "events": events,
         "event": event,
         "s": summary,
-        "status_chart": charts.hbar_chart(_rows(summary["citations"]["by_status"], labels["status"])),
-        "outcome_chart": charts.hbar_chart(_rows(summary["outcomes"], labels["disposition"])),
-        "kind_chart": charts.hbar_chart(_rows(summary["citations"]["by_kind"], labels["kind"]), label_width=330),
+        "status_chart": _chart((summary["citations"] or {}).get("by_status"), labels["status"]),
+        "outcome_chart": _chart(summary["outcomes"], labels["disposition"]),
+        "kind_chart": _chart((summary["citations"] or {}).get("by_kind"), labels["kind"], label_width=330),
         "officer_chart": charts.hbar_chart(officers, label_width=300),
         "unit_chart": charts.hbar_chart(units, label_width=300),
         "force_chart": charts.stacked_columns(summary["force_over_time"]),
