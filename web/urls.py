@@ -41,6 +41,7 @@ coordinate_patterns = [
 desk_patterns = [
     path("cases/", desk.case_list, name="desk-cases"),
     path("cases/<uuid:case_id>/", desk.case_detail, name="desk-case"),
+    path("cases/<uuid:case_id>/close/", desk.case_close, name="desk-case-close"),
     path("citations/<uuid:citation_id>/", desk.citation_detail, name="desk-citation"),
     path("citations/<uuid:citation_id>/<slug:action>/", desk.citation_action, name="desk-citation-action"),
     path("due/", desk.due_this_week, name="desk-due"),

@@ -146,3 +146,29 @@ def test_an_open_deadline_holds_a_case_whatever_its_date(coordinator):
     assert report.purged == [] and any("bench-warrant risk" in r for r in report.held[case.number])
     Deadline.objects.filter(case=case).update(status=DeadlineStatus.CANCELLED)
     assert purge_expired(by=coordinator, today=later, dry_run=True).purged == [case.number]
+
+
+@pytest.mark.django_db
+def test_the_case_page_lists_the_pending_matters_and_asks_for_a_reasoned_confirmation(
+    pending, lawyer, other_lawyer, observer, client_for
+):
+    url = f"/desk/cases/{pending.public_id}/close/"
+    assert client_for(other_lawyer).post(url, {}).status_code == 404  # not their client: as if missing
+    assert client_for(observer).post(url, {}).status_code == 403  # the role may not close cases
+    page = client_for(lawyer)
+    with time_machine.travel(at(TODAY)):
+        assert url.encode() in page.get(f"/desk/cases/{pending.public_id}/").content  # the close button
+        asked = page.post(url, {})
+        assert asked.status_code == 409
+        text = asked.content.decode()
+        assert "Pennsylvania non-traffic summary citation" in text and "bench-warrant risk" in text
+        assert 'name="confirm"' in text and 'name="note"' in text
+        no_reason = page.post(url, {"confirm": "on", "note": " "})
+        assert no_reason.status_code == 409 and "Say why" in no_reason.content.decode()
+        assert Case.objects.get(pk=pending.pk).status == "active"
+        done = page.post(url, {"confirm": "on", "note": "Client retained private counsel"})
+    assert done.status_code == 302 and done["Location"] == f"/desk/cases/{pending.public_id}/"
+    case = Case.objects.get(pk=pending.pk)
+    assert case.status == "closed" and case.close_note == "Client retained private counsel"
+    entry = AuditEntry.objects.get(action="case.close")
+    assert entry.actor == lawyer and entry.details["confirmed"] is True

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseStatus, Payer
+from cases.services import CLOSE_NOTE_MAX
 from citations import lifecycle
 from citations.models import Citation, Disposition, PaymentKind, Response
 
@@ -119,6 +120,21 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
     for form in (ResponseForm, HearingForm, DocketForm, DecisionForm, PaymentForm, AppealForm, CloseForm)
 }
+
+
+class CaseCloseForm(forms.Form):
+    """Close a case; with pending matters, the confirmation and the reason why (cases.services.case_close)."""
+
+    closed_on = forms.DateField(
+        label=_("Closed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    confirm = forms.BooleanField(label=_("Close the case although these matters are pending"), required=False)
+    note = forms.CharField(
+        label=_("Why the case closes anyway (kept encrypted with the case)"),
+        required=False,
+        max_length=CLOSE_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class CaseFilterForm(forms.Form):

@@ -33,9 +33,11 @@ from cases.access import (
     statement_list_visible_to,
 )
 from cases.audit import audit_record
-from cases.models import Case, IncidentOfficer
+from cases.models import Case, CaseStatus, IncidentOfficer
 from cases.permissions import may
 from cases.selectors import case_attachments, incident_ids_concerning
+from cases.services import CloseNeedsConfirmation
+from cases.services import case_close as case_close_service
 from citations import services
 from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.models import Citation, Deadline, DeadlineStatus
@@ -47,7 +49,7 @@ from citations.selectors import (
     deadlines_overdue,
     hearing_docket,
 )
-from web.forms.desk import ACTION_FORMS, CaseFilterForm, DocketFilterForm
+from web.forms.desk import ACTION_FORMS, CaseCloseForm, CaseFilterForm, DocketFilterForm
 from web.permissions import page_for
 
 # What the case page shows of the client (names of the fields, for the audit trail).
@@ -190,8 +192,37 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         ),  # fmt: skip
         "today": timezone.localdate(),
         "calendar_feed": may(user, "citations.calendar_feed"),
+        "may_close": case.status != CaseStatus.CLOSED and may(user, "cases.close"),
     }
     return render(request, "citations/desk/case_detail.html", context)
+
+
+@page_for("cases.close")
+@require_POST
+def case_close(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Close a case. One with pending matters (open citations or deadlines, holds) comes back with
+    them listed and a confirmation asking why (409); cases.services.case_close decides."""
+    user = request.user
+    case = get_visible_or_404(case_list_visible_to(user=user), case_id, user=user, request=request)
+    form = CaseCloseForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            case_close_service(
+                case=case, by=user, closed_on=data["closed_on"], confirm=data["confirm"], note=data["note"]
+            )
+        except CloseNeedsConfirmation as exc:
+            if data["confirm"]:
+                form.add_error("note", _("Say why the case closes while these matters are pending."))
+            context = {"case": case, "form": form, "holds": exc.holds, "message": exc.messages[0]}
+            return render(request, "citations/desk/case_close_confirm.html", context, status=409)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("desk-case", case_id=case.public_id)
+        messages.success(request, _("The case was closed."))
+        return redirect("desk-case", case_id=case.public_id)
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("desk-case", case_id=case.public_id)
 
 
 # --- A citation and its lifecycle actions --------------------------------------------------
