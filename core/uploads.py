@@ -10,7 +10,8 @@ Where the markup scan looks: a photo's compressed pixels (and the thumbnails in 
 random bytes in which `<svg ` or `<html` turn up by chance, so scanning a whole photo refuses
 honest pictures. For a JPEG, PNG or WebP the scan covers what a browser could read as a page:
 anything after the image's end marker (where polyglots carry their HTML; a JPEG's further
-embedded images are walked over), or the whole file when its structure does not hold together.
+embedded images are walked over, and the media data of a motion photo's MP4 is skipped as a
+video's is), or the whole file when its structure does not hold together.
 Markup inside the image (comments, EXIF, text chunks) never reaches anyone: photos are decoded by
 Pillow under a pixel cap and re-encoded into a new file without metadata (EXIF, GPS, XMP, ICC,
 comments), and that copy is what people download, so a polyglot that fooled the sniffing still
@@ -385,7 +386,13 @@ def markup_scan_region(data: bytes, content_type: str) -> bytes:
     """The bytes where active markup means something (see the module's docstring)."""
     if content_type in PILLOW_FORMATS:
         end = image_end(data, content_type)
-        return data if end is None else data[end:]
+        if end is None:
+            return data
+        after = data[end:]
+        # A phone's motion photo carries its short video (an MP4) after the picture: its media data
+        # is skipped like a video's, the rest of it scanned.
+        spans = bmff_media_spans(after) if after[4:8] == b"ftyp" else None
+        return after if spans is None else _without(after, spans)
     if content_type in BMFF_TYPES:
         spans = bmff_media_spans(data)
         return data if spans is None else _without(data, spans)

@@ -202,3 +202,31 @@ def test_a_pdf_written_by_weasyprint_with_text_and_a_photo_is_accepted():
     data = render_pdf(html, images={"cat": photo.getvalue()}).pdf
     assert data.startswith(b"%PDF-") and uploads.pdf_check(data) == ""
     assert uploads.inspect(data, declared_kind="document").content_type == "application/pdf"
+
+
+def motion_photo(video_media: bytes, *, metadata: bytes = b"\x00" * 16) -> bytes:
+    """A phone's motion photo: the JPEG, then its short video as an MP4 (ftyp, moov, mdat)."""
+
+    def box(kind: bytes, payload: bytes) -> bytes:
+        return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+    mp4 = box(b"ftyp", b"mp42\x00\x00\x00\x00mp42isom") + box(b"moov", metadata) + box(b"mdat", video_media)
+    return phone_jpeg(Image.open(SAMPLES / "rocket.jpg"), quality=90) + mp4
+
+
+def test_a_motion_photo_whose_video_holds_markup_by_chance_is_accepted():
+    """Compressed video is random bytes: `<svg ` or `<html` turn up in it by chance. A photo with
+    its video after it (as phones write motion photos) is a photo, not a page."""
+    rng = random.Random(11)
+    for _ in range(20):
+        media = rng.randbytes(rng.randint(0, 50_000)) + b"<html><svg onload=x> javascript:y" + rng.randbytes(999)
+        assert accepted(motion_photo(media)).content_type == "image/jpeg"
+
+
+def test_markup_in_a_motion_photo_s_video_metadata_or_after_it_is_refused():
+    for data in (
+        motion_photo(b"\x00" * 64, metadata=b"<html><script>alert(1)</script>"),
+        motion_photo(b"\x00" * 64) + b"<script>alert(1)</script>",
+    ):
+        with pytest.raises(ValidationError, match="script content"):
+            uploads.inspect(data, declared_kind="photo")
