@@ -36,7 +36,8 @@ def page_for(name: str, *, hidden: bool = False) -> Callable[[View], View]:
                 raise Http404 if hidden else PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.permission_operation = name  # type: ignore[attr-defined]  # the route matrix reads it
+        wrapped.permission_operation = name  # type: ignore[attr-defined]  # the route matrix reads these
+        wrapped.permission_hidden = hidden  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

@@ -135,3 +135,22 @@ def test_assignment_refuses_a_non_lawyer_on_the_page_in_the_api_and_in_the_servi
     with pytest.raises(ValidationError):
         case_assign_lawyers(case=case, lawyers=[lawyer_also_organizer], by=coordinator)
     assert not case.lawyers.exists()
+
+
+# --- a role's home page links only to pages its role may open ------------------------------------
+
+
+def test_every_place_on_a_roles_home_page_opens_for_that_role(people):
+    from django.urls import resolve, reverse
+
+    from web.views.home import ROLE_PLACES
+
+    for role, places in ROLE_PLACES.items():
+        user = people[role.value]
+        for url_name, _label in places:
+            view = resolve(reverse(url_name)).func
+            needed = getattr(view, "permission_operation", None)
+            if url_name == "admin:index":
+                needed = "admin.site"
+            assert needed is not None, f"{url_name} names no operation"
+            assert may(user, needed), f"{role.value}'s home links to {url_name}, which {needed} refuses"

@@ -26,8 +26,10 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, path
+from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
 
+from cases.permissions import OPERATIONS
+from cases.roles import Role
 from citations.calendar import calendar_feed_issue
 from tests.api import test_role_matrix as api_matrix
 from tests.api.conftest import World, client_with_token, world  # noqa: F401 - the fixture
@@ -157,6 +159,14 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
 }
 
 
+# Pages that ask no operation of the table: open to anyone, or to anyone signed in about their
+# own account (sign-in, second factor, sessions), or authenticated otherwise (the feed's token).
+NO_OPERATION = {
+    "home", "healthz", "login", "logout", "mfa_verify", "mfa_enrol", "account_security", "mfa_recovery_codes",
+    "logout_everywhere", "set_language", "citations-calendar-feed", "api:schema", "api:docs", "api/^.*$",
+}  # fmt: skip
+
+
 # --- the routes, from the URL configuration itself ---------------------------------------------
 
 
@@ -195,6 +205,44 @@ def test_every_route_of_the_site_has_a_row():
     stale = {name for name, _ in PAGES} - {key for key, _ in site_routes()}
     assert not stale, f"rows for routes that do not exist: {stale}"
     api_matrix.test_the_matrix_covers_every_route_and_method()
+
+
+def test_every_page_names_its_operation_and_its_row_agrees_with_the_table():
+    """A page either names its row of the permission table (`page_for`) or is listed in
+    NO_OPERATION; and where it names one, PAGES refuses exactly the roles the table leaves out,
+    so the table and this matrix cannot drift apart."""
+    persona_roles = {"observer": Role.OBSERVER, "lawyer": Role.LAWYER, "other_lawyer": Role.LAWYER,
+                     "organizer": Role.ORGANIZER, "coordinator": Role.COORDINATOR,
+                     "administrator": Role.ADMINISTRATOR}  # fmt: skip
+    wrong = []
+    for (name, method), (template, _body, statuses) in PAGES.items():
+        view = resolve(template.split("{")[0] if "{" not in template else _sample(template)).func
+        name_of_operation = getattr(view, "permission_operation", None)
+        if name_of_operation is None:
+            if name not in NO_OPERATION:
+                wrong.append(f"{name}: names no operation (page_for) and is not in NO_OPERATION")
+            continue
+        allowed = OPERATIONS[name_of_operation].roles
+        refusal = 404 if getattr(view, "permission_hidden", False) else 403
+        for persona, role in persona_roles.items():
+            status = statuses[persona]
+            if (role in allowed and status == refusal) or (role not in allowed and status != refusal):
+                verdict = "allows" if role in allowed else "refuses"
+                wrong.append(
+                    f"{method.upper()} {name} as {persona}: {status} in PAGES, but {name_of_operation} {verdict} it"
+                )
+    assert not wrong, "\n".join(wrong)
+
+
+def _sample(template: str) -> str:
+    """A path of the template's shape, for resolving its view."""
+    sample = {"feed": "token", "account": 1}
+    return template.format_map(_Any(sample))
+
+
+class _Any(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "00000000-0000-0000-0000-000000000000"
 
 
 def _new_page(request: Any) -> Any:  # pragma: no cover - never requested
