@@ -23,6 +23,8 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, RelatedField
 
+from api.serializers.base import OutputSerializer, empty_text_fields
+
 Row = dict[str, Any]
 
 
@@ -101,11 +103,9 @@ class RowShape:
 
     @cached_property
     def _blank_texts(self) -> frozenset[str]:
-        from api.serializers.base import OutputSerializer, _empty_text_fields
-
         if not issubclass(self.serializer_class, OutputSerializer):
             return frozenset()
-        return frozenset(_empty_text_fields(self.serializer_class))
+        return frozenset(empty_text_fields(self.serializer_class))
 
     def queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         """The list's queryset (scoped, filtered, ordered) as rows of exactly the paths needed."""

@@ -37,9 +37,9 @@ from django.utils import timezone
 from cases.audit import audit_record
 from cases.models import LockdownState
 from cases.roles import Role, role_of, users_with_role
+from cases.sessions import end_sessions_of
 from cases.signals import lockdown_activated
 from core import crypto
-from core.authn import end_sessions_of
 
 
 def lockdown_is_active() -> bool:
@@ -93,9 +93,7 @@ def destroy_key_files() -> list[str]:
     for setting in KEY_FILE_SETTINGS:
         if _shred(getattr(settings, setting, "")):
             destroyed.append(setting)
-    crypto._keyring_for.cache_clear()
-    crypto._index_key.cache_clear()
-    crypto._parse_dev_keys.cache_clear()
+    crypto.forget_keys()
     return destroyed
 
 

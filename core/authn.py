@@ -10,10 +10,13 @@
 - The attempted username reaches the audit trail only as a keyed hash (`subject_hash`);
   django-axes counts failures and locks on that same hash (`lockout_username`), so its table holds
   no typed name either.
-- `end_sessions_of` deletes stored sessions. What needs the domain stays in `cases`: the lockdown's
-  sign-in gate (`cases.lockdown.LockdownGateBackend`, it reads the lockdown state and roles) and
-  "log out everywhere" (`cases.sessions.user_end_all_sessions`, it raises the account's session
-  epoch, writes the audit trail and tells the other apps through `cases.signals`).
+- What needs the domain stays in `cases`: the lockdown's sign-in gate
+  (`cases.lockdown.LockdownGateBackend`, it reads the lockdown state and roles) and ending
+  sessions (`cases.sessions`, it raises the account's session epoch, writes the audit trail and
+  tells the other apps through `cases.signals`).
+
+Nothing here may load a model: the logging filters import this module while Django configures
+logging, before the apps are loaded.
 """
 
 from __future__ import annotations
@@ -105,31 +108,3 @@ def lockout_response(
             headers={"WWW-Authenticate": 'Bearer realm="api"'},
         )
     return JsonResponse({"detail": "Unable to sign in with those details."}, status=400)
-
-
-def end_sessions_of(*, user_ids: list[int] | None) -> int:
-    """Delete stored sessions of the given accounts (all accounts for None). Returns the count.
-
-    The session epoch already invalidates them on any session backend; this also removes the rows
-    from the database session store so nothing lingers until expiry.
-    """
-    if "django.contrib.sessions.backends.db" not in settings.SESSION_ENGINE and (
-        "cached_db" not in settings.SESSION_ENGINE
-    ):
-        return 0
-    from django.contrib.sessions.models import Session
-
-    if user_ids is None:
-        count, _ = Session.objects.all().delete()
-        return count
-    wanted = {str(pk) for pk in user_ids}
-    doomed = []
-    for session in Session.objects.all().iterator(chunk_size=500):
-        try:
-            data = session.get_decoded()
-        except Exception:  # an undecodable session is worthless anyway  # noqa: S112  # nosec B112
-            continue
-        if str(data.get("_auth_user_id", "")) in wanted:
-            doomed.append(session.session_key)
-    Session.objects.filter(session_key__in=doomed).delete()
-    return len(doomed)

@@ -244,6 +244,14 @@ def blind_index(value: str | None, *, purpose: str, kind: str = "text") -> str:
     return hmac.new(_index_key(configured_blind_index_key()), message, hashlib.sha256).hexdigest()
 
 
+def forget_keys() -> None:
+    """Drop the keys held in memory, so the next use reads the configuration again (after the
+    lockdown destroyed the key files)."""
+    _keyring_for.cache_clear()
+    _index_key.cache_clear()
+    _parse_dev_keys.cache_clear()
+
+
 def configured_blind_index_key() -> str:
     """BLIND_INDEX_KEY_FILE's key when that file is configured (and gone once destroyed), else the
     environment's BLIND_INDEX_KEY, else (development) the development key file's."""

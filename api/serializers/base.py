@@ -132,7 +132,9 @@ class PlainInputSerializer(StrictInputMixin, serializers.Serializer):
 
 
 @functools.cache
-def _empty_text_fields(serializer_class: type) -> tuple[str, ...]:
+def empty_text_fields(serializer_class: type) -> tuple[str, ...]:
+    """The encrypted text fields (dates aside) an output serializer shows: the API answers "" for
+    them where the value is None (an object just created)."""
     meta = getattr(serializer_class, "Meta", None)
     model = getattr(meta, "model", None)
     if model is None:
@@ -154,7 +156,7 @@ class OutputSerializer(BoundedModelSerializer):
         data = super().to_representation(instance)
         # An encrypted text left empty is "" once read back from the database, but None on an
         # object just created: answer "" either way (the schema says string).
-        for name in _empty_text_fields(type(self)):
+        for name in empty_text_fields(type(self)):
             if name in data and data[name] is None:
                 data[name] = ""
         return data

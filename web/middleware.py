@@ -1,4 +1,6 @@
-"""Security middleware that depends on roles: session policy and the multi-factor gate.
+"""Request gates in front of every page (and the API): the session policy by role, and the
+multi-factor gate, which sends a page to the verification page and answers the API with
+problem+json. They live here, not in `cases`, because they redirect to pages.
 
 Order in settings.MIDDLEWARE: `SessionPolicyMiddleware` and `MFAEnforcementMiddleware` after
 django-otp's OTPMiddleware. The response headers every page gets are `core.middleware`'s.
