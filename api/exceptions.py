@@ -32,6 +32,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from cases.services import IncidentConflict
 from core.problems import PROBLEM_CONTENT_TYPE, problem_body
 
 
@@ -83,8 +84,6 @@ def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
 
 
 def _as_api_exception(exc: Exception) -> Exception:
-    from cases.services import IncidentConflict
-
     if isinstance(exc, IncidentConflict):
         return Conflict(exc.messages[0] if exc.messages else None)
     if isinstance(exc, DjangoValidationError):

@@ -11,6 +11,7 @@ import django_filters as df
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.access import case_list_visible_to
@@ -314,8 +315,6 @@ class DeadlineFilter(df.FilterSet):
         return queryset.filter(case__lawyers__username=value).distinct()
 
     def by_overdue(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
-        from django.utils import timezone
-
         if value is None:
             return queryset
         past = Q(status__in=[DeadlineStatus.OPEN, DeadlineStatus.MISSED], due_on__lt=timezone.localdate())

@@ -20,11 +20,12 @@ from typing import TypeVar
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from cases.audit import audit_record
 from cases.models import (
     Arrest,
     ArrestSeen,
@@ -194,8 +195,6 @@ def get_visible_or_404(
         _audit_denied(queryset, public_id, user, request)
         raise Http404 from None
     except Exception as exc:  # invalid UUID strings raise ValidationError
-        from django.core.exceptions import ValidationError
-
         if isinstance(exc, ValidationError):
             raise Http404 from None
         raise
@@ -213,8 +212,6 @@ def _audit_denied(
     except Exception:  # a malformed id: nothing exists under it  # noqa: BLE001
         return
     if target is not None:
-        from cases.audit import audit_record
-
         audit_record(actor=user, action="access.denied", target=target, request=request)
 
 

@@ -7,13 +7,14 @@ from typing import Any
 
 from django_tasks import task
 
+from cases.retention import purge_expired
+from cases.services import incident_days_recompute
+
 
 @task()
 def purge_expired_task(dry_run: bool = False) -> dict[str, Any]:
     """The daily retention purge (same as `manage.py purge_expired`); returns the report (case
     numbers and counts only)."""
-    from cases.retention import purge_expired
-
     return purge_expired(dry_run=dry_run).as_dict()
 
 
@@ -21,6 +22,4 @@ def purge_expired_task(dry_run: bool = False) -> dict[str, Any]:
 def recompute_incident_days_task(event_id: int) -> int:
     """An event's time zone was corrected: its incidents' local days follow (queued by
     `cases.receivers.event_zone_saved`). Returns how many moved."""
-    from cases.services import incident_days_recompute
-
     return incident_days_recompute(event_id=event_id)

@@ -22,6 +22,7 @@ import secrets
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,8 +47,6 @@ def _hash(token: str) -> str:
 @transaction.atomic
 def calendar_feed_issue(*, user: Any, by: Any) -> str:
     """A new secret feed link for a lawyer; any previous link stops working."""
-    from django.core.exceptions import ValidationError
-
     if not may(user, "citations.calendar_feed"):
         raise ValidationError(_("Calendar feeds are for lawyers."))
     now = timezone.now()

@@ -26,7 +26,8 @@ import holidays
 from django.db.models import Min
 from django.utils import timezone
 
-from cases.models import ComplaintForum, ComplaintStatus, ExcessiveForceComplaint, Jurisdiction
+from cases.models import Case, ComplaintForum, ComplaintStatus, ExcessiveForceComplaint, Jurisdiction
+from citations.lifecycle import track_for
 from citations.models import (
     COMPLAINT_TRIGGERS,
     Citation,
@@ -129,8 +130,6 @@ def active_rules() -> list[DeadlineRule]:
 
 
 def citation_rule_applies(rule: DeadlineRule, citation: Citation) -> bool:
-    from citations.lifecycle import track_for
-
     return (
         rule.active
         and rule.trigger != DeadlineTrigger.INCIDENT
@@ -310,8 +309,6 @@ def _apply(
 
 
 def _tz_and_jurisdiction_by_case(case_ids: Iterable[int]) -> dict[int, tuple[ZoneInfo, str]]:
-    from cases.models import Case
-
     rows = Case.objects.filter(pk__in=set(case_ids)).values_list("pk", "event__time_zone", "event__jurisdiction")
     return {pk: (ZoneInfo(tz), jurisdiction) for pk, tz, jurisdiction in rows}
 

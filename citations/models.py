@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -202,8 +203,6 @@ class DeadlineRule(models.Model):
         return self.trigger in COMPLAINT_TRIGGERS
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         errors = {}
         if self.trigger in COMPLAINT_TRIGGERS and self.citation_kind:
             errors["citation_kind"] = _("A rule triggered by an incident applies to complaints, not citations.")

@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -49,7 +50,10 @@ from citations.models import (
     Citation,
     CitationKind,
     CitationStatus,
+    Deadline,
+    DeadlineKind,
     DeadlineRule,
+    DeadlineStatus,
     Disposition,
     Payment,
     PaymentKind,
@@ -110,8 +114,6 @@ def _copy_back(target: Citation, source: Citation) -> Citation:
 
 
 def _event_tz(citation: Citation) -> datetime.tzinfo:
-    from zoneinfo import ZoneInfo
-
     return ZoneInfo(citation.case.event.time_zone)
 
 
@@ -418,8 +420,6 @@ def citation_close(
 ) -> Citation:
     """Nothing more will happen on this citation. While a conviction's appeal deadline is still
     open, closing needs `appeal_waived=True` (the client decided not to appeal)."""
-    from citations.models import Deadline, DeadlineKind, DeadlineStatus
-
     locked = _lock(citation)
     to = _check_move(locked, lc.CLOSE)
     today = _today(locked)

@@ -15,6 +15,7 @@ from django.contrib.admin.utils import construct_change_message
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from cases.permissions import may
 from cases.types import signed_in
@@ -99,6 +100,4 @@ class TrackerAdminSite(admin.AdminSite):
         return redirect_to_login(request.GET.get("next") or self.index_url())
 
     def index_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("admin:index", current_app=self.name)

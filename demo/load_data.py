@@ -55,6 +55,7 @@ from cases.models import (
     YesNoUnknown,
     local_date,
 )
+from citations.deadlines import active_rules, sync_citation_deadlines, sync_complaint_deadlines
 from citations.models import Citation, CitationKind, CitationStatus, Disposition, Payment, PaymentKind, Response
 from demo.vocabulary import FIRST_NAMES, LAST_NAMES, PLACES, UNITS
 
@@ -655,8 +656,6 @@ class LoadDataGenerator:
 
     def make_deadlines(self) -> int:
         """Deadlines through the lifecycle's own recompute, in chunks (a few queries per chunk)."""
-        from citations.deadlines import active_rules, sync_citation_deadlines, sync_complaint_deadlines
-
         now = datetime.datetime.combine(self.anchor, datetime.time(12), TZ)
         rules = active_rules()
         created = 0

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.core.checks import Error, register
 
+from documents.assets import missing_assets
+
 
 @register()
 def packet_assets_present(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    from documents.assets import missing_assets
-
     return [
         Error(
             f"Packet asset missing: {name}",

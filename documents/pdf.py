@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import pydyf
+from django.conf import settings
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -143,8 +144,6 @@ def _freeze_startup_objects() -> None:
     (docs/performance.md). Objects freed by reference counting still are; only cyclic garbage
     among the frozen objects would stay, and there is none to speak of at this point.
     `PACKET_GC_FREEZE = False` turns it off."""
-    from django.conf import settings
-
     if getattr(settings, "PACKET_GC_FREEZE", True):
         gc.collect()
         gc.freeze()

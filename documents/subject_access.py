@@ -187,7 +187,7 @@ def subject_access_json(*, person: Demonstrator, by: Any, request: Any = None) -
 
 
 def subject_access_pdf(*, person: Demonstrator, by: Any, request: Any = None) -> bytes:
-    from documents.pdf import render_pdf
+    from documents.pdf import render_pdf  # lazy: WeasyPrint loads only in processes that render
 
     data = subject_access_data(person=person, by=by, request=request, fmt="pdf")
     local = timezone.localtime()

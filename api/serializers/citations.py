@@ -23,7 +23,7 @@ from api.serializers.base import (
 from cases.access import case_list_visible_to, officer_list_visible_to
 from cases.models import Case, ExcessiveForceComplaint, Officer, Payer
 from citations.models import Citation, Deadline, Disposition, Payment, PaymentKind, Response
-from citations.selectors import balance_of
+from citations.selectors import balance_of, citation_balance
 
 
 class MoneyKwargs(TypedDict):
@@ -88,8 +88,6 @@ class CitationOutput(OutputSerializer):
     @extend_schema_field(BalanceOutput)
     def get_balance(self, citation: Citation) -> dict[str, Any]:
         if not hasattr(citation, "paid_total"):
-            from citations.selectors import citation_balance
-
             balance = citation_balance(citation=citation)
         else:
             balance = balance_of(citation)

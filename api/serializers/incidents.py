@@ -30,6 +30,8 @@ from cases.models import (
     IncidentOfficer,
     YesNoUnknown,
 )
+from cases.services import ArrestWitnessed, OfficerSeen
+from cases.services import IncidentInput as ServiceInput
 
 
 class CoordinateField(serializers.DecimalField):
@@ -165,9 +167,6 @@ class IncidentInput(InputSerializer):
 
 def to_service_input(validated: dict[str, Any]) -> tuple[uuid.UUID, Any]:
     """The incident_create arguments for a validated IncidentInput body."""
-    from cases.services import ArrestWitnessed, OfficerSeen
-    from cases.services import IncidentInput as ServiceInput
-
     data = dict(validated)
     client_uuid = data.pop("client_uuid", None) or uuid.uuid4()
     officers = [OfficerSeen(**o) for o in data.pop("officers", [])]
