@@ -43,10 +43,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.db.models import F
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
+from cases import datakeys
 from cases.access import case_list_visible_to
 from cases.audit import audit_record
 from cases.models import Case, Event
@@ -54,6 +57,8 @@ from cases.permissions import may
 from citations.access import citation_list_visible_to
 from core.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
 from documents.models import BatchKind, BatchOutput, BatchStatus, PacketBatch, PacketKind, StoredPacket
+from documents.services import packet_for_case
+from documents.storage import read_stored
 
 logger = logging.getLogger(__name__)
 
@@ -152,8 +157,6 @@ def _chunks(ids: list[int]) -> list[list[int]]:
 
 def _enqueue(batch_id: int, chunks: list[list[int]]) -> None:
     """Queue the chunks' tasks and keep their result ids on the batch (`_waiting_for_a_worker`)."""
-    from documents.tasks import build_packet_batch_chunk
-
     ids = [str(build_packet_batch_chunk.enqueue(batch_id, chunk).id) for chunk in chunks]
     PacketBatch.objects.filter(pk=batch_id).update(task_ids=ids)
 
@@ -166,11 +169,6 @@ def _waiting_for_a_worker(batch: PacketBatch) -> bool:
     priority, then enqueue time), so while any of them waits the last one does. One lookup per
     batch, however many chunks (the batch list shows `stalled` for each). A backend that keeps
     no results (the immediate one runs each task inside `enqueue`) has nothing waiting."""
-    from django_tasks import TaskResultStatus
-    from django_tasks.exceptions import TaskResultDoesNotExist
-
-    from documents.tasks import build_packet_batch_chunk
-
     if not batch.task_ids or not build_packet_batch_chunk.get_backend().supports_get_result:
         return False
     try:
@@ -205,11 +203,16 @@ def _retrying(step: Any, attempts: int = 4) -> Any:
     return None
 
 
+@task()
+def build_packet_batch_chunk(batch_id: int, case_ids: list[int]) -> None:
+    """One chunk of a batch, run by a task worker (queued by `_enqueue`, again by the recovery).
+    The task lives beside what it runs: the batch both queues and runs it."""
+    batch_run_chunk(batch_id=batch_id, case_ids=case_ids)
+
+
 def batch_run_chunk(*, batch_id: int, case_ids: list[int]) -> None:
     """Render (or reuse) each case's packet not yet recorded, recording progress after each;
     finish the batch when the last case is in."""
-    from documents.services import packet_for_case
-
     batch = PacketBatch.objects.select_related("requested_by").filter(pk=batch_id).first()
     if batch is None or batch.finished:  # purged or dropped on lockdown meanwhile, or given up
         return
@@ -241,8 +244,6 @@ def batch_run_chunk(*, batch_id: int, case_ids: list[int]) -> None:
 
 
 def _error_code(exc: Exception) -> str:
-    from django.http import Http404
-
     if isinstance(exc, Http404 | Case.DoesNotExist):
         return "case_not_available"
     return f"render_failed:{type(exc).__name__}"
@@ -329,9 +330,7 @@ def _delivered(batch: PacketBatch) -> list[StoredPacket]:
 
 def _seal_merged(batch: PacketBatch, packets: list[StoredPacket]) -> int:
     """One merged PDF with a bookmark per case, stored sealed. In memory: `pdf_max_cases` bounds it."""
-    from pypdf import PdfReader, PdfWriter
-
-    from documents.storage import read_stored
+    from pypdf import PdfReader, PdfWriter  # lazy: only the merged-PDF batches need it
 
     writer = PdfWriter()
     count = 0
@@ -405,8 +404,6 @@ def _manifest_entries(manifest: str) -> list[tuple[str, str]]:
 def _download_inputs(batch: PacketBatch) -> tuple[dict[str, StoredPacket], dict[str, bytes]]:
     """Everything the stream needs from the database, read before the first byte goes out (two
     queries whatever the size): the packets by SHA-256, and their cases' data keys."""
-    from cases import datakeys
-
     packets = {
         p.sha256: p
         for p in StoredPacket.objects.select_related("case").filter(public_id__in=list(batch.items.values()))
@@ -442,8 +439,6 @@ def _zip_stream(batch: PacketBatch, packets: dict[str, StoredPacket], keys: dict
     descriptor after each entry, so nothing is buffered beyond one piece of one packet. Entries
     are stored, not deflated: PDFs with photos hardly compress, and deflating 300 MB took a
     download from 2 s to 19 s."""
-    from documents.storage import read_stored
-
     pipe = _Pipe()
     failed = list(batch.errors)
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED) as archive:

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from PIL import Image, ImageOps
 
 from cases import datakeys
 from cases.access import evidence_list_visible_to
@@ -41,8 +42,6 @@ def jpeg_derivative(data: bytes, *, stripped: bool = False) -> bytes:
     reduced DCT scale where possible) and re-encoded with a long side of at most PHOTO_MAX_SIDE
     pixels (between PHOTO_MIN_SIDE and PHOTO_MAX_SIDE for large photos), which also drops any EXIF
     or GPS data."""
-    from PIL import Image, ImageOps  # Pillow's codecs load only in processes that make derivatives
-
     Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS
     with Image.open(io.BytesIO(data)) as image:
         if stripped and image.format == "JPEG" and image.mode in ("RGB", "L") and max(image.size) <= PHOTO_AS_IS_SIDE:

@@ -1,4 +1,5 @@
-"""A stand-in for `packet_for_case` in batch tests: stores a small sealed packet per case (under
+"""A stand-in for `packet_for_case` in batch tests (patched where the chunks call it,
+`documents.batches.packet_for_case`): stores a small sealed packet per case (under
 the case's data key, as the real one does) without rendering, counts the calls per case, and can
 "kill the worker" on chosen cases (a BaseException, which the chunk does not catch: its task dies
 mid-chunk and the rest of the chunk never runs, as with SIGKILL)."""
@@ -11,11 +12,6 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
-# The views bind `packet_for_case` when first imported: import them now, so a test patching
-# `documents.services.packet_for_case` (the batch chunks look it up at call time) never leaves
-# them holding the fake.
-import api.views.packets  # noqa: F401
-import web.views.packets  # noqa: F401
 from documents import storage
 from documents.models import PacketKind, StoredPacket
 

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 def renderer(monkeypatch, settings):  # type: ignore[no-untyped-def]
     settings.PACKET_BATCH_CHUNK = 4
     fake = FakeRenderer(size=600_000)  # bigger than a piece: each packet goes out in several
-    monkeypatch.setattr("documents.services.packet_for_case", fake)
+    monkeypatch.setattr("documents.batches.packet_for_case", fake)
     return fake
 
 
@@ -170,7 +170,7 @@ def test_a_merged_pdf_within_the_limit_is_stored_sealed_and_served_whole(lawyer,
         made[case.number] = make_stored_packet(case=case, by=by, data=out.getvalue() + case.number.encode())
         return PacketResult(packet=made[case.number], pdf=out.getvalue(), cached=False)
 
-    monkeypatch.setattr("documents.services.packet_for_case", stored)
+    monkeypatch.setattr("documents.batches.packet_for_case", stored)
     event = EventFactory(name="Vigil")
     for n in range(2):
         CaseFactory(event=event, lawyers=[lawyer], number=f"2096-{n:04d}")

@@ -34,7 +34,7 @@ NUMBERS = [f"2098-000{n}" for n in range(1, 6)]  # chunks of 2: [1, 2] [3, 4] [5
 def renderer(monkeypatch, settings):  # type: ignore[no-untyped-def]
     settings.PACKET_BATCH_CHUNK = 2
     fake = FakeRenderer()
-    monkeypatch.setattr("documents.services.packet_for_case", fake)
+    monkeypatch.setattr("documents.batches.packet_for_case", fake)
     return fake
 
 

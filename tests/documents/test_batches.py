@@ -17,7 +17,7 @@ from django.test import TestCase
 from pypdf import PdfReader
 
 from cases.models import Case, User
-from documents import services
+from documents import batches
 from documents.batches import batch_create, batch_download
 from documents.models import BatchKind, BatchOutput, BatchStatus, PacketBatch
 from tests.documents.conftest import pdf_text, squash
@@ -56,18 +56,18 @@ def demo(module_db):  # type: ignore[no-untyped-def]
 
         # 1. A clean batch, with the progress seen before each case is rendered.
         seen: list[int] = []
-        real = services.packet_for_case
+        real = batches.packet_for_case
 
         def watching(**kwargs):  # type: ignore[no-untyped-def]
             seen.append(PacketBatch.objects.get().done)
             return real(**kwargs)
 
-        services.packet_for_case = watching
+        batches.packet_for_case = watching
         try:
             with TestCase.captureOnCommitCallbacks(execute=True):
                 batch = batch_create(by=lawyer, kind=BatchKind.HEARING_DATE, hearing_date=day)
         finally:
-            services.packet_for_case = real
+            batches.packet_for_case = real
         batch.refresh_from_db()
         out["first"] = {
             "status": batch.status, "done": batch.done, "total": batch.total, "failed": batch.failed,
@@ -82,12 +82,12 @@ def demo(module_db):  # type: ignore[no-untyped-def]
                 raise RuntimeError("simulated renderer crash")
             return real(**kwargs)
 
-        services.packet_for_case = failing
+        batches.packet_for_case = failing
         try:
             with TestCase.captureOnCommitCallbacks(execute=True):
                 batch = batch_create(by=lawyer, kind=BatchKind.HEARING_DATE, hearing_date=day)
         finally:
-            services.packet_for_case = real
+            batches.packet_for_case = real
         batch.refresh_from_db()
         out["victim"] = victim
         out["second"] = {
