@@ -118,6 +118,8 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     # --- the desk
     ("desk-cases", "get"): ("/desk/cases/", None, DESK),
     ("desk-case", "get"): ("/desk/cases/{case_a}/", None, DESK_A(200)),
+    # the client's citation is still open: the page asks to confirm (409) before closing
+    ("desk-case-close", "post"): ("/desk/cases/{case_a}/close/", {}, DESK_A(409)),
     ("desk-citation", "get"): ("/desk/citations/{citation_a}/", None, DESK_A(200)),
     ("desk-citation-action", "post"): ("/desk/citations/{citation_a}/respond/", {}, DESK_A(400)),
     ("desk-due", "get"): ("/desk/due/", None, DESK),
