@@ -36,7 +36,8 @@ from django.utils import timezone
 
 from cases.audit import audit_record
 from cases.models import LockdownState
-from cases.roles import Role, role_of, users_with_role
+from cases.permissions import may
+from cases.roles import Role, users_with_role
 from cases.sessions import end_sessions_of
 from cases.signals import lockdown_activated
 from core import crypto
@@ -100,7 +101,7 @@ def destroy_key_files() -> list[str]:
 def lockdown_activate(*, by: Any, destroy_keys: bool = False, request: Any = None) -> LockdownReport:
     """Lock everything down now; see the module docstring. `by` must be an administrator (or None
     for the command line)."""
-    if by is not None and role_of(by) != Role.ADMINISTRATOR:
+    if by is not None and not may(by, "security.lockdown"):
         raise PermissionError("only an administrator can start a lockdown")
     report = LockdownReport()
     User = get_user_model()
@@ -149,7 +150,7 @@ def lockdown_activate(*, by: Any, destroy_keys: bool = False, request: Any = Non
 def lockdown_lift(*, by: Any, request: Any = None) -> int:
     """End the lockdown: accounts it suspended are active again (they sign in afresh; API and feed
     tokens stay revoked). Returns how many accounts were reactivated."""
-    if by is not None and role_of(by) != Role.ADMINISTRATOR:
+    if by is not None and not may(by, "security.lockdown"):
         raise PermissionError("only an administrator can lift a lockdown")
     state, _ = LockdownState.objects.select_for_update().get_or_create(pk=1)
     User = get_user_model()
@@ -170,6 +171,6 @@ class LockdownGateBackend(BaseBackend):
         if not lockdown_is_active():
             return None
         user = get_user_model()._default_manager.filter(username=username).first() if username else None
-        if user is None or role_of(user) != Role.ADMINISTRATOR:
+        if user is None or not may(user, "security.sign_in_during_lockdown"):
             raise PermissionDenied("sign-in is suspended during a lockdown")
         return None

@@ -112,9 +112,11 @@ OPERATIONS: dict[str, Operation] = _table(
     ("packets.download", "download a stored packet or a batch", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     # --- running the tracker
     ("accounts.manage", "create accounts, change roles, suspend", (COORDINATOR, ADMINISTRATOR)),
+    ("accounts.administrators", "make an administrator, or change or suspend one's account", (ADMINISTRATOR,)),
     ("audit.read", "read the audit trail", (COORDINATOR, ADMINISTRATOR)),
     ("admin.site", "open the Django admin (inspection)", (COORDINATOR, ADMINISTRATOR)),
-    ("security.lockdown", "the emergency lockdown", (ADMINISTRATOR,)),
+    ("security.lockdown", "start or lift the emergency lockdown", (ADMINISTRATOR,)),
+    ("security.sign_in_during_lockdown", "sign in while a lockdown is active", (ADMINISTRATOR,)),
 )
 
 

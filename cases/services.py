@@ -877,13 +877,12 @@ def _check_may_manage(
     administrators; nobody changes their own account here; a person acting needs a fresh code."""
     if by is None:
         return
-    acting = role_of(by)
     if not may(by, "accounts.manage"):
         raise ValidationError(gettext("Only coordinators and administrators manage accounts."))
     touches_admin = role == Role.ADMINISTRATOR or (
         user is not None and (user.is_superuser or role_of(user) == Role.ADMINISTRATOR)
     )
-    if touches_admin and acting != Role.ADMINISTRATOR:
+    if touches_admin and not may(by, "accounts.administrators"):
         raise ValidationError(gettext("Only an administrator can create or change an administrator's account."))
     if request is None or getattr(request, "user", None) != by or not mfa_is_recent(request):
         raise ValidationError(

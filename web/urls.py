@@ -1,5 +1,8 @@
 """Every page of the site, by area. Paths and names are what people and integrations already
-use (bookmarks, calendar apps holding a feed URL, links in sent messages): keep them."""
+use (bookmarks, calendar apps holding a feed URL, links in sent messages): keep them.
+
+A new page names its operation of the permission table (`web.permissions.page_for`) and gets a
+row per method in tests/security/test_route_matrix.py: the suite fails for a route without one."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
