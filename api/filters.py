@@ -163,7 +163,7 @@ class OfficerFilter(SearchMixin):
 
 
 class IncidentFilter(SearchMixin):
-    search_fields = ("place", "agencies_present", "media_present", "commander_present")
+    search_fields = ("place", "agencies_present", "commander_present")
     event = df.UUIDFilter(field_name="event__public_id")
     case = df.UUIDFilter(
         method="concerning_case",

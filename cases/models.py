@@ -253,7 +253,7 @@ class Arrest(PublicModel):
     arrested_at = models.DateTimeField()
     place = models.CharField(max_length=300, blank=True)
     arresting_unit = models.CharField(max_length=120, blank=True)
-    charges = models.TextField(blank=True)
+    charges = EncryptedTextField(help_text=_("What the person is charged with (their own, so sealed)."))
     custody_status = models.CharField(max_length=20, choices=CustodyStatus.choices, default=CustodyStatus.UNKNOWN)
     released_at = models.DateTimeField(null=True, blank=True)
     bail_amount = models.DecimalField(null=True, blank=True, **MONEY)
@@ -371,7 +371,7 @@ class Incident(PublicModel):
     commander_present = models.CharField(max_length=200, blank=True)
     dispersal_warning = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
     dispersal_warning_by = models.CharField(max_length=200, blank=True)
-    dispersal_warning_words = models.TextField(blank=True)
+    dispersal_warning_words = EncryptedTextField(help_text=_("Free text: it may name people, so it is sealed."))
     dispersal_warning_audible = models.CharField(
         max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
     )
@@ -385,7 +385,7 @@ class Incident(PublicModel):
     injuries = EncryptedTextField()
     witnesses = EncryptedTextField(help_text=_("Who saw it, and how to reach them."))
     video_holders = EncryptedTextField(help_text=_("Who has video."))
-    media_present = models.CharField(max_length=300, blank=True)
+    media_present = EncryptedTextField(help_text=_("Free text naming journalists: sealed."))
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

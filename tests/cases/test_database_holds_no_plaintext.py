@@ -1,20 +1,38 @@
 """A stolen database dump must not reveal who the demonstrators are."""
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.db import connection
 
 from cases.models import Demonstrator, WitnessStatement
 
 
-def dump_all_tables() -> str:
-    """Every cell of every table, as text: what an attacker with the dump would grep."""
-    chunks = []
+def as_text(value: object) -> str:
+    """A cell as an attacker would grep it: bytes decoded both as UTF-8 and as Latin-1."""
+    if isinstance(value, memoryview):
+        value = value.tobytes()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace") + value.decode("latin-1")
+    return str(value)
+
+
+def every_table() -> dict[str, str]:
+    """Every cell of every table, as text, by table; and each session's data decoded (it is
+    signed, not encrypted)."""
+    tables = {}
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            chunks.extend(" ".join(str(v) for v in row) for row in cursor.fetchall())
-    return "\n".join(chunks)
+            tables[table] = "\n".join(" ".join(as_text(v) for v in row) for row in cursor.fetchall())
+        cursor.execute("SELECT session_data FROM django_session")
+        tables["django_session (decoded)"] = "\n".join(str(SessionStore().decode(row[0])) for row in cursor.fetchall())
+    return tables
+
+
+def dump_all_tables() -> str:
+    """Every cell of every table, as text: what an attacker with the dump would grep."""
+    return "\n".join(every_table().values())
 
 
 @pytest.mark.django_db
