@@ -9,6 +9,9 @@ from collections.abc import Collection, Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
 if TYPE_CHECKING:  # the user model's module is above this one; annotations only
     from django.db.models import QuerySet
 
@@ -52,8 +55,6 @@ def role_from(*, group_names: Collection[str], is_superuser: bool) -> Role | Non
 def roles_of_accounts(user_ids: Iterable[int]) -> dict[int, Role | None]:
     """{user id: role} for these accounts as stored now, active or not, in two queries (the
     account-change receivers compare them before and after a change of groups)."""
-    from django.contrib.auth import get_user_model
-
     user_model = get_user_model()
     ids = list(user_ids)
     names: dict[int, set[str]] = {pk: set() for pk in ids}
@@ -74,9 +75,6 @@ def sees_everything(user: AnyUser | None) -> bool:
 
 def users_with_role(role: Role) -> QuerySet[User]:
     """Active accounts whose role (by the same precedence as `role_of`) is `role`, in one query."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
     user_model = get_user_model()
     weaker = [r.value for r in PRECEDENCE[: PRECEDENCE.index(role)]]
     qs = user_model._default_manager.filter(is_active=True)

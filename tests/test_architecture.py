@@ -170,10 +170,8 @@ PENDING = {
     "cases/mfa.py": {"import-in-function"},
     "cases/models.py": {"import-in-function"},
     "cases/receivers.py": {"import-in-function"},
-    "cases/roles.py": {"import-in-function"},
     "cases/services.py": {"import-in-function"},
     "cases/signals.py": {"import-in-function"},
-    "api/views/transfers.py": {"import-in-function"},
 }
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -58,8 +59,6 @@ class CitationImportView(APIView):
         )
         summary = CitationImportOutput(result.as_dict()).data
         if result.errors and not result.written and not data["dry_run"]:
-            from rest_framework.exceptions import ValidationError
-
             errors: dict[str, list[str]] = {}
             for error in result.errors[:500]:
                 where = f"row {error['row']}" + (f": {error['column']}" if error["column"] else "")
@@ -90,8 +89,6 @@ class CitationExportView(APIView):
             request.query_params, queryset=citation_list_visible_to(user=request.user), request=request
         )
         if not filterset.is_valid():
-            from rest_framework.exceptions import ValidationError
-
             raise ValidationError(filterset.errors)
         text = citations_csv(user=request.user, queryset=filterset.qs, request=request)
         response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
