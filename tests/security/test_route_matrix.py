@@ -11,7 +11,7 @@ rolled back afterwards: every role meets the same world.
   route has no row for must be refused to every role (401, 403, 404, 405, or the sign-in page).
 - The API under /api/v1/: tests/api/test_role_matrix.py holds its rows (every route × method ×
   role); here the same rows are run for the roles it leaves out: administrators (the coordinators'
-  answer) and the suspended account (401).
+  answer) and the suspended account (401); and a method without a row must be refused there too.
 - The admin: every admin URL sends every role but coordinators and administrators to the
   sign-in page, for GET and POST alike; coordinators and administrators get past the site's gate
   (and no admin page answers 500).
@@ -399,6 +399,30 @@ def test_every_api_route_as_administrator_and_suspended(world, people, monkeypat
             if got != wanted:
                 wrong.append(f"{method.upper()} {name} as {role}: expected {wanted}, got {got}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_an_api_method_without_a_row_is_refused(world, people, monkeypatch):  # noqa: F811
+    """Under /api/v1/ too, a method no row of the API matrix lists answers 405 (or a refusal),
+    even to the roles that may do everything else there."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"auth": "10000/min", "writes": "10000/min"})
+    templates = {name: template for (name, _method), (template, _body, _statuses) in api_matrix.MATRIX.items()}
+    listed = {(name, method) for name, method in api_matrix.MATRIX}
+    clients = {role: client_with_token(people[role]) for role in ("coordinator", "administrator", "organizer")}
+    served = []
+    for name, template in sorted(templates.items()):
+        url = api_matrix._path(template, world)
+        for method in METHODS:
+            if (name, method) in listed:
+                continue
+            for role, client in clients.items():
+                with transaction.atomic():
+                    response = getattr(client, method)(url, {}, format="json")
+                    transaction.set_rollback(True)
+                if response.status_code not in REFUSED:
+                    served.append(f"{method.upper()} {name} as {role}: {response.status_code}")
+    assert not served, "API methods served without a row in tests/api/test_role_matrix.py:\n" + "\n".join(served)
 
 
 # --- the admin: one rule for every admin URL ---------------------------------------------------
