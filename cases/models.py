@@ -19,10 +19,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -72,8 +74,6 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # see the com
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         """Bind sessions to the password *and* the session epoch: raising the epoch (log out
         everywhere, lockdown) invalidates every session of the account, whatever the backend."""
-        from django.utils.crypto import salted_hmac
-
         return salted_hmac(
             "cases.User.session_auth_hash",
             f"{self.password}\x1f{self.session_epoch}",
@@ -119,10 +119,6 @@ class Event(PublicModel):
         return self.name
 
     def clean(self) -> None:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        from django.core.exceptions import ValidationError
-
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError):
