@@ -7,6 +7,12 @@ account ends and the other apps revoke what they issued (API tokens, calendar fe
 - it is deactivated,
 - a confirmed second-factor device of it is deleted (a second-factor reset).
 
+An account raised to administrator (by a role change, a new administrator account, or the
+superuser flag on an account without a group; `createsuperuser` included) is recorded in the audit
+trail as `account.elevated` and announced by e-mail to every administrator once it commits
+(`cases.tasks.announce_elevation_task`); the lockdown page lists the recent ones and a lockdown
+suspends them (`elevated_since`, cases.lockdown).
+
 The receivers in `cases.receivers` watch the user model, group membership and the django-otp
 devices and call `sessions_must_end`. Inside `account_change(...)` (the account services) what the
 receivers ask for is collected and done once when the block succeeds, in its transaction and in
@@ -15,17 +21,30 @@ the name of the person acting; elsewhere it is done at once, in nobody's name.
 
 from __future__ import annotations
 
+import datetime
+import logging
+import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import is_password_usable
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from cases.roles import role_from, roles_of_accounts
+from cases.audit import audit_record
+from cases.models import AuditEntry
+from cases.roles import Role, role_from, roles_of_accounts, users_with_role
 from cases.sessions import user_end_all_sessions
+
+logger = logging.getLogger(__name__)
 
 # Fields of the user model whose change can end sessions (read before a save that may touch them).
 WATCHED_FIELDS = ("password", "is_active", "is_superuser")
@@ -35,7 +54,8 @@ WATCHED_FIELDS = ("password", "is_active", "is_superuser")
 class _Change:
     by: Any
     request: Any
-    endings: dict[int, set[str]] = field(default_factory=dict)
+    endings: dict[int, tuple[Any, set[str]]] = field(default_factory=dict)
+    elevations: dict[int, Any] = field(default_factory=dict)
 
 
 _current: ContextVar[_Change | None] = ContextVar("tracker_account_change", default=None)
@@ -58,22 +78,50 @@ def account_change(*, by: Any, request: Any = None) -> Iterator[None]:
 
 
 def _settle(change: _Change) -> None:
-    User = get_user_model()
-    users = User._default_manager.in_bulk(list(change.endings))
-    for pk, reasons in sorted(change.endings.items()):
-        if pk in users:
-            user_end_all_sessions(
-                user=users[pk], by=change.by, request=change.request, reason=",".join(sorted(reasons))
-            )
+    for _pk, user in sorted(change.elevations.items()):
+        _record_elevation(user=user, by=change.by, request=change.request)
+    for _pk, (user, reasons) in sorted(change.endings.items()):
+        reason = ",".join(sorted(reasons))
+        user_end_all_sessions(user=user, by=change.by, request=change.request, reason=reason)
 
 
 def sessions_must_end(*, user: Any, reason: str) -> None:
     """Every session and token of `user` must end (now, or when the enclosing account change succeeds)."""
     change = _current.get()
     if change is not None:
-        change.endings.setdefault(user.pk, set()).add(reason)
+        change.endings.setdefault(user.pk, (user, set()))[1].add(reason)
         return
     user_end_all_sessions(user=user, by=None, reason=reason)
+
+
+def elevated(*, user: Any) -> None:
+    """`user` has just become an administrator (recorded and announced now, or when the enclosing
+    account change succeeds)."""
+    change = _current.get()
+    if change is not None:
+        change.elevations[user.pk] = user
+        return
+    _record_elevation(user=user, by=None, request=None)
+
+
+ELEVATED = "account.elevated"
+
+
+def _record_elevation(*, user: Any, by: Any, request: Any) -> None:
+    from cases.tasks import announce_elevation_task  # tasks import the services, which import this module
+
+    entry = audit_record(actor=by, action=ELEVATED, target=user, role=Role.ADMINISTRATOR.value, request=request)
+    transaction.on_commit(lambda: announce_elevation_task.enqueue(entry.pk))
+
+
+def elevations_since(since: datetime.datetime) -> list[AuditEntry]:
+    """The `account.elevated` entries at or after `since`, newest first (the audit trail is where
+    elevations are kept: hash-chained, so one cannot be quietly removed)."""
+    return list(
+        AuditEntry.objects.filter(
+            action=ELEVATED, at__gte=since, target_type=get_user_model()._meta.label_lower
+        ).order_by("-at", "-id")
+    )
 
 
 # --- What the receivers compare ----------------------------------------------------------------
@@ -88,8 +136,10 @@ def stored_state(user: Any, *, update_fields: Any = None) -> dict[str, Any] | No
     return get_user_model()._default_manager.filter(pk=user.pk).values(*WATCHED_FIELDS).first()
 
 
-def saved(user: Any, *, before: dict[str, Any] | None, update_fields: Any = None) -> None:
+def saved(user: Any, *, before: dict[str, Any] | None, created: bool = False, update_fields: Any = None) -> None:
     """Compare a saved account with what was stored before, and end its sessions if it must."""
+    if created and role_from(group_names=(), is_superuser=user.is_superuser) == Role.ADMINISTRATOR:
+        elevated(user=user)  # createsuperuser, or a shell's create(is_superuser=True)
     if before is None:
         return
     rehash = user._password is None and update_fields is not None and set(update_fields) == {"password"}
@@ -124,6 +174,8 @@ def role_changed(*, user: Any, was: Any, now: Any) -> None:
         return
     if was is not None:
         sessions_must_end(user=user, reason="role")
+    if now == Role.ADMINISTRATOR:
+        elevated(user=user)
 
 
 def device_deleted(*, device: Any, origin: Any = None) -> None:
@@ -134,3 +186,36 @@ def device_deleted(*, device: Any, origin: Any = None) -> None:
     user = User._default_manager.filter(pk=device.user_id).first()
     if user is not None:
         sessions_must_end(user=user, reason="mfa_reset")
+
+
+def announce_elevation(*, entry_id: int) -> int:
+    """E-mail every active administrator with an address (through Django's mail backend) that the
+    account of `account.elevated` entry `entry_id` is now an administrator: who, when, by whom,
+    and where to lock down. Returns how many administrators were written to."""
+    entry = AuditEntry.objects.filter(pk=entry_id, action=ELEVATED).first()
+    if entry is None:
+        return 0
+    User = get_user_model()
+    account = User._default_manager.filter(pk=int(entry.target_id)).first()
+    recipients = sorted(
+        {email for email in users_with_role(Role.ADMINISTRATOR).values_list("email", flat=True) if email}
+    )
+    if account is None or not recipients:
+        logger.warning("an account became an administrator; no administrator has an e-mail address to tell")
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "account": account.get_username(),
+            "at": timezone.localtime(entry.at),
+            "by": entry.actor_label,
+            "days": settings.LOCKDOWN_RECENT_ADMIN_DAYS,
+        }
+        subject = gettext("An account is now an administrator: %(account)s") % {"account": context["account"]}
+        body = render_to_string("security/administrator_elevated_email.txt", context)
+    try:
+        send_mail(subject, body, None, recipients)
+    except (OSError, smtplib.SMTPException) as exc:
+        # Not raised: the change stands and the lockdown page lists it; the operator fixes the mail.
+        logger.error("could not announce a new administrator by e-mail: %s", type(exc).__name__)
+        return 0
+    return len(recipients)

@@ -2,6 +2,8 @@
 
 Change lists show no personal data (only public ids, numbers and statuses), search only
 non-personal columns, and every change form that shows personal data is audited as a read.
+Accounts, roles and the audit trail are read-only here for every role; every write that remains
+is audited (config.admin_site).
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest, HttpResponse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.audit import audit_record
 from cases.fields import encrypted_fields
@@ -51,10 +55,55 @@ class AuditedReadMixin:
         return response
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For inspection only: no add, change or delete for anyone, superusers included (a superuser
+    passes every model permission, so the refusal has to be here)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "is_active", "is_staff", "last_login"]
-    list_filter = ["is_active", "is_staff", "groups"]
+class UserAdmin(ReadOnlyAdmin):
+    """Accounts, read-only. Every account change goes through the account services (the
+    coordination pages, `manage.py mfa_reset`), which check who may, need a fresh second factor
+    and audit it: Django's stock user admin did none of that, and coordinators made themselves
+    administrators with it. No password hash, no personal names, no per-user permissions."""
+
+    list_display = ["username", "is_active", "last_login"]
+    list_filter = ["is_active", "groups"]
+    search_fields = ["username"]
+    fields = readonly_fields = (
+        "username",
+        "groups",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "last_login",
+        "date_joined",
+    )
+
+
+# Roles are groups; what each may do is decided in cases.permissions, and the groups' model
+# permissions are kept by cases.signals.sync_role_permissions: read-only here. django-otp's device
+# admins are gone: they showed authenticator seeds and added or removed devices outside the account
+# services (a second-factor reset is `account_reset_mfa`).
+admin.site.unregister(Group)
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
+
+
+@admin.register(Group)
+class GroupAdmin(ReadOnlyAdmin):
+    list_display = ["name"]
+    fields = readonly_fields = ("name", "permissions")
 
 
 @admin.register(Event)
@@ -164,16 +213,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_label", "action", "target_type", "target_id"]
     list_filter = ["action", "target_type", "at"]
     search_fields = ["actor_label", "action", "target_id"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -2,7 +2,8 @@
 
 `lockdown_activate` does at once, in one transaction: every session ends (session rows deleted and
 every account's session epoch raised, so no cookie works on any session backend), every
-non-administrator account is suspended, `cases.signals.lockdown_activated` makes the other apps
+non-administrator account is suspended, and so is every account raised to administrator within
+LOCKDOWN_RECENT_ADMIN_DAYS (`recent_administrators`) but the one running it, `cases.signals.lockdown_activated` makes the other apps
 revoke what they issued (API tokens and idempotency records, calendar feeds, stored packets), and
 sign-in is refused to everyone but administrators until `lockdown_lift`.
 
@@ -21,6 +22,7 @@ suspends accounts by role and writes the audit trail.
 
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +36,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cases.account_changes import elevations_since
 from cases.audit import audit_record
 from cases.models import LockdownState
 from cases.permissions import may
@@ -51,12 +54,42 @@ def lockdown_is_active() -> bool:
 class LockdownReport:
     sessions_ended: int = 0
     accounts_suspended: int = 0
+    administrators_suspended: int = 0  # raised to administrator within LOCKDOWN_RECENT_ADMIN_DAYS
     key_files_destroyed: list[str] = field(default_factory=list)
     environment_keys_remaining: int = 0
 
 
 def _administrators() -> list[int]:
     return list(users_with_role(Role.ADMINISTRATOR).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class RecentAdministrator:
+    """An account raised to administrator within LOCKDOWN_RECENT_ADMIN_DAYS (the lockdown page lists them)."""
+
+    user_id: int
+    username: str
+    at: datetime.datetime
+    by: str  # the username of who raised it; "" for a command or the server's shell
+    still_administrator: bool
+
+
+def recent_administrators() -> list[RecentAdministrator]:
+    """Accounts raised to administrator within the last LOCKDOWN_RECENT_ADMIN_DAYS, newest
+    elevation first, one row per account."""
+    since = timezone.now() - datetime.timedelta(days=settings.LOCKDOWN_RECENT_ADMIN_DAYS)
+    entries = elevations_since(since)
+    ids = list(dict.fromkeys(int(entry.target_id) for entry in entries))
+    users = get_user_model()._default_manager.in_bulk(ids)
+    admins = set(users_with_role(Role.ADMINISTRATOR).filter(pk__in=ids).values_list("pk", flat=True))
+    rows, seen = [], set()
+    for entry in entries:
+        pk = int(entry.target_id)
+        if pk in seen or pk not in users:
+            continue
+        seen.add(pk)
+        rows.append(RecentAdministrator(pk, users[pk].get_username(), entry.at, entry.actor_label, pk in admins))
+    return rows
 
 
 def _shred(path: str) -> bool:
@@ -107,10 +140,14 @@ def lockdown_activate(*, by: Any, destroy_keys: bool = False, request: Any = Non
     User = get_user_model()
     with transaction.atomic():
         state, _ = LockdownState.objects.select_for_update().get_or_create(pk=1)
-        admins = _administrators()
+        # Administrators stay, except those raised within LOCKDOWN_RECENT_ADMIN_DAYS (a promotion
+        # by an intruder must not survive the emergency stop); the one running it always stays.
+        recent = {row.user_id for row in recent_administrators()} - {getattr(by, "pk", None)}
+        kept = set(_administrators()) - recent
         to_suspend = list(
-            User._default_manager.filter(is_active=True).exclude(pk__in=admins).values_list("pk", flat=True)
+            User._default_manager.filter(is_active=True).exclude(pk__in=kept).values_list("pk", flat=True)
         )
+        report.administrators_suspended = len(recent & set(to_suspend))
         User._default_manager.filter(pk__in=to_suspend).update(is_active=False)
         User._default_manager.update(session_epoch=F("session_epoch") + 1)
         report.sessions_ended = end_sessions_of(user_ids=None)

@@ -79,10 +79,12 @@ def user_saving(sender: Any, instance: Any, raw: bool = False, update_fields: An
     instance._account_before = None if raw else stored_state(instance, update_fields=update_fields)
 
 
-def user_saved(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
+def user_saved(
+    sender: Any, instance: Any, created: bool = False, raw: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
     before = instance.__dict__.pop("_account_before", None)
     if not raw:
-        saved(instance, before=before, update_fields=update_fields)
+        saved(instance, before=before, created=created, update_fields=update_fields)
 
 
 def user_groups_changed(

@@ -884,6 +884,12 @@ def _check_may_manage(
     )
     if touches_admin and not may(by, "accounts.administrators"):
         raise ValidationError(gettext("Only an administrator can create or change an administrator's account."))
+    account_check_fresh_second_factor(by=by, request=request)
+
+
+def account_check_fresh_second_factor(*, by: Any, request: Any) -> None:
+    """A person changing accounts (`by`, the signed-in user of `request`) confirmed a code within
+    MFA_RECENT_SECONDS; otherwise ValidationError with code MFA_NOT_RECENT."""
     if request is None or getattr(request, "user", None) != by or not mfa_is_recent(request):
         raise ValidationError(
             gettext("Confirm a code from your authenticator first: account changes need a fresh second factor."),
@@ -997,4 +1003,18 @@ def account_reset_mfa(*, user: User, by: User | None, request: HttpRequest | Non
     _check_not_self(user=user, by=by, message=gettext("Ask another coordinator or an administrator to reset yours."))
     with account_change(by=by, request=request):
         mfa_reset(user=user, by=by, request=request)
+    return user
+
+
+@transaction.atomic
+def account_change_own_password(*, user: Any, password: str, request: Any) -> Any:
+    """A person's new password for their own account (the caller has checked the current one, as
+    the admin's password form does): needs a fresh second factor; the account's other sessions
+    and its tokens end, the session in use stays (the caller keeps it with
+    update_session_auth_hash)."""
+    account_check_fresh_second_factor(by=user, request=request)
+    user.set_password(_validated_password(password, user))
+    with account_change(by=user, request=request):
+        user.save(update_fields=["password"])
+        audit_record(actor=user, action="account.password", target=user, fields=["password"], request=request)
     return user

@@ -7,14 +7,17 @@ from typing import Any
 
 def sync_role_permissions(sender: Any, **kwargs: Any) -> None:
     from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
 
     from cases.roles import Role
 
     staff_apps = ["cases", "citations", "documents", "auth", "django_tasks_db"]
     all_perms = Permission.objects.filter(content_type__app_label__in=staff_apps)
-    for role in (Role.COORDINATOR, Role.ADMINISTRATOR):
-        group, _ = Group.objects.get_or_create(name=role.value)
-        group.permissions.set(all_perms)
+    # Coordinators get no permission on accounts or groups: every account change goes through the
+    # account services (cases.services.account_*), never the admin.
+    account_perms = Q(content_type__app_label="auth") | Q(content_type__app_label="cases", content_type__model="user")
+    Group.objects.get_or_create(name=Role.ADMINISTRATOR.value)[0].permissions.set(all_perms)
+    Group.objects.get_or_create(name=Role.COORDINATOR.value)[0].permissions.set(all_perms.exclude(account_perms))
     for role in (Role.OBSERVER, Role.LAWYER, Role.ORGANIZER):
         Group.objects.get_or_create(name=role.value)
 

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.admin.options import get_content_type_for_model
 from django.contrib.admin.utils import construct_change_message
@@ -17,7 +18,9 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from cases.audit import audit_record
 from cases.permissions import may
+from cases.services import account_change_own_password, account_check_fresh_second_factor
 from cases.types import signed_in
 
 
@@ -79,6 +82,46 @@ class NonPersonalLogMixin:
         return message
 
 
+class AuditedWritesMixin:
+    """Every add, change and delete made in the admin (each object of a bulk delete too) is an
+    audit entry, `admin.add`/`admin.change`/`admin.delete` with the object, in the write's
+    transaction: the admin's own change log is no audit trail (unchained, editable)."""
+
+    def log_addition(self, request: HttpRequest, obj: models.Model, message: Any) -> LogEntry:
+        audit_record(actor=request.user, action="admin.add", target=obj, request=request)
+        return super().log_addition(request, obj, message)  # type: ignore[misc]
+
+    def log_change(self, request: HttpRequest, obj: models.Model, message: Any) -> LogEntry:
+        audit_record(actor=request.user, action="admin.change", target=obj, request=request)
+        return super().log_change(request, obj, message)  # type: ignore[misc]
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> list[LogEntry]:
+        objects = list(queryset)
+        for obj in objects:
+            audit_record(actor=request.user, action="admin.delete", target=obj, request=request)
+        return super().log_deletions(request, objects)  # type: ignore[misc]
+
+
+class OwnPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's "change password" (one's own, with the current one): saved through the account
+    service, which needs a fresh second factor, audits it and ends the account's other sessions
+    and its tokens."""
+
+    def __init__(self, user: Any, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean(self) -> Any:
+        data = super().clean()
+        account_check_fresh_second_factor(by=self.user, request=self.request)
+        return data
+
+    def save(self, commit: bool = True) -> Any:
+        return account_change_own_password(
+            user=self.user, password=self.cleaned_data["new_password1"], request=self.request
+        )
+
+
 class TrackerAdminSite(admin.AdminSite):
     """Only coordinators and administrators get in, whatever `is_staff` says."""
 
@@ -86,11 +129,30 @@ class TrackerAdminSite(admin.AdminSite):
     site_title = "Tracker admin"
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
-        """Every ModelAdmin, whoever registers it, logs no personal text (`NonPersonalLogMixin`)."""
+        """Every ModelAdmin, whoever registers it, logs no personal text (`NonPersonalLogMixin`)
+        and audits every write (`AuditedWritesMixin`)."""
         base = admin_class or admin.ModelAdmin
-        if not issubclass(base, NonPersonalLogMixin):
-            base = type(base.__name__, (NonPersonalLogMixin, base), {"__module__": base.__module__})
+        mixins = tuple(mixin for mixin in (AuditedWritesMixin, NonPersonalLogMixin) if not issubclass(base, mixin))
+        if mixins:
+            base = type(base.__name__, (*mixins, base), {"__module__": base.__module__})
         super().register(model_or_iterable, base, **options)
+
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        """One's own password, through the account service (`OwnPasswordChangeForm`)."""
+        from django.contrib.auth.views import PasswordChangeView
+
+        class View(PasswordChangeView):
+            def get_form_kwargs(self) -> dict[str, Any]:
+                form = super().get_form_kwargs()
+                form["request"] = self.request
+                return form
+
+        request.current_app = self.name
+        return View.as_view(
+            form_class=OwnPasswordChangeForm,
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)
 
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and may(request.user, "admin.site")

@@ -216,6 +216,19 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 API_PATH_PREFIX = "/api/"
 
+# A lockdown also suspends every account raised to administrator within this many days (except
+# the administrator running it): a promotion by an attacker must not survive the emergency stop.
+LOCKDOWN_RECENT_ADMIN_DAYS = env.int("LOCKDOWN_RECENT_ADMIN_DAYS", default=14)
+
+# --- E-mail: every administrator is told when an account becomes an administrator.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@localhost")
+
 # --- Sessions and cookies
 # Idle timeout for lawyers, coordinators and administrators; observers (on a phone in the street)
 # and organizers (aggregates only) may have a longer one. Sessions also end SESSION_ABSOLUTE_SECONDS

@@ -143,6 +143,9 @@ def test_a_suspended_account_or_a_former_lawyer_gets_404(docket, lawyer, client)
     lawyer.groups.set([Group.objects.get_or_create(name="organizer")[0]])
     assert fetch(client, token).status_code == 404
     lawyer.groups.set([Group.objects.get(name="lawyer")])
+    # A role change ends every session and token of the account (feeds too): the link stays dead.
+    assert fetch(client, token).status_code == 404
+    token = calendar_feed_issue(user=lawyer, by=lawyer)
     assert fetch(client, token).status_code == 200
     lawyer.is_active = False
     lawyer.save()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from base64 import b32encode
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -29,6 +30,7 @@ from cases.lockdown import (
     lockdown_activate,
     lockdown_is_active,
     lockdown_lift,
+    recent_administrators,
 )
 from cases.sessions import user_end_all_sessions
 from web.forms.account import LockdownForm, TokenForm, TrackerAuthenticationForm
@@ -147,5 +149,7 @@ def lockdown_view(request: HttpRequest) -> HttpResponse:
         "active": lockdown_is_active(),
         "environment_keys": environment_keys_remaining(),
         "key_files": configured_key_files(),
+        "recent_administrators": recent_administrators(),
+        "recent_days": settings.LOCKDOWN_RECENT_ADMIN_DAYS,
     }
     return render(request, "security/lockdown.html", context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.lockdown import lockdown_activate, lockdown_lift
@@ -35,6 +36,11 @@ class Command(BaseCommand):
         report = lockdown_activate(by=None, destroy_keys=destroy_keys)
         self.stdout.write(f"Sessions ended: {report.sessions_ended}")
         self.stdout.write(f"Accounts suspended: {report.accounts_suspended}")
+        if report.administrators_suspended:
+            self.stdout.write(
+                f"Of them, raised to administrator in the last {settings.LOCKDOWN_RECENT_ADMIN_DAYS} days: "
+                f"{report.administrators_suspended}"
+            )
         if destroy_keys:
             if report.key_files_destroyed:
                 self.stdout.write(f"Key files destroyed: {', '.join(report.key_files_destroyed)}")
