@@ -10,7 +10,7 @@ account ends and the other apps revoke what they issued (API tokens, calendar fe
 An account raised to administrator (by a role change, a new administrator account, or the
 superuser flag on an account without a group; `createsuperuser` included) is recorded in the audit
 trail as `account.elevated` and announced by e-mail to every administrator once it commits
-(`cases.tasks.announce_elevation_task`); the lockdown page lists the recent ones and a lockdown
+(`announce_elevation_task`); the lockdown page lists the recent ones and a lockdown
 suspends them (`elevated_since`, cases.lockdown).
 
 The receivers in `cases.receivers` watch the user model, group membership and the django-otp
@@ -38,6 +38,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django_tasks import task
 
 from cases.audit import audit_record
 from cases.models import AuditEntry
@@ -108,8 +109,6 @@ ELEVATED = "account.elevated"
 
 
 def _record_elevation(*, user: Any, by: Any, request: Any) -> None:
-    from cases.tasks import announce_elevation_task  # tasks import the services, which import this module
-
     entry = audit_record(actor=by, action=ELEVATED, target=user, role=Role.ADMINISTRATOR.value, request=request)
     transaction.on_commit(lambda: announce_elevation_task.enqueue(entry.pk))
 
@@ -219,3 +218,9 @@ def announce_elevation(*, entry_id: int) -> int:
         logger.error("could not announce a new administrator by e-mail: %s", type(exc).__name__)
         return 0
     return len(recipients)
+
+
+@task()
+def announce_elevation_task(entry_id: int) -> int:
+    """`announce_elevation` in the background, queued once the elevation commits."""
+    return announce_elevation(entry_id=entry_id)

@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from cases.account_changes import account_change
 from cases.audit import audit_record
 from cases.fields import encrypted_fields
-from cases.mfa import mfa_is_recent
+from cases.mfa import mfa_is_recent, mfa_reset
 from cases.models import (
     Arrest,
     ArrestSeen,
@@ -997,8 +997,6 @@ def account_set_password(*, user: User, password: str, by: User | None, request:
 def account_reset_mfa(*, user: User, by: User | None, request: HttpRequest | None = None) -> User:
     """Remove an account's authenticator and recovery codes (after a lost phone): it enrols again
     at its next sign-in; every session and token of it ends."""
-    from cases.mfa import mfa_reset
-
     _check_may_manage(by=by, user=user, request=request)
     _check_not_self(user=user, by=by, message=gettext("Ask another coordinator or an administrator to reset yours."))
     with account_change(by=by, request=request):

@@ -1,6 +1,7 @@
 """Background tasks of the cases app (django-tasks). Schedule `purge_expired_task` daily;
-`recompute_incident_days_task` is queued when an event's time zone changes, and
-`announce_elevation_task` when an account becomes an administrator."""
+`recompute_incident_days_task` is queued when an event's time zone changes.
+(`cases.account_changes.announce_elevation_task` sits beside what queues it: the services import
+that module, and this one imports the services.)"""
 
 from __future__ import annotations
 
@@ -24,12 +25,3 @@ def recompute_incident_days_task(event_id: int) -> int:
     """An event's time zone was corrected: its incidents' local days follow (queued by
     `cases.receivers.event_zone_saved`). Returns how many moved."""
     return incident_days_recompute(event_id=event_id)
-
-
-@task()
-def announce_elevation_task(entry_id: int) -> int:
-    """Tell every administrator that an account was raised to administrator (queued once the
-    change commits, by `cases.account_changes`). Returns how many were written to."""
-    from cases.account_changes import announce_elevation
-
-    return announce_elevation(entry_id=entry_id)

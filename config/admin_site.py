@@ -13,7 +13,7 @@ from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.admin.options import get_content_type_for_model
 from django.contrib.admin.utils import construct_change_message
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.views import PasswordChangeView, redirect_to_login
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -139,7 +139,6 @@ class TrackerAdminSite(admin.AdminSite):
 
     def password_change(self, request: HttpRequest, extra_context: Any = None) -> Any:
         """One's own password, through the account service (`OwnPasswordChangeForm`)."""
-        from django.contrib.auth.views import PasswordChangeView
 
         class View(PasswordChangeView):
             def get_form_kwargs(self) -> dict[str, Any]:
