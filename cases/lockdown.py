@@ -3,8 +3,8 @@
 `lockdown_activate` does at once, in one transaction: every session ends (session rows deleted and
 every account's session epoch raised, so no cookie works on any session backend), every
 non-administrator account is suspended, and so is every account raised to administrator within
-LOCKDOWN_RECENT_ADMIN_DAYS (`recent_administrators`) but the one running it, `cases.signals.lockdown_activated` makes the other apps
-revoke what they issued (API tokens and idempotency records, calendar feeds, stored packets), and
+LOCKDOWN_RECENT_ADMIN_DAYS (`recent_administrators`) but the one running it,
+`cases.signals.lockdown_activated` makes the other apps revoke what they issued (API tokens and idempotency records, calendar feeds, stored packets), and
 sign-in is refused to everyone but administrators until `lockdown_lift`.
 
 With `destroy_keys=True` (a second, explicit confirmation) it also destroys the keys the

@@ -92,7 +92,7 @@ def test_the_migration_takes_the_account_permissions_from_coordinators(coordinat
 
     from django.apps import apps
 
-    migration = importlib.import_module("cases.migrations.0017_coordinators_lose_account_permissions")
+    migration = importlib.import_module("cases.migrations.0019_coordinators_lose_account_permissions")
     group = Group.objects.get(name="coordinator")
     group.permissions.add(*Permission.objects.filter(content_type__app_label__in=["auth", "cases"]))
     migration.revoke(apps, None)

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("cases", "0016_case_close_note"),
+        ("cases", "0018_seal_existing_free_text"),
     ]
 
     operations = [migrations.RunPython(revoke, migrations.RunPython.noop)]
