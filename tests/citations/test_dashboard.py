@@ -263,3 +263,21 @@ def test_deadline_window_edges_are_inclusive_in_local_time(db, settings):
     assert deadlines["next_7_days"]["answer"]["value"] == 2
     assert deadlines["next_30_days"]["answer"]["value"] == 3
     assert deadlines["missed_answers"]["value"] == 1
+
+
+def test_a_small_event_s_incidents_are_left_out_of_the_overall_force_officers_and_units(db, settings):
+    settings.SMALL_COUNT_THRESHOLD = 5
+    big, tiny = EventFactory(), EventFactory()
+    for _ in range(5):
+        CaseFactory(event=big)
+    CaseFactory(event=tiny)
+    baton = ForceType.objects.get(code="baton")
+    officer = OfficerFactory(name="Ofc. Tiny", badge_number="7777", unit="Tiny Unit")
+    for event in [big] * 5 + [tiny] * 2:
+        incident = IncidentFactory(event=event, occurred_at=at(TODAY))
+        incident.force_types.set([baton])
+        if event == tiny:
+            IncidentOfficer.objects.create(incident=incident, officer=officer)
+    overall = dashboard_summary()
+    assert [row["incidents"] for row in overall["force_over_time"]] == [count_cell(5)]  # the big event's alone
+    assert overall["officers"] == [] and overall["units"] == []
