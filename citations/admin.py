@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from cases.types import signed_in
 from citations import services
 from citations.models import CalendarFeedToken, Citation, Deadline, DeadlineRule, Payment
 
@@ -15,7 +16,7 @@ class PaymentInline(admin.TabularInline):
     readonly_fields = ["kind", "amount", "payer", "paid_on", "reference", "recorded_by"]
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # money moves only through the payment services
 
 
@@ -23,11 +24,10 @@ class DeadlineInline(admin.TabularInline):
     model = Deadline
     fk_name = "citation"
     extra = 0
-    fields = ["kind", "due_on", "due_at", "status", "warrant_risk", "rule"]
-    readonly_fields = fields
+    fields = readonly_fields = ("kind", "due_on", "due_at", "status", "warrant_risk", "rule")
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deadlines are computed from the rules
 
 
@@ -49,10 +49,10 @@ class CitationAdmin(admin.ModelAdmin):
         """Through the services, so deadlines follow and the change is audited."""
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name in services.EDITABLE_FIELDS}
         if change:
-            services.citation_update(citation=obj, by=request.user, **fields)
+            services.citation_update(citation=obj, by=signed_in(request.user), **fields)
         else:
             data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
-            created = services.citation_create(case=form.cleaned_data["case"], by=request.user, **data)
+            created = services.citation_create(case=form.cleaned_data["case"], by=signed_in(request.user), **data)
             obj.pk = created.pk
 
 
@@ -63,10 +63,10 @@ class PaymentAdmin(admin.ModelAdmin):
     search_fields = ["citation__number", "reference"]
     list_select_related = ["citation"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -81,9 +81,9 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
     search_fields = ["code", "description", "source"]
 
     def save_model(self, request: HttpRequest, obj: DeadlineRule, form: Any, change: bool) -> None:
-        services.deadline_rule_save(rule=obj, by=request.user)
+        services.deadline_rule_save(rule=obj, by=signed_in(request.user))
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -95,13 +95,13 @@ class DeadlineAdmin(admin.ModelAdmin):
     list_select_related = ["case", "rule"]
     date_hierarchy = "due_on"
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -111,11 +111,10 @@ class CalendarFeedTokenAdmin(admin.ModelAdmin):
 
     list_display = ["user", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
-    fields = ["user", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "created_at", "last_used_at", "revoked_at")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -121,7 +121,7 @@ def calendar_feed_ics(*, user: Any, now: datetime.datetime | None = None) -> byt
             categories=["deadline", deadline.kind],
         )
         event.add("transp", "TRANSPARENT")
-        event.add_component(_alarm(datetime.timedelta(days=3 if deadline.warrant_risk else 1), event["summary"]))
+        event.add_component(_alarm(datetime.timedelta(days=3 if deadline.warrant_risk else 1), str(event["summary"])))
         calendar.add_component(event)
         count += 1
     hearings = (
@@ -143,7 +143,7 @@ def calendar_feed_ics(*, user: Any, now: datetime.datetime | None = None) -> byt
             description=f"Case {citation.case.number}: hearing on a {citation.get_kind_display()}.",
             categories=["hearing"],
         )
-        event.add_component(_alarm(datetime.timedelta(days=1), event["summary"]))
+        event.add_component(_alarm(datetime.timedelta(days=1), str(event["summary"])))
         calendar.add_component(event)
         count += 1
     audit_record(actor=user, action="calendar.fetch", count=count)

@@ -255,9 +255,8 @@ def _people_and_events(cases: Any) -> tuple[dict[str, int], list[dict[str, Any]]
                 "public_id": str(row.public_id),
                 "name": row.name,
                 "starts_at": row.starts_at.isoformat(),
-                "people": row.people,
-                "cited": row.cited,
-                "arrested": row.arrested,
+                # the counts are the raw query's own columns, not the model's
+                **{key: getattr(row, key) for key in ("people", "cited", "arrested")},
             }
         )
     return overall, rows
@@ -674,7 +673,7 @@ def run_together(tasks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
         pending.put(item)
 
     def work() -> dict[str, Any]:
-        done = {}
+        done: dict[str, Any] = {}
         try:
             with translation.override(language), timezone.override(zone):
                 while True:

@@ -367,7 +367,7 @@ def sync_complaint_deadlines(
     places = _tz_and_jurisdiction_by_case(c.case_id for c in complaints)
     through = ExcessiveForceComplaint.incidents.through
     earliest = dict(
-        through.objects.filter(excessiveforcecomplaint_id__in=ids)
+        through.objects.filter(excessiveforcecomplaint_id__in=ids)  # type: ignore[misc]  # the plugin misses the annotation "first"
         .values("excessiveforcecomplaint_id")
         .annotate(first=Min("incident__occurred_at"))
         .values_list("excessiveforcecomplaint_id", "first")
@@ -414,10 +414,10 @@ def sync_rule_deadlines(rule: DeadlineRule, *, chunk: int = 2000) -> tuple[int, 
             c, u = sync_complaint_deadlines(batch)
             created, updated = created + c, updated + u
     if not rule.for_complaints or Deadline.objects.filter(rule=rule, citation__isnull=False).exists():
-        queryset = Citation.objects.all()
+        citations = Citation.objects.all()
         if rule.citation_kind:
-            queryset = queryset.filter(kind=rule.citation_kind) | Citation.objects.filter(deadlines__rule=rule)
-        for batch in _chunks(queryset.distinct().order_by("pk"), chunk):
+            citations = citations.filter(kind=rule.citation_kind) | Citation.objects.filter(deadlines__rule=rule)
+        for batch in _chunks(citations.distinct().order_by("pk"), chunk):
             c, u = sync_citation_deadlines(batch)
             created, updated = created + c, updated + u
     return created, updated

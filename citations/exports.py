@@ -95,8 +95,8 @@ def citations_csv(*, user: Any, queryset: QuerySet[Citation] | None = None, requ
             citation.decided_on.isoformat() if citation.decided_on else "",
             _money(citation.fine), _money(citation.costs), _money(balance.paid), _money(balance.refunded),
             _money(balance.balance_due), _money(balance.refund_due),
-            citation.next_due_on.isoformat() if citation.next_due_on else "",  # type: ignore[attr-defined]
-            citation.next_due_kind or "",  # type: ignore[attr-defined]
+            citation.next_due_on.isoformat() if citation.next_due_on else "",
+            citation.next_due_kind or "",
         ]  # fmt: skip
         writer.writerow([neutralise(cell) for cell in cells])
         count += 1

@@ -452,13 +452,13 @@ def _person_keys(rows: list[Row]) -> None:
     phone = Demonstrator._meta.get_field("phone_index")
     for row in rows:
         if row.dob:
-            row.person_key = "d:" + name_dob.index_for(row.name, row.dob)  # type: ignore[attr-defined]
+            row.person_key = "d:" + name_dob.index_for(row.name, row.dob)
         elif row.phone:
-            row.person_key = "p:" + name_only.index_for(row.name) + phone.index_for(row.phone)  # type: ignore[attr-defined]
+            row.person_key = "p:" + name_only.index_for(row.name) + phone.index_for(row.phone)
 
 
 def _name_index(row: Row) -> str:
-    return Demonstrator._meta.get_field("legal_name_index").index_for(row.name)  # type: ignore[attr-defined]
+    return Demonstrator._meta.get_field("legal_name_index").index_for(row.name)
 
 
 @dataclass
@@ -537,7 +537,7 @@ def _update_recorded(
     if not same_person:
         result.error(row.line, "name", _("This citation is already recorded for a different person."))
         return False
-    changes = {
+    changes: dict[str, object] = {
         "offense_code": row.offense_code, "offense_description": row.offense_description, "place": row.place,
         "officer_badge_as_written": row.badge,
     }  # fmt: skip

@@ -16,11 +16,15 @@ Tracks (see docs/deadlines.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from citations.models import CitationKind, CitationStatus, Disposition, Response
+
+if TYPE_CHECKING:  # a lazily translated label or a plain one
+    from django_stubs_ext import StrOrPromise
 
 S = CitationStatus
 D = Disposition
@@ -59,7 +63,7 @@ ALL_OPEN = frozenset({S.ISSUED, S.ANSWERED, S.HEARING_SCHEDULED, S.DECIDED, S.AP
 @dataclass(frozen=True)
 class Track:
     code: str
-    label: str
+    label: StrOrPromise
     responses: frozenset[str]
     dispositions: frozenset[str]
     appealable: bool
@@ -73,7 +77,7 @@ def _same(states: frozenset[str] | set[str]) -> dict[str, str]:
     return {s: s for s in states}
 
 
-_APPEAL_MOVES = {
+_APPEAL_MOVES: dict[str, dict[str, str]] = {
     OPEN_APPEAL_WINDOW: {S.DECIDED: S.APPEAL_WINDOW},
     APPEAL: {S.DECIDED: S.APPEALED, S.APPEAL_WINDOW: S.APPEALED},
     CLOSE: {S.DECIDED: S.CLOSED, S.APPEAL_WINDOW: S.CLOSED, S.APPEALED: S.CLOSED},

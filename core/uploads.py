@@ -264,9 +264,11 @@ class _PdfChecker:
         their `stream` or `endobj`: PDF_ACTIVE if they name an action, PDF_UNREADABLE if one was
         an object stream (whatever it packed is out of sight), else ""."""
         table = self.pdf.get_xref_table()
-        offsets = sorted(entry.offset for entry in table.values() if entry.type == 1) + [len(data)]
+        # (Entries of type 1 are objects at a byte offset; the stubs allow None for the other types.)
+        offsets = sorted(entry.offset for entry in table.values() if entry.type == 1 and entry.offset is not None)
+        offsets.append(len(data))
         for objgen, entry in table.items():
-            if entry.type != 1 or self.pdf.get_object(objgen) is not None:
+            if entry.type != 1 or entry.offset is None or self.pdf.get_object(objgen) is not None:
                 continue
             tokens = self._tokens(data[entry.offset : offsets[offsets.index(entry.offset) + 1]], until_stream=True)
             if tokens.names & PDF_ACTIVE_NAMES:

@@ -133,7 +133,7 @@ def _bulk(model: type[M], rows: Iterable[M], *, batch_size: int = BATCH_SIZE) ->
     """Insert in batches; returns the rows with primary keys set (SQLite 3.35+ and PostgreSQL)."""
     created: list[M] = []
     for batch in _batched(rows, batch_size):
-        created.extend(model.objects.bulk_create(batch, batch_size=batch_size))
+        created.extend(model._default_manager.bulk_create(batch, batch_size=batch_size))
     return created
 
 
@@ -661,8 +661,8 @@ class LoadDataGenerator:
         created = 0
         for chunk in _batched(self.citations, BATCH_SIZE):
             created += sync_citation_deadlines(chunk, rules=rules, now=now)[0]
-        for chunk in _batched(self.complaints, BATCH_SIZE):
-            created += sync_complaint_deadlines(chunk, rules=rules, now=now)[0]
+        for complaints in _batched(self.complaints, BATCH_SIZE):
+            created += sync_complaint_deadlines(complaints, rules=rules, now=now)[0]
         return created
 
 

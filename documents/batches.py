@@ -54,6 +54,7 @@ from cases.access import case_list_visible_to
 from cases.audit import audit_record
 from cases.models import Case, Event
 from cases.permissions import may
+from cases.types import User
 from citations.access import citation_list_visible_to
 from core.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
 from documents.models import BatchKind, BatchOutput, BatchStatus, PacketBatch, PacketKind, StoredPacket
@@ -89,7 +90,7 @@ def recovery_attempts() -> int:
 
 
 def _cases_for(
-    *, by: Any, kind: str, hearing_date: datetime.date | None, courtroom: str, event: Event | None
+    *, by: User, kind: str, hearing_date: datetime.date | None, courtroom: str, event: Event | None
 ) -> list[Case]:
     if kind == BatchKind.HEARING_DATE:
         if hearing_date is None:
@@ -111,7 +112,7 @@ def _cases_for(
 
 def batch_create(
     *,
-    by: Any,
+    by: User,
     kind: str,
     hearing_date: datetime.date | None = None,
     courtroom: str = "",
@@ -260,9 +261,9 @@ def _record(*, batch_id: int, case: Case | None, packet_id: str, error: str) -> 
         if key and key in _settled(batch):
             return False
         packet = StoredPacket.objects.filter(public_id=packet_id).first() if packet_id and not error else None
-        if packet_id and not error and packet is None:
+        if not error and packet is None:
             error = "packet_superseded"  # another render replaced it between its render and now
-        if error:
+        if error or packet is None:
             batch.errors = [*batch.errors, {"case": key, "number": case.number if case else "", "error": error}]
             batch.failed += 1
         else:
@@ -310,8 +311,15 @@ def _finish_if_complete(batch_id: int) -> None:
         )  # fmt: skip
 
 
+def _case(packet: StoredPacket) -> Case:
+    """A batch's packet is a case packet (docket packets are never batched)."""
+    if packet.case is None:
+        raise ValueError(f"packet {packet.public_id} holds no case")
+    return packet.case
+
+
 def _file_name(packet: StoredPacket) -> str:
-    return f"case-{packet.case.number}.pdf"
+    return f"case-{_case(packet).number}.pdf"
 
 
 def _delivered(batch: PacketBatch) -> list[StoredPacket]:
@@ -319,7 +327,7 @@ def _delivered(batch: PacketBatch) -> list[StoredPacket]:
     with its case's data) is listed as failed."""
     packets = sorted(
         StoredPacket.objects.select_related("case").filter(public_id__in=list(batch.items.values())),
-        key=lambda p: p.case.number,
+        key=lambda p: _case(p).number,
     )
     found = {str(p.public_id) for p in packets}
     for case_key, packet_key in batch.items.items():
@@ -339,7 +347,7 @@ def _seal_merged(batch: PacketBatch, packets: list[StoredPacket]) -> int:
         if pdf is None:
             batch.errors = [*batch.errors, _lost(packet, "packet_unreadable")]
             continue
-        writer.append(PdfReader(io.BytesIO(pdf)), outline_item=f"case-{packet.case.number}", import_outline=False)
+        writer.append(PdfReader(io.BytesIO(pdf)), outline_item=f"case-{_case(packet).number}", import_outline=False)
         count += 1
     if not count:
         return 0
@@ -356,7 +364,8 @@ def _seal_merged(batch: PacketBatch, packets: list[StoredPacket]) -> int:
 
 
 def _lost(packet: StoredPacket, error: str) -> dict[str, str]:
-    return {"case": str(packet.case.public_id), "number": packet.case.number, "error": error}
+    case = _case(packet)
+    return {"case": str(case.public_id), "number": case.number, "error": error}
 
 
 # --- Download ----------------------------------------------------------------------------------
@@ -369,7 +378,7 @@ class BatchDownload:
     chunks: Iterator[bytes]
 
 
-def batch_download(*, batch: PacketBatch, by: Any, request: HttpRequest | None = None) -> BatchDownload:
+def batch_download(*, batch: PacketBatch, by: User, request: HttpRequest | None = None) -> BatchDownload:
     """A finished batch already fetched through `batch_list_visible_to` (so the caller sees every
     case in it), audited here. ZIP: streamed, one stored packet decrypted at a time; merged PDF
     (and a ZIP made before streaming): the sealed file."""
@@ -425,6 +434,9 @@ class _Pipe:
     def flush(self) -> None:
         pass
 
+    def close(self) -> None:
+        pass  # (zipfile leaves a file it was handed open; its protocol names close all the same)
+
     def drain(self) -> Iterator[bytes]:
         """What was written since the last drain, as one piece (nothing when nothing was)."""
         if self._parts:
@@ -450,7 +462,9 @@ def _zip_stream(batch: PacketBatch, packets: dict[str, StoredPacket], keys: dict
             if pdf is None or hashlib.sha256(pdf).hexdigest() != sha256:
                 number = name.removeprefix("case-").removesuffix(".pdf")
                 error = "packet_superseded" if packet is None else "packet_unreadable"
-                failed.append({"case": str(packet.case.public_id) if packet else "", "number": number, "error": error})
+                failed.append(
+                    {"case": str(_case(packet).public_id) if packet else "", "number": number, "error": error}
+                )
                 continue
             view = memoryview(pdf)
             with archive.open(name, "w") as out:

@@ -44,6 +44,7 @@ from cases.models import (
     WitnessStatement,
 )
 from cases.selectors import case_attachments, incidents_concerning
+from cases.types import AnyUser, User
 from citations.access import deadline_list_visible_to
 from citations.deadlines import civil_claim_deadline
 from citations.models import (
@@ -97,7 +98,7 @@ def sort_key(value: datetime.datetime | datetime.date | None) -> str:
     return f"{value.isoformat()}T00:00:00"
 
 
-def person_name(case: Case) -> dict[str, str]:
+def person_name(case: Case) -> dict[str, str | bool]:
     person = case.demonstrator
     return {
         "display_name": person.display_name,
@@ -125,7 +126,7 @@ def label(instance: Any, field: str) -> str:
 _LABELS: dict[tuple[Any, str | None], dict[Any, str]] = {}
 
 
-def user_label(user: Any) -> str:
+def user_label(user: User | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.username
@@ -134,7 +135,7 @@ def user_label(user: Any) -> str:
 # --- Pieces -----------------------------------------------------------------------------------
 
 
-def officer_dict(officer: Officer, *, badge_as_seen: str = "", features_as_seen: str = "") -> dict[str, str]:
+def officer_dict(officer: Officer, *, badge_as_seen: str = "", features_as_seen: str = "") -> dict[str, str | bool]:
     identified = officer.is_identified
     return {
         "name": officer.name or ("" if identified else "Unidentified officer"),
@@ -171,7 +172,7 @@ def deadline_dict(deadline: Deadline, tz: ZoneInfo) -> dict[str, Any]:
         "warrant_risk": deadline.warrant_risk,
         "source": f"{rule.description}. {source}",
         "hard": True,
-        "citation": deadline.citation.number if deadline.citation_id else "",
+        "citation": deadline.citation.number if deadline.citation is not None else "",
     }
 
 
@@ -184,7 +185,7 @@ def _deadline_rows(deadlines: QuerySet[Deadline]) -> list[Deadline]:
     )
 
 
-def case_deadlines(case: Case, user: Any, tz: ZoneInfo) -> list[Deadline]:
+def case_deadlines(case: Case, user: AnyUser, tz: ZoneInfo) -> list[Deadline]:
     return _deadline_rows(deadline_list_visible_to(user=user).filter(case=case))
 
 
@@ -363,7 +364,7 @@ def _case_header(case: Case) -> dict[str, Any]:
     }
 
 
-def _require_in_scope(case: Case, user: Any) -> None:
+def _require_in_scope(case: Case, user: AnyUser) -> None:
     """The case must be in the user's scope (one query). Checked once, so that the rows that are in
     scope with it (its citations, deadlines, arrests and complaints, the incidents concerning it)
     are read without repeating the scope's subqueries in each query; statements and files keep
@@ -411,7 +412,7 @@ def _case_deadlines(
     return sorted(deadlines, key=lambda d: d["sort"])
 
 
-def case_packet_context(*, case: Case, user: Any, scope_checked: bool = False) -> dict[str, Any]:
+def case_packet_context(*, case: Case, user: AnyUser, scope_checked: bool = False) -> dict[str, Any]:
     """Everything the case packet shows, for a case in the user's scope (PermissionDenied otherwise).
     `scope_checked`: the caller has just read `case` through `cases.access.case_for` for this
     user (as `packet_for_case` does), so the check is not made twice."""
@@ -462,7 +463,7 @@ def open_matters(case: Case) -> bool:
     ).exists()
 
 
-def complaint_packet_context(*, complaint: ExcessiveForceComplaint, user: Any) -> dict[str, Any]:
+def complaint_packet_context(*, complaint: ExcessiveForceComplaint, user: AnyUser) -> dict[str, Any]:
     case = complaint.case
     tz = _tz(case)
     incident_rows = list(
@@ -538,7 +539,7 @@ def complaint_packet_context(*, complaint: ExcessiveForceComplaint, user: Any) -
     }
 
 
-def plea_letter_context(*, citation: Citation, user: Any) -> dict[str, Any]:
+def plea_letter_context(*, citation: Citation, user: AnyUser) -> dict[str, Any]:
     case = citation.case
     tz = _tz(case)
     person = case.demonstrator
@@ -557,7 +558,7 @@ def plea_letter_context(*, citation: Citation, user: Any) -> dict[str, Any]:
 
 
 def docket_context(
-    *, user: Any, date: datetime.date, courtroom: str = "", tz_name: str | None = None
+    *, user: AnyUser, date: datetime.date, courtroom: str = "", tz_name: str | None = None
 ) -> dict[str, Any]:
     """Every defendant with a hearing on `date` (and in `courtroom`) among the user's cases,
     from the citations app's docket selector."""

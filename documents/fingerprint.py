@@ -33,7 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import translation
 
 from cases.models import (
@@ -54,6 +54,7 @@ from cases.models import (
 )
 from cases.roles import role_of
 from cases.selectors import incident_ids_concerning
+from cases.types import AnyUser
 from citations.models import Citation, Deadline, DeadlineKind, DeadlineRule, Payment
 from documents.rendering import template_version
 
@@ -68,8 +69,16 @@ def _t(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _column(model: type[Model], name: str) -> str:
+    """The column of a concrete field (the stubs allow a reverse relation, which has none)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise LookupError(f"{model._meta.label}.{name} has no column")
+    return field.column
+
+
 def _c(model: type[Model], field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)
+    return connection.ops.quote_name(_column(model, field))
 
 
 # Each condition is SQL over the source's table (alias t). {case}, {user}, {export} and {claim} (the
@@ -170,13 +179,13 @@ def _row_text(model: type[Model], vendor: str) -> str:
     format, which it can parse back); elsewhere every column length-prefixed, `-` for NULL.
     Every concrete column, or those `COLUMNS` names."""
     names = COLUMNS.get(model)
-    columns = [model._meta.get_field(n).column for n in names] if names else None
+    columns = [_column(model, n) for n in names] if names else None
     if vendor == "postgresql":
         if columns is None:
             return "CAST(t AS TEXT)"
         return f"CAST(ROW({', '.join('t.' + connection.ops.quote_name(c) for c in columns)}) AS TEXT)"
     parts = []
-    for name in columns or [field.column for field in model._meta.concrete_fields]:
+    for name in columns or [_column(model, field.name) for field in model._meta.concrete_fields]:
         column = f"CAST(t.{connection.ops.quote_name(name)} AS TEXT)"
         parts.append(f"COALESCE(LENGTH({column}) || ':' || {column}, '-')")
     return " || '|' || ".join(parts)
@@ -247,7 +256,7 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def case_inputs_stamp(*, case: Case, user: Any) -> str:
+def case_inputs_stamp(*, case: Case, user: AnyUser) -> str:
     """The inputs stamp of `case`'s packet as `user` would get it now (one query)."""
     sql, params = _statement(case, getattr(user, "pk", None))
     with connection.cursor() as cursor:

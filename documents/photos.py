@@ -20,6 +20,7 @@ from cases import datakeys
 from cases.access import evidence_list_visible_to
 from cases.models import Evidence
 from cases.services import evidence_bytes_for_render
+from cases.types import AnyUser
 from core.crypto import DecryptionError
 from documents.context import is_photo
 from documents.models import PhotoDerivative
@@ -135,11 +136,11 @@ _EVIDENCE_FOR_PHOTO = (
 )  # fmt: skip
 
 
-def load_images(context: dict[str, Any], user: Any) -> dict[str, bytes]:
+def load_images(context: dict[str, Any], user: AnyUser) -> dict[str, bytes]:
     return images_with_ids(context, user).images
 
 
-def images_with_ids(context: dict[str, Any], user: Any, *, also_scope: str = "") -> LoadedImages:
+def images_with_ids(context: dict[str, Any], user: AnyUser, *, also_scope: str = "") -> LoadedImages:
     """The JPEGs to embed for the context's image keys, of the photos the user may see (the scope
     is applied again here: the keys are only strings). Stored derivatives are read in one query
     with their photos; a photo without a usable one is read apart and its derivative made.

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cases import datakeys
 from cases.models import Case
+from cases.types import AnyUser
 from documents.archival import RENDERER_VERSION
 from documents.assets import STYLE_FILES, image_url
 from documents.models import PacketKind
@@ -139,7 +140,9 @@ class Rendered:
     keys: dict[str, bytes]  # data keys read for its photos (and its case's), by scope
 
 
-def render_packet(*, kind: str, context: dict[str, Any], digest: str, user: Any, case: Case | None = None) -> Rendered:
+def render_packet(
+    *, kind: str, context: dict[str, Any], digest: str, user: AnyUser, case: Case | None = None
+) -> Rendered:
     """The PDF of a packet (of `case`, if it is one case's)."""
     from documents.pdf import render_pdf  # WeasyPrint loads only in processes that render
 

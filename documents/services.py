@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from cases.access import case_for, complaint_list_visible_to, get_visible_or_404
 from cases.audit import audit_record
 from cases.models import Case, ExcessiveForceComplaint
+from cases.types import User
 from citations.models import Citation
 from documents import context as ctx
 from documents.fingerprint import case_inputs_stamp
@@ -46,7 +47,7 @@ class ConfirmationRequired(ValidationError):
 def packet_for_case(
     *,
     case: Case,
-    by: Any,
+    by: User,
     kind: str = PacketKind.CASE,
     confirm: bool = False,
     complaint: ExcessiveForceComplaint | None = None,
@@ -89,7 +90,7 @@ def packet_for_case(
 def packet_for_complaint(
     *,
     case: Case,
-    by: Any,
+    by: User,
     complaint: ExcessiveForceComplaint | None = None,
     confirm: bool = False,
     request: HttpRequest | None = None,
@@ -134,7 +135,7 @@ def packet_for_complaint(
 
 
 def packet_for_plea(
-    *, case: Case, by: Any, citation: Citation | None = None, request: HttpRequest | None = None
+    *, case: Case, by: User, citation: Citation | None = None, request: HttpRequest | None = None
 ) -> PacketResult:
     case = case_for(user=by, case_id=case.public_id)
     citations = Citation.objects.filter(case=case).select_related("case", "case__event", "case__demonstrator")
@@ -157,7 +158,7 @@ def packet_for_plea(
     )
 
 
-def packet_for_docket(*, by: Any, date: Any, courtroom: str = "", request: HttpRequest | None = None) -> PacketResult:
+def packet_for_docket(*, by: User, date: Any, courtroom: str = "", request: HttpRequest | None = None) -> PacketResult:
     """The hearing docket for a date (and courtroom), over the cases the user may see."""
     context = ctx.docket_context(user=by, date=date, courtroom=courtroom)
     cases = list(Case.objects.filter(public_id__in=context["case_ids"]))
@@ -173,7 +174,7 @@ def packet_for_docket(*, by: Any, date: Any, courtroom: str = "", request: HttpR
     )
 
 
-def packet_download(*, packet: StoredPacket, by: Any, request: HttpRequest | None = None) -> bytes:
+def packet_download(*, packet: StoredPacket, by: User, request: HttpRequest | None = None) -> bytes:
     """The stored file of a packet already fetched through `packet_list_visible_to`."""
     pdf = read_stored(packet)
     if pdf is None:

@@ -27,6 +27,7 @@ from cases import datakeys
 from cases.audit import audit_record
 from cases.models import PACKET_EXPORT_NOTE, Case, CustodyAction, CustodyEvent
 from cases.selectors import case_attachments
+from cases.types import User
 from core.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
 from documents.models import PacketBatch, PacketKind, PhotoDerivative, StoredPacket
 from documents.rendering import Rendered, input_hash, render_packet, template_version
@@ -99,7 +100,7 @@ def delete_files_on_commit(names: list[str]) -> None:
 
 
 def served_again(
-    *, packet: StoredPacket, pdf: bytes, by: Any, kind: str, target: Any, request: HttpRequest | None
+    *, packet: StoredPacket, pdf: bytes, by: User, kind: str, target: Any, request: HttpRequest | None
 ) -> PacketResult:
     """A stored packet returned without rendering, recorded in the audit trail as `cached`."""
     audit_record(
@@ -134,7 +135,7 @@ def _stored_with_inputs(
 
 
 def _store(
-    *, packet: StoredPacket, rendered: Rendered, cases: list[Case], by: Any, target: Any, request: HttpRequest | None
+    *, packet: StoredPacket, rendered: Rendered, cases: list[Case], by: User, target: Any, request: HttpRequest | None
 ) -> None:
     """Store a rendered packet in one transaction: its sealed file and row, its links to the cases
     it holds, the older packet of the same document superseded, the export of each embedded photo
@@ -176,7 +177,7 @@ def produce(
     cases: list[Case],
     parameters: dict[str, Any],
     context: dict[str, Any],
-    by: Any,
+    by: User,
     request: HttpRequest | None,
     audit_target: Any,
     stamp: str = "",

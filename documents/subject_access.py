@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from cases.audit import audit_record
 from cases.models import Case, Demonstrator, Evidence, ExcessiveForceComplaint, WitnessStatement
 from cases.permissions import may
 from cases.selectors import incidents_concerning
+from cases.types import User
 from citations.models import Citation, Payment
 
 PERSON_FIELDS = [
@@ -42,7 +44,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def subject_access_person(*, by: Any, person_id: Any) -> Demonstrator:
+def subject_access_person(*, by: User, person_id: Any) -> Demonstrator:
     """The person, for a coordinator or administrator (everyone else: PermissionDenied / 404)."""
     if not may(by, "demonstrators.subject_access"):
         raise PermissionDenied
@@ -159,7 +161,9 @@ def _case_data(case: Case) -> dict[str, Any]:
     }
 
 
-def subject_access_data(*, person: Demonstrator, by: Any, request: Any = None, fmt: str = "json") -> dict[str, Any]:
+def subject_access_data(
+    *, person: Demonstrator, by: User, request: HttpRequest | None = None, fmt: str = "json"
+) -> dict[str, Any]:
     if not may(by, "demonstrators.subject_access"):
         raise PermissionDenied
     cases = list(person.cases.select_related("event").order_by("opened_on", "pk"))
@@ -181,12 +185,12 @@ def subject_access_data(*, person: Demonstrator, by: Any, request: Any = None, f
     return out
 
 
-def subject_access_json(*, person: Demonstrator, by: Any, request: Any = None) -> bytes:
+def subject_access_json(*, person: Demonstrator, by: User, request: HttpRequest | None = None) -> bytes:
     data = subject_access_data(person=person, by=by, request=request, fmt="json")
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def subject_access_pdf(*, person: Demonstrator, by: Any, request: Any = None) -> bytes:
+def subject_access_pdf(*, person: Demonstrator, by: User, request: HttpRequest | None = None) -> bytes:
     from documents.pdf import render_pdf  # lazy: WeasyPrint loads only in processes that render
 
     data = subject_access_data(person=person, by=by, request=request, fmt="pdf")

@@ -7,6 +7,7 @@ development keys. See docs/configuration.md for every variable.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -388,7 +389,7 @@ OBSERVER_READBACK_HOURS = env.int("OBSERVER_READBACK_HOURS", default=24)
 DEFAULT_EVENT_TIME_ZONE = "America/New_York"
 
 # --- Logging: a filter scrubs anything that looks like personal data; nothing logs field values.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
