@@ -127,9 +127,12 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if not isinstance(exc, exceptions.APIException):
         return None  # a real server error: Django's generic 500, logged without personal data
     headers: dict[str, str] = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = f"{int(exc.wait)}"  # type: ignore[attr-defined]
+    # (NotAuthenticated-style exceptions carry auth_header, Throttled carries wait.)
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    wait = getattr(exc, "wait", None)
+    if wait:
+        headers["Retry-After"] = f"{int(wait)}"
     set_rollback()
     return problem_response(exc, headers)

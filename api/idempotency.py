@@ -35,6 +35,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from api.exceptions import Conflict, UnprocessableKeyReuse
 from api.models import IdempotencyRecord, IdempotencyState
+from cases.types import User, signed_in
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
@@ -72,7 +73,8 @@ def _lock_timeout(ms: int | None) -> None:
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(ms)}ms"])
 
 
-def _reserve(*, user: Any, key: str, fingerprint: str) -> tuple[IdempotencyRecord | None, Response | None]:
+def _reserve(*, user: User, key: str, fingerprint: str) -> IdempotencyRecord | Response:
+    """The new record for this key, or the stored response of the request that already used it."""
     cutoff = timezone.now() - datetime.timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS)
     IdempotencyRecord.objects.filter(user=user, key=key, created_at__lt=cutoff).delete()
     try:
@@ -80,7 +82,7 @@ def _reserve(*, user: Any, key: str, fingerprint: str) -> tuple[IdempotencyRecor
             _lock_timeout(settings.IDEMPOTENCY_LOCK_TIMEOUT_MS)
             record = IdempotencyRecord.objects.create(user=user, key=key, fingerprint=fingerprint)
         _lock_timeout(None)
-        return record, None
+        return record
     except IntegrityError:
         _lock_timeout(None)
         existing = IdempotencyRecord.objects.get(user=user, key=key)
@@ -91,7 +93,7 @@ def _reserve(*, user: Any, key: str, fingerprint: str) -> tuple[IdempotencyRecor
     if existing.state != IdempotencyState.COMPLETED or existing.response_status is None:
         raise Conflict(_("A request with this Idempotency-Key is still in progress; retry later."))
     body = json.loads(existing.response_body) if existing.response_body else None
-    return None, Response(body, status=existing.response_status, headers={"Idempotent-Replayed": "true"})
+    return Response(body, status=existing.response_status, headers={"Idempotent-Replayed": "true"})
 
 
 def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
@@ -107,9 +109,9 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
             raise exceptions.ValidationError({HEADER: [_("Use 1 to 255 printable ASCII characters without spaces.")]})
         fingerprint = request_fingerprint(request)
         with transaction.atomic():
-            record, replay = _reserve(user=request.user, key=key, fingerprint=fingerprint)
-            if replay is not None or record is None:
-                return replay  # type: ignore[return-value]
+            record = _reserve(user=signed_in(request.user), key=key, fingerprint=fingerprint)
+            if isinstance(record, Response):
+                return record  # the stored answer, replayed
             response = handler(view, request, *args, **kwargs)
             if 200 <= response.status_code < 300:
                 record.state = IdempotencyState.COMPLETED

@@ -20,7 +20,7 @@ class Pagination(LimitOffsetPagination):
         return super().get_count(queryset if self.count_queryset is None else self.count_queryset)
 
     @property
-    def max_limit(self) -> int:  # type: ignore[override]
+    def max_limit(self) -> int:  # type: ignore[override]  # read from settings per request, a class attribute in DRF
         return settings.API_MAX_PAGE_SIZE
 
     def get_offset(self, request: Any) -> int:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from api.models import ApiToken
 from cases.audit import audit_record
+from cases.types import User
 
 # A public marker that makes tokens recognisable (e.g. by secret scanners), not a secret.
 TOKEN_PREFIX = "trk_"  # noqa: S105  # nosec B105
@@ -27,7 +28,9 @@ def hash_token(raw: str) -> str:
 
 
 @transaction.atomic
-def token_issue(*, user: Any, by: Any, label: str = "", ttl: datetime.timedelta | None = None) -> tuple[str, ApiToken]:
+def token_issue(
+    *, user: User, by: User | None, label: str = "", ttl: datetime.timedelta | None = None
+) -> tuple[str, ApiToken]:
     """A new token for `user`; returns the secret (shown once) and the stored row."""
     ttl = ttl or datetime.timedelta(hours=settings.API_TOKEN_TTL_HOURS)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -53,7 +56,7 @@ def token_lookup(raw: str) -> ApiToken | None:
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
+def token_revoke(*, token: ApiToken, by: User | None) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -62,7 +65,7 @@ def token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
 
 
 @transaction.atomic
-def tokens_revoke_for(*, users: Any = None, by: Any = None, reason: str = "") -> int:
+def tokens_revoke_for(*, users: Any = None, by: User | None = None, reason: str = "") -> int:
     """Revoke every live token (of `users`, a queryset or list, or of everyone)."""
     live = ApiToken.objects.filter(revoked_at__isnull=True)
     if users is not None:

@@ -44,6 +44,7 @@ from cases.audit import audit_record
 from cases.models import AuditEntry
 from cases.roles import Role, role_from, roles_of_accounts, users_with_role
 from cases.sessions import user_end_all_sessions
+from cases.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ _current: ContextVar[_Change | None] = ContextVar("tracker_account_change", defa
 
 
 @contextmanager
-def account_change(*, by: Any, request: Any = None) -> Iterator[None]:
+def account_change(*, by: User | None, request: Any = None) -> Iterator[None]:
     """Make account writes; the sessions they end are ended once, when the block succeeds (call
     it inside the service's transaction). Nested blocks join the outermost one."""
     if _current.get() is not None:
@@ -86,7 +87,7 @@ def _settle(change: _Change) -> None:
         user_end_all_sessions(user=user, by=change.by, request=change.request, reason=reason)
 
 
-def sessions_must_end(*, user: Any, reason: str) -> None:
+def sessions_must_end(*, user: User, reason: str) -> None:
     """Every session and token of `user` must end (now, or when the enclosing account change succeeds)."""
     change = _current.get()
     if change is not None:
@@ -126,7 +127,7 @@ def elevations_since(since: datetime.datetime) -> list[AuditEntry]:
 # --- What the receivers compare ----------------------------------------------------------------
 
 
-def stored_state(user: Any, *, update_fields: Any = None) -> dict[str, Any] | None:
+def stored_state(user: User, *, update_fields: Any = None) -> dict[str, Any] | None:
     """The watched fields as stored, before a save that may change them (None: nothing to compare)."""
     if user.pk is None or user._state.adding:
         return None
@@ -135,13 +136,16 @@ def stored_state(user: Any, *, update_fields: Any = None) -> dict[str, Any] | No
     return get_user_model()._default_manager.filter(pk=user.pk).values(*WATCHED_FIELDS).first()
 
 
-def saved(user: Any, *, before: dict[str, Any] | None, created: bool = False, update_fields: Any = None) -> None:
+def saved(user: User, *, before: dict[str, Any] | None, created: bool = False, update_fields: Any = None) -> None:
     """Compare a saved account with what was stored before, and end its sessions if it must."""
     if created and role_from(group_names=(), is_superuser=user.is_superuser) == Role.ADMINISTRATOR:
         elevated(user=user)  # createsuperuser, or a shell's create(is_superuser=True)
     if before is None:
         return
-    rehash = user._password is None and update_fields is not None and set(update_fields) == {"password"}
+    # (`_password` is Django's pending raw password, set by set_password; the stubs do not declare it.)
+    rehash = (
+        getattr(user, "_password", None) is None and update_fields is not None and set(update_fields) == {"password"}
+    )
     had_password = bool(before["password"]) and is_password_usable(before["password"])
     if user.password != before["password"] and had_password and not rehash:
         sessions_must_end(user=user, reason="password")
@@ -168,7 +172,7 @@ def roles_after(before: dict[int, Any]) -> None:
         role_changed(user=user, was=before[pk], now=now.get(pk))
 
 
-def role_changed(*, user: Any, was: Any, now: Any) -> None:
+def role_changed(*, user: User, was: Any, now: Any) -> None:
     if was == now:
         return
     if was is not None:

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import AuditChainHead, AuditEntry
+from cases.types import Actor
 from core.authn import client_ip_hash
 
 GENESIS = "0" * 64
@@ -50,7 +51,7 @@ def _payload(entry: AuditEntry) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: Any = None,
     fields: list[str] | tuple[str, ...] = (),
@@ -66,7 +67,7 @@ def audit_record(
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         entry = AuditEntry(
             at=timezone.now(),
-            actor=actor if getattr(actor, "pk", None) else None,
+            actor=actor if actor is not None and actor.is_authenticated and actor.pk else None,
             actor_label=getattr(actor, "username", "") or "",
             action=action,
             target_type=target._meta.label_lower if target is not None else "",

@@ -43,6 +43,7 @@ from cases.permissions import may
 from cases.roles import Role, users_with_role
 from cases.sessions import end_sessions_of
 from cases.signals import lockdown_activated
+from cases.types import User
 from core import crypto
 
 
@@ -131,7 +132,7 @@ def destroy_key_files() -> list[str]:
     return destroyed
 
 
-def lockdown_activate(*, by: Any, destroy_keys: bool = False, request: Any = None) -> LockdownReport:
+def lockdown_activate(*, by: User | None, destroy_keys: bool = False, request: Any = None) -> LockdownReport:
     """Lock everything down now; see the module docstring. `by` must be an administrator (or None
     for the command line)."""
     if by is not None and not may(by, "security.lockdown"):
@@ -184,7 +185,7 @@ def lockdown_activate(*, by: Any, destroy_keys: bool = False, request: Any = Non
 
 
 @transaction.atomic
-def lockdown_lift(*, by: Any, request: Any = None) -> int:
+def lockdown_lift(*, by: User | None, request: Any = None) -> int:
     """End the lockdown: accounts it suspended are active again (they sign in afresh; API and feed
     tokens stay revoked). Returns how many accounts were reactivated."""
     if by is not None and not may(by, "security.lockdown"):

@@ -24,6 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from cases.audit import audit_record
 from cases.models import Authenticator
 from cases.roles import role_of
+from cases.types import User
 from core.crypto import keyed_hash
 
 RECOVERY_CODES = 10
@@ -42,16 +43,16 @@ def _looks_like_recovery_code(token: str) -> bool:
     return len("".join(ch for ch in token if ch.isalnum())) == RECOVERY_CODE_CHARS
 
 
-def mfa_required_for(user: Any) -> bool:
+def mfa_required_for(user: User) -> bool:
     role = role_of(user)
     return role is not None and role.value in settings.MFA_REQUIRED_ROLES
 
 
-def mfa_has_device(user: Any) -> bool:
+def mfa_has_device(user: User) -> bool:
     return user_has_device(user, confirmed=True)
 
 
-def mfa_pending_totp(*, user: Any) -> Authenticator:
+def mfa_pending_totp(*, user: User) -> Authenticator:
     """The unconfirmed authenticator being enrolled (created once, reused on reload)."""
     if mfa_has_device(user):
         raise PermissionError("this account already has a device; enrolling another needs a coordinator reset")
@@ -67,7 +68,7 @@ def mfa_qr_svg(device: Authenticator) -> str:
 
 
 @transaction.atomic
-def mfa_confirm_enrolment(*, user: Any, token: str, request: Any = None) -> list[str] | None:
+def mfa_confirm_enrolment(*, user: User, token: str, request: Any = None) -> list[str] | None:
     """Confirm the pending authenticator with one code; return the recovery codes (shown once)."""
     device = Authenticator.objects.select_for_update().filter(user=user, confirmed=False).order_by("id").first()
     if device is None or mfa_has_device(user) or not device.verify_token(token.strip()):
@@ -84,7 +85,7 @@ def mfa_confirm_enrolment(*, user: Any, token: str, request: Any = None) -> list
     return codes
 
 
-def mfa_new_recovery_codes(*, user: Any) -> list[str]:
+def mfa_new_recovery_codes(*, user: User) -> list[str]:
     """Replace the account's recovery codes with ten new single-use ones (shown once; only keyed
     hashes are stored)."""
     import base64
@@ -105,7 +106,7 @@ def mfa_new_recovery_codes(*, user: Any) -> list[str]:
     return codes
 
 
-def mfa_check(*, user: Any, token: str) -> Any:
+def mfa_check(*, user: User, token: str) -> Any:
     """The confirmed device (authenticator or recovery code) that accepts `token`, or None.
     Each device throttles its own failures (django-otp backs off exponentially)."""
     token = (token or "").strip().replace(" ", "").lower()
@@ -137,7 +138,7 @@ def mfa_verify(*, request: Any, token: str) -> bool:
 
 
 @transaction.atomic
-def mfa_reset(*, user: Any, by: Any, request: Any = None) -> None:
+def mfa_reset(*, user: User, by: User | None, request: Any = None) -> None:
     """Remove every device of an account (after a lost phone): the account enrols again at its next
     sign-in, and every session and token of it ends (cases.account_changes). Call it through
     `cases.services.account_reset_mfa`, which checks who may."""

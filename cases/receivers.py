@@ -11,11 +11,12 @@ from django.dispatch import receiver
 
 from cases.account_changes import device_deleted, roles_after, roles_before, saved, stored_state
 from cases.audit import audit_record
+from cases.types import User
 from core.authn import subject_hash
 
 
 @receiver(user_logged_in, dispatch_uid="cases.audit_login")
-def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def audit_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         from django.utils import timezone
 
@@ -35,7 +36,7 @@ def audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = 
 
 
 @receiver(user_logged_out, dispatch_uid="cases.audit_logout")
-def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def audit_logout(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         audit_record(actor=user, action="auth.logout", request=request)
 

@@ -52,6 +52,7 @@ from cases.models import (
 )
 from cases.selectors import case_attachments, incident_ids_concerning
 from cases.signals import case_purging, purge_holds
+from cases.types import User
 
 
 def retention_date(*, closed_on: datetime.date) -> datetime.date:
@@ -140,7 +141,7 @@ def _blank(model: type, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
 
 
 @transaction.atomic
-def case_purge(*, case: Case, by: Any = None, today: datetime.date | None = None) -> int:
+def case_purge(*, case: Case, by: User | None = None, today: datetime.date | None = None) -> int:
     """Remove one case's personal data irreversibly (see the module docstring). Refuses a case
     that is not past retention or is on hold. Returns the number of files deleted."""
     today = today or timezone.localdate()
@@ -200,7 +201,7 @@ def sweep_orphan_files(*, older_than: datetime.timedelta = datetime.timedelta(ho
     return deleted
 
 
-def purge_expired(*, dry_run: bool = False, by: Any = None, today: datetime.date | None = None) -> PurgeReport:
+def purge_expired(*, dry_run: bool = False, by: User | None = None, today: datetime.date | None = None) -> PurgeReport:
     """Purge every case past retention that is not on hold; with dry_run, only say what would go."""
     today = today or timezone.localdate()
     report = PurgeReport(dry_run=dry_run, today=today)

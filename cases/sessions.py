@@ -6,8 +6,6 @@ writes the audit trail and the user model's session epoch."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
@@ -17,10 +15,11 @@ from django.http import HttpRequest
 
 from cases.audit import audit_record
 from cases.signals import sessions_ended
+from cases.types import User
 
 
 @transaction.atomic
-def user_end_all_sessions(*, user: Any, by: Any, request: HttpRequest | None = None, reason: str = "") -> int:
+def user_end_all_sessions(*, user: User, by: User | None, request: HttpRequest | None = None, reason: str = "") -> int:
     """Log out everywhere: every session of `user` ends and their API/feed tokens are revoked.
 
     Without `reason` it is the person's own "log out everywhere"; with one (password, role,
@@ -28,7 +27,7 @@ def user_end_all_sessions(*, user: Any, by: Any, request: HttpRequest | None = N
     User = get_user_model()
     User._default_manager.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     # The caller's copy must not write the old epoch back with its next save().
-    user.session_epoch = User._default_manager.filter(pk=user.pk).values_list("session_epoch", flat=True).first()
+    user.refresh_from_db(fields=["session_epoch"])
     ended = end_sessions_of(user_ids=[user.pk])
     sessions_ended.send(sender=User, users=User._default_manager.filter(pk=user.pk), by=by)
     if reason:

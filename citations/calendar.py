@@ -30,6 +30,7 @@ from icalendar import Alarm, Calendar, Event
 
 from cases.audit import audit_record
 from cases.permissions import may
+from cases.types import User
 from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.models import CalendarFeedToken, CitationStatus, DeadlineKind, DeadlineStatus
 from citations.selectors import DEADLINE_PAGE_SIZE, deadline_title, deadlines_in_pages
@@ -45,7 +46,7 @@ def _hash(token: str) -> str:
 
 
 @transaction.atomic
-def calendar_feed_issue(*, user: Any, by: Any) -> str:
+def calendar_feed_issue(*, user: User, by: User) -> str:
     """A new secret feed link for a lawyer; any previous link stops working."""
     if not may(user, "citations.calendar_feed"):
         raise ValidationError(_("Calendar feeds are for lawyers."))
@@ -58,13 +59,13 @@ def calendar_feed_issue(*, user: Any, by: Any) -> str:
 
 
 @transaction.atomic
-def calendar_feed_revoke(*, user: Any, by: Any) -> int:
+def calendar_feed_revoke(*, user: User, by: User) -> int:
     revoked = CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit_record(actor=by, action="calendar.revoke", target=user, count=revoked)
     return revoked
 
 
-def calendar_feed_status(*, user: Any) -> CalendarFeedToken | None:
+def calendar_feed_status(*, user: User) -> CalendarFeedToken | None:
     return CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).first()
 
 
@@ -92,7 +93,7 @@ def _alarm(before: datetime.timedelta, text: str) -> Alarm:
     return alarm
 
 
-def calendar_feed_ics(*, user: Any, now: datetime.datetime | None = None) -> bytes:
+def calendar_feed_ics(*, user: User, now: datetime.datetime | None = None) -> bytes:
     """The lawyer's open deadlines (all-day events on the last day) and hearings (timed), from
     30 days back on. Deadlines are read FEED_PAGE_SIZE at a time (one query a page), hearings
     in one query."""

@@ -535,7 +535,7 @@ def _count_tables(
         out.update({("dl", name): counts.get(name, 0) for name in PAST})
         return out
 
-    per_scope = {event_id: figures(event_id) for event_id in counted}
+    per_scope: dict[int | str, dict[tuple[Any, ...], int]] = {event_id: figures(event_id) for event_id in counted}
     per_scope[ALL] = {key: sum(per_scope[e][key] for e in counted) for key in figures(0)}
     for scope, values in per_scope.items():
         for key, value in values.items():
@@ -634,7 +634,7 @@ def _people_cells(
     ("fewer than N"): who of them was cited or arrested is shown nowhere."""
     overall = {key: count_cell(n) for key, n in people.items()}
     counted = [row for row in event_rows if not _is_small(row["people"])]
-    cells = {row["id"]: {key: count_cell(row[key]) for key in people} for row in counted}
+    cells: dict[int, dict[str, Any]] = {row["id"]: {key: count_cell(row[key]) for key in people} for row in counted}
     if counted:
         for key in overall:
             overall[key], (parts,) = complementary_suppression(

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from cases.audit import audit_record
+from cases.types import AnyUser
 from citations.access import citation_list_visible_to, sees_personal_columns
 from citations.models import Citation, Deadline, DeadlineStatus
 from citations.selectors import balance_of, citations_with_money
@@ -50,7 +51,7 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def citations_csv(*, user: Any, queryset: QuerySet[Citation] | None = None, request: Any = None) -> str:
+def citations_csv(*, user: AnyUser, queryset: QuerySet[Citation] | None = None, request: Any = None) -> str:
     """The citations of `queryset` that `user` may see, as CSV text (UTF-8; the caller adds a
     BOM if spreadsheets need one). Three queries whatever the number of rows."""
     visible = citation_list_visible_to(user=user)

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from cases.audit import audit_record
 from cases.models import Case, CaseStatus, Demonstrator, Event, Jurisdiction, Officer
 from cases.services import case_numbers_reserve
+from cases.types import User
 from citations.deadlines import active_rules, sync_citation_deadlines
 from citations.models import Citation, CitationKind, CitationStatus
 
@@ -608,7 +609,7 @@ def _open_cases(plan: _Plan, *, cases: dict[int, Case], event: Event, now: datet
 
 
 def _new_citation(
-    row: Row, case: Case, *, recorded: _Recorded, event: Event, by: Any, now: datetime.datetime
+    row: Row, case: Case, *, recorded: _Recorded, event: Event, by: User | None, now: datetime.datetime
 ) -> Citation:
     return Citation(
         case=case,
@@ -629,7 +630,7 @@ def _new_citation(
 
 
 def _write(
-    rows: list[Row], *, result: ImportResult, event: Event, by: Any, now: datetime.datetime, atomic: bool
+    rows: list[Row], *, result: ImportResult, event: Event, by: User | None, now: datetime.datetime, atomic: bool
 ) -> None:
     errors_before = len(result.errors)
     _person_keys(rows)
@@ -660,7 +661,7 @@ def _write(
 def import_citations_csv(
     *,
     data: bytes,
-    by: Any,
+    by: User | None,
     event: Event,
     atomic: bool = True,
     dry_run: bool = False,

@@ -150,7 +150,7 @@ def citations_with_money(queryset: QuerySet[Citation]) -> QuerySet[Citation]:
 
 
 def balance_of(citation: Citation) -> Balance:
-    return _balance(citation, Decimal(citation.paid_total), Decimal(citation.refunded_total), {})  # type: ignore[attr-defined]
+    return _balance(citation, Decimal(citation.paid_total), Decimal(citation.refunded_total), {})  # type: ignore[attr-defined]  # annotated by citations_with_money
 
 
 # --- deadlines ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from cases.models import Case, Officer, Payer
+from cases.types import User
 from citations import services
 from citations.models import Citation, CitationKind, Disposition, PaymentKind, Response
 
@@ -22,7 +23,7 @@ OFFENSES = [
 
 
 def create_citations(
-    *, cases: list[Case], officers: list[Officer], starts: datetime.datetime, by: Any, rng: random.Random
+    *, cases: list[Case], officers: list[Officer], starts: datetime.datetime, by: User, rng: random.Random
 ) -> list[Citation]:
     issued = starts + datetime.timedelta(hours=22)
     today = timezone.localdate()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -23,12 +22,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.mfa import mfa_has_device, mfa_required_for
 from cases.roles import Role, role_of
+from cases.types import AnyUser
 from core.problems import is_api_request, problem_json_response
 
 MFA_REQUIRED = _("Multi-factor verification is required for this account.")
 
 
-def idle_seconds_for(user: Any) -> int:
+def idle_seconds_for(user: AnyUser) -> int:
     """Idle timeout of a session: short for roles that see personal data, configurable."""
     role = role_of(user)
     if role in (Role.OBSERVER, Role.ORGANIZER):

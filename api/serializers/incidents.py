@@ -153,8 +153,8 @@ class IncidentInput(InputSerializer):
     people_affected_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100_000)
     force_types = serializers.ListField(child=ForceTypeCodes(), required=False, max_length=20)
     # many=True hands max_length to the ListSerializer it makes; the stubs type only the child's.
-    officers = OfficerSeenInput(many=True, required=False, max_length=50)  # type: ignore[call-arg]
-    arrests_seen = ArrestSeenInput(many=True, required=False, max_length=100)  # type: ignore[call-arg]
+    officers = OfficerSeenInput(many=True, required=False, max_length=50)  # type: ignore[call-arg]  # see above
+    arrests_seen = ArrestSeenInput(many=True, required=False, max_length=100)  # type: ignore[call-arg]  # see above
 
     class Meta:
         model = Incident

@@ -28,14 +28,14 @@ from api.tokens import token_issue, token_revoke
 from cases.audit import audit_record
 from cases.mfa import mfa_check, mfa_required_for
 from cases.roles import role_of
-from cases.types import signed_in
+from cases.types import User, signed_in
 from core.authn import API_SIGN_IN_FAILED
 
 FAILED = API_SIGN_IN_FAILED
 NEEDS_MFA = _("This account must set up a second factor in the web app before it can get a token.")
 
 
-def _otp_ok(user: Any, token: str | None) -> bool:
+def _otp_ok(user: User, token: str | None) -> bool:
     if not user_has_device(user, confirmed=True):
         return True
     if not token:

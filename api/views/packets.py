@@ -123,7 +123,7 @@ class BatchListApi(PacketApi):
     queryset = PacketBatch.objects.none()  # for the schema; requests use batch_list_visible_to
 
     @property
-    def operation(self) -> str:  # type: ignore[override]
+    def operation(self) -> str:  # type: ignore[override]  # chosen per request method, a class attribute elsewhere
         return "create" if self.request.method == "POST" else "read"
 
     @extend_schema(summary="The caller's packet batches", responses={200: BatchOutputSerializer(many=True)})

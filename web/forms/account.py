@@ -41,7 +41,8 @@ class LockdownForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("confirm") != "LOCK DOWN":
             self.add_error("confirm", _('Type exactly "LOCK DOWN".'))
         if data.get("destroy_keys") and data.get("confirm_destroy") != "DESTROY KEYS":

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.access import event_list_visible_to
+from cases.models import Event
+from cases.types import AnyUser
 from citations.imports import MAX_BYTES
 from citations.models import CitationKind
 
 
 class CitationImportForm(forms.Form):
-    event = forms.ModelChoiceField(queryset=None, label=_("Event the citations belong to"), to_field_name="public_id")  # type: ignore[arg-type]
+    event = forms.ModelChoiceField(
+        queryset=Event.objects.none(), label=_("Event the citations belong to"), to_field_name="public_id"
+    )
     kind = forms.ChoiceField(
         choices=CitationKind.choices,
         initial=CitationKind.PHL_CVN,
@@ -32,9 +36,9 @@ class CitationImportForm(forms.Form):
         required=False, label=_("Import the valid rows even if some rows have errors (default: all or nothing)")
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["event"].queryset = event_list_visible_to(user=user)  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["event"]).queryset = event_list_visible_to(user=user)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

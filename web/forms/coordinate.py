@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cases.roles import Role
+from cases.types import User
 
 ROLE_LABELS = [
     (Role.OBSERVER.value, _("Observer")),
@@ -19,18 +20,22 @@ ROLE_LABELS = [
 ]
 
 
+class LawyerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
 class AssignForm(forms.Form):
-    lawyers = forms.ModelMultipleChoiceField(
+    lawyers = LawyerChoiceField(
         label=_("Lawyers"),
-        queryset=get_user_model().objects.none(),
+        queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, lawyers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lawyers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lawyers"].queryset = lawyers
-        self.fields["lawyers"].label_from_instance = lambda u: u.get_full_name() or u.username
+        cast(LawyerChoiceField, self.fields["lawyers"]).queryset = lawyers
 
 
 class AccountCreateForm(forms.Form):

@@ -3,14 +3,15 @@ whether a move is allowed and says why not (its ValidationErrors land on these f
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import CaseStatus, Payer
+from cases.models import CaseStatus, Event, Payer
 from cases.services import CLOSE_NOTE_MAX
 from citations import lifecycle
 from citations.models import Citation, Disposition, PaymentKind, Response
@@ -55,7 +56,9 @@ class ResponseForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = lifecycle.track_for(self.citation.kind).responses
-        self.fields["response"].choices = [(v, label) for v, label in Response.choices if v in allowed]
+        cast(forms.ChoiceField, self.fields["response"]).choices = [
+            (v, label) for v, label in Response.choices if v in allowed
+        ]
         self.initial.setdefault("at", timezone.localtime().replace(second=0, microsecond=0))
 
 
@@ -151,9 +154,12 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *CaseStatus.choices])
     due = forms.ChoiceField(label=_("Deadline"), required=False, choices=WINDOWS)
 
-    def __init__(self, *args: Any, events: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, events: Iterable[Event], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["event"].choices = [("", _("All events")), *[(str(e.public_id), e.name) for e in events]]
+        cast(forms.ChoiceField, self.fields["event"]).choices = [
+            ("", _("All events")),
+            *[(str(e.public_id), e.name) for e in events],
+        ]
 
 
 class DocketFilterForm(forms.Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import puremagic
 from django import forms
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.access import event_list_visible_to
 from cases.models import FREE_TEXT_WARNING, Conduct, Event, ForceType, YesNoUnknown
 from cases.services import ArrestWitnessed, Attachment, IncidentInput, OfficerSeen
+from cases.types import AnyUser
 
 AGENCIES = [
     ("Philadelphia Police Department", _("Philadelphia Police Department")),
@@ -130,12 +131,13 @@ class IncidentReportForm(forms.Form):
     video_holders = _warned_text(_("Who has video"), rows=2)
     media_present = forms.CharField(label=_("Media present"), max_length=300, required=False)
     narrative = _warned_text(_("What happened"), rows=6, max_length=20000)
-    files = MultipleFileField(label=_("Photos and videos"), required=False)
+    # Named like the form's own `files` (the uploads); the form metaclass moves declared fields off the class.
+    files = MultipleFileField(label=_("Photos and videos"), required=False)  # type: ignore[assignment]  # BaseForm.files
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         events = event_list_visible_to(user=user)
-        self.fields["event"].queryset = events
+        cast(forms.ModelChoiceField, self.fields["event"]).queryset = events
         if not self.is_bound:
             latest = events.order_by("-starts_at").first()
             self.initial.setdefault("event", latest.pk if latest else None)
@@ -160,7 +162,8 @@ class IncidentReportForm(forms.Form):
         return items
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         officers = []
         try:
             entries = self._json_list("officer", MAX_OFFICERS)

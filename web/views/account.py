@@ -33,6 +33,7 @@ from cases.lockdown import (
     recent_administrators,
 )
 from cases.sessions import user_end_all_sessions
+from cases.types import signed_in
 from web.forms.account import LockdownForm, TokenForm, TrackerAuthenticationForm
 from web.permissions import page_for
 
@@ -58,7 +59,7 @@ def _safe_next(request: HttpRequest) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mfa_verify_view(request: HttpRequest) -> HttpResponse:
-    if not mfa.mfa_has_device(request.user):
+    if not mfa.mfa_has_device(signed_in(request.user)):
         return redirect("mfa_enrol")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -73,12 +74,14 @@ def mfa_verify_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mfa_enrol_view(request: HttpRequest) -> HttpResponse:
-    if mfa.mfa_has_device(request.user):
+    if mfa.mfa_has_device(signed_in(request.user)):
         return redirect("mfa_verify")
-    device = mfa.mfa_pending_totp(user=request.user)
+    device = mfa.mfa_pending_totp(user=signed_in(request.user))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = mfa.mfa_confirm_enrolment(user=request.user, token=form.cleaned_data["token"], request=request)
+        codes = mfa.mfa_confirm_enrolment(
+            user=signed_in(request.user), token=form.cleaned_data["token"], request=request
+        )
         if codes is not None:
             return render(request, "registration/recovery_codes.html", {"codes": codes, "next": _safe_next(request)})
         form.add_error("token", _("That code did not work. Check the phone's clock and try the next code."))
@@ -95,7 +98,9 @@ def mfa_enrol_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def account_security_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "registration/account_security.html", {"mfa_required": mfa.mfa_required_for(request.user)})
+    return render(
+        request, "registration/account_security.html", {"mfa_required": mfa.mfa_required_for(signed_in(request.user))}
+    )
 
 
 @never_cache
@@ -106,7 +111,7 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
     if not mfa.mfa_is_recent(request):
         messages.warning(request, _("Confirm a code first, then ask for new recovery codes."))
         return redirect(reverse("mfa_verify") + "?next=" + reverse("account_security"))
-    codes = mfa.mfa_new_recovery_codes(user=request.user)
+    codes = mfa.mfa_new_recovery_codes(user=signed_in(request.user))
     audit_record(actor=request.user, action="mfa.recovery_codes", request=request, count=len(codes))
     return render(request, "registration/recovery_codes.html", {"codes": codes, "next": reverse("home")})
 
@@ -114,7 +119,7 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = signed_in(request.user)
     user_end_all_sessions(user=user, by=user, request=request)
     logout(request)
     return redirect("login")
@@ -130,7 +135,7 @@ def lockdown_view(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("mfa_verify") + "?next=" + reverse("lockdown"))
     form = LockdownForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "lift":
-        count = lockdown_lift(by=request.user, request=request)
+        count = lockdown_lift(by=signed_in(request.user), request=request)
         lifted = ngettext(
             "Lockdown lifted; %(n)s account can sign in again.",
             "Lockdown lifted; %(n)s accounts can sign in again.",
@@ -139,7 +144,7 @@ def lockdown_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, lifted % {"n": count})
         return redirect("lockdown")
     if request.method == "POST" and form.is_valid():
-        user = request.user
+        user = signed_in(request.user)
         report = lockdown_activate(by=user, destroy_keys=form.cleaned_data["destroy_keys"], request=request)
         logout(request)  # this session ended with all the others
         context = {"report": report, "destroy_keys": form.cleaned_data["destroy_keys"]}

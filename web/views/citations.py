@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import get_visible_or_404
 from cases.models import Event
+from cases.types import signed_in
 from citations.calendar import (
     calendar_feed_ics,
     calendar_feed_issue,
@@ -53,14 +54,16 @@ def calendar_link(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "regenerate":
-            token = calendar_feed_issue(user=request.user, by=request.user)
+            token = calendar_feed_issue(user=signed_in(request.user), by=signed_in(request.user))
             new_url = request.build_absolute_uri(reverse("citations-calendar-feed", args=[token]))
         elif action == "revoke":
-            calendar_feed_revoke(user=request.user, by=request.user)
+            calendar_feed_revoke(user=signed_in(request.user), by=signed_in(request.user))
         else:
             return HttpResponse(status=400)
     return render(
-        request, "citations/calendar.html", {"feed": calendar_feed_status(user=request.user), "new_url": new_url}
+        request,
+        "citations/calendar.html",
+        {"feed": calendar_feed_status(user=signed_in(request.user)), "new_url": new_url},
     )
 
 
@@ -69,13 +72,13 @@ def calendar_link(request: HttpRequest) -> HttpResponse:
 @never_cache
 def import_page(request: HttpRequest) -> HttpResponse:
     """Coordinators upload a jail-support spreadsheet (CSV) and see every row error."""
-    form = CitationImportForm(request.POST or None, request.FILES or None, user=request.user)
+    form = CitationImportForm(request.POST or None, request.FILES or None, user=signed_in(request.user))
     result = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         result = import_citations_csv(
             data=data["file"].read(),
-            by=request.user,
+            by=signed_in(request.user),
             event=data["event"],
             atomic=not data["partial"],
             dry_run=data["dry_run"],
@@ -98,7 +101,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     for name in ("kind", "status"):
         if request.GET.get(name):
             queryset = queryset.filter(**{name: request.GET[name]})
-    body = citations_csv(user=request.user, queryset=queryset, request=request)
+    body = citations_csv(user=signed_in(request.user), queryset=queryset, request=request)
     response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="citations-{stamp}.csv"'

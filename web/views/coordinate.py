@@ -34,7 +34,7 @@ from cases.services import (
     account_set_role,
     case_assign_lawyers,
 )
-from cases.types import User
+from cases.types import User, signed_in
 from web.forms.coordinate import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm
 from web.permissions import page_for
 
@@ -73,7 +73,7 @@ def assign(request: HttpRequest, case_id: UUID) -> HttpResponse:
         form = AssignForm(request.POST, lawyers=lawyers)
         if form.is_valid():
             try:
-                case_assign_lawyers(case=case, lawyers=form.cleaned_data["lawyers"], by=request.user)
+                case_assign_lawyers(case=case, lawyers=form.cleaned_data["lawyers"], by=signed_in(request.user))
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -95,7 +95,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = account_create(
-                username=data["username"], role=data["role"], password=data["password"], by=request.user,
+                username=data["username"], role=data["role"], password=data["password"], by=signed_in(request.user),
                 request=request, first_name=data["first_name"], last_name=data["last_name"],
             )  # fmt: skip
         except ValidationError as exc:
@@ -134,8 +134,8 @@ def _confirm_code_first(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return redirect(reverse("mfa_verify") + "?" + urlencode({"next": reverse("coord-accounts")}))
 
 
-def _account(request: HttpRequest, user_id: int):  # type: ignore[no-untyped-def]
-    return get_object_or_404(get_user_model(), pk=user_id)
+def _account(request: HttpRequest, user_id: int) -> User:
+    return get_object_or_404(User, pk=user_id)
 
 
 @page_for("accounts.manage")
@@ -145,7 +145,7 @@ def account_role(request: HttpRequest, user_id: int) -> HttpResponse:
     form = AccountRoleForm(request.POST)
     if form.is_valid():
         try:
-            account_set_role(user=user, role=form.cleaned_data["role"], by=request.user, request=request)
+            account_set_role(user=user, role=form.cleaned_data["role"], by=signed_in(request.user), request=request)
         except ValidationError as exc:
             if _needs_fresh_code(exc):
                 return _confirm_code_first(request, exc)
@@ -161,7 +161,7 @@ def account_active(request: HttpRequest, user_id: int) -> HttpResponse:
     user = _account(request, user_id)
     active = request.POST.get("active") == "1"
     try:
-        account_set_active(user=user, active=active, by=request.user, request=request)
+        account_set_active(user=user, active=active, by=signed_in(request.user), request=request)
     except ValidationError as exc:
         if _needs_fresh_code(exc):
             return _confirm_code_first(request, exc)

@@ -38,6 +38,7 @@ from cases.permissions import may
 from cases.selectors import case_attachments, incident_ids_concerning
 from cases.services import CloseNeedsConfirmation
 from cases.services import case_close as case_close_service
+from cases.types import User, signed_in
 from citations import services
 from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.models import Citation, Deadline, DeadlineStatus
@@ -96,9 +97,13 @@ def _filter_cases(cases: QuerySet[Case], data: dict[str, Any], events: QuerySet[
 @page_for("cases.read")
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    events = event_list_visible_to(user=request.user).only("public_id", "name", "starts_at").order_by("-starts_at")
+    events = (
+        event_list_visible_to(user=signed_in(request.user))
+        .only("public_id", "name", "starts_at")
+        .order_by("-starts_at")
+    )
     form = CaseFilterForm(request.GET or None, events=events)
-    cases = case_list_visible_to(user=request.user)
+    cases = case_list_visible_to(user=signed_in(request.user))
     if form.is_valid():
         cases = _filter_cases(cases, form.cleaned_data, events)
     cases = (
@@ -144,7 +149,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         .order_by("issued_at", "id")
     )
     for citation in citations:
-        citation.balance = balance_of(citation)  # type: ignore[attr-defined]
+        citation.balance = balance_of(citation)  # type: ignore[attr-defined]  # for the template  # for the template
     arrests = list(arrest_list_visible_to(user=user).filter(case=case).order_by("arrested_at"))
     incidents = list(
         incident_list_visible_to(user=user)
@@ -202,7 +207,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def case_close(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """Close a case. One with pending matters (open citations or deadlines, holds) comes back with
     them listed and a confirmation asking why (409); cases.services.case_close decides."""
-    user = request.user
+    user = signed_in(request.user)
     case = get_visible_or_404(case_list_visible_to(user=user), case_id, user=user, request=request)
     form = CaseCloseForm(request.POST)
     if form.is_valid():
@@ -229,7 +234,7 @@ def case_close(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 def _citation_for(request: HttpRequest, citation_id: UUID) -> Citation:
-    queryset = citations_with_money(citation_list_visible_to(user=request.user)).select_related(
+    queryset = citations_with_money(citation_list_visible_to(user=signed_in(request.user))).select_related(
         "case__demonstrator", "issuing_officer"
     )
     return get_visible_or_404(
@@ -237,13 +242,13 @@ def _citation_for(request: HttpRequest, citation_id: UUID) -> Citation:
             Prefetch("deadlines", queryset=Deadline.objects.select_related("rule").order_by("due_at", "id")), "payments"
         ),
         citation_id,
-        user=request.user,
+        user=signed_in(request.user),
         request=request,
     )
 
 
 def _render_citation(request: HttpRequest, citation: Citation, bound: Any = None, status: int = 200) -> HttpResponse:
-    citation.balance = balance_of(citation)  # type: ignore[attr-defined]
+    citation.balance = balance_of(citation)  # type: ignore[attr-defined]  # for the template
     forms = {name: form_class(citation=citation) for name, form_class in ACTION_FORMS.items()}
     if bound is not None:
         forms[bound.action] = bound
@@ -263,7 +268,7 @@ def citation_detail(request: HttpRequest, citation_id: UUID) -> HttpResponse:
     return _render_citation(request, _citation_for(request, citation_id))
 
 
-def _perform(action: str, citation: Citation, data: dict[str, Any], by: Any) -> None:
+def _perform(action: str, citation: Citation, data: dict[str, Any], by: User) -> None:
     if action == "respond":
         services.citation_record_response(citation=citation, response=data["response"], at=data["at"], by=by)
     elif action == "hearing":
@@ -310,7 +315,7 @@ def citation_action(request: HttpRequest, citation_id: UUID, action: str) -> Htt
     form = form_class(request.POST, citation=citation)
     if form.is_valid():
         try:
-            _perform(action, citation, form.cleaned_data, request.user)
+            _perform(action, citation, form.cleaned_data, signed_in(request.user))
         except ValidationError as exc:
             form.apply_service_error(exc)
         else:
@@ -332,12 +337,16 @@ def due_this_week(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # A page at a time (a coordinator can have thousands due in a week): count, rows, lawyers.
     page = Paginator(
-        deadlines_due(user=request.user, within_days=7, today=today).select_related("case__demonstrator"),
+        deadlines_due(user=signed_in(request.user), within_days=7, today=today).select_related("case__demonstrator"),
         DUE_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     due = list(page.object_list)
     overdue = (
-        list(deadlines_overdue(user=request.user, today=today).select_related("case__demonstrator")[:OVERDUE_SHOWN])
+        list(
+            deadlines_overdue(user=signed_in(request.user), today=today).select_related("case__demonstrator")[
+                :OVERDUE_SHOWN
+            ]
+        )
         if page.number == 1
         else []
     )
@@ -365,7 +374,7 @@ def docket(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         day = form.cleaned_data["date"]
         courtroom = form.cleaned_data["courtroom"]
-    entries = hearing_docket(user=request.user, date=day, courtroom=courtroom or None)
+    entries = hearing_docket(user=signed_in(request.user), date=day, courtroom=courtroom or None)
     if entries:
         audit_record(actor=request.user, action="docket.read", fields=NAME_FIELDS, request=request, count=len(entries))
     return render(request, "citations/desk/docket.html", {"form": form, "entries": entries, "day": day})

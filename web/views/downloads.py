@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from cases.access import evidence_list_visible_to, get_visible_or_404
 from cases.services import evidence_open
+from cases.types import signed_in
 from core.downloads import attachment_response
 from web.permissions import page_for
 
@@ -26,5 +27,5 @@ def evidence_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
         request=request,
     )
     original = request.GET.get("original", "").lower() in ("1", "true", "yes")  # the service decides who may
-    opened = evidence_open(evidence=evidence, by=request.user, request=request, original=original)
+    opened = evidence_open(evidence=evidence, by=signed_in(request.user), request=request, original=original)
     return attachment_response(data=opened.data, content_type=opened.content_type, filename=opened.filename)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,8 +13,11 @@ from django.views.decorators.http import require_GET
 
 from cases.roles import Role, role_of
 
+if TYPE_CHECKING:  # a lazily translated label
+    from django_stubs_ext import StrOrPromise
+
 # Where each role works: (URL name, label). The navigation and the home page link to them.
-ROLE_PLACES: dict[Role, list[tuple[str, str]]] = {
+ROLE_PLACES: dict[Role, list[tuple[str, StrOrPromise]]] = {
     Role.OBSERVER: [("observe-new", _("Report an incident")), ("observe-reports", _("My reports"))],
     Role.LAWYER: [
         ("desk-cases", _("My cases")),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.access import incident_list_visible_to
 from cases.models import Event
 from cases.services import IncidentConflict, incident_create
+from cases.types import signed_in
 from web.forms.observe import IncidentReportForm, posted_chips
 from web.permissions import page_for
 
@@ -36,7 +37,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 incident, created = incident_create(
-                    reporter=request.user,
+                    reporter=signed_in(request.user),
                     client_uuid=form.cleaned_data["client_uuid"],
                     data=form.incident_input(),
                     attachments=form.cleaned_data["attachments"],
@@ -74,7 +75,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     narrative, so a lost phone reveals little), plus what is still waiting on the phone (script)."""
     reports = (
         incident_list_visible_to(user=request.user)
-        .filter(reporter=request.user)
+        .filter(reporter=signed_in(request.user))
         .annotate(files=Count("evidence", distinct=True))
         .defer("narrative", "injuries", "witnesses", "video_holders")
         .order_by("-created_at", "-id")

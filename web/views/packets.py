@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import case_for, complaint_list_visible_to, event_list_visible_to, get_visible_or_404
+from cases.types import signed_in
 from citations.access import citation_list_visible_to
 from core.downloads import attachment_response
 from documents.access import batch_list_visible_to, packet_list_visible_to
@@ -54,7 +55,7 @@ def case_packet(request: HttpRequest, case_id: UUID) -> HttpResponse:
         )
     try:
         result = packet_for_case(
-            case=case, by=request.user, kind=kind, complaint=complaint, citation=citation,
+            case=case, by=signed_in(request.user), kind=kind, complaint=complaint, citation=citation,
             confirm=request.POST.get("confirm") == "yes", request=request,
         )  # fmt: skip
     except ConfirmationRequired as exc:
@@ -78,7 +79,7 @@ def docket_packet(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return HttpResponse(_("Give the date as YYYY-MM-DD."), status=400, content_type="text/plain")
     result = packet_for_docket(
-        by=request.user, date=date, courtroom=request.POST.get("courtroom", "")[:40], request=request
+        by=signed_in(request.user), date=date, courtroom=request.POST.get("courtroom", "")[:40], request=request
     )
     return pdf_response(result.pdf, result.filename)
 
@@ -88,7 +89,7 @@ def docket_packet(request: HttpRequest) -> HttpResponse:
 def packet_file(request: HttpRequest, packet_id: UUID) -> HttpResponse:
     packet = get_visible_or_404(packet_list_visible_to(user=request.user), packet_id)
     try:
-        data = packet_download(packet=packet, by=request.user, request=request)
+        data = packet_download(packet=packet, by=signed_in(request.user), request=request)
     except StoredPacket.DoesNotExist:
         raise Http404 from None
     return pdf_response(data, packet_filename(packet))
@@ -107,7 +108,7 @@ def batch_start(request: HttpRequest) -> HttpResponse:
         elif kind == BatchKind.HEARING_DATE:
             hearing_date = datetime.date.fromisoformat(request.POST.get("date", ""))
         batch = batch_create(
-            by=request.user, kind=kind, hearing_date=hearing_date, courtroom=request.POST.get("courtroom", "")[:40],
+            by=signed_in(request.user), kind=kind, hearing_date=hearing_date, courtroom=request.POST.get("courtroom", "")[:40],
             event=event, output=request.POST.get("output", BatchOutput.ZIP), request=request,
         )  # fmt: skip
     except ValueError:
@@ -147,7 +148,7 @@ def batch_status(request: HttpRequest, batch_id: UUID) -> JsonResponse:
 def batch_download(request: HttpRequest, batch_id: UUID) -> StreamingHttpResponse | HttpResponse:
     batch = _batch(request, batch_id)
     try:
-        download = open_batch_download(batch=batch, by=request.user, request=request)
+        download = open_batch_download(batch=batch, by=signed_in(request.user), request=request)
     except PacketBatch.DoesNotExist:
         raise Http404 from None
     return attachment_response(data=download.chunks, content_type=download.content_type, filename=download.filename)
@@ -159,10 +160,16 @@ def subject_access(request: HttpRequest, person_id: UUID, fmt: str) -> HttpRespo
     """A person's own data for that person (coordinators run it): JSON or PDF, audited."""
     if fmt not in ("json", "pdf"):
         raise Http404
-    person = subject_access_person(by=request.user, person_id=person_id)
+    person = subject_access_person(by=signed_in(request.user), person_id=person_id)
     if fmt == "pdf":
-        data, content_type = subject_access_pdf(person=person, by=request.user, request=request), "application/pdf"
+        data, content_type = (
+            subject_access_pdf(person=person, by=signed_in(request.user), request=request),
+            "application/pdf",
+        )
     else:
-        data, content_type = subject_access_json(person=person, by=request.user, request=request), "application/json"
+        data, content_type = (
+            subject_access_json(person=person, by=signed_in(request.user), request=request),
+            "application/json",
+        )
     name = f"subject-access-{person.public_id}.{fmt}"
     return attachment_response(data=data, content_type=content_type, filename=name)
