@@ -37,7 +37,7 @@ def page_for(name: str, *, hidden: bool = False) -> Callable[[View], View]:
             return view(request, *args, **kwargs)
 
         wrapped.permission_operation = name  # type: ignore[attr-defined]  # the route matrix reads these
-        wrapped.permission_hidden = hidden  # type: ignore[attr-defined]
+        wrapped.permission_hidden = hidden  # type: ignore[attr-defined]  # read there too
         return wrapped
 
     return decorator
