@@ -35,6 +35,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import is_password_usable
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -96,7 +97,7 @@ def sessions_must_end(*, user: User, reason: str) -> None:
     user_end_all_sessions(user=user, by=None, reason=reason)
 
 
-def elevated(*, user: Any) -> None:
+def elevated(*, user: User) -> None:
     """`user` has just become an administrator (recorded and announced now, or when the enclosing
     account change succeeds)."""
     change = _current.get()
@@ -109,7 +110,7 @@ def elevated(*, user: Any) -> None:
 ELEVATED = "account.elevated"
 
 
-def _record_elevation(*, user: Any, by: Any, request: Any) -> None:
+def _record_elevation(*, user: User, by: User | None, request: HttpRequest | None) -> None:
     entry = audit_record(actor=by, action=ELEVATED, target=user, role=Role.ADMINISTRATOR.value, request=request)
     transaction.on_commit(lambda: announce_elevation_task.enqueue(entry.pk))
 

@@ -887,7 +887,7 @@ def _check_may_manage(
     account_check_fresh_second_factor(by=by, request=request)
 
 
-def account_check_fresh_second_factor(*, by: Any, request: Any) -> None:
+def account_check_fresh_second_factor(*, by: User | None, request: HttpRequest | None) -> None:
     """A person changing accounts (`by`, the signed-in user of `request`) confirmed a code within
     MFA_RECENT_SECONDS; otherwise ValidationError with code MFA_NOT_RECENT."""
     if request is None or getattr(request, "user", None) != by or not mfa_is_recent(request):
@@ -1005,7 +1005,7 @@ def account_reset_mfa(*, user: User, by: User | None, request: HttpRequest | Non
 
 
 @transaction.atomic
-def account_change_own_password(*, user: Any, password: str, request: Any) -> Any:
+def account_change_own_password(*, user: User, password: str, request: HttpRequest | None) -> User:
     """A person's new password for their own account (the caller has checked the current one, as
     the admin's password form does): needs a fresh second factor; the account's other sessions
     and its tokens end, the session in use stays (the caller keeps it with

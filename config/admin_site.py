@@ -21,7 +21,7 @@ from django.urls import reverse
 from cases.audit import audit_record
 from cases.permissions import may
 from cases.services import account_change_own_password, account_check_fresh_second_factor
-from cases.types import signed_in
+from cases.types import User, signed_in
 
 
 def log_label(obj: models.Model) -> str:
@@ -89,17 +89,17 @@ class AuditedWritesMixin:
 
     def log_addition(self, request: HttpRequest, obj: models.Model, message: Any) -> LogEntry:
         audit_record(actor=request.user, action="admin.add", target=obj, request=request)
-        return super().log_addition(request, obj, message)  # type: ignore[misc]
+        return super().log_addition(request, obj, message)  # type: ignore[misc]  # a mixin: ModelAdmin's, in the class it joins
 
     def log_change(self, request: HttpRequest, obj: models.Model, message: Any) -> LogEntry:
         audit_record(actor=request.user, action="admin.change", target=obj, request=request)
-        return super().log_change(request, obj, message)  # type: ignore[misc]
+        return super().log_change(request, obj, message)  # type: ignore[misc]  # likewise
 
     def log_deletions(self, request: HttpRequest, queryset: Any) -> list[LogEntry]:
         objects = list(queryset)
         for obj in objects:
             audit_record(actor=request.user, action="admin.delete", target=obj, request=request)
-        return super().log_deletions(request, objects)  # type: ignore[misc]
+        return super().log_deletions(request, objects)  # type: ignore[misc]  # likewise
 
 
 class OwnPasswordChangeForm(AdminPasswordChangeForm):
@@ -107,7 +107,7 @@ class OwnPasswordChangeForm(AdminPasswordChangeForm):
     service, which needs a fresh second factor, audits it and ends the account's other sessions
     and its tokens."""
 
-    def __init__(self, user: Any, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         super().__init__(user, *args, **kwargs)
         self.request = request
 
