@@ -154,3 +154,11 @@ def test_every_place_on_a_roles_home_page_opens_for_that_role(people):
                 needed = "admin.site"
             assert needed is not None, f"{url_name} names no operation"
             assert may(user, needed), f"{role.value}'s home links to {url_name}, which {needed} refuses"
+
+
+def test_users_who_may_an_operation_of_several_roles_keep_precedence(people):
+    demoted = UserFactory(username="cy_coordinator_and_observer", role="coordinator")
+    demoted.groups.add(Group.objects.get_or_create(name="observer")[0])  # an observer, by precedence
+    found = set(users_who_may("accounts.manage"))
+    assert found == {people["coordinator"], people["administrator"]}
+    assert demoted not in found and people["suspended"] not in found
