@@ -18,7 +18,7 @@ STRICT_FLAGS = {
     "disallow_untyped_defs", "disallow_incomplete_defs", "disallow_untyped_calls", "disallow_untyped_decorators",
     "disallow_any_generics", "disallow_subclassing_any", "warn_return_any", "no_implicit_reexport", "extra_checks",
 }  # fmt: skip
-STRICT_NAMES = {"services", "selectors", "access"}
+STRICT_NAMES = {"services", "selectors", "access", "permissions"}
 # `# type: ignore[code]` followed by `# why`, on the same line.
 REASONED_IGNORE = re.compile(r"#\s*type:\s*ignore\[[a-z0-9-]+(,\s*[a-z0-9-]+)*\]\s+#\s*\S")
 
@@ -64,14 +64,14 @@ def test_no_module_is_left_out_of_the_check():
 
 def test_every_services_selectors_and_access_module_is_strict():
     strict = [module_name(path) for path in checked_files() if STRICT_NAMES & set(module_name(path).split(".")[1:])]
-    assert "cases.services" in strict and "documents.access" in strict
+    assert {"cases.services", "documents.access", "web.permissions", "api.permissions"} <= set(strict)
     for module in strict:
         flags = {key for o in overrides_for(module) for key, value in o.items() if value is True}
         assert flags >= STRICT_FLAGS, f"{module} misses {sorted(STRICT_FLAGS - flags)}"
 
 
 def test_the_strict_patterns_would_catch_a_new_module():
-    for module in ["reminders.services", "documents.selectors.timeline", "web.access"]:
+    for module in ["reminders.services", "documents.selectors.timeline", "web.access", "reminders.permissions"]:
         flags = {key for o in overrides_for(module) for key, value in o.items() if value is True}
         assert flags >= STRICT_FLAGS, module
     assert not overrides_for("citations.models")
