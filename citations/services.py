@@ -32,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.audit import audit_record
-from cases.models import Case, ExcessiveForceComplaint, Jurisdiction, Payer
+from cases.models import Case, ExcessiveForceComplaint, Jurisdiction, Officer, Payer
 from cases.types import User
 from citations import lifecycle as lc
 from citations.deadlines import sync_citation_deadlines, sync_complaint_deadlines, sync_rule_deadlines
@@ -89,13 +89,40 @@ LIFECYCLE_FIELDS = frozenset(
         "disposition", "decided_on", "appealed_on", "closed_on", "status_changed_at", "status_changed_by",
     }
 )  # fmt: skip
-EDITABLE_FIELDS = frozenset(
-    {
-        "number", "agency", "jurisdiction", "kind", "offense_code", "offense_subsection", "offense_description",
-        "fine", "costs", "issued_at", "place", "issuing_officer", "officer_name_as_written",
-        "officer_badge_as_written",
-    }
-)  # fmt: skip
+
+
+class _OwnFields(TypedDict, total=False):
+    agency: str
+    jurisdiction: str
+    offense_subsection: str
+    offense_description: str
+    fine: Decimal
+    costs: Decimal
+    place: str
+    issuing_officer: Officer | None
+    officer_name_as_written: str
+    officer_badge_as_written: str
+
+
+class CitationChanges(_OwnFields, total=False):
+    """What citation_update corrects: the citation's own fields, never its lifecycle's."""
+
+    number: str
+    kind: str
+    offense_code: str
+    issued_at: datetime.datetime
+
+
+class CitationExtras(_OwnFields, total=False):
+    """What citation_create takes beside its named arguments: the other own fields, and the
+    hearing (a notice to appear) and docket number when the citation already has them."""
+
+    hearing_at: datetime.datetime | None
+    courtroom: str
+    docket_number: str
+
+
+EDITABLE_FIELDS = CitationChanges.__required_keys__ | CitationChanges.__optional_keys__
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -175,7 +202,7 @@ def citation_create(
     kind: str,
     offense_code: str,
     issued_at: datetime.datetime,
-    **fields: Any,
+    **fields: Unpack[CitationExtras],
 ) -> Citation:
     """A new citation on a case. `hearing_at`/`courtroom` (a notice to appear) and `docket_number`
     may be given at once; every other lifecycle field starts at its beginning."""
@@ -215,7 +242,7 @@ def citation_create(
 
 
 @transaction.atomic
-def citation_update(*, citation: Citation, by: User, **fields: Any) -> Citation:
+def citation_update(*, citation: Citation, by: User, **fields: Unpack[CitationChanges]) -> Citation:
     """Correct a citation's non-lifecycle fields (number, offense, money, when issued...)."""
     bad = set(fields) - EDITABLE_FIELDS
     if bad:
@@ -227,11 +254,12 @@ def citation_update(*, citation: Citation, by: User, **fields: Any) -> Citation:
         raise ValidationError({"kind": _("The kind can change only before anything was recorded on the citation.")})
     if "issued_at" in fields:
         _require_aware(fields["issued_at"], "issued_at")
-    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
-    if not changed:
+    changes = {name: value for name, value in fields.items() if getattr(locked, name) != value}
+    if not changes:
         return _copy_back(citation, locked)
-    for name in changed:
-        setattr(locked, name, fields[name])
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    changed = list(changes)
     locked.full_clean()
     locked.save(update_fields=[*changed, "updated_at"])
     sync_citation_deadlines([locked])
