@@ -56,7 +56,7 @@ WATCHED_FIELDS = ("password", "is_active", "is_superuser")
 @dataclass
 class _Change:
     by: Any
-    request: Any
+    request: HttpRequest | None
     endings: dict[int, tuple[Any, set[str]]] = field(default_factory=dict)
     elevations: dict[int, Any] = field(default_factory=dict)
 
@@ -65,7 +65,7 @@ _current: ContextVar[_Change | None] = ContextVar("tracker_account_change", defa
 
 
 @contextmanager
-def account_change(*, by: User | None, request: Any = None) -> Iterator[None]:
+def account_change(*, by: User | None, request: HttpRequest | None = None) -> Iterator[None]:
     """Make account writes; the sessions they end are ended once, when the block succeeds (call
     it inside the service's transaction). Nested blocks join the outermost one."""
     if _current.get() is not None:

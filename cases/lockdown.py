@@ -132,7 +132,9 @@ def destroy_key_files() -> list[str]:
     return destroyed
 
 
-def lockdown_activate(*, by: User | None, destroy_keys: bool = False, request: Any = None) -> LockdownReport:
+def lockdown_activate(
+    *, by: User | None, destroy_keys: bool = False, request: HttpRequest | None = None
+) -> LockdownReport:
     """Lock everything down now; see the module docstring. `by` must be an administrator (or None
     for the command line)."""
     if by is not None and not may(by, "security.lockdown"):
@@ -185,7 +187,7 @@ def lockdown_activate(*, by: User | None, destroy_keys: bool = False, request: A
 
 
 @transaction.atomic
-def lockdown_lift(*, by: User | None, request: Any = None) -> int:
+def lockdown_lift(*, by: User | None, request: HttpRequest | None = None) -> int:
     """End the lockdown: accounts it suspended are active again (they sign in afresh; API and feed
     tokens stay revoked). Returns how many accounts were reactivated."""
     if by is not None and not may(by, "security.lockdown"):

@@ -17,6 +17,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -24,7 +25,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from cases.audit import audit_record
 from cases.models import Authenticator
 from cases.roles import role_of
-from cases.types import User
+from cases.types import User, signed_in
 from core.crypto import keyed_hash
 
 RECOVERY_CODES = 10
@@ -68,7 +69,7 @@ def mfa_qr_svg(device: Authenticator) -> str:
 
 
 @transaction.atomic
-def mfa_confirm_enrolment(*, user: User, token: str, request: Any = None) -> list[str] | None:
+def mfa_confirm_enrolment(*, user: User, token: str, request: HttpRequest | None = None) -> list[str] | None:
     """Confirm the pending authenticator with one code; return the recovery codes (shown once)."""
     device = Authenticator.objects.select_for_update().filter(user=user, confirmed=False).order_by("id").first()
     if device is None or mfa_has_device(user) or not device.verify_token(token.strip()):
@@ -123,9 +124,9 @@ def mfa_check(*, user: User, token: str) -> Any:
     return None
 
 
-def mfa_verify(*, request: Any, token: str) -> bool:
+def mfa_verify(*, request: HttpRequest, token: str) -> bool:
     """Second step of a web sign-in: verify and bind the device to the session (new session key)."""
-    user = request.user
+    user = signed_in(request.user)
     device = mfa_check(user=user, token=token)
     if device is None:
         audit_record(actor=user, action="mfa.failed", request=request)
@@ -138,7 +139,7 @@ def mfa_verify(*, request: Any, token: str) -> bool:
 
 
 @transaction.atomic
-def mfa_reset(*, user: User, by: User | None, request: Any = None) -> None:
+def mfa_reset(*, user: User, by: User | None, request: HttpRequest | None = None) -> None:
     """Remove every device of an account (after a lost phone): the account enrols again at its next
     sign-in, and every session and token of it ends (cases.account_changes). Call it through
     `cases.services.account_reset_mfa`, which checks who may."""
@@ -153,7 +154,7 @@ def _now_ts() -> float:
     return timezone.now().timestamp()
 
 
-def mfa_is_recent(request: Any, *, seconds: int | None = None) -> bool:
+def mfa_is_recent(request: HttpRequest, *, seconds: int | None = None) -> bool:
     """Whether the session verified a code within `seconds` (for dangerous actions like lockdown)."""
     seconds = seconds if seconds is not None else settings.MFA_RECENT_SECONDS
     at = request.session.get("tracker_mfa_at")

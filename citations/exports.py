@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest
 
 from cases.audit import audit_record
 from cases.types import AnyUser
@@ -51,7 +52,9 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def citations_csv(*, user: AnyUser, queryset: QuerySet[Citation] | None = None, request: Any = None) -> str:
+def citations_csv(
+    *, user: AnyUser, queryset: QuerySet[Citation] | None = None, request: HttpRequest | None = None
+) -> str:
     """The citations of `queryset` that `user` may see, as CSV text (UTF-8; the caller adds a
     BOM if spreadsheets need one). Three queries whatever the number of rows."""
     visible = citation_list_visible_to(user=user)
