@@ -11,7 +11,7 @@ An account raised to administrator (by a role change, a new administrator accoun
 superuser flag on an account without a group; `createsuperuser` included) is recorded in the audit
 trail as `account.elevated` and announced by e-mail to every administrator once it commits
 (`announce_elevation_task`); the lockdown page lists the recent ones and a lockdown
-suspends them (`elevated_since`, cases.lockdown).
+suspends them (`elevations_since`, `cases.lockdown.recent_administrators`).
 
 The receivers in `cases.receivers` watch the user model, group membership and the django-otp
 devices and call `sessions_must_end`. Inside `account_change(...)` (the account services) what the
