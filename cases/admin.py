@@ -97,7 +97,7 @@ class UserAdmin(ReadOnlyAdmin):
 
 
 # Roles are groups; what each may do is decided in cases.permissions, and the groups' model
-# permissions are kept by cases.signals.sync_role_permissions: read-only here. django-otp's device
+# permissions are kept by cases.receivers.sync_role_permissions: read-only here. django-otp's device
 # admins are gone: they showed authenticator seeds and added or removed devices outside the account
 # services (a second-factor reset is `account_reset_mfa`).
 admin.site.unregister(Group)

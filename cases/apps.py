@@ -12,7 +12,6 @@ class CasesConfig(AppConfig):
         from axes.signals import user_locked_out
 
         from cases import receivers
-        from cases.signals import sync_role_permissions
 
         user_locked_out.connect(receivers.audit_lockout, dispatch_uid="cases.audit_lockout")
         event = self.get_model("Event")
@@ -33,4 +32,4 @@ class CasesConfig(AppConfig):
             )
 
         # Every app's post_migrate: permissions of apps migrated after this one exist only then.
-        post_migrate.connect(sync_role_permissions, dispatch_uid="cases.sync_role_permissions")
+        post_migrate.connect(receivers.sync_role_permissions, dispatch_uid="cases.sync_role_permissions")

@@ -12,12 +12,15 @@ of role (`cases.roles`), and every enrolment, verification and reset is written 
 
 from __future__ import annotations
 
+import base64
+import secrets
 from typing import Any
 
 import segno
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -89,9 +92,6 @@ def mfa_confirm_enrolment(*, user: User, token: str, request: HttpRequest | None
 def mfa_new_recovery_codes(*, user: User) -> list[str]:
     """Replace the account's recovery codes with ten new single-use ones (shown once; only keyed
     hashes are stored)."""
-    import base64
-    import secrets
-
     # The device stays and only its codes are replaced: deleting a confirmed device is a
     # second-factor reset, which ends every session of the account (cases.account_changes).
     device = StaticDevice.objects.filter(user=user).order_by("id").first()
@@ -149,8 +149,6 @@ def mfa_reset(*, user: User, by: User | None, request: HttpRequest | None = None
 
 
 def _now_ts() -> float:
-    from django.utils import timezone
-
     return timezone.now().timestamp()
 
 

@@ -1,16 +1,23 @@
 """Signal receivers of the cases app: sign-in auditing, incidents' local days following their
-event's time zone, and account changes from any path (cases.account_changes decides what they
-end); connected in CasesConfig.ready."""
+event's time zone, account changes from any path (cases.account_changes decides what they end)
+and the role groups' permissions after every migrate; connected in CasesConfig.ready."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.db.models import Q
 from django.dispatch import receiver
+from django.utils import timezone
 
 from cases.account_changes import device_deleted, roles_after, roles_before, saved, stored_state
 from cases.audit import audit_record
+from cases.models import Event
+from cases.roles import Role
+from cases.tasks import recompute_incident_days_task
 from cases.types import User
 from core.authn import subject_hash
 
@@ -18,8 +25,6 @@ from core.authn import subject_hash
 @receiver(user_logged_in, dispatch_uid="cases.audit_login")
 def audit_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
-        from django.utils import timezone
-
         request.session["tracker_login_at"] = timezone.now().timestamp()
     audit_record(actor=user, action="auth.login", request=request)
 
@@ -53,8 +58,6 @@ def event_saving(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -
     instance._place_before = None
     if raw or instance.pk is None:
         return
-    from cases.models import Event
-
     before = Event.objects.filter(pk=instance.pk).values_list("time_zone", "jurisdiction").first()
     instance._place_before = tuple(before) if before else None
 
@@ -65,10 +68,6 @@ def event_zone_saved(sender: Any, instance: Any, created: bool, raw: bool = Fals
     before = getattr(instance, "_place_before", None)
     if raw or created or before is None or before[0] == instance.time_zone:
         return
-    from django.db import transaction
-
-    from cases.tasks import recompute_incident_days_task
-
     event_id = instance.pk
     transaction.on_commit(lambda: recompute_incident_days_task.enqueue(event_id))
 
@@ -106,3 +105,19 @@ def user_groups_changed(
 
 def otp_device_deleted(sender: Any, instance: Any, origin: Any = None, **kwargs: Any) -> None:
     device_deleted(device=instance, origin=origin)
+
+
+# --- The role groups' permissions ----------------------------------------------------------------
+
+
+def sync_role_permissions(sender: Any, **kwargs: Any) -> None:
+    """Keep the role groups' model permissions in step after every migrate (idempotent)."""
+    staff_apps = ["cases", "citations", "documents", "auth", "django_tasks_db"]
+    all_perms = Permission.objects.filter(content_type__app_label__in=staff_apps)
+    # Coordinators get no permission on accounts or groups: every account change goes through the
+    # account services (cases.services.account_*), never the admin.
+    account_perms = Q(content_type__app_label="auth") | Q(content_type__app_label="cases", content_type__model="user")
+    Group.objects.get_or_create(name=Role.ADMINISTRATOR.value)[0].permissions.set(all_perms)
+    Group.objects.get_or_create(name=Role.COORDINATOR.value)[0].permissions.set(all_perms.exclude(account_perms))
+    for role in (Role.OBSERVER, Role.LAWYER, Role.ORGANIZER):
+        Group.objects.get_or_create(name=role.value)

@@ -17,8 +17,10 @@ from decimal import Decimal
 from typing import IO, Any, TypedDict, TypeVar, Unpack
 
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.db.models import Case as DbCase
 from django.db.models import DateField, F, Model, Value, When
@@ -26,6 +28,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from cases import datakeys
 from cases.account_changes import account_change
 from cases.audit import audit_record
 from cases.fields import encrypted_fields
@@ -56,6 +59,7 @@ from cases.retention import Hold, purge_holds_for, retention_date
 from cases.roles import Role, role_of
 from cases.signals import evidence_added
 from cases.types import User
+from core import uploads
 
 M = TypeVar("M", bound=Model)
 
@@ -409,11 +413,6 @@ def evidence_add(
     The type is judged from the content only (`content_type` as declared by the client is ignored;
     `kind` must agree with the content). Refused files raise ValidationError({"file": ...}).
     """
-    from django.core.files.base import ContentFile
-
-    from cases import datakeys
-    from core import uploads
-
     data = _read_capped(upload, settings.EVIDENCE_MAX_BYTES)
     inspected = uploads.inspect(data, declared_kind=kind)
     evidence = Evidence(
@@ -509,8 +508,6 @@ def evidence_bytes_for_render(*, evidence: Evidence) -> bytes:
 
 
 def _evidence_unseal(evidence: Evidence, *, served: bool) -> bytes:
-    from cases import datakeys
-
     field = evidence.served_file if served else evidence.file
     with field.open("rb") as handle:
         blob = handle.read()
@@ -903,8 +900,6 @@ def _check_not_self(*, user: User, by: User | None, message: str) -> None:
 
 
 def _set_group(user: User, role: str) -> None:
-    from django.contrib.auth.models import Group
-
     user.groups.set([Group.objects.get_or_create(name=role)[0]])
     user.is_staff = role in (Role.COORDINATOR, Role.ADMINISTRATOR)
     user.is_superuser = role == Role.ADMINISTRATOR
@@ -919,8 +914,6 @@ def _check_role(role: str) -> None:
 
 
 def _validated_password(password: str, user: User) -> str:
-    from django.contrib.auth.password_validation import validate_password
-
     try:
         validate_password(password, user)
     except ValidationError as exc:

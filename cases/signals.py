@@ -1,29 +1,9 @@
-"""Keep the role groups' model permissions in step after every migrate (idempotent)."""
+"""Contracts between apps: the signals `cases` sends. Apps higher up the stack connect receivers
+to them; cases never imports those apps."""
 
 from __future__ import annotations
 
-from typing import Any
-
-
-def sync_role_permissions(sender: Any, **kwargs: Any) -> None:
-    from django.contrib.auth.models import Group, Permission
-    from django.db.models import Q
-
-    from cases.roles import Role
-
-    staff_apps = ["cases", "citations", "documents", "auth", "django_tasks_db"]
-    all_perms = Permission.objects.filter(content_type__app_label__in=staff_apps)
-    # Coordinators get no permission on accounts or groups: every account change goes through the
-    # account services (cases.services.account_*), never the admin.
-    account_perms = Q(content_type__app_label="auth") | Q(content_type__app_label="cases", content_type__model="user")
-    Group.objects.get_or_create(name=Role.ADMINISTRATOR.value)[0].permissions.set(all_perms)
-    Group.objects.get_or_create(name=Role.COORDINATOR.value)[0].permissions.set(all_perms.exclude(account_perms))
-    for role in (Role.OBSERVER, Role.LAWYER, Role.ORGANIZER):
-        Group.objects.get_or_create(name=role.value)
-
-
-# Contracts between apps (apps higher up the stack connect receivers; cases never imports them).
-from django.dispatch import Signal  # noqa: E402
+from django.dispatch import Signal
 
 # Sent inside the lockdown transaction, kwargs: by (user), destroy_keys (bool).
 # Receivers revoke what their app issued (API tokens, calendar-feed tokens, cached packets...).

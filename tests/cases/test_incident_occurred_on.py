@@ -57,12 +57,12 @@ def test_only_a_time_zone_change_queues_the_recompute_and_the_save_reads_the_eve
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from cases import tasks
+    from cases import receivers
     from cases.services import event_update
 
     queued: list[int] = []
     monkeypatch.setattr(
-        tasks, "recompute_incident_days_task", type("Spy", (), {"enqueue": staticmethod(queued.append)})
+        receivers, "recompute_incident_days_task", type("Spy", (), {"enqueue": staticmethod(queued.append)})
     )
     event = EventFactory(time_zone="America/New_York")
     with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as captured:
