@@ -589,6 +589,20 @@ class MassDispositionResult:
         return dict(totals)
 
 
+def _refunds_owed(citation: Citation, *, owed: Decimal, paid: dict[str, Decimal]) -> list[RefundOwed]:
+    """What was paid beyond what is now owed, owed back to the largest contributors first."""
+    refunds: list[RefundOwed] = []
+    excess = sum(paid.values(), Decimal("0.00")) - owed
+    for payer, net in sorted(paid.items(), key=lambda item: item[1], reverse=True):
+        if excess <= 0:
+            break
+        back = min(net, excess)
+        if back > 0:
+            refunds.append(RefundOwed(citation=citation, payer=payer, amount=back))
+            excess -= back
+    return refunds
+
+
 @transaction.atomic
 def citation_mass_disposition(
     *,
@@ -628,16 +642,7 @@ def citation_mass_disposition(
         citation.status_changed_at, citation.status_changed_by, citation.updated_at = now, by_user, now
         result.decided.append(citation)
         owed = Decimal("0.00") if disposition in lc.NOTHING_OWED else citation.amount_due
-        paid = totals.get(citation.pk, {})
-        excess = sum(paid.values(), Decimal("0.00")) - owed
-        # Owed back to the largest contributors first.
-        for payer, net in sorted(paid.items(), key=lambda item: item[1], reverse=True):
-            if excess <= 0:
-                break
-            back = min(net, excess)
-            if back > 0:
-                result.refunds.append(RefundOwed(citation=citation, payer=payer, amount=back))
-                excess -= back
+        result.refunds.extend(_refunds_owed(citation, owed=owed, paid=totals.get(citation.pk, {})))
     if result.decided:
         Citation.objects.bulk_update(
             result.decided,

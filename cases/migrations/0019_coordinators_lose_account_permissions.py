@@ -1,6 +1,6 @@
 """Coordinators held every `auth` permission and add/change/delete on the user model, which let
 them make any account an administrator through the admin. They keep none of them: accounts change
-only through the account services (cases.services.account_*). `cases.signals.sync_role_permissions`
+only through the account services (cases.services.account_*). `cases.receivers.sync_role_permissions`
 grants them no more after each migrate either."""
 
 from django.db import migrations
