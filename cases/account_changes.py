@@ -14,7 +14,8 @@ trail as `account.elevated` and announced by e-mail to every administrator once 
 suspends them (`elevations_since`, `cases.lockdown.recent_administrators`).
 
 The receivers in `cases.receivers` watch the user model, group membership and the django-otp
-devices and call `sessions_must_end`. Inside `account_change(...)` (the account services) what the
+devices and call `sessions_must_end`; such a change seen outside the account services (a shell,
+Django's `changepassword`) is also audited, in nobody's name (`changed_outside_services`). Inside `account_change(...)` (the account services) what the
 receivers ask for is collected and done once when the block succeeds, in its transaction and in
 the name of the person acting; elsewhere it is done at once, in nobody's name.
 """
@@ -149,7 +150,11 @@ def saved(user: User, *, before: dict[str, Any] | None, created: bool = False, u
     )
     had_password = bool(before["password"]) and is_password_usable(before["password"])
     if user.password != before["password"] and had_password and not rehash:
+        changed_outside_services(user=user, action="account.password", field="password")
         sessions_must_end(user=user, reason="password")
+    if before["is_active"] != user.is_active:
+        action = "account.reactivate" if user.is_active else "account.deactivate"
+        changed_outside_services(user=user, action=action, field="is_active")
     if before["is_active"] and not user.is_active:
         sessions_must_end(user=user, reason="deactivated")
     if user.is_superuser != before["is_superuser"]:
@@ -177,6 +182,7 @@ def role_changed(*, user: User, was: Any, now: Any) -> None:
     if was == now:
         return
     if was is not None:
+        changed_outside_services(user=user, action="account.role", field="role", role=now.value if now else "none")
         sessions_must_end(user=user, reason="role")
     if now == Role.ADMINISTRATOR:
         elevated(user=user)
@@ -189,7 +195,17 @@ def device_deleted(*, device: Any, origin: Any = None) -> None:
         return
     user = User._default_manager.filter(pk=device.user_id).first()
     if user is not None:
+        changed_outside_services(user=user, action="mfa.reset", field="")
         sessions_must_end(user=user, reason="mfa_reset")
+
+
+def changed_outside_services(*, user: User, action: str, field: str, **details: Any) -> None:
+    """A change of an account that already had a password or a role, made outside the account
+    services (a shell, Django's `changepassword`), is audited here in nobody's name; the services
+    audit their own. (A new account and its first role, made outside them, are not: test data is
+    made that way. `createsuperuser` is, as an elevation.)"""
+    if _current.get() is None:
+        audit_record(actor=None, action=action, target=user, fields=[field] if field else [], **details)
 
 
 def announce_elevation(*, entry_id: int) -> int:

@@ -136,6 +136,8 @@ def test_set_password_and_save_from_a_shell_ends_the_accounts_sessions_and_token
     user.first_name = "Laura"
     user.save()  # a later save of the same object keeps the raised epoch
     assert User.objects.get(pk=user.pk).session_epoch == user.session_epoch >= 1
+    entry = AuditEntry.objects.get(action="account.password", target_id=str(user.pk))
+    assert entry.actor is None  # audited although no account service made it
 
 
 @pytest.mark.django_db
@@ -147,12 +149,15 @@ def test_deactivating_from_a_shell_ends_the_accounts_sessions_and_tokens(foothol
     user.save(update_fields=["is_active"])
     assert footholds.alive() == (False, False)
     assert footholds.colleague_alive()
+    actions = AuditEntry.objects.filter(target_id=str(user.pk), actor=None).values_list("action", flat=True)
+    assert {"account.deactivate", "account.reactivate"} <= set(actions)
 
 
 @pytest.mark.django_db
 def test_a_role_changed_through_the_groups_side_ends_the_accounts_sessions_and_tokens(footholds):
     Group.objects.get(name="lawyer").user_set.remove(footholds.user)
     assert footholds.alive() == (False, False)
+    assert AuditEntry.objects.get(action="account.role", target_id=str(footholds.user.pk)).details["role"] == "none"
     # The colleague is still a lawyer: nothing of theirs ended.
     assert footholds.colleague_alive()
 
