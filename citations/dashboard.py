@@ -275,17 +275,22 @@ def _small_events() -> Any:
     )
 
 
+def citation_group_rows(citations: Any) -> Any:
+    """The one query behind `_citation_groups`: citations per event, status, kind and
+    disposition, with the amount assessed (tests/test_query_plans.py pins its plan)."""
+    return citations.values("case__event_id", "status", "kind", "disposition").annotate(
+        n=Count("*"),
+        assessed=Coalesce(Sum(F("fine") + F("costs")), Value(ZERO), output_field=DecimalField()),
+    )
+
+
 def _citation_groups(citations: Any) -> dict[int, dict[str, Any]]:
     """Per event: citations by status, by kind and by disposition, and the amount assessed on
     open ones (with how many citations make it up): one grouped query over the citations joined to
     their cases (each page is protected together with every other, so every page needs every
     event's groups)."""
-    rows = citations.values("case__event_id", "status", "kind", "disposition").annotate(
-        n=Count("*"),
-        assessed=Coalesce(Sum(F("fine") + F("costs")), Value(ZERO), output_field=DecimalField()),
-    )
     events: dict[int, dict[str, Any]] = {}
-    for row in rows:
+    for row in citation_group_rows(citations):
         groups = events.setdefault(
             row["case__event_id"],
             {"status": defaultdict(int), "kind": defaultdict(int), "disposition": defaultdict(int),
@@ -382,27 +387,11 @@ def _deadlines(deadlines: Any, today: datetime.date) -> dict[int, dict[str, Any]
     query.
 
     Every deadline counted is open or missed, due by today+30 and of a kind in `KIND_GROUPS`, so
-    the query reads only those (on PostgreSQL through the deadlines' (kind, status, due_on) index,
+    the query reads only those (on PostgreSQL through the deadlines' (status, due_on) index,
     joined to their cases for the event) and counts them per event and kind, three counts a kind;
     the kinds are summed into their groups here."""
-    last = today + datetime.timedelta(days=30)
-    is_open = Q(status=DeadlineStatus.OPEN, due_on__gte=today)
-    rows = (
-        deadlines.filter(
-            kind__in=[kind for kinds in KIND_GROUPS.values() for kind in kinds],
-            status__in=[DeadlineStatus.OPEN, DeadlineStatus.MISSED],
-            due_on__lte=last,
-        )
-        .order_by()
-        .values("case__event_id", "kind")
-        .annotate(
-            within_7=Count("kind", filter=is_open & Q(due_on__lte=today + datetime.timedelta(days=7))),
-            within_30=Count("kind", filter=is_open),
-            past=Count("kind", filter=Q(due_on__lt=today)),
-        )
-    )
     by_event: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
-    for row in rows:
+    for row in deadline_rows(deadlines, today):
         by_event[row["case__event_id"]][row["kind"]] = row
 
     def count(by_kind: dict[str, dict[str, int]], kinds: tuple[str, ...], key: str) -> int:
@@ -418,6 +407,27 @@ def _deadlines(deadlines: Any, today: datetime.date) -> dict[int, dict[str, Any]
         }
         for event_id, by_kind in by_event.items()
     }
+
+
+def deadline_rows(deadlines: Any, today: datetime.date) -> Any:
+    """The one query behind `_deadlines`: the deadlines that can count, per event and kind, with
+    their three counts (tests/test_query_plans.py pins its plan)."""
+    last = today + datetime.timedelta(days=30)
+    is_open = Q(status=DeadlineStatus.OPEN, due_on__gte=today)
+    return (
+        deadlines.filter(
+            kind__in=[kind for kinds in KIND_GROUPS.values() for kind in kinds],
+            status__in=[DeadlineStatus.OPEN, DeadlineStatus.MISSED],
+            due_on__lte=last,
+        )
+        .order_by()
+        .values("case__event_id", "kind")
+        .annotate(
+            within_7=Count("kind", filter=is_open & Q(due_on__lte=today + datetime.timedelta(days=7))),
+            within_30=Count("kind", filter=is_open),
+            past=Count("kind", filter=Q(due_on__lt=today)),
+        )
+    )
 
 
 def _force_over_time(event: Event | None) -> list[dict[str, Any]]:
