@@ -60,7 +60,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
@@ -458,24 +458,17 @@ def _officers(event: Event | None) -> list[dict[str, Any]]:
     """Officers named in most incidents: one query.
 
     An officer appears once per incident (IncidentOfficer is unique on the pair), so counting
-    sightings counts incidents, without DISTINCT. Overall, each officer's sightings are counted
-    by a correlated subquery (on PostgreSQL an index-only count over the sightings' officer
-    index, instead of joining every sighting to its officer and grouping); officers never named
-    count 0, sort last, and are dropped after the top ten are taken, which leaves the same rows
-    as dropping them first. For one event, only that event's sightings are joined and counted
-    (the filter comes before the count, so the count sees that event's sightings alone)."""
+    sightings counts incidents, without DISTINCT. Only the sightings in scope are joined and
+    counted (the filter comes before the count, so the count sees them alone): one event's, or
+    overall those outside small events, picked by one uncorrelated subquery over the incidents
+    that is evaluated once. (A correlated count per officer with that exclusion inside it made
+    PostgreSQL scan every incident once per officer.)"""
     named = Officer.objects.exclude(badge_number="", name="")
     if event is None:
-        sightings = (
-            IncidentOfficer.objects.filter(officer=OuterRef("pk"))
-            .exclude(incident__event_id__in=_small_events())
-            .order_by()
-            .values("officer")
-            .annotate(n=Count("*"))
-        )
-        officers = named.annotate(n=Coalesce(Subquery(sightings.values("n")), 0))
+        in_scope = named.filter(sightings__incident__in=Incident.objects.exclude(event_id__in=_small_events()))
     else:
-        officers = named.filter(sightings__incident__event=event).annotate(n=Count("sightings"))
+        in_scope = named.filter(sightings__incident__event=event)
+    officers = in_scope.annotate(n=Count("sightings"))
     officer_rows = officers.order_by("-n", "agency", "badge_number", "name").values(
         "public_id", "name", "badge_number", "badge_status", "unit", "agency", "n"
     )[:TOP_OFFICERS]
