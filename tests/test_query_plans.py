@@ -45,7 +45,9 @@ CASES = [
     ("citation list order", lambda: Citation.objects.order_by("-issued_at", "-id")[:50], "citation_issued_id_idx"),
     ("citations by status", lambda: Citation.objects.filter(status="answered").order_by().values("id"), "citation_status_groups_idx"),
     ("dashboard citation groups, per event", lambda: citation_group_rows(Citation.objects.all()), "citations_citation_case_id_"),
-    ("dashboard deadlines, per event", lambda: deadline_rows(Deadline.objects.all(), today()), "deadline_status_due_idx"),
+    # Its filter (status, kind, due date) fits two indexes; which one the planner picks on the
+    # test's few rows varies with the factories' data, and either narrows the scan.
+    ("dashboard deadlines, per event", lambda: deadline_rows(Deadline.objects.all(), today()), ("deadline_status_due_idx", "deadline_kind_status_due_idx")),
     ("appeal window", lambda: Citation.objects.filter(decided_on__gte=today() - datetime.timedelta(days=30)).order_by(), "citation_decided_idx"),
     ("hearings this week", lambda: Citation.objects.filter(hearing_at__gte=timezone.now(), hearing_at__lt=timezone.now() + datetime.timedelta(days=7)).order_by(), "citation_hearing_idx"),
     ("case list order", lambda: Case.objects.order_by("-opened_on", "-id")[:50], "case_opened_id_idx"),
@@ -63,6 +65,7 @@ def test_query_uses_its_index(name, build, index):
     CaseFactory.create_batch(3)
     queryset = build()
     plan = plan_of(queryset)
-    assert index in plan, f"{name}: expected {index} in\n{plan}"
+    accepted = index if isinstance(index, tuple) else (index,)
+    assert any(name_ in plan for name_ in accepted), f"{name}: expected one of {accepted} in\n{plan}"
     if queryset.query.where:  # a filter: the index must narrow it, not merely be walked
         assert "Index Cond" in plan, plan
