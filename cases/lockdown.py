@@ -186,20 +186,35 @@ def lockdown_activate(
     return report
 
 
+def _raised_before(activated_at: datetime.datetime | None) -> set[int]:
+    """Accounts raised to administrator within LOCKDOWN_RECENT_ADMIN_DAYS before the lockdown began:
+    the ones it suspended as possible intruders."""
+    if activated_at is None:
+        return set()
+    since = activated_at - datetime.timedelta(days=settings.LOCKDOWN_RECENT_ADMIN_DAYS)
+    return {int(entry.target_id) for entry in elevations_since(since) if entry.at <= activated_at}
+
+
 @transaction.atomic
 def lockdown_lift(*, by: User | None, request: HttpRequest | None = None) -> int:
     """End the lockdown: accounts it suspended are active again (they sign in afresh; API and feed
-    tokens stay revoked). Returns how many accounts were reactivated."""
+    tokens stay revoked), except those it suspended for having been raised to administrator just
+    before it: lifting the emergency stop must not hand an intruder's promotion back. An
+    administrator reactivates such an account by hand, after checking it (docs/lockdown.md).
+    Returns how many accounts were reactivated."""
     if by is not None and not may(by, "security.lockdown"):
         raise PermissionError("only an administrator can lift a lockdown")
     state, _ = LockdownState.objects.select_for_update().get_or_create(pk=1)
     User = get_user_model()
-    reactivated = User._default_manager.filter(pk__in=state.suspended_user_ids).update(is_active=True)
+    held = _raised_before(state.activated_at) & set(state.suspended_user_ids)
+    reactivated = (
+        User._default_manager.filter(pk__in=state.suspended_user_ids).exclude(pk__in=held).update(is_active=True)
+    )
     state.active = False
     state.lifted_at = timezone.now()
     state.suspended_user_ids = []
     state.save()
-    audit_record(actor=by, action="lockdown.lift", request=request, count=reactivated)
+    audit_record(actor=by, action="lockdown.lift", request=request, count=reactivated, rows=len(held))
     return reactivated
 
 

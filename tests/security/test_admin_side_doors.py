@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from api.tokens import token_issue
 from cases.audit import audit_verify
-from cases.lockdown import lockdown_activate, recent_administrators
+from cases.lockdown import lockdown_activate, lockdown_lift, recent_administrators
 from cases.models import AuditEntry, Event, User
 from cases.services import account_set_role
 from config.admin_site import AuditedWritesMixin
@@ -223,6 +223,22 @@ def test_a_lockdown_suspends_accounts_raised_to_administrator_recently_but_not_t
     assert administrator.is_active  # running it, although raised minutes ago (the fixture)
     assert veteran.is_active  # raised a month ago, before the window
     assert _api(promoted_token) == 401
+    refused = Client()
+    refused.post("/login/", {"username": "observer2", "password": PASSWORD})
+    assert "_auth_user_id" not in refused.session
+
+
+@pytest.mark.django_db
+def test_lifting_a_lockdown_keeps_a_recent_promotion_suspended(administrator, observer2, lawyer, settings):
+    settings.LOCKDOWN_RECENT_ADMIN_DAYS = 14
+    account_set_role(user=observer2, role="administrator", by=administrator, request=acting(administrator))
+    lockdown_activate(by=administrator)
+    assert lockdown_lift(by=administrator) == 1  # the lawyer only
+    observer2.refresh_from_db()
+    lawyer.refresh_from_db()
+    assert lawyer.is_active and not observer2.is_active
+    lifted = AuditEntry.objects.filter(action="lockdown.lift").latest("id")
+    assert lifted.details.get("rows") == 1, lifted.details
     refused = Client()
     refused.post("/login/", {"username": "observer2", "password": PASSWORD})
     assert "_auth_user_id" not in refused.session
