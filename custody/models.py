@@ -1,0 +1,1 @@
+"""Models of the custody app (see the package docstring)."""

@@ -1,0 +1,1 @@
+"""Models of the reminders app (see the package docstring)."""
