@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -192,6 +192,33 @@ class CaseNumberSequence(models.Model):
     def __str__(self) -> str:
         return f"{self.year}: {self.last_value}"
 
+    @classmethod
+    def reserve(cls, *, year: int, count: int) -> list[str]:
+        """`count` case numbers of `year` ("2026-0042"), reserved under the year's row lock: two
+        transactions asking at once wait for each other and never get the same number. Numbers
+        already held by a case (typed in elsewhere, an older import) are skipped, not reused.
+
+        Here rather than in cases.services because `Case.save()` allocates through it too: every
+        path that saves a case (a service, an import, the admin's add form) gets a number."""
+        numbers: list[str] = []
+        with transaction.atomic():
+            # get_or_create retries its get (still FOR UPDATE) when a concurrent first intake of
+            # the year inserted the row first, so the second waits on the lock.
+            seq, _ = cls.objects.select_for_update().get_or_create(year=year)
+            last = seq.last_value
+            while len(numbers) < count:
+                wanted = [f"{year}-{n:04d}" for n in range(last + 1, last + 1 + count - len(numbers))]
+                last += len(wanted)
+                taken: set[str] = set()
+                for start in range(0, len(wanted), 500):
+                    taken.update(
+                        Case.objects.filter(number__in=wanted[start : start + 500]).values_list("number", flat=True)
+                    )
+                numbers += [number for number in wanted if number not in taken]
+            seq.last_value = last
+            seq.save(update_fields=["last_value"])
+        return numbers
+
 
 class Case(PublicModel):
     """One demonstrator's legal matters arising from one event."""
@@ -225,10 +252,26 @@ class Case(PublicModel):
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
                 name="case_closed_after_opened",
             ),
+            # A case without a number showed on the desk without a link and in a batch as
+            # "case-.pdf"; save() allocates one, and this refuses any path that skips save().
+            models.CheckConstraint(
+                condition=~Q(number=""),
+                name="case_has_number",
+                violation_error_message=_("A case needs a case number."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.number:
+            opened_on = self.opened_on or timezone.localdate()
+            self.number = CaseNumberSequence.reserve(year=opened_on.year, count=1)[0]
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "number"}
+        super().save(*args, **kwargs)
 
 
 class CustodyStatus(models.TextChoices):

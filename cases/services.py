@@ -198,13 +198,10 @@ def _next_case_number(year: int) -> str:
 
 
 def case_numbers_reserve(*, year: int, count: int) -> list[str]:
-    """`count` consecutive case numbers of `year`, reserved under one row lock (bulk imports
-    create cases with bulk_create and need their numbers up front). Call inside a transaction."""
-    seq, _ = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
-    first = seq.last_value + 1
-    seq.last_value += count
-    seq.save(update_fields=["last_value"])
-    return [f"{year}-{n:04d}" for n in range(first, first + count)]
+    """`count` case numbers of `year`, reserved under one row lock (bulk imports create cases
+    with bulk_create, which skips `Case.save()`, and need their numbers up front). Call inside
+    the transaction that creates the cases, so a rollback gives the numbers back."""
+    return CaseNumberSequence.reserve(year=year, count=count)
 
 
 @transaction.atomic
