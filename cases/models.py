@@ -416,7 +416,9 @@ class Incident(PublicModel):
     )
     narrative = EncryptedTextField(help_text=FREE_TEXT_WARNING)
     force_types = models.ManyToManyField(ForceType, blank=True, related_name="incidents")
-    officers = models.ManyToManyField(Officer, through="IncidentOfficer", blank=True, related_name="incidents")
+    officers = models.ManyToManyField(
+        Officer, through="IncidentOfficer", through_fields=("incident", "officer"), blank=True, related_name="incidents"
+    )
     people_affected = models.ManyToManyField(Case, blank=True, related_name="incidents")
     people_affected_count = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("How many people the observer saw affected.")
@@ -450,15 +452,39 @@ class Incident(PublicModel):
 
 
 class IncidentOfficer(models.Model):
-    """An officer as seen in one incident: what the observer actually saw, kept verbatim."""
+    """An officer as seen in one incident: what the observer actually saw, kept verbatim.
+
+    A merge (`cases.services.officer_merge`) moves a sighting to the known officer and keeps it,
+    even when that officer is already on the incident: two observers may have seen one officer
+    with a taped badge and with a full one, and both accounts matter to a claim. `recorded_as`
+    then names the record the sighting was first made under (empty until a merge). An officer
+    is still recorded once per incident as first reported, and once per record merged into it,
+    so counts of incidents per officer count distinct incidents."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="officer_sightings")
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="sightings")
+    recorded_as = models.ForeignKey(
+        Officer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The officer record this sighting was first made under, when since merged."),
+    )
     badge_as_seen = models.CharField(max_length=20, blank=True)
     features_as_seen = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["incident", "officer"], name="incident_officer_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "officer"], condition=Q(recorded_as__isnull=True), name="incident_officer_once"
+            ),
+            models.UniqueConstraint(
+                fields=["incident", "recorded_as"],
+                condition=Q(recorded_as__isnull=False),
+                name="incident_officer_recorded_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.officer_id} in {self.incident_id}"

@@ -328,17 +328,20 @@ def officer_find_or_create(
 
 @transaction.atomic
 def officer_merge(*, source: Officer, target: Officer, by: User) -> Officer:
-    """Fold an unidentified (or duplicate) officer into a known one, carrying every link."""
+    """Fold an unidentified (or duplicate) officer into a known one, carrying every link.
+
+    Every sighting is kept with what the observer saw (badge and features as seen), also where
+    the known officer is already on the same incident: the sighting moves to the known officer
+    and remembers the record it was first made under (`recorded_as`)."""
     if source.pk == target.pk:
         raise ValidationError("An officer cannot be merged into itself.")
     if target.merged_into_id:
         raise ValidationError("The target officer was itself merged; merge into its successor.")
-    for sighting in IncidentOfficer.objects.filter(officer=source):
-        if IncidentOfficer.objects.filter(incident_id=sighting.incident_id, officer=target).exists():
-            sighting.delete()
-        else:
-            sighting.officer = target
-            sighting.save(update_fields=["officer"])
+    if source.merged_into_id:
+        raise ValidationError("This officer was already merged.")
+    sightings = IncidentOfficer.objects.filter(officer=source)
+    sightings.filter(recorded_as__isnull=True).update(recorded_as=source, officer=target)
+    sightings.update(officer=target)
     # Every other link (complaints, citations in other apps, ...) found generically, so this app
     # needs to know nothing of the apps built on it.
     for relation in Officer._meta.related_objects:

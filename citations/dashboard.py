@@ -457,8 +457,8 @@ def _force_over_time(event: Event | None) -> list[dict[str, Any]]:
 def _officers(event: Event | None) -> list[dict[str, Any]]:
     """Officers named in most incidents: one query.
 
-    An officer appears once per incident (IncidentOfficer is unique on the pair), so counting
-    sightings counts incidents, without DISTINCT. Only the sightings in scope are joined and
+    An officer may have several sightings in one incident (a merged record keeps its own), so
+    incidents are counted DISTINCT. Only the sightings in scope are joined and
     counted (the filter comes before the count, so the count sees them alone): one event's, or
     overall those outside small events, picked by one uncorrelated subquery over the incidents
     that is evaluated once. (A correlated count per officer with that exclusion inside it made
@@ -468,7 +468,7 @@ def _officers(event: Event | None) -> list[dict[str, Any]]:
         in_scope = named.filter(sightings__incident__in=Incident.objects.exclude(event_id__in=_small_events()))
     else:
         in_scope = named.filter(sightings__incident__event=event)
-    officers = in_scope.annotate(n=Count("sightings"))
+    officers = in_scope.annotate(n=Count("sightings__incident", distinct=True))
     officer_rows = officers.order_by("-n", "agency", "badge_number", "name").values(
         "public_id", "name", "badge_number", "badge_status", "unit", "agency", "n"
     )[:TOP_OFFICERS]

@@ -142,13 +142,46 @@ def test_merging_an_unidentified_officer_carries_every_link(coordinator):
     unknown.refresh_from_db()
     assert unknown.merged_into == known
     assert list(incident.officers.all()) == [known]
-    assert list(both.officers.all()) == [known]
+    assert set(both.officers.all()) == {known}
     assert IncidentOfficer.objects.get(incident=incident).features_as_seen == "helmet B-17"
     assert list(complaint.officers.all()) == [known]
     citation.refresh_from_db()
     assert citation.issuing_officer == known
     with pytest.raises(ValidationError):
         officer_merge(source=known, target=known, by=coordinator)
+
+
+@pytest.mark.django_db
+def test_a_merge_keeps_both_sightings_of_one_incident_with_what_was_seen(coordinator):
+    known = OfficerFactory(badge_number="5150")
+    unknown = Officer.objects.create(badge_status="partial", badge_number="51", description="taped badge")
+    incident = IncidentFactory()
+    IncidentOfficer.objects.create(incident=incident, officer=known, badge_as_seen="5150", features_as_seen="")
+    IncidentOfficer.objects.create(
+        incident=incident, officer=unknown, badge_as_seen="51", features_as_seen="badge taped, moustache"
+    )
+
+    officer_merge(source=unknown, target=known, by=coordinator)
+
+    sightings = IncidentOfficer.objects.filter(incident=incident).order_by("id")
+    assert [(s.officer, s.recorded_as, s.badge_as_seen, s.features_as_seen) for s in sightings] == [
+        (known, None, "5150", ""),
+        (known, unknown, "51", "badge taped, moustache"),
+    ]
+    # Merging again (into a third record) keeps what each sighting was first recorded as.
+    third = OfficerFactory(badge_number="7000")
+    officer_merge(source=known, target=third, by=coordinator)
+    sightings = IncidentOfficer.objects.filter(incident=incident).order_by("id")
+    assert [(s.officer, s.recorded_as) for s in sightings] == [(third, known), (third, unknown)]
+
+
+@pytest.mark.django_db
+def test_an_officer_is_still_recorded_once_per_incident():
+    officer = OfficerFactory(badge_number="5151")
+    incident = IncidentFactory()
+    IncidentOfficer.objects.create(incident=incident, officer=officer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IncidentOfficer.objects.create(incident=incident, officer=officer)
 
 
 @pytest.mark.django_db
