@@ -180,3 +180,13 @@ def refusal(kind: str, action: str, state: str) -> str:
         "state": str(states.get(state, state)).lower(),
         "where": where,
     }
+
+
+def plea_possible(*, kind: str, status: str, response: str) -> bool:
+    """Whether a plea of not guilty can still be entered (the plea letter's precondition): the
+    track takes that plea, none has been recorded, and the citation's state still takes a response."""
+    return (
+        not response
+        and Response.NOT_GUILTY in track_for(kind).responses
+        and next_state(kind, RESPOND, status) is not None
+    )

@@ -25,6 +25,7 @@ from cases.access import case_for, complaint_list_visible_to, get_visible_or_404
 from cases.audit import audit_record
 from cases.models import Case, ExcessiveForceComplaint
 from cases.types import User
+from citations.lifecycle import plea_possible
 from citations.models import Citation
 from documents import context as ctx
 from documents.fingerprint import case_inputs_stamp
@@ -134,6 +135,11 @@ def packet_for_complaint(
     )
 
 
+def citation_takes_a_plea(citation: Citation) -> bool:
+    """Whether the plea letter may be generated for `citation` (the lifecycle decides)."""
+    return plea_possible(kind=citation.kind, status=citation.status, response=citation.response)
+
+
 def packet_for_plea(
     *, case: Case, by: User, citation: Citation | None = None, request: HttpRequest | None = None
 ) -> PacketResult:
@@ -142,9 +148,17 @@ def packet_for_plea(
     if citation is not None:
         citation = get_visible_or_404(citations, citation.public_id)
     else:
-        citation = citations.filter(response="").order_by("issued_at", "id").first() or citations.first()
+        citation = next(
+            (c for c in citations.order_by("issued_at", "id") if citation_takes_a_plea(c)),
+            None,
+        )
         if citation is None:
-            raise ValidationError({"citation": gettext("This case has no citation.")})
+            raise ValidationError({"citation": gettext("No citation of this case can still take a plea.")})
+    if not citation_takes_a_plea(citation):
+        raise ValidationError(
+            {"citation": gettext("A plea of not guilty can no longer be entered for citation %(number)s.")
+             % {"number": citation.number}}
+        )  # fmt: skip
     context = ctx.plea_letter_context(citation=citation, user=by)
     return produce(
         kind=PacketKind.PLEA,

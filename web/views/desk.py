@@ -50,6 +50,7 @@ from citations.selectors import (
     deadlines_overdue,
     hearing_docket,
 )
+from documents.services import citation_takes_a_plea
 from web.forms.desk import ACTION_FORMS, CaseCloseForm, CaseFilterForm, DocketFilterForm
 from web.permissions import page_for
 
@@ -149,7 +150,8 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         .order_by("issued_at", "id")
     )
     for citation in citations:
-        citation.balance = balance_of(citation)  # type: ignore[attr-defined]  # for the template  # for the template
+        citation.balance = balance_of(citation)  # type: ignore[attr-defined]  # for the template
+        citation.takes_a_plea = citation_takes_a_plea(citation)  # type: ignore[attr-defined]  # for the template
     arrests = list(arrest_list_visible_to(user=user).filter(case=case).order_by("arrested_at"))
     incidents = list(
         incident_list_visible_to(user=user)
@@ -198,6 +200,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         "today": timezone.localdate(),
         "calendar_feed": may(user, "citations.calendar_feed"),
         "may_close": case.status != CaseStatus.CLOSED and may(user, "cases.close"),
+        "may_packet": may(user, "packets.create"),
     }
     return render(request, "citations/desk/case_detail.html", context)
 
@@ -249,6 +252,7 @@ def _citation_for(request: HttpRequest, citation_id: UUID) -> Citation:
 
 def _render_citation(request: HttpRequest, citation: Citation, bound: Any = None, status: int = 200) -> HttpResponse:
     citation.balance = balance_of(citation)  # type: ignore[attr-defined]  # for the template
+    citation.takes_a_plea = citation_takes_a_plea(citation)  # type: ignore[attr-defined]  # for the template
     forms = {name: form_class(citation=citation) for name, form_class in ACTION_FORMS.items()}
     if bound is not None:
         forms[bound.action] = bound
