@@ -190,3 +190,31 @@ def plea_possible(*, kind: str, status: str, response: str) -> bool:
         and Response.NOT_GUILTY in track_for(kind).responses
         and next_state(kind, RESPOND, status) is not None
     )
+
+
+def actions_open(*, kind: str, status: str, response: str, disposition: str) -> frozenset[str]:
+    """The actions a citation in this state can take now, for forms that offer only those: the
+    moves of its track from `status`, a hearing only after a response that leads to one, an appeal
+    only after a conviction, and a later waiver of a paid notice (which voids the payment)."""
+    track = track_for(kind)
+    open_ = {action for action, moves in track.moves.items() if status in moves}
+    if status == S.ANSWERED and track.hearing_after is not None and response not in track.hearing_after:
+        open_.discard(SCHEDULE_HEARING)
+    if not track.appealable or disposition != D.GUILTY:
+        open_ -= {OPEN_APPEAL_WINDOW, APPEAL}
+    if status in (S.DECIDED, S.CLOSED) and disposition == D.PAID:
+        open_.add(DECIDE)
+    return frozenset(open_)
+
+
+def dispositions_open(*, kind: str, status: str, response: str, disposition: str) -> list[str]:
+    """The decisions that can be recorded now, in the order of `Disposition`: only a drop
+    (dismissed, withdrawn, waived) before any plea or hearing or to void a paid notice; "paid"
+    only after the notice was paid."""
+    track = track_for(kind)
+    allowed = set(track.dispositions)
+    if status == S.ISSUED or (status in (S.DECIDED, S.CLOSED) and disposition == D.PAID):
+        allowed &= DROPPED
+    if response != R.PAID:
+        allowed.discard(D.PAID)
+    return [value for value in D.values if value in allowed]

@@ -31,8 +31,23 @@ def _date_field(label: Any) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
+# The empty first choice of a menu whose every answer changes the record: a stray Save records nothing.
+CHOOSE = ("", _("Choose…"))
+
+
 class ActionForm(forms.Form):
     action = ""
+    # The lifecycle action this form performs (citations.lifecycle); "" for one open in every state.
+    lifecycle_action = ""
+
+    @classmethod
+    def open_for(cls, citation: Citation) -> bool:
+        """Whether the citation's state allows this form's action (citations.lifecycle decides)."""
+        if not cls.lifecycle_action:
+            return True
+        return cls.lifecycle_action in lifecycle.actions_open(
+            kind=citation.kind, status=citation.status, response=citation.response, disposition=citation.disposition
+        )
 
     def __init__(self, *args: Any, citation: Citation, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", self.action)
@@ -50,6 +65,7 @@ class ActionForm(forms.Form):
 
 class ResponseForm(ActionForm):
     action = "respond"
+    lifecycle_action = lifecycle.RESPOND
     response = forms.ChoiceField(label=_("Plea or response"))
     at = _datetime_field(_("When it was sent"))
 
@@ -57,31 +73,43 @@ class ResponseForm(ActionForm):
         super().__init__(*args, **kwargs)
         allowed = lifecycle.track_for(self.citation.kind).responses
         cast(forms.ChoiceField, self.fields["response"]).choices = [
-            (v, label) for v, label in Response.choices if v in allowed
+            CHOOSE,
+            *[(v, label) for v, label in Response.choices if v in allowed],
         ]
         self.initial.setdefault("at", timezone.localtime().replace(second=0, microsecond=0))
 
 
 class HearingForm(ActionForm):
     action = "hearing"
+    lifecycle_action = lifecycle.SCHEDULE_HEARING
     hearing_at = _datetime_field(_("Hearing date and time"))
     courtroom = forms.CharField(label=_("Courtroom"), max_length=40, required=False)
 
 
 class DocketForm(ActionForm):
     action = "docket"
+    lifecycle_action = lifecycle.DOCKET
     docket_number = forms.CharField(label=_("Docket number"), max_length=60)
 
 
 class DecisionForm(ActionForm):
     action = "decision"
-    disposition = forms.ChoiceField(
-        label=_("Decision"), choices=[(v, label) for v, label in Disposition.choices if v != Disposition.PENDING]
-    )
+    lifecycle_action = lifecycle.DECIDE
+    disposition = forms.ChoiceField(label=_("Decision"))
     decided_on = _date_field(_("Decided on"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Every decision a bound form may carry (the service says why one is refused); a fresh
+        # form offers only those the citation's state allows now.
+        c = self.citation
+        open_ = (
+            lifecycle.dispositions_open(kind=c.kind, status=c.status, response=c.response, disposition=c.disposition)
+            if not self.is_bound
+            else [v for v in Disposition.values if v != Disposition.PENDING]
+        )
+        labels = dict(Disposition.choices)
+        cast(forms.ChoiceField, self.fields["disposition"]).choices = [CHOOSE, *[(v, labels[v]) for v in open_]]
         self.initial.setdefault("decided_on", timezone.localdate())
 
 
@@ -100,6 +128,7 @@ class PaymentForm(ActionForm):
 
 class AppealForm(ActionForm):
     action = "appeal"
+    lifecycle_action = lifecycle.APPEAL
     filed_on = _date_field(_("Appeal filed on"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -109,6 +138,7 @@ class AppealForm(ActionForm):
 
 class CloseForm(ActionForm):
     action = "close"
+    lifecycle_action = lifecycle.CLOSE
     closed_on = _date_field(_("Closed on"))
     appeal_waived = forms.BooleanField(
         label=_("The client has decided not to appeal (closes an open appeal window)"), required=False

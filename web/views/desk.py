@@ -253,9 +253,13 @@ def _citation_for(request: HttpRequest, citation_id: UUID) -> Citation:
 def _render_citation(request: HttpRequest, citation: Citation, bound: Any = None, status: int = 200) -> HttpResponse:
     citation.balance = balance_of(citation)  # type: ignore[attr-defined]  # for the template
     citation.takes_a_plea = citation_takes_a_plea(citation)  # type: ignore[attr-defined]  # for the template
-    forms = {name: form_class(citation=citation) for name, form_class in ACTION_FORMS.items()}
-    if bound is not None:
-        forms[bound.action] = bound
+    # Only the actions the citation's state allows (citations.lifecycle); a refused form stays
+    # on screen with the service's reason.
+    forms = {
+        name: bound if bound is not None and bound.action == name else form_class(citation=citation)
+        for name, form_class in ACTION_FORMS.items()
+        if form_class.open_for(citation) or (bound is not None and bound.action == name)
+    }
     audit_record(actor=request.user, action="citation.read", target=citation, fields=NAME_FIELDS, request=request)
     return render(
         request,
