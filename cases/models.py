@@ -25,6 +25,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -359,6 +360,28 @@ class Officer(PublicModel):
         return self.badge_status == BadgeStatus.FULL and bool(self.badge_number)
 
 
+# The seeded force types' labels (cases/migrations/0002), marked for the catalogue: a label is
+# stored in English and translated when shown (`force_type_label`), so a coordinator's own type
+# shows as typed.
+SEEDED_FORCE_TYPE_LABELS = (
+    gettext_noop("Baton"),
+    gettext_noop("OC / pepper spray"),
+    gettext_noop("Tear gas"),
+    gettext_noop("Bicycle used as a weapon"),
+    gettext_noop("Tackle or takedown"),
+    gettext_noop("Kettling"),
+    gettext_noop("Less-lethal projectile"),
+    gettext_noop("Vehicle"),
+    gettext_noop("Other"),
+)
+
+
+def force_type_label(label: str) -> str:
+    """A force type's stored (English) label in the active language: the one place pages, the
+    observer form and the dashboard translate it. Court filings render under English."""
+    return gettext(label) if label else label
+
+
 class ForceType(models.Model):
     """Kinds of force observed (seeded by a data migration; coordinators may add more)."""
 
@@ -369,7 +392,11 @@ class ForceType(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.label
+        return force_type_label(self.label)
+
+    @property
+    def display_label(self) -> str:
+        return force_type_label(self.label)
 
 
 class YesNoUnknown(models.TextChoices):

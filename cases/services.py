@@ -537,6 +537,9 @@ class OfficerSeen:
     helmet_number: str = ""
     features: str = ""
     badge_status: str = ""  # "" means: full when a badge number is given, else not seen
+    # A unit, helmet or vehicle number as the observer wrote it, in one free-text box: which of
+    # the three it is nobody knows, so it is kept with the features as seen, never as a unit.
+    marking: str = ""
 
 
 @dataclass(frozen=True)
@@ -646,14 +649,15 @@ def incident_create(
             "helmet_number": sighting.helmet_number.strip(),
             "badge_status": status,
         }
+        features = " · ".join(part for part in (sighting.marking.strip(), sighting.features.strip()) if part)
         if status != "full" or not badge:
-            defaults["description"] = sighting.features.strip()
+            defaults["description"] = features
         officer, _ = officer_find_or_create(agency=sighting.agency, badge_number=badge, defaults=defaults)
         if officer.pk in seen:
             continue
         seen.add(officer.pk)
         IncidentOfficer.objects.create(
-            incident=incident, officer=officer, badge_as_seen=badge, features_as_seen=sighting.features.strip()
+            incident=incident, officer=officer, badge_as_seen=badge, features_as_seen=features
         )
     for arrest in data.arrests_seen:
         row = ArrestSeen(incident=incident, person_description=arrest.description, conduct=arrest.conduct)

@@ -1,7 +1,12 @@
-"""Chart geometry for the dashboard, computed on the server and drawn by templates as inline SVG
-(no script, so the page keeps its strict Content-Security-Policy). Works on the dashboard's
-*cells* (see citations/dashboard.py): a suppressed cell is drawn as no bar, labelled with its
-"fewer than N" text, so a chart never reveals more than the table beside it."""
+"""Chart geometry for the dashboard, computed on the server and drawn by templates (no script, so
+the page keeps its strict Content-Security-Policy). Works on the dashboard's *cells* (see
+citations/dashboard.py): a suppressed cell is drawn as no bar, labelled with its "fewer than N"
+text, so a chart never reveals more than the table beside it.
+
+Charts are rows: the label and the figure are HTML text (they wrap on a phone and keep the page's
+type size; an SVG scaled to a 360-pixel screen shrank them to about 6 px), the bar is a small SVG
+whose length is a percentage of the row's track. A day of the force chart whose count is
+suppressed for some force type gets a hatched mark, explained in the legend."""
 
 from __future__ import annotations
 
@@ -9,44 +14,33 @@ from typing import Any
 
 # Colour-blind-safe palette (Okabe-Ito, darkened where needed for contrast on white).
 PALETTE = ["#0b5394", "#b35806", "#1e6b2e", "#8e3b8e", "#a30000", "#00707a", "#6b5800", "#4a4a4a", "#c2185b"]
+SUPPRESSED_MARK = 6  # percent of the track the "fewer than N" mark takes in a day's row
 
 
-def hbar_chart(
-    rows: list[tuple[str, dict[str, Any]]], *, width: int = 640, label_width: int = 250, bar_height: int = 22
-) -> dict[str, Any]:
-    """Horizontal bars, one per (label, cell)."""
-    gap = 8
-    value_width = 110
-    plot = width - label_width - value_width
-    top = max([cell["value"] or 0 for _, cell in rows] or [0]) or 1
-    bars = []
-    for i, (label, cell) in enumerate(rows):
-        value = cell["value"] or 0
-        y = i * (bar_height + gap)
-        length = round(plot * value / top) if not cell["suppressed"] else 0
-        bars.append(
-            {
-                "label": label,
-                "display": cell["display"],
-                "suppressed": cell["suppressed"],
-                "y": y,
-                "text_y": y + bar_height * 0.7,
-                "length": length,
-                "value_x": label_width + length + 6,
-            }
-        )
-    return {
-        "width": width,
-        "height": max(len(rows) * (bar_height + gap), bar_height),
-        "label_width": label_width,
-        "label_x": label_width - 8,
-        "bar_height": bar_height,
-        "bars": bars,
-    }
+def _percent(value: float, top: float) -> float:
+    return round(100 * value / top, 2) if top else 0.0
 
 
-def stacked_columns(series: list[dict[str, Any]], *, width: int = 640, height: int = 240) -> dict[str, Any]:
-    """Incidents per day stacked by force type, from the dashboard's `force_over_time` rows."""
+def hbar_chart(rows: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Horizontal bars, one per (label, cell); `percent` is the bar's length on its track."""
+    top = max([cell["value"] or 0 for _, cell in rows if not cell["suppressed"]] or [0]) or 1
+    bars = [
+        {
+            "label": label,
+            "display": cell["display"],
+            "suppressed": cell["suppressed"],
+            "value": cell["value"],
+            "percent": 0.0 if cell["suppressed"] else _percent(cell["value"] or 0, top),
+        }
+        for label, cell in rows
+    ]
+    return {"bars": bars}
+
+
+def stacked_days(series: list[dict[str, Any]]) -> dict[str, Any]:
+    """Incidents per day stacked by force type, from the dashboard's `force_over_time` rows: one
+    row per day with its coloured segments (percent of the busiest day), whether some count of the
+    day is suppressed (drawn as a hatched mark), and the table beside it."""
     dates = sorted({row["date"] for row in series if row["date"]})
     kinds: dict[str, str] = {}
     for row in series:
@@ -60,40 +54,37 @@ def stacked_columns(series: list[dict[str, Any]], *, width: int = 640, height: i
         cells[(row["date"], row["force_type"])] = row["incidents"]
         if not row["incidents"]["suppressed"]:
             totals[row["date"]] += row["incidents"]["value"] or 0
-    left, bottom, top_pad = 40, 40, 10
-    plot_w, plot_h = width - left - 10, height - bottom - top_pad
     top = max(totals.values() or [0]) or 1
-    step = plot_w / max(len(dates), 1)
-    column_w = max(min(step * 0.7, 48), 4)
-    columns = []
-    for i, date in enumerate(dates):
-        x = left + i * step + (step - column_w) / 2
-        y = top_pad + plot_h
+    scale = 100 - SUPPRESSED_MARK  # room left for the mark on the busiest day
+    days = []
+    for date in dates:
+        x = 0.0
         segments = []
+        suppressed = []
         for code in kinds:
             cell = cells.get((date, code))
-            if not cell or cell["suppressed"] or not cell["value"]:
+            if not cell:
                 continue
-            h = plot_h * cell["value"] / top
-            y -= h
-            segments.append({"y": round(y, 1), "height": round(h, 1), "colour": colours[code], "label": kinds[code],
+            if cell["suppressed"]:
+                suppressed.append(kinds[code])
+                continue
+            if not cell["value"]:
+                continue
+            width = round(scale * cell["value"] / top, 2)
+            segments.append({"x": x, "width": width, "colour": colours[code], "label": kinds[code],
                              "display": cell["display"]})  # fmt: skip
-        columns.append(
-            {"date": date, "x": round(x, 1), "width": round(column_w, 1), "segments": segments,
-             "label_x": round(x + column_w / 2, 1), "show_label": len(dates) <= 10 or i % max(len(dates) // 8, 1) == 0}
+            x = round(x + width, 2)
+        days.append(
+            {"date": date, "segments": segments, "total": totals[date], "suppressed": suppressed,
+             "mark_x": x, "mark_width": SUPPRESSED_MARK}
         )  # fmt: skip
     table = [
-        {"date": date, "cells": [cells.get((date, code), {"display": "0"})["display"] for code in kinds]}
+        {"date": date, "cells": [cells.get((date, code)) or {"display": "0", "suppressed": False} for code in kinds]}
         for date in dates
     ]
     return {
-        "width": width,
-        "height": height,
-        "axis_y": top_pad + plot_h,
-        "left": left,
-        "top_value": top,
-        "top_y": top_pad + 4,
-        "columns": columns,
+        "days": days,
+        "any_suppressed": any(day["suppressed"] for day in days),
         "legend": [{"code": code, "label": label, "colour": colours[code]} for code, label in kinds.items()],
         "table_head": list(kinds.values()),
         "table": table,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from PIL import Image
 
 from cases.models import Evidence, Incident, IncidentOfficer
+from citations.dashboard import dashboard_summary
 from tests.factories import EventFactory, IncidentFactory
 
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -77,7 +78,11 @@ def test_posting_the_form_without_script_stores_the_report_and_lists_it(client_f
     incident = Incident.objects.get()
     assert incident.reporter == observer and incident.dispersal_warning == "yes"
     sightings = IncidentOfficer.objects.filter(incident=incident).select_related("officer")
-    assert sorted((s.badge_as_seen, s.officer.unit) for s in sightings) == [("", "SWAT"), ("4137", "Bike Unit")]
+    # the free-text "unit, helmet or vehicle number" is kept as seen, never as the officer's unit
+    assert sorted((s.badge_as_seen, s.officer.unit, s.features_as_seen) for s in sightings) == [
+        ("", "", "SWAT · Grey moustache"),
+        ("4137", "", "Bike Unit"),
+    ]
     assert Evidence.objects.get(incident=incident).content_type == "image/png"
     listing = client.get("/observe/reports/").content.decode()
     assert "Broad &amp; Cherry" in listing and listing.count('class="report"') == 1
@@ -184,3 +189,19 @@ def test_the_form_query_count_does_not_grow_with_events(client_for, observer):
     one = query_count(client, "/observe/")
     EventFactory.create_batch(20)
     assert query_count(client, "/observe/") == one
+
+
+@pytest.mark.django_db
+def test_a_helmet_number_typed_by_an_observer_is_not_counted_as_a_unit(client_for, observer, organizer):
+    """The dashboard's units come from officers' units: an observer's free-text marking ("helmet
+    B-17") must not become one, with an agency the observer never chose."""
+    event = EventFactory()
+    client = client_for(observer)
+    for _ in range(6):  # above the small-count threshold, so a unit would be listed
+        marking = json.dumps({"badge": "", "unit": "helmet B-17", "features": "tall"})
+        assert client.post("/observe/", _report(event, officer=[marking])).status_code == 302
+    summary = dashboard_summary()
+    assert summary["units"] == []
+    page = client_for(organizer).get("/citations/dashboard/").content.decode()
+    assert "helmet B-17" not in page
+    assert IncidentOfficer.objects.filter(features_as_seen="helmet B-17 · tall").count() == 6

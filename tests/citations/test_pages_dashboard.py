@@ -1,12 +1,20 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases.models import Demonstrator, Event, WitnessStatement
+from cases.models import Demonstrator, Event, ForceType, IncidentOfficer, WitnessStatement
 from citations.dashboard import dashboard_summary
-from tests.factories import CaseFactory, CitationFactory, EventFactory, IncidentFactory
+from tests.factories import (
+    CaseFactory,
+    CitationFactory,
+    EventFactory,
+    IncidentFactory,
+    OfficerFactory,
+    PaymentFactory,
+)
 
 
 def personal_values() -> list[str]:
@@ -92,3 +100,69 @@ def test_dashboard_query_count_does_not_grow(client_for, organizer, django_asser
     assert response.status_code == 200
     with django_assert_max_num_queries(16):  # and the chosen event
         assert client.get(f"/citations/dashboard/?event={event.public_id}").status_code == 200
+
+
+def _busy_event(people: int = 6):
+    event = EventFactory()
+    cases = [CaseFactory(event=event) for _ in range(people)]
+    return event, cases
+
+
+@pytest.mark.django_db
+def test_a_day_with_a_suppressed_count_gets_a_mark_and_the_legend_says_why(client_for, organizer, settings):
+    settings.SMALL_COUNT_THRESHOLD = 5
+    event, _cases = _busy_event()
+    baton, gas = ForceType.objects.get(code="baton"), ForceType.objects.get(code="tear_gas")
+    busy_day = timezone.now() - datetime.timedelta(days=3)
+    quiet_day = timezone.now() - datetime.timedelta(days=2)
+    for _ in range(6):
+        IncidentFactory(event=event, occurred_at=busy_day).force_types.set([baton])
+    IncidentFactory(event=event, occurred_at=quiet_day).force_types.set([gas])  # one: suppressed
+    page = client_for(organizer).get("/citations/dashboard/").content.decode()
+    quiet = timezone.localtime(quiet_day).date().isoformat()
+    busy = timezone.localtime(busy_day).date().isoformat()
+    assert f'data-date="{quiet}" data-suppressed="true"' in page
+    assert f'data-date="{busy}">' in page  # nothing suppressed that day: no mark
+    assert page.count('class="suppressed-mark"') == 1
+    assert 'id="suppressed-legend"' in page and "fewer than 5 (not drawn to scale)" in page
+
+
+@pytest.mark.django_db
+def test_the_refunds_card_shows_an_amount_or_a_small_print_note(client_for, organizer, settings):
+    settings.SMALL_COUNT_THRESHOLD = 5
+    _event, cases = _busy_event()
+    waived = CitationFactory(case=cases[0], disposition="waived")
+    PaymentFactory(citation=waived, amount=Decimal("50.00"))  # one citation: the amount is suppressed
+    page = client_for(organizer).get("/citations/dashboard/").content.decode()
+    assert '<p class="figure-note" id="money-refunds">fewer than 5 citations</p>' in page
+    assert '<div class="figure" id="money-refunds">' not in page
+    for case in cases[1:]:
+        PaymentFactory(citation=CitationFactory(case=case, disposition="waived"), amount=Decimal("250.00"))
+    page = client_for(organizer).get("/citations/dashboard/").content.decode()
+    assert '<div class="figure" id="money-refunds">$1,300.00</div>' in page
+
+
+@pytest.mark.django_db
+def test_dashboard_money_follows_the_language(client_for, organizer, settings):
+    settings.SMALL_COUNT_THRESHOLD = 5
+    _event, cases = _busy_event()
+    for case in cases:
+        PaymentFactory(citation=CitationFactory(case=case, fine=Decimal("500.00")), amount=Decimal("250.00"))
+    client = client_for(organizer)
+    english = client.get("/citations/dashboard/").content.decode()
+    spanish = client.get("/citations/dashboard/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<div class="figure" id="money-paid">$1,500.00</div>' in english
+    assert '<div class="figure" id="money-paid">1\xa0500,00 $</div>' in spanish
+    assert "$1,500.00" not in spanish and "$1\xa0500,00" not in spanish
+
+
+@pytest.mark.django_db
+def test_long_officer_labels_are_shown_whole(client_for, organizer, settings):
+    settings.SMALL_COUNT_THRESHOLD = 5
+    event, _cases = _busy_event()
+    officer = OfficerFactory(name="Sgt. R. Malone", badge_number="4100", unit="Civil Affairs Unit, East Division")
+    for _ in range(6):
+        IncidentOfficer.objects.create(incident=IncidentFactory(event=event), officer=officer)
+    page = client_for(organizer).get("/citations/dashboard/").content.decode()
+    assert '<span class="bar-label">Sgt. R. Malone #4100 (Civil Affairs Unit, East Division)</span>' in page
+    assert "…" not in page

@@ -180,7 +180,10 @@ class IncidentReportForm(forms.Form):
             if not (badge or unit or features):
                 continue
             officers.append(
-                OfficerSeen(badge_number=badge, unit=unit, features=features, badge_status="" if badge else "not_seen")
+                # the free-text "unit, helmet or vehicle number" is a marking as seen, not a unit
+                OfficerSeen(
+                    badge_number=badge, marking=unit, features=features, badge_status="" if badge else "not_seen"
+                )
             )
         data["officers"] = officers
 

@@ -10,16 +10,17 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cases.access import event_list_visible_to, get_visible_or_404
+from cases.models import force_type_label
 from citations import charts
 from citations.dashboard import dashboard_summary
 from web.permissions import page_for
 
 
-def _chart(block: dict[str, dict[str, Any]] | None, labels: dict[str, str], **options: Any) -> dict[str, Any] | None:
+def _chart(block: dict[str, dict[str, Any]] | None, labels: dict[str, str]) -> dict[str, Any] | None:
     """A breakdown's bars, or None when the breakdown is not shown (too few to show safely)."""
     if block is None:
         return None
-    return charts.hbar_chart([(labels.get(key, key), cell) for key, cell in block.items()], **options)
+    return charts.hbar_chart([(labels.get(key, key), cell) for key, cell in block.items()])
 
 
 @page_for("dashboard.read")
@@ -42,9 +43,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "s": summary,
         "status_chart": _chart((summary["citations"] or {}).get("by_status"), labels["status"]),
         "outcome_chart": _chart(summary["outcomes"], labels["disposition"]),
-        "kind_chart": _chart((summary["citations"] or {}).get("by_kind"), labels["kind"], label_width=330),
-        "officer_chart": charts.hbar_chart(officers, label_width=300),
-        "unit_chart": charts.hbar_chart(units, label_width=300),
-        "force_chart": charts.stacked_columns(summary["force_over_time"]),
+        "kind_chart": _chart((summary["citations"] or {}).get("by_kind"), labels["kind"]),
+        "officer_chart": charts.hbar_chart(officers),
+        "unit_chart": charts.hbar_chart(units),
+        "force_chart": charts.stacked_days(
+            [row | {"label": force_type_label(row["label"])} for row in summary["force_over_time"]]
+        ),
     }
     return render(request, "citations/dashboard.html", context)
