@@ -1,6 +1,6 @@
 """Multi-factor authentication (TOTP plus single-use recovery codes, via django-otp).
 
-Lawyers, coordinators and administrators (settings.MFA_REQUIRED_ROLES) must verify a code after
+Jail support, lawyers, coordinators and administrators (settings.MFA_REQUIRED_ROLES) must verify a code after
 their password before anything else; on their first sign-in they enrol: an authenticator app
 scans an SVG QR code, they confirm one code, and they are shown ten recovery codes once.
 A new device can be enrolled only by an account that has none yet, so a stolen password alone

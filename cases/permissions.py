@@ -23,6 +23,7 @@ from cases.roles import Role, role_of, users_with_role
 from cases.types import AnyUser, User
 
 OBSERVER = Role.OBSERVER
+JAIL_SUPPORT = Role.JAIL_SUPPORT
 LAWYER = Role.LAWYER
 ORGANIZER = Role.ORGANIZER
 COORDINATOR = Role.COORDINATOR
@@ -110,6 +111,18 @@ OPERATIONS: dict[str, Operation] = _table(
     ("packets.create", "generate a packet, a docket or a batch", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("packets.read", "follow a batch's progress", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("packets.download", "download a stored packet or a batch", (LAWYER, COORDINATOR, ADMINISTRATOR)),
+    # --- the night of a mass arrest: custody board and hotline log (jail support: only the events
+    # it is assigned to, custody/access.py)
+    ("custody.board", "the custody board of an event", (JAIL_SUPPORT, COORDINATOR, ADMINISTRATOR)),
+    (
+        "custody.stage",
+        "move an arrestee to another stage or place of custody",
+        (JAIL_SUPPORT, COORDINATOR, ADMINISTRATOR),
+    ),
+    ("custody.assign", "assign jail-support accounts to events", (COORDINATOR, ADMINISTRATOR)),
+    ("hotline.read", "read the hotline and jail-support log", (JAIL_SUPPORT, COORDINATOR, ADMINISTRATOR)),
+    ("hotline.create", "log a hotline call or a jail-support note", (JAIL_SUPPORT, COORDINATOR, ADMINISTRATOR)),
+    ("hotline.update", "link a hotline entry to a person's arrest", (COORDINATOR, ADMINISTRATOR)),
     # --- running the tracker
     ("accounts.manage", "create accounts, change roles, suspend", (COORDINATOR, ADMINISTRATOR)),
     ("accounts.administrators", "make an administrator, or change or suspend one's account", (ADMINISTRATOR,)),

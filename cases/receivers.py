@@ -119,5 +119,5 @@ def sync_role_permissions(sender: Any, **kwargs: Any) -> None:
     account_perms = Q(content_type__app_label="auth") | Q(content_type__app_label="cases", content_type__model="user")
     Group.objects.get_or_create(name=Role.ADMINISTRATOR.value)[0].permissions.set(all_perms)
     Group.objects.get_or_create(name=Role.COORDINATOR.value)[0].permissions.set(all_perms.exclude(account_perms))
-    for role in (Role.OBSERVER, Role.LAWYER, Role.ORGANIZER):
+    for role in (Role.OBSERVER, Role.JAIL_SUPPORT, Role.LAWYER, Role.ORGANIZER):
         Group.objects.get_or_create(name=role.value)

@@ -1,4 +1,4 @@
-"""The five roles. A user's role is the Django group they belong to; superusers are administrators.
+"""The six roles. A user's role is the Django group they belong to; superusers are administrators.
 
 Who may see what is decided in `cases.access` (and `citations.access`), nowhere else.
 """
@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the user model's module is above this one; annotations only
 
 class Role(StrEnum):
     OBSERVER = "observer"
+    JAIL_SUPPORT = "jail_support"
     LAWYER = "lawyer"
     ORGANIZER = "organizer"
     COORDINATOR = "coordinator"
@@ -28,7 +29,9 @@ class Role(StrEnum):
 
 # When an account is (wrongly) in several groups, the least privileged wins: a mistake in group
 # membership must never widen what someone sees.
-PRECEDENCE = [Role.ORGANIZER, Role.OBSERVER, Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR]
+# Jail support sits above observers (it reads the custody board and hotline log of its assigned
+# events: names and medical needs) and below lawyers (no case file, no citation).
+PRECEDENCE = [Role.ORGANIZER, Role.OBSERVER, Role.JAIL_SUPPORT, Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR]
 PRIVILEGED = {Role.LAWYER, Role.COORDINATOR, Role.ADMINISTRATOR}
 
 

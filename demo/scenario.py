@@ -47,6 +47,7 @@ DEMO_EVENT = "Encampment protest at the federal building (demo)"
 ACCOUNTS = [
     ("observer", "observer"),
     ("observer2", "observer"),
+    ("jailsupport", "jail_support"),
     ("lawyer", "lawyer"),
     ("lawyer2", "lawyer"),
     ("organizer", "organizer"),

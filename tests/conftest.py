@@ -1,4 +1,4 @@
-"""Role personas: one user per role, plus a second observer and lawyer, and an outsider with no role.
+"""Role personas: one user per role (jail support unassigned: tests assign it), plus a second observer and lawyer, and an outsider with no role.
 
 `client_for(user)` gives a logged-in Django test client (session auth). For the roles that must use
 multi-factor authentication the session is also marked verified (as after entering a code), so
@@ -69,6 +69,11 @@ def observer(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def other_observer(db):  # type: ignore[no-untyped-def]
     return UserFactory(username="oscar_observer", role="observer")
+
+
+@pytest.fixture
+def jail_support(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="jo_jailsupport", role="jail_support")
 
 
 @pytest.fixture

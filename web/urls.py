@@ -7,7 +7,7 @@ row per method in tests/security/test_route_matrix.py: the suite fails for a rou
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from web.views import account, citations, coordinate, dashboard, desk, downloads, home, observe, packets
+from web.views import account, citations, coordinate, custody, dashboard, desk, downloads, home, observe, packets
 
 # Home, sign-in with its second factor, one's account, the administrators' lockdown.
 account_patterns = [
@@ -38,6 +38,12 @@ coordinate_patterns = [
     path("accounts/<int:user_id>/role/", coordinate.account_role, name="coord-account-role"),
     path("accounts/<int:user_id>/active/", coordinate.account_active, name="coord-account-active"),
     path("audit/", coordinate.audit_trail, name="coord-audit"),
+    path("custody/jail-support/", custody.jail_support_assignments, name="custody-jail-support"),
+]
+
+# The night of a mass arrest: custody boards and the hotline log (jail support: its events).
+custody_patterns = [
+    path("", custody.custody_home, name="custody-home"),
 ]
 
 # The lawyer's desk (coordinators see every case).
@@ -79,6 +85,7 @@ urlpatterns = [
     path("evidence/<uuid:public_id>/download/", downloads.evidence_download, name="evidence_download"),
     path("observe/", include(observe_patterns)),
     path("coordination/", include(coordinate_patterns)),
+    path("custody/", include(custody_patterns)),
     path("desk/", include(desk_patterns)),
     path("citations/", include(citation_patterns)),
     path("documents/", include(packet_patterns)),

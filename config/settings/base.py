@@ -213,7 +213,9 @@ AXES_CLIENT_IP_CALLABLE = "core.authn.pseudonymous_ip"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Multi-factor authentication (django-otp): required for roles that see personal data.
-MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["lawyer", "coordinator", "administrator"])
+MFA_REQUIRED_ROLES = env.list(
+    "MFA_REQUIRED_ROLES", default=["jail_support", "lawyer", "coordinator", "administrator"]
+)
 MFA_RECENT_SECONDS = env.int("MFA_RECENT_SECONDS", default=10 * 60)  # dangerous actions re-ask after this
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Legal-support tracker")
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -389,6 +391,9 @@ RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=180)
 APPEAL_HOLD_DAYS = env.int("APPEAL_HOLD_DAYS", default=30)
 # Lost-phone rule: an observer reads back their own reports (and uploads) only this long after creating them.
 OBSERVER_READBACK_HOURS = env.int("OBSERVER_READBACK_HOURS", default=24)
+# The custody board flags a person still in custody this many hours after arrest ("held beyond
+# expected release": a neutral flag of time alone, never a reason).
+CUSTODY_ALERT_HOURS = env.int("CUSTODY_ALERT_HOURS", default=12)
 DEFAULT_EVENT_TIME_ZONE = "America/New_York"
 
 # --- Logging: a filter scrubs anything that looks like personal data; nothing logs field values.

@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 from api.tokens import token_issue
 from cases.models import CaseNumberSequence, ForceType, IncidentOfficer
 from cases.services import evidence_add
+from custody.models import JailSupportAssignment
 from tests.factories import (
     ArrestFactory,
     CaseFactory,
@@ -41,7 +42,16 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
         items[:] = kept
 
 
-ROLES = ["anonymous", "observer", "other_observer", "lawyer", "other_lawyer", "organizer", "coordinator"]
+ROLES = [
+    "anonymous",
+    "observer",
+    "other_observer",
+    "jail_support",
+    "lawyer",
+    "other_lawyer",
+    "organizer",
+    "coordinator",
+]
 
 
 def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
@@ -87,11 +97,12 @@ def _citation(case: Any, number: str, by: Any) -> Any:
 
 
 @pytest.fixture
-def world(observer, other_observer, lawyer, other_lawyer, organizer, coordinator) -> World:  # type: ignore[no-untyped-def]
+def world(observer, other_observer, jail_support, lawyer, other_lawyer, organizer, coordinator) -> World:  # type: ignore[no-untyped-def]
     users = {
         "anonymous": None,
         "observer": observer,
         "other_observer": other_observer,
+        "jail_support": jail_support,
         "lawyer": lawyer,
         "other_lawyer": other_lawyer,
         "organizer": organizer,
@@ -100,6 +111,7 @@ def world(observer, other_observer, lawyer, other_lawyer, organizer, coordinator
     # factories number cases themselves: move the service's sequence past them
     CaseNumberSequence.objects.update_or_create(year=timezone.localdate().year, defaults={"last_value": 5000})
     event = EventFactory(name="Encampment")
+    JailSupportAssignment.objects.create(user=jail_support, event=event)  # the board of this event only
     case_a = CaseFactory(event=event, lawyers=[lawyer], demonstrator__legal_name="Ana Alvarez")
     case_b = CaseFactory(event=event, lawyers=[other_lawyer], demonstrator__legal_name="Bo Brown")
     officer = OfficerFactory(name="Ofc. Known", badge_number="4242", unit="Bike Unit")

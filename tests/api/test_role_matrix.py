@@ -28,12 +28,20 @@ WHEN = "2026-07-01T12:00:00Z"
 
 
 def expect(
-    anonymous=401, observer=403, other_observer=403, lawyer=403, other_lawyer=403, organizer=403, coordinator=403
+    anonymous=401,
+    observer=403,
+    other_observer=403,
+    jail_support=403,
+    lawyer=403,
+    other_lawyer=403,
+    organizer=403,
+    coordinator=403,
 ):  # type: ignore[no-untyped-def]
     return {
         "anonymous": anonymous,
         "observer": observer,
         "other_observer": other_observer,
+        "jail_support": jail_support,
         "lawyer": lawyer,
         "other_lawyer": other_lawyer,
         "organizer": organizer,
@@ -47,7 +55,9 @@ DESK_LIST = expect(lawyer=200, other_lawyer=200, coordinator=200)
 DESK_A = lambda ok: expect(lawyer=ok, other_lawyer=404, coordinator=ok)  # noqa: E731
 DESK_CREATE_A = expect(lawyer=201, other_lawyer=400, coordinator=201)  # other lawyer names a case out of scope
 FIELD_LIST = expect(observer=200, other_observer=200, lawyer=200, other_lawyer=200, coordinator=200)
-NO_DELETE = expect(observer=405, other_observer=405, lawyer=405, other_lawyer=405, organizer=405, coordinator=405)
+NO_DELETE = expect(
+    observer=405, other_observer=405, jail_support=405, lawyer=405, other_lawyer=405, organizer=405, coordinator=405
+)
 
 
 LATER = (timezone.now() + datetime.timedelta(days=20)).isoformat()
@@ -118,6 +128,7 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
             anonymous=401,
             observer=201,
             other_observer=201,
+            jail_support=201,
             lawyer=201,
             other_lawyer=201,
             organizer=201,
@@ -127,7 +138,15 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("auth-token", "delete"): (
         "/api/v1/auth/token/",
         None,
-        expect(observer=204, other_observer=204, lawyer=204, other_lawyer=204, organizer=204, coordinator=204),
+        expect(
+            observer=204,
+            other_observer=204,
+            jail_support=204,
+            lawyer=204,
+            other_lawyer=204,
+            organizer=204,
+            coordinator=204,
+        ),
     ),
     # --- events: not personal; everyone signed in reads, coordinators write
     ("event-list", "get"): ("/api/v1/events/", None, ALL_READ),

@@ -26,7 +26,7 @@ def test_the_matrix_has_one_row_per_operation_and_a_column_per_role():
     lines = matrix_markdown().splitlines()
     assert len(lines) == 2 + len(permissions.OPERATIONS)
     assert lines[0].count("|") == 3 + len(Role)
-    assert "| `citations.export` | bulk export of citations with names (CSV) | - | - | - | yes | yes |" in lines
+    assert "| `citations.export` | bulk export of citations with names (CSV) | - | - | - | - | yes | yes |" in lines
 
 
 def test_a_changed_table_makes_the_check_fail(monkeypatch):

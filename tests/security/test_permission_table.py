@@ -16,7 +16,7 @@ from tests.api.conftest import client_with_token, png_bytes
 from tests.factories import CaseFactory, UserFactory
 from web.permissions import page_for
 
-PERSONAS = ["observer", "lawyer", "organizer", "coordinator", "administrator"]
+PERSONAS = ["observer", "jail_support", "lawyer", "organizer", "coordinator", "administrator"]
 
 
 @pytest.fixture
@@ -51,7 +51,8 @@ def test_every_row_names_known_roles_and_an_area():
 
 def test_citations_export_gives_the_same_answer_on_the_page_and_in_the_api(people, client_for):
     CaseFactory(lawyers=[people["lawyer"]])
-    expected = {"anonymous": None, "observer": 403, "lawyer": 403, "organizer": 403, "suspended": None}
+    expected = {"anonymous": None, "observer": 403, "jail_support": 403, "lawyer": 403, "organizer": 403}
+    expected |= {"suspended": None}
     expected |= {"coordinator": 200, "administrator": 200}
     for persona, user in people.items():
         page = client_for(user).get("/citations/export.csv")
@@ -86,7 +87,8 @@ def test_original_evidence_gives_the_same_answer_on_the_page_and_in_the_api(
     # an observer does not see a case's evidence (404 from both); an organizer may not download
     # evidence at all (403 from both); the lawyer sees it but not its original (403 from both);
     # coordinators and administrators get it.
-    expected = {"observer": 404, "lawyer": 403, "organizer": 403, "coordinator": 200, "administrator": 200}
+    expected = {"observer": 404, "jail_support": 403, "lawyer": 403, "organizer": 403, "coordinator": 200}
+    expected |= {"administrator": 200}
     for persona in PERSONAS:
         user = people[persona]
         page = client_for(user).get(f"/evidence/{evidence.public_id}/download/?original=1")

@@ -1,7 +1,7 @@
 """Every URL of the site × every role, in one table: pages, the API, the admin, i18n, the API's
 schema and docs, the health check. A route without a row fails the suite.
 
-Roles: anonymous, observer, lawyer (case_a is theirs), another lawyer (for the 404 of a record
+Roles: anonymous, observer, jail support (assigned to the world's event), lawyer (case_a is theirs), another lawyer (for the 404 of a record
 out of scope), organizer, coordinator, administrator, and a suspended account (a deactivated
 coordinator: signed out, like anonymous). Path parameters name real objects of the API test
 world (tests/api/conftest.py), so 200 and 404 mean what they say. Each request runs in a savepoint
@@ -37,7 +37,10 @@ from tests.auth import mfa_verify_client
 from tests.documents.fakes import make_finished_batch, make_stored_packet
 from tests.factories import UserFactory
 
-ROLES = ["anonymous", "observer", "lawyer", "other_lawyer", "organizer", "coordinator", "administrator", "suspended"]
+ROLES = [
+    "anonymous", "observer", "jail_support", "lawyer", "other_lawyer", "organizer", "coordinator", "administrator",
+    "suspended",
+]  # fmt: skip
 SIGNED_OUT = ("anonymous", "suspended")
 METHODS = ["get", "post", "put", "patch", "delete"]
 REFUSED = {401, 403, 404, 405}
@@ -62,6 +65,7 @@ OBSERVE = expect(403, observer=200, coordinator=200, administrator=200)
 DESK = expect(403, lawyer=200, other_lawyer=200, coordinator=200, administrator=200)
 DESK_A = lambda ok: expect(403, lawyer=ok, other_lawyer=404, coordinator=ok, administrator=ok)  # noqa: E731
 OFFICE = lambda ok: expect(403, coordinator=ok, administrator=ok)  # noqa: E731
+JAIL = lambda ok: expect(403, jail_support=ok, coordinator=ok, administrator=ok)  # noqa: E731
 NUMBERS = expect(403, lawyer=200, other_lawyer=200, organizer=200, coordinator=200, administrator=200)
 
 # (URL name, method) -> (path, body, status per role). Paths name world objects in braces.
@@ -115,6 +119,10 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("coord-account-role", "post"): ("/coordination/accounts/{account}/role/", {"role": "lawyer"}, OFFICE(302)),
     ("coord-account-active", "post"): ("/coordination/accounts/{account}/active/", {"active": "0"}, OFFICE(302)),
     ("coord-audit", "get"): ("/coordination/audit/", None, OFFICE(200)),
+    ("custody-jail-support", "get"): ("/coordination/custody/jail-support/", None, OFFICE(200)),
+    ("custody-jail-support", "post"): ("/coordination/custody/jail-support/", {}, OFFICE(400)),
+    # --- the night of a mass arrest: boards and the hotline log (jail support: its events only)
+    ("custody-home", "get"): ("/custody/", None, JAIL(200)),
     # --- the desk
     ("desk-cases", "get"): ("/desk/cases/", None, DESK),
     ("desk-case", "get"): ("/desk/cases/{case_a}/", None, DESK_A(200)),
@@ -213,7 +221,8 @@ def test_every_page_names_its_operation_and_its_row_agrees_with_the_table():
     """A page either names its row of the permission table (`page_for`) or is listed in
     NO_OPERATION; and where it names one, PAGES refuses exactly the roles the table leaves out,
     so the table and this matrix cannot drift apart."""
-    persona_roles = {"observer": Role.OBSERVER, "lawyer": Role.LAWYER, "other_lawyer": Role.LAWYER,
+    persona_roles = {"observer": Role.OBSERVER, "jail_support": Role.JAIL_SUPPORT, "lawyer": Role.LAWYER,
+                     "other_lawyer": Role.LAWYER,
                      "organizer": Role.ORGANIZER, "coordinator": Role.COORDINATOR,
                      "administrator": Role.ADMINISTRATOR}  # fmt: skip
     wrong = []

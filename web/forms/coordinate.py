@@ -13,6 +13,7 @@ from cases.types import User
 
 ROLE_LABELS = [
     (Role.OBSERVER.value, _("Observer")),
+    (Role.JAIL_SUPPORT.value, _("Jail support")),
     (Role.LAWYER.value, _("Lawyer")),
     (Role.ORGANIZER.value, _("Organizer")),
     (Role.COORDINATOR.value, _("Coordinator")),

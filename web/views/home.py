@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # a lazily translated label
 # Where each role works: (URL name, label). The navigation and the home page link to them.
 ROLE_PLACES: dict[Role, list[tuple[str, StrOrPromise]]] = {
     Role.OBSERVER: [("observe-new", _("Report an incident")), ("observe-reports", _("My reports"))],
+    Role.JAIL_SUPPORT: [("custody-home", _("Custody boards"))],
     Role.LAWYER: [
         ("desk-cases", _("My cases")),
         ("desk-due", _("Due this week")),
@@ -29,6 +30,7 @@ ROLE_PLACES: dict[Role, list[tuple[str, StrOrPromise]]] = {
     Role.ORGANIZER: [("dashboard", _("Dashboard"))],
     Role.COORDINATOR: [
         ("coord-home", _("Coordination")),
+        ("custody-home", _("Custody boards")),
         ("desk-cases", _("Cases")),
         ("desk-due", _("Due this week")),
         ("desk-docket", _("Hearing docket")),
