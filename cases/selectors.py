@@ -3,7 +3,8 @@
 - which incidents concern a case: a person affected, an arrest seen matched to the case, or an
   incident cited by one of its complaints (`incident_ids_concerning`, `incidents_concerning`);
 - which statements and files are a case's attachments: tied to the case, to one of its
-  complaints, or to an incident concerning it (`case_attachments`).
+  complaints, or to an incident concerning it (`case_attachments`);
+- which people carry a name, matched exactly through the blind indexes (`person_named`).
 
 These say nothing about who may see the rows: scope stays in cases/access.py (its
 `*_visible_to` functions), and callers apply these filters to the querysets it gives them. The
@@ -18,7 +19,8 @@ from typing import Any, TypeAlias
 
 from django.db.models import Q, QuerySet
 
-from cases.models import ArrestSeen, Case, ExcessiveForceComplaint, Incident
+from cases.fields import blind_index_fields
+from cases.models import ArrestSeen, Case, Demonstrator, ExcessiveForceComplaint, Incident
 
 PersonAffected = Incident.people_affected.through
 ComplaintIncident = ExcessiveForceComplaint.incidents.through
@@ -66,3 +68,17 @@ def case_attachments(
         else Q(**{f"{prefix}complaint__in": complaint_ids})
     )
     return Q(**{f"{prefix}case": case}) | complaints | Q(**{f"{prefix}incident__in": incidents})
+
+
+def person_named(name: str, *, via: str = "") -> Q:
+    """The filter for people whose legal or preferred name is `name` (normalised: case, accents
+    of composition, spacing), through the keyed blind indexes: the names themselves stay
+    encrypted. `via`: the relation that leads to the person (`"demonstrator"` to filter cases)."""
+    index = {f.name: f for f in blind_index_fields(Demonstrator)}
+    prefix = f"{via}__" if via else ""
+    condition = Q()
+    for field in ("legal_name_index", "preferred_name_index"):
+        value = index[field].index_for(name)
+        if value:
+            condition |= Q(**{f"{prefix}{field}": value})
+    return condition or Q(**{f"{prefix}pk__in": []})  # no name, nobody

@@ -14,6 +14,9 @@ Public API (kept stable for the API, pages and packets):
 - citations_issued_between(user, event, kind, issued_from, issued_to) -> QuerySet[Citation]
 - case_timeline(case, arrests, citations, incidents, complaints, statements) -> list[TimelineEntry]
   (the desk's case page and the case packet show this one timeline)
+- cases_with_next_deadline(cases) -> cases annotated with their next open (or missed) deadline
+- case_search(cases, text) -> the cases whose number, a citation's number or docket number, or
+  the person's name (blind index) is `text`
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Arrest, Case, Event, ExcessiveForceComplaint, Incident, WitnessStatement
+from cases.selectors import person_named
 from cases.types import AnyUser, User
 from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.lifecycle import NOTHING_OWED
@@ -449,3 +453,51 @@ def case_timeline(
         text = _("Statement taken from %(witness)s") % {"witness": witness}
         entries.append(_entry(tz, statement.taken_at, _("Statement"), text))
     return sorted(entries, key=lambda e: (e.at, e.kind, e.text))
+
+
+# --- the case lists: what is next, and finding a case ----------------------------------------
+
+NEXT_DEADLINE_STATUSES = (DeadlineStatus.OPEN, DeadlineStatus.MISSED)
+
+
+def _next_deadline(field: str) -> Subquery:
+    return Subquery(
+        Deadline.objects.filter(case=OuterRef("pk"), status__in=NEXT_DEADLINE_STATUSES)
+        .order_by("due_at", "id")
+        .values(field)[:1]
+    )
+
+
+def cases_with_next_deadline(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """`cases` with their next open or missed deadline (`next_due_on`, `next_due_kind`,
+    `next_due_warrant`) and how many citations each has (`citation_count`), for the case lists;
+    `next_deadline_order` sorts them next deadline first, cases without one last."""
+    citations = (
+        Citation.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+    )
+    return cases.annotate(
+        next_due_on=_next_deadline("due_on"),
+        next_due_kind=_next_deadline("kind"),
+        next_due_warrant=_next_deadline("warrant_risk"),
+        citation_count=Coalesce(Subquery(citations), Value(0)),
+    )
+
+
+def next_deadline_order(*, descending: bool = False) -> list[Any]:
+    """The case lists' default order: the nearest deadline first, cases without one last (on
+    every database: SQLite puts NULLs first by default), then the newest case."""
+    due = F("next_due_on").desc(nulls_last=True) if descending else F("next_due_on").asc(nulls_last=True)
+    return [due, "-opened_on", "-id"]
+
+
+def case_search(cases: QuerySet[Case], *, text: str) -> QuerySet[Case]:
+    """The cases among `cases` whose number, one of whose citations' number or docket number
+    (ignoring case), or whose person's legal or preferred name (exactly, through the blind
+    indexes) is `text`. The caller records the search in the audit trail (never the text)."""
+    text = " ".join(text.split())
+    if not text:
+        return cases
+    citation = Citation.objects.filter(case=OuterRef("pk")).filter(
+        Q(number__iexact=text) | Q(docket_number__iexact=text)
+    )
+    return cases.filter(Q(number__iexact=text) | Exists(citation) | person_named(text, via="demonstrator"))

@@ -54,6 +54,8 @@ ACCOUNTS = [
     ("coordinator", "coordinator"),
     ("admin", "administrator"),
 ]
+# Volunteers' names as the pages show them (the lawyers' lists, the assignment page): invented.
+ACCOUNT_NAMES = {"lawyer": ("Dana", "Whitfield"), "lawyer2": ("Marcus", "Ortega"), "coordinator": ("Priya", "Nair")}
 OFFICER_NAMES = ["Sgt. R. Malone", "Ofc. T. Bradley", "Ofc. D. Russo", "Lt. K. Fitzgerald", "Ofc. M. Kane", "Ofc. J. Doyle",
                  "Cpl. A. Stevens", "Ofc. P. Nolan", "Ofc. S. Byrne", "Capt. L. Murphy"]  # fmt: skip
 
@@ -68,6 +70,7 @@ def demo_accounts(password: str) -> dict[str, User]:
         user.is_staff = role in ("coordinator", "administrator")
         user.is_superuser = role == "administrator"
         user.is_active = True
+        user.first_name, user.last_name = ACCOUNT_NAMES.get(username, ("", ""))
         user.save()
         user.groups.set([Group.objects.get_or_create(name=role)[0]])
         if mfa_required_for(user):

@@ -34,6 +34,7 @@ from cases.access import arrest_list_visible_to, case_list_visible_to, demonstra
 from cases.audit import audit_record
 from cases.fields import blind_index_fields
 from cases.models import Arrest, Case, Demonstrator, User, display_name_of
+from cases.selectors import person_named
 from cases.services import (
     CloseNeedsConfirmation,
     arrest_create,
@@ -89,8 +90,7 @@ class DemonstratorViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, Ap
             condition |= Q(name_dob_index=index["name_dob_index"].index_for(terms["name"], terms["date_of_birth"]))
             kinds.append("name_dob")
         elif terms.get("name"):
-            condition |= Q(legal_name_index=index["legal_name_index"].index_for(terms["name"]))
-            condition |= Q(preferred_name_index=index["preferred_name_index"].index_for(terms["name"]))
+            condition |= person_named(terms["name"])
             kinds.append("name")
         if terms.get("phone"):
             condition |= Q(phone_index=index["phone_index"].index_for(terms["phone"]))

@@ -110,4 +110,6 @@ def test_a_paid_notice_can_later_only_be_dropped():
     assert dispositions_open(kind="phl_cvn", status="closed", response="paid", disposition="paid") == [
         "dismissed", "withdrawn", "waived",
     ]  # fmt: skip
-    assert "paid" not in dispositions_open(kind="phl_cvn", status="answered", response="disputed", disposition="pending")
+    assert "paid" not in dispositions_open(
+        kind="phl_cvn", status="answered", response="disputed", disposition="pending"
+    )

@@ -112,6 +112,7 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("observe-sw", "get"): ("/observe/sw.js", None, OBSERVE),
     # --- coordination
     ("coord-home", "get"): ("/coordination/", None, OFFICE(200)),
+    ("coord-home", "post"): ("/coordination/", {"q": "2026-0001"}, OFFICE(200)),  # a search
     ("coord-assign", "get"): ("/coordination/cases/{case_a}/assign/", None, OFFICE(200)),
     ("coord-assign", "post"): ("/coordination/cases/{case_a}/assign/", {}, OFFICE(302)),
     ("coord-accounts", "get"): ("/coordination/accounts/", None, OFFICE(200)),
@@ -125,6 +126,7 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("custody-home", "get"): ("/custody/", None, JAIL(200)),
     # --- the desk
     ("desk-cases", "get"): ("/desk/cases/", None, DESK),
+    ("desk-cases", "post"): ("/desk/cases/", {"q": "2026-0001"}, DESK),  # a search (a name stays out of URLs)
     ("desk-case", "get"): ("/desk/cases/{case_a}/", None, DESK_A(200)),
     # the client's citation is still open: the page asks to confirm (409) before closing
     ("desk-case-close", "post"): ("/desk/cases/{case_a}/close/", {}, DESK_A(409)),

@@ -195,3 +195,16 @@ class CaseFilterForm(forms.Form):
 class DocketFilterForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     courtroom = forms.CharField(label=_("Courtroom"), max_length=40, required=False)
+
+
+class CaseSearchForm(forms.Form):
+    """One box for a case number, a citation or docket number, or a person's full name; sent in
+    a POST body (a name never goes into a URL)."""
+
+    q = forms.CharField(
+        label=_("Find a case"),
+        max_length=200,
+        help_text=_("Case number, citation or docket number, or a person's full name (exact)."),
+        widget=forms.TextInput(attrs={"aria-describedby": "search-help", "autocomplete": "off", "type": "search"}),
+    )
+    sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -26,3 +27,24 @@ def urgency(deadline: Any, today: datetime.date | None = None) -> str:
     if days <= 7:
         return "soon"
     return "later"
+
+
+@register.simple_tag(takes_context=True)
+def sort_heading(context: Any, key: str, label: str) -> str:
+    """A sortable column heading: a link (or, while a search is shown, a button that sends the
+    search again, since its text stays out of URLs) to this column's order, the other direction
+    when it is already the current one; `aria-sort` on the current column."""
+    sort = context["sort"]
+    current = sort.key == key
+    aria = format_html(' aria-sort="{}"', "descending" if sort.descending else "ascending") if current else ""
+    arrow = format_html(' <span aria-hidden="true">{}</span>', "▼" if sort.descending else "▲") if current else ""
+    if context.get("searching"):
+        control = format_html(
+            '<button type="submit" class="sort" form="{}" name="sort" value="{}">{}{}</button>',
+            context["search_form_id"], sort.toggled(key), label, arrow,
+        )  # fmt: skip
+    else:
+        query = context.get("query", "")
+        href = f"?{query}&sort={sort.toggled(key)}" if query else f"?sort={sort.toggled(key)}"
+        control = format_html('<a class="sort" href="{}">{}{}</a>', href, label, arrow)
+    return format_html('<th scope="col"{}>{}</th>', aria, control)

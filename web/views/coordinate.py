@@ -35,7 +35,10 @@ from cases.services import (
     case_assign_lawyers,
 )
 from cases.types import User, signed_in
+from citations.selectors import case_search, cases_with_next_deadline
 from web.forms.coordinate import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm
+from web.forms.desk import CaseSearchForm
+from web.lists import CASE_SORTS, sort_from, sorted_by
 from web.permissions import page_for
 
 NAME_FIELDS = ["legal_name", "preferred_name"]
@@ -47,21 +50,41 @@ def _lawyers() -> QuerySet[User]:
     return users_who_may("cases.represent").order_by("username")
 
 
+WAITING_PAGE_SIZE = 50
+SEARCH_SHOWN = 100  # a search shows its first rows, without pages
+
+
 @page_for("cases.assign")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def coordination_home(request: HttpRequest) -> HttpResponse:
-    waiting = (
-        case_list_visible_to(user=request.user)
-        .filter(lawyers__isnull=True)
-        .exclude(status="closed")
-        .order_by("opened_on", "id")
+    """The coordinators' desk: the cases waiting for a lawyer, next deadline first (or by a
+    column picked), found by a search (POST: it may be a name), and the batch form."""
+    user = signed_in(request.user)
+    search = CaseSearchForm(request.POST if request.method == "POST" else None)
+    searching = search.is_valid()
+    sort = sort_from(search.cleaned_data.get("sort") if searching else request.GET.get("sort"), CASE_SORTS, "deadline")
+    waiting = sorted_by(
+        cases_with_next_deadline(case_list_visible_to(user=user).filter(lawyers__isnull=True).exclude(status="closed")),
+        sort,
+        CASE_SORTS,
     )
-    page = Paginator(waiting, 50).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    if rows:
-        audit_record(actor=request.user, action="case.list", fields=NAME_FIELDS, request=request, count=len(rows))
-    events = event_list_visible_to(user=request.user).only("public_id", "name", "starts_at").order_by("-starts_at")
-    return render(request, "cases/coordinate/home.html", {"page": page, "rows": rows, "events": events})
+    page = None
+    if searching:
+        rows = list(case_search(waiting, text=search.cleaned_data["q"])[:SEARCH_SHOWN])
+        audit_record(actor=user, action="case.search", fields=NAME_FIELDS, request=request, count=len(rows))
+    else:
+        page = Paginator(waiting, WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        if rows:
+            audit_record(actor=user, action="case.list", fields=NAME_FIELDS, request=request, count=len(rows))
+    events = event_list_visible_to(user=user).only("public_id", "name", "starts_at").order_by("-starts_at")
+    context = {
+        "page": page, "rows": rows, "events": events, "search": search, "searching": searching,
+        "search_form_id": "waiting-search", "sort": sort, "query": "", "today": timezone.localdate(),
+        "shown_max": SEARCH_SHOWN,
+    }  # fmt: skip
+    status = 400 if search.is_bound and not searching else 200
+    return render(request, "cases/coordinate/home.html", context, status=status)
 
 
 @page_for("cases.assign")

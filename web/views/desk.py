@@ -14,7 +14,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,14 +44,17 @@ from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.models import Citation, Deadline, DeadlineStatus
 from citations.selectors import (
     balance_of,
+    case_search,
     case_timeline,
+    cases_with_next_deadline,
     citations_with_money,
     deadlines_due,
     deadlines_overdue,
     hearing_docket,
 )
 from documents.services import citation_takes_a_plea
-from web.forms.desk import ACTION_FORMS, CaseCloseForm, CaseFilterForm, DocketFilterForm
+from web.forms.desk import ACTION_FORMS, CaseCloseForm, CaseFilterForm, CaseSearchForm, DocketFilterForm
+from web.lists import CASE_SORTS, sort_from, sorted_by
 from web.permissions import page_for
 
 # What the case page shows of the client (names of the fields, for the audit trail).
@@ -63,14 +66,6 @@ NAME_FIELDS = ["legal_name", "preferred_name"]
 
 
 # --- My cases ------------------------------------------------------------------------------
-
-
-def _next_deadline(field: str) -> Subquery:
-    return Subquery(
-        Deadline.objects.filter(case=OuterRef("pk"), status__in=[DeadlineStatus.OPEN, DeadlineStatus.MISSED])
-        .order_by("due_at", "id")
-        .values(field)[:1]
-    )
 
 
 def _filter_cases(cases: QuerySet[Case], data: dict[str, Any], events: QuerySet[Any]) -> QuerySet[Case]:
@@ -95,40 +90,43 @@ def _filter_cases(cases: QuerySet[Case], data: dict[str, Any], events: QuerySet[
     return cases
 
 
+SEARCH_SHOWN = 100  # a search shows its first rows, without pages
+
+
 @page_for("cases.read")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
-    events = (
-        event_list_visible_to(user=signed_in(request.user))
-        .only("public_id", "name", "starts_at")
-        .order_by("-starts_at")
-    )
+    """The cases one may see, next deadline first (or by a column the reader picks), filtered by
+    event, status and deadline window (GET), or found by a search (POST: it may be a name)."""
+    user = signed_in(request.user)
+    events = event_list_visible_to(user=user).only("public_id", "name", "starts_at").order_by("-starts_at")
     form = CaseFilterForm(request.GET or None, events=events)
-    cases = case_list_visible_to(user=signed_in(request.user))
+    search = CaseSearchForm(request.POST if request.method == "POST" else None)
+    cases = case_list_visible_to(user=user)
     if form.is_valid():
         cases = _filter_cases(cases, form.cleaned_data, events)
-    cases = (
-        cases.annotate(
-            next_due_on=_next_deadline("due_on"),
-            next_due_kind=_next_deadline("kind"),
-            next_due_warrant=_next_deadline("warrant_risk"),
-            citation_count=Count("citations", distinct=True),
-            first_due=Min("deadlines__due_on", filter=Q(deadlines__status=DeadlineStatus.OPEN)),
-        )
-        .prefetch_related("lawyers")
-        .order_by("first_due", "-opened_on", "-id")
-    )
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    if rows:
-        audit_record(actor=request.user, action="case.list", fields=NAME_FIELDS, request=request, count=len(rows))
+    searching = search.is_valid()
+    sort = sort_from(search.cleaned_data.get("sort") if searching else request.GET.get("sort"), CASE_SORTS, "deadline")
+    cases = sorted_by(cases_with_next_deadline(cases).prefetch_related("lawyers"), sort, CASE_SORTS)
+    if searching:
+        rows = list(case_search(cases, text=search.cleaned_data["q"])[:SEARCH_SHOWN])
+        page = None
+        audit_record(actor=user, action="case.search", fields=NAME_FIELDS, request=request, count=len(rows))
+    else:
+        page = Paginator(cases, 50).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        if rows:
+            audit_record(actor=user, action="case.list", fields=NAME_FIELDS, request=request, count=len(rows))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "citations/desk/case_list.html",
-        {"form": form, "page": page, "rows": rows, "today": timezone.localdate(), "query": query.urlencode()},
-    )
+    query.pop("sort", None)
+    context = {
+        "form": form, "search": search, "searching": searching, "search_form_id": "case-search",
+        "page": page, "rows": rows, "today": timezone.localdate(), "sort": sort,
+        "query": query.urlencode(), "shown_max": SEARCH_SHOWN,
+    }  # fmt: skip
+    status = 400 if search.is_bound and not searching else 200
+    return render(request, "citations/desk/case_list.html", context, status=status)
 
 
 # --- The case page -------------------------------------------------------------------------
