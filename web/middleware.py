@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
+from typing import TypeGuard
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.mfa import mfa_has_device, mfa_required_for
 from cases.roles import Role, role_of
-from cases.types import AnyUser
+from cases.types import AnyUser, User
 from core.problems import is_api_request, problem_json_response
 
 MFA_REQUIRED = _("Multi-factor verification is required for this account.")
@@ -55,6 +56,15 @@ class SessionPolicyMiddleware:
         return self.get_response(request)
 
 
+def second_factor_pending(user: AnyUser | None) -> TypeGuard[User]:
+    """Whether a signed-in user still owes this session a second factor: until then the sign-in
+    is not complete (the gate below sends them to verify; pages show them no menu)."""
+    if user is None or not user.is_authenticated or not mfa_required_for(user):
+        return False
+    # django-otp's middleware sets `is_verified` on request.user
+    return not getattr(user, "is_verified", lambda: False)()
+
+
 class MFAEnforcementMiddleware:
     """Until a privileged user has verified a code in this session, every page sends them to the
     verification (or first-time enrolment) page, and the API answers 403 problem+json
@@ -72,12 +82,9 @@ class MFAEnforcementMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if (
-            user is not None
-            and user.is_authenticated
-            and request.path_info not in self.exempt_paths
+            request.path_info not in self.exempt_paths
             and not request.path_info.startswith(settings.STATIC_URL)
-            and mfa_required_for(user)
-            and not user.is_verified()
+            and second_factor_pending(user)
         ):
             if is_api_request(request):
                 return problem_json_response(status=403, detail=MFA_REQUIRED, code="mfa_required")
