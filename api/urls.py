@@ -11,6 +11,7 @@ from rest_framework.routers import SimpleRouter
 from api.views import (
     auth,
     citations,
+    claims,
     complaints,
     dashboard,
     events,
@@ -44,6 +45,9 @@ router.register("incidents", incidents.IncidentViewSet, basename="incident")
 # --- complaints and witness statements
 router.register("complaints", complaints.ComplaintViewSet, basename="complaint")
 router.register("witness-statements", complaints.StatementViewSet, basename="statement")
+
+# --- claims: allegations of complaints and their findings
+router.register("allegations", claims.AllegationViewSet, basename="allegation")
 
 # --- citations and deadlines
 router.register("citations", citations.CitationViewSet, basename="citation")

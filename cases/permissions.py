@@ -105,6 +105,10 @@ OPERATIONS: dict[str, Operation] = _table(
     ("statements.read", "read witness statements", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("statements.create", "record a witness statement", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("statements.update", "edit a witness statement", (LAWYER, COORDINATOR, ADMINISTRATOR)),
+    # --- claims: allegations and findings, the plaintiff roster, officer history
+    ("allegations.read", "read a complaint's allegations and findings", (LAWYER, COORDINATOR, ADMINISTRATOR)),
+    ("allegations.create", "add an allegation to a complaint", (LAWYER, COORDINATOR, ADMINISTRATOR)),
+    ("allegations.update", "record a finding, discipline and dates", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     # --- aggregates
     ("dashboard.read", "the dashboard of aggregates", (ORGANIZER, LAWYER, COORDINATOR, ADMINISTRATOR)),
     # --- filing packets

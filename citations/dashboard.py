@@ -46,6 +46,12 @@ ones, people cited at most people) are not used by the modelled reader; ranges a
 only exact values (a "fewer than 5" may be shown to be 3 or 4).
 
 Officers are public employees acting in public: their name, badge, unit and agency may appear.
+
+Sections from the apps above (`register_section`): an app this one may not import (claims, with
+the findings per allegation) adds a block of its own. Its query runs with the seven above (one
+more query per section) and turns its rows into cells given the counted events (small events
+left out), with the suppression of this module and `citations.disclosure`; a small group's page
+shows no section.
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ import queue
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -80,6 +87,26 @@ from citations.models import (
 )
 
 ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class DashboardSection:
+    """A block an app above this one adds to the summary: `query()` returns its rows (aggregates
+    only, read in one query, run with the others), `cells(rows, event, counted)` the JSON-ready
+    block for the page of `event` (None: overall), given the ids of the counted events."""
+
+    query: Callable[[], Any]
+    cells: Callable[[Any, Event | None, list[int]], Any]
+
+
+SECTIONS: dict[str, DashboardSection] = {}
+
+
+def register_section(name: str, section: DashboardSection) -> None:
+    """Add a section (from an app's `AppConfig.ready()`); its block appears under `name`."""
+    SECTIONS[name] = section
+
+
 # Decisions after which nothing is owed (money already paid on them is owed back).
 CLEARED = (Disposition.DISMISSED, Disposition.WITHDRAWN, Disposition.WAIVED, Disposition.NOT_GUILTY)
 TOP_OFFICERS = 10
@@ -714,6 +741,7 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
             "deadlines": lambda: _deadlines(Deadline.objects.all(), today),
             "money": lambda: _money_totals(Payment.objects.all()),
             "force": lambda: _force_over_time(event),
+            **{f"section:{name}": section.query for name, section in SECTIONS.items()},
         }
     )
     people, rows = done["people"]
@@ -733,7 +761,8 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
         if mine is not None and _is_small(mine["people"]):
             return {**summary, "small_group": True, "people": {"people": count_cell(mine["people"]), "cited": None, "arrested": None},
                     "citations": None, "outcomes": None, "deadlines": None, "money": None,
-                    "force_over_time": [], "officers": [], "units": [], "events": []}  # fmt: skip
+                    "force_over_time": [], "officers": [], "units": [], "events": [],
+                    **dict.fromkeys(SECTIONS)}  # fmt: skip
         shown = next((row for row in event_cells if row["public_id"] == str(event.public_id)), None)
         people_cells = {key: shown[key] if shown else count_cell(0) for key in people_cells}
         scope = event.pk
@@ -761,4 +790,5 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
         "officers": done["officers"],
         "units": done["units"],
         "events": [] if event is not None else event_cells,
+        **{name: section.cells(done[f"section:{name}"], event, counted) for name, section in SECTIONS.items()},
     }

@@ -57,9 +57,16 @@ from cases.models import (
 )
 from citations.deadlines import active_rules, sync_citation_deadlines, sync_complaint_deadlines
 from citations.models import Citation, CitationKind, CitationStatus, Disposition, Payment, PaymentKind, Response
+from claims.models import Allegation, Finding, OversightBody
 from demo.vocabulary import FIRST_NAMES, LAST_NAMES, PLACES, UNITS
 
 M = TypeVar("M", bound=models.Model)
+FINDING_OF_OUTCOME: dict[str, str] = {
+    ComplaintOutcome.SUSTAINED: Finding.SUSTAINED,
+    ComplaintOutcome.NOT_SUSTAINED: Finding.NOT_SUSTAINED,
+    ComplaintOutcome.UNFOUNDED: Finding.UNFOUNDED,
+    ComplaintOutcome.EXONERATED: Finding.EXONERATED,
+}
 
 USERNAME_PREFIX = "load-"
 EVENT_PREFIX = "Load test: "
@@ -627,18 +634,34 @@ class LoadDataGenerator:
         incident_through = ExcessiveForceComplaint.incidents.through
         officer_through = ExcessiveForceComplaint.officers.through
         force_through = ExcessiveForceComplaint.force_types.through
-        links_i, links_o, links_f, statements = [], [], [], []
+        links_i, links_o, links_f, statements, allegations = [], [], [], [], []
         for complaint in complaints:
             incidents = self.incidents_by_event.get(complaint.case.event_id)
+            incident = None
             if incidents:
                 incident = rng.choice(incidents)
                 links_i.append(incident_through(excessiveforcecomplaint_id=complaint.pk, incident_id=incident.pk))
-            for officer in {self.officer_tail.pick() for _ in range(rng.choice([1, 1, 2]))}:
+            officers = {self.officer_tail.pick() for _ in range(rng.choice([1, 1, 2]))}
+            for officer in officers:
                 links_o.append(officer_through(excessiveforcecomplaint_id=complaint.pk, officer_id=officer.pk))
+            force = None
             if forces:
-                links_f.append(
-                    force_through(excessiveforcecomplaint_id=complaint.pk, forcetype_id=rng.choice(forces).pk)
-                )
+                force = rng.choice(forces)
+                links_f.append(force_through(excessiveforcecomplaint_id=complaint.pk, forcetype_id=force.pk))
+            # One allegation per officer named (the claims app), with the complaint's outcome as its
+            # finding once closed; no extra random draws, so the rest of the data set stays the same.
+            if complaint.forum != ComplaintForum.CIVIL_SUIT:
+                finding = FINDING_OF_OUTCOME.get(complaint.outcome, Finding.PENDING)
+                for officer in sorted(officers, key=lambda o: o.pk):
+                    allegations.append(
+                        Allegation(
+                            public_id=self._uuid(), complaint=complaint, officer=officer, force_type=force,
+                            incident=incident, finding=finding,
+                            oversight_body=OversightBody.CPOC if complaint.forum == ComplaintForum.OVERSIGHT
+                            else OversightBody.INTERNAL_AFFAIRS,
+                            filed_on=complaint.filed_on,
+                        )
+                    )  # fmt: skip
             if rng.random() < 0.5:
                 statements.append(
                     WitnessStatement(
@@ -652,6 +675,7 @@ class LoadDataGenerator:
         for model, rows in ((incident_through, links_i), (officer_through, links_o), (force_through, links_f)):
             _bulk(model, rows)
         _bulk(WitnessStatement, statements)
+        _bulk(Allegation, allegations)
         return len(complaints)
 
     def make_deadlines(self) -> int:

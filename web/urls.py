@@ -7,7 +7,7 @@ row per method in tests/security/test_route_matrix.py: the suite fails for a rou
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from web.views import account, citations, coordinate, custody, dashboard, desk, downloads, home, observe, packets
+from web.views import account, citations, claims, coordinate, custody, dashboard, desk, downloads, home, observe, packets
 
 # Home, sign-in with its second factor, one's account, the administrators' lockdown.
 account_patterns = [
@@ -80,6 +80,13 @@ packet_patterns = [
     path("people/<uuid:person_id>/subject-access.<str:fmt>", packets.subject_access, name="documents-subject-access"),
 ]
 
+# Claims (lawyers and coordinators): a complaint's allegations and findings.
+claims_patterns = [
+    path("complaints/<uuid:complaint_id>/allegations/", claims.complaint_allegations, name="claims-allegations"),
+    path("complaints/<uuid:complaint_id>/allegations/new/", claims.allegation_add, name="claims-allegation-add"),
+    path("allegations/<uuid:allegation_id>/", claims.allegation_edit, name="claims-allegation"),
+]
+
 urlpatterns = [
     *account_patterns,
     path("evidence/<uuid:public_id>/download/", downloads.evidence_download, name="evidence_download"),
@@ -89,4 +96,5 @@ urlpatterns = [
     path("desk/", include(desk_patterns)),
     path("citations/", include(citation_patterns)),
     path("documents/", include(packet_patterns)),
+    path("claims/", include(claims_patterns)),
 ]

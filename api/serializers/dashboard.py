@@ -102,6 +102,14 @@ class Labels(serializers.Serializer):
     disposition = serializers.DictField(child=serializers.CharField())
 
 
+class Findings(serializers.Serializer):
+    allegations = CountCell(help_text="Allegations in complaints (the claims app's section)")
+    by_finding = serializers.DictField(
+        child=CountCell(allow_null=True), allow_null=True, help_text="null: too few to break down"
+    )
+    labels = serializers.DictField(child=serializers.CharField())
+
+
 class DashboardOutput(serializers.Serializer):
     scope = Scope()
     small_group = serializers.BooleanField(
@@ -117,6 +125,9 @@ class DashboardOutput(serializers.Serializer):
     units = UnitRow(many=True)
     events = EventRow(many=True)
     labels = Labels()
+    findings = Findings(
+        allow_null=True, required=False, help_text="null for an event with fewer people than the threshold"
+    )
 
 
 class DashboardQuery(serializers.Serializer):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases.models import ArrestSeen, ForceType, IncidentOfficer
 from cases.services import evidence_add
+from claims.models import Allegation
 from tests.api.conftest import client_with_token
 from tests.api.test_role_matrix import ROUTES
 from tests.factories import (
@@ -116,6 +117,14 @@ def grow_packet_batches(ctx: dict[str, Any], n: int) -> None:
         make_finished_batch(case=case, by=ctx["lawyer"])
 
 
+def grow_allegations(ctx: dict[str, Any], n: int) -> None:
+    force = ForceType.objects.first()
+    for case in _cases(ctx, n):
+        complaint = ComplaintFactory(case=case)
+        incident = IncidentFactory(reporter=ctx["observer"], event=ctx["event"])
+        Allegation.objects.create(complaint=complaint, officer=OfficerFactory(), force_type=force, incident=incident)
+
+
 # list route -> (path, who lists, how to add rows in their scope)
 LISTS: dict[str, tuple[str, str, Callable[[dict[str, Any], int], None]]] = {
     "event-list": ("/api/v1/events/", "observer", grow_events),
@@ -125,6 +134,7 @@ LISTS: dict[str, tuple[str, str, Callable[[dict[str, Any], int], None]]] = {
     "officer-list": ("/api/v1/officers/", "lawyer", grow_officers),
     "incident-list": ("/api/v1/incidents/", "lawyer", grow_incidents),
     "complaint-list": ("/api/v1/complaints/", "lawyer", grow_complaints),
+    "allegation-list": ("/api/v1/allegations/", "lawyer", grow_allegations),
     "statement-list": ("/api/v1/witness-statements/", "lawyer", grow_statements),
     "evidence-list": ("/api/v1/evidence/", "lawyer", grow_evidence),
     "citation-list": ("/api/v1/citations/", "lawyer", grow_citations),
@@ -167,9 +177,10 @@ def test_same_queries_for_1_and_50_rows(name, who, observer, lawyer, coordinator
 
 
 @pytest.mark.django_db
-def test_the_dashboard_request_takes_nine_queries_whatever_the_data(organizer, django_assert_num_queries):
-    """docs/api.md: the token, the role and the seven aggregates (run one after another here, on
-    the request's connection, since the test is a transaction), for one case or thirty."""
+def test_the_dashboard_request_takes_ten_queries_whatever_the_data(organizer, django_assert_num_queries):
+    """docs/api.md: the token, the role, the seven aggregates and the claims app's findings per
+    allegation (run one after another here, on the request's connection, since the test is a
+    transaction), for one case or thirty."""
     client = client_with_token(organizer)
     client.get("/api/v1/dashboard/")  # the token's first use is written down once (last_used_at)
     counts = []
@@ -179,4 +190,4 @@ def test_the_dashboard_request_takes_nine_queries_whatever_the_data(organizer, d
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/api/v1/dashboard/").status_code == 200
         counts.append(len(captured))
-    assert counts == [9, 9]
+    assert counts == [10, 10]

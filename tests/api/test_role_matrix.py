@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from api.urls import v1_patterns
 from cases.mfa import mfa_required_for
+from claims.models import Allegation
 from tests.api.conftest import ROLES, World, png_bytes
 from tests.auth import current_code, totp_device_for
 from tests.documents.fakes import make_finished_batch, make_stored_packet
@@ -314,6 +315,20 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("complaint-detail", "get"): ("/api/v1/complaints/{complaint_a}/", None, DESK_A(200)),
     ("complaint-detail", "patch"): ("/api/v1/complaints/{complaint_a}/", {"status": "filed"}, DESK_A(200)),
     ("complaint-detail", "delete"): ("/api/v1/complaints/{complaint_a}/", None, NO_DELETE),
+    # --- allegations of complaints and their findings
+    ("allegation-list", "get"): ("/api/v1/allegations/", None, DESK_LIST),
+    ("allegation-list", "post"): (
+        "/api/v1/allegations/",
+        lambda w, role: {"complaint": str(w.complaint_a.public_id), "officer": str(w.officer.public_id)},
+        DESK_CREATE_A,
+    ),
+    ("allegation-detail", "get"): ("/api/v1/allegations/{allegation_a}/", None, DESK_A(200)),
+    ("allegation-detail", "patch"): (
+        "/api/v1/allegations/{allegation_a}/",
+        {"finding": "sustained", "decided_on": "2026-09-01"},
+        DESK_A(200),
+    ),
+    ("allegation-detail", "delete"): ("/api/v1/allegations/{allegation_a}/", None, NO_DELETE),
     # --- witness statements
     ("statement-list", "get"): ("/api/v1/witness-statements/", None, DESK_LIST),
     ("statement-list", "post"): (
@@ -426,6 +441,8 @@ def _path(template: str, world: World) -> str:
     # Packets: a stored packet and a finished batch of the lawyer's case, made only when a row needs them.
     if "{packet_a}" in template:
         ids["packet_a"] = make_stored_packet(case=world.case_a, by=world.users["lawyer"]).public_id
+    if "{allegation_a}" in template:
+        ids["allegation_a"] = Allegation.objects.create(complaint=world.complaint_a, officer=world.officer).public_id
     if "{batch_a}" in template:
         ids["batch_a"] = make_finished_batch(case=world.case_a, by=world.users["lawyer"]).public_id
     return template.format(**ids)

@@ -226,10 +226,11 @@ def test_a_fixed_number_of_queries_whatever_the_size(db, rows, django_assert_num
     _grow(rows)
     event = EventFactory()
     # people with the per-event rows (one grouped pass), citation groups, money, deadlines (the Deadline
-    # table), force per day, officers, units: the same seven for one event
-    with django_assert_num_queries(7):
+    # table), force per day, officers, units, and the findings per allegation (the claims app's section):
+    # the same eight for one event
+    with django_assert_num_queries(8):
         dashboard_summary()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         dashboard_summary(event=event)
 
 

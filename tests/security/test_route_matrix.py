@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
 from cases.permissions import OPERATIONS
 from cases.roles import Role
 from citations.calendar import calendar_feed_issue
+from claims.models import Allegation
 from tests.api import test_role_matrix as api_matrix
 from tests.api.conftest import World, client_with_token, world  # noqa: F401 - the fixture
 from tests.auth import mfa_verify_client
@@ -164,6 +165,11 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("documents-batch-status", "get"): ("/documents/batches/{batch_a}/status/", None, DESK_A(200)),
     ("documents-batch-download", "get"): ("/documents/batches/{batch_a}/download/", None, DESK_A(200)),
     ("documents-subject-access", "get"): ("/documents/people/{person_a}/subject-access.json", None, OFFICE(200)),
+    # --- claims: allegations and findings of a complaint
+    ("claims-allegations", "get"): ("/claims/complaints/{complaint_a}/allegations/", None, DESK_A(200)),
+    ("claims-allegation-add", "post"): ("/claims/complaints/{complaint_a}/allegations/new/", {}, DESK_A(400)),
+    ("claims-allegation", "get"): ("/claims/allegations/{allegation_a}/", None, DESK_A(200)),
+    ("claims-allegation", "post"): ("/claims/allegations/{allegation_a}/", {}, DESK_A(400)),
     # --- the API's own schema, docs, and the problem+json 404 for any other path under /api/
     ("api:schema", "get"): ("/api/schema/", None, EVERYONE),
     ("api:docs", "get"): ("/api/docs/", None, EVERYONE),
@@ -305,6 +311,8 @@ def _ids(world: World, people: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         "packet_a": make_stored_packet(case=world.case_a, by=people["lawyer"]).public_id,
         "batch_a": make_finished_batch(case=world.case_a, by=people["lawyer"]).public_id,
         "feed": calendar_feed_issue(user=people["lawyer"], by=people["lawyer"]),
+        "complaint_a": world.complaint_a.public_id,
+        "allegation_a": Allegation.objects.create(complaint=world.complaint_a).public_id,
     }
 
 

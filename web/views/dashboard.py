@@ -46,6 +46,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "kind_chart": _chart((summary["citations"] or {}).get("by_kind"), labels["kind"]),
         "officer_chart": charts.hbar_chart(officers),
         "unit_chart": charts.hbar_chart(units),
+        # findings per allegation: a section the claims app adds to the summary
+        "finding_chart": _chart(
+            (summary.get("findings") or {}).get("by_finding"), (summary.get("findings") or {}).get("labels", {})
+        ),
         "force_chart": charts.stacked_days(
             [row | {"label": force_type_label(row["label"])} for row in summary["force_over_time"]]
         ),

@@ -1,0 +1,79 @@
+"""Writes of the claims app: allegations and their findings. One transaction per call, an audit
+entry per write (field names only); pages, the API and the demo seed call these alike."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TypedDict, Unpack
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.audit import audit_record
+from cases.models import ExcessiveForceComplaint, ForceType, Incident, Officer
+from cases.types import User
+from claims.models import Allegation
+
+
+class AllegationFields(TypedDict, total=False):
+    officer: Officer | None
+    force_type: ForceType | None
+    incident: Incident | None
+    finding: str
+    discipline: str
+    oversight_body: str
+    body_case_number: str
+    filed_on: datetime.date | None
+    decided_on: datetime.date | None
+
+
+ALLOWED = frozenset(AllegationFields.__annotations__)
+
+
+def _check(allegation: Allegation) -> None:
+    """The links must make sense together: the incident is of the complaint's event, and a
+    merged officer record is replaced by the officer it was merged into."""
+    errors: dict[str, str] = {}
+    incident = allegation.incident
+    if incident is not None and incident.event_id != allegation.complaint.case.event_id:
+        errors["incident"] = _("The incident is not from the event of this complaint.")
+    officer = allegation.officer
+    if officer is not None and officer.merged_into_id is not None:
+        errors["officer"] = _("This officer record was merged into another; choose that officer.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _only_allowed(given: dict[str, object]) -> None:
+    unknown = sorted(set(given) - ALLOWED)
+    if unknown:
+        raise TypeError(f"allegation fields not allowed: {', '.join(unknown)}")
+
+
+@transaction.atomic
+def allegation_create(
+    *, complaint: ExcessiveForceComplaint, by: User, **fields: Unpack[AllegationFields]
+) -> Allegation:
+    """Add an allegation (officer, force type, incident) to a complaint, with its finding so far."""
+    _only_allowed(dict(fields))
+    allegation = Allegation(complaint=complaint, **fields)
+    allegation.full_clean()
+    _check(allegation)
+    allegation.save()
+    audit_record(actor=by, action="allegation.create", target=allegation, fields=sorted(fields))
+    return allegation
+
+
+@transaction.atomic
+def allegation_update(*, allegation: Allegation, by: User, **changes: Unpack[AllegationFields]) -> Allegation:
+    """Record a finding, discipline, dates or corrected links of an allegation."""
+    _only_allowed(dict(changes))
+    locked = Allegation.objects.select_for_update().select_related("complaint__case").get(pk=allegation.pk)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    _check(locked)
+    locked.save()
+    audit_record(actor=by, action="allegation.update", target=locked, fields=sorted(changes))
+    return locked

@@ -1,0 +1,103 @@
+"""The claims pages: a complaint's allegations and their findings (lawyers of the case and
+coordinators). Scoping through cases.access / claims.access (out of scope: 404), writes through
+claims.services; each read of a client's complaint is recorded in the audit trail."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.access import (
+    complaint_list_visible_to,
+    get_visible_or_404,
+    incident_list_visible_to,
+    officer_list_visible_to,
+)
+from cases.audit import audit_record
+from cases.models import ExcessiveForceComplaint
+from cases.permissions import may
+from cases.types import User, signed_in
+from claims.access import allegation_list_visible_to
+from claims.selectors import allegations_of
+from claims.services import allegation_create, allegation_update
+from web.forms.claims import AllegationForm
+from web.permissions import page_for
+
+
+def _form(user: User, complaint: ExcessiveForceComplaint, **kwargs: object) -> AllegationForm:
+    officers = (
+        officer_list_visible_to(user=user).filter(merged_into__isnull=True).order_by("agency", "badge_number", "name")
+    )
+    incidents = incident_list_visible_to(user=user).filter(event_id=complaint.case.event_id).order_by("occurred_at")
+    return AllegationForm(officers=officers, incidents=incidents, **kwargs)
+
+
+def _page(
+    request: HttpRequest, complaint: ExcessiveForceComplaint, form: AllegationForm | None, status: int = 200
+) -> HttpResponse:
+    user = signed_in(request.user)
+    allegations = list(allegations_of(complaint=complaint, user=user))
+    audit_record(actor=user, action="allegation.list", target=complaint, request=request, count=len(allegations))
+    context = {"complaint": complaint, "case": complaint.case, "allegations": allegations, "form": form}
+    return render(request, "claims/allegations.html", context, status=status)
+
+
+@page_for("allegations.read")
+@require_GET
+def complaint_allegations(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
+    user = signed_in(request.user)
+    complaint = get_visible_or_404(complaint_list_visible_to(user=user), complaint_id, user=user, request=request)
+    form = _form(user, complaint) if may(user, "allegations.create") else None
+    return _page(request, complaint, form)
+
+
+@page_for("allegations.create")
+@require_POST
+def allegation_add(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
+    user = signed_in(request.user)
+    complaint = get_visible_or_404(complaint_list_visible_to(user=user), complaint_id, user=user, request=request)
+    form = _form(user, complaint, data=request.POST)
+    if form.is_valid():
+        try:
+            allegation_create(complaint=complaint, by=user, **form.changes())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The allegation was added."))
+            return redirect("claims-allegations", complaint_id=complaint.public_id)
+    return _page(request, complaint, form, status=400)
+
+
+@page_for("allegations.update")
+@require_http_methods(["GET", "POST"])
+def allegation_edit(request: HttpRequest, allegation_id: UUID) -> HttpResponse:
+    user = signed_in(request.user)
+    allegation = get_visible_or_404(allegation_list_visible_to(user=user), allegation_id, user=user, request=request)
+    complaint = allegation.complaint
+    status = 200
+    if request.method == "POST":
+        form = _form(user, complaint, data=request.POST, instance=allegation)
+        if form.is_valid():
+            try:
+                allegation_update(allegation=allegation, by=user, **form.changes())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The finding was saved."))
+                return redirect("claims-allegations", complaint_id=complaint.public_id)
+        status = 400
+    else:
+        form = _form(user, complaint, instance=allegation)
+    audit_record(actor=user, action="allegation.read", target=allegation, request=request)
+    return render(
+        request,
+        "claims/allegation_edit.html",
+        {"allegation": allegation, "complaint": complaint, "form": form},
+        status=status,
+    )
