@@ -85,6 +85,7 @@ OPERATIONS: dict[str, Operation] = _table(
     ("citations.export", "bulk export of citations with names (CSV)", (COORDINATOR, ADMINISTRATOR)),
     ("citations.calendar_feed", "a calendar feed of one's own deadlines and hearings", (LAWYER,)),
     ("deadlines.read", "read deadlines (the week's list)", (LAWYER, COORDINATOR, ADMINISTRATOR)),
+    ("deadlines.calendar", "enter the courts' closures (the court calendar)", (COORDINATOR, ADMINISTRATOR)),
     # --- officers (public employees acting in public)
     ("officers.read", "look officers up", (OBSERVER, LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("officers.create", "record an officer", (LAWYER, COORDINATOR, ADMINISTRATOR)),

@@ -3,8 +3,10 @@
 Dates are counted in the event's time zone: a citation issued at 23:59 on 1 July in
 Philadelphia was issued on 1 July, whatever the server's clock says in UTC. The day of the
 trigger is excluded and the last day included (1 Pa.C.S. § 1908). When a rule rolls, a last day
-on a weekend or a legal holiday (US federal plus the state's, from the `holidays` package) moves
-to the next business day. A deadline is due at the end of its last day (23:59:59 local), or at
+on a weekend or a court closure moves to the next business day. Which days a court closes is
+data (`CourtClosure`, per court and year, with its source), read here and nowhere else
+(`CourtCalendar`): a closure marked uncertain never moves a deadline later, and a year nobody
+entered falls back to the statewide holidays, all uncertain. A deadline is due at the end of its last day (23:59:59 local), or at
 the hearing's time for an 'appear' deadline.
 
 `sync_citation_deadlines` and `sync_complaint_deadlines` (re)compute every deadline of the given
@@ -32,6 +34,8 @@ from citations.models import (
     COMPLAINT_TRIGGERS,
     Citation,
     CitationStatus,
+    Court,
+    CourtClosure,
     Deadline,
     DeadlineKind,
     DeadlineRoll,
@@ -58,29 +62,127 @@ PARENT_JURISDICTIONS: dict[str, set[str]] = {
 DECIDED_STATES = {CitationStatus.DECIDED, CitationStatus.APPEAL_WINDOW, CitationStatus.APPEALED, CitationStatus.CLOSED}
 
 
-# --- Calendar arithmetic -------------------------------------------------------------------
+# --- The court calendar and business days ---------------------------------------------------
+
+# Which court's calendar decides the business days of a place: Philadelphia's own courts for
+# anything in Philadelphia (a statewide-track citation issued there is heard there), else the
+# statewide courts.
+COURT_OF_JURISDICTION: dict[str, str] = {
+    Jurisdiction.PHILADELPHIA: Court.PHILADELPHIA,
+    Jurisdiction.PENNSYLVANIA: Court.PENNSYLVANIA,
+}
+STATEWIDE_FALLBACK_SOURCE = (
+    "Statewide legal holiday (US federal and Pennsylvania list of the `holidays` package): this court's calendar "
+    "for the year is not entered, so the day is not confirmed as a court closure."
+)
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A day a court is (or may be) closed: from `CourtClosure`, or a statewide holiday standing
+    in, marked uncertain, for a year whose calendar nobody entered."""
+
+    court: str
+    day: datetime.date
+    name: str
+    uncertain: bool
+    source: str
+
+
+def court_for(jurisdiction: str, place: str = "") -> str:
+    """The court whose calendar counts for a matter of `jurisdiction` arising at an event in
+    `place` (both jurisdiction codes); "" when none is modelled."""
+    if Jurisdiction.PHILADELPHIA in (jurisdiction, place):
+        return Court.PHILADELPHIA
+    return COURT_OF_JURISDICTION.get(jurisdiction, "")
 
 
 @lru_cache(maxsize=64)
-def _holidays_for(jurisdiction: str, year: int) -> frozenset[datetime.date]:
+def _statewide_holidays(jurisdiction: str, year: int) -> dict[datetime.date, str]:
     country, subdiv = HOLIDAY_CALENDARS.get(jurisdiction, ("US", None))
-    return frozenset(holidays.country_holidays(country, subdiv=subdiv, years=year))
+    return dict(holidays.country_holidays(country, subdiv=subdiv, years=year).items())
+
+
+class CourtCalendar:
+    """Every court closure, read in one query (`court_calendar()`): the one place that says
+    whether a day is a business day. A year of a court with no closure entered falls back to the
+    statewide holidays, each marked uncertain (coordinators are told from 1 October)."""
+
+    def __init__(self, closures: Iterable[Closure]) -> None:
+        self.days: dict[tuple[str, datetime.date], Closure] = {}
+        self.years: set[tuple[str, int]] = set()
+        for closure in closures:
+            self.days[(closure.court, closure.day)] = closure
+            self.years.add((closure.court, closure.day.year))
+
+    def has_year(self, court: str, year: int) -> bool:
+        return (court, year) in self.years
+
+    def closure(self, day: datetime.date, court: str) -> Closure | None:
+        if court and self.has_year(court, day.year):
+            return self.days.get((court, day))
+        jurisdiction = Jurisdiction.PENNSYLVANIA if court else Jurisdiction.OTHER
+        name = _statewide_holidays(jurisdiction, day.year).get(day)
+        if name is None:
+            return None
+        return Closure(court=court, day=day, name=name, uncertain=True, source=STATEWIDE_FALLBACK_SOURCE)
+
+    def is_business_day(self, day: datetime.date, court: str) -> bool:
+        """Open unless a weekend or a confirmed closure: an uncertain closure counts as open, so
+        a deadline is never shown later than it may be."""
+        closure = self.closure(day, court)
+        return day.weekday() < 5 and (closure is None or closure.uncertain)
+
+    def next_business_day(self, day: datetime.date, court: str) -> tuple[datetime.date, datetime.date | None]:
+        """(`day` or the first business day after it, the uncertain closure it stops on or None)."""
+        while not self.is_business_day(day, court):
+            day += datetime.timedelta(days=1)
+        closure = self.closure(day, court)
+        return day, (closure.day if closure is not None else None)
+
+
+def court_calendar() -> CourtCalendar:
+    """The court calendar as entered (one query; read once per batch of deadlines)."""
+    rows = CourtClosure.objects.values_list("court", "day", "name", "uncertain", "source")
+    return CourtCalendar(Closure(*row) for row in rows)
+
+
+def court_closure_on(
+    day: datetime.date, jurisdiction: str, *, place: str = "", calendar: CourtCalendar | None = None
+) -> Closure | None:
+    """The court closure (confirmed or not) on `day` for this jurisdiction, else None."""
+    return (calendar or court_calendar()).closure(day, court_for(jurisdiction, place))
 
 
 def holiday_name(day: datetime.date, jurisdiction: str) -> str | None:
-    country, subdiv = HOLIDAY_CALENDARS.get(jurisdiction, ("US", None))
-    return holidays.country_holidays(country, subdiv=subdiv, years=day.year).get(day)
+    closure = court_closure_on(day, jurisdiction)
+    return closure.name if closure is not None else None
 
 
-def is_business_day(day: datetime.date, jurisdiction: str) -> bool:
-    return day.weekday() < 5 and day not in _holidays_for(jurisdiction, day.year)
+def is_business_day(day: datetime.date, jurisdiction: str, *, calendar: CourtCalendar | None = None) -> bool:
+    return (calendar or court_calendar()).is_business_day(day, court_for(jurisdiction))
 
 
-def next_business_day(day: datetime.date, jurisdiction: str) -> datetime.date:
-    """`day` itself when courts and offices are open, else the first open day after it."""
-    while not is_business_day(day, jurisdiction):
-        day += datetime.timedelta(days=1)
-    return day
+def next_business_day(
+    day: datetime.date, jurisdiction: str, *, place: str = "", calendar: CourtCalendar | None = None
+) -> datetime.date:
+    """`day` itself when the court is open (or only may be closed), else the first open day after it."""
+    return (calendar or court_calendar()).next_business_day(day, court_for(jurisdiction, place))[0]
+
+
+def court_calendars_missing(today: datetime.date) -> list[tuple[str, int]]:
+    """From 1 October: the courts (with a calendar entered for this year) that have none for
+    next year, as (court, year). Before October, nothing."""
+    if today.month < 10:
+        return []
+    years = set(
+        CourtClosure.objects.filter(day__year__in=[today.year, today.year + 1]).values_list("court", "day__year")
+    )
+    return [
+        (court, today.year + 1)
+        for court in Court.values
+        if (court, today.year) in years and (court, today.year + 1) not in years
+    ]
 
 
 def add_offset(day: datetime.date, offset: int, unit: str) -> datetime.date:
@@ -106,16 +208,50 @@ def end_of_day(day: datetime.date, tz: ZoneInfo) -> datetime.datetime:
     return datetime.datetime.combine(day, END_OF_DAY, tzinfo=tz)
 
 
+@dataclass(frozen=True)
+class Due:
+    """When a deadline falls: the last day, the moment, and an unconfirmed court closure that
+    last day may fall on (the earlier day is kept; someone should check it)."""
+
+    due_on: datetime.date
+    due_at: datetime.datetime
+    uncertain_closure_on: datetime.date | None = None
+
+
+def compute_due_detail(
+    *,
+    rule: DeadlineRule,
+    trigger: datetime.datetime | datetime.date,
+    tz: ZoneInfo,
+    jurisdiction: str,
+    place: str = "",
+    calendar: CourtCalendar | None = None,
+) -> Due:
+    """The deadline a rule fired at `trigger` sets, counted on the court calendar of
+    `jurisdiction` (and `place`, the event's jurisdiction)."""
+    if rule.trigger == DeadlineTrigger.HEARING and rule.offset == 0 and isinstance(trigger, datetime.datetime):
+        return Due(local_date(trigger, tz), trigger)  # the court set the day and the hour
+    day = add_offset(local_date(trigger, tz), rule.offset, rule.offset_unit)
+    uncertain = None
+    if rule.roll == DeadlineRoll.NEXT_BUSINESS_DAY:
+        day, uncertain = (calendar or court_calendar()).next_business_day(day, court_for(jurisdiction, place))
+    return Due(day, end_of_day(day, tz), uncertain)
+
+
 def compute_due(
-    *, rule: DeadlineRule, trigger: datetime.datetime | datetime.date, tz: ZoneInfo, jurisdiction: str
+    *,
+    rule: DeadlineRule,
+    trigger: datetime.datetime | datetime.date,
+    tz: ZoneInfo,
+    jurisdiction: str,
+    place: str = "",
+    calendar: CourtCalendar | None = None,
 ) -> tuple[datetime.date, datetime.datetime]:
     """(due_on, due_at) for a rule fired at `trigger`."""
-    if rule.trigger == DeadlineTrigger.HEARING and rule.offset == 0 and isinstance(trigger, datetime.datetime):
-        return local_date(trigger, tz), trigger  # the court set the day and the hour
-    day = add_offset(local_date(trigger, tz), rule.offset, rule.offset_unit)
-    if rule.roll == DeadlineRoll.NEXT_BUSINESS_DAY:
-        day = next_business_day(day, jurisdiction)
-    return day, end_of_day(day, tz)
+    due = compute_due_detail(
+        rule=rule, trigger=trigger, tz=tz, jurisdiction=jurisdiction, place=place, calendar=calendar
+    )
+    return due.due_on, due.due_at
 
 
 def rule_matches_jurisdiction(rule: DeadlineRule, jurisdiction: str) -> bool:
@@ -302,7 +438,7 @@ def _apply(
     if to_update:
         Deadline.objects.bulk_update(
             to_update,
-            ["kind", "due_on", "due_at", "status", "warrant_risk", "resolved_at", "case"],
+            ["kind", "due_on", "due_at", "status", "warrant_risk", "resolved_at", "case", "uncertain_closure_on"],
             batch_size=2000,
         )
     return len(to_create), len(to_update)
@@ -326,15 +462,24 @@ def sync_citation_deadlines(
     now = now or timezone.now()
     rules = active_rules() if rules is None else rules
     places = _tz_and_jurisdiction_by_case(c.case_id for c in citations)
+    calendar = court_calendar()
     wanted: dict[tuple[int, int], dict[str, Any]] = {}
     for citation in citations:
-        tz, _event_jurisdiction = places[citation.case_id]
+        tz, event_jurisdiction = places[citation.case_id]
         applicable = (rule for rule in rules if citation_rule_applies(rule, citation))
         for rule in pick_rules(applicable, citation.jurisdiction):
             trigger = citation_trigger(rule, citation)
             if trigger is None:
                 continue
-            due_on, due_at = compute_due(rule=rule, trigger=trigger, tz=tz, jurisdiction=citation.jurisdiction)
+            due = compute_due_detail(
+                rule=rule,
+                trigger=trigger,
+                tz=tz,
+                jurisdiction=citation.jurisdiction,
+                place=event_jurisdiction,
+                calendar=calendar,
+            )
+            due_on, due_at = due.due_on, due.due_at
             status = citation_deadline_status(rule.kind, citation, tz)
             if status == DeadlineStatus.OPEN and due_at < now and rule.kind != DeadlineKind.APPEAR:
                 status = DeadlineStatus.MISSED
@@ -346,6 +491,7 @@ def sync_citation_deadlines(
                 "due_at": due_at,
                 "status": status,
                 "warrant_risk": rule.warrant_risk,
+                "uncertain_closure_on": due.uncertain_closure_on,
             }
     existing = Deadline.objects.filter(citation__in=[c.pk for c in citations])
     return _apply(wanted=wanted, existing=existing, target_field="citation", now=now)
@@ -377,13 +523,15 @@ def sync_complaint_deadlines(
             case_id__in={c.case_id for c in complaints}, forum=ComplaintForum.CIVIL_SUIT, filed_on__isnull=False
         ).values_list("case_id", flat=True)
     )
+    calendar = court_calendar()
     wanted: dict[tuple[int, int], dict[str, Any]] = {}
     for complaint in complaints:
         tz, jurisdiction = places[complaint.case_id]
         trigger = earliest.get(complaint.pk) or complaint.created_at
         applicable = (rule for rule in rules if complaint_rule_applies(rule, complaint, jurisdiction))
         for rule in pick_rules(applicable, jurisdiction):
-            due_on, due_at = compute_due(rule=rule, trigger=trigger, tz=tz, jurisdiction=jurisdiction)
+            due = compute_due_detail(rule=rule, trigger=trigger, tz=tz, jurisdiction=jurisdiction, calendar=calendar)
+            due_on, due_at = due.due_on, due.due_at
             status = complaint_deadline_status(rule.kind, complaint, complaint.case_id in civil_filed)
             if status == DeadlineStatus.OPEN and due_at < now:
                 status = DeadlineStatus.MISSED
@@ -395,6 +543,7 @@ def sync_complaint_deadlines(
                 "due_at": due_at,
                 "status": status,
                 "warrant_risk": rule.warrant_risk,
+                "uncertain_closure_on": due.uncertain_closure_on,
             }
     existing = Deadline.objects.filter(complaint__in=ids)
     return _apply(wanted=wanted, existing=existing, target_field="complaint", now=now)
@@ -432,6 +581,23 @@ def sync_event_deadlines(event: Any, *, chunk: int = 2000) -> tuple[int, int]:
         c, u = sync_complaint_deadlines(batch)
         created, updated = created + c, updated + u
     for batch in _chunks(Citation.objects.filter(case__event=event).order_by("pk"), chunk):
+        c, u = sync_citation_deadlines(batch)
+        created, updated = created + c, updated + u
+    return created, updated
+
+
+def sync_court_day_deadlines(day: datetime.date, *, chunk: int = 2000) -> tuple[int, int]:
+    """After a court closure on `day` was added, changed or removed: recompute every citation and
+    complaint with a deadline that may have landed on it or rolled past it (a roll crosses at most
+    a weekend and a few closures, so the deadlines due from that day to ten days later)."""
+    window = (day, day + datetime.timedelta(days=10))
+    created = updated = 0
+    complaints = ExcessiveForceComplaint.objects.filter(deadlines__due_on__range=window).distinct().order_by("pk")
+    for batch in _chunks(complaints, chunk):
+        c, u = sync_complaint_deadlines(batch)
+        created, updated = created + c, updated + u
+    citations = Citation.objects.filter(deadlines__due_on__range=window).distinct().order_by("pk")
+    for batch in _chunks(citations, chunk):
         c, u = sync_citation_deadlines(batch)
         created, updated = created + c, updated + u
     return created, updated

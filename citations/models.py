@@ -247,6 +247,14 @@ class Deadline(PublicModel):
     status = models.CharField(max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
     warrant_risk = models.BooleanField(default=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    uncertain_closure_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "The last day may be a court closure nobody has confirmed: the earlier day is shown, and this "
+            "says which day to check."
+        ),
+    )
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -275,6 +283,43 @@ class Deadline(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} due {self.due_on}"
+
+
+class Court(models.TextChoices):
+    """A court whose calendar of closures decides which days count as business days."""
+
+    PHILADELPHIA = "phl-fjd", _("Philadelphia courts (First Judicial District: Municipal Court, Common Pleas)")
+    PENNSYLVANIA = "pa-ujs", _("Pennsylvania courts elsewhere (Unified Judicial System)")
+
+
+class CourtClosure(models.Model):
+    """One day a court is closed, with where that comes from and who entered it. A day marked
+    `uncertain` (an observed Friday, a statewide holiday the court has not published) does not
+    move a deadline later: the earlier day is shown with a warning to check it."""
+
+    court = models.CharField(max_length=10, choices=Court.choices)
+    day = models.DateField()
+    name = models.CharField(max_length=120)
+    source = models.TextField(help_text=_("The court's published calendar (URL) or the order closing it."))
+    uncertain = models.BooleanField(
+        default=False, help_text=_("Not confirmed by the court's own calendar: deadlines do not roll past it.")
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["court", "day"]
+        constraints = [models.UniqueConstraint(fields=["court", "day"], name="court_closure_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_court_display()}: {self.name} ({self.day})"
+
+    def clean(self) -> None:
+        if not (self.source or "").strip():
+            raise ValidationError({"source": _("Name the court calendar (URL) or the order this closure comes from.")})
 
 
 class CalendarFeedToken(models.Model):

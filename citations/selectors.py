@@ -12,6 +12,7 @@ Public API (kept stable for the API, pages and packets):
 - deadlines_in_pages(queryset, size=DEADLINE_PAGE_SIZE) -> Iterator[list[Deadline]]
 - hearing_docket(user, date, courtroom=None) -> list[DocketEntry]
 - citations_issued_between(user, event, kind, issued_from, issued_to) -> QuerySet[Citation]
+- court_closure_list(court=None, year=None) -> QuerySet[CourtClosure]  (the court calendar; not personal)
 - case_timeline(case, arrests, citations, incidents, complaints, statements) -> list[TimelineEntry]
   (the desk's case page and the case packet show this one timeline)
 - cases_with_next_deadline(cases) -> cases annotated with their next open (or missed) deadline
@@ -40,7 +41,7 @@ from cases.selectors import person_named
 from cases.types import AnyUser, User
 from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.lifecycle import NOTHING_OWED
-from citations.models import Citation, Deadline, DeadlineStatus, Payment, PaymentKind
+from citations.models import Citation, CourtClosure, Deadline, DeadlineStatus, Payment, PaymentKind
 
 ZERO = Decimal("0.00")
 OPENISH = (DeadlineStatus.OPEN, DeadlineStatus.MISSED)
@@ -501,3 +502,13 @@ def case_search(cases: QuerySet[Case], *, text: str) -> QuerySet[Case]:
         Q(number__iexact=text) | Q(docket_number__iexact=text)
     )
     return cases.filter(Q(number__iexact=text) | Exists(citation) | person_named(text, via="demonstrator"))
+
+
+def court_closure_list(*, court: str | None = None, year: int | None = None) -> QuerySet[CourtClosure]:
+    """The courts' closures, by court and day, with who entered each (one query)."""
+    closures = CourtClosure.objects.select_related("entered_by").order_by("court", "day")
+    if court:
+        closures = closures.filter(court=court)
+    if year:
+        closures = closures.filter(day__year=year)
+    return closures

@@ -22,6 +22,8 @@ Public API (kept stable for the API, pages and packets):
 - citation_mass_disposition(citations, disposition, decided_on, by) -> MassDispositionResult
 - complaint_deadlines_recompute(complaint) -> None
 - deadline_rule_save(rule, by) -> DeadlineRule                         (validates, recomputes)
+- court_closure_save(court, day, name, source, uncertain, by) -> CourtClosure  (recomputes)
+- court_closure_delete(closure, by) -> None                             (recomputes)
 """
 
 from __future__ import annotations
@@ -45,11 +47,18 @@ from cases.audit import audit_record
 from cases.models import Case, ExcessiveForceComplaint, Jurisdiction, Officer, Payer
 from cases.types import User
 from citations import lifecycle as lc
-from citations.deadlines import sync_citation_deadlines, sync_complaint_deadlines, sync_rule_deadlines
+from citations.deadlines import (
+    sync_citation_deadlines,
+    sync_complaint_deadlines,
+    sync_court_day_deadlines,
+    sync_rule_deadlines,
+)
 from citations.models import (
     Citation,
     CitationKind,
     CitationStatus,
+    Court,
+    CourtClosure,
     Deadline,
     DeadlineKind,
     DeadlineRule,
@@ -77,6 +86,8 @@ __all__ = [
     "citation_schedule_hearing",
     "citation_update",
     "complaint_deadlines_recompute",
+    "court_closure_delete",
+    "court_closure_save",
     "deadline_rule_save",
     "payment_record",
 ]
@@ -704,3 +715,42 @@ def deadline_rule_save(*, rule: DeadlineRule, by: User) -> DeadlineRule:
         count=created + updated,
     )
     return rule
+
+
+# --- the court calendar ------------------------------------------------------------------
+
+
+@transaction.atomic
+def court_closure_save(
+    *, court: str, day: datetime.date, name: str, source: str, uncertain: bool, by: User
+) -> CourtClosure:
+    """Enter (or correct) the day a court is closed, with its source, then recompute every
+    deadline that may land on it or have rolled past it."""
+    if court not in Court.values:
+        raise ValidationError({"court": _("Choose a court.")})
+    _require_date(day, "day")
+    closure = CourtClosure.objects.select_for_update().filter(court=court, day=day).first()
+    creating = closure is None
+    if closure is None:
+        closure = CourtClosure(court=court, day=day)
+    closure.name, closure.source, closure.uncertain = (name or "").strip(), (source or "").strip(), bool(uncertain)
+    closure.entered_by = by if getattr(by, "pk", None) else None
+    closure.full_clean()
+    closure.save()
+    count = sum(sync_court_day_deadlines(day))
+    audit_record(
+        actor=by,
+        action="court_closure.create" if creating else "court_closure.update",
+        target=closure,
+        count=count,
+    )
+    return closure
+
+
+@transaction.atomic
+def court_closure_delete(*, closure: CourtClosure, by: User) -> None:
+    """The court is open that day after all: remove the closure and recompute the deadlines."""
+    day = closure.day
+    CourtClosure.objects.filter(pk=closure.pk).delete()
+    count = sum(sync_court_day_deadlines(day))
+    audit_record(actor=by, action="court_closure.delete", count=count, kind=closure.court, outcome=f"{day:%Y-%m-%d}")

@@ -39,6 +39,7 @@ coordinate_patterns = [
     path("accounts/<int:user_id>/active/", coordinate.account_active, name="coord-account-active"),
     path("audit/", coordinate.audit_trail, name="coord-audit"),
     path("custody/jail-support/", custody.jail_support_assignments, name="custody-jail-support"),
+    path("court-calendar/", coordinate.court_calendar, name="coord-court-calendar"),
 ]
 
 # The night of a mass arrest: custody boards and the hotline log (jail support: its events).

@@ -1,5 +1,6 @@
 """Deadline rules as data, with their boundaries: a citation issued at 23:59 local time, a last
-day on a Saturday, on a holiday (the observed Independence Day, Thanksgiving and the day after),
+day on a Saturday, on a court closure (Good Friday, Thanksgiving and the day after; not an
+unconfirmed observed Independence Day),
 across both daylight-saving changes; hearings, appeals, civil claims; editing a rule."""
 
 from __future__ import annotations
@@ -85,7 +86,10 @@ def test_a_last_day_on_saturday_rolls_to_monday_but_a_calendar_day_rule_does_not
 @pytest.mark.parametrize(
     ("issued", "due", "why"),
     [
-        (d(2026, 6, 23), d(2026, 7, 6), "Fri 3 July is Independence Day observed; then the weekend"),
+        # The observed Friday is not on the Philadelphia courts' published list: unconfirmed
+        # closures never move a deadline later (tests/citations/test_court_calendar.py).
+        (d(2026, 6, 23), d(2026, 7, 3), "Fri 3 July, Independence Day observed, is not a confirmed closure"),
+        (d(2026, 3, 24), d(2026, 4, 6), "Good Friday, a Philadelphia court closure; then the weekend"),
         (d(2026, 11, 16), d(2026, 11, 30), "Thanksgiving, the day after (a Pennsylvania holiday), the weekend"),
         (d(2026, 12, 15), d(2026, 12, 28), "Christmas on a Friday, then the weekend"),
         (d(2026, 6, 1), d(2026, 6, 11), "a plain Thursday"),
@@ -285,10 +289,12 @@ def test_the_oversight_window_is_configurable_and_off_until_verified(phl_event, 
     assert deadline(complaint, DeadlineKind.OVERSIGHT_COMPLAINT).status == DeadlineStatus.MET
 
 
+@pytest.mark.django_db  # business days are read from the court calendar (data)
 def test_years_are_calendar_years_even_from_a_leap_day():
     assert add_offset(d(2024, 2, 29), 2, "years") == d(2026, 2, 28)
     assert add_offset(d(2026, 1, 31), 1, "months") == d(2026, 2, 28)
-    assert next_business_day(d(2026, 7, 3), "PA-PHL") == d(2026, 7, 6)
+    assert next_business_day(d(2026, 4, 3), "PA-PHL") == d(2026, 4, 6)  # Good Friday, then the weekend
+    assert next_business_day(d(2026, 7, 3), "PA-PHL") == d(2026, 7, 3)  # observed Friday: unconfirmed
     assert next_business_day(d(2026, 7, 7), "PA") == d(2026, 7, 7)
 
 

@@ -121,6 +121,8 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("coord-account-role", "post"): ("/coordination/accounts/{account}/role/", {"role": "lawyer"}, OFFICE(302)),
     ("coord-account-active", "post"): ("/coordination/accounts/{account}/active/", {"active": "0"}, OFFICE(302)),
     ("coord-audit", "get"): ("/coordination/audit/", None, OFFICE(200)),
+    ("coord-court-calendar", "get"): ("/coordination/court-calendar/", None, OFFICE(200)),
+    ("coord-court-calendar", "post"): ("/coordination/court-calendar/", {"action": "save"}, OFFICE(400)),
     ("custody-jail-support", "get"): ("/coordination/custody/jail-support/", None, OFFICE(200)),
     ("custody-jail-support", "post"): ("/coordination/custody/jail-support/", {}, OFFICE(400)),
     # --- the night of a mass arrest: boards and the hotline log (jail support: its events only)

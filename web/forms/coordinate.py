@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.roles import Role
 from cases.types import User
+from citations.models import Court
 
 ROLE_LABELS = [
     (Role.OBSERVER.value, _("Observer")),
@@ -62,3 +63,15 @@ class AuditFilterForm(forms.Form):
     target_id = forms.CharField(label=_("Record id"), max_length=64, required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CourtClosureForm(forms.Form):
+    court = forms.ChoiceField(label=_("Court"), choices=Court.choices)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("Name"), max_length=120)
+    source = forms.CharField(
+        label=_("Source (the court's calendar URL, or the order)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    uncertain = forms.BooleanField(
+        label=_("Uncertain (not on the court's own calendar: deadlines will not move past it)"), required=False
+    )

@@ -35,8 +35,11 @@ from cases.services import (
     case_assign_lawyers,
 )
 from cases.types import User, signed_in
-from citations.selectors import case_search, cases_with_next_deadline
-from web.forms.coordinate import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm
+from citations.deadlines import court_calendars_missing
+from citations.models import Court, CourtClosure
+from citations.selectors import case_search, cases_with_next_deadline, court_closure_list
+from citations.services import court_closure_delete, court_closure_save
+from web.forms.coordinate import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm, CourtClosureForm
 from web.forms.desk import CaseSearchForm
 from web.lists import CASE_SORTS, sort_from, sorted_by
 from web.permissions import page_for
@@ -78,10 +81,12 @@ def coordination_home(request: HttpRequest) -> HttpResponse:
         if rows:
             audit_record(actor=user, action="case.list", fields=NAME_FIELDS, request=request, count=len(rows))
     events = event_list_visible_to(user=user).only("public_id", "name", "starts_at").order_by("-starts_at")
+    courts = dict(Court.choices)
+    missing = [(courts[court], year) for court, year in court_calendars_missing(timezone.localdate())]
     context = {
         "page": page, "rows": rows, "events": events, "search": search, "searching": searching,
         "search_form_id": "waiting-search", "sort": sort, "query": "", "today": timezone.localdate(),
-        "shown_max": SEARCH_SHOWN,
+        "shown_max": SEARCH_SHOWN, "missing_calendars": missing,
     }  # fmt: skip
     status = 400 if search.is_bound and not searching else 200
     return render(request, "cases/coordinate/home.html", context, status=status)
@@ -108,6 +113,54 @@ def assign(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return render(
         request, "cases/coordinate/assign.html", {"case": case, "form": form}, status=400 if form.errors else 200
     )
+
+
+@page_for("deadlines.calendar")
+@require_http_methods(["GET", "POST"])
+def court_calendar(request: HttpRequest) -> HttpResponse:
+    """The courts' closures per court and year: enter, correct or remove a day (deadlines
+    recompute at once)."""
+    court = request.GET.get("court") or Court.PHILADELPHIA
+    if court not in Court.values:
+        court = Court.PHILADELPHIA
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    form = CourtClosureForm(initial={"court": court})
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            closure = get_object_or_404(CourtClosure, pk=request.POST.get("closure") or 0)
+            court_closure_delete(closure=closure, by=signed_in(request.user))
+            messages.success(request, _("The closure was removed; deadlines were recomputed."))
+            return redirect(
+                f"{reverse('coord-court-calendar')}?{urlencode({'court': closure.court, 'year': closure.day.year})}"
+            )
+        form = CourtClosureForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                closure = court_closure_save(
+                    court=data["court"], day=data["day"], name=data["name"], source=data["source"],
+                    uncertain=data["uncertain"], by=signed_in(request.user),
+                )  # fmt: skip
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The closure was saved; deadlines were recomputed."))
+                query = urlencode({"court": closure.court, "year": closure.day.year})
+                return redirect(f"{reverse('coord-court-calendar')}?{query}")
+    closures = list(court_closure_list(court=court, year=year))
+    context = {
+        "form": form,
+        "closures": closures,
+        "court": court,
+        "court_label": dict(Court.choices)[court],
+        "courts": Court.choices,
+        "year": year,
+        "years": [year - 1, year, year + 1],
+    }
+    return render(request, "cases/coordinate/court_calendar.html", context, status=400 if form.errors else 200)
 
 
 @page_for("accounts.manage")
