@@ -115,6 +115,11 @@ def assign(request: HttpRequest, case_id: UUID) -> HttpResponse:
     )
 
 
+def _calendar_url(closure: CourtClosure) -> str:
+    query = urlencode({"court": str(closure.court), "year": str(closure.day.year)})
+    return f"{reverse('coord-court-calendar')}?{query}"
+
+
 @page_for("deadlines.calendar")
 @require_http_methods(["GET", "POST"])
 def court_calendar(request: HttpRequest) -> HttpResponse:
@@ -133,9 +138,7 @@ def court_calendar(request: HttpRequest) -> HttpResponse:
             closure = get_object_or_404(CourtClosure, pk=request.POST.get("closure") or 0)
             court_closure_delete(closure=closure, by=signed_in(request.user))
             messages.success(request, _("The closure was removed; deadlines were recomputed."))
-            return redirect(
-                f"{reverse('coord-court-calendar')}?{urlencode({'court': closure.court, 'year': closure.day.year})}"
-            )
+            return redirect(_calendar_url(closure))
         form = CourtClosureForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -148,8 +151,7 @@ def court_calendar(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("The closure was saved; deadlines were recomputed."))
-                query = urlencode({"court": closure.court, "year": closure.day.year})
-                return redirect(f"{reverse('coord-court-calendar')}?{query}")
+                return redirect(_calendar_url(closure))
     closures = list(court_closure_list(court=court, year=year))
     context = {
         "form": form,
