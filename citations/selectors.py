@@ -11,6 +11,7 @@ Public API (kept stable for the API, pages and packets):
 - deadline_list(user, status=None, kind=None, event=None, lawyer=None, due_from=None, due_to=None)
 - deadlines_in_pages(queryset, size=DEADLINE_PAGE_SIZE) -> Iterator[list[Deadline]]
 - hearing_docket(user, date, courtroom=None) -> list[DocketEntry]
+- next_hearing_day(user, on_or_after, courtroom=None) -> the first day from then with a hearing
 - citations_issued_between(user, event, kind, issued_from, issued_to) -> QuerySet[Citation]
 - court_closure_list(court=None, year=None) -> QuerySet[CourtClosure]  (the court calendar; not personal)
 - case_timeline(case, arrests, citations, incidents, complaints, statements) -> list[TimelineEntry]
@@ -318,6 +319,20 @@ def hearing_docket(
             )
         entry.citations.append(citation)
     return list(entries.values())
+
+
+def next_hearing_day(
+    *, user: AnyUser, on_or_after: datetime.date, courtroom: str | None = None, tz: str | None = None
+) -> datetime.date | None:
+    """The first day from `on_or_after` (in `tz`, default the site's zone) on which one of the
+    citations `user` may see has a hearing (in `courtroom`, when given), or None. One query."""
+    zone = ZoneInfo(tz or settings.TIME_ZONE)
+    start = datetime.datetime.combine(on_or_after, datetime.time.min, tzinfo=zone)
+    queryset = citation_list_visible_to(user=user).filter(hearing_at__gte=start)
+    if courtroom:
+        queryset = queryset.filter(courtroom=courtroom)
+    first = queryset.order_by("hearing_at").values_list("hearing_at", flat=True).first()
+    return first.astimezone(zone).date() if first is not None else None
 
 
 # --- picking citations for a mass disposition --------------------------------------------

@@ -137,3 +137,41 @@ def test_the_coordinators_waiting_list_sorts_and_searches(client_for, coordinato
     found = client.post("/coordination/", {"q": "wanda waiting"})
     assert found.status_code == 200 and _numbers(found.content.decode(), "unassigned") == [none.number]
     assert AuditEntry.objects.filter(action="case.search", actor=coordinator).exists()
+
+
+def _hearing_in(days: int):
+    return timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0) + datetime.timedelta(days=days)
+
+
+@pytest.mark.django_db
+def test_the_docket_opens_on_the_next_hearing_day(client_for, lawyer, coordinator, three_cases):
+    hearing = _hearing_in(3)
+    citation_create(
+        case=three_cases["none"], by=coordinator, number="NTA-1", kind=CitationKind.PHL_SUMMARY_NTA,
+        offense_code="18 Pa.C.S. § 5502", issued_at=timezone.now() - datetime.timedelta(days=1),
+        hearing_at=hearing, courtroom="1104",
+    )  # fmt: skip
+    client = client_for(lawyer)
+    html = client.get("/desk/docket/").content.decode()
+    assert "NTA-1" in html and 'id="docket-moved"' in html
+    assert f'value="{hearing.date().isoformat()}"' in html  # the date box shows the day shown
+    today = client.get(f"/desk/docket/?date={timezone.localdate().isoformat()}").content.decode()
+    assert "No hearing on this date." in today and "NTA-1" not in today
+    assert f'href="?date={hearing.date().isoformat()}"' in today
+    after = client.get(f"/desk/docket/?date={(hearing.date() + datetime.timedelta(days=1)).isoformat()}")
+    assert "No later hearing is scheduled." in after.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_docket_opens_on_today_without_any_hearing_and_ignores_others_hearings(
+    client_for, lawyer, other_lawyer, coordinator
+):
+    theirs = CaseFactory(lawyers=[other_lawyer])
+    citation_create(
+        case=theirs, by=coordinator, number="NTA-X", kind=CitationKind.PHL_SUMMARY_NTA,
+        offense_code="18 Pa.C.S. § 5502", issued_at=timezone.now() - datetime.timedelta(days=1),
+        hearing_at=_hearing_in(2),
+    )  # fmt: skip
+    html = client_for(lawyer).get("/desk/docket/").content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in html
+    assert "No later hearing is scheduled." in html and 'id="docket-moved"' not in html

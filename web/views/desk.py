@@ -51,6 +51,7 @@ from citations.selectors import (
     deadlines_due,
     deadlines_overdue,
     hearing_docket,
+    next_hearing_day,
 )
 from documents.services import citation_takes_a_plea
 from web.forms.desk import ACTION_FORMS, CaseCloseForm, CaseFilterForm, CaseSearchForm, DocketFilterForm
@@ -374,13 +375,30 @@ def due_this_week(request: HttpRequest) -> HttpResponse:
 @page_for("citations.read")
 @require_http_methods(["GET"])
 def docket(request: HttpRequest) -> HttpResponse:
-    form = DocketFilterForm(request.GET or None, initial={"date": timezone.localdate()})
-    day = timezone.localdate()
+    """One day's hearings. Without a date it opens on the next day with a hearing (today when
+    there is one); a day without hearings points to the next one."""
+    user = signed_in(request.user)
+    today = timezone.localdate()
+    form = DocketFilterForm(request.GET or None)
     courtroom = ""
     if form.is_bound and form.is_valid():
         day = form.cleaned_data["date"]
         courtroom = form.cleaned_data["courtroom"]
-    entries = hearing_docket(user=signed_in(request.user), date=day, courtroom=courtroom or None)
+        moved = False
+    else:
+        day = next_hearing_day(user=user, on_or_after=today) or today
+        moved = day != today
+        form = DocketFilterForm(initial={"date": day})
+    entries = hearing_docket(user=user, date=day, courtroom=courtroom or None)
+    following = None
+    if not entries:
+        following = next_hearing_day(
+            user=user, on_or_after=day + datetime.timedelta(days=1), courtroom=courtroom or None
+        )
     if entries:
-        audit_record(actor=request.user, action="docket.read", fields=NAME_FIELDS, request=request, count=len(entries))
-    return render(request, "citations/desk/docket.html", {"form": form, "entries": entries, "day": day})
+        audit_record(actor=user, action="docket.read", fields=NAME_FIELDS, request=request, count=len(entries))
+    context = {
+        "form": form, "entries": entries, "day": day, "moved": moved, "following": following,
+        "courtroom": courtroom, "today": today,
+    }  # fmt: skip
+    return render(request, "citations/desk/docket.html", context)
