@@ -17,6 +17,7 @@ from api.views import (
     events,
     evidence,
     incidents,
+    intake,
     officers,
     packets,
     people,
@@ -66,12 +67,19 @@ packet_patterns: list = [
     path("packets/<uuid:id>/download/", packets.BatchDownloadApi.as_view(), name="packet-batch-download"),
 ]
 
+# --- the intake desk (custody app): one-step intake, a release into the case
+intake_patterns: list = [
+    path("intake/", intake.IntakeApi.as_view(), name="intake"),
+    path("custody/<uuid:id>/release/", intake.ReleaseApi.as_view(), name="custody-release"),
+]
+
 v1_patterns: list = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("imports/citations/", transfers.CitationImportView.as_view(), name="import-citations"),
     path("exports/citations.csv", transfers.CitationExportView.as_view(), name="export-citations"),
     *packet_patterns,
+    *intake_patterns,
     path("", include(router.urls)),
 ]
 

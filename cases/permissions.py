@@ -72,6 +72,11 @@ OPERATIONS: dict[str, Operation] = _table(
     ("arrests.read", "read arrests", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("arrests.create", "record an arrest", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("arrests.update", "update an arrest (custody, release, bail)", (LAWYER, COORDINATOR, ADMINISTRATOR)),
+    # --- the intake desk: one-step intake, duplicate suggestions, release into a case, person merge
+    ("intake.create", "register a person, their case, arrest and citations in one step", (COORDINATOR, ADMINISTRATOR)),
+    ("intake.duplicates", "see who may already be registered, while typing", (COORDINATOR, ADMINISTRATOR)),
+    ("intake.release", "record a release from custody, with its citations", (COORDINATOR, ADMINISTRATOR)),
+    ("people.merge", "merge two records of one person, or undo a merge", (COORDINATOR, ADMINISTRATOR)),
     # --- citations, deadlines and the court calendar
     ("citations.read", "read citations, payments and the hearing docket", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("citations.create", "record a citation", (LAWYER, COORDINATOR, ADMINISTRATOR)),

@@ -7,7 +7,20 @@ row per method in tests/security/test_route_matrix.py: the suite fails for a rou
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from web.views import account, citations, claims, coordinate, custody, dashboard, desk, downloads, home, observe, packets
+from web.views import (
+    account,
+    citations,
+    claims,
+    coordinate,
+    custody,
+    dashboard,
+    desk,
+    downloads,
+    home,
+    intake,
+    observe,
+    packets,
+)
 
 # Home, sign-in with its second factor, one's account, the administrators' lockdown.
 account_patterns = [
@@ -45,6 +58,14 @@ coordinate_patterns = [
 # The night of a mass arrest: custody boards and the hotline log (jail support: its events).
 custody_patterns = [
     path("", custody.custody_home, name="custody-home"),
+]
+
+# The intake desk: one-step intake, duplicate suggestions while typing, a release recorded into
+# the case (linked from the custody board), merging two records of one person.
+intake_patterns = [
+    path("intake/", intake.intake_page, name="intake"),
+    path("intake/duplicates/", intake.intake_duplicates, name="intake-duplicates"),
+    path("custody/<uuid:arrest_id>/release/", intake.release_page, name="custody-release"),
 ]
 
 # The lawyer's desk (coordinators see every case).
@@ -94,6 +115,7 @@ urlpatterns = [
     path("observe/", include(observe_patterns)),
     path("coordination/", include(coordinate_patterns)),
     path("custody/", include(custody_patterns)),
+    path("coordination/", include(intake_patterns)),
     path("desk/", include(desk_patterns)),
     path("citations/", include(citation_patterns)),
     path("documents/", include(packet_patterns)),

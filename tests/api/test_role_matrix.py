@@ -364,6 +364,23 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         OFFICE_ONLY(200),
     ),
     ("export-citations", "get"): ("/api/v1/exports/citations.csv", None, OFFICE_ONLY(200)),
+    # --- the intake desk: one-step intake, a release into the case (coordinators)
+    ("intake", "post"): (
+        "/api/v1/intake/",
+        lambda w, role: {
+            "event": str(w.event.public_id),
+            "person": {"legal_name": "Rae Intake"},
+            "arrest": {"arrested_at": WHEN, "custody_status": "held"},
+            "citations": [{"number": f"IN-{role}", "kind": "pa_summary", "offense_code": "18 Pa.C.S. § 5502",
+                           "issued_at": WHEN}],
+        },
+        OFFICE_ONLY(201),
+    ),
+    ("custody-release", "post"): (
+        "/api/v1/custody/{arrest_a}/release/",
+        {"released_at": LATER},
+        OFFICE_ONLY(200),
+    ),
     # --- dashboard: aggregates only
     ("dashboard", "get"): (
         "/api/v1/dashboard/",

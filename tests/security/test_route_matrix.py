@@ -127,6 +127,12 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("custody-jail-support", "post"): ("/coordination/custody/jail-support/", {}, OFFICE(400)),
     # --- the night of a mass arrest: boards and the hotline log (jail support: its events only)
     ("custody-home", "get"): ("/custody/", None, JAIL(200)),
+    # --- the intake desk (an empty intake is refused with the form; no suggestion for nothing typed)
+    ("intake", "get"): ("/coordination/intake/", None, OFFICE(200)),
+    ("intake", "post"): ("/coordination/intake/", {}, OFFICE(400)),
+    ("intake-duplicates", "post"): ("/coordination/intake/duplicates/", {}, OFFICE(200)),
+    ("custody-release", "get"): ("/coordination/custody/{arrest_a}/release/", None, OFFICE(200)),
+    ("custody-release", "post"): ("/coordination/custody/{arrest_a}/release/", {}, OFFICE(400)),
     # --- the desk
     ("desk-cases", "get"): ("/desk/cases/", None, DESK),
     ("desk-cases", "post"): ("/desk/cases/", {"q": "2026-0001"}, DESK),  # a search (a name stays out of URLs)
@@ -306,6 +312,7 @@ def page_clients(people: dict[str, Any]) -> dict[str, Client]:
 def _ids(world: World, people: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     return {
         "case_a": world.case_a.public_id,
+        "arrest_a": world.arrest_a.public_id,
         "citation_a": world.citation_a.public_id,
         "evidence_o": world.evidence_o.public_id,
         "person_a": world.case_a.demonstrator.public_id,

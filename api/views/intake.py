@@ -1,0 +1,74 @@
+"""The intake desk over the API: one-step intake (`intake.create`) and a release recorded into
+the case (`intake.release`), for coordinators and administrators. Both call custody.services;
+a refusal answers 400 with the field (or "citations.N") it concerns, and writes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.idempotency import idempotent
+from api.permissions import AreaPermission
+from api.serializers.intake import IntakeInput, IntakeOutput, ReleaseInput, ReleaseOutput
+from cases.access import arrest_list_visible_to, get_visible_or_404
+from cases.types import signed_in
+from custody.services.intake import intake_register, release_record
+
+
+class IntakeApi(APIView):
+    area = "intake"
+    operation = "create"
+    permission_classes = [AreaPermission]
+
+    @extend_schema(
+        summary="Register a person (or reuse one), their case, an arrest and citations in one step",
+        request=IntakeInput,
+        responses={201: IntakeOutput},
+    )
+    @idempotent
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = IntakeInput(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        result = intake_register(
+            by=signed_in(request.user),
+            event=data["event"],
+            person=data.get("person") or None,
+            existing_person=data.get("existing_person"),
+            arrest=data.get("arrest") or None,
+            citations=data.get("citations", []),
+        )
+        return Response(IntakeOutput(result).data, status=status.HTTP_201_CREATED)
+
+
+class ReleaseApi(APIView):
+    area = "intake"
+    operation = "release"
+    permission_classes = [AreaPermission]
+
+    @extend_schema(
+        summary="Record a release from custody, with the citations handed over (deadlines at once)",
+        request=ReleaseInput,
+        responses={200: ReleaseOutput},
+    )
+    @idempotent
+    def post(self, request: Request, id: UUID, *args: Any, **kwargs: Any) -> Response:  # noqa: A002 - the route's name
+        user = signed_in(request.user)
+        arrest = get_visible_or_404(arrest_list_visible_to(user=user), id, user=user, request=request)
+        body = ReleaseInput(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        result = release_record(
+            arrest=arrest,
+            by=user,
+            released_at=data["released_at"],
+            citations=data.get("citations", []),
+            property_returned=data.get("property_returned"),
+        )
+        return Response(ReleaseOutput(result).data)

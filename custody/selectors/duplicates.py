@@ -1,0 +1,247 @@
+"""Who may already be registered: the intake desk's suggestions while typing, and the merge queue.
+
+Two ways a record matches, and nothing else is kept to find people:
+- exactly, anywhere: the keyed blind indexes of `Demonstrator` (legal or preferred name, phone,
+  e-mail, legal name with birth date; `core.crypto.blind_index`, normalised the same way);
+- by a close spelling, within one event only: that event's people are decrypted in memory, their
+  names compared with the typed one (rapidfuzz), and dropped. No plaintext, phonetic or partial
+  index is ever stored: such an index would be a list of names in the database.
+
+Scoped through `cases.access.demonstrator_list_visible_to`; reading the names is the caller's
+audited read (the views record it).
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy
+from django.db.models import Count, Q, QuerySet
+from rapidfuzz import fuzz, process, utils
+
+from cases.access import demonstrator_list_visible_to
+from cases.models import Case, Demonstrator, Event
+from cases.types import AnyUser
+from core.crypto import normalise_text
+
+# How close a spelling must be (rapidfuzz's 0..100 scale, token-order-insensitive): "Jon Smith"
+# and "John Smith" score 95, "Maria Lopez" and "María López" 100 (accents dropped), "Ann Lee" and
+# "Dan Levy" 62.
+CLOSE_SPELLING_CUTOFF = 85.0
+SUGGESTIONS_MAX = 8
+
+EXACT = {
+    "legal_name_index": "name",
+    "preferred_name_index": "name",
+    "phone_index": "phone",
+    "email_index": "email",
+    "name_dob_index": "name_and_birth_date",
+}
+
+
+@dataclass
+class Suggestion:
+    person: Demonstrator
+    reasons: list[str] = field(default_factory=list)  # "name", "phone", "email", ..., "close_spelling"
+    score: float = 0.0  # 100 for an exact match; the spelling's closeness otherwise
+    cases: list[Case] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What the desk has typed so far."""
+
+    legal_name: str = ""
+    preferred_name: str = ""
+    phone: str = ""
+    email: str = ""
+    date_of_birth: datetime.date | None = None
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name in (self.legal_name, self.preferred_name) if normalise_text(name)]
+
+
+def _index_values(typed: Typed) -> dict[str, set[str]]:
+    """The blind-index values to look for, per index column."""
+    index = {f.name: f for f in Demonstrator._meta.concrete_fields if f.name in EXACT}
+    wanted: dict[str, set[str]] = {name: set() for name in EXACT}
+    for name in typed.names:
+        wanted["legal_name_index"].add(index["legal_name_index"].index_for(name))  # type: ignore[attr-defined]  # a BlindIndexField
+        wanted["preferred_name_index"].add(index["preferred_name_index"].index_for(name))  # type: ignore[attr-defined]  # as above
+        if typed.date_of_birth:
+            wanted["name_dob_index"].add(index["name_dob_index"].index_for(name, typed.date_of_birth))  # type: ignore[attr-defined]  # as above
+    wanted["phone_index"].add(index["phone_index"].index_for(typed.phone))  # type: ignore[attr-defined]  # as above
+    wanted["email_index"].add(index["email_index"].index_for(typed.email))  # type: ignore[attr-defined]  # as above
+    return {column: {v for v in values if v} for column, values in wanted.items() if any(values)}
+
+
+def _exact(people: QuerySet[Demonstrator], typed: Typed, limit: int) -> list[Suggestion]:
+    wanted = _index_values(typed)
+    if not wanted:
+        return []
+    condition = Q()
+    for column, values in wanted.items():
+        condition |= Q(**{f"{column}__in": values})
+    found = []
+    for person in people.filter(condition).order_by("-id")[: limit * 2]:
+        reasons = sorted({EXACT[column] for column, values in wanted.items() if getattr(person, column) in values})
+        found.append(Suggestion(person=person, reasons=reasons, score=100.0))
+    return found
+
+
+def comparable(name: str) -> str:
+    """A name as compared: lower case, accents and punctuation dropped, words in order (so
+    "Lopez, Maria" and "María López" compare equal). In memory only, never stored."""
+    return " ".join(sorted(utils.default_process(unidecode_lite(name)).split()))
+
+
+def unidecode_lite(name: str) -> str:
+    """Accents dropped: "José" -> "Jose" (NFKD, combining marks removed)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+
+
+def close_spellings(
+    names: Iterable[str], candidates: Iterable[tuple[int, str, str]], *, cutoff: float = CLOSE_SPELLING_CUTOFF
+) -> dict[int, float]:
+    """Per candidate id (id, legal name, preferred name), the best closeness of any of `names` to
+    either of its names, for those at or above `cutoff`. Compared in memory only."""
+    ids: list[int] = []
+    choices: list[str] = []
+    for pk, legal, preferred in candidates:
+        for name in (legal, preferred):
+            if name:
+                ids.append(pk)
+                choices.append(comparable(name))
+    best: dict[int, float] = {}
+    for name in names:
+        for _choice, score, position in process.extract(
+            comparable(name), choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=None
+        ):
+            pk = ids[position]
+            best[pk] = max(best.get(pk, 0.0), float(score))
+    return best
+
+
+def close_pairs(
+    candidates: Iterable[tuple[int, str, str]], *, cutoff: float = CLOSE_SPELLING_CUTOFF
+) -> dict[tuple[int, int], float]:
+    """Pairs of distinct candidates (lower id first) with close names, and their closeness: one
+    matrix of comparisons (rapidfuzz's cdist), in memory only."""
+    ids: list[int] = []
+    choices: list[str] = []
+    for pk, legal, preferred in candidates:
+        for name in (legal, preferred):
+            if name and len(normalise_text(name)) >= 3:
+                ids.append(pk)
+                choices.append(comparable(name))
+    if len(choices) < 2:
+        return {}
+    scores = process.cdist(choices, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, dtype=numpy.uint8)
+    pairs: dict[tuple[int, int], float] = {}
+    rows, columns = numpy.nonzero(scores)
+    for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
+        a, b = ids[i], ids[j]
+        if a < b:
+            pairs[(a, b)] = max(pairs.get((a, b), 0.0), float(scores[i, j]))
+    return pairs
+
+
+def _close(people: QuerySet[Demonstrator], typed: Typed, event: Event) -> dict[int, float]:
+    names = [name for name in typed.names if len(normalise_text(name)) >= 3]
+    if not names:
+        return {}
+    # Only the two name columns of this event's people are read (and decrypted) here.
+    rows = people.filter(cases__event=event).values_list("pk", "legal_name", "preferred_name").distinct()
+    return close_spellings(names, rows)
+
+
+def duplicate_suggestions(
+    *, user: AnyUser, typed: Typed, event: Event | None = None, limit: int = SUGGESTIONS_MAX
+) -> list[Suggestion]:
+    """People who may be the one being typed: exact blind-index matches anywhere, then close
+    spellings of the name among `event`'s people; best first, at most `limit`, each with its
+    cases (number and event) so the desk can tell them apart."""
+    people = demonstrator_list_visible_to(user=user).filter(purged_at__isnull=True)
+    by_id: dict[int, Suggestion] = {s.person.pk: s for s in _exact(people, typed, limit)}
+    close = _close(people, typed, event) if event is not None else {}
+    missing = [pk for pk in close if pk not in by_id]
+    if missing:
+        for person in people.filter(pk__in=missing):
+            by_id[person.pk] = Suggestion(person=person, reasons=[], score=0.0)
+    for pk, score in close.items():
+        suggestion = by_id[pk]
+        if "name" not in suggestion.reasons:
+            suggestion.reasons.append("close_spelling")
+            suggestion.score = max(suggestion.score, score)
+    ranked = sorted(by_id.values(), key=lambda s: (-s.score, -len(s.reasons), -s.person.pk))
+    ranked = ranked[:limit]
+    if ranked:
+        cases = (
+            Case.objects.filter(demonstrator__in=[s.person.pk for s in ranked])
+            .select_related("event")
+            .only("number", "public_id", "demonstrator_id", "event__name", "event__public_id", "status")
+            .order_by("-opened_on", "-id")
+        )
+        per_person: dict[int, list[Case]] = {}
+        for case in cases:
+            per_person.setdefault(case.demonstrator_id, []).append(case)
+        for suggestion in ranked:
+            suggestion.cases = per_person.get(suggestion.person.pk, [])
+    return ranked
+
+
+@dataclass
+class LikelyPair:
+    """Two records that may be one person, and why."""
+
+    first: Demonstrator
+    second: Demonstrator
+    reasons: list[str]
+    score: float
+
+
+def likely_duplicate_pairs(*, user: AnyUser, event: Event | None = None, limit: int = 200) -> list[LikelyPair]:
+    """The merge queue: pairs sharing a blind index (name, phone, e-mail, name with birth date)
+    anywhere, and pairs with close spellings within `event` (or within each event with people,
+    when none is given). Lowest ids first in each pair; best pairs first."""
+    people = demonstrator_list_visible_to(user=user).filter(purged_at__isnull=True)
+    pairs: dict[tuple[int, int], LikelyPair] = {}
+    wanted_ids: set[int] = set()
+    found: list[tuple[tuple[int, int], str, float]] = []
+    for column, reason in EXACT.items():
+        shared = (
+            people.exclude(**{column: ""})
+            .values(column)
+            .annotate(n=Count("id"))
+            .filter(n__gt=1)
+            .values_list(column, flat=True)
+        )
+        groups: dict[str, list[int]] = {}
+        for pk, value in people.filter(**{f"{column}__in": shared}).values_list("pk", column):
+            groups.setdefault(value, []).append(pk)
+        for ids in groups.values():
+            ids.sort()
+            for i, a in enumerate(ids):
+                for b in ids[i + 1 :]:
+                    found.append(((a, b), reason, 100.0))
+    events = [event] if event is not None else list(Event.objects.filter(cases__isnull=False).distinct())
+    for one in events:
+        rows = people.filter(cases__event=one).values_list("pk", "legal_name", "preferred_name").distinct()
+        for key, score in close_pairs(rows).items():
+            found.append((key, "close_spelling", score))
+    for key, _reason, _score in found:
+        wanted_ids.update(key)
+    records = {p.pk: p for p in people.filter(pk__in=wanted_ids)}
+    for key, reason, score in found:
+        if key[0] not in records or key[1] not in records:
+            continue
+        pair = pairs.setdefault(key, LikelyPair(first=records[key[0]], second=records[key[1]], reasons=[], score=0.0))
+        if reason not in pair.reasons:
+            pair.reasons.append(reason)
+        pair.score = max(pair.score, score)
+    ranked = sorted(pairs.values(), key=lambda p: (-len(p.reasons), -p.score, p.first.pk, p.second.pk))
+    return ranked[:limit]
