@@ -41,6 +41,18 @@ def incident_ids_concerning(cases: Case | QuerySet[Case] | IdRows) -> IdRows:
     return affected.union(seen, complained)
 
 
+def case_incident_pairs(cases: QuerySet[Case]) -> list[tuple[int, int]]:
+    """(case id, incident id) for every incident concerning each of these cases, by the same three
+    links as `incident_ids_concerning`, in one UNION (the plaintiff roster reads it for a whole
+    event at once)."""
+    affected = PersonAffected.objects.filter(case__in=cases).values_list("case_id", "incident_id")
+    seen = ArrestSeen.objects.filter(case__in=cases).values_list("case_id", "incident_id")
+    complained = ComplaintIncident.objects.filter(excessiveforcecomplaint__case__in=cases).values_list(
+        "excessiveforcecomplaint__case_id", "incident_id"
+    )
+    return [(case_id, incident_id) for case_id, incident_id in affected.union(seen, complained)]
+
+
 def incidents_concerning(case: Case) -> QuerySet[Incident]:
     """The incidents that concern `case` (unscoped: filter a `*_visible_to` queryset with
     `pk__in=incident_ids_concerning(case)` where the reader's scope matters)."""

@@ -1,5 +1,5 @@
-"""Reads of the claims app: a complaint's allegations, and the findings per allegation for the
-dashboard.
+"""Reads of the claims app: a complaint's allegations, the findings per allegation for the
+dashboard, and the plaintiff roster of an event.
 
 The dashboard lives in `citations` (below this app, so it cannot import it): the findings block is
 a section registered from `ClaimsConfig.ready()` (`citations.dashboard.register_section`). Its query
@@ -12,16 +12,43 @@ and a total below the threshold gets no breakdown.
 
 from __future__ import annotations
 
+import datetime
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cases.models import Event, ExcessiveForceComplaint
+from cases.access import (
+    case_list_visible_to,
+    complaint_list_visible_to,
+    evidence_list_visible_to,
+    incident_list_visible_to,
+    statement_list_visible_to,
+)
+from cases.models import (
+    Arrest,
+    BadgeStatus,
+    Case,
+    ComplaintStatus,
+    Event,
+    ExcessiveForceComplaint,
+    IncidentOfficer,
+    display_name_of,
+    local_date,
+)
+from cases.selectors import PersonAffected, case_incident_pairs
 from cases.types import AnyUser
 from citations.dashboard import count_cell, threshold, withheld_cell
+from citations.deadlines import CivilClaimDeadline, civil_claim_deadline, civil_claim_rules
 from citations.disclosure import HIDDEN, WITHHELD, LinkedTable
 from claims.access import allegation_list_visible_to
 from claims.models import Allegation, Finding
+from documents.context import people_with_open_matters
 
 ALL = "all"
 
@@ -76,3 +103,196 @@ def finding_cells(rows: list[dict[str, Any]], event: Event | None, counted: list
         "by_finding": None if all(cell is None for cell in by_finding.values()) else by_finding,
         "labels": labels,
     }
+
+
+# --- The plaintiff roster of an event ----------------------------------------------------------
+
+ROSTER_SORTS = ("days_left", "name", "number", "officers", "evidence", "witnesses", "complaint", "pending")
+
+
+@dataclass
+class RosterRow:
+    """One person affected by force at an event, as the lawyers of a group suit read them."""
+
+    case_id: int
+    public_id: uuid.UUID
+    number: str
+    person_id: int
+    name: str
+    injured_at_arrest: bool = False
+    injuries: list[str] = field(default_factory=list)
+    treatment: list[str] = field(default_factory=list)
+    officers: list[str] = field(default_factory=list)
+    evidence: int = 0
+    witnesses: int = 0
+    complaint_filed: bool = False
+    charges_pending: bool = False
+    first_incident: datetime.datetime | None = None
+    claim_due: datetime.date | None = None
+    days_left: int | None = None
+    incidents: set[int] = field(default_factory=set)
+
+
+def roster_cases(*, event: Event, user: AnyUser) -> QuerySet[Case]:
+    """The cases of the people affected by force at `event` that `user` reaches: a person affected
+    in an incident of the event, one with an excessive-force complaint, or one injured at arrest."""
+    affected = PersonAffected.objects.filter(incident__event=event).values("case_id")
+    complained = ExcessiveForceComplaint.objects.filter(case__event=event).values("case_id")
+    injured = Arrest.objects.filter(case__event=event, injured=True).values("case_id")
+    return (
+        case_list_visible_to(user=user)
+        .filter(event=event)
+        .filter(Q(pk__in=affected) | Q(pk__in=complained) | Q(pk__in=injured))
+    )
+
+
+def _officer_label(name: str, badge: str, status: str, unit: str) -> str:
+    label = name or str(_("Unidentified officer"))
+    if badge:
+        label += f" #{badge}" + ("" if status == BadgeStatus.FULL else "?")
+    if unit:
+        label += f" ({unit})"
+    return label
+
+
+def plaintiff_roster(
+    *, event: Event, user: AnyUser, sort: str = "days_left", today: datetime.date | None = None
+) -> list[RosterRow]:
+    """Everyone affected by force at `event` in `user`'s scope, one row each: injuries and
+    treatment (from their complaints; injured at arrest), the officers seen in their incidents or
+    named in their complaints, the evidence and witness statements attached to them (as the case
+    page counts them, in the user's scope), whether a complaint is filed, whether charges are
+    still pending (the complaint packet's guardrail, `documents.context.people_with_open_matters`),
+    and the days left on the civil-claim clock from their earliest incident (the deadline engine,
+    `citations.deadlines.civil_claim_deadline`). A fixed number of queries whatever the size."""
+    today = today or timezone.localdate()
+    cases = roster_cases(event=event, user=user)
+    rows: dict[int, RosterRow] = {}
+    for values in cases.order_by().values(
+        "pk", "public_id", "number", "demonstrator_id", "demonstrator__preferred_name",
+        "demonstrator__legal_name", "demonstrator__conceal_legal_name",
+    ):  # fmt: skip
+        rows[values["pk"]] = RosterRow(
+            case_id=values["pk"],
+            public_id=values["public_id"],
+            number=values["number"],
+            person_id=values["demonstrator_id"],
+            name=display_name_of(
+                preferred_name=values["demonstrator__preferred_name"],
+                legal_name=values["demonstrator__legal_name"],
+                conceal_legal_name=values["demonstrator__conceal_legal_name"],
+            ),
+        )
+    if not rows:
+        return []
+    # The rows below are read for the whole event and those of cases not in `rows` dropped here:
+    # a plain filter on the event, never a list of thousands of ids (more costly to send than the
+    # queries take to run) nor the roster's own three-way subquery repeated in every query.
+    ids = Case.objects.filter(event=event)
+    incidents = incident_list_visible_to(user=user).filter(event=event)
+    when = dict(incidents.values_list("pk", "occurred_at"))
+    by_incident: dict[int, list[int]] = {}
+    for case_id, incident_id in case_incident_pairs(ids):
+        if incident_id in when and case_id in rows:
+            rows[case_id].incidents.add(incident_id)
+            by_incident.setdefault(incident_id, []).append(case_id)
+    for case_id in Arrest.objects.filter(case__event=event, injured=True).values_list("case_id", flat=True):
+        if case_id in rows:
+            rows[case_id].injured_at_arrest = True
+    officers: dict[int, set[str]] = {case_id: set() for case_id in rows}
+    sightings = IncidentOfficer.objects.filter(incident__event=event).values_list(
+        "incident_id", "officer__name", "officer__badge_number", "officer__badge_status", "officer__unit"
+    )
+    for incident_id, *officer in sightings:
+        for case_id in by_incident.get(incident_id, ()):
+            officers[case_id].add(_officer_label(*officer))
+    complaints = complaint_list_visible_to(user=user).filter(case__event=event)
+    forum: dict[int, str] = {}
+    for case_id, status, injuries, treatment, complaint_forum in complaints.values_list(
+        "case_id", "status", "injuries", "treatment", "forum"
+    ):
+        if case_id not in rows:
+            continue
+        row = rows[case_id]
+        row.complaint_filed = row.complaint_filed or status != ComplaintStatus.DRAFT
+        row.injuries += [injuries] if injuries else []
+        row.treatment += [treatment] if treatment else []
+        forum.setdefault(case_id, complaint_forum)
+    named = ExcessiveForceComplaint.officers.through.objects.filter(excessiveforcecomplaint__in=complaints).values_list(
+        "excessiveforcecomplaint__case_id", "officer__name", "officer__badge_number", "officer__badge_status",
+        "officer__unit",
+    )  # fmt: skip
+    for case_id, *officer in named:
+        if case_id in officers:
+            officers[case_id].add(_officer_label(*officer))
+    for case_id, labels in officers.items():
+        rows[case_id].officers = sorted(labels)
+    _count_attachments(rows, by_incident, evidence_list_visible_to(user=user), "evidence", ids, event)
+    _count_attachments(rows, by_incident, statement_list_visible_to(user=user), "witnesses", ids, event)
+    pending = people_with_open_matters(ids)
+    rules = civil_claim_rules()
+    tz = ZoneInfo(event.time_zone)
+    claims: dict[tuple[datetime.date, str], CivilClaimDeadline | None] = {}
+    for row in rows.values():
+        row.charges_pending = row.person_id in pending
+        row.first_incident = min((when[i] for i in row.incidents), default=None)
+        # The clock counts from the local day of the earliest incident (the event's start when
+        # the person is on no incident report); many people share a day, so each is counted once.
+        start = local_date(row.first_incident or event.starts_at, event.time_zone)
+        key = (start, forum.get(row.case_id, ""))
+        if key not in claims:
+            claims[key] = civil_claim_deadline(start, tz=tz, jurisdiction=event.jurisdiction, forum=key[1], rules=rules)
+        claim = claims[key]
+        if claim is not None:
+            row.claim_due = claim.due_on
+            row.days_left = (claim.due_on - today).days
+    return sort_roster(list(rows.values()), sort)
+
+
+def _count_attachments(
+    rows: dict[int, RosterRow], by_incident: dict[int, list[int]], scoped: QuerySet[Any], attribute: str,
+    cases: QuerySet[Case], event: Event,
+) -> None:  # fmt: skip
+    """Count statements or files per person: those tied to the case or one of its complaints, and
+    those of an incident concerning it (`cases.selectors.case_attachments`, for many cases)."""
+    counts = dict.fromkeys(rows, 0)
+    direct = scoped.filter(Q(case__event=event) | Q(complaint__case__event=event)).values_list(
+        "case_id", "complaint__case_id"
+    )
+    for case_id, complaint_case_id in direct:
+        owner = case_id if case_id in counts else complaint_case_id
+        if owner in counts:
+            counts[owner] += 1
+    shared = (
+        scoped.filter(incident__event=event, case__isnull=True, complaint__isnull=True)
+        .values("incident_id")
+        .annotate(n=Count("*"))
+        .values_list("incident_id", "n")
+    )
+    for incident_id, n in shared:
+        for case_id in by_incident.get(incident_id, ()):
+            counts[case_id] += n
+    for case_id, n in counts.items():
+        setattr(rows[case_id], attribute, n)
+
+
+def sort_roster(rows: list[RosterRow], sort: str) -> list[RosterRow]:
+    """Order the roster by one of `ROSTER_SORTS` ("-" before it: descending); the most urgent
+    civil-claim clock first by default. Ties (and unknown keys) fall back to the case number."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in ROSTER_SORTS:
+        key, descending = "days_left", False
+    keys: dict[str, Callable[[RosterRow], Any]] = {
+        "days_left": lambda r: (r.days_left is None, r.days_left or 0),
+        "name": lambda r: r.name.casefold(),
+        "number": lambda r: r.number,
+        "officers": lambda r: len(r.officers),
+        "evidence": lambda r: r.evidence,
+        "witnesses": lambda r: r.witnesses,
+        "complaint": lambda r: r.complaint_filed,
+        "pending": lambda r: r.charges_pending,
+    }
+    rows.sort(key=lambda r: r.number)
+    rows.sort(key=keys[key], reverse=descending)
+    return rows

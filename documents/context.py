@@ -455,12 +455,18 @@ def open_matters(case: Case) -> bool:
     """Whether the client has an open case or citation (pending charges: see a lawyer before filing)."""
     if case.status != CaseStatus.CLOSED:
         return True
-    others = Case.objects.filter(demonstrator_id=case.demonstrator_id).exclude(status=CaseStatus.CLOSED)
-    if others.exists():
-        return True
-    return Citation.objects.filter(
-        case__demonstrator_id=case.demonstrator_id, status__in=OPEN_CITATION_STATUSES
-    ).exists()
+    return case.demonstrator_id in people_with_open_matters(Case.objects.filter(pk=case.pk))
+
+
+def people_with_open_matters(cases: QuerySet[Case]) -> set[int]:
+    """The ids of the people of `cases` who have an open case or citation anywhere: the complaint
+    packet's guardrail for many people at once (the plaintiff roster), in two queries."""
+    people = cases.values("demonstrator_id")
+    open_cases = Case.objects.filter(demonstrator_id__in=people).exclude(status=CaseStatus.CLOSED)
+    open_citations = Citation.objects.filter(case__demonstrator_id__in=people, status__in=OPEN_CITATION_STATUSES)
+    return set(open_cases.values_list("demonstrator_id", flat=True)) | set(
+        open_citations.values_list("case__demonstrator_id", flat=True)
+    )
 
 
 def complaint_packet_context(*, complaint: ExcessiveForceComplaint, user: AnyUser) -> dict[str, Any]:

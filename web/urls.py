@@ -102,11 +102,16 @@ packet_patterns = [
     path("people/<uuid:person_id>/subject-access.<str:fmt>", packets.subject_access, name="documents-subject-access"),
 ]
 
-# Claims (lawyers and coordinators): a complaint's allegations and findings.
+# Claims (lawyers and coordinators): a complaint's allegations and findings; the plaintiff roster
+# of an event, and its exports (coordinators).
 claims_patterns = [
     path("complaints/<uuid:complaint_id>/allegations/", claims.complaint_allegations, name="claims-allegations"),
     path("complaints/<uuid:complaint_id>/allegations/new/", claims.allegation_add, name="claims-allegation-add"),
     path("allegations/<uuid:allegation_id>/", claims.allegation_edit, name="claims-allegation"),
+    path("roster/", claims.roster_index, name="claims-roster-index"),
+    path("events/<uuid:event_id>/roster/", claims.roster, name="claims-roster"),
+    path("events/<uuid:event_id>/roster.csv", claims.roster_export, {"fmt": "csv"}, name="claims-roster-csv"),
+    path("events/<uuid:event_id>/roster.pdf", claims.roster_export, {"fmt": "pdf"}, name="claims-roster-pdf"),
 ]
 
 urlpatterns = [

@@ -178,6 +178,11 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("claims-allegation-add", "post"): ("/claims/complaints/{complaint_a}/allegations/new/", {}, DESK_A(400)),
     ("claims-allegation", "get"): ("/claims/allegations/{allegation_a}/", None, DESK_A(200)),
     ("claims-allegation", "post"): ("/claims/allegations/{allegation_a}/", {}, DESK_A(400)),
+    # --- claims: the plaintiff roster of an event (exports: coordinators)
+    ("claims-roster-index", "get"): ("/claims/roster/", None, DESK),
+    ("claims-roster", "get"): ("/claims/events/{event}/roster/", None, DESK),
+    ("claims-roster-csv", "get"): ("/claims/events/{event}/roster.csv", None, OFFICE(200)),
+    ("claims-roster-pdf", "get"): ("/claims/events/{event}/roster.pdf", None, OFFICE(200)),
     # --- the API's own schema, docs, and the problem+json 404 for any other path under /api/
     ("api:schema", "get"): ("/api/schema/", None, EVERYONE),
     ("api:docs", "get"): ("/api/docs/", None, EVERYONE),
@@ -321,6 +326,7 @@ def _ids(world: World, people: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         "batch_a": make_finished_batch(case=world.case_a, by=people["lawyer"]).public_id,
         "feed": calendar_feed_issue(user=people["lawyer"], by=people["lawyer"]),
         "complaint_a": world.complaint_a.public_id,
+        "event": world.event.public_id,
         "allegation_a": Allegation.objects.create(complaint=world.complaint_a).public_id,
     }
 

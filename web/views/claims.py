@@ -1,6 +1,7 @@
-"""The claims pages: a complaint's allegations and their findings (lawyers of the case and
-coordinators). Scoping through cases.access / claims.access (out of scope: 404), writes through
-claims.services; each read of a client's complaint is recorded in the audit trail."""
+"""The claims pages: a complaint's allegations and their findings, and the plaintiff roster of an
+event with its CSV and PDF exports (lawyers of the case and coordinators; exports: coordinators).
+Scoping through cases.access / claims.access (out of scope: 404), reads through claims.selectors,
+writes through claims.services; each read of clients' data is recorded in the audit trail."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.access import (
     complaint_list_visible_to,
+    event_list_visible_to,
     get_visible_or_404,
     incident_list_visible_to,
     officer_list_visible_to,
@@ -24,8 +27,10 @@ from cases.models import ExcessiveForceComplaint
 from cases.permissions import may
 from cases.types import User, signed_in
 from claims.access import allegation_list_visible_to
-from claims.selectors import allegations_of
+from claims.exports import roster_csv, roster_pdf
+from claims.selectors import ROSTER_SORTS, allegations_of, plaintiff_roster
 from claims.services import allegation_create, allegation_update
+from core.downloads import attachment_response
 from web.forms.claims import AllegationForm
 from web.permissions import page_for
 
@@ -100,4 +105,69 @@ def allegation_edit(request: HttpRequest, allegation_id: UUID) -> HttpResponse:
         "claims/allegation_edit.html",
         {"allegation": allegation, "complaint": complaint, "form": form},
         status=status,
+    )
+
+
+# --- The plaintiff roster of an event --------------------------------------------------------
+
+# What the roster shows of each person (field names, for the audit trail).
+ROSTER_FIELDS = ["legal_name", "preferred_name", "injuries", "treatment"]
+ROSTER_PAGE = 200
+
+
+@page_for("roster.read")
+@require_GET
+def roster_index(request: HttpRequest) -> HttpResponse:
+    events = event_list_visible_to(user=request.user).only("public_id", "name", "starts_at").order_by("-starts_at")
+    return render(request, "claims/roster_index.html", {"events": events})
+
+
+@page_for("roster.read")
+@require_GET
+def roster(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    user = signed_in(request.user)
+    event = get_visible_or_404(event_list_visible_to(user=user), event_id, user=user, request=request)
+    sort = request.GET.get("sort", "days_left")
+    rows = plaintiff_roster(event=event, user=user, sort=sort)
+    page = Paginator(rows, ROSTER_PAGE).get_page(request.GET.get("page"))
+    audit_record(
+        actor=user,
+        action="roster.read",
+        target=event,
+        fields=ROSTER_FIELDS,
+        request=request,
+        count=len(page.object_list),
+    )
+    context = {
+        "event": event,
+        "page": page,
+        "total": len(rows),
+        "sort": sort,
+        "sorts": ROSTER_SORTS,
+        "may_export": may(user, "roster.export"),
+    }
+    return render(request, "claims/roster.html", context)
+
+
+@page_for("roster.export")
+@require_GET
+def roster_export(request: HttpRequest, event_id: UUID, fmt: str) -> HttpResponse:
+    """The whole roster as CSV or PDF (coordinators: a cross-person export, audited)."""
+    user = signed_in(request.user)
+    event = get_visible_or_404(event_list_visible_to(user=user), event_id, user=user, request=request)
+    rows = plaintiff_roster(event=event, user=user, sort=request.GET.get("sort", "days_left"))
+    audit_record(
+        actor=user,
+        action="roster.export",
+        target=event,
+        fields=ROSTER_FIELDS,
+        request=request,
+        count=len(rows),
+        format=fmt,
+    )
+    stem = f"plaintiff-roster-{event.public_id}"
+    if fmt == "pdf":
+        return attachment_response(data=roster_pdf(rows, event), content_type="application/pdf", filename=f"{stem}.pdf")
+    return attachment_response(
+        data=roster_csv(rows, event), content_type="text/csv; charset=utf-8", filename=f"{stem}.csv"
     )
