@@ -5,7 +5,8 @@ Every script takes the same options and reports through `Results`:
     python benchmarks/bench_lists.py --db sqlite|postgres --scale small|full [--repeat N] [--json FILE]
 
 `setup()` points Django at a benchmark database (SQLite: var/bench-<scale>.sqlite3; PostgreSQL:
-tracker_bench_<scale> on $BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432), migrates it
+tracker_bench_<scale> on $BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432, or
+$BENCH_PG_PREFIX_<scale>), migrates it
 and fills it once with `generate_load_data` (reused on later runs; `--fresh` rebuilds it).
 The machine is shared and noisy, so each figure is a median over repeated runs, and each ratio
 is measured in the same run with the two sides interleaved (A, B, A, B, ...), the median of the
@@ -58,7 +59,8 @@ def database_url(db: str, scale: str) -> str:
     if db == "sqlite":
         return f"sqlite:///{ROOT / 'var' / f'bench-{scale}.sqlite3'}"
     base = os.environ.get("BENCH_PG_URL", PG_DEFAULT).rstrip("/")
-    return f"{base}/tracker_bench_{scale}"
+    # BENCH_PG_PREFIX names the databases (one per scale) where several people share a server.
+    return f"{base}/{os.environ.get('BENCH_PG_PREFIX', 'tracker_bench')}_{scale}"
 
 
 def _drop(db: str, url: str) -> None:

@@ -123,6 +123,7 @@
             delete progress[rec.client_uuid];
             if (answer.status === 201 || answer.status === 200) {
               sentThisVisit += 1;
+              showSent();
               return deleteReport(rec.client_uuid).then(function () { return true; });
             }
             if (answer.status === 400) {
@@ -150,6 +151,16 @@
   }
 
   /* --- What the phone shows ---------------------------------------------------------------- */
+  // After a report reaches the server, the note that said "saved on this phone" says "Sent" and when.
+  function showSent() {
+    var note = document.getElementById("save-note");
+    if (!note) return;
+    var now = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    note.textContent = T.sent_at.replace("%(time)s", pad(now.getHours()) + ":" + pad(now.getMinutes()));
+    note.className = "note sent";
+  }
+
   function text(tag, value, cls) {
     var el = document.createElement(tag);
     el.textContent = value;
@@ -217,6 +228,8 @@
   }
 
   function showConnection() {
+    var copy = document.getElementById("offline-copy");
+    if (copy) copy.hidden = navigator.onLine;
     if (!connection) return;
     connection.textContent = navigator.onLine ? T.online : T.offline;
     connection.className = navigator.onLine ? "online" : "offline";
@@ -329,6 +342,7 @@
     form.elements.longitude.value = "";
     var clear = document.getElementById("clear-location");
     if (clear) clear.hidden = true;
+    Array.prototype.forEach.call(form.querySelectorAll("details.section"), function (d) { d.open = false; });
   }
 
   function setupForm() {
@@ -367,7 +381,7 @@
         resetForm();
         window.scrollTo(0, 0);
         var note = document.getElementById("save-note");
-        if (note) note.textContent = T.saved;
+        if (note) { note.textContent = T.saved; note.className = "note"; }
         return render();
       }).then(flush);
     });

@@ -32,6 +32,8 @@ def test_a_report_saved_offline_is_sent_once_when_the_connection_returns(demo, s
 
     phone.context.set_offline(True)
     page.fill("#id_place", "Juniper & Filbert, north corner")
+    for section in ("Police present", "Dispersal warning", "Officers"):  # optional sections start folded
+        page.locator("summary", has_text=section).click()
     page.get_by_label("Federal Protective Service").check()
     page.get_by_role("group", name="Was a dispersal warning given?").get_by_label("Yes").check()
     page.fill("#id_officer_badge", "7311")

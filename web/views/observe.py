@@ -91,6 +91,7 @@ def _script_messages() -> dict[str, str]:
         "waiting": _("Waiting for a connection"),
         "sending": _("Sending"),
         "sent": _("Received by the legal team"),
+        "sent_at": _("Sent at %(time)s. The legal team has the report."),
         "rejected": _("Not accepted; see why below and discard it or send it again"),
         "conflict": _("Already used for another report; discard this copy"),
         "signin": _("Sign in again to send"),
@@ -116,6 +117,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker that lets the form open offline; served under /observe/ for its scope."""
     context = {
         "form_url": reverse("observe-new"),
+        "reports_url": reverse("observe-reports"),
         "css_url": static("css/app.css"),
         "js_url": static("js/observer.js"),
         # a new version (so a new cache) whenever an asset or the list of events changes

@@ -1,10 +1,19 @@
-/* The observer's service worker (scope /observe/): keeps a copy of the incident form and its two
- * assets so the form opens without a connection. Network first, the copy only as a fallback;
- * reports themselves are never cached here (the page script keeps them in IndexedDB). */
+/* The observer's service worker (scope /observe/): keeps a copy of the incident form, of the
+ * "My reports" list (times, places, events: never a narrative) and of their two assets, so both
+ * open without a connection. Network first, the copy only as a fallback (the list then says it is
+ * a copy, and from when); reports being written are never cached here (the page script keeps
+ * them in IndexedDB until the server has them). */
 "use strict";
 var CACHE = "tracker-observer-{{ version }}";
 var FORM = "{{ form_url }}";
-var ASSETS = [FORM, "{{ css_url }}", "{{ js_url }}"];
+var REPORTS = "{{ reports_url }}";
+var ASSETS = [FORM, REPORTS, "{{ css_url }}", "{{ js_url }}"];
+
+function keyFor(url) {
+  if (url.pathname === FORM) return FORM;
+  if (url.pathname === REPORTS) return REPORTS + url.search;  // each page of the list its own copy
+  return ASSETS.indexOf(url.pathname) >= 0 ? url.pathname : null;
+}
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(ASSETS); }).then(function () {
@@ -24,7 +33,7 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET") return;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  var key = url.pathname === FORM ? FORM : (ASSETS.indexOf(url.pathname) >= 0 ? url.pathname : null);
+  var key = keyFor(url);
   if (!key) return;
   event.respondWith(fetch(request).then(function (response) {
     if (response.ok && !response.redirected) {
