@@ -4,10 +4,12 @@
                          kind="phl_cvn", default_fine=Decimal("0.00")) -> ImportResult
 
 Columns (header names are matched case-insensitively, ignoring spaces, underscores, dashes and
-punctuation; the variants in HEADER_VARIANTS are accepted): name, date of birth, phone,
-citation number, agency, offense, issued at, place, officer badge, notes; optional: kind, fine.
-Every column must be present; name, citation number, offense and issued at need a value in every
-row. See docs/deadlines.md ("Import format") for the values each column accepts.
+punctuation; the variants in HEADER_VARIANTS are accepted): COLUMNS, the sheet jail-support teams
+keep, then the extra columns kind and fine. The columns in REQUIRED_COLUMNS must be present (even
+if empty); the others (agency, officer badge, notes, kind, fine) may be absent. Name, citation
+number, offense and issued at need a value in every row. This module is the one home of the
+columns: the import page lists them from here. See docs/deadlines.md ("Import format") for the
+values each column accepts.
 
 - Every row is validated; errors come back as [{"row", "column", "message"}] where row is the
   line in the spreadsheet (the header is row 1) and messages never repeat the cell's value.
@@ -54,6 +56,9 @@ LOOKUP_CHUNK = 2000
 COLUMNS = ["name", "date of birth", "phone", "citation number", "agency", "offense", "issued at", "place",
            "officer badge", "notes"]  # fmt: skip
 OPTIONAL_COLUMNS = ["kind", "fine"]
+# Columns a sheet may leave out: an agency defaults to DEFAULT_AGENCY, a badge and notes to none.
+MAY_BE_ABSENT = ["agency", "officer badge", "notes", *OPTIONAL_COLUMNS]
+REQUIRED_COLUMNS = [column for column in COLUMNS if column not in MAY_BE_ABSENT]
 HEADER_VARIANTS: dict[str, list[str]] = {
     "name": ["name", "full name", "legal name", "arrestee", "arrestee name", "defendant", "defendant name",
              "person", "client name"],
@@ -109,6 +114,8 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
+    # The cases that got a new citation, as (case number, public id), for the page's links.
+    cases: list[tuple[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -296,7 +303,7 @@ def _header_columns(header: list[str], result: ImportResult) -> dict[str, int]:
             result.error(1, canonical, _("The column '%(column)s' appears twice.") % {"column": canonical})
             continue
         columns[canonical] = index
-    for column in COLUMNS:
+    for column in REQUIRED_COLUMNS:
         if column not in columns:
             result.error(1, column, _("Missing column '%(column)s'.") % {"column": column})
     return columns
@@ -646,6 +653,8 @@ def _write(
         for row, person in plan.new_rows
     ]
     Citation.objects.bulk_create(new_citations, batch_size=1000)
+    touched = {citation.case.public_id: citation.case.number for citation in new_citations}
+    result.cases = sorted(((number, public_id) for public_id, number in touched.items()), key=lambda c: c[0])
     if plan.to_update:
         Citation.objects.bulk_update(
             plan.to_update,
@@ -692,6 +701,8 @@ def import_citations_csv(
     if result.errors and atomic:
         result.created = result.updated = result.skipped = 0
         result.written = False
+    if not result.written:
+        result.cases = []
     result.errors.sort(key=lambda e: (e["row"], e["column"]))
     audit_record(
         actor=by,

@@ -19,11 +19,14 @@ Public API (kept stable for the API, pages and packets):
 - cases_with_next_deadline(cases) -> cases annotated with their next open (or missed) deadline
 - case_search(cases, text) -> the cases whose number, a citation's number or docket number, or
   the person's name (blind index) is `text`
+- audit_entry_records(user, entries) -> the case (and citation) each audit entry's record is, by
+  entry, for the audit trail's links (one query for a page)
 """
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,12 +35,26 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    UUIDField,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Arrest, Case, Event, ExcessiveForceComplaint, Incident, WitnessStatement
+from cases.access import case_list_visible_to
+from cases.models import Arrest, AuditEntry, Case, Event, ExcessiveForceComplaint, Incident, WitnessStatement
 from cases.selectors import person_named
 from cases.types import AnyUser, User
 from citations.access import citation_list_visible_to, deadline_list_visible_to
@@ -527,3 +544,76 @@ def court_closure_list(*, court: str | None = None, year: int | None = None) -> 
     if year:
         closures = closures.filter(day__year=year)
     return closures
+
+
+# --- the audit trail's records ----------------------------------------------------------------
+
+AUDIT_CASE = "cases.case"
+AUDIT_CITATION = "citations.citation"
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """What an audit entry's record is, in the words of the desk: a case number (and a citation
+    number), with the ids the pages link to."""
+
+    case_number: str
+    case_id: uuid.UUID
+    citation_number: str = ""
+    citation_id: uuid.UUID | None = None
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def audit_entry_records(*, user: AnyUser, entries: Iterable[AuditEntry]) -> dict[int, AuditRecord]:
+    """Each entry whose record is a case or a citation `user` may see, keyed by the entry's pk,
+    resolved in one query (the cases and the citations in one UNION), whatever the page size.
+    Other records (accounts, evidence, events) are left to the page to show by type."""
+    wanted: dict[str, set[uuid.UUID]] = {AUDIT_CASE: set(), AUDIT_CITATION: set()}
+    entries = list(entries)
+    for entry in entries:
+        if entry.target_type in wanted and (value := _uuid_or_none(entry.target_id)) is not None:
+            wanted[entry.target_type].add(value)
+    if not any(wanted.values()):
+        return {}
+    no_citation = Value(None, output_field=UUIDField())
+    cases = (
+        case_list_visible_to(user=user)
+        .filter(public_id__in=wanted[AUDIT_CASE])
+        .annotate(citation_id=no_citation, citation_number=Value(""))
+        .values_list("public_id", "number", "citation_id", "citation_number")
+        .order_by()
+    )
+    citations = (
+        citation_list_visible_to(user=user)
+        .filter(public_id__in=wanted[AUDIT_CITATION])
+        .values_list("case__public_id", "case__number", "public_id", "number")
+        .order_by()
+    )
+    found: dict[tuple[str, uuid.UUID], AuditRecord] = {}
+    for case_id, case_number, citation_id, citation_number in cases.union(citations, all=True):
+        case_id, citation_id = _as_uuid(case_id), _as_uuid(citation_id)
+        if citation_id is None:
+            found[(AUDIT_CASE, case_id)] = AuditRecord(case_number=case_number, case_id=case_id)
+        else:
+            found[(AUDIT_CITATION, citation_id)] = AuditRecord(
+                case_number=case_number, case_id=case_id, citation_number=citation_number, citation_id=citation_id
+            )
+    records = {}
+    for entry in entries:
+        key = (entry.target_type, _uuid_or_none(entry.target_id) or uuid.UUID(int=0))
+        if key in found:
+            records[entry.pk] = found[key]
+    return records
+
+
+def _as_uuid(value: Any) -> Any:
+    """A UUID from a UNION's column (SQLite hands back the stored hex text for the annotated one)."""
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(str(value))

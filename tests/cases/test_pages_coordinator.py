@@ -1,8 +1,12 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from cases.audit import audit_record
 from cases.models import AuditEntry
-from tests.factories import CaseFactory, DemonstratorFactory, UserFactory
+from citations.selectors import audit_entry_records
+from tests.factories import CaseFactory, CitationFactory, DemonstratorFactory, UserFactory
 from tests.pages import query_count
 
 
@@ -94,3 +98,33 @@ def test_coordination_query_counts_do_not_grow_with_rows(client_for, coordinator
     UserFactory.create_batch(20, role="observer")
     many = {url: query_count(client, url) for url in urls}
     assert many == one
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_names_records_by_case_number_with_links(client_for, coordinator, lawyer):
+    case = CaseFactory(lawyers=[lawyer])
+    citation = CitationFactory(case=case, number="CVN-778812")
+    audit_record(actor=lawyer, action="case.read", target=case)
+    audit_record(actor=lawyer, action="citation.respond", target=citation)
+    page = client_for(coordinator).get("/coordination/audit/?actor=laura_lawyer").content.decode()
+    assert f'<a href="/desk/cases/{case.public_id}/">Case {case.number}</a>' in page
+    assert f'<a href="/desk/citations/{citation.public_id}/">Citation CVN-778812</a>' in page
+    assert f">{case.public_id}<" not in page and f">{citation.public_id}<" not in page  # no long ids as text
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_resolves_its_records_in_one_query_per_page(client_for, coordinator, lawyer):
+    client = client_for(coordinator)
+    first = CaseFactory()
+    audit_record(actor=lawyer, action="case.read", target=first)
+    audit_record(actor=lawyer, action="citation.read", target=CitationFactory(case=first))
+    one = query_count(client, "/coordination/audit/")
+    for _ in range(15):
+        case = CaseFactory()
+        audit_record(actor=lawyer, action="case.read", target=case)
+        audit_record(actor=lawyer, action="citation.read", target=CitationFactory(case=case))
+    assert query_count(client, "/coordination/audit/") == one
+    entries = list(AuditEntry.objects.order_by("-id")[:40])
+    with CaptureQueriesContext(connection) as queries:
+        records = audit_entry_records(user=coordinator, entries=entries)
+    assert len(queries) == 1 and len(records) == 32

@@ -298,3 +298,39 @@ def test_the_import_page_is_for_coordinators(client_for, coordinator, lawyer, or
     upload = SimpleUploadedFile("night.csv", to_csv([row(1), row(2)]), content_type="text/csv")
     response = client.post("/citations/import/", {"event": str(phl_event.public_id), "kind": "phl_cvn", "file": upload})
     assert "Imported" in response.content.decode() and Citation.objects.count() == 2
+
+
+def test_agency_badge_and_notes_columns_may_be_absent(run):
+    short_header = [h for h in HEADER if h not in ("Agency", "Officer badge", "Notes")]
+    keep = [i for i, h in enumerate(HEADER) if h in short_header]
+    result = run(to_csv([[row(i)[k] for k in keep] for i in (1, 2)], header=short_header))
+    assert result.ok, result.errors
+    assert result.created == 2
+    citation = Citation.objects.get(number="CVN-000001")
+    assert citation.agency == "Philadelphia Police Department" and citation.officer_badge_as_written == ""
+
+
+def test_the_import_page_lists_the_columns_from_the_import_and_links_the_new_cases(
+    client_for, coordinator, phl_event, clock
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from citations.imports import MAY_BE_ABSENT, REQUIRED_COLUMNS
+
+    clock(2026, 6, 3, 9)
+    client = client_for(coordinator)
+    page = client.get("/citations/import/").content.decode()
+    assert ", ".join(REQUIRED_COLUMNS) in page and ", ".join(MAY_BE_ABSENT) in page
+    assert 'class="stack import-form"' in page and '<label for="id_file">' in page
+    upload = SimpleUploadedFile("night.csv", to_csv([row(1), row(2)]), content_type="text/csv")
+    body = client.post(
+        "/citations/import/", {"event": str(phl_event.public_id), "kind": "phl_cvn", "file": upload}
+    ).content.decode()
+    for case in Case.objects.all():
+        assert f'<a href="/desk/cases/{case.public_id}/">{case.number}</a>' in body
+    assert Case.objects.count() == 2
+    upload = SimpleUploadedFile("night.csv", to_csv([row(3)]), content_type="text/csv")
+    checked = client.post(
+        "/citations/import/", {"event": str(phl_event.public_id), "kind": "phl_cvn", "file": upload, "dry_run": "on"}
+    ).content.decode()
+    assert "Check result" in checked and 'class="case-links"' not in checked  # a check writes nothing

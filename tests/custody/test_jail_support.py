@@ -69,7 +69,9 @@ def test_assigning_twice_keeps_one_row_and_both_changes_are_audited(jail_support
     assert JailSupportAssignment.objects.count() == 1
     assert jail_support_unassign(user=jail_support, event=kettle, by=coordinator)
     assert not jail_support_unassign(user=jail_support, event=kettle, by=coordinator)
-    actions = list(AuditEntry.objects.filter(action__startswith="custody.jail_support").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="custody.jail_support").values_list("action", flat=True)
+    )
     assert actions == ["custody.jail_support.assign", "custody.jail_support.unassign"]
 
 

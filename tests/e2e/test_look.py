@@ -29,3 +29,31 @@ def test_the_dashboard_is_readable_on_a_phone(demo, session_for):
         assert labels and not [label for label in labels if label.endswith("…")]
         assert not organizer.axe_violations()
         organizer.assert_clean()
+
+
+FITS = """(selector) => {
+  const table = document.querySelector(selector);
+  const wrap = table.parentElement;
+  const cells = [...table.querySelectorAll('td')].filter(td => td.scrollWidth > td.clientWidth + 1);
+  return {table: table.scrollWidth, room: wrap.clientWidth, cells: cells.map(td => td.textContent.trim().slice(0, 60)).slice(0, 5)};
+}"""
+
+
+def test_the_audit_trail_fits_a_desk_screen_and_names_cases(demo, session_for):
+    import hashlib
+
+    from cases.audit import audit_record
+    from cases.models import Case
+
+    coordinator = demo["coordinator"]
+    case = Case.objects.order_by("number").first()
+    digest = hashlib.sha256(b"packet").hexdigest()  # long unbroken values: what ran off the table
+    audit_record(actor=coordinator, action="case.read", target=case, sha256=digest, keys=digest * 2, path="/x" * 60)
+    desk = session_for(coordinator, DESKTOP)
+    desk.goto("/coordination/audit/")
+    fit = desk.page.evaluate(FITS, "#audit")
+    assert fit["table"] <= fit["room"], fit
+    assert not fit["cells"], fit
+    expect(desk.page.locator("#audit").get_by_role("link", name=f"Case {case.number}").first).to_be_visible()
+    assert not desk.axe_violations()
+    desk.assert_clean()

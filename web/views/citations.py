@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.access import get_visible_or_404
 from cases.models import Event
 from cases.types import signed_in
+from citations import imports
 from citations.calendar import (
     calendar_feed_ics,
     calendar_feed_issue,
@@ -85,7 +86,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
             kind=data["kind"],
             default_fine=data["default_fine"] if data["default_fine"] is not None else Decimal("0.00"),
         )
-    return render(request, "citations/import.html", {"form": form, "result": result})
+    context = {
+        "form": form,
+        "result": result,
+        "required_columns": imports.REQUIRED_COLUMNS,
+        "optional_columns": imports.MAY_BE_ABSENT,
+    }
+    return render(request, "citations/import.html", context)
 
 
 @page_for("citations.export")

@@ -37,7 +37,7 @@ from cases.services import (
 from cases.types import User, signed_in
 from citations.deadlines import court_calendars_missing
 from citations.models import Court, CourtClosure
-from citations.selectors import case_search, cases_with_next_deadline, court_closure_list
+from citations.selectors import audit_entry_records, case_search, cases_with_next_deadline, court_closure_list
 from citations.services import court_closure_delete, court_closure_save
 from web.forms.coordinate import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm, CourtClosureForm
 from web.forms.desk import CaseSearchForm
@@ -274,5 +274,13 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    audit_record(actor=request.user, action="audit.browse", request=request, count=len(page.object_list))
-    return render(request, "cases/coordinate/audit.html", {"form": form, "page": page, "query": query.urlencode()})
+    rows = list(page.object_list)
+    records = audit_entry_records(user=request.user, entries=rows)
+    audit_record(actor=request.user, action="audit.browse", request=request, count=len(rows))
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(entry, records.get(entry.pk)) for entry in rows],
+        "query": query.urlencode(),
+    }
+    return render(request, "cases/coordinate/audit.html", context)
