@@ -117,6 +117,11 @@ OPERATIONS: dict[str, Operation] = _table(
     ("allegations.update", "record a finding, discipline and dates", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("roster.read", "the plaintiff roster of an event (people affected by force)", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("roster.export", "export the plaintiff roster (CSV, PDF) for a group suit", (COORDINATOR, ADMINISTRATOR)),
+    (
+        "officers.history",
+        "an officer's history: incidents, force, findings, citations, co-accused",
+        (LAWYER, COORDINATOR, ADMINISTRATOR),
+    ),
     # --- aggregates
     ("dashboard.read", "the dashboard of aggregates", (ORGANIZER, LAWYER, COORDINATOR, ADMINISTRATOR)),
     # --- filing packets

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,9 @@ from cases.models import (
     ComplaintStatus,
     Event,
     ExcessiveForceComplaint,
+    Incident,
     IncidentOfficer,
+    Officer,
     display_name_of,
     local_date,
 )
@@ -46,6 +48,7 @@ from cases.types import AnyUser
 from citations.dashboard import count_cell, threshold, withheld_cell
 from citations.deadlines import CivilClaimDeadline, civil_claim_deadline, civil_claim_rules
 from citations.disclosure import HIDDEN, WITHHELD, LinkedTable
+from citations.models import Citation
 from claims.access import allegation_list_visible_to
 from claims.models import Allegation, Finding
 from documents.context import people_with_open_matters
@@ -296,3 +299,97 @@ def sort_roster(rows: list[RosterRow], sort: str) -> list[RosterRow]:
     rows.sort(key=lambda r: r.number)
     rows.sort(key=keys[key], reverse=descending)
     return rows
+
+
+# --- One officer's history across every event ---------------------------------------------------
+
+
+@dataclass
+class OfficerHistory:
+    """What the tracker holds about one officer (a public employee acting in public), across every
+    event. Incidents are listed by when, where and what force, never by who was hurt; the
+    allegations the reader's scope reaches are listed, all of them are counted by finding."""
+
+    officer: Officer
+    sightings: list[dict[str, Any]]
+    force_types: list[tuple[str, int]]
+    findings: dict[str, int]
+    allegations: list[Allegation]
+    complaints: int
+    citations: list[dict[str, Any]]
+    co_accused: list[tuple[Officer, int]]
+    merged_from: list[Officer]
+
+
+def officer_history(*, officer: Officer, user: AnyUser) -> OfficerHistory:
+    """The officer's page: incidents seen in (with the badge and features as the observer saw
+    them), force types in those incidents, allegations and findings, complaints naming them,
+    citations they issued (counted per event and kind), and the officers seen with them in the
+    same incidents (co-accused). A fixed number of queries. No face recognition, ever: identity
+    comes from badges, names and what observers wrote."""
+    sightings = list(
+        IncidentOfficer.objects.filter(officer=officer)
+        .order_by("-incident__occurred_at", "id")
+        .values(
+            "incident_id", "incident__occurred_at", "incident__place", "incident__event__name",
+            "incident__event__time_zone", "badge_as_seen", "features_as_seen", "recorded_as_id",
+        )
+    )  # fmt: skip
+    force = (
+        Incident.force_types.through.objects.filter(incident__officer_sightings__officer=officer)
+        .values("forcetype__label")
+        .annotate(n=Count("incident_id", distinct=True))
+        .order_by("-n", "forcetype__label")
+    )
+    findings = dict.fromkeys(Finding.values, 0)
+    for finding, n in (
+        Allegation.objects.filter(officer=officer).order_by().values_list("finding").annotate(n=Count("*"))
+    ):
+        findings[finding] = n
+    co_rows = (
+        IncidentOfficer.objects.filter(incident__officer_sightings__officer=officer)
+        .exclude(officer=officer)
+        .values("officer_id")
+        .annotate(n=Count("incident_id", distinct=True))
+        .order_by("-n", "officer_id")[:20]
+    )
+    co_counts = {row["officer_id"]: row["n"] for row in co_rows}
+    co_officers = Officer.objects.in_bulk(list(co_counts))
+    citations = list(
+        Citation.objects.filter(issuing_officer=officer)
+        .order_by()
+        .values("case__event__name", "kind")
+        .annotate(n=Count("*"))
+        .order_by("case__event__name", "kind")
+    )
+    return OfficerHistory(
+        officer=officer,
+        sightings=[dict(row) for row in sightings],
+        force_types=[(row["forcetype__label"], row["n"]) for row in force],
+        findings=findings,
+        allegations=list(allegation_list_visible_to(user=user).filter(officer=officer).order_by("-filed_on", "-id")),
+        complaints=ExcessiveForceComplaint.objects.filter(officers=officer).count(),
+        citations=[dict(row) for row in citations],
+        co_accused=[(co_officers[pk], n) for pk, n in co_counts.items() if pk in co_officers],
+        merged_from=list(Officer.objects.filter(merged_into=officer).order_by("id")),
+    )
+
+
+def merge_candidates(*, officer: Officer) -> QuerySet[Officer]:
+    """Records of unidentified officers that may be this one: same agency, not merged, without a
+    full badge, and either a partial badge found inside this officer's badge number or seen at
+    one of the same events. A lead for a person to judge from what observers wrote, never a match."""
+    base = (
+        Officer.objects.filter(agency=officer.agency, merged_into__isnull=True)
+        .exclude(pk=officer.pk)
+        .exclude(badge_status=BadgeStatus.FULL)
+    )
+    events = Incident.objects.filter(officer_sightings__officer=officer).values("event_id")
+    same_events = Q(pk__in=IncidentOfficer.objects.filter(incident__event_id__in=events).values("officer_id"))
+    if officer.badge_number:
+        fits = base.filter(badge_status=BadgeStatus.PARTIAL).exclude(badge_number="")
+        fits = fits.annotate(full=Value(officer.badge_number, output_field=CharField())).filter(
+            full__contains=F("badge_number")
+        )
+        return base.filter(Q(pk__in=fits.values("pk")) | same_events).order_by("badge_status", "badge_number", "id")
+    return base.filter(same_events).order_by("badge_status", "badge_number", "id")

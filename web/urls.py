@@ -103,7 +103,7 @@ packet_patterns = [
 ]
 
 # Claims (lawyers and coordinators): a complaint's allegations and findings; the plaintiff roster
-# of an event, and its exports (coordinators).
+# of an event, and its exports (coordinators); an officer's history (merges: coordinators).
 claims_patterns = [
     path("complaints/<uuid:complaint_id>/allegations/", claims.complaint_allegations, name="claims-allegations"),
     path("complaints/<uuid:complaint_id>/allegations/new/", claims.allegation_add, name="claims-allegation-add"),
@@ -112,6 +112,9 @@ claims_patterns = [
     path("events/<uuid:event_id>/roster/", claims.roster, name="claims-roster"),
     path("events/<uuid:event_id>/roster.csv", claims.roster_export, {"fmt": "csv"}, name="claims-roster-csv"),
     path("events/<uuid:event_id>/roster.pdf", claims.roster_export, {"fmt": "pdf"}, name="claims-roster-pdf"),
+    path("officers/", claims.officer_index, name="claims-officers"),
+    path("officers/<uuid:officer_id>/", claims.officer_page, name="claims-officer"),
+    path("officers/<uuid:officer_id>/merge/", claims.officer_merge_into, name="claims-officer-merge"),
 ]
 
 urlpatterns = [

@@ -183,6 +183,10 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("claims-roster", "get"): ("/claims/events/{event}/roster/", None, DESK),
     ("claims-roster-csv", "get"): ("/claims/events/{event}/roster.csv", None, OFFICE(200)),
     ("claims-roster-pdf", "get"): ("/claims/events/{event}/roster.pdf", None, OFFICE(200)),
+    # --- claims: an officer's history; merging an unidentified record into them (coordinators)
+    ("claims-officers", "get"): ("/claims/officers/", None, DESK),
+    ("claims-officer", "get"): ("/claims/officers/{officer}/", None, DESK),
+    ("claims-officer-merge", "post"): ("/claims/officers/{officer}/merge/", {}, OFFICE(400)),
     # --- the API's own schema, docs, and the problem+json 404 for any other path under /api/
     ("api:schema", "get"): ("/api/schema/", None, EVERYONE),
     ("api:docs", "get"): ("/api/docs/", None, EVERYONE),
@@ -327,6 +331,7 @@ def _ids(world: World, people: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         "feed": calendar_feed_issue(user=people["lawyer"], by=people["lawyer"]),
         "complaint_a": world.complaint_a.public_id,
         "event": world.event.public_id,
+        "officer": world.officer.public_id,
         "allegation_a": Allegation.objects.create(complaint=world.complaint_a).public_id,
     }
 

@@ -1,5 +1,6 @@
 """The claims pages: a complaint's allegations and their findings, and the plaintiff roster of an
-event with its CSV and PDF exports (lawyers of the case and coordinators; exports: coordinators).
+event with its CSV and PDF exports (lawyers of the case and coordinators; exports: coordinators);
+an officer's history across events, where coordinators merge unidentified records into them.
 Scoping through cases.access / claims.access (out of scope: 404), reads through claims.selectors,
 writes through claims.services; each read of clients' data is recorded in the audit trail."""
 
@@ -10,6 +11,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,12 +25,14 @@ from cases.access import (
     officer_list_visible_to,
 )
 from cases.audit import audit_record
-from cases.models import ExcessiveForceComplaint
+from cases.models import ExcessiveForceComplaint, Officer
 from cases.permissions import may
+from cases.services import officer_merge
 from cases.types import User, signed_in
 from claims.access import allegation_list_visible_to
 from claims.exports import roster_csv, roster_pdf
-from claims.selectors import ROSTER_SORTS, allegations_of, plaintiff_roster
+from claims.models import Finding
+from claims.selectors import ROSTER_SORTS, allegations_of, merge_candidates, officer_history, plaintiff_roster
 from claims.services import allegation_create, allegation_update
 from core.downloads import attachment_response
 from web.forms.claims import AllegationForm
@@ -171,3 +175,72 @@ def roster_export(request: HttpRequest, event_id: UUID, fmt: str) -> HttpRespons
     return attachment_response(
         data=roster_csv(rows, event), content_type="text/csv; charset=utf-8", filename=f"{stem}.csv"
     )
+
+
+# --- One officer's history, and merging unidentified records into them -------------------------
+
+
+@page_for("officers.history")
+@require_GET
+def officer_index(request: HttpRequest) -> HttpResponse:
+    """Find an officer by badge number or name (officers are public employees acting in public)."""
+    query = request.GET.get("q", "").strip()[:60]
+    officers = officer_list_visible_to(user=request.user).filter(merged_into__isnull=True)
+    if query:
+        officers = officers.filter(
+            Q(badge_number__icontains=query) | Q(name__icontains=query) | Q(unit__icontains=query)
+        )
+    officers = officers.annotate(seen=Count("sightings__incident", distinct=True)).order_by(
+        "-seen", "agency", "badge_number", "id"
+    )
+    return render(request, "claims/officer_index.html", {"officers": officers[:100], "q": query})
+
+
+def _officer_page(request: HttpRequest, officer: Officer, status: int = 200) -> HttpResponse:
+    user = signed_in(request.user)
+    history = officer_history(officer=officer, user=user)
+    audit_record(actor=user, action="officer.history", target=officer, request=request)
+    may_merge = may(user, "officers.merge") and officer.merged_into_id is None
+    context = {
+        "h": history,
+        "officer": officer,
+        "findings": [(label, history.findings[value]) for value, label in Finding.choices],
+        "candidates": list(merge_candidates(officer=officer)[:50]) if may_merge else [],
+        "may_merge": may_merge,
+    }
+    return render(request, "claims/officer.html", context, status=status)
+
+
+@page_for("officers.history")
+@require_GET
+def officer_page(request: HttpRequest, officer_id: UUID) -> HttpResponse:
+    user = signed_in(request.user)
+    officer = get_visible_or_404(officer_list_visible_to(user=user), officer_id, user=user, request=request)
+    return _officer_page(request, officer)
+
+
+@page_for("officers.merge")
+@require_POST
+def officer_merge_into(request: HttpRequest, officer_id: UUID) -> HttpResponse:
+    """Merge an unidentified (partial or covered badge) record into this officer, keeping every
+    sighting and what the observer saw (cases.services.officer_merge)."""
+    user = signed_in(request.user)
+    officer = get_visible_or_404(officer_list_visible_to(user=user), officer_id, user=user, request=request)
+    source = merge_candidates(officer=officer).filter(public_id__in=_uuids(request.POST.get("source", ""))).first()
+    if source is None:
+        messages.error(request, _("Choose one of the records offered for merging."))
+        return _officer_page(request, officer, status=400)
+    try:
+        officer_merge(source=source, target=officer, by=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _officer_page(request, officer, status=400)
+    messages.success(request, _("The record was merged into this officer; every sighting was kept."))
+    return redirect("claims-officer", officer_id=officer.public_id)
+
+
+def _uuids(value: str) -> list[UUID]:
+    try:
+        return [UUID(value)]
+    except ValueError:
+        return []
