@@ -91,6 +91,7 @@ OPERATIONS: dict[str, Operation] = _table(
     ("citations.calendar_feed", "a calendar feed of one's own deadlines and hearings", (LAWYER,)),
     ("deadlines.read", "read deadlines (the week's list)", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("deadlines.calendar", "enter the courts' closures (the court calendar)", (COORDINATOR, ADMINISTRATOR)),
+    ("deadlines.review", "sign a deadline rule as checked against its source", (LAWYER, COORDINATOR)),
     # --- officers (public employees acting in public)
     ("officers.read", "look officers up", (OBSERVER, LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("officers.create", "record an officer", (LAWYER, COORDINATOR, ADMINISTRATOR)),

@@ -79,6 +79,7 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
                     "offset", "offset_unit", "roll", "warrant_risk", "verified", "active"]  # fmt: skip
     list_filter = ["active", "verified", "jurisdiction", "citation_kind", "complaint_forum", "kind", "trigger"]
     search_fields = ["code", "description", "source"]
+    readonly_fields = ["verified", "verified_at"]  # only a review (the rules page) verifies a rule
 
     def save_model(self, request: HttpRequest, obj: DeadlineRule, form: Any, change: bool) -> None:
         services.deadline_rule_save(rule=obj, by=signed_in(request.user))

@@ -32,6 +32,7 @@ from cases.audit import audit_record
 from cases.permissions import may
 from cases.types import User
 from citations.access import citation_list_visible_to, deadline_list_visible_to
+from citations.deadlines import rule_check_text
 from citations.models import CalendarFeedToken, CitationStatus, DeadlineKind, DeadlineStatus
 from citations.selectors import DEADLINE_PAGE_SIZE, deadline_title, deadlines_in_pages
 
@@ -117,6 +118,12 @@ def calendar_feed_ics(*, user: User, now: datetime.datetime | None = None) -> by
             description=(
                 f"Case {deadline.case.number}: {deadline.get_kind_display()}, last day {deadline.due_on:%Y-%m-%d}"
                 f" (due {local_due:%H:%M} local time).\n{deadline.rule.description}.\nSource: {deadline.rule.source}"
+                f"\n{rule_check_text(deadline.rule)}"
+                + (
+                    f"\nThe court may be closed on {deadline.uncertain_closure_on:%Y-%m-%d} (not confirmed): check."
+                    if deadline.uncertain_closure_on
+                    else ""
+                )
                 + ("\nA missed deadline here is a warrant risk." if deadline.warrant_risk else "")
             ),
             categories=["deadline", deadline.kind],

@@ -262,6 +262,44 @@ def active_rules() -> list[DeadlineRule]:
     return list(DeadlineRule.objects.filter(active=True))
 
 
+# --- Where a deadline comes from ----------------------------------------------------------
+
+
+def rule_check_text(rule: DeadlineRule) -> str:
+    """One English sentence on whether a lawyer has checked the rule (feeds, packets, messages)."""
+    if rule.verified and rule.verified_at is not None:
+        return f"Rule checked by a lawyer against its source on {rule.verified_at:%Y-%m-%d}."
+    return "Rule not yet checked by a lawyer: verify it against the source."
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What any place showing a deadline says about it: the rule, its source, whether a lawyer
+    has checked the rule, and an unconfirmed court closure its last day may fall on."""
+
+    rule_code: str
+    description: str
+    source: str
+    verified: bool
+    verified_at: datetime.datetime | None
+    check: str
+    uncertain_closure_on: datetime.date | None
+
+
+def deadline_provenance(deadline: Deadline) -> Provenance:
+    """The provenance of a deadline (read `deadline.rule` joined: no query of its own then)."""
+    rule = deadline.rule
+    return Provenance(
+        rule_code=rule.code,
+        description=rule.description,
+        source=rule.source,
+        verified=rule.verified,
+        verified_at=rule.verified_at,
+        check=rule_check_text(rule),
+        uncertain_closure_on=deadline.uncertain_closure_on,
+    )
+
+
 # --- What each rule means for a citation ---------------------------------------------------
 
 
@@ -454,15 +492,17 @@ def sync_citation_deadlines(
     *,
     rules: list[DeadlineRule] | None = None,
     now: datetime.datetime | None = None,
+    calendar: CourtCalendar | None = None,
 ) -> tuple[int, int]:
-    """(Re)compute every deadline of these citations; returns (created, updated). Four queries
-    at most, however many citations: rules, events, existing deadlines, writes."""
+    """(Re)compute every deadline of these citations; returns (created, updated). Five queries
+    at most, however many citations: rules, the court calendar, events, existing deadlines,
+    writes (rules and calendar can be passed in, read once for many batches)."""
     if not citations:
         return 0, 0
     now = now or timezone.now()
     rules = active_rules() if rules is None else rules
     places = _tz_and_jurisdiction_by_case(c.case_id for c in citations)
-    calendar = court_calendar()
+    calendar = calendar or court_calendar()
     wanted: dict[tuple[int, int], dict[str, Any]] = {}
     for citation in citations:
         tz, event_jurisdiction = places[citation.case_id]

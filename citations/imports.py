@@ -45,7 +45,7 @@ from cases.audit import audit_record
 from cases.models import Case, CaseStatus, Demonstrator, Event, Jurisdiction, Officer
 from cases.services import case_numbers_reserve
 from cases.types import User
-from citations.deadlines import active_rules, sync_citation_deadlines
+from citations.deadlines import active_rules, court_calendar, sync_citation_deadlines
 from citations.models import Citation, CitationKind, CitationStatus
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -662,8 +662,9 @@ def _write(
             batch_size=1000,
         )
     rules = active_rules()
+    calendar = court_calendar()
     for chunk in _chunks(new_citations + plan.to_update):
-        sync_citation_deadlines(chunk, rules=rules, now=now)
+        sync_citation_deadlines(chunk, rules=rules, now=now, calendar=calendar)
     result.written = bool(new_citations or plan.to_update)
 
 

@@ -187,7 +187,12 @@ class DeadlineRule(models.Model):
     warrant_risk = models.BooleanField(default=False, help_text=_("A miss can lead to a bench warrant."))
     description = models.CharField(max_length=200)
     source = models.TextField(help_text=_("The rule, statute or page this comes from."))
-    verified = models.BooleanField(default=False, help_text=_("A lawyer has checked this rule against its source."))
+    verified = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text=_("Set only by a review (RuleReview) of a lawyer or coordinator; an edit of the rule clears it."),
+    )
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -223,6 +228,35 @@ class DeadlineRule(models.Model):
             errors["source"] = _("Name the source of the rule (or say it is unverified).")
         if errors:
             raise ValidationError(errors)
+
+
+# What a change to these fields means: the rule says something else, and a review of the old text
+# no longer vouches for it.
+RULE_SUBSTANCE = (
+    "jurisdiction", "citation_kind", "complaint_forum", "kind", "trigger", "offset", "offset_unit", "roll",
+    "warrant_risk", "description", "source",
+)  # fmt: skip
+
+
+class RuleReview(models.Model):
+    """A lawyer's (or coordinator's) signature on a rule: checked against which version of its
+    source, when, by whom, with a note. A rule is "verified" only through one of these."""
+
+    rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewer_label = models.CharField(max_length=150, help_text=_("The reviewer's username, kept if the account goes."))
+    reviewed_at = models.DateTimeField()
+    source_version = models.CharField(
+        max_length=200,
+        help_text=_("Which text was checked: the rule as amended on a date, the page as read on a date."),
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.rule_id} by {self.reviewer_label}"
 
 
 class DeadlineStatus(models.TextChoices):

@@ -13,6 +13,7 @@ Public API (kept stable for the API, pages and packets):
 - hearing_docket(user, date, courtroom=None) -> list[DocketEntry]
 - next_hearing_day(user, on_or_after, courtroom=None) -> the first day from then with a hearing
 - citations_issued_between(user, event, kind, issued_from, issued_to) -> QuerySet[Citation]
+- deadline_rule_list() -> QuerySet[DeadlineRule]  (every rule with its reviews; not personal)
 - court_closure_list(court=None, year=None) -> QuerySet[CourtClosure]  (the court calendar; not personal)
 - case_timeline(case, arrests, citations, incidents, complaints, statements) -> list[TimelineEntry]
   (the desk's case page and the case packet show this one timeline)
@@ -59,7 +60,16 @@ from cases.selectors import person_named
 from cases.types import AnyUser, User
 from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.lifecycle import NOTHING_OWED
-from citations.models import Citation, CourtClosure, Deadline, DeadlineStatus, Payment, PaymentKind
+from citations.models import (
+    Citation,
+    CourtClosure,
+    Deadline,
+    DeadlineRule,
+    DeadlineStatus,
+    Payment,
+    PaymentKind,
+    RuleReview,
+)
 
 ZERO = Decimal("0.00")
 OPENISH = (DeadlineStatus.OPEN, DeadlineStatus.MISSED)
@@ -617,3 +627,9 @@ def _as_uuid(value: Any) -> Any:
     if value is None or isinstance(value, uuid.UUID):
         return value
     return uuid.UUID(str(value))
+
+
+def deadline_rule_list() -> QuerySet[DeadlineRule]:
+    """Every deadline rule, active first, with its reviews newest first (two queries)."""
+    reviews = RuleReview.objects.order_by("-reviewed_at", "-id")
+    return DeadlineRule.objects.order_by("-active", "code").prefetch_related(Prefetch("reviews", queryset=reviews))

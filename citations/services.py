@@ -24,6 +24,7 @@ Public API (kept stable for the API, pages and packets):
 - deadline_rule_save(rule, by) -> DeadlineRule                         (validates, recomputes)
 - court_closure_save(court, day, name, source, uncertain, by) -> CourtClosure  (recomputes)
 - court_closure_delete(closure, by) -> None                             (recomputes)
+- rule_review_record(rule, source_version, note, by) -> RuleReview     (the only way a rule is verified)
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from django.utils.translation import gettext as _
 
 from cases.audit import audit_record
 from cases.models import Case, ExcessiveForceComplaint, Jurisdiction, Officer, Payer
+from cases.permissions import may
 from cases.types import User
 from citations import lifecycle as lc
 from citations.deadlines import (
@@ -54,6 +56,7 @@ from citations.deadlines import (
     sync_rule_deadlines,
 )
 from citations.models import (
+    RULE_SUBSTANCE,
     Citation,
     CitationKind,
     CitationStatus,
@@ -67,6 +70,7 @@ from citations.models import (
     Payment,
     PaymentKind,
     Response,
+    RuleReview,
 )
 from citations.selectors import Balance, citation_balance, payer_totals
 
@@ -90,6 +94,7 @@ __all__ = [
     "court_closure_save",
     "deadline_rule_save",
     "payment_record",
+    "rule_review_record",
 ]
 
 CENT = Decimal("0.01")
@@ -705,6 +710,13 @@ def deadline_rule_save(*, rule: DeadlineRule, by: User) -> DeadlineRule:
     """Save a (new or edited) rule after validating it, then recompute every deadline it makes
     or made: coordinators change rules without a deploy."""
     creating = rule.pk is None
+    before = DeadlineRule.objects.filter(pk=rule.pk).first() if rule.pk else None
+    if before is None:
+        rule.verified, rule.verified_at = False, None  # only a review verifies a rule
+    elif any(getattr(before, name) != getattr(rule, name) for name in RULE_SUBSTANCE):
+        rule.verified, rule.verified_at = False, None  # the review vouched for the old text
+    else:
+        rule.verified, rule.verified_at = before.verified, before.verified_at
     rule.full_clean()
     rule.save()
     created, updated = sync_rule_deadlines(rule)
@@ -754,3 +766,33 @@ def court_closure_delete(*, closure: CourtClosure, by: User) -> None:
     CourtClosure.objects.filter(pk=closure.pk).delete()
     count = sum(sync_court_day_deadlines(day))
     audit_record(actor=by, action="court_closure.delete", count=count, kind=closure.court, outcome=f"{day:%Y-%m-%d}")
+
+
+# --- reviews of the rules ----------------------------------------------------------------
+
+
+@transaction.atomic
+def rule_review_record(*, rule: DeadlineRule, source_version: str, note: str, by: User) -> RuleReview:
+    """A lawyer or coordinator signs the rule as checked against `source_version` of its source:
+    the rule is verified from now until its substance is edited."""
+    if not may(by, "deadlines.review"):
+        raise ValidationError(_("Only a lawyer or a coordinator can sign a rule as checked."))
+    source_version = (source_version or "").strip()
+    if not source_version:
+        raise ValidationError({"source_version": _("Say which version of the source you checked.")})
+    locked = DeadlineRule.objects.select_for_update().get(pk=rule.pk)
+    now = timezone.now()
+    review = RuleReview(
+        rule=locked,
+        reviewed_by=by,
+        reviewer_label=by.get_username(),
+        reviewed_at=now,
+        source_version=source_version,
+        note=(note or "").strip(),
+    )
+    review.full_clean()
+    review.save()
+    DeadlineRule.objects.filter(pk=locked.pk).update(verified=True, verified_at=now)
+    rule.verified, rule.verified_at = True, now
+    audit_record(actor=by, action="deadline_rule.review", target=locked)
+    return review

@@ -46,7 +46,7 @@ from cases.models import (
 from cases.selectors import case_attachments, incidents_concerning
 from cases.types import AnyUser, User
 from citations.access import deadline_list_visible_to
-from citations.deadlines import civil_claim_deadline
+from citations.deadlines import civil_claim_deadline, rule_check_text
 from citations.models import (
     Citation,
     CitationKind,
@@ -163,7 +163,9 @@ def _payments_total(citation: Citation) -> tuple[Decimal, Decimal]:
 def deadline_dict(deadline: Deadline, tz: ZoneInfo) -> dict[str, Any]:
     rule = deadline.rule
     due = fmt_dt(deadline.due_at, tz) if deadline.kind == DeadlineKind.APPEAR else fmt_date(deadline.due_on)
-    source = rule.source if rule.verified else f"{rule.source} (rule not yet verified by a lawyer)"
+    source = f"{rule.source} {rule_check_text(rule)}"
+    if deadline.uncertain_closure_on:
+        source += f" The court may be closed on {deadline.uncertain_closure_on:%Y-%m-%d} (not confirmed): check."
     return {
         "label": label(deadline, "kind"),
         "due": due,
@@ -331,7 +333,7 @@ def computed_civil_claim(incidents: Iterable[Incident], case: Case, tz: ZoneInfo
     if claim is None:
         return None
     rule = claim.rule
-    source = rule.source if rule.verified else f"{rule.source} (rule not yet verified by a lawyer)"
+    source = f"{rule.source} {rule_check_text(rule)}"
     return {
         "label": f"{label(rule, 'kind')} (computed)",
         "due": fmt_date(claim.due_on),

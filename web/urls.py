@@ -76,6 +76,8 @@ desk_patterns = [
     path("citations/<uuid:citation_id>/", desk.citation_detail, name="desk-citation"),
     path("citations/<uuid:citation_id>/<slug:action>/", desk.citation_action, name="desk-citation-action"),
     path("due/", desk.due_this_week, name="desk-due"),
+    path("rules/", desk.rules, name="desk-rules"),
+    path("rules/<slug:code>/review/", desk.rule_review, name="desk-rule-review"),
     path("docket/", desk.docket, name="desk-docket"),
 ]
 

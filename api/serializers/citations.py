@@ -44,11 +44,20 @@ LIFECYCLE = [
 
 
 class DeadlineBrief(serializers.ModelSerializer):
+    """A citation's deadline, with where it comes from and whether a lawyer has checked the rule."""
+
     id = serializers.UUIDField(source="public_id", read_only=True)
+    rule_code = serializers.CharField(source="rule.code", read_only=True)
+    rule_source = serializers.CharField(source="rule.source", read_only=True)
+    rule_verified = serializers.BooleanField(source="rule.verified", read_only=True)
+    rule_verified_at = serializers.DateTimeField(source="rule.verified_at", read_only=True, allow_null=True)
 
     class Meta:
         model = Deadline
-        fields = ["id", "kind", "due_on", "due_at", "status", "warrant_risk"]
+        fields = [
+            "id", "kind", "due_on", "due_at", "status", "warrant_risk", "uncertain_closure_on", "rule_code",
+            "rule_source", "rule_verified", "rule_verified_at",
+        ]  # fmt: skip
         read_only_fields = fields
 
 
@@ -187,7 +196,10 @@ class RuleBrief(serializers.Serializer):
     description = serializers.CharField()
     # A declared field named like Field.source: DRF's metaclass moves it out of the class attributes.
     source = serializers.CharField()  # type: ignore[assignment]  # the stubs see Field.source overridden
-    verified = serializers.BooleanField()
+    verified = serializers.BooleanField(
+        help_text="True only once a lawyer or coordinator recorded a review of the rule."
+    )
+    verified_at = serializers.DateTimeField(allow_null=True)
 
 
 class DeadlineOutput(OutputSerializer):
@@ -205,7 +217,7 @@ class DeadlineOutput(OutputSerializer):
         model = Deadline
         fields = [
             "id", "case", "case_number", "citation", "complaint", "kind", "due_on", "due_at", "status", "warrant_risk",
-            "resolved_at", "rule", "created_at", "updated_at",
+            "uncertain_closure_on", "resolved_at", "rule", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
         personal_fields = ["case", "due_on", "due_at"]

@@ -142,6 +142,13 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("desk-citation", "get"): ("/desk/citations/{citation_a}/", None, DESK_A(200)),
     ("desk-citation-action", "post"): ("/desk/citations/{citation_a}/respond/", {}, DESK_A(400)),
     ("desk-due", "get"): ("/desk/due/", None, DESK),
+    ("desk-rules", "get"): ("/desk/rules/", None, DESK),
+    # signing a rule as checked: lawyers and coordinators (an empty form is refused)
+    ("desk-rule-review", "post"): (
+        "/desk/rules/pa-summary-respond/review/",
+        {},
+        expect(403, lawyer=400, other_lawyer=400, coordinator=400),
+    ),
     ("desk-docket", "get"): ("/desk/docket/", None, DESK),
     # --- citations: dashboard, calendar feed, bulk import and export
     ("dashboard", "get"): ("/citations/dashboard/", None, NUMBERS),

@@ -208,3 +208,13 @@ class CaseSearchForm(forms.Form):
         widget=forms.TextInput(attrs={"aria-describedby": "search-help", "autocomplete": "off", "type": "search"}),
     )
     sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+
+
+class RuleReviewForm(forms.Form):
+    source_version = forms.CharField(
+        label=_(
+            "Which version of the source you checked (e.g. the rule as amended on a date, the page as read on a date)"
+        ),
+        max_length=200,
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -41,20 +41,28 @@ from cases.services import case_close as case_close_service
 from cases.types import User, signed_in
 from citations import services
 from citations.access import citation_list_visible_to, deadline_list_visible_to
-from citations.models import Citation, Deadline, DeadlineStatus
+from citations.models import Citation, Deadline, DeadlineRule, DeadlineStatus
 from citations.selectors import (
     balance_of,
     case_search,
     case_timeline,
     cases_with_next_deadline,
     citations_with_money,
+    deadline_rule_list,
     deadlines_due,
     deadlines_overdue,
     hearing_docket,
     next_hearing_day,
 )
 from documents.services import citation_takes_a_plea
-from web.forms.desk import ACTION_FORMS, CaseCloseForm, CaseFilterForm, CaseSearchForm, DocketFilterForm
+from web.forms.desk import (
+    ACTION_FORMS,
+    CaseCloseForm,
+    CaseFilterForm,
+    CaseSearchForm,
+    DocketFilterForm,
+    RuleReviewForm,
+)
 from web.lists import CASE_SORTS, sort_from, sorted_by
 from web.permissions import page_for
 
@@ -336,6 +344,49 @@ def citation_action(request: HttpRequest, citation_id: UUID, action: str) -> Htt
 
 DUE_PAGE_SIZE = 100
 OVERDUE_SHOWN = 200  # on the first page, oldest first
+
+
+@page_for("deadlines.read")
+@require_GET
+def rules(request: HttpRequest) -> HttpResponse:
+    """Every deadline rule with its source, whether a lawyer has checked it, and its reviews."""
+    return _rules_page(request, form=None, reviewing="")
+
+
+def _rules_page(request: HttpRequest, *, form: RuleReviewForm | None, reviewing: str) -> HttpResponse:
+    rows = list(deadline_rule_list())
+    context = {
+        "rules": rows,
+        "form": form or RuleReviewForm(),
+        "reviewing": reviewing,
+        "may_review": may(request.user, "deadlines.review"),
+    }
+    return render(request, "citations/desk/rules.html", context, status=400 if form is not None else 200)
+
+
+@page_for("deadlines.review")
+@require_POST
+def rule_review(request: HttpRequest, code: str) -> HttpResponse:
+    """Sign a rule as checked against a version of its source (a review record)."""
+    try:
+        rule = DeadlineRule.objects.get(code=code)
+    except DeadlineRule.DoesNotExist:
+        raise Http404 from None
+    form = RuleReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rule_review_record(
+                rule=rule,
+                source_version=form.cleaned_data["source_version"],
+                note=form.cleaned_data["note"],
+                by=signed_in(request.user),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Rule %(code)s is signed as checked.") % {"code": rule.code})
+            return redirect("desk-rules")
+    return _rules_page(request, form=form, reviewing=rule.code)
 
 
 @page_for("deadlines.read")
