@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 
 from api.views import (
     auth,
+    bulk,
     citations,
     claims,
     complaints,
@@ -73,6 +74,13 @@ intake_patterns: list = [
     path("custody/<uuid:id>/release/", intake.ReleaseApi.as_view(), name="custody-release"),
 ]
 
+# --- bulk actions: a preview unless the body confirms (api/views/bulk.py)
+bulk_patterns: list = [
+    path("bulk/mass-disposition/", bulk.MassDispositionApi.as_view(), name="bulk-mass-disposition"),
+    path("bulk/assign/", bulk.BulkAssignApi.as_view(), name="bulk-assign"),
+    path("bulk/hearing-outcomes/", bulk.HearingOutcomesApi.as_view(), name="bulk-hearing-outcomes"),
+]
+
 v1_patterns: list = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
@@ -80,6 +88,7 @@ v1_patterns: list = [
     path("exports/citations.csv", transfers.CitationExportView.as_view(), name="export-citations"),
     *packet_patterns,
     *intake_patterns,
+    *bulk_patterns,
     path("", include(router.urls)),
 ]
 

@@ -69,6 +69,11 @@ OPERATIONS: dict[str, Operation] = _table(
     ("cases.close", "close a case", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("cases.assign", "assign lawyers to a case; see the cases waiting for one", (COORDINATOR, ADMINISTRATOR)),
     ("cases.represent", "be assigned to a case as its lawyer", (LAWYER,)),
+    (
+        "cases.bulk_assign",
+        "assign many cases to one lawyer at once (preview, then confirm)",
+        (COORDINATOR, ADMINISTRATOR),
+    ),
     ("arrests.read", "read arrests", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("arrests.create", "record an arrest", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("arrests.update", "update an arrest (custody, release, bail)", (LAWYER, COORDINATOR, ADMINISTRATOR)),
@@ -84,6 +89,16 @@ OPERATIONS: dict[str, Operation] = _table(
     (
         "citations.lifecycle",
         "plea, hearing, docket, disposition, appeal, payment, close",
+        (LAWYER, COORDINATOR, ADMINISTRATOR),
+    ),
+    (
+        "citations.mass_disposition",
+        "waive or withdraw many citations at once (preview, then confirm); record the refunds owed",
+        (COORDINATOR, ADMINISTRATOR),
+    ),
+    (
+        "citations.hearing_outcomes",
+        "enter the outcomes of a courtroom's hearing list (lawyers: their own clients)",
         (LAWYER, COORDINATOR, ADMINISTRATOR),
     ),
     ("citations.import", "bulk import of people, cases and citations (CSV)", (COORDINATOR, ADMINISTRATOR)),

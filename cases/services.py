@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ from cases.types import User
 from core import uploads
 
 M = TypeVar("M", bound=Model)
+
+logger = logging.getLogger(__name__)
 
 
 # --- The fields each plain record's services take ---------------------------------------------
@@ -245,6 +248,55 @@ def case_assign_lawyers(*, case: Case, lawyers: Iterable[User], by: User) -> Cas
         case.save(update_fields=["status", "updated_at"])
     audit_record(actor=by, action="case.assign", target=case, fields=["lawyers"], count=len(lawyers))
     return case
+
+
+@dataclass
+class BulkAssignResult:
+    """What assigning many cases to one lawyer did, or (preview) would do."""
+
+    lawyer: User
+    assigned: list[Case] = field(default_factory=list)
+    skipped: list[tuple[Case, str]] = field(default_factory=list)  # (case, why)
+    batch: str = ""
+    preview: bool = False
+
+
+def cases_assign_lawyer(*, cases: Iterable[Case], lawyer: User, by: User, preview: bool = False) -> BulkAssignResult:
+    """Add one lawyer to many cases (the coordinator's "these cases go to her"), each case through
+    case_assign_lawyers in its own transaction: a case that fails is rolled back alone and listed
+    in `skipped` with the reason, as are closed cases and those the lawyer already has. Only an
+    account allowed by `cases.represent` can be assigned. With `preview`, nothing is written."""
+    if not may(lawyer, "cases.represent"):
+        raise ValidationError({"lawyer": gettext("%(u)s is not a lawyer.") % {"u": lawyer.username}})
+    result = BulkAssignResult(lawyer=lawyer, batch=uuid.uuid4().hex[:12], preview=preview)
+    rows = list(
+        Case.objects.filter(pk__in=[case.pk for case in cases]).prefetch_related("lawyers").order_by("number", "pk")
+    )
+    for case in rows:
+        current = list(case.lawyers.all())
+        if case.status == CaseStatus.CLOSED:
+            result.skipped.append((case, gettext("The case is closed.")))
+        elif any(other.pk == lawyer.pk for other in current):
+            result.skipped.append((case, gettext("This lawyer is already assigned.")))
+        elif preview:
+            result.assigned.append(case)
+        else:
+            try:
+                with transaction.atomic():
+                    case_assign_lawyers(case=case, lawyers=[*current, lawyer], by=by)
+            except ValidationError as exc:
+                result.skipped.append((case, " ".join(exc.messages)))
+            except Exception:
+                logger.exception("bulk assignment: case %s rolled back", case.pk)
+                result.skipped.append((case, gettext("An error stopped this case; nothing of it was saved.")))
+            else:
+                result.assigned.append(case)
+    if not preview:
+        audit_record(
+            actor=by, action="case.bulk_assign", count=len(result.assigned), batch=result.batch, rows=len(rows),
+            errors=len(result.skipped),
+        )  # fmt: skip
+    return result
 
 
 class CloseNeedsConfirmation(ValidationError):

@@ -109,6 +109,28 @@ def payer_totals(citation_ids: list[int]) -> dict[int, dict[str, Decimal]]:
     return dict(totals)
 
 
+@dataclass(frozen=True)
+class RefundOwed:
+    citation: Citation
+    payer: str
+    amount: Decimal
+
+
+def refunds_owed(citation: Citation, *, owed: Decimal, paid: dict[str, Decimal]) -> list[RefundOwed]:
+    """What was paid beyond what is now owed (`paid`: net per payer, from payer_totals), owed
+    back to the largest contributors first."""
+    refunds: list[RefundOwed] = []
+    excess = sum(paid.values(), Decimal("0.00")) - owed
+    for payer, net in sorted(paid.items(), key=lambda item: item[1], reverse=True):
+        if excess <= 0:
+            break
+        back = min(net, excess)
+        if back > 0:
+            refunds.append(RefundOwed(citation=citation, payer=payer, amount=back.quantize(Decimal("0.01"))))
+            excess -= back
+    return refunds
+
+
 def _balance(citation: Citation, paid: Decimal, refunded: Decimal, by_payer: dict[str, Decimal]) -> Balance:
     return balance_from(
         disposition=citation.disposition,
@@ -184,6 +206,27 @@ def citations_with_money(queryset: QuerySet[Citation]) -> QuerySet[Citation]:
 
 def balance_of(citation: Citation) -> Balance:
     return _balance(citation, Decimal(citation.paid_total), Decimal(citation.refunded_total), {})  # type: ignore[attr-defined]  # annotated by citations_with_money
+
+
+def refunds_owed_for(*, user: AnyUser, event: Event) -> list[RefundOwed]:
+    """Every refund still owed on the event's citations in the user's scope (e.g. after a mass
+    waiver), per citation and payer, by case and citation number. Three queries."""
+    rows = list(
+        citations_with_money(
+            citation_list_visible_to(user=user).filter(
+                case__event=event, pk__in=Payment.objects.filter(kind=PaymentKind.PAYMENT).values("citation_id")
+            )
+        )
+        .select_related("case")
+        .order_by("case__number", "number", "pk")
+    )
+    owing = [(citation, balance) for citation in rows if (balance := balance_of(citation)).refund_due > 0]
+    totals = payer_totals([citation.pk for citation, _balance in owing])
+    return [
+        refund
+        for citation, balance in owing
+        for refund in refunds_owed(citation, owed=balance.owed, paid=totals.get(citation.pk, {}))
+    ]
 
 
 # --- deadlines ---------------------------------------------------------------------------
@@ -381,6 +424,17 @@ def citations_issued_between(
     if kind:
         queryset = queryset.filter(kind=kind)
     return queryset
+
+
+def citations_for_mass_disposition(
+    *, user: AnyUser, event: Event, kind: str, issued_from: datetime.date, issued_to: datetime.date
+) -> QuerySet[Citation]:
+    """The citations a mass disposition picks: one event's citations of one kind issued between
+    two days of the event's calendar, both included (the page's, the API's and the command's filter)."""
+    zone = ZoneInfo(event.time_zone)
+    start = datetime.datetime.combine(issued_from, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(issued_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return citations_issued_between(user=user, issued_from=start, issued_to=end, event=event, kind=kind)
 
 
 # --- the case timeline --------------------------------------------------------------------

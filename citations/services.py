@@ -19,7 +19,11 @@ Public API (kept stable for the API, pages and packets):
 - citation_close(citation, by, closed_on=None, appeal_waived=False) -> Citation
 - payment_record(citation, amount, payer, paid_on, by, kind="payment", reference="") -> Payment
 - citation_balance(citation) -> Balance                               (read; from citations.selectors)
-- citation_mass_disposition(citations, disposition, decided_on, by) -> MassDispositionResult
+- citation_mass_disposition(citations, disposition, decided_on, by, preview=False) -> MassDispositionResult
+- citation_hearing_outcomes(outcomes, decided_on, by, preview=False) -> HearingOutcomesResult
+
+The bulk services (mass disposition, a courtroom list's outcomes) run each case in its own
+transaction and report what they skipped and why; with preview=True they write nothing.
 - complaint_deadlines_recompute(complaint) -> None
 - deadline_rule_save(rule, by) -> DeadlineRule                         (validates, recomputes)
 - court_closure_save(court, day, name, source, uncertain, by) -> CourtClosure  (recomputes)
@@ -30,6 +34,7 @@ Public API (kept stable for the API, pages and packets):
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -43,6 +48,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.audit import audit_record
 from cases.models import Case, ExcessiveForceComplaint, Jurisdiction, Officer, Payer
@@ -72,15 +78,17 @@ from citations.models import (
     Response,
     RuleReview,
 )
-from citations.selectors import Balance, citation_balance, payer_totals
+from citations.selectors import Balance, RefundOwed, citation_balance, payer_totals, refunds_owed
 
 __all__ = [
     "Balance",
+    "HearingOutcomesResult",
     "MassDispositionResult",
     "RefundOwed",
     "citation_balance",
     "citation_close",
     "citation_create",
+    "citation_hearing_outcomes",
     "citation_mass_disposition",
     "citation_open_appeal_window",
     "citation_record_appeal",
@@ -96,6 +104,8 @@ __all__ = [
     "payment_record",
     "rule_review_record",
 ]
+
+logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 # Fields that only the lifecycle services change.
@@ -579,20 +589,17 @@ def payment_record(
 # --- mass disposition --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RefundOwed:
-    citation: Citation
-    payer: str
-    amount: Decimal
-
-
 @dataclass
 class MassDispositionResult:
+    """What a mass disposition did, or (preview) would do: the citations decided, those left
+    alone with the reason, and the refunds owed on the decided ones (per payer)."""
+
     disposition: str
     decided: list[Citation] = field(default_factory=list)
     skipped: list[tuple[Citation, str]] = field(default_factory=list)
     refunds: list[RefundOwed] = field(default_factory=list)
     batch: str = ""
+    preview: bool = False
 
     @property
     def refund_total(self) -> Decimal:
@@ -605,84 +612,59 @@ class MassDispositionResult:
         return dict(totals)
 
 
-def _refunds_owed(citation: Citation, *, owed: Decimal, paid: dict[str, Decimal]) -> list[RefundOwed]:
-    """What was paid beyond what is now owed, owed back to the largest contributors first."""
-    refunds: list[RefundOwed] = []
-    excess = sum(paid.values(), Decimal("0.00")) - owed
-    for payer, net in sorted(paid.items(), key=lambda item: item[1], reverse=True):
-        if excess <= 0:
-            break
-        back = min(net, excess)
-        if back > 0:
-            refunds.append(RefundOwed(citation=citation, payer=payer, amount=back))
-            excess -= back
-    return refunds
+# Why a case of a bulk action was left alone when something unexpected stopped it: its own
+# transaction rolled back, the others carried on (the error itself is in the log, not the report).
+CASE_FAILED = gettext_lazy("An error stopped this case; nothing of it was saved. Try it again on its own.")
 
 
-@transaction.atomic
+def _ids(citations: QuerySet[Citation] | Iterable[Citation]) -> list[int]:
+    if isinstance(citations, QuerySet):
+        return list(citations.order_by().values_list("pk", flat=True))
+    return [c.pk for c in citations]
+
+
+def _by_case(rows: list[Citation]) -> list[list[Citation]]:
+    groups: dict[int, list[Citation]] = {}
+    for row in rows:
+        groups.setdefault(row.case_id, []).append(row)
+    return list(groups.values())
+
+
 def citation_mass_disposition(
     *,
     citations: QuerySet[Citation] | Iterable[Citation],
     disposition: str,
     decided_on: datetime.date,
     by: User,
+    preview: bool = False,
 ) -> MassDispositionResult:
     """One decision for many citations at once (e.g. the city waives every protest notice issued
-    between two dates), in one transaction. Citations the decision cannot apply to (already
-    decided otherwise, closed...) are left alone and listed in `skipped` with the reason. For
-    those already paid, the refunds owed are computed per payer (nothing is paid out here:
-    record each refund with payment_record when the money moves)."""
+    between two dates). Each case commits in its own transaction: a case that fails is rolled
+    back alone and listed in `skipped`, the others are kept. Citations the decision cannot apply
+    to (already decided otherwise, closed...) are left alone and listed in `skipped` with the
+    reason. For those already paid, the refunds owed are computed per payer (nothing is paid out
+    here: record each refund with payment_record when the money moves). With `preview`, the same
+    report is computed and nothing is written."""
     _require_date(decided_on, "decided_on")
     if disposition not in Disposition.values or disposition == Disposition.PENDING:
         raise ValidationError({"disposition": _("Choose a decision.")})
-    if isinstance(citations, QuerySet):
-        ids = list(citations.order_by().values_list("pk", flat=True))
-    else:
-        ids = [c.pk for c in citations]
-    locked = list(
-        Citation.objects.select_for_update(of=("self",)).select_related("case__event").filter(pk__in=ids).order_by("pk")
-    )
-    result = MassDispositionResult(disposition=disposition, batch=uuid.uuid4().hex[:12])
-    totals = payer_totals([c.pk for c in locked])
-    now = timezone.now()
-    by_user = by if getattr(by, "pk", None) else None
-    status_before: dict[int, str] = {}
-    for citation in locked:
-        problem = _decision_refusal(citation, disposition, decided_on, _today(citation))
-        if problem:
-            result.skipped.append((citation, problem))
-            continue
-        status_before[citation.pk] = citation.status
-        citation.disposition, citation.decided_on, citation.status = disposition, decided_on, CitationStatus.DECIDED
-        citation.closed_on = None
-        citation.status_changed_at, citation.status_changed_by, citation.updated_at = now, by_user, now
-        result.decided.append(citation)
-        owed = Decimal("0.00") if disposition in lc.NOTHING_OWED else citation.amount_due
-        result.refunds.extend(_refunds_owed(citation, owed=owed, paid=totals.get(citation.pk, {})))
-    if result.decided:
-        Citation.objects.bulk_update(
-            result.decided,
-            [
-                "disposition",
-                "decided_on",
-                "status",
-                "closed_on",
-                "status_changed_at",
-                "status_changed_by",
-                "updated_at",
-            ],
-            batch_size=1000,
-        )
-        sync_citation_deadlines(result.decided, now=now)
-        for citation in result.decided:
-            audit_record(
-                actor=by,
-                action="citation.decide",
-                target=citation,
-                fields=["disposition", "decided_on"],
-                batch=result.batch,
-                **_moved(status_before[citation.pk], citation),
-            )
+    ids = _ids(citations)
+    result = MassDispositionResult(disposition=disposition, batch=uuid.uuid4().hex[:12], preview=preview)
+    rows = list(Citation.objects.select_related("case__event").filter(pk__in=ids).order_by("case_id", "pk"))
+    if preview:
+        totals = payer_totals([c.pk for c in rows])
+        for citation in rows:
+            _decide_one(citation, disposition, decided_on, totals, result)
+        return result
+    for group in _by_case(rows):
+        decided, skipped, refunds = len(result.decided), len(result.skipped), len(result.refunds)
+        try:
+            with transaction.atomic():
+                _decide_case(group, disposition, decided_on, by, result)
+        except Exception:
+            logger.exception("mass disposition: case %s rolled back", group[0].case_id)
+            del result.decided[decided:], result.skipped[skipped:], result.refunds[refunds:]
+            result.skipped.extend((citation, str(CASE_FAILED)) for citation in group)
     audit_record(
         actor=by,
         action="citation.mass_disposition",
@@ -693,6 +675,140 @@ def citation_mass_disposition(
         errors=len(result.skipped),
     )
     return result
+
+
+def _decide_one(
+    citation: Citation,
+    disposition: str,
+    decided_on: datetime.date,
+    totals: dict[int, dict[str, Decimal]],
+    result: MassDispositionResult,
+) -> bool:
+    problem = _decision_refusal(citation, disposition, decided_on, _today(citation))
+    if problem:
+        result.skipped.append((citation, problem))
+        return False
+    result.decided.append(citation)
+    owed = Decimal("0.00") if disposition in lc.NOTHING_OWED else citation.amount_due
+    result.refunds.extend(refunds_owed(citation, owed=owed, paid=totals.get(citation.pk, {})))
+    return True
+
+
+def _decide_case(
+    group: list[Citation], disposition: str, decided_on: datetime.date, by: User, result: MassDispositionResult
+) -> None:
+    """One case's citations of a mass disposition, inside that case's transaction."""
+    locked = list(
+        Citation.objects.select_for_update(of=("self",))
+        .select_related("case__event")
+        .filter(pk__in=[c.pk for c in group])
+        .order_by("pk")
+    )
+    totals = payer_totals([c.pk for c in locked])
+    now = timezone.now()
+    by_user = by if getattr(by, "pk", None) else None
+    decided: list[Citation] = []
+    for citation in locked:
+        before = citation.status
+        if not _decide_one(citation, disposition, decided_on, totals, result):
+            continue
+        citation.disposition, citation.decided_on, citation.status = disposition, decided_on, CitationStatus.DECIDED
+        citation.closed_on = None
+        citation.status_changed_at, citation.status_changed_by, citation.updated_at = now, by_user, now
+        citation.status_before = before  # type: ignore[attr-defined]  # for the audit entry below
+        decided.append(citation)
+    if not decided:
+        return
+    Citation.objects.bulk_update(
+        decided,
+        ["disposition", "decided_on", "status", "closed_on", "status_changed_at", "status_changed_by", "updated_at"],
+    )
+    sync_citation_deadlines(decided, now=now)
+    for citation in decided:
+        audit_record(
+            actor=by,
+            action="citation.decide",
+            target=citation,
+            fields=["disposition", "decided_on"],
+            batch=result.batch,
+            **_moved(citation.status_before, citation),  # type: ignore[attr-defined]  # set above
+        )
+
+
+# --- hearing outcomes for a courtroom list -------------------------------------------------
+
+
+@dataclass
+class HearingOutcomesResult:
+    """What entering a courtroom list's outcomes did, or (preview) would do."""
+
+    decided: list[tuple[Citation, str]] = field(default_factory=list)  # (citation, disposition)
+    skipped: list[tuple[Citation, str]] = field(default_factory=list)  # (citation, why)
+    batch: str = ""
+    preview: bool = False
+
+
+def citation_hearing_outcomes(
+    *,
+    outcomes: Iterable[tuple[Citation, str]],
+    decided_on: datetime.date,
+    by: User,
+    preview: bool = False,
+) -> HearingOutcomesResult:
+    """The outcomes of a whole courtroom list (one decision per citation, from a phone in court),
+    each recorded by citation_record_disposition. Each case commits in its own transaction: a
+    refused or failed row leaves that case's rows unsaved and listed in `skipped` with the
+    reason, the other cases are kept. With `preview`, the refusals are computed and nothing is
+    written."""
+    _require_date(decided_on, "decided_on")
+    chosen = [(citation, disposition) for citation, disposition in outcomes if disposition]
+    result = HearingOutcomesResult(batch=uuid.uuid4().hex[:12], preview=preview)
+    fresh = Citation.objects.select_related("case__event").in_bulk([c.pk for c, _d in chosen])
+    groups: dict[int, list[tuple[Citation, str]]] = {}
+    for citation, disposition in chosen:
+        current = fresh.get(citation.pk)
+        if current is None:
+            continue
+        groups.setdefault(current.case_id, []).append((current, disposition))
+    for group in groups.values():
+        if preview:
+            for citation, disposition in group:
+                problem = _outcome_refusal(citation, disposition, decided_on)
+                if problem:
+                    result.skipped.append((citation, problem))
+                else:
+                    result.decided.append((citation, disposition))
+            continue
+        try:
+            with transaction.atomic():
+                for citation, disposition in group:
+                    citation_record_disposition(
+                        citation=citation, disposition=disposition, decided_on=decided_on, by=by
+                    )
+        except ValidationError as exc:
+            why = " ".join(exc.messages)
+            result.skipped.extend((citation, why) for citation, _d in group)
+        except Exception:
+            logger.exception("hearing outcomes: case %s rolled back", group[0][0].case_id)
+            result.skipped.extend((citation, str(CASE_FAILED)) for citation, _d in group)
+        else:
+            result.decided.extend(group)
+    if not preview:
+        audit_record(
+            actor=by,
+            action="citation.hearing_outcomes",
+            count=len(result.decided),
+            batch=result.batch,
+            rows=len(chosen),
+            errors=len(result.skipped),
+        )
+    return result
+
+
+def _outcome_refusal(citation: Citation, disposition: str, decided_on: datetime.date) -> str | None:
+    if disposition not in Disposition.values or disposition == Disposition.PENDING:
+        return str(_("Choose a decision."))
+    return _decision_refusal(citation, disposition, decided_on, _today(citation))
 
 
 # --- complaints and rules ----------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.urls import include, path
 
 from web.views import (
     account,
+    bulk,
     citations,
     claims,
     coordinate,
@@ -53,6 +54,11 @@ coordinate_patterns = [
     path("audit/", coordinate.audit_trail, name="coord-audit"),
     path("custody/jail-support/", custody.jail_support_assignments, name="custody-jail-support"),
     path("court-calendar/", coordinate.court_calendar, name="coord-court-calendar"),
+    # Bulk actions: preview, then confirm (web/views/bulk.py).
+    path("bulk/disposition/", bulk.mass_disposition, name="coord-bulk-disposition"),
+    path("bulk/refunds/", bulk.refunds, name="coord-bulk-refunds"),
+    path("bulk/refunds/record/", bulk.refund_record, name="coord-bulk-refund-record"),
+    path("bulk/assign/", bulk.bulk_assign, name="coord-bulk-assign"),
 ]
 
 # The night of a mass arrest: custody boards and the hotline log (jail support: its events).
@@ -79,6 +85,7 @@ desk_patterns = [
     path("rules/", desk.rules, name="desk-rules"),
     path("rules/<slug:code>/review/", desk.rule_review, name="desk-rule-review"),
     path("docket/", desk.docket, name="desk-docket"),
+    path("docket/outcomes/", bulk.hearing_outcomes, name="desk-hearing-outcomes"),
 ]
 
 # The organizer's dashboard (aggregates only); a lawyer's calendar-feed link and the feed itself

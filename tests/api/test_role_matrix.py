@@ -403,6 +403,29 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("packet-batch-detail", "get"): ("/api/v1/packets/{batch_a}/", None, DESK_A(200)),
     ("packet-batch-download", "get"): ("/api/v1/packets/{batch_a}/download/", None, DESK_A(200)),
     ("packet-file", "get"): ("/api/v1/packets/files/{packet_a}/", None, DESK_A(200)),
+    # --- bulk actions (previews here: nothing is written without "confirm": true)
+    ("bulk-mass-disposition", "post"): (
+        "/api/v1/bulk/mass-disposition/",
+        lambda w, role: {
+            "event": str(w.event.public_id),
+            "kind": "pa_summary",
+            "issued_from": "2026-01-01",
+            "issued_to": today(),
+            "disposition": "withdrawn",
+            "decided_on": today(),
+        },
+        OFFICE_ONLY(200),
+    ),  # fmt: skip
+    ("bulk-assign", "post"): (
+        "/api/v1/bulk/assign/",
+        lambda w, role: {"lawyer": w.users["lawyer"].username, "cases": [str(w.case_b.public_id)]},
+        OFFICE_ONLY(200),
+    ),
+    ("bulk-hearing-outcomes", "post"): (
+        "/api/v1/bulk/hearing-outcomes/",
+        lambda w, role: {"date": today(), "outcomes": []},
+        DESK_LIST,
+    ),
 }
 
 

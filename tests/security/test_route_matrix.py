@@ -133,6 +133,14 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("intake-duplicates", "post"): ("/coordination/intake/duplicates/", {}, OFFICE(200)),
     ("custody-release", "get"): ("/coordination/custody/{arrest_a}/release/", None, OFFICE(200)),
     ("custody-release", "post"): ("/coordination/custody/{arrest_a}/release/", {}, OFFICE(400)),
+    # bulk actions: an empty form is refused (400) before any preview; a refund without its
+    # fields goes back to the refunds page with the error
+    ("coord-bulk-disposition", "get"): ("/coordination/bulk/disposition/", None, OFFICE(200)),
+    ("coord-bulk-disposition", "post"): ("/coordination/bulk/disposition/", {}, OFFICE(400)),
+    ("coord-bulk-refunds", "get"): ("/coordination/bulk/refunds/", None, OFFICE(200)),
+    ("coord-bulk-refund-record", "post"): ("/coordination/bulk/refunds/record/", {}, OFFICE(302)),
+    ("coord-bulk-assign", "get"): ("/coordination/bulk/assign/", None, OFFICE(200)),
+    ("coord-bulk-assign", "post"): ("/coordination/bulk/assign/", {}, OFFICE(400)),
     # --- the desk
     ("desk-cases", "get"): ("/desk/cases/", None, DESK),
     ("desk-cases", "post"): ("/desk/cases/", {"q": "2026-0001"}, DESK),  # a search (a name stays out of URLs)
@@ -150,6 +158,13 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         expect(403, lawyer=400, other_lawyer=400, coordinator=400),
     ),
     ("desk-docket", "get"): ("/desk/docket/", None, DESK),
+    ("desk-hearing-outcomes", "get"): ("/desk/docket/outcomes/", None, DESK),
+    # no outcome chosen: refused, nothing recorded
+    ("desk-hearing-outcomes", "post"): (
+        "/desk/docket/outcomes/",
+        {},
+        expect(403, lawyer=400, other_lawyer=400, coordinator=400, administrator=400),
+    ),
     # --- citations: dashboard, calendar feed, bulk import and export
     ("dashboard", "get"): ("/citations/dashboard/", None, NUMBERS),
     ("citations-calendar", "get"): ("/citations/calendar/", None, expect(404, lawyer=200, other_lawyer=200)),

@@ -1,0 +1,93 @@
+"""Bulk actions: input for a mass disposition, a bulk assignment and a courtroom list's outcomes
+(each a preview unless `confirm` is true); output is the report (decided, skipped with the
+reason, refunds owed), by case and citation numbers and ids, never names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from citations.models import CitationKind, Disposition
+
+MASS_DECISIONS = [Disposition.WAIVED, Disposition.WITHDRAWN]
+CONFIRM_HELP = "false (the default): a preview, nothing is written; true: do it."
+
+
+class MassDispositionInput(serializers.Serializer):
+    event = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=CitationKind.choices)
+    issued_from = serializers.DateField(help_text="First day of issue (the event's calendar), included.")
+    issued_to = serializers.DateField(help_text="Last day of issue, included.")
+    disposition = serializers.ChoiceField(choices=[(d.value, d.label) for d in MASS_DECISIONS])
+    decided_on = serializers.DateField()
+    confirm = serializers.BooleanField(default=False, help_text=CONFIRM_HELP)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["issued_to"] < attrs["issued_from"]:
+            raise serializers.ValidationError({"issued_to": [_("The last day comes after the first.")]})
+        return attrs
+
+
+class BulkAssignInput(serializers.Serializer):
+    lawyer = serializers.CharField(max_length=150, help_text="The lawyer's username.")
+    cases = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=1000)
+    confirm = serializers.BooleanField(default=False, help_text=CONFIRM_HELP)
+
+
+class OutcomeInput(serializers.Serializer):
+    citation = serializers.UUIDField()
+    disposition = serializers.ChoiceField(choices=[c for c in Disposition.choices if c[0] != Disposition.PENDING])
+
+
+class HearingOutcomesInput(serializers.Serializer):
+    date = serializers.DateField(help_text="The hearing day; the outcomes are decided on it.")
+    courtroom = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    outcomes = serializers.ListField(child=OutcomeInput(), max_length=1000)
+    confirm = serializers.BooleanField(default=False, help_text=CONFIRM_HELP)
+
+
+class CitationRow(serializers.Serializer):
+    citation = serializers.UUIDField()
+    number = serializers.CharField()
+    case = serializers.CharField(help_text="The case number.")
+    disposition = serializers.CharField(required=False)
+    reason = serializers.CharField(required=False, help_text="Why it was left alone.")
+
+
+class RefundRow(serializers.Serializer):
+    citation = serializers.UUIDField()
+    number = serializers.CharField()
+    case = serializers.CharField()
+    payer = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class MassDispositionOutput(serializers.Serializer):
+    preview = serializers.BooleanField()
+    batch = serializers.CharField(help_text="Ties the audit entries of this run together (empty for a preview).")
+    decided = CitationRow(many=True)
+    skipped = CitationRow(many=True)
+    refunds = RefundRow(many=True)
+    refund_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class CaseRow(serializers.Serializer):
+    case = serializers.UUIDField()
+    number = serializers.CharField()
+    reason = serializers.CharField(required=False)
+
+
+class BulkAssignOutput(serializers.Serializer):
+    preview = serializers.BooleanField()
+    batch = serializers.CharField()
+    assigned = CaseRow(many=True)
+    skipped = CaseRow(many=True)
+
+
+class HearingOutcomesOutput(serializers.Serializer):
+    preview = serializers.BooleanField()
+    batch = serializers.CharField()
+    decided = CitationRow(many=True)
+    skipped = CitationRow(many=True)

@@ -1,0 +1,143 @@
+"""Bulk actions over the API: a mass disposition, many cases for one lawyer, a courtroom list's
+outcomes. Each is a preview (nothing written) unless the body says `"confirm": true`; the
+services (citations.services, cases.services) run each case in its own transaction, audit it,
+and report what they left alone and why. Every record named is looked up through the caller's
+scope: one out of scope answers 404 like a missing one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.permissions import AreaPermission
+from api.serializers.bulk import (
+    BulkAssignInput,
+    BulkAssignOutput,
+    HearingOutcomesInput,
+    HearingOutcomesOutput,
+    MassDispositionInput,
+    MassDispositionOutput,
+)
+from cases.access import case_list_visible_to, event_list_visible_to, get_visible_or_404
+from cases.services import cases_assign_lawyer
+from cases.types import signed_in
+from citations.models import Citation
+from citations.selectors import citations_for_mass_disposition, hearing_docket
+from citations.services import citation_hearing_outcomes, citation_mass_disposition
+
+
+def citation_row(citation: Citation, **extra: Any) -> dict[str, Any]:
+    return {"citation": citation.public_id, "number": citation.number, "case": citation.case.number, **extra}
+
+
+class BulkApi(GenericAPIView):
+    permission_classes = [AreaPermission]
+    pagination_class = None
+
+
+class MassDispositionApi(BulkApi):
+    area = "citations"
+    operation = "mass_disposition"
+    serializer_class = MassDispositionInput
+
+    @extend_schema(
+        summary="Waive or withdraw every citation of a kind issued at an event between two days (preview, then confirm)",
+        request=MassDispositionInput,
+        responses={200: MassDispositionOutput},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = MassDispositionInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = signed_in(request.user)
+        event = get_visible_or_404(event_list_visible_to(user=user), data["event"])
+        chosen = citations_for_mass_disposition(
+            user=user, event=event, kind=data["kind"], issued_from=data["issued_from"], issued_to=data["issued_to"]
+        )
+        result = citation_mass_disposition(
+            citations=chosen, disposition=data["disposition"], decided_on=data["decided_on"], by=user,
+            preview=not data["confirm"],
+        )  # fmt: skip
+        body = {
+            "preview": result.preview,
+            "batch": "" if result.preview else result.batch,
+            "decided": [citation_row(c, disposition=result.disposition) for c in result.decided],
+            "skipped": [citation_row(c, reason=why) for c, why in result.skipped],
+            "refunds": [citation_row(r.citation, payer=r.payer, amount=r.amount) for r in result.refunds],
+            "refund_total": result.refund_total,
+        }
+        return Response(MassDispositionOutput(body).data)
+
+
+class BulkAssignApi(BulkApi):
+    area = "cases"
+    operation = "bulk_assign"
+    serializer_class = BulkAssignInput
+
+    @extend_schema(
+        summary="Assign many cases to one lawyer (preview, then confirm)",
+        request=BulkAssignInput,
+        responses={200: BulkAssignOutput},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = BulkAssignInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = signed_in(request.user)
+        wanted = set(data["cases"])
+        cases = list(case_list_visible_to(user=user).filter(public_id__in=wanted))
+        if len(cases) != len(wanted):
+            raise exceptions.NotFound()
+        lawyer = get_user_model()._default_manager.filter(username=data["lawyer"], is_active=True).first()
+        if lawyer is None:
+            raise exceptions.ValidationError({"lawyer": [_("No such lawyer.")]})
+        result = cases_assign_lawyer(cases=cases, lawyer=lawyer, by=user, preview=not data["confirm"])
+        body = {
+            "preview": result.preview,
+            "batch": "" if result.preview else result.batch,
+            "assigned": [{"case": c.public_id, "number": c.number} for c in result.assigned],
+            "skipped": [{"case": c.public_id, "number": c.number, "reason": why} for c, why in result.skipped],
+        }
+        return Response(BulkAssignOutput(body).data)
+
+
+class HearingOutcomesApi(BulkApi):
+    area = "citations"
+    operation = "hearing_outcomes"
+    serializer_class = HearingOutcomesInput
+
+    @extend_schema(
+        summary="Record the outcomes of a day's (and courtroom's) hearing list, one per citation (preview, then confirm)",
+        request=HearingOutcomesInput,
+        responses={200: HearingOutcomesOutput},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = HearingOutcomesInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = signed_in(request.user)
+        entries = hearing_docket(user=user, date=data["date"], courtroom=data["courtroom"] or None)
+        on_the_list = {c.public_id: c for entry in entries for c in entry.citations}
+        pairs = []
+        for row in data["outcomes"]:
+            citation = on_the_list.get(row["citation"])
+            if citation is None:  # not heard that day, or not the caller's: the same 404
+                raise exceptions.NotFound()
+            pairs.append((citation, row["disposition"]))
+        result = citation_hearing_outcomes(
+            outcomes=pairs, decided_on=data["date"], by=user, preview=not data["confirm"]
+        )
+        body = {
+            "preview": result.preview,
+            "batch": "" if result.preview else result.batch,
+            "decided": [citation_row(c, disposition=d) for c, d in result.decided],
+            "skipped": [citation_row(c, reason=why) for c, why in result.skipped],
+        }
+        return Response(HearingOutcomesOutput(body).data)
