@@ -14,6 +14,7 @@ from citations import services
 from citations.models import Citation, CitationKind, CitationStatus, Disposition, Payment, PaymentKind, Response
 from citations.selectors import citations_issued_between
 from tests.citations.conftest import local
+from tests.factories import CaseFactory
 
 D = Decimal
 JUNE_5 = datetime.date(2026, 6, 5)
@@ -226,15 +227,13 @@ def test_mass_disposition_queries_grow_with_cases_not_with_a_cases_citations(
     make_citation, coordinator, clock, django_assert_max_num_queries
 ):
     """Each case has its own transaction, so its fixed cost is paid per case: savepoint, lock,
-    payments, update, deadline rules, event zones, deadlines read and written, release (9); each
-    citation then costs its audit entry (chain head, insert, update: 3). Plus the selection and
-    the summary entry (4)."""
-    from tests.factories import CaseFactory
-
+    payments, update, deadline rules, event zones, court closures, deadlines read and written,
+    release (10); each citation then costs its audit entry (chain head, insert, update: 3). Plus
+    the selection and the summary entry (4)."""
     clock(2026, 6, 10, 12)
     cases = [CaseFactory() for _ in range(5)]
     citations = [make_citation(kind=CitationKind.PHL_CVN, case=case) for case in cases for _ in range(4)]
-    with django_assert_max_num_queries(4 + 9 * 5 + 3 * 20):
+    with django_assert_max_num_queries(4 + 10 * 5 + 3 * 20):
         result = services.citation_mass_disposition(
             citations=citations, disposition=Disposition.WAIVED, decided_on=datetime.date(2026, 6, 9), by=coordinator
         )
