@@ -1,0 +1,24 @@
+"""seed_demo shows a group claim in progress: allegations per officer, one decided, on a roster."""
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Event, User
+from claims.models import Allegation
+from claims.selectors import plaintiff_roster
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_group_claim_in_progress():
+    call_command("seed_demo", password="a-long-demo-password")
+    allegations = Allegation.objects.all()
+    assert allegations.count() >= 2
+    assert allegations.filter(finding="sustained", discipline="suspension", decided_on__isnull=False).count() == 1
+    assert allegations.filter(finding="pending").exists()
+    assert all(a.body_case_number for a in allegations)
+    roster = plaintiff_roster(event=Event.objects.get(), user=User.objects.get(username="coordinator"))
+    assert len(roster) >= 20
+    assert any(row.complaint_filed for row in roster) and any(row.officers for row in roster)
+    assert all(row.days_left is not None and row.days_left > 600 for row in roster)
+    call_command("seed_demo", password="a-long-demo-password")
+    assert Allegation.objects.count() == allegations.count()
