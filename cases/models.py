@@ -276,10 +276,24 @@ class Case(PublicModel):
 
 
 class CustodyStatus(models.TextChoices):
-    HELD = "held", _("Held")
-    RELEASED = "released", _("Released")
-    CITED_RELEASED = "cited_released", _("Cited and released")
-    UNKNOWN = "unknown", _("Unknown")
+    """Where an arrestee is in custody, in the order of a night (the custody board's columns).
+    The stored values of the earlier statuses are kept ("held", "released", "cited_released");
+    "unknown" became "arrested" (migration 0024). Whether a person is held longer than expected
+    is a flag of time alone (custody board), never a stage with a reason: no immigration hold or
+    detainer is ever recorded or inferred."""
+
+    ARRESTED = "arrested", _("Arrested")
+    IN_TRANSPORT = "in_transport", _("In transport")
+    HELD = "held", _("Held at a named place")
+    PROCESSED = "processed", _("Processed")
+    CITED_RELEASED = "cited_released", _("Released with citation")
+    RELEASED = "released", _("Released without charge")
+    HELD_FOR_ARRAIGNMENT = "held_arraignment", _("Held for arraignment")
+
+    @classmethod
+    def in_custody(cls) -> frozenset[str]:
+        """The stages of someone still in custody (the board's time alert counts for these)."""
+        return frozenset({cls.ARRESTED, cls.IN_TRANSPORT, cls.HELD, cls.PROCESSED, cls.HELD_FOR_ARRAIGNMENT})
 
 
 class Payer(models.TextChoices):
@@ -294,7 +308,7 @@ class Arrest(PublicModel):
     place = models.CharField(max_length=300, blank=True)
     arresting_unit = models.CharField(max_length=120, blank=True)
     charges = EncryptedTextField(help_text=_("What the person is charged with (their own, so sealed)."))
-    custody_status = models.CharField(max_length=20, choices=CustodyStatus.choices, default=CustodyStatus.UNKNOWN)
+    custody_status = models.CharField(max_length=20, choices=CustodyStatus.choices, default=CustodyStatus.ARRESTED)
     released_at = models.DateTimeField(null=True, blank=True)
     bail_amount = models.DecimalField(null=True, blank=True, **MONEY)
     bail_paid_by = models.CharField(max_length=10, choices=Payer.choices, blank=True)

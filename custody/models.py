@@ -6,9 +6,14 @@ immigration status, a hold or a detainer (docs/custody.md)."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from cases.fields import EncryptedCharField, EncryptedTextField
+from cases.models import FREE_TEXT_WARNING
 
 
 class JailSupportAssignment(models.Model):
@@ -29,3 +34,91 @@ class JailSupportAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.event_id}"
+
+
+class PlaceKind(models.TextChoices):
+    DISTRICT = "district", _("Police district")
+    CENTRAL = "central", _("Central booking or headquarters")
+    JAIL = "jail", _("Jail or detention centre")
+    HOSPITAL = "hospital", _("Hospital")
+    OTHER = "other", _("Other")
+
+
+class CustodyPlace(models.Model):
+    """A place where arrestees are taken, held or processed (a police district, central booking):
+    data a coordinator keeps, not code. Places are public buildings, not personal data."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=10, choices=PlaceKind.choices, default=PlaceKind.DISTRICT)
+    address = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustodyPlacement(models.Model):
+    """Where an arrestee is now and since when. The stage itself is `cases.Arrest.custody_status`
+    (one home); this row adds the place, which lives in this app, and when the stage last moved."""
+
+    arrest = models.OneToOneField("cases.Arrest", on_delete=models.CASCADE, related_name="placement")
+    place = models.ForeignKey(CustodyPlace, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    stage_since = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"placement of arrest {self.arrest_id}"
+
+
+class HotlineKind(models.TextChoices):
+    CALL = "call", _("Hotline call")
+    OUTSIDE = "outside", _("Jail support outside a district")
+    RELEASE = "release", _("Release seen")
+
+
+class HotlineEntry(models.Model):
+    """One hotline call or jail-support note about someone in custody, entered in seconds.
+
+    It may be about someone not yet identified ("red jacket, about 20, taken at 8th and Arch"):
+    `about` holds whatever the caller gave (a name or a description, encrypted) until a
+    coordinator links the entry to an arrest. The caller's contact is kept only with their
+    consent. Sent from a phone's offline queue under a client UUID: a retry never makes a second
+    entry (custody/services/hotline.py)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client_uuid = models.UUIDField(unique=True)
+    event = models.ForeignKey("cases.Event", on_delete=models.PROTECT, related_name="hotline_entries")
+    kind = models.CharField(max_length=10, choices=HotlineKind.choices, default=HotlineKind.CALL)
+    received_at = models.DateTimeField()
+    about = EncryptedTextField(help_text=_("Who it is about: a name, or a description if not yet identified."))
+    caller_name = EncryptedCharField(max_length=200, help_text=_("Who called (optional)."))
+    caller_contact = EncryptedCharField(max_length=200, help_text=_("How to reach the caller, with their consent."))
+    contact_consent = models.BooleanField(default=False)
+    seen = EncryptedTextField(help_text=FREE_TEXT_WARNING)
+    place = models.ForeignKey(CustodyPlace, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    medical_needs = EncryptedTextField(help_text=_("Medication, disability, injury."))
+    belongings = EncryptedTextField(help_text=_("Property taken or left behind."))
+    waiting_outside = EncryptedTextField(help_text=_("Who is waiting outside for them."))
+    arrest = models.ForeignKey(
+        "cases.Arrest", null=True, blank=True, on_delete=models.SET_NULL, related_name="hotline_entries"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name_plural = _("hotline entries")
+        indexes = [
+            models.Index(fields=["event", "-received_at"], name="hotline_event_received_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Hotline entry {self.public_id}"

@@ -363,7 +363,7 @@ class LoadDataGenerator:
             if rng.random() >= 0.6:
                 continue
             at = events[case.event_id].starts_at + datetime.timedelta(minutes=rng.randrange(30, 600))
-            status = _weighted(rng, [(CustodyStatus.RELEASED, 55), (CustodyStatus.CITED_RELEASED, 35), (CustodyStatus.HELD, 3), (CustodyStatus.UNKNOWN, 7)])  # fmt: skip
+            status = _weighted(rng, [(CustodyStatus.RELEASED, 55), (CustodyStatus.CITED_RELEASED, 35), (CustodyStatus.HELD, 3), (CustodyStatus.ARRESTED, 7)])  # fmt: skip
             bail = rng.random() < 0.1
             rows.append(
                 Arrest(
@@ -374,7 +374,7 @@ class LoadDataGenerator:
                     charges="18 Pa.C.S. § 5502 failure to disperse",
                     custody_status=status,
                     released_at=at + datetime.timedelta(hours=rng.randrange(2, 30))
-                    if status != CustodyStatus.HELD
+                    if status not in CustodyStatus.in_custody()
                     else None,
                     bail_amount=Decimal(rng.choice(["250.00", "500.00", "1000.00"])) if bail else None,
                     bail_paid_by=_weighted(rng, [(Payer.BAIL_FUND, 80), (Payer.SELF, 15), (Payer.OTHER, 5)])

@@ -64,6 +64,12 @@ coordinate_patterns = [
 # The night of a mass arrest: custody boards and the hotline log (jail support: its events).
 custody_patterns = [
     path("", custody.custody_home, name="custody-home"),
+    path("events/<uuid:event_id>/", custody.board, name="custody-board"),
+    path("events/<uuid:event_id>/board/", custody.board_partial, name="custody-board-partial"),
+    path("events/<uuid:event_id>/hotline/", custody.hotline_log, name="custody-hotline"),
+    path("events/<uuid:event_id>/hotline/new/", custody.hotline_new, name="custody-hotline-new"),
+    path("arrests/<uuid:arrest_id>/stage/", custody.arrest_stage, name="custody-stage"),
+    path("hotline/<uuid:entry_id>/link/", custody.hotline_link, name="custody-hotline-link"),
 ]
 
 # The intake desk: one-step intake, duplicate suggestions while typing, a release recorded into

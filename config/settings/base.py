@@ -213,9 +213,7 @@ AXES_CLIENT_IP_CALLABLE = "core.authn.pseudonymous_ip"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Multi-factor authentication (django-otp): required for roles that see personal data.
-MFA_REQUIRED_ROLES = env.list(
-    "MFA_REQUIRED_ROLES", default=["jail_support", "lawyer", "coordinator", "administrator"]
-)
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["jail_support", "lawyer", "coordinator", "administrator"])
 MFA_RECENT_SECONDS = env.int("MFA_RECENT_SECONDS", default=10 * 60)  # dangerous actions re-ask after this
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Legal-support tracker")
 OTP_TOTP_THROTTLE_FACTOR = 1

@@ -6,6 +6,11 @@
  * answer never makes a second copy. Sending is retried when the connection returns, when a page
  * opens, and every 15 seconds while something waits. No framework; all text comes translated
  * from the page (#observer-messages).
+ *
+ * The same queue serves the jail-support hotline form: the page's #observer-app names its form
+ * (data-form), its phone store (data-store), its time field (data-when), the fields it needs
+ * (data-required) and the field shown in the queue (data-summary); the defaults are the
+ * observer's incident form.
  */
 (function () {
   "use strict";
@@ -15,11 +20,14 @@
   var T = JSON.parse(document.getElementById("observer-messages").textContent);
   var endpoint = app.getAttribute("data-endpoint");
   var mode = app.getAttribute("data-mode");
-  var form = document.getElementById("incident-form");
+  var form = document.getElementById(app.getAttribute("data-form") || "incident-form");
+  var WHEN = app.getAttribute("data-when") || "occurred_at";
+  var SUMMARY = app.getAttribute("data-summary") || "place";
+  var REQUIRED = (app.getAttribute("data-required") || "event," + WHEN).split(",");
   var pendingList = document.getElementById("pending-reports");
   var queueStatus = document.getElementById("queue-status");
   var connection = document.getElementById("connection-state");
-  var DB_NAME = "tracker-observer";
+  var DB_NAME = app.getAttribute("data-store") || "tracker-observer";
   var STORE = "reports";
   var flushing = false;
   var flushAgain = false;
@@ -336,10 +344,10 @@
     form.reset();
     Array.prototype.forEach.call(form.querySelectorAll(".chips li"), function (li) { li.remove(); });
     if (keepEvent !== null) form.elements.event.value = keepEvent;
-    form.elements.occurred_at.value = localNow();
+    form.elements[WHEN].value = localNow();
     form.elements.client_uuid.value = newUuid();
-    form.elements.latitude.value = "";
-    form.elements.longitude.value = "";
+    if (form.elements.latitude) form.elements.latitude.value = "";
+    if (form.elements.longitude) form.elements.longitude.value = "";
     var clear = document.getElementById("clear-location");
     if (clear) clear.hidden = true;
     Array.prototype.forEach.call(form.querySelectorAll("details.section"), function (d) { d.open = false; });
@@ -360,11 +368,12 @@
     if (form.hasAttribute("data-fresh")) {
       // The page may be a copy kept for offline use: every report opened here gets its own id and time.
       form.elements.client_uuid.value = newUuid();
-      form.elements.occurred_at.value = localNow();
+      form.elements[WHEN].value = localNow();
     }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (!form.elements.event.value || !form.elements.occurred_at.value) {
+      var missing = REQUIRED.some(function (name) { return form.elements[name] && !form.elements[name].value.trim(); });
+      if (missing) {
         form.reportValidity();
         return;
       }
@@ -375,7 +384,7 @@
         entries: formEntries(),
         saved_at: new Date().toISOString(),
         state: "waiting",
-        summary: { when: form.elements.occurred_at.value, place: form.elements.place.value },
+        summary: { when: form.elements[WHEN].value, place: form.elements[SUMMARY] ? form.elements[SUMMARY].value : "" },
       };
       putReport(rec).then(function () {
         resetForm();

@@ -35,6 +35,7 @@ from claims.models import Allegation
 from tests.api import test_role_matrix as api_matrix
 from tests.api.conftest import World, client_with_token, world  # noqa: F401 - the fixture
 from tests.auth import mfa_verify_client
+from tests.custody.fakes import make_hotline_entry
 from tests.documents.fakes import make_finished_batch, make_stored_packet
 from tests.factories import UserFactory
 
@@ -141,6 +142,15 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("coord-bulk-refund-record", "post"): ("/coordination/bulk/refunds/record/", {}, OFFICE(302)),
     ("coord-bulk-assign", "get"): ("/coordination/bulk/assign/", None, OFFICE(200)),
     ("coord-bulk-assign", "post"): ("/coordination/bulk/assign/", {}, OFFICE(400)),
+    ("custody-board", "get"): ("/custody/events/{event}/", None, JAIL(200)),
+    ("custody-board-partial", "get"): ("/custody/events/{event}/board/", None, JAIL(200)),
+    ("custody-hotline", "get"): ("/custody/events/{event}/hotline/", None, JAIL(200)),
+    ("custody-hotline-new", "get"): ("/custody/events/{event}/hotline/new/", None, JAIL(200)),
+    ("custody-hotline-new", "post"): ("/custody/events/{event}/hotline/new/", {}, JAIL(400)),
+    ("custody-stage", "get"): ("/custody/arrests/{arrest_a}/stage/", None, JAIL(200)),
+    ("custody-stage", "post"): ("/custody/arrests/{arrest_a}/stage/", {}, JAIL(400)),
+    # an empty choice unlinks the entry (it was linked to nobody): sent back to the log
+    ("custody-hotline-link", "post"): ("/custody/hotline/{hotline_a}/link/", {}, OFFICE(302)),
     # --- the desk
     ("desk-cases", "get"): ("/desk/cases/", None, DESK),
     ("desk-cases", "post"): ("/desk/cases/", {"q": "2026-0001"}, DESK),  # a search (a name stays out of URLs)
@@ -348,6 +358,8 @@ def _ids(world: World, people: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         "evidence_o": world.evidence_o.public_id,
         "person_a": world.case_a.demonstrator.public_id,
         "account": world.users["other_observer"].pk,
+        "event": world.event.public_id,
+        "hotline_a": make_hotline_entry(event=world.event, by=people["coordinator"]).public_id,
         "packet_a": make_stored_packet(case=world.case_a, by=people["lawyer"]).public_id,
         "batch_a": make_finished_batch(case=world.case_a, by=people["lawyer"]).public_id,
         "feed": calendar_feed_issue(user=people["lawyer"], by=people["lawyer"]),

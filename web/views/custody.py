@@ -1,23 +1,46 @@
-"""The night of a mass arrest, for jail support and coordinators: the boards one may open, and
-the coordinator's assignment of jail-support accounts to events. Scopes in custody/access.py,
-writes in custody/services/."""
+"""The night of a mass arrest, for jail support and coordinators: the boards one may open, an
+event's custody board (refreshing itself for every watcher through a small partial with an
+ETag), moving an arrestee to another stage, the hotline log and its quick entry (also the
+endpoint of the phone's offline queue), and the coordinator's assignment of jail-support
+accounts to events. Scopes in custody/access.py, reads in custody/selectors/, writes in
+custody/services/. Every read of the board or the log is audited."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.access import event_list_visible_to
+from cases.access import event_list_visible_to, get_visible_or_404
+from cases.audit import audit_record
+from cases.models import Event
+from cases.permissions import may
 from cases.types import signed_in
-from custody.access import board_event_list_visible_to
+from custody.access import (
+    board_arrest_list_visible_to,
+    board_event_for,
+    board_event_list_visible_to,
+    hotline_entry_list_visible_to,
+)
+from custody.models import HotlineEntry
 from custody.selectors.assignments import jail_support_accounts, jail_support_assignment_list
+from custody.selectors.board import board_for_event, board_version
+from custody.selectors.hotline import custody_places, hotline_log_for_event
 from custody.services.assignments import jail_support_assign, jail_support_unassign
-from web.forms.custody import JailSupportAssignForm
+from custody.services.board import arrest_move
+from custody.services.hotline import HotlineConflict, hotline_entry_create, hotline_entry_link
+from web.forms.custody import ArrestMoveForm, HotlineEntryForm, HotlineLinkForm, JailSupportAssignForm
 from web.permissions import page_for
+
+BOARD_FIELDS = ["legal_name", "preferred_name", "special_needs", "waiting_outside"]
+LOG_FIELDS = ["about", "caller_name", "caller_contact", "seen", "medical_needs", "belongings", "waiting_outside"]
 
 
 @page_for("custody.board")
@@ -26,6 +49,209 @@ def custody_home(request: HttpRequest) -> HttpResponse:
     """The events whose board this account may open (jail support: those assigned to it)."""
     events = board_event_list_visible_to(user=request.user).only("public_id", "name", "starts_at", "place")
     return render(request, "custody/home.html", {"events": events.order_by("-starts_at")})
+
+
+def _release_url_name() -> str | None:
+    """The intake's "record release" page, when the site has one (linked from each arrestee)."""
+    try:
+        reverse("custody-release", args=["00000000-0000-0000-0000-000000000000"])
+    except NoReverseMatch:
+        return None
+    return "custody-release"
+
+
+def _board_context(request: HttpRequest, event: Event) -> dict[str, object]:
+    board = board_for_event(event=event)
+    people = sum(len(column.people) for column in board.columns)
+    audit_record(
+        actor=request.user,
+        action="custody.board.read",
+        target=event,
+        fields=BOARD_FIELDS,
+        request=request,
+        count=people,
+    )
+    release = _release_url_name() if may(request.user, "arrests.update") else None
+    return {"event": event, "board": board, "release_url_name": release}
+
+
+def _not_modified(request: HttpRequest, version: str) -> bool:
+    return request.headers.get("If-None-Match", "").strip() == f'"{version}"'
+
+
+@page_for("custody.board")
+@require_GET
+def board(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    """The custody board of one event; its script polls `board_partial` to stay current."""
+    event = board_event_for(user=request.user, event_id=event_id, request=request)
+    version = board_version(event=event)
+    response = render(request, "custody/board.html", {**_board_context(request, event), "version": version})
+    response["ETag"] = f'"{version}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@page_for("custody.board")
+@require_GET
+def board_partial(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    """The board's columns alone, for the watchers' polling: 304 while nothing changed (the
+    version is one aggregate query; the board is built only when it did)."""
+    event = board_event_for(user=request.user, event_id=event_id, request=request)
+    version = board_version(event=event)
+    if _not_modified(request, version):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = render(request, "custody/_board.html", _board_context(request, event))
+    response["ETag"] = f'"{version}"'
+    response["Cache-Control"] = "no-cache, private"
+    return response
+
+
+@page_for("custody.stage")
+@require_http_methods(["GET", "POST"])
+def arrest_stage(request: HttpRequest, arrest_id: UUID) -> HttpResponse:
+    """Move one arrestee to another stage or place (from the board)."""
+    arrest = get_visible_or_404(
+        board_arrest_list_visible_to(user=request.user).select_related("case__event", "case__demonstrator"),
+        arrest_id,
+        user=request.user,
+        request=request,
+    )
+    places = custody_places()
+    form = ArrestMoveForm(
+        request.POST if request.method == "POST" else None,
+        places=places,
+        initial={"stage": arrest.custody_status},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            arrest_move(
+                arrest=arrest,
+                stage=form.cleaned_data["stage"],
+                place=form.cleaned_data["place"],
+                by=signed_in(request.user),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Stage updated."))
+            return redirect("custody-board", event_id=arrest.case.event.public_id)
+    audit_record(actor=request.user, action="arrest.read", target=arrest, fields=["legal_name", "preferred_name"])
+    context = {"arrest": arrest, "person": arrest.case.demonstrator, "event": arrest.case.event, "form": form}
+    return render(request, "custody/stage.html", context, status=400 if form.errors else 200)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@page_for("hotline.read")
+@require_GET
+def hotline_log(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    """The event's hotline and jail-support log, newest first (50 a page)."""
+    event = board_event_for(user=request.user, event_id=event_id, request=request)
+    page = Paginator(hotline_log_for_event(user=request.user, event=event), 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    if rows:
+        audit_record(
+            actor=request.user, action="hotline.list", target=event, fields=LOG_FIELDS, request=request, count=len(rows)
+        )
+    link_arrests = None
+    if may(request.user, "hotline.update") and any(entry.arrest_id is None for entry in rows):
+        link_arrests = board_arrest_list_visible_to(user=request.user).filter(case__event=event)
+        link_arrests = link_arrests.select_related("case__demonstrator").order_by("arrested_at")
+    return render(
+        request,
+        "custody/hotline_log.html",
+        {"event": event, "page": page, "rows": rows, "link_arrests": link_arrests},
+    )
+
+
+@page_for("hotline.create")
+@require_http_methods(["GET", "POST"])
+def hotline_new(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    """GET: the quick entry. POST: one entry; with `Accept: application/json` (the phone's queue)
+    the answer is 201 (stored), 200 (already stored under this client UUID), 400 or 409."""
+    event = board_event_for(user=request.user, event_id=event_id, request=request)
+    as_json = _wants_json(request)
+    places = custody_places()
+    if request.method == "POST":
+        form = HotlineEntryForm(request.POST, places=places)
+        if form.is_valid():
+            try:
+                entry, created = hotline_entry_create(
+                    by=signed_in(request.user),
+                    client_uuid=form.cleaned_data["client_uuid"],
+                    data=form.hotline_input(event),
+                )
+            except HotlineConflict:
+                if as_json:
+                    return JsonResponse({"status": "conflict"}, status=409)
+                form.add_error(None, _("This entry was already sent with different content. Reload the form."))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if as_json:
+                    return JsonResponse(
+                        {"status": "created" if created else "exists", "client_uuid": str(entry.client_uuid)},
+                        status=201 if created else 200,
+                    )
+                messages.success(request, _("Entry saved."))
+                return redirect("custody-hotline", event_id=event.public_id)
+        if as_json:
+            return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
+    else:
+        form = HotlineEntryForm(places=places)
+    return render(
+        request,
+        "custody/hotline_new.html",
+        {"event": event, "form": form, "messages_for_script": _script_messages()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _script_messages() -> dict[str, str]:
+    """The queue script's words (the same script as the observer's form)."""
+    return {
+        "saved": _("Saved on this phone. It will be sent when there is a connection."),
+        "waiting": _("Waiting for a connection"),
+        "sending": _("Sending"),
+        "sent": _("Received by the legal team"),
+        "rejected": _("Not accepted; see why below and discard it or send it again"),
+        "conflict": _("Already used for another report; discard this copy"),
+        "signin": _("Sign in again to send"),
+        "discard": _("Discard"),
+        "retry": _("Send again"),
+        "confirm_discard": _("Discard this entry from the phone? It has not reached the legal team."),
+        "online": _("Online"),
+        "offline": _("Offline: entries are kept on this phone"),
+        "pending": _("waiting on this phone"),
+        "remove": _("Remove"),
+        "no_storage": _("This browser cannot keep entries offline; stay online to send."),
+    }
+
+
+@page_for("hotline.update")
+@require_POST
+def hotline_link(request: HttpRequest, entry_id: UUID) -> HttpResponse:
+    """Link an entry to the arrest it is about (coordinators), from the log."""
+    entry: HotlineEntry = get_visible_or_404(
+        hotline_entry_list_visible_to(user=request.user).select_related("event"),
+        entry_id,
+        user=request.user,
+        request=request,
+    )
+    arrests = board_arrest_list_visible_to(user=request.user).filter(case__event_id=entry.event_id)
+    form = HotlineLinkForm(request.POST, arrests=arrests)
+    if form.is_valid():
+        try:
+            hotline_entry_link(entry=entry, arrest=form.cleaned_data["arrest"], by=signed_in(request.user))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Entry linked."))
+        return redirect("custody-hotline", event_id=entry.event.public_id)
+    return render(request, "custody/link_error.html", {"form": form, "entry": entry}, status=400)
 
 
 @page_for("custody.assign")
