@@ -31,6 +31,7 @@ class BoardPerson:
     arrested_at: datetime.datetime
     released_at: datetime.datetime | None
     hours: float  # in custody so far (or until release)
+    held: bool  # still in custody
     overdue: bool  # still in custody past the alert
     medical: bool
     waiting: list[str] = field(default_factory=list)
@@ -97,6 +98,7 @@ def board_for_event(*, event: Event, now: datetime.datetime | None = None) -> Bo
             arrested_at=arrested_at,
             released_at=released_at,
             hours=_hours(arrested_at, end),
+            held=still_held,
             overdue=still_held and now - arrested_at > alert,
             medical=bool(needs),
         )

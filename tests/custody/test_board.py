@@ -152,3 +152,13 @@ def test_the_board_page_reads_in_a_fixed_number_of_queries(
         assert client.get(f"/custody/events/{kettle.public_id}/").status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(f"/custody/events/{kettle.public_id}/board/").status_code == 200
+
+
+def test_coordinators_get_a_record_release_link_for_people_still_held(kettle, coordinator, jail_support, client_for):
+    held = _arrest(kettle, 1, CustodyStatus.HELD)
+    out = _arrest(kettle, 1, CustodyStatus.RELEASED)
+    page = client_for(coordinator).get(f"/custody/events/{kettle.public_id}/").content.decode()
+    assert f"/coordination/custody/{held.public_id}/release/" in page
+    assert f"/coordination/custody/{out.public_id}/release/" not in page
+    volunteer = client_for(jail_support).get(f"/custody/events/{kettle.public_id}/").content.decode()
+    assert "/release/" not in volunteer

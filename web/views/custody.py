@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -51,15 +50,6 @@ def custody_home(request: HttpRequest) -> HttpResponse:
     return render(request, "custody/home.html", {"events": events.order_by("-starts_at")})
 
 
-def _release_url_name() -> str | None:
-    """The intake's "record release" page, when the site has one (linked from each arrestee)."""
-    try:
-        reverse("custody-release", args=["00000000-0000-0000-0000-000000000000"])
-    except NoReverseMatch:
-        return None
-    return "custody-release"
-
-
 def _board_context(request: HttpRequest, event: Event) -> dict[str, object]:
     board = board_for_event(event=event)
     people = sum(len(column.people) for column in board.columns)
@@ -71,8 +61,7 @@ def _board_context(request: HttpRequest, event: Event) -> dict[str, object]:
         request=request,
         count=people,
     )
-    release = _release_url_name() if may(request.user, "arrests.update") else None
-    return {"event": event, "board": board, "release_url_name": release}
+    return {"event": event, "board": board, "may_release": may(request.user, "intake.release")}
 
 
 def _not_modified(request: HttpRequest, version: str) -> bool:
