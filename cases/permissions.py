@@ -107,6 +107,10 @@ OPERATIONS: dict[str, Operation] = _table(
     ("deadlines.read", "read deadlines (the week's list)", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("deadlines.calendar", "enter the courts' closures (the court calendar)", (COORDINATOR, ADMINISTRATOR)),
     ("deadlines.review", "sign a deadline rule as checked against its source", (LAWYER, COORDINATOR)),
+    # --- reminders to demonstrators and alerts to the team
+    ("reminders.consent", "record a person's opt-in or opt-out of reminders", (LAWYER, COORDINATOR, ADMINISTRATOR)),
+    ("reminders.outbox", "see the outbox: reminders and alerts sent or waiting", (COORDINATOR, ADMINISTRATOR)),
+    ("reminders.digest", "choose the morning digest of what is due", (LAWYER,)),
     # --- officers (public employees acting in public)
     ("officers.read", "look officers up", (OBSERVER, LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("officers.create", "record an officer", (LAWYER, COORDINATOR, ADMINISTRATOR)),

@@ -21,6 +21,7 @@ from web.views import (
     intake,
     observe,
     packets,
+    reminders,
 )
 
 # Home, sign-in with its second factor, one's account, the administrators' lockdown.
@@ -132,6 +133,16 @@ claims_patterns = [
     path("officers/<uuid:officer_id>/merge/", claims.officer_merge_into, name="claims-officer-merge"),
 ]
 
+# Reminders: a person's consent, the outbox, a lawyer's digest; the SMS provider's webhooks
+# (no session: the provider's signature; their URLs are configured at the provider).
+reminder_patterns = [
+    path("people/<uuid:person_id>/consent/", reminders.consent, name="reminders-consent"),
+    path("outbox/", reminders.outbox, name="reminders-outbox"),
+    path("digest/", reminders.digest, name="reminders-digest"),
+    path("sms/status/", reminders.sms_status, name="reminders-sms-status"),
+    path("sms/inbound/", reminders.sms_inbound, name="reminders-sms-inbound"),
+]
+
 urlpatterns = [
     *account_patterns,
     path("evidence/<uuid:public_id>/download/", downloads.evidence_download, name="evidence_download"),
@@ -143,4 +154,5 @@ urlpatterns = [
     path("citations/", include(citation_patterns)),
     path("documents/", include(packet_patterns)),
     path("claims/", include(claims_patterns)),
+    path("reminders/", include(reminder_patterns)),
 ]

@@ -396,6 +396,32 @@ OBSERVER_READBACK_HOURS = env.int("OBSERVER_READBACK_HOURS", default=24)
 CUSTODY_ALERT_HOURS = env.int("CUSTODY_ALERT_HOURS", default=12)
 DEFAULT_EVENT_TIME_ZONE = "America/New_York"
 
+# --- Reminders to demonstrators and alerts to the team (reminders/, docs/reminders.md).
+# Days before a deadline a person is reminded, unless its rule says otherwise (1: the morning before).
+REMINDERS_DAYS_BEFORE = env.list("REMINDERS_DAYS_BEFORE", cast=int, default=[7, 2, 1])
+REMINDERS_SEND_HOUR = env.int("REMINDERS_SEND_HOUR", default=9)  # local hour of the event's time zone
+# No message to a person between these local hours (start, end): it waits for the end.
+REMINDERS_QUIET_HOURS = (env.int("REMINDERS_QUIET_START", default=21), env.int("REMINDERS_QUIET_END", default=8))
+REMINDERS_TEAM_PHONE = env.str("REMINDERS_TEAM_PHONE", default="")
+REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=5)
+REMINDERS_RETRY_BASE_SECONDS = env.int("REMINDERS_RETRY_BASE_SECONDS", default=60)
+REMINDERS_LOG_RETENTION_DAYS = env.int("REMINDERS_LOG_RETENTION_DAYS", default=90)
+# A deadline passed unmet is alerted if it passed within this many days (not years-old history).
+REMINDERS_ALERT_LOOKBACK_DAYS = env.int("REMINDERS_ALERT_LOOKBACK_DAYS", default=7)
+REMINDERS_DIGEST_HOUR = env.int("REMINDERS_DIGEST_HOUR", default=7)
+# The public base URL of this site, as the SMS provider calls it (its webhook signatures cover it).
+REMINDERS_PUBLIC_BASE_URL = env.str("REMINDERS_PUBLIC_BASE_URL", default="")
+REMINDERS_WEBHOOK_WINDOW_SECONDS = env.int("REMINDERS_WEBHOOK_WINDOW_SECONDS", default=3 * 24 * 3600)
+# "console" (development: printed, nothing leaves) or "twilio" (the Messages API).
+REMINDERS_SMS_PROVIDER = env.str("REMINDERS_SMS_PROVIDER", default="console")
+REMINDERS_SMS_RATE_PER_SECOND = env.float("REMINDERS_SMS_RATE_PER_SECOND", default=10.0)  # per worker process
+REMINDERS_SMS_TIMEOUT_SECONDS = env.float("REMINDERS_SMS_TIMEOUT_SECONDS", default=10.0)
+TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="https://api.twilio.com")
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+
 # --- Logging: a filter scrubs anything that looks like personal data; nothing logs field values.
 LOGGING: dict[str, Any] = {
     "version": 1,

@@ -219,6 +219,15 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("claims-officers", "get"): ("/claims/officers/", None, DESK),
     ("claims-officer", "get"): ("/claims/officers/{officer}/", None, DESK),
     ("claims-officer-merge", "post"): ("/claims/officers/{officer}/merge/", {}, OFFICE(400)),
+    # --- reminders: a person's consent, the outbox, a lawyer's digest; the provider's webhooks
+    # answer 403 to anyone without the provider's signature, signed in or not
+    ("reminders-consent", "get"): ("/reminders/people/{person_a}/consent/", None, DESK_A(200)),
+    ("reminders-consent", "post"): ("/reminders/people/{person_a}/consent/", {}, DESK_A(400)),
+    ("reminders-outbox", "get"): ("/reminders/outbox/", None, OFFICE(200)),
+    ("reminders-digest", "get"): ("/reminders/digest/", None, expect(403, lawyer=200, other_lawyer=200)),
+    ("reminders-digest", "post"): ("/reminders/digest/", {}, expect(403, lawyer=302, other_lawyer=302)),
+    ("reminders-sms-status", "post"): ("/reminders/sms/status/", {}, expect(403, anonymous=403, suspended=403)),
+    ("reminders-sms-inbound", "post"): ("/reminders/sms/inbound/", {}, expect(403, anonymous=403, suspended=403)),
     # --- the API's own schema, docs, and the problem+json 404 for any other path under /api/
     ("api:schema", "get"): ("/api/schema/", None, EVERYONE),
     ("api:docs", "get"): ("/api/docs/", None, EVERYONE),
@@ -231,6 +240,7 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
 NO_OPERATION = {
     "home", "healthz", "login", "logout", "mfa_verify", "mfa_enrol", "account_security", "mfa_recovery_codes",
     "logout_everywhere", "set_language", "citations-calendar-feed", "api:schema", "api:docs", "api/^.*$",
+    "reminders-sms-status", "reminders-sms-inbound",
 }  # fmt: skip
 
 

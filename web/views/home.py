@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from cases.permissions import may
 from cases.roles import Role, role_of
+from reminders.selectors import team_alerts_for
 
 if TYPE_CHECKING:  # a lazily translated label
     from django_stubs_ext import StrOrPromise
@@ -26,6 +30,7 @@ ROLE_PLACES: dict[Role, list[tuple[str, StrOrPromise]]] = {
         ("desk-docket", _("Hearing docket")),
         ("citations-calendar", _("Calendar feed")),
         ("claims-roster-index", _("Claims")),
+        ("reminders-digest", _("Morning digest")),
         ("dashboard", _("Dashboard")),
     ],
     Role.ORGANIZER: [("dashboard", _("Dashboard"))],
@@ -36,12 +41,14 @@ ROLE_PLACES: dict[Role, list[tuple[str, StrOrPromise]]] = {
         ("desk-due", _("Due this week")),
         ("desk-docket", _("Hearing docket")),
         ("claims-roster-index", _("Claims")),
+        ("reminders-outbox", _("Outbox")),
         ("dashboard", _("Dashboard")),
         ("admin:index", _("Administration")),
     ],
     Role.ADMINISTRATOR: [
         ("coord-home", _("Coordination")),
         ("desk-cases", _("Cases")),
+        ("reminders-outbox", _("Outbox")),
         ("dashboard", _("Dashboard")),
         ("admin:index", _("Administration")),
         ("lockdown", _("Emergency lockdown")),
@@ -49,14 +56,21 @@ ROLE_PLACES: dict[Role, list[tuple[str, StrOrPromise]]] = {
 }
 
 
+ALERT_DAYS = 7
+
+
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     role = role_of(request.user)
+    # Alerts of the last week for whoever follows deadlines (a lawyer's own clients, every case
+    # for coordinators), warrant risk first: reminders.selectors, scoped by reminders.access.
+    since = timezone.now() - datetime.timedelta(days=ALERT_DAYS)
+    alerts = team_alerts_for(user=request.user, since=since) if may(request.user, "deadlines.read") else []
     return render(
         request,
         "cases/home.html",
-        {"role": role.value if role else "", "places": ROLE_PLACES.get(role, []) if role else []},
+        {"role": role.value if role else "", "places": ROLE_PLACES.get(role, []) if role else [], "alerts": alerts},
     )
 
 

@@ -1,0 +1,134 @@
+"""Reads of the reminders app: the deadlines the scheduler walks (page by page, through
+`citations.selectors.deadlines_in_pages`), what is due for one person on one day (read again just
+before sending), consent, the recipients of a team alert, the outbox and the alerts a user sees."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from cases.models import Case, Demonstrator
+from cases.permissions import users_who_may
+from cases.types import AnyUser, User
+from citations.models import Deadline, DeadlineKind, DeadlineStatus
+from citations.selectors import deadlines_due
+from reminders.access import message_list_visible_to, team_alert_list_visible_to
+from reminders.compose import REMINDED_KINDS
+from reminders.models import ContactChannel, ContactPreference, DigestSubscription, Message, TeamAlert
+
+
+def consent_q(channel: str, *, through: str = "") -> Q:
+    """Who may be reminded on `channel`, as a filter on Demonstrator (or through a relation to it).
+    SMS needs the person's own flag and the recorded opt-in; e-mail the recorded opt-in."""
+    p = f"{through}__" if through else ""
+    if channel == ContactChannel.SMS:
+        return Q(**{f"{p}consent_contact_sms": True, f"{p}contact_preference__sms": True})
+    return Q(**{f"{p}contact_preference__email": True})
+
+
+def reachable_q(*, through: str = "") -> Q:
+    p = f"{through}__" if through else ""
+    return Q(**{f"{p}purged_at__isnull": True}) & (
+        consent_q(ContactChannel.SMS, through=through) | consent_q(ContactChannel.EMAIL, through=through)
+    )
+
+
+def reminder_deadlines(*, first_day: datetime.date, last_day: datetime.date) -> QuerySet[Deadline]:
+    """Open deadlines of the reminded kinds due between the two days (inclusive), of people who
+    consented on at least one channel, joined to what a reminder needs. For
+    `deadlines_in_pages`: one query a page, whatever the total."""
+    return (
+        Deadline.objects.filter(
+            status=DeadlineStatus.OPEN, kind__in=REMINDED_KINDS, due_on__gte=first_day, due_on__lte=last_day
+        )
+        .filter(case__purged_at__isnull=True)
+        .filter(reachable_q(through="case__demonstrator"))
+        .select_related("case__event", "case__demonstrator__contact_preference", "citation", "rule__reminder_timing")
+    )
+
+
+def channels_consented(demonstrator: Demonstrator) -> list[str]:
+    """The channels `demonstrator` may be contacted on now, read from the database (not a stale
+    instance): every send path asks this just before sending."""
+    if demonstrator.pk is None:
+        return []
+    row = Demonstrator.objects.filter(pk=demonstrator.pk, purged_at__isnull=True)
+    allowed = []
+    for channel in (ContactChannel.SMS, ContactChannel.EMAIL):
+        if row.filter(consent_q(channel)).exists():
+            allowed.append(channel.value)
+    return allowed
+
+
+def preference_of(demonstrator: Demonstrator) -> ContactPreference | None:
+    return ContactPreference.objects.filter(demonstrator=demonstrator).first()
+
+
+def deadlines_due_for(*, demonstrator_id: int, due_on: datetime.date) -> list[Deadline]:
+    """The person's open reminded deadlines whose last day is `due_on`, read now."""
+    return list(
+        Deadline.objects.filter(
+            case__demonstrator_id=demonstrator_id,
+            case__purged_at__isnull=True,
+            status=DeadlineStatus.OPEN,
+            kind__in=REMINDED_KINDS,
+            due_on=due_on,
+        ).select_related("case__event", "citation")
+    )
+
+
+def deadlines_by_ids(ids: list[int]) -> list[Deadline]:
+    return list(Deadline.objects.filter(pk__in=ids).select_related("case__event", "citation"))
+
+
+def demonstrators_with_phone(number: str) -> QuerySet[Demonstrator]:
+    """People whose phone is `number` (the blind index: no decryption, no scan)."""
+    index = Demonstrator._meta.get_field("phone_index").index_for(number)
+    if not index:
+        return Demonstrator.objects.none()
+    return Demonstrator.objects.filter(phone_index=index, purged_at__isnull=True)
+
+
+def alert_recipients(case: Case) -> list[User]:
+    """The case's lawyers and every coordinator (active accounts), each once."""
+    people: dict[int, User] = {}
+    for user in case.lawyers.filter(is_active=True):
+        people[user.pk] = user
+    for user in users_who_may("cases.assign").filter(is_active=True):
+        people.setdefault(user.pk, user)
+    return list(people.values())
+
+
+def missed_deadlines(*, since: datetime.datetime, until: datetime.datetime) -> QuerySet[Deadline]:
+    """Deadlines whose moment passed between the two instants with nothing recorded (open or
+    marked missed), warrant risk first. Hearings are left out: only the recorded outcome tells
+    whether the person appeared."""
+    return (
+        Deadline.objects.filter(
+            status__in=(DeadlineStatus.OPEN, DeadlineStatus.MISSED), due_at__gte=since, due_at__lt=until
+        )
+        .exclude(kind=DeadlineKind.APPEAR)
+        .filter(case__purged_at__isnull=True)
+        .select_related("case__event")
+        .order_by("-warrant_risk", "due_at", "id")
+    )
+
+
+def digest_subscribers() -> QuerySet[User]:
+    lawyers = users_who_may("cases.represent").filter(is_active=True)
+    return lawyers.filter(pk__in=DigestSubscription.objects.filter(active=True).values("user_id"))
+
+
+def digest_deadlines(*, user: User, today: datetime.date) -> list[Deadline]:
+    return list(deadlines_due(user=user, within_days=7, today=today).select_related("case"))
+
+
+def outbox(*, user: AnyUser, limit: int = 100) -> list[Message]:
+    """The latest messages (newest first) for the outbox page."""
+    return list(message_list_visible_to(user=user).select_related("demonstrator", "user").order_by("-id")[:limit])
+
+
+def team_alerts_for(*, user: AnyUser, since: datetime.datetime, limit: int = 20) -> list[TeamAlert]:
+    """The recent alerts of the cases `user` sees, warrant risk first."""
+    return list(team_alert_list_visible_to(user=user).filter(created_at__gte=since)[:limit])

@@ -1,0 +1,124 @@
+"""Alerts to the team (a deadline passed unmet, a hearing moved), the lawyers' digest, the outbox
+page in both languages, the consent page, and the `send_reminders` command."""
+
+from __future__ import annotations
+
+import io
+
+from django.core import mail
+from django.core.management import call_command
+
+from citations import services as citation_services
+from citations.models import CitationKind, Deadline, DeadlineKind
+from reminders.models import AlertKind, DigestSubscription, Message, TeamAlert
+from reminders.services import digests_plan, team_alerts_raise
+from reminders.tasks import messages_dispatch
+from tests.factories import CaseFactory
+from tests.reminders.conftest import local
+
+
+def _answer_due(coordinator, phl_event, lawyer, someone):  # type: ignore[no-untyped-def]
+    case = CaseFactory(event=phl_event, demonstrator=someone, lawyers=[lawyer])
+    citation = citation_services.citation_create(
+        case=case, by=coordinator, number="PA-1", kind=CitationKind.PA_SUMMARY, offense_code="18 Pa.C.S. § 5502",
+        issued_at=local(2026, 6, 1, 22, 30), fine="50.00",
+    )  # fmt: skip
+    return citation, Deadline.objects.get(citation=citation, kind=DeadlineKind.RESPOND)
+
+
+def test_a_missed_deadline_alerts_lawyers_and_coordinators_warrant_risk_first(
+    clock, person, phl_event, coordinator, lawyer, client_for, team_emails
+):
+    clock(2026, 6, 2, 12, 0)
+    _citation, deadline = _answer_due(coordinator, phl_event, lawyer, person())
+    assert deadline.warrant_risk
+    clock(2026, 6, 12, 12, 0)  # the ten days have passed
+    assert team_alerts_raise() == 1
+    assert team_alerts_raise() == 0  # once
+    messages_dispatch()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([lawyer.email, coordinator.email])
+    assert all("warrant risk" in m.subject for m in mail.outbox)
+    assert all(deadline.case.number in m.body for m in mail.outbox)
+    alert = TeamAlert.objects.get()
+    assert alert.kind == AlertKind.MISSED
+    page = client_for(lawyer).get("/")
+    assert deadline.case.number in page.content.decode()
+    assert "Warrant risk" in page.content.decode()
+
+
+def test_an_unassigned_lawyer_sees_no_alert(
+    clock, person, phl_event, coordinator, lawyer, other_lawyer, client_for, team_emails
+):
+    clock(2026, 6, 2, 12, 0)
+    _citation, deadline = _answer_due(coordinator, phl_event, lawyer, person())
+    clock(2026, 6, 12, 12, 0)
+    team_alerts_raise()
+    messages_dispatch()
+    assert other_lawyer.email not in [m.to[0] for m in mail.outbox]
+    assert deadline.case.number not in client_for(other_lawyer).get("/").content.decode()
+
+
+def test_a_moved_hearing_alerts_the_lawyer(clock, person, hearing, coordinator, lawyer, team_emails):
+    clock(2026, 6, 2, 12, 0)
+    citation = hearing(person(), local(2026, 6, 20, 9, 30))
+    assert not TeamAlert.objects.exists()  # setting a first hearing is not a change
+    citation_services.citation_schedule_hearing(
+        citation=citation, hearing_at=local(2026, 7, 2, 10, 0), courtroom="Courtroom 7", by=coordinator
+    )
+    alert = TeamAlert.objects.get()
+    assert (alert.kind, alert.previous_at, alert.current_at) == (
+        AlertKind.HEARING_MOVED,
+        local(2026, 6, 20, 9, 30),
+        local(2026, 7, 2, 10, 0),
+    )
+    messages_dispatch()
+    (email,) = mail.outbox
+    assert email.to == [lawyer.email]
+    assert "2026-06-20 09:30" in email.body and "2026-07-02 10:00" in email.body
+
+
+def test_lawyers_who_ask_get_a_morning_digest(clock, person, hearing, lawyer, other_lawyer, team_emails):
+    clock(2026, 6, 2, 12, 0)
+    hearing(person(), local(2026, 6, 20, 9, 30))
+    DigestSubscription.objects.create(user=lawyer)
+    clock(2026, 6, 15, 6, 59)
+    assert digests_plan() == 0
+    clock(2026, 6, 15, 7, 0)
+    assert digests_plan() == 1
+    assert digests_plan() == 0
+    messages_dispatch()
+    (email,) = mail.outbox
+    assert email.to == [lawyer.email]
+    assert "2026-06-20" in email.body and "Appear at the hearing" in email.body
+
+
+def test_the_outbox_shows_what_would_be_sent_in_both_languages(clock, person, hearing, client_for, coordinator):
+    clock(2026, 6, 2, 12, 0)
+    hearing(person(sms=True), local(2026, 6, 20, 9, 30), courtroom="Courtroom 3")
+    hearing(person(sms=True, language="Spanish"), local(2026, 6, 20, 9, 30), courtroom="Courtroom 4")
+    clock(2026, 6, 19, 9, 0)
+    out = io.StringIO()
+    call_command("send_reminders", stdout=out)
+    assert "planned=2" in out.getvalue() and "queued=2" in out.getvalue()
+    client = client_for(coordinator)
+    page = client.get("/reminders/outbox/").content.decode()
+    assert "Courtroom 3" in page and "Saturday 20 June" in page
+    assert "Courtroom 4" in page and "sábado 20 junio" in page.lower()
+    assert "Handed to the provider" in page
+    client.post("/i18n/setlang/", {"language": "es"})
+    spanish = client.get("/reminders/outbox/").content.decode()
+    assert "Bandeja de salida" in spanish
+
+
+def test_the_consent_page_records_an_opt_in(person, client_for, lawyer, phl_event):
+    someone = person(sms=False)
+    CaseFactory(event=phl_event, demonstrator=someone, lawyers=[lawyer])
+    client = client_for(lawyer)
+    url = f"/reminders/people/{someone.public_id}/consent/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"channel": "sms", "granted": "1", "method": "verbal"})
+    assert response.status_code == 302
+    someone.refresh_from_db()
+    assert someone.consent_contact_sms and someone.contact_preference.sms
+    assert "Said so to the legal team" in client.get(url).content.decode()
+    assert Message.objects.count() == 0

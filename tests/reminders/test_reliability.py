@@ -1,0 +1,166 @@
+"""Reliable sending: retries with backoff, giving up with a visible status, one failing number not
+holding back the rest, the provider's 429 respected, a worker that died mid-send never resending,
+the delivery log holding a keyed hash of the number and no text, retention."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core.crypto import blind_index
+from reminders.channels import TokenBucket
+from reminders.models import Message, MessageStatus, WebhookReceipt
+from reminders.services import message_send, messages_purge, messages_unstick, reminders_plan, reminders_tick
+from reminders.tasks import messages_dispatch
+from tests.reminders.conftest import local
+
+
+def test_a_failing_provider_is_retried_with_backoff_then_succeeds(clock, fake_sms, person, hearing):
+    someone = person(phone="215-555-0123")
+    hearing(someone, local(2026, 6, 20, 9, 30))
+    fake_sms.flaky["215-555-0123"] = 2
+    clock(2026, 6, 19, 9, 0)
+    reminders_plan()
+    messages_dispatch()
+    message = Message.objects.get()
+    assert (message.status, message.attempts, message.error_code) == ("pending", 1, "http500:20500")
+    assert message.send_after == local(2026, 6, 19, 9, 1)  # 60 s
+    clock(2026, 6, 19, 9, 1)
+    messages_dispatch()
+    message.refresh_from_db()
+    assert message.send_after == local(2026, 6, 19, 9, 3)  # then 120 s
+    clock(2026, 6, 19, 9, 3)
+    messages_dispatch()
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 3)
+    assert len(fake_sms.received) == 1
+
+
+def test_it_gives_up_visibly_and_an_invalid_number_does_not_hold_back_the_rest(
+    clock, fake_sms, person, hearing, settings
+):
+    settings.REMINDERS_MAX_ATTEMPTS = 2
+    broken = person(phone="215-555-0666")
+    down = person(phone="215-555-0667")
+    fine = person(phone="215-555-0668")
+    for someone in (broken, down, fine):
+        hearing(someone, local(2026, 6, 20, 9, 30))
+    fake_sms.invalid.add("215-555-0666")
+    fake_sms.flaky["215-555-0667"] = 99
+    clock(2026, 6, 19, 9, 0)
+    reminders_plan()
+    messages_dispatch()
+    clock(2026, 6, 19, 9, 5)
+    messages_dispatch()
+    statuses = {m.demonstrator_id: (m.status, m.error_code) for m in Message.objects.all()}
+    assert statuses[broken.pk] == ("failed", "http400:21211")  # never retried
+    assert statuses[down.pk] == ("failed", "http500:20500")  # retried, then given up
+    assert statuses[fine.pk] == ("sent", "")
+    assert [r.to for r in fake_sms.received] == ["215-555-0668"]
+
+
+def test_a_429_pauses_the_bucket_and_the_message_goes_later(clock, fake_sms, person, hearing):
+    someone = person()
+    hearing(someone, local(2026, 6, 20, 9, 30))
+    fake_sms.throttle = 1
+    clock(2026, 6, 19, 9, 0)
+    reminders_plan()
+    messages_dispatch()
+    message = Message.objects.get()
+    assert (message.status, message.error_code) == ("pending", "429")
+    clock(2026, 6, 19, 9, 1)
+    messages_dispatch()
+    message.refresh_from_db()
+    assert message.status == "sent"
+
+
+def test_the_token_bucket_keeps_to_its_rate():
+    bucket = TokenBucket(rate=50, capacity=1)
+    waited = sum(bucket.take() for _ in range(11))
+    assert waited >= 0.18  # ten tokens at 50 a second after the first
+
+
+def test_a_message_is_sent_at_most_once_whoever_runs_it(clock, fake_sms, person, hearing):
+    someone = person()
+    hearing(someone, local(2026, 6, 20, 9, 30))
+    clock(2026, 6, 19, 9, 0)
+    reminders_plan()
+    message = Message.objects.get()
+    assert message_send(message_id=message.pk) == "sent"
+    assert message_send(message_id=message.pk) == "skipped"  # a retried task
+    Message.objects.filter(pk=message.pk).update(enqueued_at=None)
+    assert messages_dispatch() == 0
+    assert len(fake_sms.received) == 1
+
+
+def test_a_worker_that_died_mid_send_leaves_a_visible_failure_not_a_resend(clock, fake_sms, person, hearing):
+    someone = person()
+    hearing(someone, local(2026, 6, 20, 9, 30))
+    clock(2026, 6, 19, 9, 0)
+    reminders_plan()
+    Message.objects.update(status=MessageStatus.SENDING, status_at=timezone.now())
+    clock(2026, 6, 19, 9, 20)
+    assert messages_unstick() == 1
+    messages_dispatch()
+    assert fake_sms.received == []
+    assert Message.objects.get().error_code == "unknown_outcome"
+
+
+def test_the_log_holds_a_keyed_hash_of_the_number_and_no_text(clock, fake_sms, person, hearing):
+    someone = person(phone="215-555-0144")
+    hearing(someone, local(2026, 6, 20, 9, 30), courtroom="Courtroom 1105")
+    clock(2026, 6, 19, 9, 0)
+    reminders_plan()
+    messages_dispatch()
+    message = Message.objects.get()
+    assert message.to_hash == blind_index("215-555-0144", purpose="reminders.message.to", kind="phone")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM reminders_message")
+        row = " ".join(str(value) for value in cursor.fetchone())
+    for plain in ("215-555-0144", "2155550144", "Courtroom 1105", "9:30", someone.legal_name):
+        assert plain not in row
+
+
+def test_the_log_follows_retention(clock, fake_sms, person, hearing, settings):
+    settings.REMINDERS_LOG_RETENTION_DAYS = 30
+    someone = person()
+    hearing(someone, local(2026, 6, 20, 9, 30))
+    clock(2026, 6, 19, 9, 0)
+    reminders_plan()
+    messages_dispatch()
+    WebhookReceipt.objects.create(key="status:SMold:delivered")
+    clock(2026, 7, 18, 9, 0)
+    assert messages_purge() == 0
+    clock(2026, 7, 20, 9, 0)
+    assert messages_purge() == 1
+    assert not Message.objects.exists() and not WebhookReceipt.objects.exists()
+
+
+def test_planning_walks_deadlines_in_pages_with_flat_queries(clock, fake_sms, person, hearing, settings):
+    """Planning costs the same number of queries for 3 people as for 12 (pages of deadlines,
+    one existence check and one insert per page)."""
+    import citations.selectors as citation_selectors
+
+    def queries_for(count: int) -> int:
+        Message.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            reminders_tick()
+        return len(captured.captured_queries)
+
+    clock(2026, 6, 2, 12, 0)
+    for _ in range(3):
+        hearing(person(), local(2026, 6, 20, 9, 30))
+    clock(2026, 6, 19, 9, 0)
+    few = queries_for(3)
+    clock(2026, 6, 2, 12, 0)
+    for _ in range(9):
+        hearing(person(), local(2026, 6, 20, 10, 30))
+    clock(2026, 6, 19, 9, 0)
+    many = queries_for(12)
+    assert Message.objects.count() == 12
+    assert many == few
+    assert citation_selectors.DEADLINE_PAGE_SIZE >= 100
+    assert datetime.date(2026, 6, 20) in set(Message.objects.values_list("due_on", flat=True))
