@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class FakeProvider:
     invalid: set[str] = field(default_factory=set)
     flaky: dict[str, int] = field(default_factory=dict)  # number -> how many 500s before success
     throttle: int = 0  # how many of the next requests answer 429
+    delay: float = 0.0  # seconds each accepted request takes (widens the window for races)
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -83,6 +85,8 @@ def _handler(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                     return self._answer(500, {"code": 20500, "message": "internal"})
                 sid = "SM" + uuid.uuid4().hex
                 fake.received.append(Received(to=to, body=form.get("Body", ""), sid=sid, fields=form))
+            if fake.delay:
+                time.sleep(fake.delay)
             return self._answer(201, {"sid": sid, "status": "queued", "to": to})
 
     return Handler
