@@ -41,6 +41,7 @@ from cases.models import (
 from cases.services import case_assign_lawyers, case_create, demonstrator_create, evidence_add, officer_find_or_create
 from demo.citations import create_citations
 from demo.claims import build_claims
+from demo.reminders import create_reminders
 from demo.vocabulary import DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_PLACES, DEMO_UNITS
 
 DEMO_DEVICE = "demo authenticator"
@@ -103,6 +104,7 @@ def build(*, users: dict[str, User], rng: random.Random) -> None:
     incidents = _incidents(event=event, cases=cases, officers=officers, users=users, starts=starts, rng=rng)
     _complaints(cases=cases, incidents=incidents, officers=officers, users=users, now=now, rng=rng)
     build_claims(event=event, users=users, now=now)
+    create_reminders(cases=cases, users=users, now=now)
 
 
 def _png(rng: random.Random) -> bytes:
