@@ -135,7 +135,11 @@ OPERATIONS: dict[str, Operation] = _table(
     ("allegations.read", "read a complaint's allegations and findings", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("allegations.create", "add an allegation to a complaint", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("allegations.update", "record a finding, discipline and dates", (LAWYER, COORDINATOR, ADMINISTRATOR)),
-    ("roster.read", "the plaintiff roster of an event (people affected by force)", (LAWYER, COORDINATOR, ADMINISTRATOR)),
+    (
+        "roster.read",
+        "the plaintiff roster of an event (people affected by force)",
+        (LAWYER, COORDINATOR, ADMINISTRATOR),
+    ),
     ("roster.export", "export the plaintiff roster (CSV, PDF) for a group suit", (COORDINATOR, ADMINISTRATOR)),
     (
         "officers.history",

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import MONEY, Case, ComplaintForum, ExcessiveForceComplaint, Jurisdiction, Officer, Payer, PublicModel
+from citations.wording import offense_description, rule_description
 
 
 class CitationKind(models.TextChoices):
@@ -106,6 +107,11 @@ class Citation(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.number}"
+
+    @property
+    def display_offense_description(self) -> str:
+        """The offence description in the reader's language (citations.wording)."""
+        return offense_description(self.offense_description)
 
     @property
     def amount_due(self) -> Decimal:
@@ -202,6 +208,11 @@ class DeadlineRule(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def display_description(self) -> str:
+        """The description in the reader's language (citations.wording)."""
+        return rule_description(self.description)
 
     @property
     def for_complaints(self) -> bool:

@@ -70,6 +70,7 @@ from citations.models import (
     PaymentKind,
     RuleReview,
 )
+from core.formatting import money
 
 ZERO = Decimal("0.00")
 OPENISH = (DeadlineStatus.OPEN, DeadlineStatus.MISSED)
@@ -452,10 +453,6 @@ class TimelineEntry:
     text: str
 
 
-def _money(value: Decimal) -> str:
-    return f"${value:,.2f}"
-
-
 def _entry(tz: ZoneInfo, value: datetime.datetime | datetime.date, kind: str, text: str) -> TimelineEntry:
     if isinstance(value, datetime.datetime):
         return TimelineEntry(at=value.astimezone(tz), dated_only=False, kind=kind, text=text)
@@ -472,7 +469,7 @@ def _arrest_entries(arrest: Arrest, tz: ZoneInfo) -> Iterator[TimelineEntry]:
 
 def _citation_entries(citation: Citation, tz: ZoneInfo) -> Iterator[TimelineEntry]:
     number = citation.number
-    parts = (citation.offense_code, citation.offense_subsection, citation.offense_description)
+    parts = (citation.offense_code, citation.offense_subsection, citation.display_offense_description)
     offense = " ".join(part for part in parts if part)
     issued = _("Citation %(number)s issued: %(offense)s") % {"number": number, "offense": offense}
     yield _entry(tz, citation.issued_at, _("Citation"), issued)
@@ -494,7 +491,7 @@ def _citation_entries(citation: Citation, tz: ZoneInfo) -> Iterator[TimelineEntr
     for payment in citation.payments.all():
         values = {
             "kind": payment.get_kind_display(),
-            "amount": _money(payment.amount),
+            "amount": money(payment.amount),
             "number": number,
             "payer": payment.get_payer_display(),
         }

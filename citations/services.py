@@ -79,6 +79,7 @@ from citations.models import (
     RuleReview,
 )
 from citations.selectors import Balance, RefundOwed, citation_balance, payer_totals, refunds_owed
+from core.formatting import money
 
 __all__ = [
     "Balance",
@@ -551,14 +552,14 @@ def payment_record(
         raise ValidationError(
             {
                 "amount": _(
-                    "This payment of $%(amount)s would overpay: $%(owed)s is owed and "
-                    "$%(net)s is already paid (net), so at most $%(most)s more can be paid."
+                    "This payment of %(amount)s would overpay: %(owed)s is owed and "
+                    "%(net)s is already paid (net), so at most %(most)s more can be paid."
                 )
                 % {
-                    "amount": amount,
-                    "owed": balance.owed,
-                    "net": balance.net,
-                    "most": max(balance.owed - balance.net, Decimal("0.00")),
+                    "amount": money(amount),
+                    "owed": money(balance.owed),
+                    "net": money(balance.net),
+                    "most": money(max(balance.owed - balance.net, Decimal("0.00"))),
                 }
             }
         )
@@ -567,8 +568,8 @@ def payment_record(
         if amount > paid_by_payer:
             raise ValidationError(
                 {
-                    "amount": _("A refund of $%(amount)s exceeds the $%(paid)s this payer has paid (net of refunds).")
-                    % {"amount": amount, "paid": paid_by_payer}
+                    "amount": _("A refund of %(amount)s exceeds the %(paid)s this payer has paid (net of refunds).")
+                    % {"amount": money(amount), "paid": money(paid_by_payer)}
                 }
             )
     payment = Payment(

@@ -371,8 +371,9 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
             "event": str(w.event.public_id),
             "person": {"legal_name": "Rae Intake"},
             "arrest": {"arrested_at": WHEN, "custody_status": "held"},
-            "citations": [{"number": f"IN-{role}", "kind": "pa_summary", "offense_code": "18 Pa.C.S. § 5502",
-                           "issued_at": WHEN}],
+            "citations": [
+                {"number": f"IN-{role}", "kind": "pa_summary", "offense_code": "18 Pa.C.S. § 5502", "issued_at": WHEN}
+            ],
         },
         OFFICE_ONLY(201),
     ),

@@ -30,18 +30,34 @@ TODAY = datetime.date(2026, 8, 1)
 @pytest.fixture
 def scene(lawyer, other_lawyer, observer):
     event = EventFactory(name="Encampment", starts_at=WHEN - datetime.timedelta(hours=3))
-    hurt = CaseFactory(event=event, lawyers=[lawyer], demonstrator__legal_name="Ana Alvarez", demonstrator__preferred_name="")
-    complained = CaseFactory(event=event, lawyers=[lawyer], demonstrator__legal_name="Bo Brown", demonstrator__preferred_name="")
-    injured = CaseFactory(event=event, lawyers=[other_lawyer], demonstrator__legal_name="Cy Cole", demonstrator__preferred_name="")
+    hurt = CaseFactory(
+        event=event, lawyers=[lawyer], demonstrator__legal_name="Ana Alvarez", demonstrator__preferred_name=""
+    )
+    complained = CaseFactory(
+        event=event, lawyers=[lawyer], demonstrator__legal_name="Bo Brown", demonstrator__preferred_name=""
+    )
+    injured = CaseFactory(
+        event=event, lawyers=[other_lawyer], demonstrator__legal_name="Cy Cole", demonstrator__preferred_name=""
+    )
     CaseFactory(event=event, lawyers=[lawyer], demonstrator__legal_name="Di Dunn")  # cited, not hurt: not on it
     elsewhere = CaseFactory(lawyers=[lawyer])
     incident = IncidentFactory(event=event, reporter=observer, occurred_at=WHEN)
     incident.people_affected.add(hurt)
     officer = OfficerFactory(name="Ofc. Stone", badge_number="7777", unit="")
     IncidentOfficer.objects.create(incident=incident, officer=officer, badge_as_seen="7777")
-    IncidentOfficer.objects.create(incident=incident, officer=Officer.objects.create(badge_status="partial", badge_number="44"))
-    evidence_add(upload=ContentFile(b"clip\n", name="a.txt"), kind="document", content_type="text/plain", by=observer, incident=incident)
-    evidence_add(upload=ContentFile(b"xray\n", name="b.txt"), kind="document", content_type="text/plain", by=lawyer, case=hurt)
+    IncidentOfficer.objects.create(
+        incident=incident, officer=Officer.objects.create(badge_status="partial", badge_number="44")
+    )
+    evidence_add(
+        upload=ContentFile(b"clip\n", name="a.txt"),
+        kind="document",
+        content_type="text/plain",
+        by=observer,
+        incident=incident,
+    )
+    evidence_add(
+        upload=ContentFile(b"xray\n", name="b.txt"), kind="document", content_type="text/plain", by=lawyer, case=hurt
+    )
     WitnessStatementFactory(case=None, incident=incident)
     CitationFactory(case=hurt)  # an open citation: charges pending
     complaint = ComplaintFactory(case=complained, injuries="Broken wrist", treatment="Jefferson ER", status="filed")
@@ -121,9 +137,11 @@ def test_the_coordinator_exports_it_as_csv_and_pdf(scene, client_for, coordinato
 
 
 def test_the_roster_page_answers_in_spanish(scene, client_for, coordinator):
-    page = client_for(coordinator).get(
-        f"/claims/events/{scene['event'].public_id}/roster/", HTTP_ACCEPT_LANGUAGE="es"
-    ).content.decode()
+    page = (
+        client_for(coordinator)
+        .get(f"/claims/events/{scene['event'].public_id}/roster/", HTTP_ACCEPT_LANGUAGE="es")
+        .content.decode()
+    )
     assert "Lista de demandantes" in page
 
 

@@ -1,0 +1,82 @@
+"""Spanish wherever a person reads: force types on the observer form and the dashboard, deadline
+rule texts and offence descriptions on the desk, and money formatted by the active language
+(one helper, core.formatting.money) on every page that shows an amount."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone, translation
+
+from cases.models import ForceType
+from citations.models import CitationKind
+from citations.services import citation_create, payment_record
+from core.formatting import money
+from tests.factories import CaseFactory, EventFactory, IncidentFactory
+
+ES = {"HTTP_ACCEPT_LANGUAGE": "es"}
+
+
+def test_money_follows_the_language():
+    with translation.override("en"):
+        assert (money(Decimal("1000")), money("50"), money(0)) == ("$1,000.00", "$50.00", "$0.00")
+    with translation.override("es"):
+        assert (money(Decimal("1000")), money("50"), money(0)) == ("1\xa0000,00 $", "50,00 $", "0,00 $")
+    assert money(None) == ""
+
+
+@pytest.mark.django_db
+def test_the_observer_form_shows_force_types_in_spanish(client_for, observer):
+    EventFactory()
+    page = client_for(observer).get("/observe/", **ES).content.decode()
+    assert "Porra" in page and "Gas lacrimógeno" in page and "Encapsulamiento" in page
+    assert ">Baton<" not in page and "Tear gas" not in page
+    english = client_for(observer).get("/observe/").content.decode()
+    assert "Baton" in english  # stored in English, translated only when shown
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_force_types_in_spanish(client_for, organizer, settings):
+    settings.SMALL_COUNT_THRESHOLD = 5
+    event = EventFactory()
+    for _ in range(5):
+        CaseFactory(event=event)
+    baton = ForceType.objects.get(code="baton")
+    for _ in range(6):
+        IncidentFactory(event=event).force_types.set([baton])
+    page = client_for(organizer).get("/citations/dashboard/", **ES).content.decode()
+    assert "Porra" in page and "Baton" not in page
+
+
+@pytest.fixture
+def spanish_citation(lawyer, coordinator):
+    case = CaseFactory(lawyers=[lawyer])
+    citation = citation_create(
+        case=case, by=coordinator, number="SC-77", kind=CitationKind.PA_SUMMARY, offense_code="18 Pa.C.S. § 5502",
+        offense_description="Failure to disperse upon official order", fine=Decimal("1250.00"),
+        issued_at=timezone.now() - datetime.timedelta(days=3),
+    )  # fmt: skip
+    payment_record(
+        citation=citation, amount=Decimal("50.00"), payer="self", by=coordinator, paid_on=timezone.localdate()
+    )
+    return citation
+
+
+@pytest.mark.django_db
+def test_the_citation_page_reads_in_spanish(client_for, lawyer, spanish_citation):
+    page = client_for(lawyer).get(f"/desk/citations/{spanish_citation.public_id}/", **ES).content.decode()
+    assert "No dispersarse tras una orden oficial" in page and "Failure to disperse" not in page
+    assert "Declararse dentro de los 10 días desde la emisión" in page and "Plead within 10 days" not in page
+    assert "1\xa0250,00 $" in page and "50,00 $" in page
+    assert "$50.00" not in page and "$1,250" not in page and "$1\xa0250" not in page  # no "$" first in Spanish
+    english = client_for(lawyer).get(f"/desk/citations/{spanish_citation.public_id}/").content.decode()
+    assert "$1,250.00" in english and "Failure to disperse upon official order" in english
+
+
+@pytest.mark.django_db
+def test_the_case_page_reads_in_spanish(client_for, lawyer, spanish_citation):
+    page = client_for(lawyer).get(f"/desk/cases/{spanish_citation.case.public_id}/", **ES).content.decode()
+    assert "No dispersarse tras una orden oficial" in page and "1\xa0200,00 $" in page
+    assert "$1" not in page
