@@ -10,7 +10,8 @@ Public API (kept stable for the API, pages and packets):
 - deadlines_overdue(user, today=None, kind=None, event=None, lawyer=None) -> QuerySet[Deadline]
 - deadline_list(user, status=None, kind=None, event=None, lawyer=None, due_from=None, due_to=None)
 - deadlines_in_pages(queryset, size=DEADLINE_PAGE_SIZE) -> Iterator[list[Deadline]]
-- hearing_docket(user, date, courtroom=None) -> list[DocketEntry]
+- hearing_docket(user, date, courtroom=None, case_ids=None) -> list[DocketEntry]
+- hearing_docket_cases(user, date, courtroom=None) -> the docket's case ids, in order (for pages)
 - next_hearing_day(user, on_or_after, courtroom=None) -> the first day from then with a hearing
 - citations_issued_between(user, event, kind, issued_from, issued_to) -> QuerySet[Citation]
 - deadline_rule_list() -> QuerySet[DeadlineRule]  (every rule with its reviews; not personal)
@@ -41,6 +42,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -353,19 +355,47 @@ class DocketEntry:
     courtroom: str
 
 
-def hearing_docket(
-    *, user: AnyUser, date: datetime.date, courtroom: str | None = None, tz: str | None = None
-) -> list[DocketEntry]:
-    """Everyone with a hearing on `date` (in `tz`, default the site's zone), optionally in one
-    courtroom: each defendant's display name, citations with their plea, and assigned lawyers,
-    ordered by time and courtroom. Two queries, however long the docket."""
+def _hearings_on(*, user: AnyUser, date: datetime.date, courtroom: str | None, tz: str | None) -> QuerySet[Citation]:
     zone = ZoneInfo(tz or settings.TIME_ZONE)
     start = datetime.datetime.combine(date, datetime.time.min, tzinfo=zone)
-    end = start + datetime.timedelta(days=1)
+    queryset = citation_list_visible_to(user=user).filter(
+        hearing_at__gte=start, hearing_at__lt=start + datetime.timedelta(days=1)
+    )
+    return queryset.filter(courtroom=courtroom) if courtroom else queryset
+
+
+def hearing_docket_cases(
+    *, user: AnyUser, date: datetime.date, courtroom: str | None = None, tz: str | None = None
+) -> list[int]:
+    """The ids of the cases with a hearing on `date` (as `hearing_docket` takes them), in the
+    docket's order (first hearing of the day, then case number): a page of a long day's docket
+    is a slice of these, read with `hearing_docket(..., case_ids=...)`. One query of ids."""
+    rows = (
+        _hearings_on(user=user, date=date, courtroom=courtroom, tz=tz)
+        .order_by()
+        .values("case_id", "case__number")
+        .annotate(first=Min("hearing_at"))
+        .order_by("first", "case__number")
+    )
+    return [row["case_id"] for row in rows]
+
+
+def hearing_docket(
+    *,
+    user: AnyUser,
+    date: datetime.date,
+    courtroom: str | None = None,
+    tz: str | None = None,
+    case_ids: list[int] | None = None,
+) -> list[DocketEntry]:
+    """Everyone with a hearing on `date` (in `tz`, default the site's zone), optionally in one
+    courtroom and only for `case_ids`: each defendant's display name, citations with their plea,
+    and assigned lawyers, ordered by time and courtroom. Two queries, however long the docket."""
+    queryset = _hearings_on(user=user, date=date, courtroom=None, tz=tz)
+    if case_ids is not None:
+        queryset = queryset.filter(case_id__in=case_ids)
     queryset = (
-        citation_list_visible_to(user=user)
-        .filter(hearing_at__gte=start, hearing_at__lt=end)
-        .select_related("case__demonstrator")
+        queryset.select_related("case__demonstrator")
         .prefetch_related(Prefetch("case__lawyers"))
         .order_by("hearing_at", "courtroom", "case__number", "number")
     )

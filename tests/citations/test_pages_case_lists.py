@@ -175,3 +175,24 @@ def test_the_docket_opens_on_today_without_any_hearing_and_ignores_others_hearin
     html = client_for(lawyer).get("/desk/docket/").content.decode()
     assert f'value="{timezone.localdate().isoformat()}"' in html
     assert "No later hearing is scheduled." in html and 'id="docket-moved"' not in html
+
+
+@pytest.mark.django_db
+def test_a_long_docket_shows_a_page_of_defendants_at_a_time(client_for, lawyer, coordinator, monkeypatch):
+    monkeypatch.setattr("web.views.desk.DOCKET_PAGE_SIZE", 2)
+    hearing = _hearing_in(2)
+    cases = [CaseFactory(lawyers=[lawyer]) for _ in range(5)]
+    for n, case in enumerate(cases):
+        citation_create(
+            case=case, by=coordinator, number=f"NTA-P{n}", kind=CitationKind.PHL_SUMMARY_NTA,
+            offense_code="18 Pa.C.S. § 5502", issued_at=timezone.now() - datetime.timedelta(days=1),
+            hearing_at=hearing + datetime.timedelta(minutes=n), courtroom="1104",
+        )  # fmt: skip
+    client = client_for(lawyer)
+    day = hearing.date().isoformat()
+    pages = [client.get(f"/desk/docket/?date={day}&page={n}").content.decode() for n in (1, 2, 3)]
+    for n in range(5):
+        assert sum(f"NTA-P{n}<" in page for page in pages) == 1, n
+    assert "NTA-P0<" in pages[0] and "NTA-P4<" in pages[2]  # in hearing order
+    assert f"?date={day}&amp;page=2" in pages[0] and "Page 1 of 3" in pages[0]
+    assert query_count(client, f"/desk/docket/?date={day}&page=2") == query_count(client, f"/desk/docket/?date={day}")

@@ -52,6 +52,7 @@ from citations.selectors import (
     deadlines_due,
     deadlines_overdue,
     hearing_docket,
+    hearing_docket_cases,
     next_hearing_day,
 )
 from documents.services import citation_takes_a_plea
@@ -343,6 +344,7 @@ def citation_action(request: HttpRequest, citation_id: UUID, action: str) -> Htt
 
 
 DUE_PAGE_SIZE = 100
+DOCKET_PAGE_SIZE = 100  # defendants a page
 OVERDUE_SHOWN = 200  # on the first page, oldest first
 
 
@@ -440,7 +442,15 @@ def docket(request: HttpRequest) -> HttpResponse:
         day = next_hearing_day(user=user, on_or_after=today) or today
         moved = day != today
         form = DocketFilterForm(initial={"date": day})
-    entries = hearing_docket(user=user, date=day, courtroom=courtroom or None)
+    # A long day's docket comes a page of defendants at a time (the PDF holds the whole day).
+    page = Paginator(hearing_docket_cases(user=user, date=day, courtroom=courtroom or None), DOCKET_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    entries = (
+        hearing_docket(user=user, date=day, courtroom=courtroom or None, case_ids=list(page.object_list))
+        if page.object_list
+        else []
+    )
     following = None
     if not entries:
         following = next_hearing_day(
@@ -450,6 +460,6 @@ def docket(request: HttpRequest) -> HttpResponse:
         audit_record(actor=user, action="docket.read", fields=NAME_FIELDS, request=request, count=len(entries))
     context = {
         "form": form, "entries": entries, "day": day, "moved": moved, "following": following,
-        "courtroom": courtroom, "today": today,
+        "courtroom": courtroom, "today": today, "page": page,
     }  # fmt: skip
     return render(request, "citations/desk/docket.html", context)
