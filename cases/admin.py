@@ -1,4 +1,4 @@
-"""Admin for coordinators and administrators.
+"""Admin for administrators (inspection; coordinators work in their own pages).
 
 Change lists show no personal data (only public ids, numbers and statuses), search only
 non-personal columns, and every change form that shows personal data is audited as a read.

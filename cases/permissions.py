@@ -168,7 +168,11 @@ OPERATIONS: dict[str, Operation] = _table(
     ("accounts.manage", "create accounts, change roles, suspend", (COORDINATOR, ADMINISTRATOR)),
     ("accounts.administrators", "make an administrator, or change or suspend one's account", (ADMINISTRATOR,)),
     ("audit.read", "read the audit trail", (COORDINATOR, ADMINISTRATOR)),
-    ("admin.site", "open the Django admin (inspection)", (COORDINATOR, ADMINISTRATOR)),
+    (
+        "admin.site",
+        "open the Django admin (administrators' inspection; coordinators work in their pages)",
+        (ADMINISTRATOR,),
+    ),
     ("security.lockdown", "start or lift the emergency lockdown", (ADMINISTRATOR,)),
     ("security.sign_in_during_lockdown", "sign in while a lockdown is active", (ADMINISTRATOR,)),
 )

@@ -123,7 +123,8 @@ class OwnPasswordChangeForm(AdminPasswordChangeForm):
 
 
 class TrackerAdminSite(admin.AdminSite):
-    """Only coordinators and administrators get in, whatever `is_staff` says."""
+    """Only administrators get in (the `admin.site` row), whatever `is_staff` says: coordinators
+    run intake, assignment, bulk actions, events and accounts from their own pages."""
 
     site_header = "Legal-support tracker administration"
     site_title = "Tracker admin"

@@ -17,6 +17,7 @@ from web.views import (
     dashboard,
     desk,
     downloads,
+    events,
     home,
     intake,
     observe,
@@ -60,6 +61,8 @@ coordinate_patterns = [
     path("bulk/refunds/", bulk.refunds, name="coord-bulk-refunds"),
     path("bulk/refunds/record/", bulk.refund_record, name="coord-bulk-refund-record"),
     path("bulk/assign/", bulk.bulk_assign, name="coord-bulk-assign"),
+    path("events/", events.events, name="coord-events"),
+    path("events/<uuid:event_id>/", events.event_edit, name="coord-event"),
 ]
 
 # The night of a mass arrest: custody boards and the hotline log (jail support: its events).

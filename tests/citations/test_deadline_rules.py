@@ -356,12 +356,12 @@ def test_an_invalid_rule_is_refused(changes, field, coordinator):
     assert DeadlineRule.objects.get(code="pa-summary-respond").offset == 10
 
 
-def test_a_coordinator_edits_a_rule_in_the_admin_and_deadlines_follow(make_citation, coordinator, client_for, clock):
+def test_an_administrator_edits_a_rule_in_the_admin_and_deadlines_follow(make_citation, administrator, client_for, clock):
     clock(2026, 6, 2, 9)
     citation = make_citation(kind=CitationKind.PA_SUMMARY)
     rule = DeadlineRule.objects.get(code="pa-summary-respond")
     url = f"/admin/citations/deadlinerule/{rule.pk}/change/"
-    client = client_for(coordinator)
+    client = client_for(administrator)
     form = client.get(url).context["adminform"].form
     data = {
         name: ("on" if value is True else value) for name, value in form.initial.items() if value not in (None, False)

@@ -34,10 +34,10 @@ def test_demo_citations_have_deadlines_and_consistent_money():
     assert Citation.objects.filter(status=CitationStatus.HEARING_SCHEDULED, docketed=False).exists()
 
 
-def test_the_admin_creates_and_edits_citations_through_the_services(client_for, coordinator, phl_event, clock):
+def test_the_admin_creates_and_edits_citations_through_the_services(client_for, administrator, phl_event, clock):
     clock(2026, 6, 3, 9)
     case = CaseFactory(event=phl_event)
-    client = client_for(coordinator)
+    client = client_for(administrator)
     data = {
         "case": case.pk, "number": "ADM-1", "agency": "Philadelphia Police Department", "jurisdiction": "PA",
         "kind": CitationKind.PA_SUMMARY, "offense_code": "18 Pa.C.S. § 5502", "fine": "50.00", "costs": "0.00",

@@ -299,7 +299,7 @@ def test_lifecycle_fields_cannot_be_set_or_edited_outside_the_lifecycle(make_cit
     assert Citation.objects.get(pk=citation.pk).place == "Broad & Vine"
 
 
-def test_admin_shows_lifecycle_fields_read_only(client_for, coordinator, make_citation, clock):
+def test_admin_shows_lifecycle_fields_read_only(client_for, administrator, make_citation, clock):
     clock(2026, 6, 20, 9)
     from django.contrib.admin.sites import site
 
@@ -309,6 +309,6 @@ def test_admin_shows_lifecycle_fields_read_only(client_for, coordinator, make_ci
                  "disposition", "decided_on", "appealed_on", "closed_on", "status_changed_at", "status_changed_by"}  # fmt: skip
     assert lifecycle <= set(CitationAdmin(Citation, site).readonly_fields)
     citation = make_citation()
-    response = client_for(coordinator).get(f"/admin/citations/citation/{citation.pk}/change/")
+    response = client_for(administrator).get(f"/admin/citations/citation/{citation.pk}/change/")
     assert response.status_code == 200
     assert b'name="status"' not in response.content and b'name="disposition"' not in response.content

@@ -1,6 +1,7 @@
-"""The admin is no side door to accounts: a coordinator who signed in with the second factor
-cannot make anyone an administrator or set anyone's password there (the reproduction of the
-report), nobody can change an account there at all, every admin write that remains is audited,
+"""The admin is no side door: coordinators do not get into it at all (they work in their own
+pages: intake, assignment, bulk actions, events, accounts), so a coordinator who signed in with
+the second factor cannot make anyone an administrator or set anyone's password there (the
+reproduction of the report); nobody can change an account there at all, every admin write that remains is audited,
 and any account raised to administrator (by whatever path) is announced to every administrator,
 listed on the lockdown page and suspended by a lockdown that someone else starts."""
 
@@ -51,13 +52,15 @@ def test_a_coordinator_cannot_make_an_administrator_or_reset_a_password_in_the_a
     admin_group = Group.objects.get(name="administrator")
     entries_before = AuditEntry.objects.count()
     page = client.get(f"/admin/cases/user/{observer2.pk}/change/")
-    assert page.status_code == 403 and b'name="is_superuser"' not in page.content
+    # kept out of the admin altogether: sent to the sign-in page, as any role but administrators
+    assert page.status_code == 302 and page["Location"].startswith("/admin/login/")
+    assert b'name="is_superuser"' not in page.content
     posted = client.post(
         f"/admin/cases/user/{observer2.pk}/change/",
         {"username": "observer2", "groups": [admin_group.pk], "is_superuser": "on", "is_staff": "on",
          "is_active": "on", "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"},
     )  # fmt: skip
-    assert posted.status_code == 403
+    assert posted.status_code == 302 and posted["Location"].startswith("/admin/login/")
     observer2.refresh_from_db()
     assert not observer2.is_superuser and not observer2.groups.filter(name="administrator").exists()
     old_hash = administrator.password
@@ -66,13 +69,12 @@ def test_a_coordinator_cannot_make_an_administrator_or_reset_a_password_in_the_a
         f"/admin/cases/user/{administrator.pk}/password/",
         {"password1": "attacker-chosen-pass-1", "password2": "attacker-chosen-pass-1"},
     )
-    assert reset.status_code in (302, 403, 404)  # the stock password view is gone (a redirect to a 403)
-    if reset.status_code == 302:
-        assert client.post(reset["Location"], {"password1": "x", "password2": "x"}).status_code in (403, 404)
+    assert reset.status_code == 302 and reset["Location"].startswith("/admin/login/")  # sent to sign in
     administrator.refresh_from_db()
     assert administrator.password == old_hash and _api(token) == 200
-    assert client.get("/admin/cases/user/add/").status_code == 403
-    assert client.get("/admin/auth/group/").status_code == 403
+    for url in ("/admin/cases/user/add/", "/admin/auth/group/"):
+        kept_out = client.get(url)
+        assert kept_out.status_code == 302 and kept_out["Location"].startswith("/admin/login/")
     assert AuditEntry.objects.exclude(action="api.token.issue").count() == entries_before and audit_verify().ok
 
 
@@ -83,7 +85,7 @@ def test_coordinators_hold_no_permission_on_accounts_or_groups(coordinator, admi
     assert not held.filter(content_type__app_label="cases", content_type__model="user").exists()
     for perm in ["cases.add_user", "cases.change_user", "cases.delete_user", "cases.view_user", "auth.change_group"]:
         assert not coordinator.has_perm(perm), perm
-    assert coordinator.has_perm("cases.change_event")  # the rest of the admin is still theirs
+    assert coordinator.has_perm("cases.change_event")  # a model permission; the admin site keeps them out
 
 
 @pytest.mark.django_db
@@ -130,8 +132,8 @@ def test_every_admin_registration_audits_its_writes():
 
 
 @pytest.mark.django_db
-def test_admin_adds_changes_and_deletes_are_audited(coordinator):
-    client = signed_in(coordinator)
+def test_admin_adds_changes_and_deletes_are_audited(administrator):
+    client = signed_in(administrator)
     data = {"name": "Admin-made event", "starts_at_0": "2026-06-01", "starts_at_1": "18:00:00",
             "time_zone": "America/New_York", "jurisdiction": "PA-PHL", "place": "City Hall"}  # fmt: skip
     assert client.post("/admin/cases/event/add/", data).status_code == 302
@@ -139,7 +141,7 @@ def test_admin_adds_changes_and_deletes_are_audited(coordinator):
     assert client.post(f"/admin/cases/event/{event.pk}/change/", {**data, "place": "Rittenhouse"}).status_code == 302
     assert client.post(f"/admin/cases/event/{event.pk}/delete/", {"post": "yes"}).status_code == 302
     actions = list(
-        AuditEntry.objects.filter(action__startswith="admin.", target_id=str(event.public_id), actor=coordinator)
+        AuditEntry.objects.filter(action__startswith="admin.", target_id=str(event.public_id), actor=administrator)
         .order_by("id")
         .values_list("action", flat=True)
     )
@@ -248,29 +250,29 @@ def test_lifting_a_lockdown_keeps_a_recent_promotion_suspended(administrator, ob
 
 
 @pytest.mark.django_db
-def test_changing_ones_own_password_in_the_admin_ends_the_other_sessions_and_tokens(coordinator):
-    client = signed_in(coordinator)
-    laptop = signed_in(coordinator)
-    token, _ = token_issue(user=coordinator, by=coordinator)
+def test_changing_ones_own_password_in_the_admin_ends_the_other_sessions_and_tokens(administrator):
+    client = signed_in(administrator)
+    laptop = signed_in(administrator)
+    token, _ = token_issue(user=administrator, by=administrator)
     new = "a-brand-new-passphrase-9"
     response = client.post(
         "/admin/password_change/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
     )
     assert response.status_code == 302, response.content[:2000]
-    coordinator.refresh_from_db()
-    assert coordinator.check_password(new)
+    administrator.refresh_from_db()
+    assert administrator.check_password(new)
     assert client.get("/admin/").status_code == 200  # the session in use stays
     assert laptop.get("/").status_code == 302 and _api(token) == 401
     assert AuditEntry.objects.filter(
-        action="account.password", actor=coordinator, target_id=str(coordinator.pk)
+        action="account.password", actor=administrator, target_id=str(administrator.pk)
     ).exists()
 
 
 @pytest.mark.django_db
-def test_the_admins_password_change_needs_a_fresh_code(coordinator, settings):
+def test_the_admins_password_change_needs_a_fresh_code(administrator, settings):
     import time
 
-    client = signed_in(coordinator)
+    client = signed_in(administrator)
     session = client.session
     session["tracker_mfa_at"] = time.time() - settings.MFA_RECENT_SECONDS - 60
     session.save()
@@ -279,5 +281,19 @@ def test_the_admins_password_change_needs_a_fresh_code(coordinator, settings):
         "/admin/password_change/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
     )
     assert response.status_code == 200
-    coordinator.refresh_from_db()
-    assert coordinator.check_password(PASSWORD)
+    administrator.refresh_from_db()
+    assert administrator.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_coordinators_are_kept_out_of_the_admin_and_no_longer_offered_it(coordinator, administrator):
+    """No coordinator job needs the admin: the coordinators' home offers their own pages (events,
+    intake, bulk actions) and no link to it; every admin page sends them to sign in."""
+    coordinator_client, administrator_client = signed_in(coordinator), signed_in(administrator)
+    for url in ("/admin/", "/admin/cases/event/", "/admin/cases/event/add/", "/admin/citations/citation/"):
+        response = coordinator_client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), url
+        assert administrator_client.get(url).status_code == 200, url
+    home = coordinator_client.get("/coordination/").content.decode()
+    assert "/admin/" not in home and "/coordination/events/" in home and "/coordination/bulk/" in home
+    assert "/admin/" in administrator_client.get("/coordination/").content.decode()

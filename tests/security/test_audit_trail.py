@@ -55,8 +55,8 @@ def test_rewriting_the_whole_chain_without_the_head_is_detected(trail):
 
 
 @pytest.mark.django_db
-def test_audit_trail_is_read_only_in_the_admin(client_for, coordinator, trail):
-    client = client_for(coordinator)
+def test_audit_trail_is_read_only_in_the_admin(client_for, administrator, trail):
+    client = client_for(administrator)
     entry = AuditEntry.objects.first()
     assert client.get("/admin/cases/auditentry/").status_code == 200
     assert client.get("/admin/cases/auditentry/add/").status_code == 403

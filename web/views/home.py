@@ -43,7 +43,6 @@ ROLE_PLACES: dict[Role, list[tuple[str, StrOrPromise]]] = {
         ("claims-roster-index", _("Claims")),
         ("reminders-outbox", _("Outbox")),
         ("dashboard", _("Dashboard")),
-        ("admin:index", _("Administration")),
     ],
     Role.ADMINISTRATOR: [
         ("coord-home", _("Coordination")),
