@@ -229,3 +229,49 @@ def test_courtroom_outcomes_without_a_choice_are_refused(client_for, lawyer, cou
     response = client_for(lawyer).post("/desk/docket/outcomes/", {"date": "2026-06-10", "courtroom": "1104"})
     assert response.status_code == 400
     assert not AuditEntry.objects.filter(action="citation.hearing_outcomes").exists()
+
+
+# --- query counts: the lists do not grow with their rows ---------------------------------------
+
+
+def test_bulk_pages_query_counts_do_not_grow_with_rows(client_for, coordinator, make_citation, phl_event, clock):  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.pages import query_count
+
+    clock(2026, 6, 10, 8)
+    client = client_for(coordinator)
+
+    def add_rows(n: int) -> None:
+        for _ in range(n):
+            citation = make_citation(kind=CitationKind.PHL_SUMMARY_NTA, case=CaseFactory(event=phl_event))
+            services.citation_schedule_hearing(
+                citation=citation, hearing_at=local(2026, 6, 10, 9, 30), courtroom="1104", by=coordinator
+            )
+            services.citation_record_response(
+                citation=citation, response=Response.NOT_GUILTY, at=local(2026, 6, 2, 9), by=coordinator
+            )
+            services.payment_record(
+                citation=citation, amount="50.00", payer=Payer.BAIL_FUND, paid_on=datetime.date(2026, 6, 5),
+                by=coordinator,
+            )  # fmt: skip
+            services.citation_record_disposition(
+                citation=citation, disposition=Disposition.WITHDRAWN, decided_on=datetime.date(2026, 6, 9),
+                by=coordinator,
+            )  # fmt: skip
+
+    def preview_queries() -> int:
+        data = {**FILTERS, "kind": CitationKind.PHL_SUMMARY_NTA, "event": str(phl_event.public_id)}
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post("/coordination/bulk/disposition/", data).status_code == 200
+        return len(queries)
+
+    urls = [f"/coordination/bulk/refunds/?event={phl_event.public_id}", "/coordination/bulk/assign/",
+            "/desk/docket/outcomes/?date=2026-06-10&courtroom=1104"]  # fmt: skip
+    add_rows(1)
+    one = {url: query_count(client, url) for url in urls} | {"preview": preview_queries()}
+    add_rows(15)
+    many = {url: query_count(client, url) for url in urls} | {"preview": preview_queries()}
+    assert many == one
+    assert "$50.00" in client.get(urls[0]).content.decode()  # the rows are there: 16 refunds owed
