@@ -142,6 +142,16 @@ OPERATIONS: dict[str, Operation] = _table(
     ),
     ("roster.export", "export the plaintiff roster (CSV, PDF) for a group suit", (COORDINATOR, ADMINISTRATOR)),
     (
+        "evidence.export",
+        "signed ZIP of a case's or an event's evidence: originals, custody PDFs, statements",
+        (COORDINATOR, ADMINISTRATOR),
+    ),
+    (
+        "signing_key.read",
+        "fetch the public key that checks evidence export signatures",
+        (OBSERVER, JAIL_SUPPORT, LAWYER, ORGANIZER, COORDINATOR, ADMINISTRATOR),
+    ),
+    (
         "officers.history",
         "an officer's history: incidents, force, findings, citations, co-accused",
         (LAWYER, COORDINATOR, ADMINISTRATOR),

@@ -5,6 +5,9 @@ key id, so older keys keep decrypting until `rotate_keys` has re-sealed every ro
 associated data binds a value to its column (`app_label.model.field`): a ciphertext copied
 into another column does not decrypt. Every failure raises: nothing ever falls back to
 returning ciphertext or an empty value.
+
+Also the Ed25519 key that signs evidence export manifests (`sign_detached`), with its public half
+published for recipients (`signing_public_key_pem`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -266,3 +271,26 @@ def keyed_hash(value: str, *, purpose: str) -> str:
     """A short keyed hash for pseudonymous identifiers in logs (client IPs, usernames)."""
     key = _decode_key(settings.IP_HASH_KEY, "IP_HASH_KEY")
     return hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+# --- Signing evidence exports ---------------------------------------------------------------
+
+
+def evidence_signing_key() -> Ed25519PrivateKey:
+    """The Ed25519 key that signs evidence export manifests: EVIDENCE_SIGNING_KEY (base64 of the
+    32-byte private seed), else (development) the development key file's."""
+    raw = settings.EVIDENCE_SIGNING_KEY or dev_keys().get("evidence_signing_key", "")
+    if not raw:
+        raise ImproperlyConfigured("EVIDENCE_SIGNING_KEY is not set: evidence exports cannot be signed")
+    return Ed25519PrivateKey.from_private_bytes(_decode_key(raw, "EVIDENCE_SIGNING_KEY"))
+
+
+def sign_detached(data: bytes) -> bytes:
+    """The raw 64-byte Ed25519 signature of `data` (what `openssl pkeyutl -verify -rawin` checks)."""
+    return evidence_signing_key().sign(data)
+
+
+def signing_public_key_pem() -> str:
+    """The public half of the evidence signing key (SubjectPublicKeyInfo PEM), safe to publish."""
+    public = evidence_signing_key().public_key()
+    return public.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode("ascii")

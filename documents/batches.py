@@ -421,8 +421,9 @@ def _download_inputs(batch: PacketBatch) -> tuple[dict[str, StoredPacket], dict[
     return packets, keys
 
 
-class _Pipe:
-    """A write-only, unseekable file for zipfile: what is written waits here until taken."""
+class ZipPipe:
+    """A write-only, unseekable file for zipfile: what is written waits here until taken (also
+    the claims app's evidence export streams through it)."""
 
     def __init__(self) -> None:
         self._parts: list[bytes] = []
@@ -451,7 +452,7 @@ def _zip_stream(batch: PacketBatch, packets: dict[str, StoredPacket], keys: dict
     descriptor after each entry, so nothing is buffered beyond one piece of one packet. Entries
     are stored, not deflated: PDFs with photos hardly compress, and deflating 300 MB took a
     download from 2 s to 19 s."""
-    pipe = _Pipe()
+    pipe = ZipPipe()
     failed = list(batch.errors)
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED) as archive:
         archive.writestr(MANIFEST_NAME, batch.manifest)

@@ -134,6 +134,9 @@ claims_patterns = [
     path("officers/", claims.officer_index, name="claims-officers"),
     path("officers/<uuid:officer_id>/", claims.officer_page, name="claims-officer"),
     path("officers/<uuid:officer_id>/merge/", claims.officer_merge_into, name="claims-officer-merge"),
+    path("cases/<uuid:case_id>/evidence.zip", claims.evidence_export_case, name="claims-evidence-case"),
+    path("events/<uuid:event_id>/evidence.zip", claims.evidence_export_event, name="claims-evidence-event"),
+    path("evidence-signing-key.pem", claims.signing_key, name="claims-signing-key"),
 ]
 
 # Reminders: a person's consent, the outbox, a lawyer's digest; the SMS provider's webhooks

@@ -54,6 +54,12 @@ FIELD_ENCRYPTION_KEYS_FILE = env.str("FIELD_ENCRYPTION_KEYS_FILE", default="")
 BLIND_INDEX_KEY_FILE = env.str("BLIND_INDEX_KEY_FILE", default="")
 # Keyed hash for client IPs in logs and the audit trail (raw IPs are never stored).
 IP_HASH_KEY = _secret("IP_HASH_KEY", "ip_hash_key")
+# Ed25519 private key seed, base64(32 bytes), signing the manifests of evidence exports (the public
+# key is published in the app for recipients to check them, docs/claims.md). Exports are refused
+# without it.
+EVIDENCE_SIGNING_KEY = env.str("EVIDENCE_SIGNING_KEY", default="") or (
+    _dev_keys.get("evidence_signing_key", "") if _dev_keys is not None else ""
+)
 DEVELOPMENT_KEYS_IN_USE = _dev_keys is not None and not env.str("DJANGO_SECRET_KEY", default="")
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])

@@ -14,6 +14,7 @@ FIELD_ENCRYPTION_KEYS = [
 ]
 BLIND_INDEX_KEY = "dGVzdC1ibGluZC1pbmRleC1rZXktLS0tLS0tLS0tLS0="  # noqa: S105
 IP_HASH_KEY = "dGVzdC1pcC1oYXNoLWtleS0tLS0tLS0tLS0tLS0tLS0="  # noqa: S105
+EVIDENCE_SIGNING_KEY = "dGVzdC1ldmlkZW5jZS1zaWduaW5nLWtleS0tLS0tLS0="  # noqa: S105
 DEVELOPMENT_KEYS_IN_USE = False
 
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}

@@ -224,6 +224,10 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("claims-officers", "get"): ("/claims/officers/", None, DESK),
     ("claims-officer", "get"): ("/claims/officers/{officer}/", None, DESK),
     ("claims-officer-merge", "post"): ("/claims/officers/{officer}/merge/", {}, OFFICE(400)),
+    # --- claims: the signed evidence export (coordinators) and its public key (anyone signed in)
+    ("claims-evidence-case", "get"): ("/claims/cases/{case_a}/evidence.zip", None, OFFICE(200)),
+    ("claims-evidence-event", "get"): ("/claims/events/{event}/evidence.zip", None, OFFICE(200)),
+    ("claims-signing-key", "get"): ("/claims/evidence-signing-key.pem", None, SIGNED_IN),
     # --- reminders: a person's consent, the outbox, a lawyer's digest; the provider's webhooks
     # answer 403 to anyone without the provider's signature, signed in or not
     ("reminders-consent", "get"): ("/reminders/people/{person_a}/consent/", None, DESK_A(200)),

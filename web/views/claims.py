@@ -1,6 +1,7 @@
 """The claims pages: a complaint's allegations and their findings, and the plaintiff roster of an
 event with its CSV and PDF exports (lawyers of the case and coordinators; exports: coordinators);
-an officer's history across events, where coordinators merge unidentified records into them.
+an officer's history across events, where coordinators merge unidentified records into them;
+the signed evidence export of a case or an event (coordinators) and the public key that checks it.
 Scoping through cases.access / claims.access (out of scope: 404), reads through claims.selectors,
 writes through claims.services; each read of clients' data is recorded in the audit trail."""
 
@@ -12,12 +13,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import (
+    case_list_visible_to,
     complaint_list_visible_to,
     event_list_visible_to,
     get_visible_or_404,
@@ -30,10 +32,12 @@ from cases.permissions import may
 from cases.services import officer_merge
 from cases.types import User, signed_in
 from claims.access import allegation_list_visible_to
+from claims.evidence_export import evidence_export
 from claims.exports import roster_csv, roster_pdf
 from claims.models import Finding
 from claims.selectors import ROSTER_SORTS, allegations_of, merge_candidates, officer_history, plaintiff_roster
 from claims.services import allegation_create, allegation_update
+from core.crypto import signing_public_key_pem
 from core.downloads import attachment_response
 from web.forms.claims import AllegationForm
 from web.permissions import page_for
@@ -149,6 +153,7 @@ def roster(request: HttpRequest, event_id: UUID) -> HttpResponse:
         "sort": sort,
         "sorts": ROSTER_SORTS,
         "may_export": may(user, "roster.export"),
+        "may_export_evidence": may(user, "evidence.export"),
     }
     return render(request, "claims/roster.html", context)
 
@@ -244,3 +249,33 @@ def _uuids(value: str) -> list[UUID]:
         return [UUID(value)]
     except ValueError:
         return []
+
+
+# --- The signed evidence export, and the key that checks it ------------------------------------
+
+
+@page_for("evidence.export")
+@require_GET
+def evidence_export_case(request: HttpRequest, case_id: UUID) -> HttpResponseBase:
+    user = signed_in(request.user)
+    case = get_visible_or_404(case_list_visible_to(user=user), case_id, user=user, request=request)
+    export = evidence_export(by=user, case=case, request=request)
+    return attachment_response(data=export.chunks, content_type="application/zip", filename=export.filename)
+
+
+@page_for("evidence.export")
+@require_GET
+def evidence_export_event(request: HttpRequest, event_id: UUID) -> HttpResponseBase:
+    user = signed_in(request.user)
+    event = get_visible_or_404(event_list_visible_to(user=user), event_id, user=user, request=request)
+    export = evidence_export(by=user, event=event, request=request)
+    return attachment_response(data=export.chunks, content_type="application/zip", filename=export.filename)
+
+
+@page_for("signing_key.read")
+@require_GET
+def signing_key(request: HttpRequest) -> HttpResponse:
+    """The public key that checks evidence export manifests (docs/claims.md says how)."""
+    response = HttpResponse(signing_public_key_pem(), content_type="text/plain; charset=us-ascii")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
