@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 def test_a_coordinator_sorts_the_roster_and_exports_it(demo, session_for):
     desk = session_for(demo["coordinator"], DESKTOP)
-    event = Event.objects.get()
+    event = Event.objects.filter(cases__complaints__allegations__isnull=False).distinct().get()
     desk.goto("/claims/roster/")
     desk.page.get_by_role("link", name=event.name).click()
     expect(desk.page.get_by_role("heading", level=1)).to_contain_text("Plaintiff roster")
