@@ -14,6 +14,7 @@ from api.views import (
     citations,
     claims,
     complaints,
+    custody,
     dashboard,
     events,
     evidence,
@@ -74,6 +75,14 @@ intake_patterns: list = [
     path("custody/<uuid:id>/release/", intake.ReleaseApi.as_view(), name="custody-release"),
 ]
 
+# --- the night (custody app): the hotline log, an event's custody board, a move to another stage
+custody_patterns: list = [
+    path("hotline/", custody.HotlineListApi.as_view(), name="hotline-list"),
+    path("hotline/<uuid:id>/link/", custody.HotlineLinkApi.as_view(), name="hotline-link"),
+    path("custody/events/<uuid:id>/board/", custody.BoardApi.as_view(), name="custody-board"),
+    path("custody/arrests/<uuid:id>/stage/", custody.ArrestStageApi.as_view(), name="custody-stage"),
+]
+
 # --- bulk actions: a preview unless the body confirms (api/views/bulk.py)
 bulk_patterns: list = [
     path("bulk/mass-disposition/", bulk.MassDispositionApi.as_view(), name="bulk-mass-disposition"),
@@ -88,6 +97,7 @@ v1_patterns: list = [
     path("exports/citations.csv", transfers.CitationExportView.as_view(), name="export-citations"),
     *packet_patterns,
     *intake_patterns,
+    *custody_patterns,
     *bulk_patterns,
     path("", include(router.urls)),
 ]

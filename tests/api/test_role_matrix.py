@@ -10,6 +10,7 @@ the same world. DELETE is listed for every object route: nothing in the API dele
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,6 +23,7 @@ from cases.mfa import mfa_required_for
 from claims.models import Allegation
 from tests.api.conftest import ROLES, World, png_bytes
 from tests.auth import current_code, totp_device_for
+from tests.custody.fakes import make_hotline_entry
 from tests.documents.fakes import make_finished_batch, make_stored_packet
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - the factories' test password
@@ -118,6 +120,13 @@ def own_credentials(world: World, role: str) -> dict[str, str]:
     if mfa_required_for(user):
         body["otp_token"] = current_code(totp_device_for(user))
     return body
+
+
+NIGHT = expect(jail_support=200, coordinator=200)  # jail support: the world's event is assigned to it
+
+
+def hotline_entry(world: World, role: str) -> dict[str, str]:
+    return {"client_uuid": str(uuid.uuid4()), "event": str(world.event.public_id), "about": "Red jacket, about 20"}
 
 
 MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
@@ -404,6 +413,16 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("packet-batch-detail", "get"): ("/api/v1/packets/{batch_a}/", None, DESK_A(200)),
     ("packet-batch-download", "get"): ("/api/v1/packets/{batch_a}/download/", None, DESK_A(200)),
     ("packet-file", "get"): ("/api/v1/packets/files/{packet_a}/", None, DESK_A(200)),
+    # --- the night: hotline log, custody board, moves (jail support: its assigned event)
+    ("hotline-list", "get"): ("/api/v1/hotline/?event={event}", None, NIGHT),
+    ("hotline-list", "post"): ("/api/v1/hotline/", hotline_entry, expect(jail_support=201, coordinator=201)),
+    ("hotline-link", "post"): (
+        "/api/v1/hotline/{hotline_a}/link/",
+        lambda w, role: {"arrest": str(w.arrest_a.public_id)},
+        OFFICE_ONLY(200),
+    ),
+    ("custody-board", "get"): ("/api/v1/custody/events/{event}/board/", None, NIGHT),
+    ("custody-stage", "post"): ("/api/v1/custody/arrests/{arrest_a}/stage/", {"stage": "in_transport"}, NIGHT),
     # --- bulk actions (previews here: nothing is written without "confirm": true)
     ("bulk-mass-disposition", "post"): (
         "/api/v1/bulk/mass-disposition/",
@@ -484,6 +503,8 @@ def _path(template: str, world: World) -> str:
         ids["packet_a"] = make_stored_packet(case=world.case_a, by=world.users["lawyer"]).public_id
     if "{allegation_a}" in template:
         ids["allegation_a"] = Allegation.objects.create(complaint=world.complaint_a, officer=world.officer).public_id
+    if "{hotline_a}" in template:
+        ids["hotline_a"] = make_hotline_entry(event=world.event, by=world.users["coordinator"]).public_id
     if "{batch_a}" in template:
         ids["batch_a"] = make_finished_batch(case=world.case_a, by=world.users["lawyer"]).public_id
     return template.format(**ids)

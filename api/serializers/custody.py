@@ -1,0 +1,105 @@
+"""The night over the API: hotline entries (a quick entry in, the log out), the custody board of
+an event, a move to another stage. Events, places and arrests are written as their UUIDs and
+looked up in the caller's scope (custody/access.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from api.serializers.base import BoundedDateTimeField, PlainInputSerializer, ScopedRelatedField
+from cases.models import Arrest, CustodyStatus, Event
+from cases.types import AnyUser
+from custody.access import board_arrest_list_visible_to, board_event_list_visible_to
+from custody.models import CustodyPlace, HotlineEntry, HotlineKind
+from custody.selectors.hotline import custody_places
+
+
+def _places(*, user: AnyUser | None) -> Any:
+    return custody_places()
+
+
+class HotlineEntryInput(PlainInputSerializer):
+    client_uuid = serializers.UUIDField(help_text=_("Made on the phone; a retry with the same id stores nothing new."))
+    event = ScopedRelatedField(model=Event, scope=board_event_list_visible_to)
+    kind = serializers.ChoiceField(choices=HotlineKind.choices, default=HotlineKind.CALL)
+    received_at = BoundedDateTimeField(required=False)
+    about = serializers.CharField(max_length=500)
+    place = ScopedRelatedField(model=CustodyPlace, scope=_places, required=False, allow_null=True)
+    medical_needs = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    seen = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    waiting_outside = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    belongings = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    caller_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    caller_contact = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    contact_consent = serializers.BooleanField(required=False, default=False)
+
+
+class HotlineEntryOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    event = serializers.UUIDField(source="event.public_id")
+    place = serializers.CharField(source="place.name", default="")
+    arrest = serializers.UUIDField(source="arrest.public_id", default=None)
+
+    class Meta:
+        model = HotlineEntry
+        fields = [
+            "id", "client_uuid", "event", "kind", "received_at", "about", "place", "medical_needs", "seen",
+            "waiting_outside", "belongings", "caller_name", "caller_contact", "contact_consent", "arrest",
+        ]  # fmt: skip
+
+    def to_representation(self, instance: HotlineEntry) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        for name in (
+            "about",
+            "medical_needs",
+            "seen",
+            "waiting_outside",
+            "belongings",
+            "caller_name",
+            "caller_contact",
+        ):
+            data[name] = data[name] or ""
+        return data
+
+
+class HotlineLinkInput(PlainInputSerializer):
+    arrest = ScopedRelatedField(model=Arrest, scope=board_arrest_list_visible_to, allow_null=True)
+
+
+class StageInput(PlainInputSerializer):
+    stage = serializers.ChoiceField(choices=CustodyStatus.choices)
+    place = ScopedRelatedField(model=CustodyPlace, scope=_places, required=False, allow_null=True)
+
+
+class BoardPersonOutput(serializers.Serializer):
+    arrest = serializers.UUIDField(source="arrest_id")
+    name = serializers.CharField()
+    stage = serializers.CharField()
+    place = serializers.CharField()
+    arrested_at = serializers.DateTimeField()
+    released_at = serializers.DateTimeField(allow_null=True)
+    hours = serializers.FloatField()
+    held = serializers.BooleanField()
+    overdue = serializers.BooleanField(help_text=_("Still in custody past CUSTODY_ALERT_HOURS (time alone)."))
+    medical = serializers.BooleanField()
+    waiting = serializers.ListField(child=serializers.CharField())
+    entries = serializers.IntegerField()
+
+
+class BoardColumnOutput(serializers.Serializer):
+    stage = serializers.CharField()
+    title = serializers.CharField(source="label")
+    people = BoardPersonOutput(many=True)
+
+
+class BoardOutput(serializers.Serializer):
+    event = serializers.UUIDField(source="event.public_id")
+    alert_hours = serializers.IntegerField()
+    in_custody = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    unidentified = serializers.IntegerField()
+    built_at = serializers.DateTimeField()
+    columns = BoardColumnOutput(many=True)
