@@ -26,15 +26,16 @@ def counts():
 def test_seed_demo_builds_the_scenario_and_is_idempotent():
     call_command("seed_demo", password="a-long-demo-password")
     first = counts()
-    # 30 people at the encampment, 2 at the earlier march of the reminders' demo (demo/reminders.py)
-    assert first["Demonstrator"] == 32 and first["Case"] == 32
+    # 30 people at the encampment, 2 at the earlier march of the reminders' demo (demo/reminders.py),
+    # 12 arrested on the night in progress (demo/night.py)
+    assert first["Demonstrator"] == 44 and first["Case"] == 44
     assert 20 <= first["Citation"] <= 30
     kinds = set(Citation.objects.values_list("kind", flat=True))
     assert {"pa_summary", "phl_summary_nta", "phl_cvn"} <= kinds
     assert set(Citation.objects.values_list("fine", flat=True)) == {50}
     assert Citation.objects.filter(disposition__in=["dismissed", "waived"]).exists()
     assert Payment.objects.filter(payer="bail_fund").exists()
-    assert 3 <= first["Arrest"] <= 8
+    assert 3 + 12 <= first["Arrest"] <= 8 + 12
     assert 35 <= first["Incident"] <= 45
     assert first["ExcessiveForceComplaint"] == 3 and first["WitnessStatement"] >= 3 and first["Evidence"] >= 3
     roles = {role_of(u) for u in User.objects.all()}
@@ -77,3 +78,19 @@ def test_demo_code_refuses_where_demo_data_is_off(settings):
     settings.ALLOW_DEMO_DATA = False
     with pytest.raises(CommandError):
         call_command("demo_code", "lawyer")
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_a_night_in_progress_for_the_jail_support_account():
+    from custody.access import board_event_list_visible_to
+    from custody.selectors.board import board_for_event
+    from demo.night import NIGHT_EVENT
+
+    call_command("seed_demo", password="a-long-demo-password")
+    volunteer = User.objects.get(username="jailsupport")
+    assert [e.name for e in board_event_list_visible_to(user=volunteer)] == [NIGHT_EVENT]
+    board = board_for_event(event=board_event_list_visible_to(user=volunteer).get())
+    stages = {column.stage for column in board.columns if column.people}
+    assert len(stages) == 7  # someone at every stage of the night
+    assert board.overdue == 2 and board.unidentified == 1
+    assert any(person.medical and person.waiting for column in board.columns for person in column.people)
