@@ -399,6 +399,29 @@ class CivilClaimDeadline:
     rule: DeadlineRule
 
 
+def preservation_dates(
+    incident_at: datetime.datetime | datetime.date,
+    *,
+    tz: ZoneInfo,
+    jurisdiction: str,
+    retention_days: int,
+    margin_business_days: int = 5,
+) -> tuple[datetime.date, datetime.date]:
+    """When records of an incident kept `retention_days` may first be deleted (the local incident
+    day plus that many calendar days), and the day a preservation letter must be sent by:
+    `margin_business_days` business days earlier (this jurisdiction's court calendar), so it
+    arrives before the deletion. The send-by day is never before the incident."""
+    start = local_date(incident_at, tz)
+    deletion = start + datetime.timedelta(days=retention_days)
+    send_by, left = deletion, margin_business_days
+    calendar = court_calendar()  # read once, not once per day counted back
+    while left > 0 and send_by > start:
+        send_by -= datetime.timedelta(days=1)
+        if is_business_day(send_by, jurisdiction, calendar=calendar):
+            left -= 1
+    return deletion, send_by
+
+
 def civil_claim_rules() -> list[DeadlineRule]:
     """The active rules that set a civil-claim period (in Pennsylvania the `pa-civil-claim-1983`
     row), for `civil_claim_deadline` (one query: read once for many incidents)."""

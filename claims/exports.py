@@ -1,7 +1,9 @@
-"""The plaintiff roster as files for the lawyers of a group suit: CSV (cells a spreadsheet would
+"""Files the claims pages hand out: the plaintiff roster as files for the lawyers of a group suit: CSV (cells a spreadsheet would
 run are neutralised, as the citations export does) and PDF (HTML from a template, turned into a
 PDF only by `documents.pdf`, the packets' renderer). The rows come from
-`claims.selectors.plaintiff_roster`, already scoped; the caller audits the export."""
+`claims.selectors.plaintiff_roster`, already scoped; the caller audits the export. And the
+preservation letter of an incident for one record holder (PDF, through `documents.pdf` too).
+Recipients' addresses are a starting point for the lawyer to confirm."""
 
 from __future__ import annotations
 
@@ -13,9 +15,9 @@ from zoneinfo import ZoneInfo
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.models import Event
+from cases.models import Event, Incident
 from citations.exports import neutralise
-from claims.selectors import RosterRow
+from claims.selectors import PreservationPlan, RosterRow
 
 ROSTER_COLUMNS = [
     "case number", "name", "injuries", "treatment", "injured at arrest", "officers", "evidence items",
@@ -77,3 +79,47 @@ def roster_pdf(rows: list[RosterRow], event: Event) -> bytes:
         },
     )
     return render_pdf(html).pdf
+
+
+def preservation_letter_pdf(*, incident: Incident, plan: PreservationPlan) -> bytes:
+    """A preservation letter to the police department or the city for an incident's records (English,
+    like the packets), through the packets' renderer. It names no client: the incident's time,
+    place and the officers seen are what the holder needs to find the records."""
+    from documents.pdf import render_pdf  # WeasyPrint loads only in processes that render
+
+    tz = ZoneInfo(incident.event.time_zone)
+    officers = sorted(
+        {
+            str(s.officer)
+            for s in incident.officer_sightings.select_related("officer")
+            if s.officer.merged_into_id is None
+        }
+    )
+    now = timezone.localtime()
+    html = render_to_string(
+        "claims/preservation_letter.html",
+        {
+            "title": f"Preservation demand: {plan.label}",
+            "subject": "Demand to preserve records of a police incident",
+            "author": "Legal support team",
+            "keywords": "preservation letter, evidence",
+            "generated_at": now.strftime("%Y-%m-%d %H:%M %Z"),
+            "generated_iso": now.isoformat(timespec="seconds"),
+            "generated_date": now.strftime("%B %-d, %Y"),
+            "content_hash": "",
+            "plan": plan,
+            "recipient": RECIPIENTS[plan.recipient],
+            "when": incident.occurred_at.astimezone(tz).strftime("%B %-d, %Y at %-I:%M %p %Z"),
+            "place": incident.place or incident.event.place,
+            "event": incident.event.name,
+            "agencies": incident.agencies_present,
+            "officers": officers,
+        },
+    )
+    return render_pdf(html).pdf
+
+
+RECIPIENTS = {
+    "police": "Philadelphia Police Department, Office of the Police Commissioner, 400 N. Broad Street, Philadelphia, PA 19130",
+    "city": "City of Philadelphia Law Department, 1515 Arch Street, 17th Floor, Philadelphia, PA 19102",
+}

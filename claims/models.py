@@ -1,5 +1,7 @@
 """Models of the claims app: allegations and their findings (one per officer, force type and
-incident of a complaint).
+incident of a complaint); the kinds of records the police and the city delete on a schedule
+(retention periods as data, with their source, unverified until a lawyer reviews them) and the
+preservation letters sent for an incident.
 
 An allegation holds no personal data of its own: it points at a complaint (whose narrative and
 injuries are sealed in `cases`), an officer (a public employee acting in public), a force type
@@ -8,6 +10,7 @@ and an incident. The oversight body's own case number is a reference, not person
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -76,3 +79,56 @@ class Allegation(PublicModel):
 
     def __str__(self) -> str:
         return f"Allegation {self.public_id}"
+
+
+class RecordHolder(models.TextChoices):
+    POLICE = "police", _("Police department")
+    CITY = "city", _("City")
+
+
+class RecordKind(models.Model):
+    """A kind of record that is deleted on a schedule (body-worn camera video, radio, CAD,
+    surveillance video): how long it is kept, by whom, and where that figure comes from. Seeded
+    unverified by a data migration; a lawyer confirms each against the holder's own schedule."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(max_length=120)
+    holder = models.CharField(max_length=10, choices=RecordHolder.choices)
+    retention_days = models.PositiveIntegerField(help_text=_("Days kept before routine deletion."))
+    source = models.CharField(max_length=400)
+    verified = models.BooleanField(default=False, help_text=_("A lawyer checked the period against its source."))
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["retention_days", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SentHow(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    MAIL = "mail", _("Certified mail")
+    HAND = "hand", _("By hand")
+    FAX = "fax", _("Fax")
+    PORTAL = "portal", _("Online portal")
+
+
+class PreservationLetter(PublicModel):
+    """A preservation letter for an incident's records, to the police department or the city, and
+    when and how it was sent."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="preservation_letters")
+    recipient = models.CharField(max_length=10, choices=RecordHolder.choices)
+    record_kinds = models.ManyToManyField(RecordKind, related_name="letters")
+    send_by = models.DateField(help_text=_("Computed: before the earliest deletion of the records asked for."))
+    sent_at = models.DateTimeField()
+    sent_how = models.CharField(max_length=10, choices=SentHow.choices)
+    reference = models.CharField(max_length=120, blank=True, help_text=_("Tracking or message number."))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Preservation letter {self.public_id}"

@@ -1,5 +1,6 @@
 """Reads of the claims app: a complaint's allegations, the findings per allegation for the
-dashboard, and the plaintiff roster of an event.
+dashboard, the plaintiff roster of an event, an officer's history, and the preservation plan of an
+incident.
 
 The dashboard lives in `citations` (below this app, so it cannot import it): the findings block is
 a section registered from `ClaimsConfig.ready()` (`citations.dashboard.register_section`). Its query
@@ -46,11 +47,11 @@ from cases.models import (
 from cases.selectors import PersonAffected, case_incident_pairs
 from cases.types import AnyUser
 from citations.dashboard import count_cell, threshold, withheld_cell
-from citations.deadlines import CivilClaimDeadline, civil_claim_deadline, civil_claim_rules
+from citations.deadlines import CivilClaimDeadline, civil_claim_deadline, civil_claim_rules, preservation_dates
 from citations.disclosure import HIDDEN, WITHHELD, LinkedTable
 from citations.models import Citation
 from claims.access import allegation_list_visible_to
-from claims.models import Allegation, Finding
+from claims.models import Allegation, Finding, PreservationLetter, RecordHolder, RecordKind
 from documents.context import people_with_open_matters
 
 ALL = "all"
@@ -393,3 +394,51 @@ def merge_candidates(*, officer: Officer) -> QuerySet[Officer]:
         )
         return base.filter(Q(pk__in=fits.values("pk")) | same_events).order_by("badge_status", "badge_number", "id")
     return base.filter(same_events).order_by("badge_status", "badge_number", "id")
+
+
+# --- Preservation letters for an incident ------------------------------------------------------
+
+
+@dataclass
+class PreservationPlan:
+    """For one recipient (the police department or the city): the records it holds, when the
+    first of them may be deleted and the day a letter must go out by, and the letters sent."""
+
+    recipient: str
+    label: str
+    kinds: list[RecordKind]
+    deletion: datetime.date | None
+    send_by: datetime.date | None
+    days_left: int | None
+    letters: list[PreservationLetter]
+
+
+def preservation_plans(*, incident: Incident, today: datetime.date | None = None) -> list[PreservationPlan]:
+    """One plan per record holder, dates from the deadline engine (`preservation_dates`) over the
+    holder's shortest retention period, which decides when a letter is too late."""
+    today = today or timezone.localdate()
+    kinds = list(RecordKind.objects.filter(active=True))
+    letters = list(incident.preservation_letters.prefetch_related("record_kinds").order_by("sent_at", "id"))
+    plans = []
+    for holder, label in RecordHolder.choices:
+        held = [kind for kind in kinds if kind.holder == holder]
+        deletion = send_by = None
+        if held:
+            deletion, send_by = preservation_dates(
+                incident.occurred_at,
+                tz=ZoneInfo(incident.event.time_zone),
+                jurisdiction=incident.event.jurisdiction,
+                retention_days=min(kind.retention_days for kind in held),
+            )
+        plans.append(
+            PreservationPlan(
+                recipient=holder,
+                label=str(label),
+                kinds=held,
+                deletion=deletion,
+                send_by=send_by,
+                days_left=(send_by - today).days if send_by else None,
+                letters=[letter for letter in letters if letter.recipient == holder],
+            )
+        )
+    return plans

@@ -1,5 +1,6 @@
-"""Writes of the claims app: allegations and their findings. One transaction per call, an audit
-entry per write (field names only); pages, the API and the demo seed call these alike."""
+"""Writes of the claims app: allegations and their findings; preservation letters sent. One
+transaction per call, an audit entry per write (field names only); pages, the API and the demo
+seed call these alike."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from django.utils.translation import gettext as _
 from cases.audit import audit_record
 from cases.models import ExcessiveForceComplaint, ForceType, Incident, Officer
 from cases.types import User
-from claims.models import Allegation
+from claims.models import Allegation, PreservationLetter
+from claims.selectors import preservation_plans
 
 
 class AllegationFields(TypedDict, total=False):
@@ -77,3 +79,29 @@ def allegation_update(*, allegation: Allegation, by: User, **changes: Unpack[All
     locked.save()
     audit_record(actor=by, action="allegation.update", target=locked, fields=sorted(changes))
     return locked
+
+
+@transaction.atomic
+def preservation_letter_record(
+    *, incident: Incident, recipient: str, sent_at: datetime.datetime, sent_how: str, reference: str = "", by: User
+) -> PreservationLetter:
+    """Record that a preservation letter went to `recipient` (when, how, any tracking number),
+    asking for every active kind of record it holds; its send-by day is computed now by the
+    deadline engine, so the record shows whether it went out in time."""
+    plan = next(p for p in preservation_plans(incident=incident) if p.recipient == recipient)
+    if not plan.kinds or plan.send_by is None:
+        raise ValidationError({"recipient": _("No kind of record held by this recipient is configured.")})
+    letter = PreservationLetter(
+        incident=incident,
+        recipient=recipient,
+        send_by=plan.send_by,
+        sent_at=sent_at,
+        sent_how=sent_how,
+        reference=reference,
+        recorded_by=by,
+    )
+    letter.full_clean()
+    letter.save()
+    letter.record_kinds.set(plan.kinds)
+    audit_record(actor=by, action="preservation.sent", target=incident, kind=recipient)
+    return letter

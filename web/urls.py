@@ -137,6 +137,13 @@ claims_patterns = [
     path("cases/<uuid:case_id>/evidence.zip", claims.evidence_export_case, name="claims-evidence-case"),
     path("events/<uuid:event_id>/evidence.zip", claims.evidence_export_event, name="claims-evidence-event"),
     path("evidence-signing-key.pem", claims.signing_key, name="claims-signing-key"),
+    path("incidents/<uuid:incident_id>/preservation/", claims.preservation, name="claims-preservation"),
+    path(
+        "incidents/<uuid:incident_id>/preservation/<slug:recipient>.pdf",
+        claims.preservation_letter,
+        name="claims-preservation-letter",
+    ),
+    path("incidents/<uuid:incident_id>/preservation/sent/", claims.preservation_sent, name="claims-preservation-sent"),
 ]
 
 # Reminders: a person's consent, the outbox, a lawyer's digest; the SMS provider's webhooks

@@ -228,6 +228,10 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("claims-evidence-case", "get"): ("/claims/cases/{case_a}/evidence.zip", None, OFFICE(200)),
     ("claims-evidence-event", "get"): ("/claims/events/{event}/evidence.zip", None, OFFICE(200)),
     ("claims-signing-key", "get"): ("/claims/evidence-signing-key.pem", None, SIGNED_IN),
+    # --- claims: an incident's preservation letters (lawyers of a case it concerns, coordinators)
+    ("claims-preservation", "get"): ("/claims/incidents/{incident_o}/preservation/", None, DESK_A(200)),
+    ("claims-preservation-letter", "get"): ("/claims/incidents/{incident_o}/preservation/police.pdf", None, DESK_A(200)),
+    ("claims-preservation-sent", "post"): ("/claims/incidents/{incident_o}/preservation/sent/", {}, DESK_A(400)),
     # --- reminders: a person's consent, the outbox, a lawyer's digest; the provider's webhooks
     # answer 403 to anyone without the provider's signature, signed in or not
     ("reminders-consent", "get"): ("/reminders/people/{person_a}/consent/", None, DESK_A(200)),
@@ -385,6 +389,7 @@ def _ids(world: World, people: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         "complaint_a": world.complaint_a.public_id,
         "event": world.event.public_id,
         "officer": world.officer.public_id,
+        "incident_o": world.incident_o.public_id,
         "allegation_a": Allegation.objects.create(complaint=world.complaint_a).public_id,
     }
 

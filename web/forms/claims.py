@@ -1,4 +1,4 @@
-"""Forms of the claims pages: an allegation of a complaint and its finding."""
+"""Forms of the claims pages: an allegation of a complaint and its finding; a preservation letter sent."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Incident, Officer
-from claims.models import Allegation
+from claims.models import Allegation, RecordHolder, SentHow
 
 
 class AllegationForm(forms.ModelForm[Allegation]):
@@ -51,3 +51,10 @@ class AllegationForm(forms.ModelForm[Allegation]):
 
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class PreservationSentForm(forms.Form):
+    recipient = forms.ChoiceField(label=_("Sent to"), choices=RecordHolder.choices)
+    sent_at = forms.DateTimeField(label=_("Sent at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    sent_how = forms.ChoiceField(label=_("Sent how"), choices=SentHow.choices)
+    reference = forms.CharField(label=_("Tracking or message number"), max_length=120, required=False)

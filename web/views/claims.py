@@ -1,7 +1,8 @@
 """The claims pages: a complaint's allegations and their findings, and the plaintiff roster of an
 event with its CSV and PDF exports (lawyers of the case and coordinators; exports: coordinators);
 an officer's history across events, where coordinators merge unidentified records into them;
-the signed evidence export of a case or an event (coordinators) and the public key that checks it.
+the signed evidence export of a case or an event (coordinators) and the public key that checks it;
+an incident's preservation letters.
 Scoping through cases.access / claims.access (out of scope: 404), reads through claims.selectors,
 writes through claims.services; each read of clients' data is recorded in the audit trail."""
 
@@ -13,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,19 +28,26 @@ from cases.access import (
     officer_list_visible_to,
 )
 from cases.audit import audit_record
-from cases.models import ExcessiveForceComplaint, Officer
+from cases.models import ExcessiveForceComplaint, Incident, Officer
 from cases.permissions import may
 from cases.services import officer_merge
 from cases.types import User, signed_in
 from claims.access import allegation_list_visible_to
 from claims.evidence_export import evidence_export
-from claims.exports import roster_csv, roster_pdf
+from claims.exports import preservation_letter_pdf, roster_csv, roster_pdf
 from claims.models import Finding
-from claims.selectors import ROSTER_SORTS, allegations_of, merge_candidates, officer_history, plaintiff_roster
-from claims.services import allegation_create, allegation_update
+from claims.selectors import (
+    ROSTER_SORTS,
+    allegations_of,
+    merge_candidates,
+    officer_history,
+    plaintiff_roster,
+    preservation_plans,
+)
+from claims.services import allegation_create, allegation_update, preservation_letter_record
 from core.crypto import signing_public_key_pem
 from core.downloads import attachment_response
-from web.forms.claims import AllegationForm
+from web.forms.claims import AllegationForm, PreservationSentForm
 from web.permissions import page_for
 
 
@@ -279,3 +287,60 @@ def signing_key(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(signing_public_key_pem(), content_type="text/plain; charset=us-ascii")
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- Preservation letters for an incident ------------------------------------------------------
+
+
+def _incident(request: HttpRequest, incident_id: UUID) -> Incident:
+    user = signed_in(request.user)
+    return get_visible_or_404(incident_list_visible_to(user=user), incident_id, user=user, request=request)
+
+
+def _preservation_page(
+    request: HttpRequest, incident: Incident, form: PreservationSentForm, status: int = 200
+) -> HttpResponse:
+    audit_record(actor=request.user, action="preservation.read", target=incident, request=request)
+    context = {
+        "incident": incident,
+        "plans": preservation_plans(incident=incident),
+        "form": form,
+        "may_send": may(request.user, "preservation.send"),
+    }
+    return render(request, "claims/preservation.html", context, status=status)
+
+
+@page_for("preservation.read")
+@require_GET
+def preservation(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+    return _preservation_page(request, _incident(request, incident_id), PreservationSentForm())
+
+
+@page_for("preservation.send")
+@require_GET
+def preservation_letter(request: HttpRequest, incident_id: UUID, recipient: str) -> HttpResponse:
+    incident = _incident(request, incident_id)
+    plan = next((p for p in preservation_plans(incident=incident) if p.recipient == recipient and p.kinds), None)
+    if plan is None:
+        raise Http404
+    audit_record(actor=request.user, action="preservation.letter", target=incident, request=request, kind=recipient)
+    data = preservation_letter_pdf(incident=incident, plan=plan)
+    return attachment_response(
+        data=data, content_type="application/pdf", filename=f"preservation-{recipient}-{incident.public_id}.pdf"
+    )
+
+
+@page_for("preservation.send")
+@require_POST
+def preservation_sent(request: HttpRequest, incident_id: UUID) -> HttpResponse:
+    incident = _incident(request, incident_id)
+    form = PreservationSentForm(request.POST)
+    if form.is_valid():
+        try:
+            preservation_letter_record(incident=incident, by=signed_in(request.user), **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The letter was recorded as sent."))
+            return redirect("claims-preservation", incident_id=incident.public_id)
+    return _preservation_page(request, incident, form, status=400)
