@@ -40,8 +40,8 @@ from cases.models import (
 )
 from cases.services import case_assign_lawyers, case_create, demonstrator_create, evidence_add, officer_find_or_create
 from demo.citations import create_citations
-from demo.night import build_night
 from demo.claims import build_claims
+from demo.night import build_night
 from demo.reminders import create_reminders
 from demo.vocabulary import DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_PLACES, DEMO_UNITS
 
