@@ -22,7 +22,15 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import harness  # noqa: E402
 
-SCRIPTS = ["bench_queries", "bench_lists", "bench_pages", "bench_dashboard", "bench_due_soon", "bench_import", "bench_packets"]
+SCRIPTS = [
+    "bench_queries",
+    "bench_lists",
+    "bench_pages",
+    "bench_dashboard",
+    "bench_due_soon",
+    "bench_import",
+    "bench_packets",
+]
 
 
 def main() -> int:
