@@ -44,6 +44,7 @@ from citations.models import (
     DeadlineTrigger,
     Disposition,
     OffsetUnit,
+    Response,
 )
 
 END_OF_DAY = datetime.time(23, 59, 59)
@@ -332,13 +333,23 @@ def pick_rules(rules: Iterable[DeadlineRule], jurisdiction: str) -> list[Deadlin
     return list(best.values())
 
 
-def citation_trigger(rule: DeadlineRule, citation: Citation) -> datetime.datetime | datetime.date | None:
+def citation_trigger(
+    rule: DeadlineRule, citation: Citation, tz: ZoneInfo | None = None
+) -> datetime.datetime | datetime.date | None:
+    """What starts `rule`'s clock on `citation`, or None when nothing has yet. The appeal window
+    (Pa.R.Crim.P. 460(A): "the entry of the guilty plea, the conviction, or other final order")
+    runs from the earlier of a guilty plea's entry and a decision of guilty."""
     if rule.trigger == DeadlineTrigger.ISSUED:
         return citation.issued_at
     if rule.trigger == DeadlineTrigger.HEARING:
         return citation.hearing_at
     if rule.trigger == DeadlineTrigger.CONVICTED:
-        return citation.decided_on if citation.disposition == Disposition.GUILTY else None
+        starts: list[datetime.date] = []
+        if citation.response == Response.GUILTY and citation.responded_at is not None and tz is not None:
+            starts.append(local_date(citation.responded_at, tz))
+        if citation.disposition == Disposition.GUILTY and citation.decided_on is not None:
+            starts.append(citation.decided_on)
+        return min(starts) if starts else None
     return None
 
 
@@ -363,6 +374,66 @@ def citation_deadline_status(kind: str, citation: Citation, tz: ZoneInfo) -> str
             return DeadlineStatus.MET
         return DeadlineStatus.CANCELLED if citation.status == CitationStatus.CLOSED else DeadlineStatus.OPEN
     return DeadlineStatus.MET if citation.status == CitationStatus.CLOSED else DeadlineStatus.OPEN
+
+
+# --- The appeal path of a citation -------------------------------------------------------
+
+UNDECIDED_STATES = {CitationStatus.ISSUED, CitationStatus.ANSWERED, CitationStatus.HEARING_SCHEDULED}
+
+
+@dataclass(frozen=True)
+class AppealPath:
+    """How a citation is appealed, as far as the tracker models it. `modelled` is False for a
+    civil notice (the review decision's appeal is not modelled: check with the clerk).
+    `absence_appeal_by`: a hearing has passed with no outcome recorded, so this may already be a
+    conviction in absence (Pa.R.Crim.P. 1002(B)(1)(a)(ii)); the appeal rule's period counted from
+    the hearing day, the earliest the window can have started, and not moved past a weekend or a
+    closure: the earliest day it can end."""
+
+    modelled: bool
+    absence_appeal_by: datetime.date | None = None
+    hearing_on: datetime.date | None = None
+    rule: DeadlineRule | None = None
+
+
+def may_be_convicted_in_absence(citation: Citation, *, tz: ZoneInfo, today: datetime.date) -> bool:
+    """A hearing has passed and nothing was recorded after it (no query)."""
+    return (
+        track_for(citation.kind).appealable
+        and citation.status in UNDECIDED_STATES
+        and citation.hearing_at is not None
+        and local_date(citation.hearing_at, tz) < today
+    )
+
+
+def appeal_path(
+    citation: Citation, *, tz: ZoneInfo, today: datetime.date, rules: Iterable[DeadlineRule] | None = None
+) -> AppealPath:
+    """The appeal path of `citation` on `today` (reads the rules, unless given, only when a
+    hearing has passed undecided)."""
+    if not track_for(citation.kind).appealable:
+        return AppealPath(modelled=False)
+    if not may_be_convicted_in_absence(citation, tz=tz, today=today) or citation.hearing_at is None:
+        return AppealPath(modelled=True)
+    hearing_on = local_date(citation.hearing_at, tz)
+    candidates = active_rules() if rules is None else list(rules)
+    appeal_rules = [
+        rule
+        for rule in candidates
+        if rule.kind == DeadlineKind.APPEAL
+        and rule.trigger == DeadlineTrigger.CONVICTED
+        and citation_rule_applies(rule, citation)
+    ]
+    picked = pick_rules(appeal_rules, citation.jurisdiction)
+    if not picked:
+        return AppealPath(modelled=True, hearing_on=hearing_on)
+    rule = picked[0]
+    return AppealPath(
+        modelled=True,
+        absence_appeal_by=add_offset(hearing_on, rule.offset, rule.offset_unit),
+        hearing_on=hearing_on,
+        rule=rule,
+    )
 
 
 # --- What each rule means for a complaint --------------------------------------------------
@@ -531,7 +602,7 @@ def sync_citation_deadlines(
         tz, event_jurisdiction = places[citation.case_id]
         applicable = (rule for rule in rules if citation_rule_applies(rule, citation))
         for rule in pick_rules(applicable, citation.jurisdiction):
-            trigger = citation_trigger(rule, citation)
+            trigger = citation_trigger(rule, citation, tz)
             if trigger is None:
                 continue
             due = compute_due_detail(

@@ -152,7 +152,7 @@ class DeadlineKind(models.TextChoices):
 class DeadlineTrigger(models.TextChoices):
     ISSUED = "issued", _("Citation issued")
     HEARING = "hearing", _("Hearing date and time")
-    CONVICTED = "convicted", _("Decision of guilty (conviction)")
+    CONVICTED = "convicted", _("Guilty plea entered, or decision of guilty (conviction): the earlier")
     INCIDENT = "incident", _("Incident (the complaint's earliest; else the complaint's creation)")
 
 

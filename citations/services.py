@@ -56,6 +56,8 @@ from cases.permissions import may
 from cases.types import User
 from citations import lifecycle as lc
 from citations.deadlines import (
+    court_calendar,
+    court_closure_on,
     sync_citation_deadlines,
     sync_complaint_deadlines,
     sync_court_day_deadlines,
@@ -193,6 +195,34 @@ def _require_date(value: Any, name: str) -> datetime.date:
     return value
 
 
+def _check_court_open(citation: Citation, hearing_at: datetime.datetime, confirmed: bool) -> None:
+    """A hearing on a day the court is (or may be) closed is recorded only once someone confirms
+    it: the date was probably mistyped, or the court moved it. (Weekends are left alone: night
+    and weekend courts exist, and the court calendar says which days are closed.)"""
+    if confirmed:
+        return
+    day = hearing_at.astimezone(_event_tz(citation)).date()
+    closure = court_closure_on(
+        day, citation.jurisdiction, place=citation.case.event.jurisdiction, calendar=court_calendar()
+    )
+    if closure is None:
+        return
+    why = (
+        _("%(name)s: the court may be closed that day (not confirmed)")
+        if closure.uncertain
+        else _("%(name)s: the court is closed that day")
+    ) % {"name": closure.name}
+    raise ValidationError(
+        {
+            "hearing_at": ValidationError(
+                _("The hearing falls on %(day)s, %(why)s. Check the date, or confirm that the court set it."),
+                code="closed_day",
+                params={"day": f"{day:%a %Y-%m-%d}", "why": why},
+            )
+        }
+    )
+
+
 def _check_move(citation: Citation, action: str) -> str:
     to = lc.next_state(citation.kind, action, citation.status)
     if to is None:
@@ -229,10 +259,12 @@ def citation_create(
     kind: str,
     offense_code: str,
     issued_at: datetime.datetime,
+    confirm_closed_day: bool = False,
     **fields: Unpack[CitationExtras],
 ) -> Citation:
     """A new citation on a case. `hearing_at`/`courtroom` (a notice to appear) and `docket_number`
-    may be given at once; every other lifecycle field starts at its beginning."""
+    may be given at once; every other lifecycle field starts at its beginning. A hearing on a day
+    the court is closed needs `confirm_closed_day=True`."""
     forbidden = (set(fields) & LIFECYCLE_FIELDS) - {"hearing_at", "courtroom", "docket_number"}
     unknown = set(fields) - EDITABLE_FIELDS - LIFECYCLE_FIELDS
     if forbidden or unknown:
@@ -256,6 +288,7 @@ def citation_create(
             raise ValidationError(lc.refusal(kind, lc.SCHEDULE_HEARING, CitationStatus.ISSUED))
         if hearing_at <= issued_at:
             raise ValidationError({"hearing_at": _("The hearing must come after the citation was issued.")})
+        _check_court_open(citation, hearing_at, confirm_closed_day)
         citation.hearing_at, citation.courtroom, citation.status = hearing_at, courtroom.strip(), to
     if docket_number:
         citation.docket_number, citation.docketed = docket_number, True
@@ -327,10 +360,11 @@ def citation_record_response(*, citation: Citation, response: str, at: datetime.
 
 @transaction.atomic
 def citation_schedule_hearing(
-    *, citation: Citation, hearing_at: datetime.datetime, courtroom: str, by: User
+    *, citation: Citation, hearing_at: datetime.datetime, courtroom: str, by: User, confirm_closed_day: bool = False
 ) -> Citation:
     """Set (or move) the hearing: a notice to appear's date, a summary trial, an administrative
-    review, or a trial de novo after an appeal."""
+    review, or a trial de novo after an appeal. A day the court is (or may be) closed needs
+    `confirm_closed_day=True`."""
     locked = _lock(citation)
     to = _check_move(locked, lc.SCHEDULE_HEARING)
     track = lc.track_for(locked.kind)
@@ -344,6 +378,7 @@ def citation_schedule_hearing(
     _require_aware(hearing_at, "hearing_at")
     if hearing_at <= locked.issued_at:
         raise ValidationError({"hearing_at": _("The hearing must come after the citation was issued.")})
+    _check_court_open(locked, hearing_at, confirm_closed_day)
     courtroom = (courtroom or "").strip()
     before = locked.status
     locked.hearing_at, locked.courtroom, locked.status = hearing_at, courtroom, to
@@ -403,6 +438,13 @@ def _decision_refusal(citation: Citation, disposition: str, decided_on: Any, tod
         return _("Record that the notice was paid (the response) before deciding it as paid.")
     if decided_on < _issued_on(citation):
         return _("The decision cannot come before the citation was issued.")
+    if citation.hearing_at is not None and disposition not in lc.DROPPED:
+        hearing_on = citation.hearing_at.astimezone(_event_tz(citation)).date()
+        if decided_on < hearing_on and not (citation.response == Response.GUILTY and disposition == Disposition.GUILTY):
+            return _(
+                "A decision of '%(decision)s' dated %(day)s comes before the hearing of %(hearing)s: record it on "
+                "or after the hearing, or move the hearing first."
+            ) % {"decision": labels[disposition], "day": f"{decided_on:%Y-%m-%d}", "hearing": f"{hearing_on:%Y-%m-%d}"}
     if decided_on > today:
         return _("The decision date cannot be in the future.")
     return None

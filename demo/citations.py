@@ -10,9 +10,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from cases.models import Case, Officer, Payer
+from cases.models import Case, Jurisdiction, Officer, Payer
 from cases.types import User
 from citations import services
+from citations.deadlines import next_business_day
 from citations.models import Citation, CitationKind, Disposition, PaymentKind, Response
 
 OFFENSES = [
@@ -37,7 +38,9 @@ def create_citations(
         issued_at = issued + datetime.timedelta(minutes=i * 4)
         extra: dict[str, Any] = {}
         if track == CitationKind.PHL_SUMMARY_NTA:  # the notice to appear sets the hearing
-            extra["hearing_at"] = (issued + datetime.timedelta(days=21)).replace(hour=9, minute=0)
+            # On a day the Philadelphia courts sit (the court calendar: never Good Friday or Christmas).
+            day = next_business_day((issued + datetime.timedelta(days=21)).date(), Jurisdiction.PHILADELPHIA)
+            extra["hearing_at"] = datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=issued.tzinfo)
             extra["courtroom"] = ["1104", "306"][i % 2]
             if i % 2 == 0:
                 extra["docket_number"] = f"MC-51-SU-{2026}{i:05d}"
@@ -61,7 +64,7 @@ def create_citations(
         responded = issued_at + datetime.timedelta(days=1)
         paid_on = min(responded.date(), today)
         if track == CitationKind.PA_SUMMARY and i % 2 == 0:
-            # Not guilty, with $50 collateral forwarded by the bail fund (Rules 403, 413).
+            # Not guilty, with $50 collateral forwarded by the bail fund (Rule 403(B)(2)).
             services.citation_record_response(citation=citation, response=Response.NOT_GUILTY, at=responded, by=by)
             services.payment_record(
                 citation=citation, amount=Decimal("50.00"), payer=Payer.BAIL_FUND, paid_on=paid_on, by=by,

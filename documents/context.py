@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cases.access import (
     case_list_visible_to,
@@ -46,7 +46,7 @@ from cases.models import (
 from cases.selectors import case_attachments, incidents_concerning
 from cases.types import AnyUser, User
 from citations.access import deadline_list_visible_to
-from citations.deadlines import civil_claim_deadline, rule_check_text
+from citations.deadlines import appeal_path, civil_claim_deadline, rule_check_text
 from citations.models import (
     Citation,
     CitationKind,
@@ -224,7 +224,25 @@ def citation_dict(citation: Citation, tz: ZoneInfo, deadlines: list[Deadline] | 
         "disposition": label(citation, "disposition"),
         "decided_on": fmt_date(citation.decided_on),
         "deadlines": [deadline_dict(d, tz) for d in deadlines or [] if d.citation_id == citation.pk],
+        "appeal_note": appeal_note(citation, tz),
     }
+
+
+def appeal_note(citation: Citation, tz: ZoneInfo) -> str:
+    """What the packet says of the appeal beyond the deadlines: not modelled for a civil notice;
+    a possible conviction in absence after a hearing passed undecided (reads the rules only then)."""
+    path = appeal_path(citation, tz=tz, today=timezone.now().astimezone(tz).date())
+    if not path.modelled:
+        return (
+            "Appeal of the hearing decision: not modelled in this tracker; check the deadline with the clerk "
+            "(Office of Administrative Review)."
+        )
+    if path.absence_appeal_by is not None and path.hearing_on is not None:
+        return (
+            f"The hearing of {fmt_date(path.hearing_on)} passed with no outcome recorded: this may already be a "
+            f"conviction in absence; appeal by {fmt_date(path.absence_appeal_by)} (counted from the hearing)."
+        )
+    return ""
 
 
 def _citations(case: Case) -> QuerySet[Citation]:

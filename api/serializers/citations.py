@@ -22,6 +22,7 @@ from api.serializers.base import (
 )
 from cases.access import case_list_visible_to, officer_list_visible_to
 from cases.models import Case, ExcessiveForceComplaint, Officer, Payer
+from citations.lifecycle import track_for
 from citations.models import Citation, Deadline, Disposition, Payment, PaymentKind, Response
 from citations.selectors import balance_of, citation_balance
 
@@ -69,6 +70,25 @@ class BalanceOutput(serializers.Serializer):
     refund_due = serializers.DecimalField(**MONEY_KWARGS)
 
 
+class AppealOutput(serializers.Serializer):
+    modelled = serializers.BooleanField(
+        help_text="False for a civil notice: its review decision's appeal is not modelled."
+    )
+    note = serializers.CharField(allow_blank=True)
+
+
+APPEAL_NOT_MODELLED = _(
+    "Appealing the hearing decision on a civil notice is not modelled here: check the deadline and the way to "
+    "appeal with the clerk (Office of Administrative Review)."
+)
+
+
+def appeal_of_kind(kind: str) -> dict[str, Any]:
+    """The citation's appeal path as far as its kind tells (the API's `appeal` field)."""
+    modelled = track_for(kind).appealable
+    return {"modelled": modelled, "note": "" if modelled else str(APPEAL_NOT_MODELLED)}
+
+
 class CitationOutput(OutputSerializer):
     case = serializers.UUIDField(source="case.public_id", read_only=True)
     case_number = serializers.CharField(source="case.number", read_only=True)
@@ -77,6 +97,7 @@ class CitationOutput(OutputSerializer):
     )
     deadlines = DeadlineBrief(many=True, read_only=True)
     balance = serializers.SerializerMethodField()
+    appeal = serializers.SerializerMethodField()
 
     class Meta:
         model = Citation
@@ -88,6 +109,7 @@ class CitationOutput(OutputSerializer):
             *LIFECYCLE,
             "deadlines",
             "balance",
+            "appeal",
             "created_at",
             "updated_at",
         ]
@@ -102,10 +124,14 @@ class CitationOutput(OutputSerializer):
             balance = balance_of(citation)
         return BalanceOutput(balance).data
 
+    @extend_schema_field(AppealOutput)
+    def get_appeal(self, citation: Citation) -> dict[str, Any]:
+        return appeal_of_kind(citation.kind)
+
 
 class CitationInput(InputSerializer):
     ignored_fields = frozenset(
-        {"id", "case_number", "deadlines", "balance", "created_at", "updated_at", *LIFECYCLE}
+        {"id", "case_number", "deadlines", "balance", "appeal", "created_at", "updated_at", *LIFECYCLE}
     ) - {
         "hearing_at",
         "courtroom",
@@ -125,7 +151,7 @@ class CitationInput(InputSerializer):
 
 class CitationUpdate(InputSerializer):
     ignored_fields = frozenset(
-        {"id", "case", "case_number", "deadlines", "balance", "created_at", "updated_at", *LIFECYCLE}
+        {"id", "case", "case_number", "deadlines", "balance", "appeal", "created_at", "updated_at", *LIFECYCLE}
     )
     issuing_officer = ScopedRelatedField(model=Officer, scope=officer_list_visible_to, required=False, allow_null=True)
 
@@ -145,6 +171,9 @@ class ResponseInput(PlainInputSerializer):
 class HearingInput(PlainInputSerializer):
     hearing_at = BoundedDateTimeField()
     courtroom = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+    confirm_closed_day = serializers.BooleanField(
+        required=False, default=False, help_text=_("Record a hearing on a day the court is (or may be) closed.")
+    )
 
 
 class DocketInput(PlainInputSerializer):

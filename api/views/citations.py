@@ -32,6 +32,7 @@ from api.serializers.citations import (
     PaymentInput,
     PaymentOutput,
     ResponseInput,
+    appeal_of_kind,
 )
 from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, UpdateMixin
 from cases.types import signed_in
@@ -42,7 +43,7 @@ from citations.selectors import balance_from, citations_with_money
 
 
 def _deadlines() -> QuerySet[Deadline]:
-    return Deadline.objects.order_by("due_at", "id")
+    return Deadline.objects.select_related("rule").order_by("due_at", "id")  # each shows its rule
 
 
 _BALANCE = BalanceOutput()  # one writer for every row: a serializer per row costs more than the row
@@ -62,7 +63,8 @@ def _row_balance(row: dict[str, Any]) -> dict[str, Any]:
 CITATION_ROWS = RowShape(
     CitationOutput,
     computed={
-        "balance": Computed(_row_balance, needs=["disposition", "fine", "costs", "paid_total", "refunded_total"])
+        "balance": Computed(_row_balance, needs=["disposition", "fine", "costs", "paid_total", "refunded_total"]),
+        "appeal": Computed(lambda row: appeal_of_kind(row["kind"]), needs=["kind"]),
     },
     nested={"deadlines": Nested(queryset=_deadlines, link="citation_id", shape=RowShape(DeadlineBrief))},
 )
@@ -145,7 +147,11 @@ class CitationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiVie
             request,
             HearingInput,
             lambda c, d: services.citation_schedule_hearing(
-                citation=c, hearing_at=d["hearing_at"], courtroom=d.get("courtroom", ""), by=signed_in(request.user)
+                citation=c,
+                hearing_at=d["hearing_at"],
+                courtroom=d.get("courtroom", ""),
+                by=signed_in(request.user),
+                confirm_closed_day=d.get("confirm_closed_day", False),
             ),
         )
 

@@ -198,8 +198,8 @@ def test_a_hearing_for_another_track_uses_the_catch_all_rule(make_citation, coor
 def test_appeal_window_is_30_days_and_rolls_past_independence_day(make_citation, coordinator, clock):
     clock(2026, 6, 5, 9)
     citation = make_citation(kind=CitationKind.PA_SUMMARY)
-    services.citation_record_response(
-        citation=citation, response=Response.GUILTY, at=local(2026, 6, 2, 9), by=coordinator
+    services.citation_record_response(  # not guilty: a guilty plea would start the window itself
+        citation=citation, response=Response.NOT_GUILTY, at=local(2026, 6, 2, 9), by=coordinator
     )
     services.citation_record_disposition(
         citation=citation, disposition=Disposition.GUILTY, decided_on=d(2026, 6, 4), by=coordinator

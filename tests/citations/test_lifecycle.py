@@ -265,8 +265,8 @@ def test_dates_are_checked(make_citation, coordinator, clock):
 def test_closing_during_an_open_appeal_window_needs_an_explicit_waiver(make_citation, coordinator, clock):
     clock(2026, 6, 20, 9)
     citation = make_citation(kind=CitationKind.PA_SUMMARY)
-    services.citation_record_response(
-        citation=citation, response=Response.GUILTY, at=local(2026, 6, 2, 8), by=coordinator
+    services.citation_record_response(  # not guilty: a guilty plea would start the window itself
+        citation=citation, response=Response.NOT_GUILTY, at=local(2026, 6, 2, 8), by=coordinator
     )
     services.citation_record_disposition(
         citation=citation, disposition=Disposition.GUILTY, decided_on=datetime.date(2026, 6, 19), by=coordinator

@@ -84,6 +84,9 @@ class HearingForm(ActionForm):
     lifecycle_action = lifecycle.SCHEDULE_HEARING
     hearing_at = _datetime_field(_("Hearing date and time"))
     courtroom = forms.CharField(label=_("Courtroom"), max_length=40, required=False)
+    confirm_closed_day = forms.BooleanField(
+        label=_("The court set it on a day it is usually closed: record it anyway"), required=False
+    )
 
 
 class DocketForm(ActionForm):

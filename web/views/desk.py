@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -41,6 +42,7 @@ from cases.services import case_close as case_close_service
 from cases.types import User, signed_in
 from citations import services
 from citations.access import citation_list_visible_to, deadline_list_visible_to
+from citations.deadlines import appeal_path
 from citations.models import Citation, Deadline, DeadlineRule, DeadlineStatus
 from citations.selectors import (
     balance_of,
@@ -269,11 +271,13 @@ def _render_citation(request: HttpRequest, citation: Citation, bound: Any = None
         if form_class.open_for(citation) or (bound is not None and bound.action == name)
     }
     audit_record(actor=request.user, action="citation.read", target=citation, fields=NAME_FIELDS, request=request)
+    tz = ZoneInfo(citation.case.event.time_zone)
+    appeal = appeal_path(citation, tz=tz, today=timezone.now().astimezone(tz).date())
     return render(
         request,
         "citations/desk/citation_detail.html",
         {"citation": citation, "case": citation.case, "forms": forms, "today": timezone.localdate(),
-         "open_form": bound.action if bound is not None else ""},
+         "open_form": bound.action if bound is not None else "", "appeal": appeal},
         status=status,
     )  # fmt: skip
 
@@ -289,8 +293,9 @@ def _perform(action: str, citation: Citation, data: dict[str, Any], by: User) ->
         services.citation_record_response(citation=citation, response=data["response"], at=data["at"], by=by)
     elif action == "hearing":
         services.citation_schedule_hearing(
-            citation=citation, hearing_at=data["hearing_at"], courtroom=data["courtroom"], by=by
-        )
+            citation=citation, hearing_at=data["hearing_at"], courtroom=data["courtroom"], by=by,
+            confirm_closed_day=data["confirm_closed_day"],
+        )  # fmt: skip
     elif action == "docket":
         services.citation_record_docketed(citation=citation, docket_number=data["docket_number"], by=by)
     elif action == "decision":
