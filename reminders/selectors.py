@@ -5,6 +5,7 @@ before sending), consent, the recipients of a team alert, the outbox and the ale
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
@@ -48,34 +49,51 @@ def reminder_deadlines(*, first_day: datetime.date, last_day: datetime.date) -> 
     )
 
 
-def channels_consented(demonstrator: Demonstrator) -> list[str]:
-    """The channels `demonstrator` may be contacted on now, read from the database (not a stale
-    instance): every send path asks this just before sending."""
-    if demonstrator.pk is None:
-        return []
-    row = Demonstrator.objects.filter(pk=demonstrator.pk, purged_at__isnull=True)
-    allowed = []
+@dataclass
+class Recipients:
+    """People read now for a batch of messages: each with the channels they consent to."""
+
+    people: dict[int, Demonstrator]
+    channels: dict[int, set[str]]
+
+    def consented(self, person_id: int | None, channel: str) -> bool:
+        return person_id is not None and channel in self.channels.get(person_id, set())
+
+
+def recipients(person_ids: set[int]) -> Recipients:
+    """The people and, from the consent rule above (`consent_q`), their channels: three queries
+    for any number of people."""
+    live = Demonstrator.objects.filter(pk__in=person_ids, purged_at__isnull=True)
+    channels: dict[int, set[str]] = {}
     for channel in (ContactChannel.SMS, ContactChannel.EMAIL):
-        if row.filter(consent_q(channel)).exists():
-            allowed.append(channel.value)
-    return allowed
+        for pk in live.filter(consent_q(channel)).values_list("pk", flat=True):
+            channels.setdefault(pk, set()).add(channel.value)
+    return Recipients(people={p.pk: p for p in live}, channels=channels)
+
+
+def deadlines_due_for_many(pairs: set[tuple[int, datetime.date]]) -> dict[tuple[int, datetime.date], list[Deadline]]:
+    """`deadlines_due_for` of many (person, day) pairs in one query, grouped by pair."""
+    if not pairs:
+        return {}
+    people = {person for person, _ in pairs}
+    days = {day for _, day in pairs}
+    rows = Deadline.objects.filter(
+        case__demonstrator_id__in=people,
+        case__purged_at__isnull=True,
+        status=DeadlineStatus.OPEN,
+        kind__in=REMINDED_KINDS,
+        due_on__in=days,
+    ).select_related("case__event", "citation")
+    grouped: dict[tuple[int, datetime.date], list[Deadline]] = {}
+    for deadline in rows:
+        key = (deadline.case.demonstrator_id, deadline.due_on)
+        if key in pairs:
+            grouped.setdefault(key, []).append(deadline)
+    return grouped
 
 
 def preference_of(demonstrator: Demonstrator) -> ContactPreference | None:
     return ContactPreference.objects.filter(demonstrator=demonstrator).first()
-
-
-def deadlines_due_for(*, demonstrator_id: int, due_on: datetime.date) -> list[Deadline]:
-    """The person's open reminded deadlines whose last day is `due_on`, read now."""
-    return list(
-        Deadline.objects.filter(
-            case__demonstrator_id=demonstrator_id,
-            case__purged_at__isnull=True,
-            status=DeadlineStatus.OPEN,
-            kind__in=REMINDED_KINDS,
-            due_on=due_on,
-        ).select_related("case__event", "citation")
-    )
 
 
 def deadlines_by_ids(ids: list[int]) -> list[Deadline]:

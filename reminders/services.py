@@ -59,14 +59,15 @@ from reminders.models import (
     WebhookReceipt,
 )
 from reminders.selectors import (
+    Recipients,
     alert_recipients,
-    channels_consented,
     deadlines_by_ids,
-    deadlines_due_for,
+    deadlines_due_for_many,
     demonstrators_with_phone,
     digest_deadlines,
     digest_subscribers,
     missed_deadlines,
+    recipients,
     reminder_deadlines,
 )
 
@@ -420,13 +421,14 @@ def status_callback_url(now: datetime.datetime) -> str:
     return f"{base}{reverse('reminders-sms-status')}?t={int(now.timestamp())}"
 
 
-def _prepare_for_person(message: Message, now: datetime.datetime) -> Prepared:
-    person = Demonstrator.objects.filter(pk=message.demonstrator_id or 0).first()
-    if person is None or message.channel not in channels_consented(person):
+def _prepare_for_person(
+    message: Message, now: datetime.datetime, people: Recipients, due: dict[tuple[int, datetime.date], list[Deadline]]
+) -> Prepared:
+    person = people.people.get(message.demonstrator_id or 0)
+    if person is None or not people.consented(person.pk, message.channel):
         return Prepared(MessageStatus.SUPPRESSED)
     kind = message.kind
-    deadlines = deadlines_due_for(demonstrator_id=person.pk, due_on=message.due_on) if message.due_on else []
-    deadlines = [d for d in deadlines if d.due_at > now]
+    deadlines = [d for d in due.get((person.pk, message.due_on), []) if d.due_at > now] if message.due_on else []
     changed = False
     if not deadlines:
         moved = [
@@ -493,48 +495,77 @@ def _prepare_for_team(message: Message, now: datetime.datetime) -> Prepared:
 def message_preview(message: Message, *, now: datetime.datetime | None = None) -> Outgoing | None:
     """What `message` would say if it were sent now (the outbox page), or None."""
     now = now or timezone.now()
-    prepared = _prepare_for_person(message, now) if message.demonstrator_id else _prepare_for_team(message, now)
-    if prepared.outcome == "defer" and message.demonstrator_id:
-        prepared = _prepare_for_person(message, prepared.send_after or now)
-    return prepared.outgoing
+    return _prepare([message], now)[0].outgoing
+
+
+def _prepare(messages: list[Message], now: datetime.datetime, *, quiet: bool = False) -> list[Prepared]:
+    """What each message would say now (people and their deadlines read for all at once).
+    `quiet`: honour quiet hours (sending); the outbox shows the text whatever the hour."""
+    people = recipients({m.demonstrator_id for m in messages if m.demonstrator_id})
+    due = deadlines_due_for_many({(m.demonstrator_id, m.due_on) for m in messages if m.demonstrator_id and m.due_on})
+    prepared = []
+    for message in messages:
+        if not message.demonstrator_id:
+            prepared.append(_prepare_for_team(message, now))
+            continue
+        one = _prepare_for_person(message, now, people, due)
+        if one.outcome == "defer" and not quiet:
+            one = _prepare_for_person(message, one.send_after or now, people, due)
+        prepared.append(one)
+    return prepared
+
+
+def messages_send(*, message_ids: list[int], now: datetime.datetime | None = None) -> dict[int, str]:
+    """Send the messages that are still waiting; returns what became of each. Safe to call from
+    any number of workers at once and any number of times: the waiting rows are taken under a
+    row lock (rows another worker holds are skipped) and marked SENDING before anything leaves;
+    then each goes out on its own, and its failure is its own."""
+    now = now or timezone.now()
+    outcomes = dict.fromkeys(message_ids, "skipped")
+    with transaction.atomic():
+        batch = list(
+            Message.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user", "alert__deadline__case__event", "alert__citation__case__event")
+            .filter(pk__in=message_ids, status=MessageStatus.PENDING)
+            .order_by("pk")
+        )
+        ready = [m for m in batch if m.send_after <= now]
+        outcomes.update({m.pk: "early" for m in batch if m.send_after > now})
+        going: list[tuple[Message, Prepared]] = []
+        for message, prepared in zip(ready, _prepare(ready, now, quiet=True), strict=True):
+            if prepared.outcome == "defer":
+                message.send_after, message.enqueued_at = prepared.send_after or now, None
+                message.save(update_fields=["send_after", "enqueued_at"])
+                outcomes[message.pk] = "deferred"
+            elif prepared.outcome != "send" or prepared.outgoing is None:
+                message.status, message.status_at, message.error_code = prepared.outcome, now, prepared.kind
+                message.save(update_fields=["status", "status_at", "error_code"])
+                outcomes[message.pk] = message.status
+            else:
+                message.status, message.status_at, message.attempts = MessageStatus.SENDING, now, message.attempts + 1
+                message.language, message.to_hash, message.kind = prepared.language, prepared.to_hash, prepared.kind
+                going.append((message, prepared))
+        fields = ["status", "status_at", "attempts", "language", "to_hash", "kind"]
+        Message.objects.bulk_update([message for message, _ in going], fields)
+    for message, prepared in going:
+        if prepared.outgoing is None:  # never: checked above (narrows the type)
+            continue
+        try:
+            sent = channel_for(message.channel).send(prepared.outgoing)
+        except ChannelError as error:
+            outcomes[message.pk] = _after_failure(message, error)
+            continue
+        done = timezone.now()
+        Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+            status=MessageStatus.SENT, sent_at=done, status_at=done, provider_id=sent.provider_id, error_code=""
+        )
+        outcomes[message.pk] = MessageStatus.SENT
+    return outcomes
 
 
 def message_send(*, message_id: int, now: datetime.datetime | None = None) -> str:
-    """Send one message if it is still waiting; returns what became of it. Safe to call from any
-    number of workers at once and any number of times."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("user", "alert__deadline__case__event", "alert__citation__case__event")
-            .filter(pk=message_id, status=MessageStatus.PENDING)
-            .first()
-        )
-        if message is None:
-            return "skipped"
-        if message.send_after > now:
-            return "early"
-        prepared = _prepare_for_person(message, now) if message.demonstrator_id else _prepare_for_team(message, now)
-        if prepared.outcome == "defer":
-            message.send_after, message.enqueued_at = prepared.send_after or now, None
-            message.save(update_fields=["send_after", "enqueued_at"])
-            return "deferred"
-        if prepared.outcome != "send" or prepared.outgoing is None:
-            message.status, message.status_at, message.error_code = prepared.outcome, now, prepared.kind
-            message.save(update_fields=["status", "status_at", "error_code"])
-            return message.status
-        message.status, message.status_at, message.attempts = MessageStatus.SENDING, now, message.attempts + 1
-        message.language, message.to_hash, message.kind = prepared.language, prepared.to_hash, prepared.kind
-        message.save(update_fields=["status", "status_at", "attempts", "language", "to_hash", "kind"])
-    try:
-        sent = channel_for(message.channel).send(prepared.outgoing)
-    except ChannelError as error:
-        return _after_failure(message, error)
-    done = timezone.now()
-    Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
-        status=MessageStatus.SENT, sent_at=done, status_at=done, provider_id=sent.provider_id, error_code=""
-    )
-    return MessageStatus.SENT
+    """Send one message if it is still waiting (`messages_send` of one)."""
+    return messages_send(message_ids=[message_id], now=now)[message_id]
 
 
 def _after_failure(message: Message, error: ChannelError) -> str:

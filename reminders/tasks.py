@@ -1,6 +1,9 @@
 """Background tasks of the reminders app (django-tasks), and what queues them: `messages_dispatch`
-hands every message whose time has come to the workers, one task per message, by id only (never
-an address or a text). The `send_reminders` command calls it every minute after planning."""
+hands every message whose time has come to the workers in tasks of up to BATCH message ids (ids
+only, never an address or a text). Each message of a task is sent on its own (its own row lock,
+status and retries), so one failing number holds back nothing; batching only spares the task
+queue ten thousand rows on a big night. The `send_reminders` command calls it every minute after
+planning."""
 
 from __future__ import annotations
 
@@ -11,16 +14,24 @@ from django.utils import timezone
 from django_tasks import task
 
 from reminders.models import Message, MessageStatus
-from reminders.services import message_send
+from reminders.services import messages_send
 
 # A message queued this long ago and still waiting (its task was lost) is queued again; the row
 # lock in message_send makes a second task for the same message harmless.
 REQUEUE_AFTER = datetime.timedelta(minutes=10)
 
 
+BATCH = 50
+
+
 @task()
-def send_message_task(message_id: int) -> str:
-    return message_send(message_id=message_id)
+def send_messages_task(message_ids: list[int]) -> dict[str, int]:
+    """Send each message (those already sent or taken by another worker are skipped); returns
+    how many ended how."""
+    outcomes: dict[str, int] = {}
+    for outcome in messages_send(message_ids=message_ids).values():
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 def messages_dispatch(*, now: datetime.datetime | None = None, limit: int = 20_000) -> int:
@@ -30,9 +41,8 @@ def messages_dispatch(*, now: datetime.datetime | None = None, limit: int = 20_0
         Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REQUEUE_AFTER)
     )
     ids = list(ready.order_by("send_after", "id").values_list("pk", flat=True)[:limit])
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
         Message.objects.filter(pk__in=chunk).update(enqueued_at=now)
-        for message_id in chunk:
-            send_message_task.enqueue(message_id=message_id)
+        send_messages_task.enqueue(message_ids=chunk)
     return len(ids)

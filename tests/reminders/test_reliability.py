@@ -164,3 +164,25 @@ def test_planning_walks_deadlines_in_pages_with_flat_queries(clock, fake_sms, pe
     assert many == few
     assert citation_selectors.DEADLINE_PAGE_SIZE >= 100
     assert datetime.date(2026, 6, 20) in set(Message.objects.values_list("due_on", flat=True))
+
+
+def test_a_batch_reads_people_and_dates_once_and_writes_once_per_message(clock, fake_sms, person, hearing):
+    """Sending a batch: the lock, the people, their consent, their deadlines and the SENDING mark
+    are read or written once for the batch; then one update per message sent."""
+    from reminders.services import messages_send
+
+    def queries_for(count: int) -> int:
+        clock(2026, 6, 2, 12, 0)
+        for _ in range(count):
+            hearing(person(), local(2026, 6, 20, 9, 30))
+        clock(2026, 6, 19, 9, 0)
+        reminders_plan()
+        ids = list(Message.objects.filter(status="pending").values_list("pk", flat=True))
+        with CaptureQueriesContext(connection) as captured:
+            outcomes = messages_send(message_ids=ids)
+        assert set(outcomes.values()) == {"sent"} and len(outcomes) == count
+        return len(captured.captured_queries)
+
+    few = queries_for(3)
+    many = queries_for(12)
+    assert many - few == 12 - 3

@@ -1,0 +1,7 @@
+"""Settings of the reminders benchmark (benchmarks/bench_reminders.py) and of the workers it
+starts: the benchmark settings with the database task backend. The fake provider's URL and the
+reminder timing come from the environment the benchmark sets."""
+
+from benchmarks.settings import *  # noqa: F403
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
