@@ -81,10 +81,12 @@ class MFAEnforcementMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        # Who owes a second factor is asked first: the exempt paths are reversed only then, so a
+        # request that owes nothing never depends on the sign-in routes being in the URLconf.
         if (
-            request.path_info not in self.exempt_paths
+            second_factor_pending(user)
+            and request.path_info not in self.exempt_paths
             and not request.path_info.startswith(settings.STATIC_URL)
-            and second_factor_pending(user)
         ):
             if is_api_request(request):
                 return problem_json_response(status=403, detail=MFA_REQUIRED, code="mfa_required")
