@@ -69,10 +69,12 @@ packet_patterns: list = [
     path("packets/<uuid:id>/download/", packets.BatchDownloadApi.as_view(), name="packet-batch-download"),
 ]
 
-# --- the intake desk (custody app): one-step intake, a release into the case
+# --- the intake desk (custody app): one-step intake, a release into the case, person merge
 intake_patterns: list = [
     path("intake/", intake.IntakeApi.as_view(), name="intake"),
     path("custody/<uuid:id>/release/", intake.ReleaseApi.as_view(), name="custody-release"),
+    path("people/merges/", intake.PersonMergeApi.as_view(), name="people-merge"),
+    path("people/merges/<uuid:id>/undo/", intake.PersonMergeUndoApi.as_view(), name="people-merge-undo"),
 ]
 
 # --- the night (custody app): the hotline log, an event's custody board, a move to another stage

@@ -30,6 +30,7 @@ SCRIPTS = [
     "bench_due_soon",
     "bench_import",
     "bench_packets",
+    "bench_intake",
 ]
 
 

@@ -568,6 +568,27 @@ def _evidence_unseal(evidence: Evidence, *, served: bool) -> bytes:
     )
 
 
+def evidence_reseal(*, evidence: Evidence, from_scope: str) -> None:
+    """Re-seal an evidence file's original and copy under the data key of the scope it belongs to
+    now, after its case (or its complaint's case) changed: a person merge folds one case into
+    another, and each file must stay readable under its new case's key (crypto-shredding works
+    per case). `from_scope` is the scope it was sealed under. Same file names, same SHA-256."""
+    to_scope = datakeys.scope_of_evidence(evidence)
+    if to_scope == from_scope:
+        return
+    for served in (False, True):
+        stored = evidence.served_file if served else evidence.file
+        if not stored or not stored.name:
+            continue
+        with stored.open("rb") as handle:
+            blob = handle.read()
+        context = _evidence_context(evidence, served=served)
+        data = datakeys.unseal(scope=from_scope, blob=blob, context=context)
+        sealed = datakeys.seal(scope=to_scope, data=data, context=context)
+        with stored.storage.open(stored.name, "wb") as handle:
+            handle.write(sealed)
+
+
 def evidence_log_access(
     *, evidence: Evidence, by: User, action: str = CustodyAction.DOWNLOADED, request: HttpRequest | None = None
 ) -> None:

@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.fields import EncryptedCharField, EncryptedTextField
@@ -122,3 +123,34 @@ class HotlineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Hotline entry {self.public_id}"
+
+
+class PersonMerge(models.Model):
+    """One person's record (`source`) merged into another's (`target`): which rows moved, by id
+    only, so the merge can be undone until `undo_until`. The source row stays, emptied of its
+    cases, and drops out of suggestions and the queue while the merge stands.
+
+    `moved` holds ids and non-personal case facts (number, dates, status), never a name; the
+    lawyer notes of a folded case, which the target's notes absorb, are kept sealed in
+    `sealed_notes` for the undo."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.ForeignKey("cases.Demonstrator", on_delete=models.PROTECT, related_name="merged_away")
+    target = models.ForeignKey("cases.Demonstrator", on_delete=models.PROTECT, related_name="merged_in")
+    moved = models.JSONField(default=dict, blank=True)
+    sealed_notes = EncryptedTextField(help_text=_("Case notes as they were before the merge (JSON), sealed."))
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    merged_at = models.DateTimeField(default=timezone.now)
+    undo_until = models.DateTimeField()
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        verbose_name = _("person merge")
+        indexes = [models.Index(fields=["source", "undone_at"], name="person_merge_source_idx")]
+
+    def __str__(self) -> str:
+        return f"Person merge {self.public_id}"

@@ -82,6 +82,9 @@ intake_patterns = [
     path("intake/", intake.intake_page, name="intake"),
     path("intake/duplicates/", intake.intake_duplicates, name="intake-duplicates"),
     path("custody/<uuid:arrest_id>/release/", intake.release_page, name="custody-release"),
+    path("people/duplicates/", intake.merge_queue, name="people-merge-queue"),
+    path("people/merge/<uuid:first_id>/<uuid:second_id>/", intake.merge_pair, name="people-merge"),
+    path("people/merges/<uuid:merge_id>/undo/", intake.merge_undo, name="people-merge-undo"),
 ]
 
 # The lawyer's desk (coordinators see every case).

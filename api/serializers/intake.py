@@ -77,3 +77,29 @@ class ReleaseOutput(serializers.Serializer):
     arrest = ArrestOutput()
     case = CaseOutput()
     citations = CitationOutput(many=True)
+
+
+class MergeInput(PlainInputSerializer):
+    merged_person = ScopedRelatedField(
+        model=Demonstrator, scope=demonstrator_list_visible_to, help_text=_("The record merged away.")
+    )
+    kept_person = ScopedRelatedField(
+        model=Demonstrator, scope=demonstrator_list_visible_to, help_text=_("The record kept.")
+    )
+
+
+class MergeOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    merged_person = serializers.UUIDField(source="source.public_id")
+    kept_person = serializers.UUIDField(source="target.public_id")
+    merged_at = serializers.DateTimeField()
+    undo_until = serializers.DateTimeField()
+    undone_at = serializers.DateTimeField(allow_null=True)
+    cases_moved = serializers.SerializerMethodField()
+    cases_folded = serializers.SerializerMethodField()
+
+    def get_cases_moved(self, merge: Any) -> int:
+        return len(merge.moved.get("cases", []))
+
+    def get_cases_folded(self, merge: Any) -> int:
+        return len(merge.moved.get("folded", []))

@@ -1,6 +1,7 @@
-"""The intake desk over the API: one-step intake (`intake.create`) and a release recorded into
-the case (`intake.release`), for coordinators and administrators. Both call custody.services;
-a refusal answers 400 with the field (or "citations.N") it concerns, and writes nothing."""
+"""The intake desk over the API: one-step intake (`intake.create`), a release recorded into the
+case (`intake.release`), and merging two records of one person or undoing it (`people.merge`),
+for coordinators and administrators. Each calls custody.services; a refusal answers 400 with the
+field (or "citations.N") it concerns, and writes nothing."""
 
 from __future__ import annotations
 
@@ -15,10 +16,19 @@ from rest_framework.views import APIView
 
 from api.idempotency import idempotent
 from api.permissions import AreaPermission
-from api.serializers.intake import IntakeInput, IntakeOutput, ReleaseInput, ReleaseOutput
+from api.serializers.intake import (
+    IntakeInput,
+    IntakeOutput,
+    MergeInput,
+    MergeOutput,
+    ReleaseInput,
+    ReleaseOutput,
+)
 from cases.access import arrest_list_visible_to, get_visible_or_404
 from cases.types import signed_in
+from custody.selectors.duplicates import merges_undoable
 from custody.services.intake import intake_register, release_record
+from custody.services.merge import person_merge, person_merge_undo
 
 
 class IntakeApi(APIView):
@@ -72,3 +82,35 @@ class ReleaseApi(APIView):
             property_returned=data.get("property_returned"),
         )
         return Response(ReleaseOutput(result).data)
+
+
+class PersonMergeApi(APIView):
+    area = "people"
+    operation = "merge"
+    permission_classes = [AreaPermission]
+
+    @extend_schema(
+        summary="Merge two records of one person (the source's cases and the rest move to the target)",
+        request=MergeInput,
+        responses={201: MergeOutput},
+    )
+    @idempotent
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = MergeInput(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        merge = person_merge(source=data["merged_person"], target=data["kept_person"], by=signed_in(request.user))
+        return Response(MergeOutput(merge).data, status=status.HTTP_201_CREATED)
+
+
+class PersonMergeUndoApi(APIView):
+    area = "people"
+    operation = "merge"
+    permission_classes = [AreaPermission]
+
+    @extend_schema(summary="Undo a person merge within its window", request=None, responses={200: MergeOutput})
+    @idempotent
+    def post(self, request: Request, id: UUID, *args: Any, **kwargs: Any) -> Response:  # noqa: A002 - the route's name
+        user = signed_in(request.user)
+        merge = get_visible_or_404(merges_undoable(user=user), id, user=user, request=request)
+        return Response(MergeOutput(person_merge_undo(merge=merge, by=user)).data)

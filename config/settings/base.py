@@ -393,6 +393,8 @@ DASHBOARD_QUERY_THREADS = env.int("DASHBOARD_QUERY_THREADS", default=4)
 # collector's reach (documents/pdf.py): fewer objects for each full collection to walk.
 PACKET_GC_FREEZE = env.bool("PACKET_GC_FREEZE", default=True)
 RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=180)
+# A person merge can be undone this long after it was made (custody.services.merge).
+PERSON_MERGE_UNDO_DAYS = env.int("PERSON_MERGE_UNDO_DAYS", default=30)
 # A decided citation is kept this long after its decision even without an open appeal deadline.
 APPEAL_HOLD_DAYS = env.int("APPEAL_HOLD_DAYS", default=30)
 # Lost-phone rule: an observer reads back their own reports (and uploads) only this long after creating them.

@@ -19,13 +19,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
 from rapidfuzz import fuzz, process, utils
 
 from cases.access import demonstrator_list_visible_to
+from cases.fields import blind_index_fields
 from cases.models import Case, Demonstrator, Event
 from cases.types import AnyUser
+from core import crypto
 from core.crypto import normalise_text
+from custody.models import PersonMerge
 
 # How close a spelling must be (rapidfuzz's 0..100 scale, token-order-insensitive): "Jon Smith"
 # and "John Smith" score 95, "Maria Lopez" and "María López" 100 (accents dropped), "Ann Lee" and
@@ -67,15 +72,15 @@ class Typed:
 
 def _index_values(typed: Typed) -> dict[str, set[str]]:
     """The blind-index values to look for, per index column."""
-    index = {f.name: f for f in Demonstrator._meta.concrete_fields if f.name in EXACT}
+    index = {f.name: f for f in blind_index_fields(Demonstrator)}
     wanted: dict[str, set[str]] = {name: set() for name in EXACT}
     for name in typed.names:
-        wanted["legal_name_index"].add(index["legal_name_index"].index_for(name))  # type: ignore[attr-defined]  # a BlindIndexField
-        wanted["preferred_name_index"].add(index["preferred_name_index"].index_for(name))  # type: ignore[attr-defined]  # as above
+        wanted["legal_name_index"].add(index["legal_name_index"].index_for(name))
+        wanted["preferred_name_index"].add(index["preferred_name_index"].index_for(name))
         if typed.date_of_birth:
-            wanted["name_dob_index"].add(index["name_dob_index"].index_for(name, typed.date_of_birth))  # type: ignore[attr-defined]  # as above
-    wanted["phone_index"].add(index["phone_index"].index_for(typed.phone))  # type: ignore[attr-defined]  # as above
-    wanted["email_index"].add(index["email_index"].index_for(typed.email))  # type: ignore[attr-defined]  # as above
+            wanted["name_dob_index"].add(index["name_dob_index"].index_for(name, typed.date_of_birth))
+    wanted["phone_index"].add(index["phone_index"].index_for(typed.phone))
+    wanted["email_index"].add(index["email_index"].index_for(typed.email))
     return {column: {v for v in values if v} for column, values in wanted.items() if any(values)}
 
 
@@ -96,12 +101,32 @@ def _exact(people: QuerySet[Demonstrator], typed: Typed, limit: int) -> list[Sug
 def comparable(name: str) -> str:
     """A name as compared: lower case, accents and punctuation dropped, words in order (so
     "Lopez, Maria" and "María López" compare equal). In memory only, never stored."""
-    return " ".join(sorted(utils.default_process(unidecode_lite(name)).split()))
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return " ".join(sorted(utils.default_process(folded).split()))
 
 
-def unidecode_lite(name: str) -> str:
-    """Accents dropped: "José" -> "Jose" (NFKD, combining marks removed)."""
-    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+def names_of(people: QuerySet[Demonstrator]) -> list[tuple[int, str, str]]:
+    """(id, legal name, preferred name) of `people`, decrypted here in one pass: the ciphertext is
+    read as plain text (a cast, so the field's per-value decryption is skipped) and opened with one
+    keyring. Thousands of names per keystroke are read this way; nothing is kept afterwards."""
+    legal = Demonstrator._meta.get_field("legal_name")
+    preferred = Demonstrator._meta.get_field("preferred_name")
+    ring = crypto.keyring()
+    rows = (
+        people.annotate(
+            sealed_legal=Cast("legal_name", TextField()), sealed_preferred=Cast("preferred_name", TextField())
+        )
+        .values_list("pk", "sealed_legal", "sealed_preferred")
+        .distinct()
+    )
+    return [
+        (
+            pk,
+            ring.decrypt(sealed_legal, context=legal.crypto_context) if sealed_legal else "",
+            ring.decrypt(sealed_preferred, context=preferred.crypto_context) if sealed_preferred else "",
+        )
+        for pk, sealed_legal, sealed_preferred in rows
+    ]
 
 
 def close_spellings(
@@ -155,8 +180,18 @@ def _close(people: QuerySet[Demonstrator], typed: Typed, event: Event) -> dict[i
     if not names:
         return {}
     # Only the two name columns of this event's people are read (and decrypted) here.
-    rows = people.filter(cases__event=event).values_list("pk", "legal_name", "preferred_name").distinct()
-    return close_spellings(names, rows)
+    return close_spellings(names, names_of(people.filter(cases__event=event)))
+
+
+def unmerged(people: QuerySet[Demonstrator]) -> QuerySet[Demonstrator]:
+    """`people` without purged records and records merged into another (while the merge stands)."""
+    merged_away = PersonMerge.objects.filter(undone_at__isnull=True).values("source")
+    return people.filter(purged_at__isnull=True).exclude(pk__in=merged_away)
+
+
+def people_in_play(*, user: AnyUser) -> QuerySet[Demonstrator]:
+    """The people `user` may see, without purged records and records merged into another."""
+    return unmerged(demonstrator_list_visible_to(user=user))
 
 
 def duplicate_suggestions(
@@ -165,7 +200,7 @@ def duplicate_suggestions(
     """People who may be the one being typed: exact blind-index matches anywhere, then close
     spellings of the name among `event`'s people; best first, at most `limit`, each with its
     cases (number and event) so the desk can tell them apart."""
-    people = demonstrator_list_visible_to(user=user).filter(purged_at__isnull=True)
+    people = people_in_play(user=user)
     by_id: dict[int, Suggestion] = {s.person.pk: s for s in _exact(people, typed, limit)}
     close = _close(people, typed, event) if event is not None else {}
     missing = [pk for pk in close if pk not in by_id]
@@ -204,11 +239,13 @@ class LikelyPair:
     score: float
 
 
-def likely_duplicate_pairs(*, user: AnyUser, event: Event | None = None, limit: int = 200) -> list[LikelyPair]:
+def likely_duplicate_pairs(
+    *, people: QuerySet[Demonstrator], event: Event | None = None, limit: int = 200
+) -> list[LikelyPair]:
     """The merge queue: pairs sharing a blind index (name, phone, e-mail, name with birth date)
     anywhere, and pairs with close spellings within `event` (or within each event with people,
-    when none is given). Lowest ids first in each pair; best pairs first."""
-    people = demonstrator_list_visible_to(user=user).filter(purged_at__isnull=True)
+    when none is given), among `people` (`people_in_play(user=...)` for a person; `unmerged(...)`
+    of every record for an operator's command). Lowest ids first in each pair; best pairs first."""
     pairs: dict[tuple[int, int], LikelyPair] = {}
     wanted_ids: set[int] = set()
     found: list[tuple[tuple[int, int], str, float]] = []
@@ -230,8 +267,7 @@ def likely_duplicate_pairs(*, user: AnyUser, event: Event | None = None, limit: 
                     found.append(((a, b), reason, 100.0))
     events = [event] if event is not None else list(Event.objects.filter(cases__isnull=False).distinct())
     for one in events:
-        rows = people.filter(cases__event=one).values_list("pk", "legal_name", "preferred_name").distinct()
-        for key, score in close_pairs(rows).items():
+        for key, score in close_pairs(names_of(people.filter(cases__event=one))).items():
             found.append((key, "close_spelling", score))
     for key, _reason, _score in found:
         wanted_ids.update(key)
@@ -245,3 +281,13 @@ def likely_duplicate_pairs(*, user: AnyUser, event: Event | None = None, limit: 
         pair.score = max(pair.score, score)
     ranked = sorted(pairs.values(), key=lambda p: (-len(p.reasons), -p.score, p.first.pk, p.second.pk))
     return ranked[:limit]
+
+
+def merges_undoable(*, user: AnyUser) -> QuerySet[PersonMerge]:
+    """Merges not yet undone whose window is still open, of records `user` may see; newest first."""
+    visible = demonstrator_list_visible_to(user=user)
+    return (
+        PersonMerge.objects.filter(undone_at__isnull=True, undo_until__gte=timezone.now(), target__in=visible)
+        .select_related("source", "target", "merged_by")
+        .order_by("-merged_at", "-id")
+    )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from api.urls import v1_patterns
 from cases.mfa import mfa_required_for
 from claims.models import Allegation
+from custody.services.merge import person_merge
 from tests.api.conftest import ROLES, World, png_bytes
 from tests.auth import current_code, totp_device_for
 from tests.custody.fakes import make_hotline_entry
@@ -391,6 +392,15 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         {"released_at": LATER},
         OFFICE_ONLY(200),
     ),
+    ("people-merge", "post"): (
+        "/api/v1/people/merges/",
+        lambda w, role: {
+            "merged_person": str(w.spare_person.public_id),
+            "kept_person": str(w.case_a.demonstrator.public_id),
+        },
+        OFFICE_ONLY(201),
+    ),
+    ("people-merge-undo", "post"): ("/api/v1/people/merges/{merge_a}/undo/", {}, OFFICE_ONLY(200)),
     # --- dashboard: aggregates only
     ("dashboard", "get"): (
         "/api/v1/dashboard/",
@@ -507,6 +517,8 @@ def _path(template: str, world: World) -> str:
         ids["hotline_a"] = make_hotline_entry(event=world.event, by=world.users["coordinator"]).public_id
     if "{batch_a}" in template:
         ids["batch_a"] = make_finished_batch(case=world.case_a, by=world.users["lawyer"]).public_id
+    if "{merge_a}" in template:
+        ids["merge_a"] = person_merge(source=world.spare_person, target=world.case_a.demonstrator, by=None).public_id
     return template.format(**ids)
 
 

@@ -32,12 +32,13 @@ from cases.permissions import OPERATIONS
 from cases.roles import Role
 from citations.calendar import calendar_feed_issue
 from claims.models import Allegation
+from custody.services.merge import person_merge
 from tests.api import test_role_matrix as api_matrix
 from tests.api.conftest import World, client_with_token, world  # noqa: F401 - the fixture
 from tests.auth import mfa_verify_client
 from tests.custody.fakes import make_hotline_entry
 from tests.documents.fakes import make_finished_batch, make_stored_packet
-from tests.factories import UserFactory
+from tests.factories import DemonstratorFactory, UserFactory
 
 ROLES = [
     "anonymous", "observer", "jail_support", "lawyer", "other_lawyer", "organizer", "coordinator", "administrator",
@@ -156,6 +157,10 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("coord-events", "post"): ("/coordination/events/", {}, OFFICE(400)),
     ("coord-event", "get"): ("/coordination/events/{event}/", None, OFFICE(200)),
     ("coord-event", "post"): ("/coordination/events/{event}/", {}, OFFICE(400)),
+    ("people-merge-queue", "get"): ("/coordination/people/duplicates/", None, OFFICE(200)),
+    ("people-merge", "get"): ("/coordination/people/merge/{person_a}/{person_b}/", None, OFFICE(200)),
+    ("people-merge", "post"): ("/coordination/people/merge/{person_a}/{person_b}/", {}, OFFICE(400)),
+    ("people-merge-undo", "post"): ("/coordination/people/merges/{merge_a}/undo/", {}, OFFICE(302)),
     # --- the desk
     ("desk-cases", "get"): ("/desk/cases/", None, DESK),
     ("desk-cases", "post"): ("/desk/cases/", {"q": "2026-0001"}, DESK),  # a search (a name stays out of URLs)
@@ -373,6 +378,11 @@ def page_clients(people: dict[str, Any]) -> dict[str, Client]:
     return clients
 
 
+def _merge() -> Any:
+    """A merge of a spare record into another, undoable (each undo runs in a rolled-back savepoint)."""
+    return person_merge(source=DemonstratorFactory(), target=DemonstratorFactory(), by=None)
+
+
 def _ids(world: World, people: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     return {
         "case_a": world.case_a.public_id,
@@ -380,6 +390,8 @@ def _ids(world: World, people: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         "citation_a": world.citation_a.public_id,
         "evidence_o": world.evidence_o.public_id,
         "person_a": world.case_a.demonstrator.public_id,
+        "person_b": world.case_b.demonstrator.public_id,
+        "merge_a": _merge().public_id,
         "account": world.users["other_observer"].pk,
         "event": world.event.public_id,
         "hotline_a": make_hotline_entry(event=world.event, by=people["coordinator"]).public_id,

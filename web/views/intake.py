@@ -11,17 +11,25 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import arrest_list_visible_to, demonstrator_list_visible_to, event_list_visible_to, get_visible_or_404
 from cases.audit import audit_record
 from cases.models import Demonstrator
 from cases.types import signed_in
-from custody.selectors.duplicates import Suggestion, duplicate_suggestions
+from custody.selectors.duplicates import (
+    Suggestion,
+    duplicate_suggestions,
+    likely_duplicate_pairs,
+    merges_undoable,
+    people_in_play,
+)
 from custody.services.intake import intake_register, release_record
-from web.forms.intake import DuplicateQueryForm, IntakeForm, ReleaseForm, citation_formset
+from custody.services.merge import person_merge, person_merge_undo
+from web.forms.intake import DuplicateQueryForm, IntakeForm, MergeForm, ReleaseForm, citation_formset
 from web.permissions import page_for
 
 NAME_FIELDS = ["legal_name", "preferred_name"]
@@ -181,3 +189,92 @@ def release_page(request: HttpRequest, arrest_id: UUID) -> HttpResponse:
         {"arrest": arrest, "case": arrest.case, "form": form, "citations": citations},
         status=400 if failed else 200,
     )
+
+
+# --- Merging two records of one person -------------------------------------------------------
+
+MERGE_FIELDS = ["legal_name", "preferred_name", "date_of_birth", "phone", "email"]
+
+
+@page_for("people.merge")
+@require_GET
+def merge_queue(request: HttpRequest) -> HttpResponse:
+    """Likely duplicates: same blind index anywhere, close spellings within the chosen event
+    (the latest by default); and the merges that can still be undone."""
+    user = signed_in(request.user)
+    events = event_list_visible_to(user=user).order_by("-starts_at")
+    event = None
+    wanted = request.GET.get("event")
+    if wanted:
+        event = get_visible_or_404(events, wanted)
+    event = event or events.first()
+    pairs = likely_duplicate_pairs(people=people_in_play(user=user), event=event, limit=100)
+    merges = merges_undoable(user=user)[:20]
+    if pairs:
+        audit_record(
+            actor=user, action="demonstrator.list", fields=MERGE_FIELDS, request=request, count=len(pairs) * 2,
+            query_kind="merge_queue",
+        )  # fmt: skip
+    return render(
+        request,
+        "custody/merge_queue.html",
+        {
+            "pairs": [(p, [str(REASON_LABELS.get(r, r)) for r in p.reasons]) for p in pairs],
+            "events": events,
+            "event": event,
+            "merges": merges,
+        },
+    )
+
+
+@page_for("people.merge")
+@require_http_methods(["GET", "POST"])
+def merge_pair(request: HttpRequest, first_id: UUID, second_id: UUID) -> HttpResponse:
+    """Two records side by side (the fields a coordinator needs to tell), then the merge."""
+    user = signed_in(request.user)
+    people = people_in_play(user=user)
+    first = get_visible_or_404(people, first_id, user=user, request=request)
+    second = get_visible_or_404(people, second_id, user=user, request=request)
+    form = MergeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        target, source = (first, second) if form.cleaned_data["keep"] == "first" else (second, first)
+        try:
+            merge = person_merge(source=source, target=target, by=user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Records merged. You can undo this from the merge queue."))
+            return redirect(f"{reverse('people-merge-queue')}#merge-{merge.public_id}")
+    cases = {
+        person.pk: list(person.cases.select_related("event").order_by("-opened_on", "-id"))
+        for person in (first, second)
+    }
+    for person in (first, second):
+        audit_record(actor=user, action="demonstrator.read", target=person, fields=MERGE_FIELDS, request=request)
+    return render(
+        request,
+        "custody/merge_pair.html",
+        {
+            "first": first,
+            "second": second,
+            "first_cases": cases[first.pk],
+            "second_cases": cases[second.pk],
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@page_for("people.merge")
+@require_POST
+def merge_undo(request: HttpRequest, merge_id: UUID) -> HttpResponse:
+    user = signed_in(request.user)
+    merge = get_visible_or_404(merges_undoable(user=user), merge_id, user=user, request=request)
+    try:
+        person_merge_undo(merge=merge, by=user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The merge was undone."))
+    return redirect("people-merge-queue")
