@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import BLANK_CHOICE_DASH
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -132,7 +133,9 @@ class IntakeForm(forms.Form):
 
 class CitationForm(forms.Form):
     number = forms.CharField(label=_("Citation number"), max_length=40)
-    kind = forms.ChoiceField(label=_("Kind"), choices=CitationKind.choices)
+    # A blank first choice: the browser sends a select's first option, which would otherwise make
+    # an untouched extra row look filled in.
+    kind = forms.ChoiceField(label=_("Kind"), choices=[*BLANK_CHOICE_DASH, *CitationKind.choices])
     offense_code = forms.CharField(label=_("Offense (statute)"), max_length=60, help_text=_("e.g. 18 Pa.C.S. § 5502"))
     issued_at = _datetime(_("Issued at"))
     fine = forms.DecimalField(label=_("Fine"), max_digits=10, decimal_places=2, min_value=0, required=False)
