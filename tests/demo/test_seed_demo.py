@@ -27,8 +27,9 @@ def test_seed_demo_builds_the_scenario_and_is_idempotent():
     call_command("seed_demo", password="a-long-demo-password")
     first = counts()
     # 30 people at the encampment, 2 at the earlier march of the reminders' demo (demo/reminders.py),
-    # 12 arrested on the night in progress (demo/night.py)
-    assert first["Demonstrator"] == 44 and first["Case"] == 44
+    # 12 arrested on the night in progress (demo/night.py), and one of the thirty registered again
+    # under another spelling (demo/duplicates.py)
+    assert first["Demonstrator"] == 45 and first["Case"] == 45
     assert 20 <= first["Citation"] <= 30
     kinds = set(Citation.objects.values_list("kind", flat=True))
     assert {"pa_summary", "phl_summary_nta", "phl_cvn"} <= kinds
@@ -94,3 +95,15 @@ def test_seed_demo_has_a_night_in_progress_for_the_jail_support_account():
     assert len(stages) == 7  # someone at every stage of the night
     assert board.overdue == 2 and board.unidentified == 1
     assert any(person.medical and person.waiting for column in board.columns for person in column.people)
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_two_likely_duplicates_in_the_merge_queue():
+    from custody.selectors.duplicates import likely_duplicate_pairs, unmerged
+
+    call_command("seed_demo", password="a-long-demo-password")
+    pairs = likely_duplicate_pairs(people=unmerged(Demonstrator.objects.all()))
+    # first in the queue: the same phone and a close spelling at the same event
+    assert sorted(pairs[0].reasons) == ["close_spelling", "phone"]
+    assert pairs[0].first.phone == pairs[0].second.phone
+    assert [sorted(p.reasons) for p in pairs[1:]].count(["close_spelling", "phone"]) == 0
