@@ -139,3 +139,18 @@ def test_a_record_merged_away_cannot_be_merged_again(twice, coordinator):
     with pytest.raises(ValidationError):
         person_merge(source=twice["kept"], target=twice["kept"], by=coordinator)
     assert Demonstrator.objects.filter(pk=twice["other"].pk).exists()  # kept for the undo
+
+
+def test_hotline_entries_about_the_folded_case_follow_it(twice, coordinator):
+    from tests.custody.fakes import make_hotline_entry
+
+    arrest = Arrest.objects.get(case=twice["folded"])
+    entry = make_hotline_entry(event=twice["kept_case"].event, by=coordinator)
+    entry.arrest = arrest
+    entry.save(update_fields=["arrest"])
+    merge = person_merge(source=twice["other"], target=twice["kept"], by=coordinator)
+    entry.refresh_from_db()
+    assert entry.arrest.case == twice["kept_case"]
+    person_merge_undo(merge=merge, by=coordinator)
+    entry.refresh_from_db()
+    assert entry.arrest.case.pk == twice["folded"].pk
