@@ -399,7 +399,6 @@ def _ids(world: World, people: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         "batch_a": make_finished_batch(case=world.case_a, by=people["lawyer"]).public_id,
         "feed": calendar_feed_issue(user=people["lawyer"], by=people["lawyer"]),
         "complaint_a": world.complaint_a.public_id,
-        "event": world.event.public_id,
         "officer": world.officer.public_id,
         "incident_o": world.incident_o.public_id,
         "allegation_a": Allegation.objects.create(complaint=world.complaint_a).public_id,

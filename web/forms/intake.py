@@ -8,8 +8,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import BLANK_CHOICE_DASH
-from django.db.models import QuerySet
+from django.db.models import BLANK_CHOICE_DASH, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import FREE_TEXT_WARNING, CustodyStatus, Event
