@@ -93,10 +93,11 @@ def intake_register(
         if chosen.purged_at is not None:
             raise ValidationError(_("This person's record was purged; register them anew."))
         person_created = False
-    else:
-        assert person is not None  # (one of the two, checked above)
+    elif person is not None:
         chosen = demonstrator_create(by=by, **person)
         person_created = True
+    else:  # (unreachable: one of the two was checked above)
+        raise ValidationError(_("Give a new person's details or choose an existing person, not both."))
     case = Case.objects.select_for_update().filter(event=event, demonstrator=chosen).first()
     case_created = case is None
     if case is None:
