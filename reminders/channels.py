@@ -154,6 +154,8 @@ class TwilioProvider:
         messaging_service_sid: str = "",
         timeout: float = 10.0,
     ) -> None:
+        if urllib.parse.urlsplit(base_url).scheme not in ("https", "http"):
+            raise ValueError("TWILIO_API_BASE must be an https (or, for a local fake, http) URL")
         self.base_url = base_url.rstrip("/")
         self.account_sid = account_sid
         self.auth_token = auth_token
@@ -185,7 +187,8 @@ class TwilioProvider:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - see above
+            # The scheme is checked in __init__: only http(s), never file: or a custom one.
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310
                 body = json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             status = error.code

@@ -145,3 +145,13 @@ def test_no_reminder_reaches_a_person_without_consent_on_any_path(who, clock, fa
         assert planned == 0
     assert not Message.objects.filter(status__in=[MessageStatus.SENT, MessageStatus.DELIVERED]).exists()
     assert ContactChannel.SMS  # the channel choices exist (import used)
+
+
+def test_the_sms_adapter_refuses_a_base_url_that_is_not_http():
+    from reminders.channels import TwilioProvider
+
+    with pytest.raises(ValueError):
+        TwilioProvider(base_url="file:///etc", account_sid="AC1", auth_token="t")  # noqa: S106 - a dummy
+    assert TwilioProvider(base_url="https://api.twilio.com", account_sid="AC1", auth_token="t").url == (  # noqa: S106
+        "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json"
+    )

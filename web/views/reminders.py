@@ -11,12 +11,12 @@ outside REMINDERS_WEBHOOK_WINDOW_SECONDS."""
 from __future__ import annotations
 
 import time
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
