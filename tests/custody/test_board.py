@@ -162,3 +162,9 @@ def test_coordinators_get_a_record_release_link_for_people_still_held(kettle, co
     assert f"/coordination/custody/{out.public_id}/release/" not in page
     volunteer = client_for(jail_support).get(f"/custody/events/{kettle.public_id}/").content.decode()
     assert "/release/" not in volunteer
+
+
+def test_names_and_places_on_the_board_are_escaped(kettle, jail_support, client_for):
+    _arrest(kettle, 1, case__demonstrator__legal_name="<b>Bold</b> & <script>x</script>")
+    page = client_for(jail_support).get(f"/custody/events/{kettle.public_id}/").content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;script&gt;" in page and "<script>x" not in page

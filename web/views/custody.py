@@ -14,6 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,7 +33,7 @@ from custody.access import (
 )
 from custody.models import HotlineEntry
 from custody.selectors.assignments import jail_support_accounts, jail_support_assignment_list
-from custody.selectors.board import board_for_event, board_version
+from custody.selectors.board import BoardPerson, board_for_event, board_version
 from custody.selectors.hotline import custody_places, hotline_log_for_event
 from custody.services.assignments import jail_support_assign, jail_support_unassign
 from custody.services.board import arrest_move
@@ -38,6 +41,7 @@ from custody.services.hotline import HotlineConflict, hotline_entry_create, hotl
 from web.forms.custody import ArrestMoveForm, HotlineEntryForm, HotlineLinkForm, JailSupportAssignForm
 from web.permissions import page_for
 
+NO_ID = "00000000-0000-0000-0000-000000000000"
 BOARD_FIELDS = ["legal_name", "preferred_name", "special_needs", "waiting_outside"]
 LOG_FIELDS = ["about", "caller_name", "caller_contact", "seen", "medical_needs", "belongings", "waiting_outside"]
 
@@ -61,7 +65,47 @@ def _board_context(request: HttpRequest, event: Event) -> dict[str, object]:
         request=request,
         count=people,
     )
-    return {"event": event, "board": board, "may_release": may(request.user, "intake.release")}
+    may_release = may(request.user, "intake.release")
+    columns = [(column, _people_html(column.people, may_release=may_release)) for column in board.columns]
+    return {"event": event, "board": board, "columns": columns}
+
+
+def _people_html(people: list[BoardPerson], *, may_release: bool) -> SafeString:
+    """One column's people as HTML list items, built here rather than in the template: an event
+    of 3,000 arrestees costs the template engine about a second, this about a tenth of that.
+    Every value is escaped; the labels are translated once per column; each person's links come
+    from one reversed prefix."""
+    overdue_label = escape(_("Held beyond expected release"))
+    medical_label = escape(_("Medical needs"))
+    waiting_label = escape(_("Waiting outside:"))
+    move_label, release_label = escape(_("Move")), escape(_("Record release"))
+    stage_prefix, release_prefix = _prefix("custody-stage", "stage/"), _prefix("custody-release", "release/")
+    items = []
+    for p in people:
+        name = escape(p.name)
+        parts = [
+            f'<li class="board-person{" overdue" if p.overdue else ""}" data-arrest="{p.arrest_id}">',
+            f"<strong>{name}</strong>",
+            f" · {escape(p.place)}" if p.place else "",
+            f' <span class="hours">{p.hours:.0f} h</span>',
+            f' <span class="badge urgency-overdue">{overdue_label}</span>' if p.overdue else "",
+            f' <span class="badge medical">{medical_label}</span>' if p.medical else "",
+            f'<br><span class="waiting">{waiting_label} {escape("; ".join(p.waiting))}</span>' if p.waiting else "",
+            f' <span class="actions"><a href="{stage_prefix}{p.arrest_id}/stage/">{move_label}'
+            f'<span class="visually-hidden"> {name}</span></a>',
+            f' <a href="{release_prefix}{p.arrest_id}/release/">{release_label}'
+            f'<span class="visually-hidden"> {name}</span></a>'
+            if may_release and p.held
+            else "",
+            "</span></li>",
+        ]
+        items.append("".join(parts))
+    return mark_safe("\n".join(items))  # noqa: S308  # nosec B308 B703  # every value above is escaped
+
+
+def _prefix(name: str, tail: str) -> str:
+    """The part of a per-arrest URL before the arrest's id."""
+    return reverse(name, args=[NO_ID]).removesuffix(f"{NO_ID}/{tail}")
 
 
 def _not_modified(request: HttpRequest, version: str) -> bool:
