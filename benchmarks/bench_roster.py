@@ -56,11 +56,14 @@ def build(lawyer, observer) -> None:  # type: ignore[no-untyped-def]
         Officer(name=f"Ofc. {i}", badge_number=f"9{i:03d}", unit="Bike Unit") for i in range(60)
     )
     incidents = Incident.objects.bulk_create(
-        Incident(reporter=observer, event=event, occurred_at=start + datetime.timedelta(minutes=i), occurred_on=start.date())
+        Incident(
+            reporter=observer, event=event, occurred_at=start + datetime.timedelta(minutes=i), occurred_on=start.date()
+        )
         for i in range(PEOPLE // 3)
     )
     Incident.people_affected.through.objects.bulk_create(
-        Incident.people_affected.through(incident_id=incidents[i // 3].pk, case_id=case.pk) for i, case in enumerate(cases)
+        Incident.people_affected.through(incident_id=incidents[i // 3].pk, case_id=case.pk)
+        for i, case in enumerate(cases)
     )
     IncidentOfficer.objects.bulk_create(
         IncidentOfficer(incident=incident, officer=officer)

@@ -151,8 +151,16 @@ OPERATIONS: dict[str, Operation] = _table(
         "fetch the public key that checks evidence export signatures",
         (OBSERVER, JAIL_SUPPORT, LAWYER, ORGANIZER, COORDINATOR, ADMINISTRATOR),
     ),
-    ("preservation.read", "an incident's records at risk of deletion and its preservation letters", (LAWYER, COORDINATOR, ADMINISTRATOR)),
-    ("preservation.send", "make a preservation letter and record that it was sent", (LAWYER, COORDINATOR, ADMINISTRATOR)),
+    (
+        "preservation.read",
+        "an incident's records at risk of deletion and its preservation letters",
+        (LAWYER, COORDINATOR, ADMINISTRATOR),
+    ),
+    (
+        "preservation.send",
+        "make a preservation letter and record that it was sent",
+        (LAWYER, COORDINATOR, ADMINISTRATOR),
+    ),
     (
         "officers.history",
         "an officer's history: incidents, force, findings, citations, co-accused",

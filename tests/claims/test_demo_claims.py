@@ -16,7 +16,9 @@ def test_the_demo_shows_a_group_claim_in_progress():
     assert allegations.filter(finding="sustained", discipline="suspension", decided_on__isnull=False).count() == 1
     assert allegations.filter(finding="pending").exists()
     assert all(a.body_case_number for a in allegations)
-    event = Event.objects.get(cases__complaints__allegations__isnull=False, cases__complaints__allegations__finding="sustained")
+    event = Event.objects.get(
+        cases__complaints__allegations__isnull=False, cases__complaints__allegations__finding="sustained"
+    )
     roster = plaintiff_roster(event=event, user=User.objects.get(username="coordinator"))
     assert len(roster) >= 20
     assert any(row.complaint_filed for row in roster) and any(row.officers for row in roster)

@@ -17,7 +17,14 @@ from pypdf import PdfReader
 from cases.models import AuditEntry, CustodyEvent
 from cases.services import evidence_add
 from claims.evidence_export import evidence_export
-from tests.factories import CaseFactory, ComplaintFactory, EventFactory, IncidentFactory, WitnessStatementFactory, png_bytes
+from tests.factories import (
+    CaseFactory,
+    ComplaintFactory,
+    EventFactory,
+    IncidentFactory,
+    WitnessStatementFactory,
+    png_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +37,23 @@ def case_files(coordinator, observer, lawyer):
     incident = IncidentFactory(event=event, reporter=observer)
     incident.people_affected.add(case)
     photo = png_bytes((40, 30))
-    on_incident = evidence_add(upload=ContentFile(photo, name="p.png"), kind="photo", content_type="image/png", by=observer, incident=incident)
-    on_case = evidence_add(upload=ContentFile(b"ER discharge\n", name="n.txt"), kind="document", content_type="text/plain", by=lawyer, case=case)
-    elsewhere = evidence_add(upload=ContentFile(b"other client\n", name="o.txt"), kind="document", content_type="text/plain", by=coordinator, case=other)
+    on_incident = evidence_add(
+        upload=ContentFile(photo, name="p.png"), kind="photo", content_type="image/png", by=observer, incident=incident
+    )
+    on_case = evidence_add(
+        upload=ContentFile(b"ER discharge\n", name="n.txt"),
+        kind="document",
+        content_type="text/plain",
+        by=lawyer,
+        case=case,
+    )
+    elsewhere = evidence_add(
+        upload=ContentFile(b"other client\n", name="o.txt"),
+        kind="document",
+        content_type="text/plain",
+        by=coordinator,
+        case=other,
+    )
     WitnessStatementFactory(case=None, complaint=ComplaintFactory(case=case), statement="Saw the baton strike.")
     return {"event": event, "case": case, "photo": photo, "items": [on_incident, on_case], "elsewhere": elsewhere}
 
@@ -87,7 +108,9 @@ def test_the_event_export_covers_the_event_and_the_stream_comes_in_pieces(case_f
     assert len([n for n in names if n.startswith("evidence/")]) == 3
 
 
-def test_only_coordinators_export_and_anyone_signed_in_fetches_the_key(case_files, client_for, lawyer, observer, coordinator):
+def test_only_coordinators_export_and_anyone_signed_in_fetches_the_key(
+    case_files, client_for, lawyer, observer, coordinator
+):
     url = f"/claims/cases/{case_files['case'].public_id}/evidence.zip"
     assert client_for(lawyer).get(url).status_code == 403
     response = client_for(coordinator).get(url)

@@ -5,7 +5,14 @@ import pytest
 from cases.models import AuditEntry, ForceType, IncidentOfficer, Officer
 from claims.models import Allegation
 from claims.selectors import merge_candidates, officer_history
-from tests.factories import CaseFactory, CitationFactory, ComplaintFactory, EventFactory, IncidentFactory, OfficerFactory
+from tests.factories import (
+    CaseFactory,
+    CitationFactory,
+    ComplaintFactory,
+    EventFactory,
+    IncidentFactory,
+    OfficerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +26,9 @@ def stone(observer, lawyer, other_lawyer):
     for event, forces, with_hale in ((march, [baton], True), (rally, [baton, spray], False)):
         incident = IncidentFactory(event=event, reporter=observer, place="Arch St")
         incident.force_types.set(forces)
-        IncidentOfficer.objects.create(incident=incident, officer=stone, badge_as_seen="4471", features_as_seen="mirrored visor")
+        IncidentOfficer.objects.create(
+            incident=incident, officer=stone, badge_as_seen="4471", features_as_seen="mirrored visor"
+        )
         if with_hale:
             IncidentOfficer.objects.create(incident=incident, officer=hale)
     mine = ComplaintFactory(case=CaseFactory(event=march, lawyers=[lawyer]))
@@ -33,7 +42,10 @@ def stone(observer, lawyer, other_lawyer):
 
 def test_the_history_holds_incidents_force_findings_citations_and_co_accused(stone, lawyer, coordinator):
     h = officer_history(officer=stone["stone"], user=coordinator)
-    assert [s["incident__event__name"] for s in h.sightings] and {s["incident__event__name"] for s in h.sightings} == {"March", "Rally"}
+    assert [s["incident__event__name"] for s in h.sightings] and {s["incident__event__name"] for s in h.sightings} == {
+        "March",
+        "Rally",
+    }
     assert {s["features_as_seen"] for s in h.sightings} == {"mirrored visor"}
     assert dict(h.force_types)["Baton"] == 2
     assert (h.findings["sustained"], h.findings["unfounded"], h.findings["pending"]) == (1, 1, 0)
@@ -51,7 +63,9 @@ def test_merge_candidates_are_fitting_partial_badges_and_unidentified_officers_a
     fits = Officer.objects.create(badge_status="partial", badge_number="447")
     Officer.objects.create(badge_status="partial", badge_number="999")  # does not fit 4471
     covered_there = Officer.objects.create(badge_status="covered", description="tall, helmet B-17")
-    IncidentOfficer.objects.create(incident=IncidentFactory(event=stone["rally"], reporter=observer), officer=covered_there)
+    IncidentOfficer.objects.create(
+        incident=IncidentFactory(event=stone["rally"], reporter=observer), officer=covered_there
+    )
     Officer.objects.create(badge_status="covered")  # seen nowhere near them
     Officer.objects.create(badge_status="partial", badge_number="447", agency="SEPTA Police")  # another agency
     assert set(merge_candidates(officer=stone["stone"])) == {fits, covered_there}
@@ -71,7 +85,9 @@ def test_the_officer_page_is_for_lawyers_and_coordinators_and_audited(stone, cli
     assert "Ofc. Stone" in found and "Sgt. Hale" not in found
 
 
-def test_a_coordinator_merges_a_covered_badge_from_the_page_keeping_what_was_seen(stone, client_for, coordinator, observer):
+def test_a_coordinator_merges_a_covered_badge_from_the_page_keeping_what_was_seen(
+    stone, client_for, coordinator, observer
+):
     covered = Officer.objects.create(badge_status="covered", description="badge taped over")
     incident = stone["stone"].sightings.first().incident
     IncidentOfficer.objects.create(incident=incident, officer=covered, features_as_seen="badge taped over, visor")
@@ -94,7 +110,9 @@ def test_the_officer_page_answers_in_spanish(stone, client_for, coordinator):
     assert "Historial del agente" in page.content.decode()
 
 
-def test_the_officer_page_runs_a_fixed_number_of_queries(stone, client_for, coordinator, observer, django_assert_max_num_queries):
+def test_the_officer_page_runs_a_fixed_number_of_queries(
+    stone, client_for, coordinator, observer, django_assert_max_num_queries
+):
     client = client_for(coordinator)
     url = f"/claims/officers/{stone['stone'].public_id}/"
     client.get(url)

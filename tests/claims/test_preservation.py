@@ -33,7 +33,9 @@ def test_the_periods_are_seeded_unverified_with_a_source():
 
 
 def test_the_send_by_day_comes_before_the_earliest_deletion_on_a_business_day(incident):
-    police = next(p for p in preservation_plans(incident=incident, today=datetime.date(2026, 7, 6)) if p.recipient == "police")
+    police = next(
+        p for p in preservation_plans(incident=incident, today=datetime.date(2026, 7, 6)) if p.recipient == "police"
+    )
     shortest = min(k.retention_days for k in police.kinds)
     assert police.deletion == datetime.date(2026, 7, 3) + datetime.timedelta(days=shortest)
     assert police.send_by < police.deletion and is_business_day(police.send_by, incident.event.jurisdiction)
@@ -54,11 +56,17 @@ def test_a_lawyer_downloads_the_letter_and_records_it_sent(incident, client_for,
     assert "Body-worn camera video" in text and "Ofc. Stone" in text and "Broad & Arch" in text
     assert "Ana" not in text  # the letter names no client
     response = client.post(
-        base + "sent/", {"recipient": "police", "sent_at": "2026-07-06T10:00", "sent_how": "mail", "reference": "7019 0001"}
+        base + "sent/",
+        {"recipient": "police", "sent_at": "2026-07-06T10:00", "sent_how": "mail", "reference": "7019 0001"},
     )
     assert response.status_code == 302
     letter = PreservationLetter.objects.get()
-    assert (letter.recipient, letter.sent_how, letter.reference, letter.recorded_by) == ("police", "mail", "7019 0001", lawyer)
+    assert (letter.recipient, letter.sent_how, letter.reference, letter.recorded_by) == (
+        "police",
+        "mail",
+        "7019 0001",
+        lawyer,
+    )
     assert set(letter.record_kinds.values_list("holder", flat=True)) == {"police"}
     assert "7019 0001" in client.get(base).content.decode()
     assert AuditEntry.objects.filter(action="preservation.sent", actor=lawyer).exists()

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from cases.models import Arrest, AuditEntry, CaseStatus, IncidentOfficer, Officer
 from cases.services import evidence_add

@@ -4,6 +4,8 @@ officer's record into a known one from that page and the sighting stays."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -25,13 +27,17 @@ def test_a_coordinator_sorts_the_roster_and_exports_it(demo, session_for):
     counts = [int(t) for t in desk.page.locator("#roster tbody tr td:nth-child(6)").all_inner_texts()]
     assert counts == sorted(counts, reverse=True) and counts[0] > 0
     desk.page.get_by_role("link", name="Days left to sue").click()
-    days = [int(v) for v in desk.page.locator("#roster tbody td[data-days]").evaluate_all("els => els.map(e => e.dataset.days)") if v]
+    days = [
+        int(v)
+        for v in desk.page.locator("#roster tbody td[data-days]").evaluate_all("els => els.map(e => e.dataset.days)")
+        if v
+    ]
     assert days == sorted(days)
     desk.screenshot("coordinator-roster-desktop")
     assert not desk.axe_violations()
     with desk.page.expect_download() as download:
         desk.page.get_by_role("link", name="Export CSV").click()
-    text = open(download.value.path(), encoding="utf-8").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.startswith("case number,name,injuries") and len(text.splitlines()) == rows.count() + 1
     desk.assert_clean()
 

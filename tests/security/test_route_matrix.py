@@ -235,7 +235,11 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("claims-signing-key", "get"): ("/claims/evidence-signing-key.pem", None, SIGNED_IN),
     # --- claims: an incident's preservation letters (lawyers of a case it concerns, coordinators)
     ("claims-preservation", "get"): ("/claims/incidents/{incident_o}/preservation/", None, DESK_A(200)),
-    ("claims-preservation-letter", "get"): ("/claims/incidents/{incident_o}/preservation/police.pdf", None, DESK_A(200)),
+    ("claims-preservation-letter", "get"): (
+        "/claims/incidents/{incident_o}/preservation/police.pdf",
+        None,
+        DESK_A(200),
+    ),
     ("claims-preservation-sent", "post"): ("/claims/incidents/{incident_o}/preservation/sent/", {}, DESK_A(400)),
     # --- reminders: a person's consent, the outbox, a lawyer's digest; the provider's webhooks
     # answer 403 to anyone without the provider's signature, signed in or not
