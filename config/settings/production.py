@@ -57,3 +57,8 @@ TASKS = {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+# Reminders: SMS go to the real provider (an unconfigured one fails each message visibly in the
+# outbox) and never to the development console, which would print them into the logs.
+REMINDERS_SMS_PROVIDER = env.str("REMINDERS_SMS_PROVIDER", default="twilio")
+if REMINDERS_SMS_PROVIDER == "console":
+    raise ImproperlyConfigured("REMINDERS_SMS_PROVIDER=console prints messages: not in production")
