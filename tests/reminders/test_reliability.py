@@ -186,3 +186,18 @@ def test_a_batch_reads_people_and_dates_once_and_writes_once_per_message(clock, 
     few = queries_for(3)
     many = queries_for(12)
     assert many - few == 12 - 3
+
+
+def test_a_purged_case_takes_its_reminder_log_and_alerts_with_it(clock, fake_sms, person, hearing):
+    from cases.models import Case
+    from cases.signals import case_purging
+    from reminders.models import AlertKind, TeamAlert
+
+    someone = person()
+    citation = hearing(someone, local(2026, 6, 20, 9, 30))
+    clock(2026, 6, 19, 9, 0)
+    reminders_plan()
+    messages_dispatch()
+    TeamAlert.objects.create(key="missed:x", kind=AlertKind.MISSED, case=citation.case)
+    case_purging.send(sender=Case, case=citation.case, by=None)
+    assert not Message.objects.exists() and not TeamAlert.objects.exists()
