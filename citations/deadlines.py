@@ -28,12 +28,13 @@ import holidays
 from django.db.models import Min
 from django.utils import timezone
 
-from cases.models import Case, ComplaintForum, ComplaintStatus, ExcessiveForceComplaint, Jurisdiction
+from cases.models import Case, ComplaintForum, ComplaintStatus, ExcessiveForceComplaint, Incident, Jurisdiction
 from citations.lifecycle import track_for
 from citations.models import (
     COMPLAINT_TRIGGERS,
     Citation,
     CitationStatus,
+    ComplaintForceDate,
     Court,
     CourtClosure,
     Deadline,
@@ -529,6 +530,56 @@ def civil_claim_deadline(
     return CivilClaimDeadline(due_on=due_on, rule=picked[0])
 
 
+@dataclass(frozen=True)
+class ForceClaimClock:
+    """The civil-claim (§1983) clock of one person hurt at one incident: from the incident's
+    local day, whether or not a complaint exists."""
+
+    case_id: int
+    incident_id: int
+    force_on: datetime.date
+    due_on: datetime.date
+    rule: DeadlineRule
+
+    def days_left(self, today: datetime.date) -> int:
+        return (self.due_on - today).days
+
+
+def civil_claim_clocks(
+    *,
+    case_ids: Iterable[int] | None = None,
+    incident_ids: Iterable[int] | None = None,
+    rules: Iterable[DeadlineRule] | None = None,
+) -> list[ForceClaimClock]:
+    """Every person affected at an incident where force was used (`Incident.people_affected`,
+    an incident with force types) and their civil-claim deadline, for these cases or incidents
+    (two queries: the people and incidents, the rules). Soonest first."""
+    through = Incident.people_affected.through
+    rows = through.objects.filter(incident__force_types__isnull=False)
+    if case_ids is not None:
+        rows = rows.filter(case_id__in=list(case_ids))
+    if incident_ids is not None:
+        rows = rows.filter(incident_id__in=list(incident_ids))
+    found = rows.values_list(
+        "case_id", "incident_id", "incident__occurred_at", "incident__event__time_zone", "incident__event__jurisdiction"
+    ).distinct()
+    candidates = civil_claim_rules() if rules is None else list(rules)
+    clocks = []
+    for case_id, incident_id, occurred_at, tz_name, jurisdiction in found:
+        tz = ZoneInfo(tz_name)
+        claim = civil_claim_deadline(occurred_at, tz=tz, jurisdiction=jurisdiction, rules=candidates)
+        if claim is not None:
+            clocks.append(ForceClaimClock(case_id, incident_id, local_date(occurred_at, tz), claim.due_on, claim.rule))
+    return sorted(clocks, key=lambda c: (c.due_on, c.case_id, c.incident_id))
+
+
+def civil_claim_clock_for(*, case_id: int, incident_id: int) -> ForceClaimClock | None:
+    """One affected person's civil-claim clock for one incident (None when no force was recorded
+    there, the person is not among those affected, or no rule applies)."""
+    clocks = civil_claim_clocks(case_ids=[case_id], incident_ids=[incident_id])
+    return clocks[0] if clocks else None
+
+
 # --- Synchronisation -----------------------------------------------------------------------
 
 
@@ -638,7 +689,9 @@ def sync_complaint_deadlines(
     now: datetime.datetime | None = None,
 ) -> tuple[int, int]:
     """(Re)compute the deadlines of these complaints: the earliest linked incident starts the
-    clock, else the complaint's creation."""
+    clock, else the day force was used as given on the complaint (`ComplaintForceDate`). With
+    neither, a civil-claim deadline is not made (the desk asks for the day: never counted from
+    when the complaint was entered); other complaint windows count from the complaint's creation."""
     if not complaints:
         return 0, 0
     now = now or timezone.now()
@@ -652,6 +705,9 @@ def sync_complaint_deadlines(
         .annotate(first=Min("incident__occurred_at"))
         .values_list("excessiveforcecomplaint_id", "first")
     )
+    force_days = dict(
+        ComplaintForceDate.objects.filter(complaint_id__in=ids).values_list("complaint_id", "force_used_on")
+    )
     civil_filed = set(
         ExcessiveForceComplaint.objects.filter(
             case_id__in={c.case_id for c in complaints}, forum=ComplaintForum.CIVIL_SUIT, filed_on__isnull=False
@@ -661,9 +717,12 @@ def sync_complaint_deadlines(
     wanted: dict[tuple[int, int], dict[str, Any]] = {}
     for complaint in complaints:
         tz, jurisdiction = places[complaint.case_id]
-        trigger = earliest.get(complaint.pk) or complaint.created_at
+        force_on: datetime.datetime | datetime.date | None = earliest.get(complaint.pk) or force_days.get(complaint.pk)
         applicable = (rule for rule in rules if complaint_rule_applies(rule, complaint, jurisdiction))
         for rule in pick_rules(applicable, jurisdiction):
+            trigger = force_on if force_on is not None else complaint.created_at
+            if force_on is None and rule.kind == DeadlineKind.CIVIL_CLAIM:
+                continue  # the day force was used is not known yet: asked for, never guessed
             due = compute_due_detail(rule=rule, trigger=trigger, tz=tz, jurisdiction=jurisdiction, calendar=calendar)
             due_on, due_at = due.due_on, due.due_at
             status = complaint_deadline_status(rule.kind, complaint, complaint.case_id in civil_filed)

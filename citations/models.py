@@ -330,6 +330,23 @@ class Deadline(PublicModel):
         return f"{self.get_kind_display()} due {self.due_on}"
 
 
+class ComplaintForceDate(models.Model):
+    """The day force was used, for a complaint no incident report backs: the civil-claim clock
+    runs from it (never from the day the complaint was entered)."""
+
+    complaint = models.OneToOneField(
+        ExcessiveForceComplaint, on_delete=models.CASCADE, primary_key=True, related_name="force_date"
+    )
+    force_used_on = models.DateField(help_text=_("The local day force was used."))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Force used on {self.force_used_on} ({self.complaint_id})"
+
+
 class Court(models.TextChoices):
     """A court whose calendar of closures decides which days count as business days."""
 

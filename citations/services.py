@@ -29,6 +29,7 @@ transaction and report what they skipped and why; with preview=True they write n
 - court_closure_save(court, day, name, source, uncertain, by) -> CourtClosure  (recomputes)
 - court_closure_delete(closure, by) -> None                             (recomputes)
 - rule_review_record(rule, source_version, note, by) -> RuleReview     (the only way a rule is verified)
+- complaint_force_date_set(complaint, force_used_on, by) -> ComplaintForceDate  (recomputes)
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ from citations.models import (
     Citation,
     CitationKind,
     CitationStatus,
+    ComplaintForceDate,
     Court,
     CourtClosure,
     Deadline,
@@ -101,6 +103,7 @@ __all__ = [
     "citation_schedule_hearing",
     "citation_update",
     "complaint_deadlines_recompute",
+    "complaint_force_date_set",
     "court_closure_delete",
     "court_closure_save",
     "deadline_rule_save",
@@ -955,3 +958,22 @@ def rule_review_record(*, rule: DeadlineRule, source_version: str, note: str, by
     rule.verified, rule.verified_at = True, now
     audit_record(actor=by, action="deadline_rule.review", target=locked)
     return review
+
+
+@transaction.atomic
+def complaint_force_date_set(
+    *, complaint: ExcessiveForceComplaint, force_used_on: datetime.date, by: User
+) -> ComplaintForceDate:
+    """The day force was used, for a complaint no incident report backs: the civil-claim clock
+    starts from it."""
+    _require_date(force_used_on, "force_used_on")
+    tz = ZoneInfo(complaint.case.event.time_zone)
+    if force_used_on > timezone.now().astimezone(tz).date():
+        raise ValidationError({"force_used_on": _("The day force was used cannot be in the future.")})
+    record, _created = ComplaintForceDate.objects.update_or_create(
+        complaint=complaint,
+        defaults={"force_used_on": force_used_on, "entered_by": by if getattr(by, "pk", None) else None},
+    )
+    sync_complaint_deadlines([complaint])
+    audit_record(actor=by, action="complaint.force_date", target=complaint, fields=["force_used_on"])
+    return record

@@ -96,6 +96,7 @@ desk_patterns = [
     path("citations/<uuid:citation_id>/<slug:action>/", desk.citation_action, name="desk-citation-action"),
     path("due/", desk.due_this_week, name="desk-due"),
     path("rules/", desk.rules, name="desk-rules"),
+    path("complaints/<uuid:complaint_id>/force-date/", desk.complaint_force_date, name="desk-complaint-force-date"),
     path("rules/<slug:code>/review/", desk.rule_review, name="desk-rule-review"),
     path("docket/", desk.docket, name="desk-docket"),
     path("docket/outcomes/", bulk.hearing_outcomes, name="desk-hearing-outcomes"),

@@ -249,8 +249,11 @@ def test_civil_claim_is_due_two_years_after_the_earliest_incident_in_local_time(
     clock(2026, 7, 10, 9)
     case = CaseFactory(event=phl_event)
     complaint = ComplaintFactory(case=case)
+    # No incident linked and no day of force given: no clock (never from the day it was entered).
+    assert not Deadline.objects.filter(complaint=complaint, kind=DeadlineKind.CIVIL_CLAIM).exists()
+    services.complaint_force_date_set(complaint=complaint, force_used_on=d(2026, 7, 8), by=observer)
     created_day = deadline(complaint, DeadlineKind.CIVIL_CLAIM)
-    assert created_day.due_on == d(2028, 7, 10)  # no incident linked yet: from the complaint's creation
+    assert created_day.due_on == d(2028, 7, 8)  # from the day force was used, as given
     late = IncidentFactory(event=phl_event, reporter=observer, occurred_at=local(2026, 7, 4, 23, 30))  # 5 July UTC
     later = IncidentFactory(event=phl_event, reporter=observer, occurred_at=local(2026, 7, 6, 12))
     complaint.incidents.set([later, late])
@@ -268,6 +271,8 @@ def test_filing_a_civil_suit_meets_the_claim_deadline_of_every_complaint_of_the_
     case = CaseFactory(event=phl_event)
     oversight = ComplaintFactory(case=case, forum="oversight")
     suit = ComplaintFactory(case=case, forum="civil_suit")
+    for complaint in (oversight, suit):  # no incident report: the day force was used, as given
+        services.complaint_force_date_set(complaint=complaint, force_used_on=d(2026, 7, 1), by=None)
     assert deadline(oversight, DeadlineKind.CIVIL_CLAIM).status == DeadlineStatus.OPEN
     suit.filed_on, suit.status = d(2026, 7, 10), "filed"
     suit.save()
@@ -356,7 +361,9 @@ def test_an_invalid_rule_is_refused(changes, field, coordinator):
     assert DeadlineRule.objects.get(code="pa-summary-respond").offset == 10
 
 
-def test_an_administrator_edits_a_rule_in_the_admin_and_deadlines_follow(make_citation, administrator, client_for, clock):
+def test_an_administrator_edits_a_rule_in_the_admin_and_deadlines_follow(
+    make_citation, administrator, client_for, clock
+):
     clock(2026, 6, 2, 9)
     citation = make_citation(kind=CitationKind.PA_SUMMARY)
     rule = DeadlineRule.objects.get(code="pa-summary-respond")

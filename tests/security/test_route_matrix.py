@@ -171,6 +171,8 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("desk-citation-action", "post"): ("/desk/citations/{citation_a}/respond/", {}, DESK_A(400)),
     ("desk-due", "get"): ("/desk/due/", None, DESK),
     ("desk-rules", "get"): ("/desk/rules/", None, DESK),
+    # the day force was used, for a complaint without an incident (an empty form: back to the case)
+    ("desk-complaint-force-date", "post"): ("/desk/complaints/{complaint_a}/force-date/", {}, DESK_A(302)),
     # signing a rule as checked: lawyers and coordinators (an empty form is refused)
     ("desk-rule-review", "post"): (
         "/desk/rules/pa-summary-respond/review/",

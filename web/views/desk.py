@@ -42,7 +42,7 @@ from cases.services import case_close as case_close_service
 from cases.types import User, signed_in
 from citations import services
 from citations.access import citation_list_visible_to, deadline_list_visible_to
-from citations.deadlines import appeal_path
+from citations.deadlines import appeal_path, civil_claim_clocks
 from citations.models import Citation, Deadline, DeadlineRule, DeadlineStatus
 from citations.selectors import (
     balance_of,
@@ -173,9 +173,16 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     complaints = list(
         complaint_list_visible_to(user=user)
         .filter(case=case)
-        .prefetch_related("officers", "force_types")
+        .select_related("force_date")
+        .prefetch_related("officers", "force_types", "incidents")
         .order_by("created_at")
     )
+    today = timezone.localdate()
+    claim_clocks = [
+        {"force_on": c.force_on, "due_on": c.due_on, "days_left": c.days_left(today), "rule": c.rule}
+        for c in civil_claim_clocks(case_ids=[case.pk])
+    ]
+    undated_complaints = [c for c in complaints if not c.incidents.all() and not hasattr(c, "force_date")]
     complaint_deadlines = list(
         deadline_list_visible_to(user=user).filter(case=case, complaint__isnull=False).order_by("due_at")
     )
@@ -197,6 +204,8 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         "incidents": incidents,
         "complaints": complaints,
         "complaint_deadlines": complaint_deadlines,
+        "claim_clocks": claim_clocks,
+        "undated_complaints": undated_complaints,
         "statements": statements,
         "evidence": evidence,
         "timeline": case_timeline(
@@ -351,6 +360,26 @@ def citation_action(request: HttpRequest, citation_id: UUID, action: str) -> Htt
 DUE_PAGE_SIZE = 100
 DOCKET_PAGE_SIZE = 100  # defendants a page
 OVERDUE_SHOWN = 200  # on the first page, oldest first
+
+
+@page_for("complaints.update")
+@require_POST
+def complaint_force_date(request: HttpRequest, complaint_id: UUID) -> HttpResponse:
+    """The day force was used, for a complaint without an incident report."""
+    user = signed_in(request.user)
+    complaint = get_visible_or_404(complaint_list_visible_to(user=user).select_related("case__event"), complaint_id)
+    try:
+        day = datetime.date.fromisoformat(request.POST.get("force_used_on", ""))
+    except ValueError:
+        messages.error(request, _("Give the day force was used (YYYY-MM-DD)."))
+        return redirect("desk-case", complaint.case.public_id)
+    try:
+        services.complaint_force_date_set(complaint=complaint, force_used_on=day, by=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The day force was used is saved; the civil-claim clock runs from it."))
+    return redirect("desk-case", complaint.case.public_id)
 
 
 @page_for("deadlines.read")
