@@ -169,3 +169,29 @@ def test_a_release_before_the_arrest_is_refused_on_its_field(coordinator, event)
         f"/coordination/custody/{arrest.public_id}/release/", {**MANAGEMENT, "released_at": "2026-07-04T20:00"}
     )
     assert response.status_code == 400 and "released_at" in response.context["form"].errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("events", [1, 20])
+def test_the_intake_page_query_count_is_flat(coordinator, events, django_assert_max_num_queries):
+    for i in range(events):
+        EventFactory(name=f"Event {i}")
+    client = signed_in(coordinator)
+    # session, user, authenticator, role; the event list (read twice by the select's rendering);
+    # the session's save (a savepoint, the update, its release)
+    with django_assert_max_num_queries(9):
+        page = client.get("/coordination/intake/")
+    assert page.status_code == 200 and page.content.decode().count("<option value=") >= events
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("citations", [0, 5])
+def test_registering_costs_the_same_for_a_new_or_a_chosen_person(coordinator, event, citations):
+    """A posted intake with several citations stays within the detector's limit (no read per row)."""
+    body = intake_body(event)
+    for i in range(citations):
+        body.update({f"citation-{i}-number": f"SC-Q{i}", f"citation-{i}-kind": "pa_summary",
+                     f"citation-{i}-offense_code": "18 Pa.C.S. § 5502", f"citation-{i}-issued_at": "2026-07-04T23:10"})  # fmt: skip
+    body["citation-TOTAL_FORMS"] = str(max(2, citations))
+    response = signed_in(coordinator).post("/coordination/intake/", body)
+    assert response.status_code == 302 and Citation.objects.count() == max(citations, 1)

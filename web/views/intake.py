@@ -66,7 +66,7 @@ def intake_page(request: HttpRequest) -> HttpResponse:
     user = signed_in(request.user)
     events = event_list_visible_to(user=user).order_by("-starts_at")
     data = request.POST if request.method == "POST" else None
-    form = IntakeForm(data, events=events, initial={"event": events.first()})
+    form = IntakeForm(data, events=events)  # (the latest event comes first and is preselected)
     citations = citation_formset(data)
     chosen: Demonstrator | None = None
     if request.method == "POST":
