@@ -651,6 +651,14 @@ class Evidence(PublicModel):
     content_type = models.CharField(max_length=100, help_text=_("As sniffed from the content, never as declared."))
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, help_text=_("Of the original as uploaded."))
+    client_sha256 = models.CharField(
+        max_length=64, blank=True, help_text=_("The SHA-256 the uploading phone computed before sending (Web Crypto).")
+    )
+    client_hash_matched = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text=_("Whether the phone's SHA-256 matched the file on arrival (empty: none sent)."),
+    )
     captured_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     description = EncryptedTextField()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import logging
 import uuid
 from collections.abc import Iterable
@@ -457,10 +458,12 @@ def evidence_add(
     case: Case | None = None,
     complaint: ExcessiveForceComplaint | None = None,
     incident: Incident | None = None,
+    client_sha256: str = "",
 ) -> Evidence:
     """Store an evidence file: the original exactly as uploaded (SHA-256 kept) and, for photos, a
     re-encoded copy without metadata for people to download; both sealed under the case's data key
-    in generated file names outside the web root, with a custody entry.
+    in generated file names outside the web root, with a custody entry. `client_sha256`, the hash
+    the uploading phone computed before sending, is kept with whether it matched on arrival.
 
     The type is judged from the content only (`content_type` as declared by the client is ignored;
     `kind` must agree with the content). Refused files raise ValidationError({"file": ...}).
@@ -472,6 +475,7 @@ def evidence_add(
         content_type=inspected.content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
+        client_sha256=client_sha256.strip().lower()[:64],
         captured_at=captured_at,
         uploaded_by=by,
         description=description,
@@ -483,6 +487,9 @@ def evidence_add(
     )
     if not (evidence.case_id or evidence.complaint_id or evidence.incident_id):
         raise ValidationError(gettext("Evidence must belong to a case, a complaint or an incident."))
+    evidence.client_hash_matched = (
+        hmac.compare_digest(evidence.client_sha256, evidence.sha256) if client_sha256 else None
+    )
     scope = datakeys.scope_of_evidence(evidence)
     written: list[str | None] = []
     try:
@@ -629,6 +636,7 @@ class Attachment:
     kind: str
     content_type: str
     captured_at: datetime.datetime | None = None
+    client_sha256: str = ""  # the phone's hash of the file before sending, when it sent one
 
 
 class IncidentConflict(ValidationError):
@@ -744,6 +752,7 @@ def incident_create(
             by=reporter,
             captured_at=attachment.captured_at,
             incident=incident,
+            client_sha256=attachment.client_sha256,
         )
     filled = [f.name for f in encrypted_fields(Incident) if getattr(incident, f.name)]
     audit_record(actor=reporter, action="incident.create", target=incident, fields=filled)

@@ -31,7 +31,8 @@ class EvidenceOutput(OutputSerializer):
     class Meta:
         model = Evidence
         fields = [
-            "id", "kind", "content_type", "size", "sha256", "metadata_stripped", "captured_at", "uploaded_by",
+            "id", "kind", "content_type", "size", "sha256", "client_sha256", "client_hash_matched",
+            "metadata_stripped", "captured_at", "uploaded_by",
             "description", "incident",
             "complaint", "case", "download_url", "created_at",
         ]  # fmt: skip
@@ -50,6 +51,13 @@ class EvidenceInput(PlainInputSerializer):
     )
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     captured_at = BoundedDateTimeField(required=False, allow_null=True)
+    client_sha256 = serializers.RegexField(
+        r"^[0-9a-f]{64}$",
+        required=False,
+        help_text=_(
+            "The file's SHA-256 computed before upload (lowercase hex): the server records whether it matched."
+        ),
+    )
     incident = ScopedRelatedField(model=Incident, scope=incident_list_visible_to, required=False, allow_null=True)
     complaint = ScopedRelatedField(
         model=ExcessiveForceComplaint, scope=complaint_list_visible_to, required=False, allow_null=True

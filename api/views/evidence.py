@@ -62,6 +62,7 @@ class EvidenceViewSet(ListMixin, RetrieveMixin, CreateMixin, ApiViewSet):
             by=signed_in(self.request.user),
             description=data.get("description", ""),
             captured_at=data.get("captured_at"),
+            client_sha256=data.get("client_sha256", ""),
             **links,
         )
         return (

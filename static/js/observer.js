@@ -339,6 +339,21 @@
     return entries;
   }
 
+  /* Each attached file's SHA-256, computed here before it leaves the phone (Web Crypto), sent as
+   * files_sha256 in the files' order: the server records whether the file it received matches. */
+  function withDigests(entries) {
+    var subtle = window.crypto && window.crypto.subtle;
+    var files = entries.filter(function (pair) { return pair[0] === "files" && pair[1] instanceof Blob; });
+    if (!subtle || !files.length) return Promise.resolve(entries);
+    return Promise.all(files.map(function (pair) {
+      return pair[1].arrayBuffer().then(function (buffer) { return subtle.digest("SHA-256", buffer); }).then(function (digest) {
+        return Array.prototype.map.call(new Uint8Array(digest), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      });
+    })).then(function (hexes) {
+      return entries.concat(hexes.map(function (hex) { return ["files_sha256", hex]; }));
+    }, function () { return entries; });
+  }
+
   function resetForm() {
     var keepEvent = form.elements.event ? form.elements.event.value : null;
     form.reset();
@@ -386,7 +401,10 @@
         state: "waiting",
         summary: { when: form.elements[WHEN].value, place: form.elements[SUMMARY] ? form.elements[SUMMARY].value : "" },
       };
-      putReport(rec).then(function () {
+      withDigests(rec.entries).then(function (entries) {
+        rec.entries = entries;
+        return putReport(rec);
+      }).then(function () {
         resetForm();
         window.scrollTo(0, 0);
         var note = document.getElementById("save-note");

@@ -1,6 +1,7 @@
 """The claims pages in Chromium against the demo data: a coordinator sorts the plaintiff roster
 and downloads its CSV; a lawyer reads an officer's history; a coordinator merges an unidentified
-officer's record into a known one from that page and the sighting stays."""
+officer's record into a known one from that page and the sighting stays; an observer's phone
+hashes a photo before sending it and the server records that it matched."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import Event, IncidentOfficer, Officer
+from cases.models import Event, Evidence, IncidentOfficer, Officer
 from tests.e2e.conftest import DESKTOP, PHONE
+from tests.factories import png_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -77,3 +79,21 @@ def test_a_coordinator_merges_a_covered_badge_into_a_known_officer(demo, session
     desk.screenshot("coordinator-officer-merged-desktop")
     assert not desk.axe_violations()
     desk.assert_clean()
+
+
+def test_the_observer_s_phone_hashes_a_photo_and_the_server_finds_it_matched(demo, session_for):
+    observer = demo["observer"]
+    phone = session_for(observer, PHONE)
+    phone.goto("/observe/")
+    page = phone.page
+    page.fill("#id_place", "Hash check corner")
+    page.fill("#id_narrative", "A photo of the line.")
+    page.set_input_files(
+        "input[type=file][name=files]",
+        files=[{"name": "line.png", "mimeType": "image/png", "buffer": png_bytes((30, 20))}],
+    )
+    page.get_by_role("button", name="Save report").click()
+    expect(page.locator("#pending-reports li")).to_have_count(0, timeout=35000)
+    evidence = Evidence.objects.get(incident__place="Hash check corner")
+    assert evidence.client_sha256 == evidence.sha256 and evidence.client_hash_matched is True
+    phone.assert_clean()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any, cast
 
@@ -39,6 +40,7 @@ MEDIA_TYPES = {
 MAX_OFFICERS = 50
 MAX_ARRESTS = 100
 MAX_FILES = 10
+HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -208,7 +210,11 @@ class IncidentReportForm(forms.Form):
         if len(files) > MAX_FILES:
             self.add_error("files", _("Attach at most %(n)d files at once.") % {"n": MAX_FILES})
         attachments = []
-        for upload in files:
+        # The phone's SHA-256 of each file, in the files' order (observer.js); anything else is dropped.
+        posted = self.data.getlist("files_sha256") if hasattr(self.data, "getlist") else []
+        digests = [d if HEX_SHA256.fullmatch(d) else "" for d in posted[: len(files)]]
+        digests += [""] * (len(files) - len(digests))
+        for upload, digest in zip(files, digests, strict=True):
             if upload.size > settings.EVIDENCE_MAX_BYTES:
                 self.add_error("files", _("A file is too large."))
                 continue
@@ -217,7 +223,7 @@ class IncidentReportForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("files", exc)
                 continue
-            attachments.append(Attachment(upload=upload, kind=kind, content_type=content_type))
+            attachments.append(Attachment(upload=upload, kind=kind, content_type=content_type, client_sha256=digest))
         data["attachments"] = attachments
         return data
 
