@@ -8,6 +8,7 @@ import io
 from django.core import mail
 from django.core.management import call_command
 
+from cases.models import AuditEntry
 from citations import services as citation_services
 from citations.models import CitationKind, Deadline, DeadlineKind
 from reminders.models import AlertKind, DigestSubscription, Message, TeamAlert
@@ -116,6 +117,7 @@ def test_the_consent_page_records_an_opt_in(person, client_for, lawyer, phl_even
     client = client_for(lawyer)
     url = f"/reminders/people/{someone.public_id}/consent/"
     assert client.get(url).status_code == 200
+    assert AuditEntry.objects.filter(action="reminders.consent_read", actor=lawyer).exists()
     response = client.post(url, {"channel": "sms", "granted": "1", "method": "verbal"})
     assert response.status_code == 302
     someone.refresh_from_db()

@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from cases.models import AuditEntry
-from reminders.channels import twilio_signature, twilio_signature_valid
+from reminders.channels import TwilioProvider, twilio_signature, twilio_signature_valid
 from reminders.models import ConsentMethod, ContactChannel, ContactConsent, Message, MessageStatus
 from reminders.services import consent_record, message_send, reminders_plan
 from reminders.tasks import messages_dispatch
@@ -148,8 +148,6 @@ def test_no_reminder_reaches_a_person_without_consent_on_any_path(who, clock, fa
 
 
 def test_the_sms_adapter_refuses_a_base_url_that_is_not_http():
-    from reminders.channels import TwilioProvider
-
     with pytest.raises(ValueError):
         TwilioProvider(base_url="file:///etc", account_sid="AC1", auth_token="t")  # noqa: S106 - a dummy
     assert TwilioProvider(base_url="https://api.twilio.com", account_sid="AC1", auth_token="t").url == (  # noqa: S106

@@ -10,10 +10,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+import citations.selectors as citation_selectors
+from cases.models import Case
+from cases.signals import case_purging
 from core.crypto import blind_index
 from reminders.channels import TokenBucket
-from reminders.models import Message, MessageStatus, WebhookReceipt
-from reminders.services import message_send, messages_purge, messages_unstick, reminders_plan, reminders_tick
+from reminders.models import AlertKind, Message, MessageStatus, TeamAlert, WebhookReceipt
+from reminders.services import (
+    message_send,
+    messages_purge,
+    messages_send,
+    messages_unstick,
+    reminders_plan,
+    reminders_tick,
+)
 from reminders.tasks import messages_dispatch
 from tests.reminders.conftest import local
 
@@ -142,7 +152,6 @@ def test_the_log_follows_retention(clock, fake_sms, person, hearing, settings):
 def test_planning_walks_deadlines_in_pages_with_flat_queries(clock, fake_sms, person, hearing, settings):
     """Planning costs the same number of queries for 3 people as for 12 (pages of deadlines,
     one existence check and one insert per page)."""
-    import citations.selectors as citation_selectors
 
     def queries_for(count: int) -> int:
         Message.objects.all().delete()
@@ -169,7 +178,6 @@ def test_planning_walks_deadlines_in_pages_with_flat_queries(clock, fake_sms, pe
 def test_a_batch_reads_people_and_dates_once_and_writes_once_per_message(clock, fake_sms, person, hearing):
     """Sending a batch: the lock, the people, their consent, their deadlines and the SENDING mark
     are read or written once for the batch; then one update per message sent."""
-    from reminders.services import messages_send
 
     def queries_for(count: int) -> int:
         clock(2026, 6, 2, 12, 0)
@@ -189,10 +197,6 @@ def test_a_batch_reads_people_and_dates_once_and_writes_once_per_message(clock, 
 
 
 def test_a_purged_case_takes_its_reminder_log_and_alerts_with_it(clock, fake_sms, person, hearing):
-    from cases.models import Case
-    from cases.signals import case_purging
-    from reminders.models import AlertKind, TeamAlert
-
     someone = person()
     citation = hearing(someone, local(2026, 6, 20, 9, 30))
     clock(2026, 6, 19, 9, 0)

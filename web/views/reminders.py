@@ -61,6 +61,13 @@ def consent(request: HttpRequest, person_id: str) -> HttpResponse:
         )
         messages.success(request, _("Recorded."))
         return redirect("reminders-consent", person_id=person.public_id)
+    audit_record(
+        actor=signed_in(request.user),
+        action="reminders.consent_read",
+        target=person,
+        fields=["consent_contact_sms"],
+        request=request,
+    )
     return render(request, "reminders/consent.html", _consent_context(person, form))
 
 
