@@ -151,6 +151,14 @@ def person_merge(*, source: Demonstrator, target: Demonstrator, by: User | None)
     notes_before = _notes_of(folded_cases + [target_cases[c.event_id] for c in folded_cases])
     moved: dict[str, Any] = {"cases": [], "folded": [], "person_rows": {}}
     try:
+        # The person's own rows first (messages, consents...): the `case_purging` receivers sent for
+        # a folded case below clear what their app keeps for that case's person.
+        for rel in _person_relations():
+            manager = rel.related_model._base_manager
+            ids = sorted(manager.filter(**{rel.field.name: source}).values_list("pk", flat=True))
+            if ids:
+                manager.filter(pk__in=ids).update(**{rel.field.name: target})
+                moved["person_rows"][_label(rel)] = ids
         for case in source_cases:
             if case.event_id not in target_cases:
                 case.demonstrator = target
@@ -167,12 +175,6 @@ def person_merge(*, source: Demonstrator, target: Demonstrator, by: User | None)
                 into.save(update_fields=["lawyer_notes", "updated_at"])
             case_purging.send(sender=Case, case=case, by=by)
             case.delete()
-        for rel in _person_relations():
-            manager = rel.related_model._base_manager
-            ids = sorted(manager.filter(**{rel.field.name: source}).values_list("pk", flat=True))
-            if ids:
-                manager.filter(pk__in=ids).update(**{rel.field.name: target})
-                moved["person_rows"][_label(rel)] = ids
     except IntegrityError as exc:
         raise ValidationError(
             _("These records cannot be merged automatically: %(e)s") % {"e": type(exc).__name__}

@@ -154,3 +154,29 @@ def test_hotline_entries_about_the_folded_case_follow_it(twice, coordinator):
     person_merge_undo(merge=merge, by=coordinator)
     entry.refresh_from_db()
     assert entry.arrest.case.pk == twice["folded"].pk
+
+
+def test_the_merged_away_person_s_messages_move_and_come_back(twice, coordinator):
+    """Rows other apps hang off a person (here a reminder message) move to the record kept before
+    the folded case is removed: the removal's receivers must not take them with it."""
+    from reminders.models import Message
+
+    message = Message.objects.create(
+        key="merge-test", kind="reminder", channel="sms", demonstrator=twice["other"], send_after=timezone.now()
+    )
+    merge = person_merge(source=twice["other"], target=twice["kept"], by=coordinator)
+    message.refresh_from_db()
+    assert message.demonstrator == twice["kept"]
+    person_merge_undo(merge=merge, by=coordinator)
+    message.refresh_from_db()
+    assert message.demonstrator == twice["other"]
+
+
+def test_purging_the_kept_case_clears_the_notes_a_merge_kept(twice, coordinator):
+    from cases.signals import case_purging
+
+    merge = person_merge(source=twice["other"], target=twice["kept"], by=coordinator)
+    assert "Old." in merge.sealed_notes
+    case_purging.send(sender=Case, case=twice["kept_case"], by=None)
+    merge.refresh_from_db()
+    assert not merge.sealed_notes
