@@ -53,9 +53,11 @@ def test_the_dashboard_shows_the_demo_numbers_and_no_personal_data(client_for, o
     assert "Ofc." in page or "Sgt." in page  # officers are public employees: they may be named
     leaks = [value for value in personal_values() if value in page]
     assert not leaks, f"personal data on the organizer's dashboard: {len(leaks)} values"
-    event = Event.objects.get()
-    per_event = client_for(organizer).get(f"/citations/dashboard/?event={event.public_id}").content.decode()
-    assert event.name in per_event and not [v for v in personal_values() if v in per_event]
+    events = list(Event.objects.all())  # the demo seeds several events (the march, the night, an earlier one)
+    assert len(events) > 1
+    for event in events:
+        per_event = client_for(organizer).get(f"/citations/dashboard/?event={event.public_id}").content.decode()
+        assert event.name in per_event and not [v for v in personal_values() if v in per_event], event.name
 
 
 @pytest.mark.django_db
