@@ -492,10 +492,10 @@ def _prepare_for_team(message: Message, now: datetime.datetime) -> Prepared:
     return Prepared("send", outgoing=outgoing, language=settings.LANGUAGE_CODE, to_hash=to_hash, kind=message.kind)
 
 
-def message_preview(message: Message, *, now: datetime.datetime | None = None) -> Outgoing | None:
-    """What `message` would say if it were sent now (the outbox page), or None."""
-    now = now or timezone.now()
-    return _prepare([message], now)[0].outgoing
+def messages_preview(messages: list[Message], *, now: datetime.datetime | None = None) -> list[Outgoing | None]:
+    """What each message would say if it were sent now (the outbox page), or None: the people
+    and their dates are read once for the whole list."""
+    return [prepared.outgoing for prepared in _prepare(messages, now or timezone.now())]
 
 
 def _prepare(messages: list[Message], now: datetime.datetime, *, quiet: bool = False) -> list[Prepared]:

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from cases.models import User
 from reminders.models import AlertKind, ContactConsent, Message, MessageStatus, TeamAlert
-from reminders.services import message_preview
+from reminders.services import messages_preview
 from tests.auth import mfa_verify_client
 
 
@@ -18,7 +18,7 @@ def test_seed_demo_plans_reminders_and_raises_an_alert(client):
     assert ContactConsent.objects.filter(channel="sms", granted=True).count() >= 20
     planned = Message.objects.filter(kind="reminder", status=MessageStatus.PENDING)
     assert planned.count() >= 5
-    texts = [message_preview(message) for message in planned]
+    texts = messages_preview(list(planned))
     bodies = " ".join(text.body for text in texts if text is not None)
     assert "Reminder from your legal support team" in bodies
     assert "Recordatorio de su equipo de apoyo legal" in bodies

@@ -7,12 +7,14 @@ import io
 
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.models import AuditEntry
 from citations import services as citation_services
 from citations.models import CitationKind, Deadline, DeadlineKind
 from reminders.models import AlertKind, DigestSubscription, Message, TeamAlert
-from reminders.services import digests_plan, team_alerts_raise
+from reminders.services import digests_plan, reminders_plan, team_alerts_raise
 from reminders.tasks import messages_dispatch
 from tests.factories import CaseFactory
 from tests.reminders.conftest import local
@@ -124,3 +126,26 @@ def test_the_consent_page_records_an_opt_in(person, client_for, lawyer, phl_even
     assert someone.consent_contact_sms and someone.contact_preference.sms
     assert "Said so to the legal team" in client.get(url).content.decode()
     assert Message.objects.count() == 0
+
+
+def test_the_outbox_reads_people_and_dates_once_however_many_messages(
+    clock, person, hearing, client_for, coordinator, django_assert_max_num_queries
+):
+    clock(2026, 6, 2, 12, 0)
+    for _ in range(3):
+        hearing(person(), local(2026, 6, 20, 9, 30))
+    clock(2026, 6, 19, 9, 0)
+    reminders_plan()
+    client = client_for(coordinator)
+    client.get("/reminders/outbox/")  # warm: the session, the translations
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/reminders/outbox/").status_code == 200
+    clock(2026, 6, 2, 12, 0)
+    for _ in range(9):
+        hearing(person(), local(2026, 6, 20, 10, 30))
+    clock(2026, 6, 19, 9, 0)
+    reminders_plan()
+    assert Message.objects.count() == 12
+    # the session and user, the audit entry, the messages, their people (three), their deadlines
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/reminders/outbox/").status_code == 200

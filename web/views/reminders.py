@@ -34,8 +34,8 @@ from reminders.services import (
     consent_record,
     digest_subscribe,
     inbound_sms,
-    message_preview,
     message_status_record,
+    messages_preview,
     webhook_receipt_claim,
 )
 from web.forms.reminders import ConsentForm, DigestForm
@@ -80,7 +80,8 @@ def _consent_context(person: Demonstrator, form: ConsentForm) -> dict[str, objec
 @require_GET
 @never_cache
 def outbox(request: HttpRequest) -> HttpResponse:
-    rows = [(message, message_preview(message)) for message in outbox_messages(user=request.user)]
+    shown = outbox_messages(user=request.user)
+    rows = list(zip(shown, messages_preview(shown), strict=True))
     audit_record(actor=signed_in(request.user), action="reminders.outbox_read", request=request, count=len(rows))
     return render(request, "reminders/outbox.html", {"rows": rows})
 
