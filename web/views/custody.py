@@ -244,12 +244,13 @@ def hotline_new(request: HttpRequest, event_id: UUID) -> HttpResponse:
 
 
 def _script_messages() -> dict[str, str]:
-    """The queue script's words (the same script as the observer's form)."""
+    """The queue script's words (the same script as the observer's form: every key it reads)."""
     return {
         "saved": _("Saved on this phone. It will be sent when there is a connection."),
         "waiting": _("Waiting for a connection"),
         "sending": _("Sending"),
         "sent": _("Received by the legal team"),
+        "sent_at": _("Sent at %(time)s. The legal team has the entry."),
         "rejected": _("Not accepted; see why below and discard it or send it again"),
         "conflict": _("Already used for another report; discard this copy"),
         "signin": _("Sign in again to send"),

@@ -1,0 +1,69 @@
+"""The night in Chromium: a jail-support volunteer on a phone sees only the board of the event
+assigned to them, the board refreshes itself when someone is moved, and a quick hotline entry
+goes through the phone's queue into the log."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import Arrest, CustodyStatus, Event
+from custody.services.board import arrest_move
+from demo.night import NIGHT_EVENT
+from demo.scenario import DEMO_EVENT
+from tests.e2e.conftest import DESKTOP, PHONE
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_jail_support_sees_only_the_board_of_its_event(demo, session_for):
+    phone = session_for(demo["jailsupport"], PHONE)
+    phone.goto("/")
+    phone.page.get_by_role("link", name="Custody boards").first.click()
+    boards = phone.page.locator("#boards")
+    expect(boards).to_contain_text(NIGHT_EVENT)
+    expect(boards).not_to_contain_text(DEMO_EVENT)
+    boards.get_by_role("link", name="Custody board", exact=True).click()
+    expect(phone.page.get_by_role("heading", level=1)).to_contain_text(NIGHT_EVENT)
+    expect(phone.page.locator(".board-summary")).to_contain_text("2 held more than 12 hours")
+    expect(phone.page.locator("li.board-person.overdue")).to_have_count(2)
+    expect(phone.page.locator("[data-stage=held] li.board-person")).to_have_count(4)
+    expect(phone.page.locator(".badge.medical").first).to_be_visible()
+    phone.screenshot("custody-board-phone")
+    assert not phone.axe_violations()
+    other = Event.objects.get(name=DEMO_EVENT)
+    for path in (f"/custody/events/{other.public_id}/", "/desk/cases/", "/coordination/"):
+        response = phone.page.goto(phone.base + path)
+        assert response is not None and response.status in (403, 404), path
+    phone.assert_clean()
+
+
+def test_the_board_refreshes_itself_when_someone_is_released(demo, session_for):
+    event = Event.objects.get(name=NIGHT_EVENT)
+    watcher = session_for(demo["jailsupport"], DESKTOP)
+    watcher.goto(f"/custody/events/{event.public_id}/")
+    expect(watcher.page.locator("#board-state")).to_contain_text("Updated")  # the first poll answered
+    released = watcher.page.locator("[data-stage=released] li.board-person")
+    before = released.count()
+    arrest = Arrest.objects.filter(case__event=event, custody_status=CustodyStatus.ARRESTED).first()
+    arrest_move(arrest=arrest, stage=CustodyStatus.RELEASED, by=demo["coordinator"])
+    expect(released).to_have_count(before + 1, timeout=25_000)  # the next poll (every 15 s)
+    expect(watcher.page.locator(f"[data-stage=released] [data-arrest='{arrest.public_id}']")).to_be_visible()
+    watcher.assert_clean()
+
+
+def test_a_quick_hotline_entry_reaches_the_log(demo, session_for):
+    event = Event.objects.get(name=NIGHT_EVENT)
+    phone = session_for(demo["jailsupport"], PHONE)
+    phone.goto(f"/custody/events/{event.public_id}/hotline/new/")
+    assert not phone.axe_violations()
+    phone.page.get_by_label("About whom").fill("Blue beanie, about 25, taken at 10th and Race")
+    phone.page.get_by_label("Held at").select_option(label="9th Police District")
+    phone.page.get_by_label("Medical needs (medication, disability, injury)").fill("Needs seizure medication")
+    phone.page.get_by_role("button", name="Save entry").click()
+    expect(phone.page.locator("#save-note")).to_contain_text("The legal team has the entry.", timeout=15_000)
+    expect(phone.page.locator("#pending-reports li")).to_have_count(0)  # sent, then removed from the phone
+    phone.goto(f"/custody/events/{event.public_id}/hotline/")
+    expect(phone.page.locator("#hotline-entries")).to_contain_text("Blue beanie, about 25")
+    expect(phone.page.locator("#hotline-entries")).to_contain_text("Needs seizure medication")
+    phone.assert_clean()
