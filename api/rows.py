@@ -14,14 +14,18 @@ exactly what the serializer writes for the same objects.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
-from rest_framework import serializers
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
 from rest_framework.relations import ManyRelatedField, RelatedField
+from rest_framework.settings import api_settings
 
 from api.serializers.base import OutputSerializer, empty_text_fields
 
@@ -69,6 +73,9 @@ class RowShape:
     computed: Mapping[str, Computed] = field(default_factory=dict)
     nested: Mapping[str, Nested] = field(default_factory=dict)
     key: str = "id"  # the primary key's path, fetched for nested lists
+    _zones: dict[Any, list[tuple[str, str, Any, Any, bool]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @cached_property
     def _plan(self) -> list[tuple[str, str, Any]]:
@@ -111,6 +118,26 @@ class RowShape:
         """The list's queryset (scoped, filtered, ordered) as rows of exactly the paths needed."""
         return queryset.prefetch_related(None).values(*self.paths)
 
+    @cached_property
+    def _steps(self) -> list[tuple[str, str, Any, Any, bool]]:
+        """The plan made ready to run: (name, how, what, DRF field or None, blank text?)."""
+        return [
+            (name, how, what, what[1] if how == "value" else None, name in self._blank_texts)
+            for name, how, what in self._plan
+        ]
+
+    def _steps_in(self, zone: Any) -> list[tuple[str, str, Any, Any, bool]]:
+        """The steps with one writer per field for this time zone, made once per zone (a page
+        writes a nested shape once, but a shape used per object must not rebuild them each time)."""
+        steps = self._zones.get(zone)
+        if steps is None:
+            steps = [
+                (name, how, what, writer_for(drf_field, zone) if drf_field is not None else None, blank)
+                for name, how, what, drf_field, blank in self._steps
+            ]
+            self._zones[zone] = steps
+        return steps
+
     def write(self, rows: list[Row]) -> list[Row]:
         """The output of the serializer for these rows, one dict each, in order."""
         lists: dict[str, dict[Any, list[Any]]] = {}
@@ -123,22 +150,87 @@ class RowShape:
                 for parent, item in nested.fetch(pks):
                     grouped[parent].append(item)
                 if nested.shape is not None:
-                    grouped = {pk: nested.shape.write(items) for pk, items in grouped.items()}
+                    # every parent's items written in one call, then dealt back in the same order
+                    written = iter(nested.shape.write([item for items in grouped.values() for item in items]))
+                    grouped = {pk: [next(written) for _ in items] for pk, items in grouped.items()}
                 lists[name] = grouped
+        steps = self._steps_in(timezone.get_current_timezone() if settings.USE_TZ else None)
+        key = self.key
         out = []
         for row in rows:
             data: Row = {}
-            for name, how, what in self._plan:
+            for name, how, what, writer, blank in steps:
                 if how == "value":
                     value = row[what[0]]
-                    if value is not None and what[1] is not None:
-                        value = what[1].to_representation(value)
-                    data[name] = value
+                    if value is not None and writer is not None:
+                        value = writer(value)
                 elif how == "computed":
-                    data[name] = what.function(row)
+                    value = what.function(row)
                 else:
-                    data[name] = lists[name][row[self.key]]
-                if data[name] is None and name in self._blank_texts:
-                    data[name] = ""
+                    value = lists[name][row[key]]
+                if value is None and blank:
+                    value = ""
+                data[name] = value
             out.append(data)
         return out
+
+
+def object_writer(serializer_class: type[serializers.Serializer]) -> Callable[[Any], Row]:
+    """What `serializer_class(obj).data` writes for an object of plain attributes (a balance),
+    for a serializer of plain fields only, with the fields made once instead of per object.
+    Writers of the current time zone's times are not offered: plain values only."""
+    fields = []
+    for name, bound in serializer_class().fields.items():
+        if bound.write_only:
+            continue
+        if isinstance(bound, serializers.BaseSerializer | RelatedField | ManyRelatedField | serializers.DateTimeField):
+            raise TypeError(f"{serializer_class.__name__}.{name} is not a plain field")
+        fields.append((name, bound.source_attrs, bound.to_representation))
+
+    def write(obj: Any) -> Row:
+        data: Row = {}
+        for name, attrs, to_representation in fields:
+            value = obj
+            for attr in attrs:
+                value = getattr(value, attr)
+            data[name] = None if value is None else to_representation(value)
+        return data
+
+    return write
+
+
+def _stock(field: serializers.Field, base: type[serializers.Field], *methods: str) -> bool:
+    """Whether `field` writes values exactly as DRF's `base` class does (no method overridden)."""
+    return isinstance(field, base) and all(getattr(type(field), m) is getattr(base, m) for m in methods)
+
+
+def writer_for(field: serializers.Field, zone: Any) -> Callable[[Any], Any]:
+    """What writes a non-null value of `field`: the field's own `to_representation`, or, for the
+    stock fields of most columns, the same computation without its per-value lookups (a page
+    writes thousands of values). tests/api/test_list_rows.py compares the output with the
+    serializer's."""
+    if _stock(field, serializers.CharField, "to_representation"):
+        return str
+    uuid_field = isinstance(field, serializers.UUIDField) and _stock(field, serializers.UUIDField, "to_representation")
+    if uuid_field and getattr(field, "uuid_format", None) == "hex_verbose":
+        return str
+    if (
+        zone is not None
+        and isinstance(field, serializers.DateTimeField)
+        and _stock(field, serializers.DateTimeField, "to_representation", "enforce_timezone", "default_timezone")
+        and not hasattr(field, "timezone")
+        and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
+    ):
+        return partial(_iso_datetime, zone=zone, field=field)
+    return field.to_representation
+
+
+def _iso_datetime(value: Any, *, zone: Any, field: serializers.DateTimeField) -> Any:
+    """DRF's DateTimeField.to_representation for an aware datetime in `zone`, ISO 8601 with "Z"."""
+    if not isinstance(value, datetime.datetime) or value.utcoffset() is None:
+        return field.to_representation(value)  # a naive time or a string: DRF's own path
+    try:
+        text = value.astimezone(zone).isoformat()
+    except OverflowError:
+        return field.to_representation(value)  # answers DRF's own error
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
