@@ -174,7 +174,7 @@ def plaintiff_roster(
     rows: dict[int, RosterRow] = {}
     for values in cases.order_by().values(
         "pk", "public_id", "number", "demonstrator_id", "demonstrator__preferred_name",
-        "demonstrator__legal_name", "demonstrator__conceal_legal_name",
+        "demonstrator__conceal_legal_name",
     ):  # fmt: skip
         rows[values["pk"]] = RosterRow(
             case_id=values["pk"],
@@ -183,10 +183,14 @@ def plaintiff_roster(
             person_id=values["demonstrator_id"],
             name=display_name_of(
                 preferred_name=values["demonstrator__preferred_name"],
-                legal_name=values["demonstrator__legal_name"],
+                legal_name="",
                 conceal_legal_name=values["demonstrator__conceal_legal_name"],
             ),
         )
+    # Legal names are unsealed only where they are shown: no preferred name, and not concealed.
+    legal = cases.filter(demonstrator__preferred_name__isnull=True, demonstrator__conceal_legal_name=False)
+    for pk, legal_name in legal.order_by().values_list("pk", "demonstrator__legal_name"):
+        rows[pk].name = legal_name
     if not rows:
         return []
     # The rows below are read for the whole event and those of cases not in `rows` dropped here:
