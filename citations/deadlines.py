@@ -20,6 +20,7 @@ import calendar
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +34,7 @@ from citations.lifecycle import track_for
 from citations.models import (
     COMPLAINT_TRIGGERS,
     Citation,
+    CitationKind,
     CitationStatus,
     ComplaintForceDate,
     Court,
@@ -435,6 +437,26 @@ def appeal_path(
         hearing_on=hearing_on,
         rule=rule,
     )
+
+
+# Why a citation may carry a warrant risk the deadlines alone do not show (codes; pages word them).
+RULE_1002_IN_PHILADELPHIA = "rule_1002"  # a statewide-track citation in Philadelphia: Rule 1002 applies
+NON_PAYMENT_AFTER_NOTICE = "non_payment"  # convicted or pleaded guilty, money still owed: 430(B)(3)-(4)
+
+
+def warrant_notes(citation: Citation, *, place: str, balance_due: Decimal) -> list[str]:
+    """What the rules say beyond the deadline rows (no query): in Philadelphia a summary citation
+    follows Pa.R.Crim.P. 1002 (a notice to appear, trial in absence) whatever track it was
+    recorded on, so the statewide 10-day answer and its warrant may not be the right clock; and
+    after a guilty plea or a conviction, unpaid fines after the court's 10-day notice can bring a
+    bench warrant (Pa.R.Crim.P. 430(B)(3)-(4))."""
+    notes = []
+    if citation.kind == CitationKind.PA_SUMMARY and Jurisdiction.PHILADELPHIA in (citation.jurisdiction, place):
+        notes.append(RULE_1002_IN_PHILADELPHIA)
+    convicted = citation.disposition == Disposition.GUILTY or citation.response == Response.GUILTY
+    if convicted and balance_due > 0 and track_for(citation.kind).appealable:
+        notes.append(NON_PAYMENT_AFTER_NOTICE)
+    return notes
 
 
 # --- What each rule means for a complaint --------------------------------------------------

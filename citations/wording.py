@@ -18,6 +18,7 @@ RULE_DESCRIPTIONS = (
     gettext_noop("Pay or dispute the code violation notice within 10 calendar days of issue"),
     gettext_noop("Appear on the notice-to-appear date, time and courtroom"),
     gettext_noop("Appear at the scheduled hearing"),
+    gettext_noop("Appear at the summary trial (a missed trial can bring a bench warrant)"),
     gettext_noop("Appeal a summary conviction for a trial de novo within 30 days of the decision"),
     gettext_noop("Bring a civil claim (42 U.S.C. § 1983) within 2 years of the incident"),
     gettext_noop("File with the Citizens Police Oversight Commission (window unverified: set it, then activate)"),

@@ -42,7 +42,7 @@ from cases.services import case_close as case_close_service
 from cases.types import User, signed_in
 from citations import services
 from citations.access import citation_list_visible_to, deadline_list_visible_to
-from citations.deadlines import appeal_path, civil_claim_clocks
+from citations.deadlines import appeal_path, civil_claim_clocks, warrant_notes
 from citations.models import Citation, Deadline, DeadlineRule, DeadlineStatus
 from citations.selectors import (
     balance_of,
@@ -282,11 +282,16 @@ def _render_citation(request: HttpRequest, citation: Citation, bound: Any = None
     audit_record(actor=request.user, action="citation.read", target=citation, fields=NAME_FIELDS, request=request)
     tz = ZoneInfo(citation.case.event.time_zone)
     appeal = appeal_path(citation, tz=tz, today=timezone.now().astimezone(tz).date())
+    notes = warrant_notes(
+        citation,
+        place=citation.case.event.jurisdiction,
+        balance_due=citation.balance.balance_due,  # type: ignore[attr-defined]  # set above
+    )
     return render(
         request,
         "citations/desk/citation_detail.html",
         {"citation": citation, "case": citation.case, "forms": forms, "today": timezone.localdate(),
-         "open_form": bound.action if bound is not None else "", "appeal": appeal},
+         "open_form": bound.action if bound is not None else "", "appeal": appeal, "warrant_notes": notes},
         status=status,
     )  # fmt: skip
 
