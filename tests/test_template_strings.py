@@ -1,7 +1,8 @@
 """Every word a person reads on a page is in the catalogue: templates are scanned for visible
 text (and readable attributes: aria-label, title, alt, placeholder) outside {% translate %} and
-{% blocktranslate %}. Court filings (templates/documents/, except the pages under
-documents/web/) stay English by design, and the API docs page is the library's."""
+{% blocktranslate %}. Court filings and other PDFs (templates/documents/, except the pages
+under documents/web/, and any template extending documents/base.html, the PDF base) stay English
+by design, and the API docs page is the library's."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 ENGLISH_BY_DESIGN = ("documents/", "claims/roster_pdf.html", "api/swagger_ui.html")
 STILL_PAGES = ("documents/web/",)
+PDF_BASE = re.compile(r"""{%\s*extends\s+["']documents/base\.html["']""")
 # Words that read the same in both languages: names of formats, standards and the product's codes.
 SAME_IN_BOTH = {"PDF", "CSV", "SHA-256", "JSON", "TOTP", "API", "OK", "ICS", "URL", "ID", "UUID", "PDF/A"}
 
@@ -32,6 +34,8 @@ def _page_templates() -> list[Path]:
             continue
         relative = path.relative_to(TEMPLATES).as_posix()
         if relative.startswith(ENGLISH_BY_DESIGN) and not relative.startswith(STILL_PAGES):
+            continue
+        if PDF_BASE.search(path.read_text(encoding="utf-8")):
             continue
         found.append(path)
     return found

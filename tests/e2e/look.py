@@ -32,14 +32,17 @@ SMALLEST_TEXT = """() => {
 # How far the page reaches past the right edge of the screen, and the widest culprits.
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
+  const scrolls = el => { for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; }
+    return false; };
   const wide = [];
   for (const el of document.body.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
-    if (box.right > width + 1 && !el.closest('.table-wrap, .visually-hidden')) {
+    if (box.right > width + 1 && !el.closest('.visually-hidden') && !scrolls(el)) {
       wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : '') + ' ' + Math.round(box.right));
     }
   }
-  return {scroll: document.documentElement.scrollWidth - width, wide: wide.slice(0, 5)};
+  return {scroll: document.documentElement.scrollWidth - width, wide: wide.slice(-5)};
 }"""
 
 CUT_TEXT = """() => [...document.querySelectorAll('body *')]
