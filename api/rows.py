@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property, partial
 from typing import Any
 
@@ -185,7 +186,7 @@ def object_writer(serializer_class: type[serializers.Serializer]) -> Callable[[A
             continue
         if isinstance(bound, serializers.BaseSerializer | RelatedField | ManyRelatedField | serializers.DateTimeField):
             raise TypeError(f"{serializer_class.__name__}.{name} is not a plain field")
-        fields.append((name, bound.source_attrs, bound.to_representation))
+        fields.append((name, bound.source_attrs, writer_for(bound, None)))
 
     def write(obj: Any) -> Row:
         data: Row = {}
@@ -222,7 +223,26 @@ def writer_for(field: serializers.Field, zone: Any) -> Callable[[Any], Any]:
         and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
     ):
         return partial(_iso_datetime, zone=zone, field=field)
+    if (
+        isinstance(field, serializers.DecimalField)
+        and _stock(field, serializers.DecimalField, "to_representation", "quantize")
+        and getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+        and not field.localize
+        and not field.normalize_output
+        and field.decimal_places is not None
+    ):
+        return partial(_decimal_text, field=field)
     return field.to_representation
+
+
+def _decimal_text(value: Any, *, field: serializers.DecimalField) -> Any:
+    """DRF's DecimalField.to_representation for a value already at the field's places (money
+    read from its column): quantizing it would give it back unchanged."""
+    if isinstance(value, Decimal) and value.is_finite():
+        sign, digits, exponent = value.as_tuple()
+        if exponent == -(field.decimal_places or 0) and (field.max_digits is None or len(digits) <= field.max_digits):
+            return f"{value:f}"
+    return field.to_representation(value)
 
 
 def _iso_datetime(value: Any, *, zone: Any, field: serializers.DateTimeField) -> Any:
