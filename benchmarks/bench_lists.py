@@ -1,7 +1,8 @@
 """A list page of 50 rows through the real API against the framework's floor (a plain Django view
 returning JsonResponse of `.values()` for the same rows, benchmarks/urls.py), for citations, cases
 and incidents, as a coordinator (every row) and as the busiest lawyer (their own cases).
-Goal: the API at most 2x the floor, decryption of personal fields included on both sides."""
+Goal: the API at most 1.5x the floor (it was 2x), decryption of personal fields included on both
+sides; a stock DRF serializer page of the same rows is about 1.84x."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import harness  # noqa: E402
 
-GOAL = 2.0
+GOAL = 1.5
 LISTS = [("citations", "/api/v1/citations/"), ("cases", "/api/v1/cases/"), ("incidents", "/api/v1/incidents/")]
 
 
