@@ -32,7 +32,7 @@ from cases.audit import audit_record
 from cases.permissions import may
 from cases.types import User
 from citations.access import citation_list_visible_to, deadline_list_visible_to
-from citations.deadlines import rule_check_text
+from citations.deadlines import due_wording, rule_check_text
 from citations.models import CalendarFeedToken, CitationStatus, DeadlineKind, DeadlineStatus
 from citations.selectors import DEADLINE_PAGE_SIZE, deadline_title, deadlines_in_pages
 
@@ -108,7 +108,6 @@ def calendar_feed_ics(*, user: User, now: datetime.datetime | None = None) -> by
         .exclude(kind=DeadlineKind.APPEAR)  # the hearing itself is in the feed, at its time
     )
     for deadline in (row for page in deadlines_in_pages(deadlines, size=FEED_PAGE_SIZE) for row in page):
-        local_due = deadline.due_at.astimezone(ZoneInfo(deadline.case.event.time_zone))
         event = Event.new(
             uid=f"deadline-{deadline.public_id}@tracker",
             summary=deadline_title(deadline),
@@ -117,7 +116,8 @@ def calendar_feed_ics(*, user: User, now: datetime.datetime | None = None) -> by
             stamp=now,
             description=(
                 f"Case {deadline.case.number}: {deadline.get_kind_display()}, last day {deadline.due_on:%Y-%m-%d}"
-                f" (due {local_due:%H:%M} local time).\n{deadline.rule.description}.\nSource: {deadline.rule.source}"
+                f". {due_wording(deadline).english(deadline.due_on)}\n{deadline.rule.description}."
+                f"\nSource: {deadline.rule.source}"
                 f"\n{rule_check_text(deadline.rule)}"
                 + (
                     f"\nThe court may be closed on {deadline.uncertain_closure_on:%Y-%m-%d} (not confirmed): check."

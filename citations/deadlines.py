@@ -304,6 +304,39 @@ def deadline_provenance(deadline: Deadline) -> Provenance:
     )
 
 
+# What "due" means. A payment by mail counts when it is received; a filing is made while the
+# clerk's office is open on the last day, not at midnight; a hearing is at its hour.
+MAIL_LEAD_DAYS = 7  # a recommended week for the post: advice, not a rule
+RECEIVED_BY = "received_by"
+FILE_BY = "file_by"
+APPEAR_AT = "appear_at"
+
+
+@dataclass(frozen=True)
+class DueWording:
+    code: str  # RECEIVED_BY, FILE_BY or APPEAR_AT
+    mail_by: datetime.date | None = None  # recommended, for a payment sent by post
+
+    def english(self, due_on: datetime.date) -> str:
+        """The sentence for feeds, packets and messages (pages word it in the reader's language)."""
+        if self.code == RECEIVED_BY and self.mail_by is not None:
+            return (
+                f"The payment must be received by {due_on:%Y-%m-%d}; mail it by {self.mail_by:%Y-%m-%d} (recommended)."
+            )
+        if self.code == FILE_BY:
+            return f"File during the clerk's office hours on {due_on:%Y-%m-%d} at the latest, not at midnight."
+        return "Be there at the hearing's date and time."
+
+
+def due_wording(deadline: Deadline) -> DueWording:
+    """What the deadline's "due" means, from its kind (no query)."""
+    if deadline.kind == DeadlineKind.PAY_OR_DISPUTE:
+        return DueWording(RECEIVED_BY, deadline.due_on - datetime.timedelta(days=MAIL_LEAD_DAYS))
+    if deadline.kind == DeadlineKind.APPEAR:
+        return DueWording(APPEAR_AT)
+    return DueWording(FILE_BY)
+
+
 # --- What each rule means for a citation ---------------------------------------------------
 
 

@@ -87,3 +87,20 @@ def test_desk_pages_the_api_and_the_feed_show_source_and_check(make_citation, cl
     assert "Rule checked by a lawyer against its source on 2026-06-02" in calendar_feed_ics(
         user=lawyer
     ).decode().replace("\r\n ", "")
+
+
+def test_due_says_what_it_means_received_filed_and_mail_by(make_citation, clock, client_for, lawyer):
+    from cases.models import Case
+
+    clock(2026, 6, 2, 9)
+    notice = make_citation(kind=CitationKind.PHL_CVN, issued_at=local(2026, 6, 1, 10))  # due 2026-06-11
+    summary = make_citation(kind=CitationKind.PA_SUMMARY, issued_at=local(2026, 6, 1, 10))
+    for citation in (notice, summary):
+        Case.objects.get(pk=citation.case_id).lawyers.add(lawyer)
+    page = client_for(lawyer).get(f"/desk/citations/{notice.public_id}/").content.decode()
+    assert "the payment must be received by then: mail it by Thu 4 Jun 2026 (recommended)" in page
+    page = client_for(lawyer).get(f"/desk/citations/{summary.public_id}/").content.decode()
+    assert "office hours that day, not at midnight" in page
+    feed = calendar_feed_ics(user=lawyer).decode().replace("\r\n ", "")
+    assert "The payment must be received by 2026-06-11" in feed and "mail it by 2026-06-04 (recommended)" in feed
+    assert "23:59 local" not in feed

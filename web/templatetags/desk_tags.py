@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from citations.deadlines import DueWording, due_wording
+
 register = template.Library()
 
 
@@ -67,3 +69,9 @@ def label(obj: Any, field_name: str) -> Any:
         labels = _CHOICE_LABELS[key] = {value: str(text) for value, text in field.flatchoices}
     value = getattr(obj, field.attname)
     return labels.get(value, value)
+
+
+@register.filter
+def due_meaning(deadline: Any) -> DueWording:
+    """What the deadline's "due" means (a payment received, a filing in office hours)."""
+    return due_wording(deadline)
