@@ -88,6 +88,7 @@ custody_patterns: list = [
 # --- bulk actions: a preview unless the body confirms (api/views/bulk.py)
 bulk_patterns: list = [
     path("bulk/mass-disposition/", bulk.MassDispositionApi.as_view(), name="bulk-mass-disposition"),
+    path("bulk/mass-disposition/<uuid:id>/", bulk.MassDispositionRunApi.as_view(), name="bulk-mass-disposition-run"),
     path("bulk/assign/", bulk.BulkAssignApi.as_view(), name="bulk-assign"),
     path("bulk/hearing-outcomes/", bulk.HearingOutcomesApi.as_view(), name="bulk-hearing-outcomes"),
 ]

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from cases.access import case_list_visible_to
+from cases.access import case_list_visible_to, event_list_visible_to
 from cases.permissions import may
 from cases.roles import sees_everything
 from cases.types import AnyUser
-from citations.models import Citation, Deadline, Payment
+from citations.models import Citation, Deadline, DispositionRun, Payment
 
 
 def _in_visible_cases(queryset: QuerySet[Any], *, user: AnyUser, path: str) -> QuerySet[Any]:
@@ -35,6 +35,13 @@ def deadline_list_visible_to(*, user: AnyUser) -> QuerySet[Deadline]:
 
 def payment_list_visible_to(*, user: AnyUser) -> QuerySet[Payment]:
     return _in_visible_cases(Payment.objects.select_related("citation"), user=user, path="citation__case")
+
+
+def disposition_run_visible_to(*, user: AnyUser) -> QuerySet[DispositionRun]:
+    """Background mass dispositions, for those who may run one, over the events they may see."""
+    if not may(user, "citations.mass_disposition"):
+        return DispositionRun.objects.none()
+    return DispositionRun.objects.select_related("event").filter(event__in=event_list_visible_to(user=user))
 
 
 def sees_personal_columns(user: AnyUser) -> bool:

@@ -403,3 +403,39 @@ class CalendarFeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of user {self.user_id}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class DispositionRun(PublicModel):
+    """A confirmed mass disposition, run in the background (citations/runs.py): the citations
+    are fixed when it is queued (from the requester's scope), the worker records progress case by
+    case and, at the end, the report. The report holds identifiers and reasons only: citation
+    ids decided, (citation id, why) left alone, (citation id, payer, amount) refunds owed."""
+
+    event = models.ForeignKey("cases.Event", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=CitationKind.choices)
+    disposition = models.CharField(max_length=20, choices=Disposition.choices)
+    decided_on = models.DateField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(max_length=10, blank=True)  # the reasons are written in it
+    citation_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    decided = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    refund_total = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    report = models.JSONField(default=dict, blank=True)
+    batch = models.CharField(max_length=16, blank=True)  # the audit trail's batch id of the run
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)

@@ -38,7 +38,7 @@ import datetime
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict, Unpack
@@ -683,6 +683,7 @@ def citation_mass_disposition(
     decided_on: datetime.date,
     by: User,
     preview: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> MassDispositionResult:
     """One decision for many citations at once (e.g. the city waives every protest notice issued
     between two dates). Each case commits in its own transaction: a case that fails is rolled
@@ -690,7 +691,8 @@ def citation_mass_disposition(
     to (already decided otherwise, closed...) are left alone and listed in `skipped` with the
     reason. For those already paid, the refunds owed are computed per payer (nothing is paid out
     here: record each refund with payment_record when the money moves). With `preview`, the same
-    report is computed and nothing is written."""
+    report is computed and nothing is written. `progress`, if given, is called after each case
+    with the number of citations handled so far (a background run records it)."""
     _require_date(decided_on, "decided_on")
     if disposition not in Disposition.values or disposition == Disposition.PENDING:
         raise ValidationError({"disposition": _("Choose a decision.")})
@@ -702,6 +704,7 @@ def citation_mass_disposition(
         for citation in rows:
             _decide_one(citation, disposition, decided_on, totals, result)
         return result
+    handled = 0
     for group in _by_case(rows):
         decided, skipped, refunds = len(result.decided), len(result.skipped), len(result.refunds)
         try:
@@ -711,6 +714,9 @@ def citation_mass_disposition(
             logger.exception("mass disposition: case %s rolled back", group[0].case_id)
             del result.decided[decided:], result.skipped[skipped:], result.refunds[refunds:]
             result.skipped.extend((citation, str(CASE_FAILED)) for citation in group)
+        if progress is not None:
+            handled += len(group)
+            progress(handled)
     audit_record(
         actor=by,
         action="citation.mass_disposition",

@@ -58,6 +58,8 @@ coordinate_patterns = [
     path("court-calendar/", coordinate.court_calendar, name="coord-court-calendar"),
     # Bulk actions: preview, then confirm (web/views/bulk.py).
     path("bulk/disposition/", bulk.mass_disposition, name="coord-bulk-disposition"),
+    path("bulk/disposition/<uuid:run_id>/", bulk.disposition_run, name="coord-bulk-disposition-run"),
+    path("bulk/disposition/<uuid:run_id>/status/", bulk.disposition_run_status, name="coord-bulk-disposition-status"),
     path("bulk/refunds/", bulk.refunds, name="coord-bulk-refunds"),
     path("bulk/refunds/record/", bulk.refund_record, name="coord-bulk-refund-record"),
     path("bulk/assign/", bulk.bulk_assign, name="coord-bulk-assign"),

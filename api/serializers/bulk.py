@@ -73,6 +73,25 @@ class MassDispositionOutput(serializers.Serializer):
     refund_total = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
+class DispositionRunOutput(serializers.Serializer):
+    """A confirmed mass disposition running in the background: counts while it runs, the
+    report (decided, skipped with the reason, refunds owed) once it is done."""
+
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    status_url = serializers.CharField()
+    done = serializers.IntegerField(help_text="Citations handled so far (case by case).")
+    total = serializers.IntegerField()
+    decided_count = serializers.IntegerField()
+    skipped_count = serializers.IntegerField()
+    batch = serializers.CharField(help_text="Ties the audit entries of this run together (once done).")
+    finished_at = serializers.DateTimeField(allow_null=True)
+    decided = CitationRow(many=True, required=False)
+    skipped = CitationRow(many=True, required=False)
+    refunds = RefundRow(many=True, required=False)
+    refund_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
 class CaseRow(serializers.Serializer):
     case = serializers.UUIDField()
     number = serializers.CharField()

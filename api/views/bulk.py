@@ -7,11 +7,13 @@ scope: one out of scope answers 404 like a missing one."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +22,7 @@ from api.permissions import AreaPermission
 from api.serializers.bulk import (
     BulkAssignInput,
     BulkAssignOutput,
+    DispositionRunOutput,
     HearingOutcomesInput,
     HearingOutcomesOutput,
     MassDispositionInput,
@@ -27,8 +30,10 @@ from api.serializers.bulk import (
 )
 from cases.access import case_list_visible_to, event_list_visible_to, get_visible_or_404
 from cases.services import cases_assign_lawyer
-from cases.types import signed_in
-from citations.models import Citation
+from cases.types import User, signed_in
+from citations.access import disposition_run_visible_to
+from citations.models import Citation, DispositionRun
+from citations.runs import disposition_run_progress, disposition_run_report, disposition_run_start
 from citations.selectors import citations_for_mass_disposition, hearing_docket
 from citations.services import citation_hearing_outcomes, citation_mass_disposition
 
@@ -50,7 +55,7 @@ class MassDispositionApi(BulkApi):
     @extend_schema(
         summary="Waive or withdraw every citation of a kind issued at an event between two days (preview, then confirm)",
         request=MassDispositionInput,
-        responses={200: MassDispositionOutput},
+        responses={200: MassDispositionOutput, 202: DispositionRunOutput},
     )
     def post(self, request: Request) -> Response:
         serializer = MassDispositionInput(data=request.data)
@@ -61,19 +66,57 @@ class MassDispositionApi(BulkApi):
         chosen = citations_for_mass_disposition(
             user=user, event=event, kind=data["kind"], issued_from=data["issued_from"], issued_to=data["issued_to"]
         )
+        if data["confirm"]:
+            run = disposition_run_start(
+                by=user, event=event, kind=data["kind"], issued_from=data["issued_from"],
+                issued_to=data["issued_to"], disposition=data["disposition"], decided_on=data["decided_on"],
+                request=request,
+            )  # fmt: skip
+            return Response(run_body(run, user=user), status=status.HTTP_202_ACCEPTED)
         result = citation_mass_disposition(
-            citations=chosen, disposition=data["disposition"], decided_on=data["decided_on"], by=user,
-            preview=not data["confirm"],
-        )  # fmt: skip
+            citations=chosen, disposition=data["disposition"], decided_on=data["decided_on"], by=user, preview=True
+        )
         body = {
-            "preview": result.preview,
-            "batch": "" if result.preview else result.batch,
+            "preview": True,
+            "batch": "",
             "decided": [citation_row(c, disposition=result.disposition) for c in result.decided],
             "skipped": [citation_row(c, reason=why) for c, why in result.skipped],
             "refunds": [citation_row(r.citation, payer=r.payer, amount=r.amount) for r in result.refunds],
             "refund_total": result.refund_total,
         }
         return Response(MassDispositionOutput(body).data)
+
+
+def run_body(run: DispositionRun, *, user: User) -> dict[str, Any]:
+    progress = disposition_run_progress(run)
+    del progress["decided"], progress["skipped"]  # counts here; the lists below once done
+    body: dict[str, Any] = {
+        **progress,
+        "status_url": reverse("api:bulk-mass-disposition-run", kwargs={"id": run.public_id}),
+        "decided_count": run.decided,
+        "skipped_count": run.skipped,
+    }
+    if run.finished:
+        report = disposition_run_report(run, user=user, limit=len(run.citation_ids))
+        body["decided"] = [citation_row(c, disposition=run.disposition) for c in report.decided]
+        body["skipped"] = [citation_row(c, reason=why) for c, why in report.skipped]
+        body["refunds"] = [citation_row(r.citation, payer=r.payer, amount=r.amount) for r in report.refunds]
+    return DispositionRunOutput(body).data
+
+
+class MassDispositionRunApi(BulkApi):
+    area = "citations"
+    operation = "mass_disposition"
+
+    @extend_schema(
+        summary="A confirmed mass disposition: its progress, then its report", responses={200: DispositionRunOutput}
+    )
+    def get(self, request: Request, id: UUID) -> Response:  # noqa: A002  # the route's name for it
+        user = signed_in(request.user)
+        run: DispositionRun = get_visible_or_404(disposition_run_visible_to(user=user), id)
+        response = Response(run_body(run, user=user))
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class BulkAssignApi(BulkApi):

@@ -1,7 +1,8 @@
-/* A packet batch's page: ask the status endpoint every second and move the progress bar as the
- * worker records each case; once the batch is finished (or stalled, or failed) reload the page,
- * which then lists the failures and the download link. Without JavaScript the page refreshes
- * itself instead (a <noscript> refresh). */
+/* A background job's page (a packet batch, a mass disposition; markup in
+ * templates/includes/progress.html): ask the status endpoint every second and move the progress
+ * bar as the worker records each case; once the job is finished (or stalled, or failed) reload the
+ * page, which then shows the outcome. Without JavaScript the page refreshes itself instead (a
+ * <noscript> refresh). */
 (function () {
   "use strict";
   var status = document.querySelector("[data-status-url]");

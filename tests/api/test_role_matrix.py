@@ -24,6 +24,7 @@ from claims.models import Allegation
 from custody.services.merge import person_merge
 from tests.api.conftest import ROLES, World, png_bytes
 from tests.auth import current_code, totp_device_for
+from tests.citations.fakes import make_disposition_run
 from tests.custody.fakes import make_hotline_entry
 from tests.documents.fakes import make_finished_batch, make_stored_packet
 
@@ -446,6 +447,7 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         },
         OFFICE_ONLY(200),
     ),  # fmt: skip
+    ("bulk-mass-disposition-run", "get"): ("/api/v1/bulk/mass-disposition/{run}/", None, OFFICE_ONLY(200)),
     ("bulk-assign", "post"): (
         "/api/v1/bulk/assign/",
         lambda w, role: {"lawyer": w.users["lawyer"].username, "cases": [str(w.case_b.public_id)]},
@@ -515,6 +517,8 @@ def _path(template: str, world: World) -> str:
         ids["allegation_a"] = Allegation.objects.create(complaint=world.complaint_a, officer=world.officer).public_id
     if "{hotline_a}" in template:
         ids["hotline_a"] = make_hotline_entry(event=world.event, by=world.users["coordinator"]).public_id
+    if "{run}" in template:
+        ids["run"] = make_disposition_run(event=world.event, by=world.users["coordinator"]).public_id
     if "{batch_a}" in template:
         ids["batch_a"] = make_finished_batch(case=world.case_a, by=world.users["lawyer"]).public_id
     if "{merge_a}" in template:

@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 import pytest
+from django.test import TestCase
 
 from cases.models import AuditEntry, Payer
 from citations import services
@@ -45,10 +46,23 @@ def test_mass_disposition_preview_then_confirm(make_citation, phl_event, coordin
     assert report["refund_total"] == "50.00"
     assert set(Citation.objects.values_list("disposition", flat=True)) == {Disposition.PENDING, Disposition.DISMISSED}
 
-    done = client.post("/api/v1/bulk/mass-disposition/", {**body, "confirm": True}, format="json")
-    assert done.status_code == 200 and done.json()["preview"] is False
+    # Confirmed: 202 with the run's status URL; the run goes on in the background (the tests'
+    # immediate task backend runs it on commit).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        queued = client.post("/api/v1/bulk/mass-disposition/", {**body, "confirm": True}, format="json")
+    assert queued.status_code == 202
+    started = queued.json()
+    assert (started["status"], started["done"], started["total"]) == ("queued", 0, 3)
+    assert started["status_url"] == f"/api/v1/bulk/mass-disposition/{started['id']}/"
+    done = client.get(started["status_url"])
+    assert done.status_code == 200
+    report = done.json()
+    assert (report["status"], report["done"], report["decided_count"], report["skipped_count"]) == ("done", 3, 2, 1)
+    assert {row["number"] for row in report["decided"]} == {paid.number, plain.number}
+    assert [row["number"] for row in report["skipped"]] == [dismissed.number] and report["skipped"][0]["reason"]
+    assert [(r["number"], r["payer"], r["amount"]) for r in report["refunds"]] == [(paid.number, "self", "50.00")]
     assert Citation.objects.filter(disposition=Disposition.WAIVED).count() == 2
-    assert AuditEntry.objects.get(action="citation.mass_disposition").details["batch"] == done.json()["batch"]
+    assert AuditEntry.objects.get(action="citation.mass_disposition").details["batch"] == report["batch"]
 
 
 def test_mass_disposition_of_an_unknown_event_is_404(coordinator):  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import TestCase
 
 from cases.models import AuditEntry, Payer
 from citations import services
@@ -64,7 +65,12 @@ def test_mass_disposition_preview_then_confirm(client_for, coordinator, notices)
     assert 'name="confirm" value="yes"' in html
     assert dispositions() == before and AuditEntry.objects.count() == audit_before  # nothing written
 
-    done = client.post("/coordination/bulk/disposition/", {**data, "confirm": "yes"})
+    # Confirming queues the run and redirects to its page (the immediate task backend of the
+    # tests runs it on commit; tests/citations/test_disposition_in_background.py uses a worker).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        queued = client.post("/coordination/bulk/disposition/", {**data, "confirm": "yes"})
+    assert queued.status_code == 302
+    done = client.get(queued["Location"])
     assert done.status_code == 200
     html = done.content.decode()
     assert 'data-preview="no"' in html and "3 citations decided as “Waived”; 1 left alone" in html

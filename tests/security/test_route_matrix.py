@@ -36,6 +36,7 @@ from custody.services.merge import person_merge
 from tests.api import test_role_matrix as api_matrix
 from tests.api.conftest import World, client_with_token, world  # noqa: F401 - the fixture
 from tests.auth import mfa_verify_client
+from tests.citations.fakes import make_disposition_run
 from tests.custody.fakes import make_hotline_entry
 from tests.documents.fakes import make_finished_batch, make_stored_packet
 from tests.factories import DemonstratorFactory, UserFactory
@@ -139,6 +140,8 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     # fields goes back to the refunds page with the error
     ("coord-bulk-disposition", "get"): ("/coordination/bulk/disposition/", None, OFFICE(200)),
     ("coord-bulk-disposition", "post"): ("/coordination/bulk/disposition/", {}, OFFICE(400)),
+    ("coord-bulk-disposition-run", "get"): ("/coordination/bulk/disposition/{run}/", None, OFFICE(200)),
+    ("coord-bulk-disposition-status", "get"): ("/coordination/bulk/disposition/{run}/status/", None, OFFICE(200)),
     ("coord-bulk-refunds", "get"): ("/coordination/bulk/refunds/", None, OFFICE(200)),
     ("coord-bulk-refund-record", "post"): ("/coordination/bulk/refunds/record/", {}, OFFICE(302)),
     ("coord-bulk-assign", "get"): ("/coordination/bulk/assign/", None, OFFICE(200)),
@@ -393,6 +396,7 @@ def _ids(world: World, people: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     return {
         "case_a": world.case_a.public_id,
         "arrest_a": world.arrest_a.public_id,
+        "run": make_disposition_run(event=world.event, by=people["coordinator"]).public_id,
         "citation_a": world.citation_a.public_id,
         "evidence_o": world.evidence_o.public_id,
         "person_a": world.case_a.demonstrator.public_id,

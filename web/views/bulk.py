@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import case_list_visible_to, event_list_visible_to, get_visible_or_404
 from cases.audit import audit_record
@@ -30,8 +31,9 @@ from cases.permissions import users_who_may
 from cases.services import cases_assign_lawyer
 from cases.types import User, signed_in
 from citations import lifecycle
-from citations.access import citation_list_visible_to
-from citations.models import Citation, Disposition, PaymentKind
+from citations.access import citation_list_visible_to, disposition_run_visible_to
+from citations.models import Citation, Disposition, DispositionRun, PaymentKind
+from citations.runs import disposition_run_progress, disposition_run_report, disposition_run_start
 from citations.selectors import RefundOwed, citations_for_mass_disposition, hearing_docket, refunds_owed_for
 from citations.services import citation_hearing_outcomes, citation_mass_disposition, payment_record
 from web.forms.bulk import BulkAssignForm, MassDispositionForm, RefundForm
@@ -63,12 +65,17 @@ def mass_disposition(request: HttpRequest) -> HttpResponse:
     chosen = citations_for_mass_disposition(
         user=user, event=data["event"], kind=data["kind"], issued_from=data["issued_from"], issued_to=data["issued_to"]
     )
-    confirm = request.POST.get("confirm") == "yes"
+    if request.POST.get("confirm") == "yes":
+        run = disposition_run_start(
+            by=user, event=data["event"], kind=data["kind"], issued_from=data["issued_from"],
+            issued_to=data["issued_to"], disposition=data["disposition"], decided_on=data["decided_on"],
+            request=request,
+        )  # fmt: skip
+        return redirect(reverse("coord-bulk-disposition-run", kwargs={"run_id": run.public_id}))
     try:
         result = citation_mass_disposition(
-            citations=chosen, disposition=data["disposition"], decided_on=data["decided_on"], by=user,
-            preview=not confirm,
-        )  # fmt: skip
+            citations=chosen, disposition=data["disposition"], decided_on=data["decided_on"], by=user, preview=True
+        )
     except ValidationError as exc:
         form.add_error(None, exc)
         return render(request, "cases/coordinate/bulk_disposition.html", {"form": form}, status=400)
@@ -81,12 +88,29 @@ def mass_disposition(request: HttpRequest) -> HttpResponse:
         "event": data["event"],
         "disposition_label": dict(Disposition.choices)[data["disposition"]],
     }
-    if confirm:
-        messages.success(
-            request,
-            _("%(n)s citations decided, %(s)s left alone.") % {"n": len(result.decided), "s": len(result.skipped)},
-        )
     return render(request, "cases/coordinate/bulk_disposition.html", context)
+
+
+@page_for("citations.mass_disposition")
+@require_GET
+def disposition_run(request: HttpRequest, run_id: UUID) -> HttpResponse:
+    """A confirmed mass disposition: its progress while the worker runs it, then its report."""
+    run: DispositionRun = get_visible_or_404(disposition_run_visible_to(user=request.user), run_id)
+    context: dict[str, Any] = {"run": run, "progress": disposition_run_progress(run), "event": run.event}
+    context["disposition_label"] = run.get_disposition_display()
+    if run.finished:
+        report = disposition_run_report(run, user=signed_in(request.user), limit=SHOWN)
+        context.update(decided=report.decided, skipped=report.skipped, refunds=[_refund_row(r) for r in report.refunds])
+    return render(request, "cases/coordinate/bulk_disposition_run.html", context)
+
+
+@page_for("citations.mass_disposition")
+@require_GET
+def disposition_run_status(request: HttpRequest, run_id: UUID) -> JsonResponse:
+    run: DispositionRun = get_visible_or_404(disposition_run_visible_to(user=request.user), run_id)
+    response = JsonResponse(disposition_run_progress(run))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _refund_row(refund: RefundOwed) -> tuple[RefundOwed, RefundForm, str]:
