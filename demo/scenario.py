@@ -41,6 +41,7 @@ from cases.models import (
 from cases.services import case_assign_lawyers, case_create, demonstrator_create, evidence_add, officer_find_or_create
 from demo.citations import create_citations
 from demo.claims import build_claims
+from demo.deadlines import build_deadlines
 from demo.duplicates import add_likely_duplicates
 from demo.night import build_night
 from demo.reminders import create_reminders
@@ -108,6 +109,7 @@ def build(*, users: dict[str, User], rng: random.Random) -> None:
     build_claims(event=event, users=users, now=now)
     create_reminders(cases=cases, users=users, now=now)
     build_night(users=users)
+    build_deadlines(users=users)
     add_likely_duplicates(event=event, cases=cases, by=coordinator, starts=starts)
 
 
