@@ -20,7 +20,6 @@ import datetime
 import hashlib
 import secrets
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
