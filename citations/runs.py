@@ -15,11 +15,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django_tasks import task
 
-from cases.audit import audit_record
 from cases.models import Event
 from cases.types import User
 from citations.access import citation_list_visible_to
@@ -37,9 +35,9 @@ def disposition_run_start(
     issued_to: datetime.date,
     disposition: str,
     decided_on: datetime.date,
-    request: HttpRequest | None = None,
 ) -> DispositionRun:
-    """Queue a confirmed mass disposition over the citations the requester may decide now."""
+    """Queue a confirmed mass disposition over the citations the requester may decide now. The
+    run records who asked; the service audits each decision and the run as a whole."""
     chosen = citations_for_mass_disposition(
         user=by, event=event, kind=kind, issued_from=issued_from, issued_to=issued_to
     )
@@ -49,7 +47,6 @@ def disposition_run_start(
             event=event, kind=kind, disposition=disposition, decided_on=decided_on, requested_by=by,
             language=translation.get_language() or "", citation_ids=ids, total=len(ids),
         )  # fmt: skip
-        audit_record(actor=by, action="citation.mass_disposition_queued", target=run, request=request, count=len(ids))
         transaction.on_commit(partial(run_mass_disposition.enqueue, run.pk))
     return run
 

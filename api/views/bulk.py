@@ -70,7 +70,6 @@ class MassDispositionApi(BulkApi):
             run = disposition_run_start(
                 by=user, event=event, kind=data["kind"], issued_from=data["issued_from"],
                 issued_to=data["issued_to"], disposition=data["disposition"], decided_on=data["decided_on"],
-                request=request,
             )  # fmt: skip
             return Response(run_body(run, user=user), status=status.HTTP_202_ACCEPTED)
         result = citation_mass_disposition(

@@ -109,8 +109,10 @@ def test_confirm_returns_before_anything_is_decided_and_progress_moves(  # type:
     assert all(c.case.demonstrator.legal_name not in stored for c in notices)  # ids and reasons only
     assert Citation.objects.filter(disposition=Disposition.WAIVED).count() == 3
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(9):  # session, user, run, citations of the report, ...: not per row
         finished = client.get(queued["Location"])
+    with django_assert_max_num_queries(8):  # the sign-in checks, the run: nothing more
+        assert client.get(status_url).status_code == 200
     html = finished.content.decode()
     assert "4 / 4" in html and "js/batch.js" not in html and 'data-finished="true"' in html
     assert "3 citations decided as “Waived”; 1 left alone; refunds owed: $50.00." in html

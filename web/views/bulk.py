@@ -69,7 +69,6 @@ def mass_disposition(request: HttpRequest) -> HttpResponse:
         run = disposition_run_start(
             by=user, event=data["event"], kind=data["kind"], issued_from=data["issued_from"],
             issued_to=data["issued_to"], disposition=data["disposition"], decided_on=data["decided_on"],
-            request=request,
         )  # fmt: skip
         return redirect(reverse("coord-bulk-disposition-run", kwargs={"run_id": run.public_id}))
     try:
