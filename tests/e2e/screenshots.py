@@ -125,14 +125,24 @@ def _pages(ids: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
     return pages
 
 
-def _context(browser: Any, live_server: Any, user: Any, viewport: dict[str, int], locale: str) -> Any:
-    context = browser.new_context(viewport=viewport, locale=locale)
-    if user is not None:
+def _session_cookies(demo: dict[str, Any]) -> dict[str, str]:
+    """One signed-in session per role, made before the browser starts: writing a session while the
+    live server answers a page's requests would lock SQLite's tables."""
+    cookies = {}
+    for role, username in ACCOUNTS.items():
+        if username is None:
+            continue
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        mfa_verify_client(client, user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        client.force_login(demo[username], backend="django.contrib.auth.backends.ModelBackend")
+        mfa_verify_client(client, demo[username])
+        cookies[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return cookies
+
+
+def _context(browser: Any, live_server: Any, cookie: str | None, viewport: dict[str, int], locale: str) -> Any:
+    context = browser.new_context(viewport=viewport, locale=locale)
+    if cookie is not None:
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
     return context
 
 
@@ -171,6 +181,7 @@ def test_every_page_for_every_role(demo: dict[str, Any], live_server: Any) -> No
 
     ids = _paths(demo)
     pages = _pages(ids)
+    cookies = _session_cookies(demo)
     OUT.mkdir(parents=True, exist_ok=True)
     shots: list[dict[str, Any]] = []
     problems: list[str] = []
@@ -183,12 +194,11 @@ def test_every_page_for_every_role(demo: dict[str, Any], live_server: Any) -> No
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
         for language, locale in LANGUAGES.items():
             for width, viewport in WIDTHS.items():
-                for role, username in ACCOUNTS.items():
+                for role in ACCOUNTS:
                     mine = [(name, path) for name, path, roles in pages if role in roles]
                     if not mine:
                         continue
-                    user = demo[username] if username else None
-                    context = _context(browser, live_server, user, viewport, locale)
+                    context = _context(browser, live_server, cookies.get(role), viewport, locale)
                     page = context.new_page()
                     for name, path in mine:
                         found = _visit(page, live_server.url + path, role, width)
