@@ -18,6 +18,7 @@ from cases.services import evidence_add
 from claims.models import Allegation
 from tests.api.conftest import client_with_token
 from tests.api.test_role_matrix import ROUTES
+from tests.custody.fakes import make_hotline_entry
 from tests.factories import (
     ArrestFactory,
     CaseFactory,
@@ -125,7 +126,13 @@ def grow_allegations(ctx: dict[str, Any], n: int) -> None:
         Allegation.objects.create(complaint=complaint, officer=OfficerFactory(), force_type=force, incident=incident)
 
 
-# list route -> (path, who lists, how to add rows in their scope)
+def grow_hotline(ctx: dict[str, Any], n: int) -> None:
+    for _ in range(n):
+        make_hotline_entry(event=ctx["event"], by=ctx["coordinator"], medical_needs="insulin")
+
+
+# list route -> (path, who lists, how to add rows in their scope); "{event}" is the test's event
+
 LISTS: dict[str, tuple[str, str, Callable[[dict[str, Any], int], None]]] = {
     "event-list": ("/api/v1/events/", "observer", grow_events),
     "demonstrator-list": ("/api/v1/demonstrators/", "lawyer", grow_demonstrators),
@@ -140,6 +147,7 @@ LISTS: dict[str, tuple[str, str, Callable[[dict[str, Any], int], None]]] = {
     "citation-list": ("/api/v1/citations/", "lawyer", grow_citations),
     "deadline-list": ("/api/v1/deadlines/", "lawyer", grow_deadlines),
     "packet-batch-list": ("/api/v1/packets/", "lawyer", grow_packet_batches),
+    "hotline-list": ("/api/v1/hotline/?event={event}", "coordinator", grow_hotline),
 }
 NOT_ROW_LISTS: set[str] = set()  # (the dashboard is not a list route; its budget is pinned below)
 
@@ -162,8 +170,9 @@ def _count(client: Any, path: str) -> tuple[int, int]:
 @pytest.mark.parametrize("who", ["role", "coordinator"])
 def test_same_queries_for_1_and_50_rows(name, who, observer, lawyer, coordinator):
     path, role, grow = LISTS[name]
-    user = {"observer": observer, "lawyer": lawyer}[role] if who == "role" else coordinator
-    ctx = {"event": EventFactory(), "lawyer": lawyer, "observer": observer}
+    user = {"observer": observer, "lawyer": lawyer, "coordinator": coordinator}[role] if who == "role" else coordinator
+    ctx = {"event": EventFactory(), "lawyer": lawyer, "observer": observer, "coordinator": coordinator}
+    path = path.format(event=ctx["event"].public_id)
     grow(ctx, 1)
     client = client_with_token(user)
     client.get(path)  # warm per-process caches (content types, force types) out of the count
