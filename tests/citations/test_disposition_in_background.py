@@ -7,11 +7,9 @@ refunds owed with their forms. The report holds ids and reasons only."""
 from __future__ import annotations
 
 import datetime
-import io
 import json
 
 import pytest
-from django.core.management import call_command
 from django.test import TestCase
 
 from cases.models import Payer
@@ -20,6 +18,7 @@ from citations.models import Citation, CitationKind, Disposition, DispositionRun
 from citations.runs import disposition_run_progress
 from tests.citations.conftest import local
 from tests.factories import CaseFactory, UserFactory
+from tests.worker import one_worker_step
 
 pytestmark = pytest.mark.django_db
 
@@ -50,15 +49,6 @@ def notices(make_citation, phl_event, coordinator):  # type: ignore[no-untyped-d
         citation=inside[3], disposition=Disposition.DISMISSED, decided_on=datetime.date(2026, 6, 5), by=coordinator
     )
     return inside
-
-
-def one_worker_step() -> None:
-    """The real worker command, taking one task off the queue and running it."""
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        call_command(
-            "db_worker", "--batch", "--max-tasks", "1", "--no-startup-delay", "--no-reload", "--queue-name", "*",
-            stdout=io.StringIO(), stderr=io.StringIO(),
-        )  # fmt: skip
 
 
 def test_confirm_returns_before_anything_is_decided_and_progress_moves(  # type: ignore[no-untyped-def]

@@ -5,15 +5,13 @@ records each chunk."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.test import TestCase
 
 from documents.models import BatchStatus, PacketBatch
 from tests.documents.batch_fakes import FakeRenderer
 from tests.factories import CaseFactory, EventFactory
+from tests.worker import one_worker_step
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +33,6 @@ def event(lawyer):  # type: ignore[no-untyped-def]
     for number in NUMBERS:
         CaseFactory(event=event, lawyers=[lawyer], number=number)
     return event
-
-
-def one_worker_step() -> None:
-    """The real worker command, taking one task off the queue and running it."""
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        call_command(
-            "db_worker", "--batch", "--max-tasks", "1", "--no-startup-delay", "--no-reload", "--queue-name", "*",
-            stdout=io.StringIO(), stderr=io.StringIO(),
-        )  # fmt: skip
 
 
 def test_starting_a_batch_returns_before_any_packet_is_made_and_progress_moves(queue, event, lawyer, client_for):  # type: ignore[no-untyped-def]

@@ -4,10 +4,7 @@ the start returns at once to the progress page, which moves as the worker record
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from playwright.sync_api import expect
 
@@ -15,15 +12,9 @@ from cases.models import Event
 from documents.models import PacketBatch
 from tests.documents.batch_fakes import FakeRenderer
 from tests.e2e.conftest import DESKTOP
+from tests.worker import one_worker_step
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def one_worker_step() -> None:
-    call_command(
-        "db_worker", "--batch", "--max-tasks", "1", "--no-startup-delay", "--no-reload", "--queue-name", "*",
-        stdout=io.StringIO(), stderr=io.StringIO(),
-    )  # fmt: skip
 
 
 def test_the_batch_page_shows_progress_as_it_happens(demo, session_for, settings, monkeypatch):
@@ -47,7 +38,7 @@ def test_the_batch_page_shows_progress_as_it_happens(demo, session_for, settings
     assert sum(renderer.calls.values()) == 0  # the request returned before any packet was made
 
     for done in range(1, total + 1):
-        one_worker_step()
+        one_worker_step(in_transaction=False)
         if done < total:  # the same page, updated in place by its status requests
             expect(status.locator("[data-count]")).to_have_text(f"{done} / {total}", timeout=10_000)
     batch = PacketBatch.objects.get()
