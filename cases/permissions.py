@@ -124,6 +124,7 @@ OPERATIONS: dict[str, Operation] = _table(
     ("evidence.create", "upload evidence", (OBSERVER, LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("evidence.download", "download the copy without metadata", (OBSERVER, LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("evidence.original", "download the original exactly as uploaded", (COORDINATOR, ADMINISTRATOR)),
+    ("evidence.blur", "mark regions of a photo to blur on shared copies", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     # --- complaints and witness statements
     ("complaints.read", "read excessive-force complaints", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("complaints.create", "draft a complaint", (LAWYER, COORDINATOR, ADMINISTRATOR)),

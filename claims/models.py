@@ -6,16 +6,20 @@ preservation letters sent for an incident.
 An allegation holds no personal data of its own: it points at a complaint (whose narrative and
 injuries are sealed in `cases`), an officer (a public employee acting in public), a force type
 and an incident. The oversight body's own case number is a reference, not personal data.
+
+A photo's blur regions (bystanders' faces to hide on shared copies) are rectangles relative to
+the photo (no image data); the blurred copy made from them is sealed like the photo's files.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import ExcessiveForceComplaint, ForceType, Incident, Officer, PublicModel
+from cases.models import Evidence, ExcessiveForceComplaint, ForceType, Incident, Officer, PublicModel
 
 
 class Finding(models.TextChoices):
@@ -132,3 +136,48 @@ class PreservationLetter(PublicModel):
 
     def __str__(self) -> str:
         return f"Preservation letter {self.public_id}"
+
+
+RELATIVE = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+
+
+class BlurRegion(models.Model):
+    """A rectangle of a photo to blur on every shared copy: x, y, width and height as fractions
+    of the photo's width and height (0 to 1), who marked it and when. No image data."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="blur_regions")
+    x = models.FloatField(validators=RELATIVE)
+    y = models.FloatField(validators=RELATIVE)
+    w = models.FloatField(validators=RELATIVE)
+    h = models.FloatField(validators=RELATIVE)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Blur region {self.pk}"
+
+
+def blurred_path(instance: BlurredCopy, filename: str) -> str:
+    return f"blurred/{instance.public_id.hex[:2]}/{instance.public_id.hex}.jpg.sealed"
+
+
+class BlurredCopy(PublicModel):
+    """The photo's shared copy with its blur regions blurred (a JPEG made from the copy without
+    metadata), sealed under the photo's data key like its other files. Packets embed it instead
+    of the photo when it exists; the original stays sealed and untouched."""
+
+    evidence = models.OneToOneField(Evidence, on_delete=models.CASCADE, related_name="blurred_copy")
+    source_sha256 = models.CharField(max_length=64, help_text=_("SHA-256 of the photo's original it was made from."))
+    regions = models.PositiveIntegerField(help_text=_("How many regions it blurs."))
+    size = models.PositiveIntegerField()
+    file = models.FileField(upload_to=blurred_path, max_length=200)
+
+    def __str__(self) -> str:
+        return f"Blurred copy {self.public_id}"
+
+    @property
+    def crypto_context(self) -> str:
+        return f"claims.blurredcopy:{self.evidence.public_id}:{self.public_id}"

@@ -1,6 +1,6 @@
 """Reads of the claims app: a complaint's allegations, the findings per allegation for the
 dashboard, the plaintiff roster of an event, an officer's history, and the preservation plan of an
-incident.
+incident; a photo's blur regions and its blurred copy, unsealed.
 
 The dashboard lives in `citations` (below this app, so it cannot import it): the findings block is
 a section registered from `ClaimsConfig.ready()` (`citations.dashboard.register_section`). Its query
@@ -24,6 +24,7 @@ from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import datakeys
 from cases.access import (
     case_list_visible_to,
     complaint_list_visible_to,
@@ -37,6 +38,7 @@ from cases.models import (
     Case,
     ComplaintStatus,
     Event,
+    Evidence,
     ExcessiveForceComplaint,
     Incident,
     IncidentOfficer,
@@ -51,8 +53,9 @@ from citations.deadlines import CivilClaimDeadline, civil_claim_deadline, civil_
 from citations.disclosure import HIDDEN, WITHHELD, LinkedTable
 from citations.models import Citation
 from claims.access import allegation_list_visible_to
-from claims.models import Allegation, Finding, PreservationLetter, RecordHolder, RecordKind
+from claims.models import Allegation, BlurredCopy, BlurRegion, Finding, PreservationLetter, RecordHolder, RecordKind
 from documents.context import people_with_open_matters
+from documents.photos import Region
 
 ALL = "all"
 
@@ -446,3 +449,20 @@ def preservation_plans(*, incident: Incident, today: datetime.date | None = None
             )
         )
     return plans
+
+
+def blur_regions_of(*, evidence: Evidence) -> list[Region]:
+    """A photo's blur regions (relative x, y, width, height), in the order they were marked."""
+    return [(r.x, r.y, r.w, r.h) for r in BlurRegion.objects.filter(evidence=evidence).order_by("id")]
+
+
+def blurred_bytes(evidence: Evidence) -> bytes | None:
+    """A photo's blurred copy, unsealed, or None when it has none (or one made from other bytes).
+    Registered with documents.photos as the copy documents embed (ClaimsConfig.ready)."""
+    copy = BlurredCopy.objects.filter(evidence_id=evidence.pk, source_sha256=evidence.sha256).first()
+    if copy is None:
+        return None
+    copy.evidence = evidence
+    with copy.file.open("rb") as handle:
+        blob = handle.read()
+    return datakeys.unseal(scope=datakeys.scope_of_evidence(evidence), blob=blob, context=copy.crypto_context)

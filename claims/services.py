@@ -1,4 +1,5 @@
-"""Writes of the claims app: allegations and their findings; preservation letters sent. One
+"""Writes of the claims app: allegations and their findings; preservation letters sent; a
+photo's blur regions and its blurred copy. One
 transaction per call, an audit entry per write (field names only); pages, the API and the demo
 seed call these alike."""
 
@@ -8,14 +9,21 @@ import datetime
 from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from cases import datakeys
 from cases.audit import audit_record
-from cases.models import ExcessiveForceComplaint, ForceType, Incident, Officer
+from cases.models import Evidence, ExcessiveForceComplaint, ForceType, Incident, Officer
+from cases.services import evidence_bytes_for_render
 from cases.types import User
-from claims.models import Allegation, PreservationLetter
+from claims.models import Allegation, BlurredCopy, BlurRegion, PreservationLetter
 from claims.selectors import preservation_plans
+from documents.context import is_photo
+from documents.models import PhotoDerivative
+from documents.photos import Region, blurred_jpeg
 
 
 class AllegationFields(TypedDict, total=False):
@@ -105,3 +113,42 @@ def preservation_letter_record(
     letter.record_kinds.set(plan.kinds)
     audit_record(actor=by, action="preservation.sent", target=incident, kind=recipient)
     return letter
+
+
+MAX_BLUR_REGIONS = 200
+
+
+def blur_regions_set(
+    *, evidence: Evidence, regions: list[Region], by: User, request: HttpRequest | None = None
+) -> BlurredCopy | None:
+    """Replace a photo's blur regions with `regions` (relative x, y, width, height) and make its
+    blurred copy from the copy without metadata, sealed under the photo's data key; no regions:
+    no blurred copy (shared copies are the copy without metadata again). The photo's packet
+    derivative is dropped so the next packet embeds the blurred copy. The original is neither
+    read nor written. The caller has scoped `evidence` (cases.access.evidence_list_visible_to)."""
+    if not is_photo(evidence):
+        raise ValidationError(_("Only photos can be blurred."))
+    if len(regions) > MAX_BLUR_REGIONS:
+        raise ValidationError(_("Too many regions."))
+    rows = [BlurRegion(evidence=evidence, x=x, y=y, w=w, h=h, marked_by=by) for x, y, w, h in regions]
+    for row in rows:
+        row.full_clean(exclude=["evidence", "marked_by"])
+        if row.x + row.w > 1.0001 or row.y + row.h > 1.0001 or row.w <= 0 or row.h <= 0:
+            raise ValidationError(_("A region must lie within the photo."))
+    copy: BlurredCopy | None = None
+    with transaction.atomic():
+        old = BlurredCopy.objects.filter(evidence=evidence).first()
+        if old is not None:
+            old.delete()  # its sealed file goes with it (claims.receivers)
+        BlurRegion.objects.filter(evidence=evidence).delete()
+        BlurRegion.objects.bulk_create(rows)
+        if rows:
+            data = blurred_jpeg(evidence_bytes_for_render(evidence=evidence), regions)  # the copy without metadata
+            copy = BlurredCopy(evidence=evidence, source_sha256=evidence.sha256, regions=len(rows), size=len(data))
+            sealed = datakeys.seal(scope=datakeys.scope_of_evidence(evidence), data=data, context=copy.crypto_context)
+            copy.file.save("blurred", ContentFile(sealed), save=False)
+            copy.save()
+        for derivative in PhotoDerivative.objects.filter(evidence=evidence):
+            derivative.delete()  # its file too (documents.receivers); the next packet makes it again
+        audit_record(actor=by, action="evidence.blur", target=evidence, request=request, count=len(rows))
+    return copy

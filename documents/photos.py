@@ -1,6 +1,9 @@
 """Evidence photos in packets: the JPEG derivative each photo is embedded as (made once at upload,
 stored sealed under the photo's data key, made again when its recipe or source changes), and the
-loading of the derivatives a packet's context names, within the user's scope.
+loading of the derivatives a packet's context names, within the user's scope; the blurred copy
+of a photo (its blur regions blurred) and the face detector that proposes those regions. A
+higher app that keeps a photo's blurred copy registers it here (`register_shared_copy`):
+derivatives are then made from the blurred copy instead of the photo.
 """
 
 from __future__ import annotations
@@ -8,13 +11,14 @@ from __future__ import annotations
 import io
 import logging
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 
 from cases import datakeys
 from cases.access import evidence_list_visible_to
@@ -61,6 +65,105 @@ def jpeg_derivative(data: bytes, *, stripped: bool = False) -> bytes:
         return out.getvalue()
 
 
+# Relative rectangles (x, y, width, height, each in [0, 1]) of a photo.
+Region = tuple[float, float, float, float]
+
+# Photos are scaled down to this long side before face detection: a 12-megapixel photo would
+# take seconds at full size, and faces worth blurring stay well above the detector's minimum.
+DETECT_MAX_SIDE = 960
+DETECT_MIN_FACE = 28
+
+
+def blurred_jpeg(data: bytes, regions: Sequence[Region]) -> bytes:
+    """The photo (upright, RGB) with each region replaced by a strong Gaussian blur, as a JPEG
+    without metadata. The blur radius follows the region's size so a face cannot be read back."""
+    Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS
+    with Image.open(io.BytesIO(data)) as opened:
+        image = ImageOps.exif_transpose(opened).convert("RGB")
+    width, height = image.size
+    for x, y, w, h in regions:
+        box = (
+            max(0, int(x * width)),
+            max(0, int(y * height)),
+            min(width, int(round((x + w) * width))),
+            min(height, int(round((y + h) * height))),
+        )
+        if box[2] <= box[0] or box[3] <= box[1]:
+            continue
+        patch = image.crop(box)
+        # Pixelate first (nothing of the face survives), then blur the blocks' edges away.
+        small = patch.resize((max(1, patch.width // 12), max(1, patch.height // 12)), Image.Resampling.BILINEAR)
+        patch = small.resize(patch.size, Image.Resampling.NEAREST)
+        radius = max(4, min(patch.size) // 8)
+        image.paste(patch.filter(ImageFilter.GaussianBlur(radius)), box[:2])
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def face_proposals(data: bytes) -> list[Region]:
+    """Faces OpenCV's bundled frontal-face Haar cascade finds in a photo, as relative regions
+    (proposals a person confirms or removes). The photo is decoded at a reduced scale and scaled
+    down to DETECT_MAX_SIDE first: detection time then hardly depends on the photo's size."""
+    # OpenCV takes a second to load and only this function needs it: imported here, not at the top.
+    import cv2
+    import numpy  # with OpenCV, for the same reason
+
+    Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS
+    with Image.open(io.BytesIO(data)) as opened:
+        if opened.format == "JPEG":
+            opened.draft("L", (DETECT_MAX_SIDE, DETECT_MAX_SIDE))
+        image = ImageOps.exif_transpose(opened).convert("L")
+    image.thumbnail((DETECT_MAX_SIDE, DETECT_MAX_SIDE), resample=Image.Resampling.BILINEAR)
+    width, height = image.size
+    pixels = cv2.equalizeHist(numpy.asarray(image))
+    found = _cascade().detectMultiScale(
+        pixels, scaleFactor=1.2, minNeighbors=5, minSize=(DETECT_MIN_FACE, DETECT_MIN_FACE)
+    )
+    return [(float(x) / width, float(y) / height, float(w) / width, float(h) / height) for x, y, w, h in found]
+
+
+_CASCADE: list[Any] = []
+
+
+def _cascade() -> Any:
+    """The frontal-face cascade, loaded once per process (reading its XML takes ~50 ms)."""
+    import cv2  # the same lazy import as face_proposals
+
+    if not _CASCADE:
+        # One thread: a worker shares its cores with other requests, and OpenCV's own threads
+        # only fight them (measured: slower under load, see docs/performance.md).
+        cv2.setNumThreads(1)
+        _CASCADE.append(
+            cv2.CascadeClassifier(
+                cv2.data.haarcascades  # type: ignore[attr-defined]  # OpenCV's stubs leave out cv2.data
+                + "haarcascade_frontalface_default.xml"
+            )
+        )
+    return _CASCADE[0]
+
+
+# The copy to share of a photo instead of its copy without metadata (the blurred copy), when a
+# higher app keeps one: (evidence) -> bytes, or None when there is none.
+_SHARED_COPY: list[Callable[[Evidence], bytes | None]] = []
+
+
+def register_shared_copy(source: Callable[[Evidence], bytes | None]) -> None:
+    """Called once by the app that keeps blurred copies (claims), at start-up."""
+    if source not in _SHARED_COPY:
+        _SHARED_COPY.append(source)
+
+
+def shared_bytes(evidence: Evidence) -> bytes:
+    """What documents embed for a photo: its blurred copy when there is one, else the copy
+    without metadata (the original when there is none)."""
+    for source in _SHARED_COPY:
+        data = source(evidence)
+        if data is not None:
+            return data
+    return evidence_bytes_for_render(evidence=evidence)
+
+
 # What a stored derivative was made with: a different recipe makes it again.
 PHOTO_RECIPE = f"jpeg/{PHOTO_MAX_SIDE}/{PHOTO_MIN_SIDE}/{PHOTO_AS_IS_SIDE}/q{PHOTO_JPEG_QUALITY}"
 
@@ -70,7 +173,7 @@ def photo_derivative_make(*, evidence: Evidence) -> bytes:
     `PhotoDerivative`, replacing any made with another recipe) and return it. Nothing is logged
     in the chain of custody: the packet that embeds it records the export."""
     stripped = bool(evidence.served_file) and evidence.metadata_stripped
-    data = jpeg_derivative(evidence_bytes_for_render(evidence=evidence), stripped=stripped)
+    data = jpeg_derivative(shared_bytes(evidence), stripped=stripped)
     derivative = PhotoDerivative(evidence=evidence, source_sha256=evidence.sha256, recipe=PHOTO_RECIPE, size=len(data))
     sealed = datakeys.seal(scope=datakeys.scope_of_evidence(evidence), data=data, context=derivative.crypto_context)
     derivative.file.save("derivative", ContentFile(sealed), save=False)

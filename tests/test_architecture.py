@@ -44,8 +44,9 @@ PAGE_NAMES = {
 }
 PAGE_MODULE_NAMES = ("views", "urls")
 # Libraries worth importing only where used: WeasyPrint (through documents.pdf) and the PDF
-# readers are slow to load and unused by most processes; psycopg exists only on PostgreSQL.
-LAZY = ("documents.pdf", "weasyprint", "pikepdf", "pypdf", "psycopg")
+# readers are slow to load and unused by most processes; psycopg exists only on PostgreSQL;
+# OpenCV (and the numpy it works on) loads only for face detection (documents.photos).
+LAZY = ("documents.pdf", "weasyprint", "pikepdf", "pypdf", "psycopg", "cv2", "numpy")
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,14 @@ claims_patterns = [
     path("events/<uuid:event_id>/evidence.zip", claims.evidence_export_event, name="claims-evidence-event"),
     path("evidence-signing-key.pem", claims.signing_key, name="claims-signing-key"),
     path("incidents/<uuid:incident_id>/preservation/", claims.preservation, name="claims-preservation"),
+    path("evidence/<uuid:evidence_id>/blur/", claims.blur_editor, name="claims-blur"),
+    path("evidence/<uuid:evidence_id>/blur/copy.img", claims.blur_image, {"which": "copy"}, name="claims-blur-copy"),
+    path(
+        "evidence/<uuid:evidence_id>/blur/blurred.jpg",
+        claims.blur_image,
+        {"which": "blurred"},
+        name="claims-blur-blurred",
+    ),
     path(
         "incidents/<uuid:incident_id>/preservation/<slug:recipient>.pdf",
         claims.preservation_letter,

@@ -246,6 +246,12 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         DESK_A(200),
     ),
     ("claims-preservation-sent", "post"): ("/claims/incidents/{incident_o}/preservation/sent/", {}, DESK_A(400)),
+    # --- claims: a photo's blur editor (lawyers of a case it concerns, coordinators); the world's
+    # photo has no blurred copy yet (404 to those who may see it)
+    ("claims-blur", "get"): ("/claims/evidence/{evidence_o}/blur/", None, DESK_A(200)),
+    ("claims-blur", "post"): ("/claims/evidence/{evidence_o}/blur/", {}, DESK_A(400)),
+    ("claims-blur-copy", "get"): ("/claims/evidence/{evidence_o}/blur/copy.img", None, DESK_A(200)),
+    ("claims-blur-blurred", "get"): ("/claims/evidence/{evidence_o}/blur/blurred.jpg", None, DESK_A(404)),
     # --- reminders: a person's consent, the outbox, a lawyer's digest; the provider's webhooks
     # answer 403 to anyone without the provider's signature, signed in or not
     ("reminders-consent", "get"): ("/reminders/people/{person_a}/consent/", None, DESK_A(200)),

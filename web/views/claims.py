@@ -2,12 +2,14 @@
 event with its CSV and PDF exports (lawyers of the case and coordinators; exports: coordinators);
 an officer's history across events, where coordinators merge unidentified records into them;
 the signed evidence export of a case or an event (coordinators) and the public key that checks it;
-an incident's preservation letters.
+an incident's preservation letters; the blur editor of a photo (lawyers and coordinators), where
+faces the detector proposes and rectangles drawn by hand are blurred on every shared copy.
 Scoping through cases.access / claims.access (out of scope: 404), reads through claims.selectors,
 writes through claims.services; each read of clients' data is recorded in the audit trail."""
 
 from __future__ import annotations
 
+import json
 from uuid import UUID
 
 from django.contrib import messages
@@ -23,14 +25,15 @@ from cases.access import (
     case_list_visible_to,
     complaint_list_visible_to,
     event_list_visible_to,
+    evidence_list_visible_to,
     get_visible_or_404,
     incident_list_visible_to,
     officer_list_visible_to,
 )
 from cases.audit import audit_record
-from cases.models import ExcessiveForceComplaint, Incident, Officer
+from cases.models import CustodyAction, Evidence, ExcessiveForceComplaint, Incident, Officer
 from cases.permissions import may
-from cases.services import officer_merge
+from cases.services import evidence_bytes_for_render, evidence_log_access, officer_merge
 from cases.types import User, signed_in
 from claims.access import allegation_list_visible_to
 from claims.evidence_export import evidence_export
@@ -39,14 +42,18 @@ from claims.models import Finding
 from claims.selectors import (
     ROSTER_SORTS,
     allegations_of,
+    blur_regions_of,
+    blurred_bytes,
     merge_candidates,
     officer_history,
     plaintiff_roster,
     preservation_plans,
 )
-from claims.services import allegation_create, allegation_update, preservation_letter_record
+from claims.services import allegation_create, allegation_update, blur_regions_set, preservation_letter_record
 from core.crypto import signing_public_key_pem
 from core.downloads import attachment_response
+from documents.context import is_photo
+from documents.photos import Region, face_proposals
 from web.forms.claims import AllegationForm, PreservationSentForm
 from web.permissions import page_for
 
@@ -344,3 +351,74 @@ def preservation_sent(request: HttpRequest, incident_id: UUID) -> HttpResponse:
             messages.success(request, _("The letter was recorded as sent."))
             return redirect("claims-preservation", incident_id=incident.public_id)
     return _preservation_page(request, incident, form, status=400)
+
+
+def _photo(request: HttpRequest, evidence_id: UUID) -> Evidence:
+    user = signed_in(request.user)
+    queryset = evidence_list_visible_to(user=user).select_related("case", "complaint__case", "incident")
+    evidence = get_visible_or_404(queryset, evidence_id, user=user, request=request)
+    if not is_photo(evidence):
+        raise Http404
+    return evidence
+
+
+def _regions_from(raw: str) -> list[Region]:
+    """The editor's rectangles (a JSON list of [x, y, w, h] fractions); ValueError if malformed."""
+    value = json.loads(raw)
+    if not isinstance(value, list):
+        raise ValueError("a list of regions")
+    regions: list[Region] = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 4 and all(isinstance(n, int | float) for n in item)):
+            raise ValueError("a region is four numbers")
+        regions.append((float(item[0]), float(item[1]), float(item[2]), float(item[3])))
+    return regions
+
+
+@page_for("evidence.blur")
+@require_http_methods(["GET", "POST"])
+def blur_editor(request: HttpRequest, evidence_id: UUID) -> HttpResponse:
+    """A photo's blur regions: the saved ones, or (none saved yet) the faces the detector
+    proposes; POST saves the rectangles drawn and makes the blurred copy."""
+    evidence = _photo(request, evidence_id)
+    user = signed_in(request.user)
+    status = 200
+    error = ""
+    if request.method == "POST":
+        try:
+            regions = _regions_from(request.POST.get("regions", ""))
+            blur_regions_set(evidence=evidence, regions=regions, by=user, request=request)
+        except (ValueError, ValidationError):
+            status, error = 400, _("The regions could not be saved: draw them again.")
+        else:
+            messages.success(request, _("Saved: shared copies of this photo are blurred."))
+            return redirect("claims-blur", evidence_id=evidence.public_id)
+    saved = blur_regions_of(evidence=evidence)
+    proposed: list[Region] = []
+    if not saved:
+        try:
+            proposed = face_proposals(evidence_bytes_for_render(evidence=evidence))
+        except Exception:  # an undecodable photo: nothing proposed, the user still draws by hand
+            proposed = []
+    evidence_log_access(evidence=evidence, by=user, action=CustodyAction.VIEWED, request=request)
+    context = {
+        "evidence": evidence,
+        "regions": [list(r) for r in (saved or proposed)],
+        "proposed": not saved and bool(proposed),
+        "has_blurred": bool(saved),
+        "error": error,
+    }
+    return render(request, "claims/blur.html", context, status=status)
+
+
+@page_for("evidence.blur")
+@require_GET
+def blur_image(request: HttpRequest, evidence_id: UUID, which: str) -> HttpResponse:
+    """The photo the editor shows: its copy without metadata, or its blurred copy."""
+    evidence = _photo(request, evidence_id)
+    data = blurred_bytes(evidence) if which == "blurred" else evidence_bytes_for_render(evidence=evidence)
+    if data is None:
+        raise Http404
+    evidence_log_access(evidence=evidence, by=signed_in(request.user), action=CustodyAction.VIEWED, request=request)
+    content_type = "image/jpeg" if which == "blurred" else (evidence.served_content_type or evidence.content_type)
+    return attachment_response(data=data, content_type=content_type, filename=f"photo-{evidence.public_id}-{which}")

@@ -1,0 +1,166 @@
+"""Blurring bystanders' faces: the blurred copy differs from the photo inside each region and
+matches it outside, the original stays sealed and byte-for-byte untouched, packets embed the
+blurred copy, the face detector's plumbing, and the editor page (save, show, refuse)."""
+
+import hashlib
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, ImageChops, ImageStat
+
+from cases.models import AuditEntry
+from cases.services import evidence_add, evidence_bytes_for_render, evidence_open
+from claims.models import BlurredCopy, BlurRegion
+from claims.selectors import blur_regions_of, blurred_bytes
+from claims.services import blur_regions_set
+from documents.models import PhotoDerivative
+from documents.photos import face_proposals, jpeg_derivative, photo_derivative_make, shared_bytes
+from tests.factories import CaseFactory, EventFactory, IncidentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _noisy_photo(size: tuple[int, int] = (400, 300)) -> bytes:
+    """A photo with detail everywhere (random 10-pixel tiles), so a blur shows wherever it is
+    applied, yet JPEG keeps it closely (flat tiles)."""
+    tiles = Image.merge("RGB", [Image.effect_noise((size[0] // 10, size[1] // 10), 120).convert("L") for _ in range(3)])
+    image = tiles.resize(size, Image.Resampling.NEAREST)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def photo(lawyer, observer):
+    event = EventFactory()
+    case = CaseFactory(event=event, lawyers=[lawyer])
+    incident = IncidentFactory(event=event, reporter=observer)
+    incident.people_affected.add(case)
+    return evidence_add(
+        upload=ContentFile(_noisy_photo(), name="crowd.png"),
+        kind="photo",
+        content_type="image/png",
+        by=observer,
+        incident=incident,
+    )
+
+
+def _decode(data: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(data)).convert("RGB")
+
+
+def _mean_diff(a: Image.Image, b: Image.Image, box: tuple[int, int, int, int]) -> float:
+    return sum(ImageStat.Stat(ImageChops.difference(a.crop(box), b.crop(box))).mean) / 3
+
+
+def test_the_blurred_copy_differs_inside_the_regions_and_matches_outside(photo, lawyer):
+    before = _decode(evidence_bytes_for_render(evidence=photo))
+    copy = blur_regions_set(evidence=photo, regions=[(0.25, 0.25, 0.25, 0.3)], by=lawyer)
+    assert copy is not None and copy.regions == 1
+    data = blurred_bytes(photo)
+    assert data is not None and data.startswith(b"\xff\xd8")  # a JPEG
+    after = _decode(data)
+    assert after.size == before.size == (400, 300)
+    inside = (104, 79, 196, 161)  # within x 100-200, y 75-165
+    outside = [(0, 0, 400, 70), (0, 170, 400, 300), (0, 0, 95, 300), (205, 0, 400, 300)]
+    assert _mean_diff(before, after, inside) > 30  # the noise is gone
+    for box in outside:
+        assert _mean_diff(before, after, box) < 12  # only JPEG's own loss
+    # What is stored is sealed: no JPEG in the clear on disk.
+    with copy.file.open("rb") as handle:
+        assert b"JFIF" not in handle.read()
+    assert blur_regions_of(evidence=photo) == [(0.25, 0.25, 0.25, 0.3)]
+    entry = AuditEntry.objects.filter(action="evidence.blur").get()
+    assert entry.details.get("count") == 1
+
+
+def test_the_original_stays_sealed_and_untouched(photo, lawyer):
+    with photo.file.open("rb") as handle:
+        sealed_before = handle.read()
+    sha_before = photo.sha256
+    blur_regions_set(evidence=photo, regions=[(0.0, 0.0, 0.5, 0.5), (0.5, 0.5, 0.5, 0.5)], by=lawyer)
+    photo.refresh_from_db()
+    with photo.file.open("rb") as handle:
+        assert handle.read() == sealed_before
+    assert photo.sha256 == sha_before
+    coordinator = UserFactory(role="coordinator")
+    original = evidence_open(evidence=photo, by=coordinator, original=True).data
+    assert hashlib.sha256(original).hexdigest() == sha_before
+
+
+def test_packets_embed_the_blurred_copy_and_no_regions_brings_the_photo_back(photo, lawyer):
+    plain = photo_derivative_make(evidence=photo)
+    assert PhotoDerivative.objects.filter(evidence=photo).count() == 1
+    blur_regions_set(evidence=photo, regions=[(0.1, 0.1, 0.4, 0.4)], by=lawyer)
+    assert not PhotoDerivative.objects.filter(evidence=photo).exists()  # made again from the blurred copy
+    blurred = blurred_bytes(photo)
+    assert blurred is not None
+    assert shared_bytes(photo) == blurred
+    embedded = photo_derivative_make(evidence=photo)
+    assert embedded == jpeg_derivative(blurred, stripped=True)
+    assert embedded != plain
+    # Clearing the regions removes the blurred copy: shared copies are the photo again.
+    assert blur_regions_set(evidence=photo, regions=[], by=lawyer) is None
+    assert not BlurredCopy.objects.filter(evidence=photo).exists()
+    assert not BlurRegion.objects.filter(evidence=photo).exists()
+    assert shared_bytes(photo) == evidence_bytes_for_render(evidence=photo)
+
+
+@pytest.mark.parametrize(
+    "regions", [[(0.8, 0.1, 0.4, 0.2)], [(-0.1, 0.1, 0.2, 0.2)], [(0.1, 0.1, 0.0, 0.2)], [(0.1, 0.1, 1.5, 0.2)]]
+)
+def test_regions_outside_the_photo_are_refused(photo, lawyer, regions):
+    with pytest.raises(ValidationError):
+        blur_regions_set(evidence=photo, regions=regions, by=lawyer)
+    assert not BlurRegion.objects.filter(evidence=photo).exists()
+
+
+def test_the_detector_proposes_nothing_on_a_blank_photo_or_noise():
+    # OpenCV ships no face photo and none is available offline: this checks the plumbing (decode,
+    # scale down, the bundled cascade loads and runs) on images that hold no face.
+    blank = io.BytesIO()
+    Image.new("RGB", (4000, 3000), (200, 200, 200)).save(blank, "JPEG")
+    assert face_proposals(blank.getvalue()) == []
+    assert face_proposals(_noisy_photo()) == []
+
+
+def test_the_editor_saves_rectangles_and_shows_the_blurred_copy(photo, client_for, lawyer):
+    client = client_for(lawyer)
+    url = f"/claims/evidence/{photo.public_id}/blur/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'id="blur-regions"' in page.content.decode() and "blurred.jpg" not in page.content.decode()
+    assert client.get(url + "blurred.jpg").status_code == 404  # none yet
+    assert client.get(url + "copy.img").status_code == 200
+    response = client.post(url, {"regions": "[[0.1, 0.2, 0.3, 0.4]]"})
+    assert response.status_code == 302
+    assert blur_regions_of(evidence=photo) == [(0.1, 0.2, 0.3, 0.4)]
+    page = client.get(url).content.decode()
+    assert "blurred.jpg" in page and "[[0.1, 0.2, 0.3, 0.4]]" in page
+    image = client.get(url + "blurred.jpg")
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    assert image.content == blurred_bytes(photo)
+    for bad in ("", "{}", "[[1, 2]]", '[["a", 0, 0, 0]]', "[[0.9, 0.9, 0.5, 0.5]]"):
+        assert client.post(url, {"regions": bad}).status_code == 400
+    assert blur_regions_of(evidence=photo) == [(0.1, 0.2, 0.3, 0.4)]  # a refused save changes nothing
+
+
+def test_out_of_scope_photos_are_404_and_organizers_403(photo, client_for, other_lawyer, organizer):
+    url = f"/claims/evidence/{photo.public_id}/blur/"
+    assert client_for(other_lawyer).get(url).status_code == 404
+    assert client_for(other_lawyer).post(url, {"regions": "[[0.1, 0.1, 0.2, 0.2]]"}).status_code == 404
+    assert client_for(organizer).get(url).status_code == 403
+    assert not BlurRegion.objects.exists()
+
+
+def test_the_blurred_copy_s_file_goes_with_its_row(photo, lawyer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = blur_regions_set(evidence=photo, regions=[(0.1, 0.1, 0.2, 0.2)], by=lawyer)
+    assert first is not None
+    storage, name = first.file.storage, first.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        blur_regions_set(evidence=photo, regions=[(0.3, 0.3, 0.2, 0.2)], by=lawyer)
+    assert not storage.exists(name)
