@@ -6,7 +6,8 @@ Inside: every original exactly as uploaded (`evidence/`, read through
 `cases.services.evidence_open`, which checks it against its SHA-256 and logs the export in its
 chain of custody), a chain-of-custody PDF per item (`custody/`, captured, uploaded, each view,
 download and export, this one included; rendered only by `documents.pdf`), the witness statements
-(`statements/`), `manifest.csv` naming every file with its SHA-256 and size, `manifest.csv.sig`
+(`statements/`), the blurred copy of each photo that has one (`blurred/`, what to share: faces of
+bystanders blurred, see claims.services.blur_regions_set), `manifest.csv` naming every file with its SHA-256 and size, `manifest.csv.sig`
 (the raw Ed25519 signature of the manifest, `core.crypto.sign_detached`), the public key that
 checks it and `VERIFY.txt` saying how. Only coordinators export (originals are theirs to
 hand out); the export is audited once, each item's chain of custody records it.
@@ -33,6 +34,7 @@ from cases.models import Case, CustodyEvent, Event, Evidence, WitnessStatement
 from cases.selectors import case_attachments
 from cases.services import evidence_open
 from cases.types import User
+from claims.selectors import blurred_bytes
 from core.crypto import sign_detached, signing_public_key_pem
 from documents.batches import ZIP_PIECE, ZipPipe
 
@@ -123,6 +125,12 @@ def _stream(by: User, ids: list[int], statement_ids: list[int], request: HttpReq
             ]
             yield from put(f"evidence/{base}.{extension}", opened.data, [item.kind, item.public_id, *times, "original"])
             del opened
+            blurred = blurred_bytes(item)
+            if blurred is not None:
+                yield from put(
+                    f"blurred/{base}.jpg", blurred, [item.kind, item.public_id, *times, "blurred copy to share"]
+                )
+                del blurred
             yield from put(
                 f"custody/{base}.pdf", custody_pdf(item), ["custody", item.public_id, *times, "chain of custody"]
             )

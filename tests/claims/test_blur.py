@@ -2,8 +2,10 @@
 matches it outside, the original stays sealed and byte-for-byte untouched, packets embed the
 blurred copy, the face detector's plumbing, and the editor page (save, show, refuse)."""
 
+import csv
 import hashlib
 import io
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from cases.models import AuditEntry
 from cases.services import evidence_add, evidence_bytes_for_render, evidence_open
+from claims.evidence_export import evidence_export
 from claims.models import BlurredCopy, BlurRegion
 from claims.selectors import blur_regions_of, blurred_bytes
 from claims.services import blur_regions_set
@@ -164,3 +167,18 @@ def test_the_blurred_copy_s_file_goes_with_its_row(photo, lawyer, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         blur_regions_set(evidence=photo, regions=[(0.3, 0.3, 0.2, 0.2)], by=lawyer)
     assert not storage.exists(name)
+
+
+def test_the_evidence_export_carries_the_blurred_copy_beside_the_original(photo, lawyer, coordinator):
+    blur_regions_set(evidence=photo, regions=[(0.2, 0.2, 0.3, 0.3)], by=lawyer)
+    case = photo.incident.people_affected.get()
+    export = evidence_export(by=coordinator, case=case)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(export.chunks)))
+    names = archive.namelist()
+    (original,) = [n for n in names if n.startswith("evidence/")]
+    (blurred,) = [n for n in names if n.startswith("blurred/")]
+    assert hashlib.sha256(archive.read(original)).hexdigest() == photo.sha256  # still the original
+    assert archive.read(blurred) == blurred_bytes(photo)
+    rows = {r["path"]: r for r in csv.DictReader(io.StringIO(archive.read("manifest.csv").decode()))}
+    assert rows[blurred]["sha256"] == hashlib.sha256(archive.read(blurred)).hexdigest()
+    assert rows[blurred]["what"] == "blurred copy to share"
