@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from cases.types import signed_in
 from citations import services
-from citations.models import CalendarFeedToken, Citation, Deadline, DeadlineRule, Payment
+from citations.models import CalendarFeedToken, Citation, ClerkOfficeHours, Deadline, DeadlineRule, Payment
 
 
 class PaymentInline(admin.TabularInline):
@@ -119,3 +119,15 @@ class CalendarFeedTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ClerkOfficeHours)
+class ClerkOfficeHoursAdmin(admin.ModelAdmin):
+    """The clerk's office hours a filing's "due" shows, with their source (administrators)."""
+
+    list_display = ["court", "office", "weekdays", "opens", "closes", "uncertain", "entered_by", "updated_at"]
+    list_filter = ["court", "uncertain"]
+    readonly_fields = ["entered_by", "created_at", "updated_at"]
+
+    def save_model(self, request: HttpRequest, obj: ClerkOfficeHours, form: Any, change: bool) -> None:
+        services.clerk_hours_save(hours=obj, by=signed_in(request.user))

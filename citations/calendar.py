@@ -31,7 +31,7 @@ from cases.audit import audit_record
 from cases.permissions import may
 from cases.types import User
 from citations.access import citation_list_visible_to, deadline_list_visible_to
-from citations.deadlines import due_wording, rule_check_text
+from citations.deadlines import clerk_hours_table, due_wording, rule_check_text
 from citations.models import CalendarFeedToken, CitationStatus, DeadlineKind, DeadlineStatus
 from citations.selectors import DEADLINE_PAGE_SIZE, deadline_title, deadlines_in_pages
 
@@ -101,6 +101,7 @@ def calendar_feed_ics(*, user: User, now: datetime.datetime | None = None) -> by
     since = now - datetime.timedelta(days=PAST_DAYS)
     calendar = Calendar.new(prodid=PRODID, name="Deadlines and hearings", refresh_interval=datetime.timedelta(hours=1))
     count = 0
+    clerk_hours = clerk_hours_table()
     deadlines = (
         deadline_list_visible_to(user=user)
         .filter(status__in=(DeadlineStatus.OPEN, DeadlineStatus.MISSED), due_on__gte=since.date())
@@ -115,7 +116,7 @@ def calendar_feed_ics(*, user: User, now: datetime.datetime | None = None) -> by
             stamp=now,
             description=(
                 f"Case {deadline.case.number}: {deadline.get_kind_display()}, last day {deadline.due_on:%Y-%m-%d}"
-                f". {due_wording(deadline).english(deadline.due_on)}\n{deadline.rule.description}."
+                f". {due_wording(deadline, clerk_hours=clerk_hours).english(deadline.due_on)}\n{deadline.rule.description}."
                 f"\nSource: {deadline.rule.source}"
                 f"\n{rule_check_text(deadline.rule)}"
                 + (

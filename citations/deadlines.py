@@ -36,6 +36,7 @@ from citations.models import (
     Citation,
     CitationKind,
     CitationStatus,
+    ClerkOfficeHours,
     ComplaintForceDate,
     Court,
     CourtClosure,
@@ -312,10 +313,74 @@ FILE_BY = "file_by"
 APPEAR_AT = "appear_at"
 
 
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class ClerkHours:
+    """When a court's clerk's office takes filings on a day (from `ClerkOfficeHours`)."""
+
+    office: str
+    weekdays: str
+    opens: datetime.time
+    closes: datetime.time
+    source: str
+    uncertain: bool
+
+    def days(self) -> str:
+        """ "Mon-Fri" for a run of days, else "Mon, Wed" (English: feeds, packets, messages)."""
+        digits = sorted(int(c) for c in self.weekdays)
+        if len(digits) > 2 and digits == list(range(digits[0], digits[-1] + 1)):
+            return f"{WEEKDAY_NAMES[digits[0]]}-{WEEKDAY_NAMES[digits[-1]]}"
+        return ", ".join(WEEKDAY_NAMES[d] for d in digits)
+
+
+class ClerkHoursTable:
+    """Every clerk's office hours entry, read in one query (`clerk_hours_table()`)."""
+
+    def __init__(self, rows: Iterable[tuple[str, ClerkHours]]) -> None:
+        self.rows = list(rows)
+
+    def on(self, court: str, day: datetime.date) -> ClerkHours | None:
+        """The hours the court's clerk keeps on `day`'s weekday; the latest-opening, earliest-
+        closing entry when several overlap (never advise a later hour than may hold); None when
+        nothing is entered (say "check the clerk's hours", never guess)."""
+        digit = str(day.weekday())
+        found = [hours for row_court, hours in self.rows if row_court == court and digit in hours.weekdays]
+        return min(found, key=lambda h: (h.closes, h.opens), default=None)
+
+
+def clerk_hours_table() -> ClerkHoursTable:
+    """The clerk's office hours as entered (one query; read once per batch of deadlines)."""
+    rows = ClerkOfficeHours.objects.values_list("court", "office", "weekdays", "opens", "closes", "source", "uncertain")
+    return ClerkHoursTable(
+        (court, ClerkHours(office, weekdays, opens, closes, source, uncertain))
+        for court, office, weekdays, opens, closes, source, uncertain in rows
+    )
+
+
+def clerk_hours_on(court: str, day: datetime.date, *, table: ClerkHoursTable | None = None) -> ClerkHours | None:
+    """The clerk's office hours of `court` on `day`, or None when none are entered."""
+    return (table or clerk_hours_table()).on(court, day)
+
+
+def deadline_court(deadline: Deadline) -> str:
+    """The court a citation's filing goes to, as its due day was computed (the citation's
+    jurisdiction, the event's place); "" for a deadline of no citation (a complaint is not filed
+    at a court clerk's office). Reads `deadline.case.event` when joined, else
+    `deadline.citation.case.event`: join one of them."""
+    citation = deadline.citation
+    if citation is None:
+        return ""
+    case = deadline.case if Deadline.case.is_cached(deadline) else citation.case
+    return court_for(citation.jurisdiction, case.event.jurisdiction)
+
+
 @dataclass(frozen=True)
 class DueWording:
     code: str  # RECEIVED_BY, FILE_BY or APPEAR_AT
     mail_by: datetime.date | None = None  # recommended, for a payment sent by post
+    hours: ClerkHours | None = None  # for a filing, when the caller looked them up
 
     def english(self, due_on: datetime.date) -> str:
         """The sentence for feeds, packets and messages (pages word it in the reader's language)."""
@@ -323,18 +388,30 @@ class DueWording:
             return (
                 f"The payment must be received by {due_on:%Y-%m-%d}; mail it by {self.mail_by:%Y-%m-%d} (recommended)."
             )
+        if self.code == FILE_BY and self.hours is not None:
+            h = self.hours
+            return (
+                f"File by {h.closes:%H:%M} on {due_on:%Y-%m-%d} at the clerk's office, not at midnight "
+                f"({h.office}; hours: {h.days()} {h.opens:%H:%M}-{h.closes:%H:%M}; source: {h.source}"
+                + ("; not confirmed: check the clerk's hours)." if h.uncertain else ").")
+            )
         if self.code == FILE_BY:
-            return f"File during the clerk's office hours on {due_on:%Y-%m-%d} at the latest, not at midnight."
+            return (
+                f"File during the clerk's office hours on {due_on:%Y-%m-%d} at the latest, not at midnight: "
+                "check the clerk's hours (none are entered for this court)."
+            )
         return "Be there at the hearing's date and time."
 
 
-def due_wording(deadline: Deadline) -> DueWording:
-    """What the deadline's "due" means, from its kind (no query)."""
+def due_wording(deadline: Deadline, *, clerk_hours: ClerkHoursTable | None = None) -> DueWording:
+    """What the deadline's "due" means, from its kind (no query). Given `clerk_hours` (and
+    `deadline.citation` joined), a filing carries the hours of its court's clerk on the last day."""
     if deadline.kind == DeadlineKind.PAY_OR_DISPUTE:
         return DueWording(RECEIVED_BY, deadline.due_on - datetime.timedelta(days=MAIL_LEAD_DAYS))
     if deadline.kind == DeadlineKind.APPEAR:
         return DueWording(APPEAR_AT)
-    return DueWording(FILE_BY)
+    hours = clerk_hours.on(deadline_court(deadline), deadline.due_on) if clerk_hours is not None else None
+    return DueWording(FILE_BY, hours=hours)
 
 
 # --- What each rule means for a citation ---------------------------------------------------

@@ -384,6 +384,50 @@ class CourtClosure(models.Model):
             raise ValidationError({"source": _("Name the court calendar (URL) or the order this closure comes from.")})
 
 
+WEEKDAY_DIGITS = "0123456"  # Monday is 0, as `datetime.date.weekday()`
+
+
+def validate_weekdays(value: str) -> None:
+    if not value or any(c not in WEEKDAY_DIGITS for c in value) or len(set(value)) != len(value):
+        raise ValidationError(_("Give the weekdays as digits, Monday 0 to Sunday 6 (e.g. 01234)."))
+
+
+class ClerkOfficeHours(models.Model):
+    """When a court's clerk's office takes filings on the given weekdays, with where that comes
+    from and who entered it (the same courts as `CourtClosure`). A row marked `uncertain` is
+    shown with a warning to check it: the hours were not confirmed by the court itself."""
+
+    court = models.CharField(max_length=10, choices=Court.choices)
+    office = models.CharField(max_length=120, help_text=_("Which clerk's office, e.g. the criminal filing office."))
+    weekdays = models.CharField(
+        max_length=7, validators=[validate_weekdays], help_text=_("Digits, Monday 0 to Sunday 6 (e.g. 01234).")
+    )
+    opens = models.TimeField()
+    closes = models.TimeField()
+    source = models.TextField(help_text=_("The court's published page (URL) or order giving these hours."))
+    uncertain = models.BooleanField(
+        default=True, help_text=_("Not confirmed by the court itself: shown with a warning to check.")
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["court", "weekdays", "opens"]
+        verbose_name_plural = "clerk office hours"
+
+    def __str__(self) -> str:
+        return f"{self.get_court_display()}: {self.office} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if not (self.source or "").strip():
+            raise ValidationError({"source": _("Name the court page (URL) or the order these hours come from.")})
+        if self.opens is not None and self.closes is not None and self.opens >= self.closes:
+            raise ValidationError({"closes": _("The office must close after it opens.")})
+
+
 class CalendarFeedToken(models.Model):
     """A lawyer's private calendar-feed link. Only a SHA-256 of the random token is stored."""
 

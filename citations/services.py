@@ -28,6 +28,7 @@ transaction and report what they skipped and why; with preview=True they write n
 - deadline_rule_save(rule, by) -> DeadlineRule                         (validates, recomputes)
 - court_closure_save(court, day, name, source, uncertain, by) -> CourtClosure  (recomputes)
 - court_closure_delete(closure, by) -> None                             (recomputes)
+- clerk_hours_save(hours, by) -> ClerkOfficeHours                      (validates; wording only, no recompute)
 - rule_review_record(rule, source_version, note, by) -> RuleReview     (the only way a rule is verified)
 - complaint_force_date_set(complaint, force_used_on, by) -> ComplaintForceDate  (recomputes)
 """
@@ -69,6 +70,7 @@ from citations.models import (
     Citation,
     CitationKind,
     CitationStatus,
+    ClerkOfficeHours,
     ComplaintForceDate,
     Court,
     CourtClosure,
@@ -934,6 +936,19 @@ def court_closure_delete(*, closure: CourtClosure, by: User) -> None:
     CourtClosure.objects.filter(pk=closure.pk).delete()
     count = sum(sync_court_day_deadlines(day))
     audit_record(actor=by, action="court_closure.delete", count=count, kind=closure.court, outcome=f"{day:%Y-%m-%d}")
+
+
+@transaction.atomic
+def clerk_hours_save(*, hours: ClerkOfficeHours, by: User) -> ClerkOfficeHours:
+    """Enter (or correct) a court clerk's office hours, with their source. Due days do not move:
+    only what a filing's "due" says does, so nothing is recomputed."""
+    creating = hours.pk is None
+    hours.source = (hours.source or "").strip()
+    hours.entered_by = by if getattr(by, "pk", None) else None
+    hours.full_clean()
+    hours.save()
+    audit_record(actor=by, action="clerk_hours.create" if creating else "clerk_hours.update", target=hours)
+    return hours
 
 
 # --- reviews of the rules ----------------------------------------------------------------

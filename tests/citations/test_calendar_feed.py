@@ -58,7 +58,9 @@ def test_feed_parses_back_with_the_same_events_and_no_names(docket, lawyer, clie
     assert str(due["SUMMARY"]) == f"{docket['mine'].number} · Respond to the citation (plea) (warrant risk)"
     assert due.decoded("DTSTART") == datetime.date(2026, 6, 11)
     assert due.decoded("DTEND") == datetime.date(2026, 6, 12)
-    assert "403(B)(2)" in str(due["DESCRIPTION"]) and "office hours on 2026" in str(due["DESCRIPTION"])
+    assert "403(B)(2)" in str(due["DESCRIPTION"]) and "File by 16:00 on 2026-06-11 at the clerk's office" in str(
+        due["DESCRIPTION"]
+    )
     assert due.walk("VALARM")[0].decoded("TRIGGER") == -datetime.timedelta(days=3)
     hearing = events[f"hearing-{docket['nta'].public_id}@tracker"]
     assert str(hearing["SUMMARY"]).startswith(f"{docket['hers'].number} · Hearing")

@@ -100,7 +100,7 @@ def test_due_says_what_it_means_received_filed_and_mail_by(make_citation, clock,
     page = client_for(lawyer).get(f"/desk/citations/{notice.public_id}/").content.decode()
     assert "the payment must be received by then: mail it by Thu 4 Jun 2026 (recommended)" in page
     page = client_for(lawyer).get(f"/desk/citations/{summary.public_id}/").content.decode()
-    assert "office hours that day, not at midnight" in page
+    assert "at the clerk's office, not at midnight" in page
     feed = calendar_feed_ics(user=lawyer).decode().replace("\r\n ", "")
     assert "The payment must be received by 2026-06-11" in feed and "mail it by 2026-06-04 (recommended)" in feed
     assert "23:59 local" not in feed

@@ -7,10 +7,11 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from citations.deadlines import DueWording, due_wording
+from citations.deadlines import ClerkHours, ClerkHoursTable, DueWording, clerk_hours_table, due_wording
 
 register = template.Library()
 
@@ -71,7 +72,23 @@ def label(obj: Any, field_name: str) -> Any:
     return labels.get(value, value)
 
 
+@register.simple_tag(takes_context=True)
+def due_meaning(context: Any, deadline: Any) -> DueWording:
+    """What the deadline's "due" means (a payment received, a filing in the clerk's office hours
+    of its court on the last day). The hours are read once per request."""
+    request = context.get("request")
+    table: ClerkHoursTable | None = getattr(request, "clerk_hours_table", None)
+    if table is None:
+        table = clerk_hours_table()
+        if request is not None:
+            request.clerk_hours_table = table
+    return due_wording(deadline, clerk_hours=table)
+
+
 @register.filter
-def due_meaning(deadline: Any) -> DueWording:
-    """What the deadline's "due" means (a payment received, a filing in office hours)."""
-    return due_wording(deadline)
+def clerk_days(hours: ClerkHours) -> str:
+    """The weekdays of a clerk's hours in the reader's language ("lun–vie", "Mon, Wed")."""
+    digits = sorted(int(c) for c in hours.weekdays)
+    if len(digits) > 2 and digits == list(range(digits[0], digits[-1] + 1)):
+        return f"{WEEKDAYS_ABBR[digits[0]]}–{WEEKDAYS_ABBR[digits[-1]]}"
+    return ", ".join(str(WEEKDAYS_ABBR[d]) for d in digits)
