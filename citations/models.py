@@ -54,6 +54,12 @@ class Disposition(models.TextChoices):
     PAID = "paid", _("Paid")
 
 
+# A decision recorded on a citation: every disposition but "pending" (the API's outcome inputs).
+DECISIONS = [(value, label) for value, label in Disposition.choices if value != Disposition.PENDING]
+# The decisions a city or a court applies to every notice of an event at once (mass disposition).
+MASS_DECISIONS = [(choice.value, choice.label) for choice in (Disposition.WAIVED, Disposition.WITHDRAWN)]
+
+
 class Citation(PublicModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="citations")
     number = models.CharField(max_length=40)

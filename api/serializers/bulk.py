@@ -9,9 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from citations.models import CitationKind, Disposition
+from citations.models import DECISIONS, MASS_DECISIONS, CitationKind
 
-MASS_DECISIONS = [Disposition.WAIVED, Disposition.WITHDRAWN]
 CONFIRM_HELP = "false (the default): a preview, nothing is written; true: do it."
 
 
@@ -20,7 +19,7 @@ class MassDispositionInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CitationKind.choices)
     issued_from = serializers.DateField(help_text="First day of issue (the event's calendar), included.")
     issued_to = serializers.DateField(help_text="Last day of issue, included.")
-    disposition = serializers.ChoiceField(choices=[(d.value, d.label) for d in MASS_DECISIONS])
+    disposition = serializers.ChoiceField(choices=MASS_DECISIONS)
     decided_on = serializers.DateField()
     confirm = serializers.BooleanField(default=False, help_text=CONFIRM_HELP)
 
@@ -38,7 +37,7 @@ class BulkAssignInput(serializers.Serializer):
 
 class OutcomeInput(serializers.Serializer):
     citation = serializers.UUIDField()
-    disposition = serializers.ChoiceField(choices=[c for c in Disposition.choices if c[0] != Disposition.PENDING])
+    disposition = serializers.ChoiceField(choices=DECISIONS)
 
 
 class HearingOutcomesInput(serializers.Serializer):

@@ -23,7 +23,7 @@ from api.serializers.base import (
 from cases.access import case_list_visible_to, officer_list_visible_to
 from cases.models import Case, ExcessiveForceComplaint, Officer, Payer
 from citations.lifecycle import track_for
-from citations.models import Citation, Deadline, Disposition, Payment, PaymentKind, Response
+from citations.models import DECISIONS, Citation, Deadline, Payment, PaymentKind, Response
 from citations.selectors import balance_of, citation_balance
 
 
@@ -181,7 +181,7 @@ class DocketInput(PlainInputSerializer):
 
 
 class DispositionInput(PlainInputSerializer):
-    disposition = serializers.ChoiceField(choices=[c for c in Disposition.choices if c[0] != Disposition.PENDING])
+    disposition = serializers.ChoiceField(choices=DECISIONS)
     decided_on = BoundedDateField()
 
 

@@ -368,6 +368,10 @@ SPECTACULAR_SETTINGS = {
         "DeadlineKindEnum": "citations.models.DeadlineKind",
         "DeadlineStatusEnum": "citations.models.DeadlineStatus",
         "PaymentKindEnum": "citations.models.PaymentKind",
+        "CustodyStatusEnum": "cases.models.CustodyStatus",
+        "HotlineKindEnum": "custody.models.HotlineKind",
+        "DecisionEnum": "citations.models.DECISIONS",
+        "MassDecisionEnum": "citations.models.MASS_DECISIONS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

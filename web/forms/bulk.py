@@ -12,11 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Event, Payer
 from cases.types import User
-from citations.models import CitationKind, Disposition
+from citations.models import MASS_DECISIONS, CitationKind
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 # What a mass disposition records: the city or the prosecution drops a whole kind of citation.
-MASS_DECISIONS = [(Disposition.WAIVED.value, _("Waived")), (Disposition.WITHDRAWN.value, _("Withdrawn"))]
 
 
 class EventChoiceField(forms.ModelChoiceField):
