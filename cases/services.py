@@ -59,7 +59,7 @@ from cases.models import (
 from cases.permissions import may
 from cases.retention import Hold, purge_holds_for, retention_date
 from cases.roles import Role, role_of
-from cases.signals import evidence_added
+from cases.signals import evidence_added, evidence_resealed
 from cases.types import User
 from core import uploads
 
@@ -594,6 +594,7 @@ def evidence_reseal(*, evidence: Evidence, from_scope: str) -> None:
         sealed = datakeys.seal(scope=to_scope, data=data, context=context)
         with stored.storage.open(stored.name, "wb") as handle:
             handle.write(sealed)
+    evidence_resealed.send(sender=Evidence, evidence=evidence, from_scope=from_scope, to_scope=to_scope)
 
 
 def evidence_log_access(

@@ -30,3 +30,9 @@ purge_holds = Signal()
 # kwargs: evidence (the new row), by (user). Receivers prepare what their app derives from the
 # file (the JPEG a packet embeds for a photo...), typically in a task enqueued on commit.
 evidence_added = Signal()
+
+# Sent by cases.services.evidence_reseal once an evidence file's original and copy are sealed under
+# the data key of the scope it belongs to now (a person merge moved its case), inside the merge's
+# transaction, kwargs: evidence, from_scope, to_scope (data-key scope names). Receivers re-seal what
+# their app stores under the file's key (a blurred copy...), or drop what they can make again.
+evidence_resealed = Signal()

@@ -18,6 +18,7 @@ from claims.evidence_export import evidence_export
 from claims.models import BlurredCopy, BlurRegion
 from claims.selectors import blur_regions_of, blurred_bytes
 from claims.services import blur_regions_set
+from custody.services.merge import person_merge, person_merge_undo
 from documents.models import PhotoDerivative
 from documents.photos import face_proposals, jpeg_derivative, photo_derivative_make, shared_bytes
 from tests.factories import CaseFactory, EventFactory, IncidentFactory, UserFactory
@@ -182,3 +183,30 @@ def test_the_evidence_export_carries_the_blurred_copy_beside_the_original(photo,
     rows = {r["path"]: r for r in csv.DictReader(io.StringIO(archive.read("manifest.csv").decode()))}
     assert rows[blurred]["sha256"] == hashlib.sha256(archive.read(blurred)).hexdigest()
     assert rows[blurred]["what"] == "blurred copy to share"
+
+
+def test_a_person_merge_keeps_the_blurred_copy_readable_and_undo_too(lawyer, coordinator):
+    """A merge folds the photo's case into the kept one: the photo is sealed again under the kept
+    case's key, and its blurred copy with it (else packets could not embed it and its page would
+    fail); undoing the merge moves both back."""
+    event = EventFactory()
+    kept = CaseFactory(event=event, lawyers=[lawyer])
+    folded = CaseFactory(event=event, lawyers=[lawyer])
+    photo = evidence_add(
+        upload=ContentFile(_noisy_photo(), name="crowd.png"), kind="photo", content_type="image/png",
+        by=coordinator, case=folded,
+    )  # fmt: skip
+    blur_regions_set(evidence=photo, regions=[(0.1, 0.1, 0.3, 0.3)], by=lawyer)
+    blurred = blurred_bytes(photo)
+    assert blurred is not None
+
+    merge = person_merge(source=folded.demonstrator, target=kept.demonstrator, by=coordinator)
+    photo.refresh_from_db()
+    assert photo.case_id == kept.pk
+    assert blurred_bytes(photo) == blurred  # readable under the kept case's key
+    assert shared_bytes(photo) == blurred  # what packets embed
+
+    person_merge_undo(merge=merge, by=coordinator)
+    photo.refresh_from_db()
+    assert photo.case_id == folded.pk
+    assert blurred_bytes(photo) == blurred
