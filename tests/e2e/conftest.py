@@ -164,3 +164,26 @@ def session_for(browser: Any, live_server: Any) -> Iterator[Any]:
     yield make
     for session in opened:
         session.close()
+
+
+@pytest.fixture(scope="session")
+def _serialized_test_data(django_db_setup: Any) -> Any:
+    """The migrations' data as serialized when the test database was made, read before the browser
+    starts (scope order): once Playwright runs in this thread, `connections["default"]` is another
+    wrapper that lacks it."""
+    from django.db import connections
+
+    return getattr(connections["default"], "_test_serialized_contents", None)
+
+
+@pytest.fixture(autouse=True)
+def _flush_as_a_serialized_test(_django_db_helper: Any, _serialized_test_data: Any) -> Iterator[None]:
+    """Without the serialized data on the wrapper the flush after the test uses, the flush re-ran
+    the post-migrate handlers: they re-created the role groups under new ids, and the next test
+    that restores the serialized data (on PostgreSQL, the two-worker reminders test) failed on
+    them. This teardown runs before the database's, and hands the data to that wrapper."""
+    from django.db import connections
+
+    yield
+    if _serialized_test_data is not None and not hasattr(connections["default"], "_test_serialized_contents"):
+        connections["default"]._test_serialized_contents = _serialized_test_data

@@ -25,7 +25,7 @@ def test_a_coordinator_sorts_the_roster_and_exports_it(demo, session_for):
     expect(desk.page.get_by_role("heading", level=1)).to_contain_text("Plaintiff roster")
     rows = desk.page.locator("#roster tbody tr")
     assert rows.count() >= 20
-    desk.page.get_by_role("link", name="Evidence").click()
+    desk.page.get_by_role("link", name="Evidence", exact=True).click()
     counts = [int(t) for t in desk.page.locator("#roster tbody tr td:nth-child(6)").all_inner_texts()]
     assert counts == sorted(counts, reverse=True) and counts[0] > 0
     desk.page.get_by_role("link", name="Days left to sue").click()
