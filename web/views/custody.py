@@ -12,7 +12,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -39,6 +39,7 @@ from custody.services.assignments import jail_support_assign, jail_support_unass
 from custody.services.board import arrest_move
 from custody.services.hotline import HotlineConflict, hotline_entry_create, hotline_entry_link
 from web.forms.custody import ArrestMoveForm, HotlineEntryForm, HotlineLinkForm, JailSupportAssignForm
+from web.offline import queued_post
 from web.permissions import page_for
 
 NO_ID = "00000000-0000-0000-0000-000000000000"
@@ -174,10 +175,6 @@ def arrest_stage(request: HttpRequest, arrest_id: UUID) -> HttpResponse:
     return render(request, "custody/stage.html", context, status=400 if form.errors else 200)
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 @page_for("hotline.read")
 @require_GET
 def hotline_log(request: HttpRequest, event_id: UUID) -> HttpResponse:
@@ -206,33 +203,24 @@ def hotline_new(request: HttpRequest, event_id: UUID) -> HttpResponse:
     """GET: the quick entry. POST: one entry; with `Accept: application/json` (the phone's queue)
     the answer is 201 (stored), 200 (already stored under this client UUID), 400 or 409."""
     event = board_event_for(user=request.user, event_id=event_id, request=request)
-    as_json = _wants_json(request)
     places = custody_places()
     if request.method == "POST":
         form = HotlineEntryForm(request.POST, places=places)
-        if form.is_valid():
-            try:
-                entry, created = hotline_entry_create(
-                    by=signed_in(request.user),
-                    client_uuid=form.cleaned_data["client_uuid"],
-                    data=form.hotline_input(event),
-                )
-            except HotlineConflict:
-                if as_json:
-                    return JsonResponse({"status": "conflict"}, status=409)
-                form.add_error(None, _("This entry was already sent with different content. Reload the form."))
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                if as_json:
-                    return JsonResponse(
-                        {"status": "created" if created else "exists", "client_uuid": str(entry.client_uuid)},
-                        status=201 if created else 200,
-                    )
-                messages.success(request, _("Entry saved."))
-                return redirect("custody-hotline", event_id=event.public_id)
-        if as_json:
-            return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
+        answer = queued_post(
+            request,
+            form,
+            save=lambda: hotline_entry_create(
+                by=signed_in(request.user),
+                client_uuid=form.cleaned_data["client_uuid"],
+                data=form.hotline_input(event),
+            ),
+            conflict=HotlineConflict,
+            conflict_message=_("This entry was already sent with different content. Reload the form."),
+            saved_message=_("Entry saved."),
+            done=reverse("custody-hotline", kwargs={"event_id": event.public_id}),
+        )
+        if answer is not None:
+            return answer
     else:
         form = HotlineEntryForm(places=places)
     return render(

@@ -3,12 +3,10 @@ and the list of one's own reports. Observers never see anyone else's reports."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,11 +17,8 @@ from cases.models import Event
 from cases.services import IncidentConflict, incident_create
 from cases.types import signed_in
 from web.forms.observe import IncidentReportForm, posted_chips
+from web.offline import queued_post
 from web.permissions import page_for
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 @page_for("incidents.create")
@@ -31,33 +26,24 @@ def _wants_json(request: HttpRequest) -> bool:
 def incident_new(request: HttpRequest) -> HttpResponse:
     """GET: the form. POST: one report; with `Accept: application/json` (the phone's queue) the answer
     is 201 (stored), 200 (already stored under this client UUID), 400 (errors) or 409 (id reused)."""
-    as_json = _wants_json(request)
     if request.method == "POST":
         form = IncidentReportForm(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
-            try:
-                incident, created = incident_create(
-                    reporter=signed_in(request.user),
-                    client_uuid=form.cleaned_data["client_uuid"],
-                    data=form.incident_input(),
-                    attachments=form.cleaned_data["attachments"],
-                )
-            except IncidentConflict:
-                if as_json:
-                    return JsonResponse({"status": "conflict"}, status=409)
-                form.add_error(None, _("This report was already sent with different content. Reload the form."))
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                if as_json:
-                    return JsonResponse(
-                        {"status": "created" if created else "exists", "client_uuid": str(incident.client_uuid)},
-                        status=201 if created else 200,
-                    )
-                messages.success(request, _("Report received. Thank you."))
-                return redirect("observe-reports")
-        if as_json:
-            return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
+        answer = queued_post(
+            request,
+            form,
+            save=lambda: incident_create(
+                reporter=signed_in(request.user),
+                client_uuid=form.cleaned_data["client_uuid"],
+                data=form.incident_input(),
+                attachments=form.cleaned_data["attachments"],
+            ),
+            conflict=IncidentConflict,
+            conflict_message=_("This report was already sent with different content. Reload the form."),
+            saved_message=_("Report received. Thank you."),
+            done=reverse("observe-reports"),
+        )
+        if answer is not None:
+            return answer
     else:
         form = IncidentReportForm(user=request.user)
     return render(
