@@ -35,6 +35,8 @@ def arrest_move(
         raise ValidationError({"stage": _("Unknown stage.")})
     if stage == CustodyStatus.HELD and place is None:
         raise ValidationError({"place": _("Say where the person is held.")})
+    # Read again under lock: two people recording the same release at once must keep the first time.
+    arrest = Arrest.objects.select_for_update().get(pk=arrest.pk)
     when = at or timezone.now()
     released = stage not in CustodyStatus.in_custody()
     released_at = (arrest.released_at or max(when, arrest.arrested_at)) if released else None

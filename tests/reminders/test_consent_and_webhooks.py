@@ -72,6 +72,23 @@ def test_stop_by_text_is_honoured_at_once(clock, fake_sms, person, hearing):
     assert sms.status == MessageStatus.SUPPRESSED
 
 
+def test_a_stop_that_failed_to_record_is_taken_when_the_provider_retries(fake_sms, person, monkeypatch):
+    someone = person(phone="215-555-0198")
+    params = {"MessageSid": "SMretry", "From": "+12155550198", "Body": "STOP"}
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("web.views.reminders.inbound_sms", broken)
+    with pytest.raises(RuntimeError):
+        _post(Client(), "/reminders/sms/inbound/", params)
+    monkeypatch.undo()
+    response = _post(Client(), "/reminders/sms/inbound/", params)  # the provider's retry
+    assert response.status_code == 200
+    someone.refresh_from_db()
+    assert someone.consent_contact_sms is False
+
+
 def test_help_is_answered_in_the_persons_language(fake_sms, person, settings):
     settings.REMINDERS_TEAM_PHONE = "215-555-0000"
     person(phone="215-555-0142", language="es")

@@ -14,6 +14,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.html import escape
@@ -119,9 +120,12 @@ def sms_status(request: HttpRequest) -> HttpResponse:
     if not asked.isdigit() or abs(time.time() - int(asked)) > settings.REMINDERS_WEBHOOK_WINDOW_SECONDS:
         return HttpResponseForbidden()
     sid, status = request.POST.get("MessageSid", ""), request.POST.get("MessageStatus", "")
-    if not sid or not webhook_receipt_claim(key=f"status:{sid}:{status}"):
-        return HttpResponse(status=409)
-    message_status_record(provider_id=sid, status=status, error_code=request.POST.get("ErrorCode", ""))
+    # The receipt stands only with what it acknowledges: if recording fails, the provider's retry
+    # must be taken, not refused as a replay.
+    with transaction.atomic():
+        if not sid or not webhook_receipt_claim(key=f"status:{sid}:{status}"):
+            return HttpResponse(status=409)
+        message_status_record(provider_id=sid, status=status, error_code=request.POST.get("ErrorCode", ""))
     return HttpResponse(status=204)
 
 
@@ -132,9 +136,10 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
     if not _signed(request):
         return HttpResponseForbidden()
     sid = request.POST.get("MessageSid", "")
-    if not sid or not webhook_receipt_claim(key=f"inbound:{sid}"):
-        return HttpResponse(status=409)
-    reply = inbound_sms(from_number=request.POST.get("From", ""), body=request.POST.get("Body", ""))
+    with transaction.atomic():  # a STOP that failed to record must be taken when the provider retries
+        if not sid or not webhook_receipt_claim(key=f"inbound:{sid}"):
+            return HttpResponse(status=409)
+        reply = inbound_sms(from_number=request.POST.get("From", ""), body=request.POST.get("Body", ""))
     inner = f"<Message>{escape(reply)}</Message>" if reply else ""
     twiml = f'<?xml version="1.0" encoding="UTF-8"?><Response>{inner}</Response>'
     return HttpResponse(twiml, content_type="application/xml")
