@@ -6,6 +6,7 @@ seed call these alike."""
 from __future__ import annotations
 
 import datetime
+import math
 from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -130,6 +131,8 @@ def blur_regions_set(
         raise ValidationError(_("Only photos can be blurred."))
     if len(regions) > MAX_BLUR_REGIONS:
         raise ValidationError(_("Too many regions."))
+    if not all(math.isfinite(n) for region in regions for n in region):  # NaN passes every comparison
+        raise ValidationError(_("A region must lie within the photo."))
     rows = [BlurRegion(evidence=evidence, x=x, y=y, w=w, h=h, marked_by=by) for x, y, w, h in regions]
     for row in rows:
         row.full_clean(exclude=["evidence", "marked_by"])

@@ -210,3 +210,10 @@ def test_a_person_merge_keeps_the_blurred_copy_readable_and_undo_too(lawyer, coo
     photo.refresh_from_db()
     assert photo.case_id == folded.pk
     assert blurred_bytes(photo) == blurred
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_a_region_that_is_not_a_number_is_refused(photo, lawyer, bad):
+    with pytest.raises(ValidationError):
+        blur_regions_set(evidence=photo, regions=[(0.1, 0.1, bad, 0.2)], by=lawyer)
+    assert not BlurRegion.objects.exists() and blurred_bytes(photo) is None
