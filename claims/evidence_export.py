@@ -26,7 +26,6 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from cases.access import evidence_list_visible_to, statement_list_visible_to
 from cases.audit import audit_record
@@ -36,6 +35,7 @@ from cases.services import evidence_open
 from cases.types import User
 from claims.selectors import blurred_bytes
 from core.crypto import sign_detached, signing_public_key_pem
+from documents.archival import pdf_metadata
 from documents.batches import ZIP_PIECE, ZipPipe
 
 MANIFEST = "manifest.csv"
@@ -167,17 +167,15 @@ def custody_pdf(item: Evidence) -> bytes:
     from documents.pdf import render_pdf  # WeasyPrint loads only in processes that render
 
     log = CustodyEvent.objects.filter(evidence=item).select_related("actor").order_by("at", "id")
-    now = timezone.localtime()
     html = render_to_string(
         "claims/custody_pdf.html",
         {
-            "title": f"Chain of custody: evidence {item.public_id}",
-            "subject": "Chain of custody of one evidence file",
-            "author": "Legal support team",
-            "keywords": "chain of custody, evidence, privileged",
-            "generated_at": now.strftime("%Y-%m-%d %H:%M %Z"),
-            "generated_iso": now.isoformat(timespec="seconds"),
-            "content_hash": item.sha256[:12],
+            **pdf_metadata(
+                title=f"Chain of custody: evidence {item.public_id}",
+                subject="Chain of custody of one evidence file",
+                keywords="chain of custody, evidence, privileged",
+                content_hash=item.sha256[:12],
+            ),
             "item": item,
             "log": [
                 {

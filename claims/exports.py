@@ -13,11 +13,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from cases.models import Event, Incident
 from citations.exports import neutralise
 from claims.selectors import PreservationPlan, RosterRow
+from documents.archival import pdf_metadata
 
 ROSTER_COLUMNS = [
     "case number", "name", "injuries", "treatment", "injured at arrest", "officers", "evidence items",
@@ -62,17 +62,14 @@ def roster_pdf(rows: list[RosterRow], event: Event) -> bytes:
     """The roster as an archival PDF (English, like the packets), through the packets' renderer."""
     from documents.pdf import render_pdf  # WeasyPrint loads only in processes that render
 
-    now = timezone.localtime()
     html = render_to_string(
         "claims/roster_pdf.html",
         {
-            "title": f"Plaintiff roster: {event.name}",
-            "subject": "People affected by force at one event, for the lawyers of a group suit",
-            "author": "Legal support team",
-            "keywords": "plaintiff roster, privileged, attorney work product",
-            "generated_at": now.strftime("%Y-%m-%d %H:%M %Z"),
-            "generated_iso": now.isoformat(timespec="seconds"),
-            "content_hash": "",
+            **pdf_metadata(
+                title=f"Plaintiff roster: {event.name}",
+                subject="People affected by force at one event, for the lawyers of a group suit",
+                keywords="plaintiff roster, privileged, attorney work product",
+            ),
             "event": event,
             "columns": ROSTER_COLUMNS,
             "rows": [roster_values(row, event) for row in rows],
@@ -95,18 +92,14 @@ def preservation_letter_pdf(*, incident: Incident, plan: PreservationPlan) -> by
             if s.officer.merged_into_id is None
         }
     )
-    now = timezone.localtime()
     html = render_to_string(
         "claims/preservation_letter.html",
         {
-            "title": f"Preservation demand: {plan.label}",
-            "subject": "Demand to preserve records of a police incident",
-            "author": "Legal support team",
-            "keywords": "preservation letter, evidence",
-            "generated_at": now.strftime("%Y-%m-%d %H:%M %Z"),
-            "generated_iso": now.isoformat(timespec="seconds"),
-            "generated_date": now.strftime("%B %-d, %Y"),
-            "content_hash": "",
+            **pdf_metadata(
+                title=f"Preservation demand: {plan.label}",
+                subject="Demand to preserve records of a police incident",
+                keywords="preservation letter, evidence",
+            ),
             "plan": plan,
             "recipient": RECIPIENTS[plan.recipient],
             "when": incident.occurred_at.astimezone(tz).strftime("%B %-d, %Y at %-I:%M %p %Z"),

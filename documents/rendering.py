@@ -15,12 +15,11 @@ from functools import lru_cache
 from typing import Any
 
 from django.template.loader import get_template, render_to_string
-from django.utils import timezone
 
 from cases import datakeys
 from cases.models import Case
 from cases.types import AnyUser
-from documents.archival import RENDERER_VERSION
+from documents.archival import DEFAULT_AUTHOR, RENDERER_VERSION, pdf_metadata
 from documents.assets import STYLE_FILES, image_url
 from documents.models import PacketKind
 from documents.photos import images_with_ids
@@ -75,9 +74,6 @@ def input_hash(*, kind: str, parameters: dict[str, Any], context: dict[str, Any]
 
 def render_packet_html(*, kind: str, context: dict[str, Any], digest: str, images: set[str] | None = None) -> str:
     """The final HTML for a packet: the template filled with the context and render metadata."""
-    now = timezone.now()
-    tz = timezone.get_current_timezone()
-    local = now.astimezone(tz)
     lawyers = context.get("case", {}).get("lawyers", [])
     available = set(context.get("images", [])) if images is None else images
     evidence = [
@@ -91,12 +87,13 @@ def render_packet_html(*, kind: str, context: dict[str, Any], digest: str, image
     page = {
         **context,
         "evidence": evidence,
-        "author": ", ".join(lawyers) or "Legal support team",
-        "keywords": f"{kind} packet, privileged, attorney work product",
-        "generated_at": local.strftime("%Y-%m-%d %H:%M %Z"),
-        "generated_date": local.strftime("%B %-d, %Y"),
-        "generated_iso": local.isoformat(timespec="seconds"),
-        "content_hash": digest[:12],
+        **pdf_metadata(
+            title=str(context.get("title", "")),
+            subject=str(context.get("subject", "")),
+            keywords=f"{kind} packet, privileged, attorney work product",
+            author=", ".join(lawyers) or DEFAULT_AUTHOR,
+            content_hash=digest[:12],
+        ),
         "input_hash": digest,
     }
     return render_to_string(TEMPLATES[PacketKind(kind)], page)

@@ -26,6 +26,7 @@ from cases.permissions import may
 from cases.selectors import incidents_concerning
 from cases.types import User
 from citations.models import Citation, Payment
+from documents.archival import pdf_metadata
 
 PERSON_FIELDS = [
     "legal_name", "preferred_name", "conceal_legal_name", "pronouns", "date_of_birth", "phone", "email",
@@ -194,18 +195,15 @@ def subject_access_pdf(*, person: Demonstrator, by: User, request: HttpRequest |
     from documents.pdf import render_pdf  # lazy: WeasyPrint loads only in processes that render
 
     data = subject_access_data(person=person, by=by, request=request, fmt="pdf")
-    local = timezone.localtime()
     html = render_to_string(
         "documents/subject_access.html",
         {
             "data": data,
-            "title": "Your data held by the legal-support tracker",
-            "author": "Legal support team",
-            "subject": "Subject access export",
-            "keywords": "subject access, personal data",
-            "generated_at": local.strftime("%Y-%m-%d %H:%M %Z"),
-            "generated_iso": local.isoformat(timespec="seconds"),
-            "content_hash": "-",
+            **pdf_metadata(
+                title="Your data held by the legal-support tracker",
+                subject="Subject access export",
+                keywords="subject access, personal data",
+            ),
         },
     )
     return render_pdf(html).pdf
