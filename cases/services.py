@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any, TypedDict, TypeVar, Unpack
@@ -534,36 +534,75 @@ def evidence_open(
 ) -> EvidenceFile:
     """The bytes to hand out, logged in the chain of custody and the audit trail.
 
-    People get the metadata-free copy of a photo; `original=True` (coordinators, for court) gets
-    the file exactly as uploaded, checked against its SHA-256 first: the permission table's
+    People get the copy to share (`evidence_shared_bytes`: a photo's blurred copy when it has
+    one, else its metadata-free copy); `original=True` (coordinators, for court) gets the file
+    exactly as uploaded, checked against its SHA-256 first: the permission table's
     `evidence.original` row decides who, for the page and the API alike (PermissionDenied for the
     others). The caller has already scoped `evidence` through cases.access.evidence_list_visible_to.
     """
     if original and not may(by, "evidence.original"):
         raise PermissionDenied(gettext("Only coordinators and administrators download originals."))
+    shared = None if original else evidence_shared_copy(evidence=evidence)
     use_served = not original and bool(evidence.served_file)
-    data = _evidence_unseal(evidence, served=use_served)
-    if not use_served and hashlib.sha256(data).hexdigest() != evidence.sha256:
-        raise ValidationError("The stored original no longer matches its SHA-256: report this.")
-    content_type = evidence.served_content_type if use_served else evidence.content_type
+    if shared is not None:
+        data, content_type, suffix = shared, SHARED_COPY_TYPE, "blurred"
+    else:
+        data = _evidence_unseal(evidence, served=use_served)
+        if not use_served and hashlib.sha256(data).hexdigest() != evidence.sha256:
+            raise ValidationError("The stored original no longer matches its SHA-256: report this.")
+        content_type = evidence.served_content_type if use_served else evidence.content_type
+        suffix = "original" if original else "copy"
     extension = {
         "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "video/mp4": "mp4",
         "video/quicktime": "mov", "video/webm": "webm", "video/3gpp": "3gp", "application/pdf": "pdf",
         "text/plain": "txt",
     }.get(content_type, "bin")  # fmt: skip
-    suffix = "original" if original else "copy"
     action = CustodyAction.EXPORTED if original else CustodyAction.DOWNLOADED
     evidence_log_access(evidence=evidence, by=by, action=action, request=request)
-    return EvidenceFile(data, content_type, f"evidence-{evidence.public_id}-{suffix}.{extension}", use_served)
+    filename = f"evidence-{evidence.public_id}-{suffix}.{extension}"
+    return EvidenceFile(data, content_type, filename, use_served or shared is not None)
 
 
 def evidence_bytes_for_render(*, evidence: Evidence) -> bytes:
-    """The metadata-free copy of a photo (the original when there is none), unsealed, for a
-    document that embeds it. Nothing is logged here: the caller records the export itself (a
-    packet logs one custody "exported" entry per embedded photo when it is stored, and its own
-    audit entry), where `evidence_open` would log a download on every render. The caller has
-    already scoped `evidence` through cases.access.evidence_list_visible_to."""
+    """The metadata-free copy of a photo (the original when there is none), unsealed, without
+    any blurring: what the blur editor marks. Documents and downloads hand out
+    `evidence_shared_bytes` instead. Nothing is logged here (see `evidence_shared_bytes`). The
+    caller has already scoped `evidence` through cases.access.evidence_list_visible_to."""
     return _evidence_unseal(evidence, served=bool(evidence.served_file))
+
+
+# Which bytes of a file a person gets has one home, here. An app above this one that keeps a
+# copy to share instead of the copy without metadata (claims: a photo's blurred copy, with
+# bystanders' faces blurred) registers where to read it from its AppConfig.ready(): this app
+# cannot import it. A source answers a JPEG without metadata, or None when it has no copy.
+SHARED_COPY_TYPE = "image/jpeg"
+SharedCopySource = Callable[[Evidence], bytes | None]
+_SHARED_COPY_SOURCES: list[SharedCopySource] = []
+
+
+def evidence_shared_copy_register(source: SharedCopySource) -> None:
+    """Called once by the app that keeps copies to share (claims), at start-up."""
+    if source not in _SHARED_COPY_SOURCES:
+        _SHARED_COPY_SOURCES.append(source)
+
+
+def evidence_shared_copy(*, evidence: Evidence) -> bytes | None:
+    """The registered copy to share of a file (a JPEG without metadata), or None."""
+    for source in _SHARED_COPY_SOURCES:
+        data = source(evidence)
+        if data is not None:
+            return data
+    return None
+
+
+def evidence_shared_bytes(*, evidence: Evidence) -> bytes:
+    """What a person or a document gets of a file: its registered copy to share (a photo's
+    blurred copy) when there is one, else the copy without metadata (the original when there is
+    none). Nothing is logged here: a document that embeds it records the export itself (a packet
+    logs one custody "exported" entry per embedded photo when it is stored, and its own audit
+    entry), where `evidence_open` logs a download. The caller has scoped `evidence`."""
+    shared = evidence_shared_copy(evidence=evidence)
+    return shared if shared is not None else evidence_bytes_for_render(evidence=evidence)
 
 
 def _evidence_unseal(evidence: Evidence, *, served: bool) -> bytes:

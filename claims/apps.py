@@ -12,9 +12,10 @@ class ClaimsConfig(AppConfig):
         from claims.selectors import finding_cells, finding_rows
 
         register_section("findings", DashboardSection(query=finding_rows, cells=finding_cells))
-        # Packets (in documents, below this app) embed a photo's blurred copy when it has one.
+        # What a person gets of a photo (cases.services.evidence_shared_bytes, below this app:
+        # downloads, packets, their photo derivatives) is its blurred copy when it has one.
+        from cases.services import evidence_shared_copy_register
         from claims.selectors import blurred_bytes
-        from documents.photos import register_shared_copy
 
-        register_shared_copy(blurred_bytes)
+        evidence_shared_copy_register(blurred_bytes)
         from claims import receivers  # noqa: F401 - connects the receivers

@@ -1,9 +1,9 @@
 """Evidence photos in packets: the JPEG derivative each photo is embedded as (made once at upload,
 stored sealed under the photo's data key, made again when its recipe or source changes), and the
 loading of the derivatives a packet's context names, within the user's scope; the blurred copy
-of a photo (its blur regions blurred) and the face detector that proposes those regions. A
-higher app that keeps a photo's blurred copy registers it here (`register_shared_copy`):
-derivatives are then made from the blurred copy instead of the photo.
+of a photo (its blur regions blurred) and the face detector that proposes those regions.
+Derivatives are made from what a person gets of the photo (`cases.services.evidence_shared_bytes`:
+its blurred copy when a higher app registered one, else its copy without metadata).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ from PIL import Image, ImageFilter, ImageOps
 from cases import datakeys
 from cases.access import evidence_list_visible_to
 from cases.models import Evidence
-from cases.services import evidence_bytes_for_render
+from cases.services import evidence_shared_bytes
 from cases.types import AnyUser
 from core.crypto import DecryptionError
 from documents.context import is_photo
@@ -72,6 +72,12 @@ Region = tuple[float, float, float, float]
 # take seconds at full size, and faces worth blurring stay well above the detector's minimum.
 DETECT_MAX_SIDE = 960
 DETECT_MIN_FACE = 28
+DETECT_SCALE_FACTOR = 1.2
+DETECT_MIN_NEIGHBORS = 5
+# What stored proposals were made with: other settings make them again.
+DETECT_RECIPE = (
+    f"haarcascade_frontalface_default/{DETECT_MAX_SIDE}/{DETECT_MIN_FACE}/{DETECT_SCALE_FACTOR}/{DETECT_MIN_NEIGHBORS}"
+)
 
 
 def blurred_jpeg(data: bytes, regions: Sequence[Region]) -> bytes:
@@ -118,7 +124,10 @@ def face_proposals(data: bytes) -> list[Region]:
     width, height = image.size
     pixels = cv2.equalizeHist(numpy.asarray(image))
     found = _cascade().detectMultiScale(
-        pixels, scaleFactor=1.2, minNeighbors=5, minSize=(DETECT_MIN_FACE, DETECT_MIN_FACE)
+        pixels,
+        scaleFactor=DETECT_SCALE_FACTOR,
+        minNeighbors=DETECT_MIN_NEIGHBORS,
+        minSize=(DETECT_MIN_FACE, DETECT_MIN_FACE),
     )
     return [(float(x) / width, float(y) / height, float(w) / width, float(h) / height) for x, y, w, h in found]
 
@@ -143,27 +152,6 @@ def _cascade() -> Any:
     return _CASCADE[0]
 
 
-# The copy to share of a photo instead of its copy without metadata (the blurred copy), when a
-# higher app keeps one: (evidence) -> bytes, or None when there is none.
-_SHARED_COPY: list[Callable[[Evidence], bytes | None]] = []
-
-
-def register_shared_copy(source: Callable[[Evidence], bytes | None]) -> None:
-    """Called once by the app that keeps blurred copies (claims), at start-up."""
-    if source not in _SHARED_COPY:
-        _SHARED_COPY.append(source)
-
-
-def shared_bytes(evidence: Evidence) -> bytes:
-    """What documents embed for a photo: its blurred copy when there is one, else the copy
-    without metadata (the original when there is none)."""
-    for source in _SHARED_COPY:
-        data = source(evidence)
-        if data is not None:
-            return data
-    return evidence_bytes_for_render(evidence=evidence)
-
-
 # What a stored derivative was made with: a different recipe makes it again.
 PHOTO_RECIPE = f"jpeg/{PHOTO_MAX_SIDE}/{PHOTO_MIN_SIDE}/{PHOTO_AS_IS_SIDE}/q{PHOTO_JPEG_QUALITY}"
 
@@ -173,7 +161,7 @@ def photo_derivative_make(*, evidence: Evidence) -> bytes:
     `PhotoDerivative`, replacing any made with another recipe) and return it. Nothing is logged
     in the chain of custody: the packet that embeds it records the export."""
     stripped = bool(evidence.served_file) and evidence.metadata_stripped
-    data = jpeg_derivative(shared_bytes(evidence), stripped=stripped)
+    data = jpeg_derivative(evidence_shared_bytes(evidence=evidence), stripped=stripped)
     derivative = PhotoDerivative(evidence=evidence, source_sha256=evidence.sha256, recipe=PHOTO_RECIPE, size=len(data))
     sealed = datakeys.seal(scope=datakeys.scope_of_evidence(evidence), data=data, context=derivative.crypto_context)
     derivative.file.save("derivative", ContentFile(sealed), save=False)
