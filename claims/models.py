@@ -181,3 +181,22 @@ class BlurredCopy(PublicModel):
     @property
     def crypto_context(self) -> str:
         return f"claims.blurredcopy:{self.evidence.public_id}:{self.public_id}"
+
+
+class FaceProposals(models.Model):
+    """The faces the detector proposed on a photo, stored once (detection takes up to a second on
+    a large photo): relative rectangles like `BlurRegion`'s, no image data. Valid for the photo's
+    bytes (`source_sha256`) and the detector's settings (`detector`) it was made with; either
+    changing makes it again."""
+
+    evidence = models.OneToOneField(Evidence, on_delete=models.CASCADE, related_name="face_proposals")
+    source_sha256 = models.CharField(max_length=64)
+    detector = models.CharField(max_length=80)
+    regions = models.JSONField(default=list)
+    made_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "face proposals"
+
+    def __str__(self) -> str:
+        return f"Face proposals {self.pk}"

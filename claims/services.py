@@ -6,12 +6,13 @@ seed call these alike."""
 from __future__ import annotations
 
 import datetime
+import logging
 import math
 from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -20,11 +21,13 @@ from cases.audit import audit_record
 from cases.models import Evidence, ExcessiveForceComplaint, ForceType, Incident, Officer
 from cases.services import evidence_bytes_for_render
 from cases.types import User
-from claims.models import Allegation, BlurredCopy, BlurRegion, PreservationLetter
+from claims.models import Allegation, BlurredCopy, BlurRegion, FaceProposals, PreservationLetter
 from claims.selectors import preservation_plans
 from documents.context import is_photo
 from documents.models import PhotoDerivative
-from documents.photos import Region, blurred_jpeg
+from documents.photos import DETECT_RECIPE, Region, blurred_jpeg, face_proposals
+
+logger = logging.getLogger(__name__)
 
 
 class AllegationFields(TypedDict, total=False):
@@ -155,3 +158,30 @@ def blur_regions_set(
             derivative.delete()  # its file too (documents.receivers); the next packet makes it again
         audit_record(actor=by, action="evidence.blur", target=evidence, request=request, count=len(rows))
     return copy
+
+
+def face_proposals_for(*, evidence: Evidence) -> list[Region]:
+    """The faces the detector proposes on a photo (`documents.photos.face_proposals`, on its copy
+    without metadata), detected once and stored (`FaceProposals`) for its bytes and the
+    detector's settings, then read back: the editor opens without running the detector again.
+    A photo that cannot be decoded gets no proposal (and is tried again next time). The caller
+    has scoped `evidence`."""
+    stored = FaceProposals.objects.filter(
+        evidence=evidence, source_sha256=evidence.sha256, detector=DETECT_RECIPE
+    ).first()
+    if stored is not None:
+        return [(float(x), float(y), float(w), float(h)) for x, y, w, h in stored.regions]
+    try:
+        regions = face_proposals(evidence_bytes_for_render(evidence=evidence))
+    except Exception:  # an undecodable photo: nothing proposed, the user still draws by hand
+        logger.warning("faces could not be detected on a photo", exc_info=False)
+        return []
+    try:
+        with transaction.atomic():
+            FaceProposals.objects.update_or_create(
+                evidence=evidence,
+                defaults={"source_sha256": evidence.sha256, "detector": DETECT_RECIPE, "regions": regions},
+            )
+    except IntegrityError:  # stored a moment ago by another request: the same proposals
+        pass
+    return regions

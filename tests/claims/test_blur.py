@@ -8,19 +8,22 @@ import io
 import zipfile
 
 import pytest
+import skimage.data
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageChops, ImageStat
 
 from cases.models import AuditEntry
-from cases.services import evidence_add, evidence_bytes_for_render, evidence_open
+from cases.services import evidence_add, evidence_bytes_for_render, evidence_open, evidence_shared_bytes
+from claims import services as claims_services
 from claims.evidence_export import evidence_export
-from claims.models import BlurredCopy, BlurRegion
+from claims.models import BlurredCopy, BlurRegion, FaceProposals
 from claims.selectors import blur_regions_of, blurred_bytes
-from claims.services import blur_regions_set
+from claims.services import blur_regions_set, face_proposals_for
 from custody.services.merge import person_merge, person_merge_undo
 from documents.models import PhotoDerivative
-from documents.photos import face_proposals, jpeg_derivative, photo_derivative_make, shared_bytes
+from documents.photos import DETECT_RECIPE, blurred_jpeg, face_proposals, jpeg_derivative, photo_derivative_make
+from tests.api.conftest import client_with_token
 from tests.factories import CaseFactory, EventFactory, IncidentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +104,7 @@ def test_packets_embed_the_blurred_copy_and_no_regions_brings_the_photo_back(pho
     assert not PhotoDerivative.objects.filter(evidence=photo).exists()  # made again from the blurred copy
     blurred = blurred_bytes(photo)
     assert blurred is not None
-    assert shared_bytes(photo) == blurred
+    assert evidence_shared_bytes(evidence=photo) == blurred
     embedded = photo_derivative_make(evidence=photo)
     assert embedded == jpeg_derivative(blurred, stripped=True)
     assert embedded != plain
@@ -109,7 +112,7 @@ def test_packets_embed_the_blurred_copy_and_no_regions_brings_the_photo_back(pho
     assert blur_regions_set(evidence=photo, regions=[], by=lawyer) is None
     assert not BlurredCopy.objects.filter(evidence=photo).exists()
     assert not BlurRegion.objects.filter(evidence=photo).exists()
-    assert shared_bytes(photo) == evidence_bytes_for_render(evidence=photo)
+    assert evidence_shared_bytes(evidence=photo) == evidence_bytes_for_render(evidence=photo)
 
 
 @pytest.mark.parametrize(
@@ -122,12 +125,117 @@ def test_regions_outside_the_photo_are_refused(photo, lawyer, regions):
 
 
 def test_the_detector_proposes_nothing_on_a_blank_photo_or_noise():
-    # OpenCV ships no face photo and none is available offline: this checks the plumbing (decode,
-    # scale down, the bundled cascade loads and runs) on images that hold no face.
+    # The plumbing (decode, scale down, the bundled cascade loads and runs) on images with no face.
     blank = io.BytesIO()
     Image.new("RGB", (4000, 3000), (200, 200, 200)).save(blank, "JPEG")
     assert face_proposals(blank.getvalue()) == []
     assert face_proposals(_noisy_photo()) == []
+
+
+def _astronaut(size: tuple[int, int] | None = None) -> bytes:
+    """scikit-image's public-domain portrait (NASA, Eileen Collins; shipped in its wheel) as a JPEG."""
+    image = Image.fromarray(skimage.data.astronaut())
+    if size is not None:
+        image = image.resize(size, Image.Resampling.BICUBIC)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+# Where the face is in the portrait, as fractions of its width and height (from the image: the
+# face spans about x 175-270 and y 65-165 of 512 x 512, with a margin for the detector's box).
+FACE_BOX = (0.30, 0.08, 0.58, 0.38)
+
+
+@pytest.mark.parametrize("size", [None, (3464, 3464)], ids=["512px", "12-megapixel"])
+def test_the_detector_proposes_the_face_of_a_real_portrait(size):
+    proposals = face_proposals(_astronaut(size))
+    assert len(proposals) == 1, proposals
+    ((x, y, w, h),) = proposals
+    left, top, right, bottom = FACE_BOX
+    assert left <= x and x + w <= right and top <= y and y + h <= bottom, proposals
+    assert w > 0.12 and h > 0.12  # the face, not a patch of it
+    # The same rectangle blurred: the face is gone from the copy.
+    before = _decode(_astronaut())
+    after = _decode(blurred_jpeg(_astronaut(), proposals))
+    box = (int((x + 0.03) * 512), int((y + 0.03) * 512), int((x + w - 0.03) * 512), int((y + h - 0.03) * 512))
+    assert _mean_diff(before, after, box) > 8
+
+
+def test_faces_are_detected_once_and_the_stored_proposals_reused(lawyer, observer, monkeypatch, client_for):
+    event = EventFactory()
+    case = CaseFactory(event=event, lawyers=[lawyer])
+    portrait = evidence_add(
+        upload=ContentFile(_astronaut(), name="portrait.jpg"), kind="photo", content_type="image/jpeg",
+        by=observer, case=case,
+    )  # fmt: skip
+    calls = []
+
+    def counting(data: bytes) -> list:  # type: ignore[type-arg]
+        calls.append(len(data))
+        return face_proposals(data)
+
+    monkeypatch.setattr(claims_services, "face_proposals", counting)
+    client = client_for(lawyer)
+    url = f"/claims/evidence/{portrait.public_id}/blur/"
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert len(calls) == 1  # the second view read what the first stored
+    assert first.context["proposed"] and first.context["regions"] == second.context["regions"]
+    (stored,) = FaceProposals.objects.filter(evidence=portrait)
+    assert stored.source_sha256 == portrait.sha256 and stored.detector == DETECT_RECIPE
+    assert [tuple(r) for r in stored.regions] == face_proposals_for(evidence=portrait)
+    assert len(calls) == 1
+    # Other detector settings: detected again, once.
+    FaceProposals.objects.filter(pk=stored.pk).update(detector="older-settings")
+    face_proposals_for(evidence=portrait)
+    face_proposals_for(evidence=portrait)
+    assert len(calls) == 2
+
+
+def test_a_photo_that_cannot_be_decoded_gets_no_proposal_and_nothing_stored(photo, monkeypatch):
+    def broken(data: bytes) -> list:  # type: ignore[type-arg]
+        raise OSError("cannot identify image file")
+
+    monkeypatch.setattr(claims_services, "face_proposals", broken)
+    assert face_proposals_for(evidence=photo) == []
+    assert not FaceProposals.objects.exists()
+
+
+def test_downloads_of_a_photo_give_the_blurred_copy_and_coordinators_still_the_original(
+    photo, lawyer, coordinator, client_for
+):
+    """`/evidence/<id>/download/` and the API's download hand out the blurred copy once there is
+    one (one home: cases.services.evidence_open, which claims registers its copy with); the
+    original stays for the `evidence.original` row, byte for byte."""
+    page_url = f"/evidence/{photo.public_id}/download/"
+    api_url = f"/api/v1/evidence/{photo.public_id}/download/"
+    plain = client_for(lawyer).get(page_url)
+    assert plain.status_code == 200
+    copy_before = evidence_bytes_for_render(evidence=photo)
+    assert _body(plain) == copy_before  # no regions yet: the copy without metadata
+    blur_regions_set(evidence=photo, regions=[(0.2, 0.2, 0.4, 0.4)], by=lawyer)
+    blurred = blurred_bytes(photo)
+    assert blurred is not None
+    for response in (client_for(lawyer).get(page_url), client_with_token(lawyer).get(api_url)):
+        assert response.status_code == 200
+        assert _body(response) == blurred
+        assert response["Content-Type"] == "image/jpeg"
+        assert "-blurred.jpg" in response["Content-Disposition"]
+    for response in (
+        client_for(coordinator).get(page_url + "?original=1"),
+        client_with_token(coordinator).get(api_url + "?original=true"),
+    ):
+        assert response.status_code == 200
+        assert hashlib.sha256(_body(response)).hexdigest() == photo.sha256
+    assert client_for(lawyer).get(page_url + "?original=1").status_code == 403
+    downloads = photo.custody_log.filter(action="downloaded").count()
+    assert downloads == 3  # each download is in the chain of custody
+
+
+def _body(response) -> bytes:  # type: ignore[no-untyped-def]
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def test_the_editor_saves_rectangles_and_shows_the_blurred_copy(photo, client_for, lawyer):
@@ -204,7 +312,7 @@ def test_a_person_merge_keeps_the_blurred_copy_readable_and_undo_too(lawyer, coo
     photo.refresh_from_db()
     assert photo.case_id == kept.pk
     assert blurred_bytes(photo) == blurred  # readable under the kept case's key
-    assert shared_bytes(photo) == blurred  # what packets embed
+    assert evidence_shared_bytes(evidence=photo) == blurred  # what packets embed
 
     person_merge_undo(merge=merge, by=coordinator)
     photo.refresh_from_db()

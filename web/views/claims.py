@@ -49,11 +49,17 @@ from claims.selectors import (
     plaintiff_roster,
     preservation_plans,
 )
-from claims.services import allegation_create, allegation_update, blur_regions_set, preservation_letter_record
+from claims.services import (
+    allegation_create,
+    allegation_update,
+    blur_regions_set,
+    face_proposals_for,
+    preservation_letter_record,
+)
 from core.crypto import signing_public_key_pem
 from core.downloads import attachment_response
 from documents.context import is_photo
-from documents.photos import Region, face_proposals
+from documents.photos import Region
 from web.forms.claims import AllegationForm, PreservationSentForm
 from web.permissions import page_for
 
@@ -394,12 +400,7 @@ def blur_editor(request: HttpRequest, evidence_id: UUID) -> HttpResponse:
             messages.success(request, _("Saved: shared copies of this photo are blurred."))
             return redirect("claims-blur", evidence_id=evidence.public_id)
     saved = blur_regions_of(evidence=evidence)
-    proposed: list[Region] = []
-    if not saved:
-        try:
-            proposed = face_proposals(evidence_bytes_for_render(evidence=evidence))
-        except Exception:  # an undecodable photo: nothing proposed, the user still draws by hand
-            proposed = []
+    proposed = [] if saved else face_proposals_for(evidence=evidence)
     evidence_log_access(evidence=evidence, by=user, action=CustodyAction.VIEWED, request=request)
     context = {
         "evidence": evidence,
