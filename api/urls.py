@@ -85,6 +85,25 @@ custody_patterns: list = [
     path("custody/arrests/<uuid:id>/stage/", custody.ArrestStageApi.as_view(), name="custody-stage"),
 ]
 
+# --- claims: a photo's blur regions, face proposals and blurred copy; an incident's preservation
+#     plans, letters (PDF) and the record of their sending
+claims_patterns: list = [
+    path("evidence/<uuid:id>/blur/", claims.BlurApi.as_view(), name="evidence-blur"),
+    path("evidence/<uuid:id>/blur/proposals/", claims.FaceProposalsApi.as_view(), name="evidence-blur-proposals"),
+    path("evidence/<uuid:id>/blur/blurred.jpg", claims.BlurredCopyApi.as_view(), name="evidence-blurred"),
+    path("incidents/<uuid:id>/preservation/", claims.PreservationPlansApi.as_view(), name="preservation-plans"),
+    path(
+        "incidents/<uuid:id>/preservation/letters/",
+        claims.PreservationLettersApi.as_view(),
+        name="preservation-letters",
+    ),
+    path(
+        "incidents/<uuid:id>/preservation/<slug:recipient>.pdf",
+        claims.PreservationLetterPdfApi.as_view(),
+        name="preservation-letter-pdf",
+    ),
+]
+
 # --- bulk actions: a preview unless the body confirms (api/views/bulk.py)
 bulk_patterns: list = [
     path("bulk/mass-disposition/", bulk.MassDispositionApi.as_view(), name="bulk-mass-disposition"),
@@ -101,6 +120,7 @@ v1_patterns: list = [
     *packet_patterns,
     *intake_patterns,
     *custody_patterns,
+    *claims_patterns,
     *bulk_patterns,
     path("", include(router.urls)),
 ]

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Evidence, ExcessiveForceComplaint, ForceType, Incident, Officer, PublicModel
+from cases.models import Evidence, ExcessiveForceComplaint, ForceType, Incident, Officer, PublicModel, local_date
 
 
 class Finding(models.TextChoices):
@@ -136,6 +136,11 @@ class PreservationLetter(PublicModel):
 
     def __str__(self) -> str:
         return f"Preservation letter {self.public_id}"
+
+    @property
+    def sent_in_time(self) -> bool:
+        """Sent on or before its send-by day (the day it was sent in the event's time zone)."""
+        return local_date(self.sent_at, self.incident.event.time_zone) <= self.send_by
 
 
 RELATIVE = [MinValueValidator(0.0), MaxValueValidator(1.0)]

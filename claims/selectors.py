@@ -456,10 +456,26 @@ def blur_regions_of(*, evidence: Evidence) -> list[Region]:
     return [(r.x, r.y, r.w, r.h) for r in BlurRegion.objects.filter(evidence=evidence).order_by("id")]
 
 
+def preservation_letters_of(*, incident: Incident) -> QuerySet[PreservationLetter]:
+    """The preservation letters recorded for an incident (the caller has scoped it), first sent
+    first, with the record kinds each asked for."""
+    return (
+        PreservationLetter.objects.filter(incident=incident)
+        .select_related("incident__event")
+        .prefetch_related("record_kinds")
+        .order_by("sent_at", "id")
+    )
+
+
+def blurred_copy_of(*, evidence: Evidence) -> BlurredCopy | None:
+    """A photo's blurred copy (its row), or None when it has none or one made from other bytes."""
+    return BlurredCopy.objects.filter(evidence_id=evidence.pk, source_sha256=evidence.sha256).first()
+
+
 def blurred_bytes(evidence: Evidence) -> bytes | None:
     """A photo's blurred copy, unsealed, or None when it has none (or one made from other bytes).
-    Registered with documents.photos as the copy documents embed (ClaimsConfig.ready)."""
-    copy = BlurredCopy.objects.filter(evidence_id=evidence.pk, source_sha256=evidence.sha256).first()
+    Registered with cases.services as what a person gets of the photo (ClaimsConfig.ready)."""
+    copy = blurred_copy_of(evidence=evidence)
     if copy is None:
         return None
     copy.evidence = evidence

@@ -372,6 +372,8 @@ SPECTACULAR_SETTINGS = {
         "HotlineKindEnum": "custody.models.HotlineKind",
         "DecisionEnum": "citations.models.DECISIONS",
         "MassDecisionEnum": "citations.models.MASS_DECISIONS",
+        "RecordHolderEnum": "claims.models.RecordHolder",
+        "SentHowEnum": "claims.models.SentHow",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -368,6 +368,21 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         None,
         expect(observer=200, other_observer=404, lawyer=200, other_lawyer=404, coordinator=200),
     ),
+    # --- a photo's blur regions, face proposals and blurred copy (the lawyer of a case it concerns,
+    #     coordinators: evidence.blur); the world's photo has no blurred copy until one is saved
+    ("evidence-blur", "get"): ("/api/v1/evidence/{evidence_o}/blur/", None, DESK_A(200)),
+    ("evidence-blur", "put"): ("/api/v1/evidence/{evidence_o}/blur/", {"regions": [[0.1, 0.1, 0.2, 0.2]]}, DESK_A(200)),
+    ("evidence-blur-proposals", "get"): ("/api/v1/evidence/{evidence_o}/blur/proposals/", None, DESK_A(200)),
+    ("evidence-blurred", "get"): ("/api/v1/evidence/{evidence_o}/blur/blurred.jpg", None, DESK_A(404)),
+    # --- an incident's preservation plans and letters (lawyers of a case it concerns, coordinators)
+    ("preservation-plans", "get"): ("/api/v1/incidents/{incident_o}/preservation/", None, DESK_A(200)),
+    ("preservation-letters", "get"): ("/api/v1/incidents/{incident_o}/preservation/letters/", None, DESK_A(200)),
+    ("preservation-letters", "post"): (
+        "/api/v1/incidents/{incident_o}/preservation/letters/",
+        {"recipient": "police", "sent_at": WHEN, "sent_how": "email", "reference": "msg-1"},
+        DESK_A(201),
+    ),
+    ("preservation-letter-pdf", "get"): ("/api/v1/incidents/{incident_o}/preservation/police.pdf", None, DESK_A(200)),
     # --- bulk import and export of citations: coordinators
     ("import-citations", "post"): (
         "/api/v1/imports/citations/",
