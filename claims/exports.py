@@ -20,7 +20,7 @@ from claims.selectors import PreservationPlan, RosterRow
 from documents.archival import pdf_metadata
 
 ROSTER_COLUMNS = [
-    "case number", "name", "injuries", "treatment", "injured at arrest", "officers", "evidence items",
+    "case number", "name", "injuries", "treatment", "injured at arrest", "hurt (hotline)", "officers", "evidence items",
     "witness statements", "complaint filed", "charges pending", "first incident", "civil-claim deadline",
     "days left",
 ]  # fmt: skip
@@ -38,6 +38,7 @@ def roster_values(row: RosterRow, event: Event) -> list[Any]:
         "; ".join(row.injuries),
         "; ".join(row.treatment),
         _yes(row.injured_at_arrest),
+        _yes(row.hurt_on_hotline),
         "; ".join(row.officers),
         row.evidence,
         row.witnesses,

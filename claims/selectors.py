@@ -54,6 +54,7 @@ from citations.disclosure import HIDDEN, WITHHELD, LinkedTable
 from citations.models import Citation
 from claims.access import allegation_list_visible_to
 from claims.models import Allegation, BlurredCopy, BlurRegion, Finding, PreservationLetter, RecordHolder, RecordKind
+from custody.models import HotlineEntry
 from documents.context import people_with_open_matters
 from documents.photos import Region
 
@@ -127,6 +128,7 @@ class RosterRow:
     person_id: int
     name: str
     injured_at_arrest: bool = False
+    hurt_on_hotline: bool = False
     injuries: list[str] = field(default_factory=list)
     treatment: list[str] = field(default_factory=list)
     officers: list[str] = field(default_factory=list)
@@ -140,17 +142,31 @@ class RosterRow:
     incidents: set[int] = field(default_factory=set)
 
 
+def hurt_on_hotline(event: Event) -> QuerySet[HotlineEntry]:
+    """The event's hotline entries about someone hurt by police force (linked or not)."""
+    return HotlineEntry.objects.filter(event=event, hurt_by_force=True)
+
+
 def roster_cases(*, event: Event, user: AnyUser) -> QuerySet[Case]:
     """The cases of the people affected by force at `event` that `user` reaches: a person affected
-    in an incident of the event, one with an excessive-force complaint, or one injured at arrest."""
+    in an incident of the event, one with an excessive-force complaint, one injured at arrest, or
+    one a hotline entry about someone hurt by police force was linked to (through their arrest)."""
     affected = PersonAffected.objects.filter(incident__event=event).values("case_id")
     complained = ExcessiveForceComplaint.objects.filter(case__event=event).values("case_id")
     injured = Arrest.objects.filter(case__event=event, injured=True).values("case_id")
+    hurt = hurt_on_hotline(event).filter(arrest__isnull=False).values("arrest__case_id")
     return (
         case_list_visible_to(user=user)
         .filter(event=event)
-        .filter(Q(pk__in=affected) | Q(pk__in=complained) | Q(pk__in=injured))
+        .filter(Q(pk__in=affected) | Q(pk__in=complained) | Q(pk__in=injured) | Q(pk__in=hurt))
     )
+
+
+def unidentified_hurt_count(*, event: Event) -> int:
+    """How many hotline entries of `event` about someone hurt by police force are not linked to
+    a person yet: possible plaintiffs the roster cannot list until a coordinator links the entry
+    to their arrest (a count, no personal data)."""
+    return hurt_on_hotline(event).filter(arrest__isnull=True).count()
 
 
 def _officer_label(name: str, badge: str, status: str, unit: str) -> str:
@@ -210,6 +226,12 @@ def plaintiff_roster(
     for case_id in Arrest.objects.filter(case__event=event, injured=True).values_list("case_id", flat=True):
         if case_id in rows:
             rows[case_id].injured_at_arrest = True
+    # What hotline callers said of how a person was hurt (linked entries; sealed, read here).
+    hotline = hurt_on_hotline(event).filter(arrest__isnull=False).order_by("received_at", "id")
+    for case_id, injuries in hotline.values_list("arrest__case_id", "injuries"):
+        if case_id in rows:
+            rows[case_id].hurt_on_hotline = True
+            rows[case_id].injuries += [injuries] if injuries else []
     officers: dict[int, set[str]] = {case_id: set() for case_id in rows}
     sightings = IncidentOfficer.objects.filter(incident__event=event).values_list(
         "incident_id", "officer__name", "officer__badge_number", "officer__badge_status", "officer__unit"

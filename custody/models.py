@@ -105,6 +105,10 @@ class HotlineEntry(models.Model):
     seen = EncryptedTextField(help_text=FREE_TEXT_WARNING)
     place = models.ForeignKey(CustodyPlace, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     medical_needs = EncryptedTextField(help_text=_("Medication, disability, injury."))
+    hurt_by_force = models.BooleanField(
+        default=False, help_text=_("Hurt by police force (puts the person on the event's plaintiff roster).")
+    )
+    injuries = EncryptedTextField(help_text=_("How they were hurt and the injury, as the caller said it."))
     belongings = EncryptedTextField(help_text=_("Property taken or left behind."))
     waiting_outside = EncryptedTextField(help_text=_("Who is waiting outside for them."))
     arrest = models.ForeignKey(

@@ -29,6 +29,10 @@ class HotlineEntryInput(PlainInputSerializer):
     about = serializers.CharField(max_length=500)
     place = ScopedRelatedField(model=CustodyPlace, scope=_places, required=False, allow_null=True)
     medical_needs = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    hurt_by_force = serializers.BooleanField(
+        required=False, default=False, help_text=_("Hurt by police force: puts the person on the plaintiff roster.")
+    )
+    injuries = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     seen = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     waiting_outside = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     belongings = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
@@ -46,7 +50,8 @@ class HotlineEntryOutput(serializers.ModelSerializer):
     class Meta:
         model = HotlineEntry
         fields = [
-            "id", "client_uuid", "event", "kind", "received_at", "about", "place", "medical_needs", "seen",
+            "id", "client_uuid", "event", "kind", "received_at", "about", "place", "medical_needs", "hurt_by_force",
+            "injuries", "seen",
             "waiting_outside", "belongings", "caller_name", "caller_contact", "contact_consent", "arrest",
         ]  # fmt: skip
 
@@ -55,6 +60,7 @@ class HotlineEntryOutput(serializers.ModelSerializer):
         for name in (
             "about",
             "medical_needs",
+            "injuries",
             "seen",
             "waiting_outside",
             "belongings",

@@ -34,7 +34,9 @@ from custody.selectors.board import board_for_event, board_version
 from custody.services.board import arrest_move
 from custody.services.hotline import HotlineConflict, HotlineInput, hotline_entry_create, hotline_entry_link
 
-LOG_FIELDS = ["about", "caller_name", "caller_contact", "seen", "medical_needs", "belongings", "waiting_outside"]
+LOG_FIELDS = [
+    "about", "caller_name", "caller_contact", "seen", "medical_needs", "injuries", "belongings", "waiting_outside",
+]  # fmt: skip
 
 
 class HotlineListApi(generics.ListAPIView):

@@ -38,11 +38,15 @@ class HotlineInput:
     seen: str = ""
     place: CustodyPlace | None = None
     medical_needs: str = ""
+    hurt_by_force: bool = False
+    injuries: str = ""
     belongings: str = ""
     waiting_outside: str = ""
 
 
-TEXTS = ("about", "caller_name", "caller_contact", "seen", "medical_needs", "belongings", "waiting_outside")
+TEXTS = (
+    "about", "caller_name", "caller_contact", "seen", "medical_needs", "injuries", "belongings", "waiting_outside",
+)  # fmt: skip
 
 
 def _same_entry(entry: HotlineEntry, data: HotlineInput) -> bool:
@@ -55,6 +59,7 @@ def _same_entry(entry: HotlineEntry, data: HotlineInput) -> bool:
         and entry.event_id == data.event.pk
         and entry.kind == data.kind
         and entry.contact_consent == data.contact_consent
+        and entry.hurt_by_force == data.hurt_by_force
         and entry.place_id == (data.place.pk if data.place else None)
     )
 

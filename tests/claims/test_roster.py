@@ -11,7 +11,10 @@ from cases.models import Arrest, AuditEntry, CaseStatus, IncidentOfficer, Office
 from cases.services import evidence_add
 from citations.deadlines import civil_claim_deadline
 from claims.selectors import plaintiff_roster
+from custody.services.hotline import hotline_entry_link
+from tests.custody.fakes import make_hotline_entry
 from tests.factories import (
+    ArrestFactory,
     CaseFactory,
     CitationFactory,
     ComplaintFactory,
@@ -156,10 +159,15 @@ def test_the_roster_runs_a_fixed_number_of_queries(coordinator, observer, django
             ComplaintFactory(case=case).officers.add(OfficerFactory())
             WitnessStatementFactory(case=case)
             CitationFactory(case=case)
+            make_hotline_entry(
+                event=event, by=coordinator, hurt_by_force=True, injuries="Baton to the ribs"
+            )  # unlinked
+            linked = make_hotline_entry(event=event, by=coordinator, hurt_by_force=True, injuries="Hit with a baton")
+            hotline_entry_link(entry=linked, arrest=ArrestFactory(case=CaseFactory(event=event)), by=coordinator)
 
     add_people(1)
     with django_assert_max_num_queries(30) as one:
-        assert len(plaintiff_roster(event=event, user=coordinator)) == 1
+        assert len(plaintiff_roster(event=event, user=coordinator)) == 2  # one hurt by force, one on the hotline
     add_people(20)
     with django_assert_max_num_queries(len(one.captured_queries)):
-        assert len(plaintiff_roster(event=event, user=coordinator)) == 21
+        assert len(plaintiff_roster(event=event, user=coordinator)) == 42

@@ -65,6 +65,11 @@ class HotlineEntryForm(forms.Form):
         label=_("Held at"), queryset=CustodyPlace.objects.none(), required=False, to_field_name="public_id"
     )
     medical_needs = _text(_("Medical needs (medication, disability, injury)"))
+    hurt_by_force = forms.BooleanField(label=_("Hurt by police force"), required=False)
+    injuries = _text(
+        _("How they were hurt"),
+        help_text=_("What the police did and the injury, e.g. hit with a baton, pepper spray in the eyes."),
+    )
     seen = _text(_("What they saw"), help_text=FREE_TEXT_WARNING)
     waiting_outside = _text(_("Who is waiting outside"), rows=1, max_length=500)
     belongings = _text(_("Property"), rows=1, max_length=500)
@@ -92,6 +97,8 @@ class HotlineEntryForm(forms.Form):
             about=data["about"],
             place=data["place"],
             medical_needs=data["medical_needs"],
+            hurt_by_force=data["hurt_by_force"],
+            injuries=data["injuries"],
             seen=data["seen"],
             waiting_outside=data["waiting_outside"],
             belongings=data["belongings"],

@@ -48,6 +48,7 @@ from claims.selectors import (
     officer_history,
     plaintiff_roster,
     preservation_plans,
+    unidentified_hurt_count,
 )
 from claims.services import (
     allegation_create,
@@ -175,6 +176,8 @@ def roster(request: HttpRequest, event_id: UUID) -> HttpResponse:
         "sorts": ROSTER_SORTS,
         "may_export": may(user, "roster.export"),
         "may_export_evidence": may(user, "evidence.export"),
+        "unidentified": unidentified_hurt_count(event=event),
+        "may_link": may(user, "hotline.update"),
     }
     return render(request, "claims/roster.html", context)
 

@@ -44,7 +44,9 @@ from web.permissions import page_for
 
 NO_ID = "00000000-0000-0000-0000-000000000000"
 BOARD_FIELDS = ["legal_name", "preferred_name", "special_needs", "waiting_outside"]
-LOG_FIELDS = ["about", "caller_name", "caller_contact", "seen", "medical_needs", "belongings", "waiting_outside"]
+LOG_FIELDS = [
+    "about", "caller_name", "caller_contact", "seen", "medical_needs", "injuries", "belongings", "waiting_outside",
+]  # fmt: skip
 
 
 @page_for("custody.board")
