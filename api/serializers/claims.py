@@ -134,7 +134,7 @@ class PreservationLetterOutput(OutputSerializer):
 
 class PreservationPlanOutput(serializers.Serializer):
     recipient = serializers.ChoiceField(choices=RecordHolder.choices, read_only=True)
-    label = serializers.CharField(read_only=True)
+    recipient_label = serializers.CharField(source="label", read_only=True)
     kinds = RecordKindOutput(many=True, read_only=True)
     deletion = serializers.DateField(read_only=True, allow_null=True, help_text="The earliest routine deletion.")
     send_by = serializers.DateField(read_only=True, allow_null=True, help_text="The day a letter must go out by.")
