@@ -92,6 +92,7 @@ def demo(transactional_db: Any) -> dict[str, Any]:
         ("cases.migrations.0002_roles_and_force_types", "create"),
         ("citations.migrations.0003_seed_pennsylvania_deadline_rules", "seed"),
         ("custody.migrations.0003_philadelphia_places", "add_places"),  # the demo night holds people there
+        ("claims.migrations.0003_seed_record_kinds", "seed"),  # what preservation letters ask for
     ):
         getattr(importlib.import_module(module), function)(django_apps, connection.schema_editor())
     call_command("seed_demo", password=DEMO_PASSWORD, stdout=open(os.devnull, "w"))  # noqa: SIM115
