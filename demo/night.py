@@ -79,13 +79,20 @@ def build_night(*, users: dict[str, User]) -> Event:
         HotlineInput(
             event=event, about="Red jacket, about 20, taken at 8th and Arch",
             seen="Pushed to the ground, zip-tied, put in a wagon heading north.", kind="call",
+            hurt_by_force=True, injuries="Face pushed into the pavement; bleeding from the chin.",
         ),
         HotlineInput(
             event=event, about="Tomas Rivera", kind="outside", place=places["6th Police District"],
             waiting_outside="Two friends with a car", belongings="Phone and keys kept by police",
         ),
+        HotlineInput(
+            event=event, about="Lena Fischer", kind="call", place=places["9th Police District"],
+            hurt_by_force=True, injuries="Hit on the forearm with a baton; the arm is swelling.",
+            medical_needs="Needs her inhaler; arm may be broken", caller_name="Mo",
+        ),
     ]  # fmt: skip
     made = [hotline_entry_create(by=volunteer, client_uuid=uuid.uuid4(), data=data)[0] for data in entries]
     hotline_entry_link(entry=made[0], arrest=arrests["Sam Okafor"], by=coordinator)
     hotline_entry_link(entry=made[2], arrest=arrests["Tomas Rivera"], by=coordinator)
+    hotline_entry_link(entry=made[3], arrest=arrests["Lena Fischer"], by=coordinator)  # on the roster now
     return event

@@ -57,6 +57,6 @@ def test_dump_contains_no_seeded_plaintext():
             assert not secret or secret not in dump, "personal data found in plaintext in the database"
     for witness in witnesses:
         assert witness.witness_name not in dump and witness.witness_contact not in dump
-    for entry in HotlineEntry.objects.all():  # the night's hotline log: who, the caller, medical needs
-        for secret in [entry.about, entry.caller_contact, entry.medical_needs, entry.waiting_outside]:
+    for entry in HotlineEntry.objects.all():  # the night's hotline log: who, the caller, medical needs, injuries
+        for secret in [entry.about, entry.caller_contact, entry.medical_needs, entry.injuries, entry.waiting_outside]:
             assert not secret or secret not in dump, "hotline text found in plaintext in the database"
