@@ -8,8 +8,9 @@
   adapter at a fake provider on 127.0.0.1.
 
 Also here: Twilio's webhook signature (X-Twilio-Signature: base64 HMAC-SHA1, keyed by the auth
-token, over the full URL followed by every POST parameter sorted by name, name then value), and
-a token bucket that keeps one worker under the provider's rate (a 429 pauses it).
+token, over the full URL followed by every POST parameter sorted by name, name then value). Every
+SMS first waits for its moment under the provider's rate, shared by all workers
+(`reminders.ratelimit`; a 429 pauses them all).
 
 A failure raises `ChannelError`: `retryable` says whether the same message may be tried again
 later (network errors, 5xx, 429) or never (an invalid number)."""
@@ -21,8 +22,6 @@ import hashlib
 import hmac
 import json
 import sys
-import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,6 +31,8 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+
+from reminders.ratelimit import SharedRate
 
 
 @dataclass(frozen=True)
@@ -83,39 +84,6 @@ class EmailChannel:
 
 
 # --- SMS ---------------------------------------------------------------------------------------
-
-
-class TokenBucket:
-    """`rate` tokens a second, at most `capacity` at once; `take()` waits for one. A 429 from the
-    provider empties the bucket for its Retry-After (`pause`)."""
-
-    def __init__(self, rate: float, capacity: float | None = None) -> None:
-        self.rate = max(rate, 0.001)
-        self.capacity = capacity if capacity is not None else max(1.0, self.rate)
-        self.tokens = self.capacity
-        self.stamp = time.monotonic()
-        self.paused_until = 0.0
-        self.lock = threading.Lock()
-
-    def take(self) -> float:
-        """Wait for a token; returns the seconds waited."""
-        waited = 0.0
-        while True:
-            with self.lock:
-                now = time.monotonic()
-                self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-                self.stamp = now
-                if now >= self.paused_until and self.tokens >= 1:
-                    self.tokens -= 1
-                    return waited
-                delay = max(self.paused_until - now, (1 - self.tokens) / self.rate, 0.001)
-            time.sleep(delay)
-            waited += delay
-
-    def pause(self, seconds: float) -> None:
-        with self.lock:
-            self.paused_until = max(self.paused_until, time.monotonic() + seconds)
-            self.tokens = 0
 
 
 class SmsProvider(Protocol):
@@ -209,30 +177,18 @@ class TwilioProvider:
 class SmsChannel:
     name = "sms"
 
-    def __init__(self, provider: SmsProvider, bucket: TokenBucket) -> None:
+    def __init__(self, provider: SmsProvider, rate: SharedRate) -> None:
         self.provider = provider
-        self.bucket = bucket
+        self.rate = rate
 
     def send(self, outgoing: Outgoing) -> Sent:
-        self.bucket.take()
+        self.rate.take()
         try:
             return self.provider.send_sms(outgoing)
         except ChannelError as error:
             if error.code == "429":
-                self.bucket.pause(error.retry_after or 1.0)
+                self.rate.pause(error.retry_after or 1.0)
             raise
-
-
-_buckets: dict[float, TokenBucket] = {}
-_buckets_lock = threading.Lock()
-
-
-def bucket_for(rate: float) -> TokenBucket:
-    """One bucket per process and rate: every send of this worker shares it."""
-    with _buckets_lock:
-        if rate not in _buckets:
-            _buckets[rate] = TokenBucket(rate)
-        return _buckets[rate]
 
 
 def sms_provider() -> SmsProvider:
@@ -248,9 +204,18 @@ def sms_provider() -> SmsProvider:
     return ConsoleProvider()
 
 
-def channel_for(name: str) -> Channel:
+def sms_rate(*, upcoming: int = 1) -> SharedRate:
+    """The provider's rate, shared by every worker (`reminders.ratelimit`): one row per provider
+    and rate."""
+    rate = float(settings.REMINDERS_SMS_RATE_PER_SECOND)
+    return SharedRate(f"sms:{settings.REMINDERS_SMS_PROVIDER}:{rate:g}/s", rate, upcoming=upcoming)
+
+
+def channel_for(name: str, *, upcoming: int = 1) -> Channel:
+    """The channel `name`; `upcoming`: how many messages the caller is about to send on it (the
+    SMS rate reserves that many moments at once, within a second's worth)."""
     if name == "sms":
-        return SmsChannel(sms_provider(), bucket_for(float(settings.REMINDERS_SMS_RATE_PER_SECOND)))
+        return SmsChannel(sms_provider(), sms_rate(upcoming=upcoming))
     if name == "email":
         return EmailChannel()
     raise ValueError(f"no channel {name!r}")

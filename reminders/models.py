@@ -194,3 +194,16 @@ class WebhookReceipt(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ProviderRate(models.Model):
+    """The send rate of one provider at one rate, shared by every worker and process: `next_at`
+    (seconds since the epoch) is the earliest moment the next message may go. A worker reserves
+    its next sends by moving it forward in one locked UPDATE (`reminders.ratelimit`); a 429 from
+    the provider moves it past the provider's Retry-After, which pauses every worker."""
+
+    key = models.CharField(max_length=80, unique=True)
+    next_at = models.FloatField(default=0.0)
+
+    def __str__(self) -> str:
+        return self.key

@@ -547,11 +547,15 @@ def messages_send(*, message_ids: list[int], now: datetime.datetime | None = Non
                 going.append((message, prepared))
         fields = ["status", "status_at", "attempts", "language", "to_hash", "kind"]
         Message.objects.bulk_update([message for message, _ in going], fields)
+    counts: dict[str, int] = {}
+    for message, _ in going:
+        counts[message.channel] = counts.get(message.channel, 0) + 1
+    channels = {name: channel_for(name, upcoming=count) for name, count in counts.items()}
     for message, prepared in going:
         if prepared.outgoing is None:  # never: checked above (narrows the type)
             continue
         try:
-            sent = channel_for(message.channel).send(prepared.outgoing)
+            sent = channels[message.channel].send(prepared.outgoing)
         except ChannelError as error:
             outcomes[message.pk] = _after_failure(message, error)
             continue

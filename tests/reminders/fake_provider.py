@@ -1,7 +1,7 @@
 """A fake SMS provider speaking Twilio's Messages API, served on 127.0.0.1 (never the internet).
 
 It checks the path and the basic-auth credentials like the real one, records every message it
-accepts, and can be told to fail: a number that always answers 400 (invalid), a number that
+accepts (with the moment it arrived), and can be told to fail: a number that always answers 400 (invalid), a number that
 answers 500 a few times first, or a 429 with Retry-After for the next requests."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ class Received:
     body: str
     sid: str
     fields: dict[str, str]
+    at: float = 0.0  # time.monotonic() when it arrived (the rate tests read the spacing)
 
 
 @dataclass
@@ -84,7 +85,8 @@ def _handler(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                     fake.flaky[to] -= 1
                     return self._answer(500, {"code": 20500, "message": "internal"})
                 sid = "SM" + uuid.uuid4().hex
-                fake.received.append(Received(to=to, body=form.get("Body", ""), sid=sid, fields=form))
+                received = Received(to=to, body=form.get("Body", ""), sid=sid, fields=form, at=time.monotonic())
+                fake.received.append(received)
             if fake.delay:
                 time.sleep(fake.delay)
             return self._answer(201, {"sid": sid, "status": "queued", "to": to})

@@ -5,7 +5,9 @@ the delivery log holding a keyed hash of the number and no text, retention."""
 from __future__ import annotations
 
 import datetime
+import time
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -14,8 +16,8 @@ import citations.selectors as citation_selectors
 from cases.models import Case
 from cases.signals import case_purging
 from core.crypto import blind_index
-from reminders.channels import TokenBucket
 from reminders.models import AlertKind, Message, MessageStatus, TeamAlert, WebhookReceipt
+from reminders.ratelimit import SharedRate
 from reminders.services import (
     message_send,
     messages_purge,
@@ -87,10 +89,53 @@ def test_a_429_pauses_the_bucket_and_the_message_goes_later(clock, fake_sms, per
     assert message.status == "sent"
 
 
-def test_the_token_bucket_keeps_to_its_rate():
-    bucket = TokenBucket(rate=50, capacity=1)
-    waited = sum(bucket.take() for _ in range(11))
-    assert waited >= 0.18  # ten tokens at 50 a second after the first
+def test_the_shared_rate_keeps_to_its_rate(db):
+    rate = SharedRate("sms:test:50/s", 50)
+    moments = []
+    for _ in range(11):
+        rate.take()
+        moments.append(time.monotonic())
+    assert moments[-1] - moments[0] >= 0.195  # ten intervals of 1/50 s after the first
+
+
+class FakeClock:
+    """A wall clock that moves only when someone sleeps (each holder sleeps on its own)."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_two_holders_share_one_rate_and_a_429_pauses_both(db):
+    """Two workers (two holders, sharing only the database row) together keep to the rate: the
+    second one's moments come after the first one's; a 429 seen by one delays the other."""
+    clock = FakeClock()
+    one = SharedRate("sms:test:10/s", 10, upcoming=3, clock=clock, sleep=lambda s: None)
+    two = SharedRate("sms:test:10/s", 10, upcoming=3, clock=clock, sleep=lambda s: None)
+    waits_one = [one.take() for _ in range(3)]
+    waits_two = [two.take() for _ in range(3)]
+    assert waits_one == pytest.approx([0.0, 0.1, 0.2])
+    assert waits_two == pytest.approx([0.3, 0.4, 0.5])  # after the first holder's three
+    other = SharedRate("sms:test:20/s", 20, clock=clock, sleep=lambda s: None)
+    assert other.take() == 0.0  # another rate (another provider or setting) has its own row
+    clock.now += 10  # idle: nothing is owed
+    one.slots.clear()
+    two.slots.clear()
+    assert one.take() == 0.0
+    one.pause(30)
+    assert two.take() == pytest.approx(30.0)
+    assert one.take() == pytest.approx(30.1)
+
+
+def test_a_clock_set_back_does_not_stall_the_workers(db):
+    clock = FakeClock()
+    rate = SharedRate("sms:test:10/s", 10, clock=clock, sleep=lambda s: None)
+    rate.pause(60)
+    clock.now -= 24 * 3600  # the machine's clock went back a day (or a test travelled in time)
+    rate.slots.clear()
+    assert rate.take() == 0.0
 
 
 def test_a_message_is_sent_at_most_once_whoever_runs_it(clock, fake_sms, person, hearing):
@@ -191,6 +236,7 @@ def test_a_batch_reads_people_and_dates_once_and_writes_once_per_message(clock, 
         assert set(outcomes.values()) == {"sent"} and len(outcomes) == count
         return len(captured.captured_queries)
 
+    queries_for(1)  # the first SMS ever creates the provider's shared rate row
     few = queries_for(3)
     many = queries_for(12)
     assert many - few == 12 - 3
