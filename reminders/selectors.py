@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
 
 from cases.models import Case, Demonstrator
 from cases.permissions import users_who_may
@@ -108,12 +109,20 @@ def demonstrators_with_phone(number: str) -> QuerySet[Demonstrator]:
     return Demonstrator.objects.filter(phone_index=index, purged_at__isnull=True)
 
 
-def alert_recipients(case: Case) -> list[User]:
-    """The case's lawyers and every coordinator (active accounts), each once."""
+def coordinators() -> list[User]:
+    """Every active account that assigns cases (coordinators): read once per alert run."""
+    return list(users_who_may("cases.assign").filter(is_active=True))
+
+
+def alert_recipients(case: Case, *, coordinating: list[User] | None = None) -> list[User]:
+    """The case's lawyers and every coordinator (active accounts), each once. `coordinating`:
+    the coordinators already read for a run; the lawyers prefetched as `active_lawyers` (by
+    `missed_deadlines`) are used as they are."""
+    lawyers = getattr(case, "active_lawyers", None)
     people: dict[int, User] = {}
-    for user in case.lawyers.filter(is_active=True):
+    for user in case.lawyers.filter(is_active=True) if lawyers is None else lawyers:
         people[user.pk] = user
-    for user in users_who_may("cases.assign").filter(is_active=True):
+    for user in coordinators() if coordinating is None else coordinating:
         people.setdefault(user.pk, user)
     return list(people.values())
 
@@ -129,6 +138,11 @@ def missed_deadlines(*, since: datetime.datetime, until: datetime.datetime) -> Q
         .exclude(kind=DeadlineKind.APPEAR)
         .filter(case__purged_at__isnull=True)
         .select_related("case__event")
+        .prefetch_related(
+            Prefetch(
+                "case__lawyers", queryset=get_user_model().objects.filter(is_active=True), to_attr="active_lawyers"
+            )
+        )
         .order_by("-warrant_risk", "due_at", "id")
     )
 

@@ -61,6 +61,7 @@ from reminders.models import (
 from reminders.selectors import (
     Recipients,
     alert_recipients,
+    coordinators,
     deadlines_by_ids,
     deadlines_due_for_many,
     demonstrators_with_phone,
@@ -238,7 +239,9 @@ def reminders_plan(*, now: datetime.datetime | None = None) -> int:
     return created
 
 
-def _alert_messages(alert: TeamAlert, recipients: list[User], *, send_after: datetime.datetime) -> int:
+def _alert_messages(alerts: list[tuple[TeamAlert, list[User]]], *, send_after: datetime.datetime) -> list[str]:
+    """One e-mail per alert and recipient (keyed `a:<alert>:<user>`; two queries however many
+    alerts); returns the messages' keys."""
     candidates = {
         f"a:{alert.pk}:{user.pk}": Message(
             key=f"a:{alert.pk}:{user.pk}",
@@ -246,41 +249,54 @@ def _alert_messages(alert: TeamAlert, recipients: list[User], *, send_after: dat
             channel=ContactChannel.EMAIL,
             user=user,
             alert=alert,
-            send_after=send_after,
+            send_after=send_after - datetime.timedelta(minutes=1) if alert.warrant_risk else send_after,
         )
-        for user in recipients
+        for alert, people in alerts
+        for user in people
         if user.email
     }
-    return _create_new(candidates)
+    _create_new(candidates)
+    return list(candidates)
 
 
 def team_alerts_raise(*, now: datetime.datetime | None = None) -> int:
     """Alert the client's lawyers and the coordinators of every deadline that passed unmet in the
-    last REMINDERS_ALERT_LOOKBACK_DAYS (once each: the alert's key); warrant risks go out first."""
+    last REMINDERS_ALERT_LOOKBACK_DAYS (once each: the alert's key); warrant risks go out first.
+    A page of deadlines costs the same few queries however many it alerts; the coordinators are
+    read once for the run (and only if something is alerted)."""
     now = now or timezone.now()
     since = now - datetime.timedelta(days=settings.REMINDERS_ALERT_LOOKBACK_DAYS)
+    coordinating: list[User] | None = None
     raised = 0
     for page in deadlines_in_pages(missed_deadlines(since=since, until=now)):
         keys = {f"missed:{deadline.pk}": deadline for deadline in page}
         existing = set(TeamAlert.objects.filter(key__in=list(keys)).values_list("key", flat=True))
-        for key, deadline in keys.items():
-            if key in existing:
-                continue
-            with transaction.atomic():
-                alert, created = TeamAlert.objects.get_or_create(
-                    key=key,
-                    defaults={
-                        "kind": AlertKind.MISSED,
-                        "case": deadline.case,
-                        "deadline": deadline,
-                        "citation_id": deadline.citation_id,
-                        "warrant_risk": deadline.warrant_risk,
-                    },
-                )
-                if created:
-                    first = now - datetime.timedelta(minutes=1) if deadline.warrant_risk else now
-                    _alert_messages(alert, alert_recipients(deadline.case), send_after=first)
-                    raised += 1
+        new = {key: deadline for key, deadline in keys.items() if key not in existing}
+        if not new:
+            continue
+        if coordinating is None:
+            coordinating = coordinators()
+        with transaction.atomic():  # an alert stands only with its e-mails
+            TeamAlert.objects.bulk_create(
+                [
+                    TeamAlert(
+                        key=key,
+                        kind=AlertKind.MISSED,
+                        case=deadline.case,
+                        deadline=deadline,
+                        citation_id=deadline.citation_id,
+                        warrant_risk=deadline.warrant_risk,
+                    )
+                    for key, deadline in new.items()
+                ],
+                ignore_conflicts=True,  # a second scheduler raising the same alert loses quietly
+            )
+            alerts = TeamAlert.objects.filter(key__in=list(new))
+            recipients_of = [
+                (alert, alert_recipients(new[alert.key].case, coordinating=coordinating)) for alert in alerts
+            ]
+            _alert_messages(recipients_of, send_after=now)
+        raised += len(new)
     return raised
 
 
@@ -306,7 +322,7 @@ def alert_hearing_moved(*, citation: Citation, previous_at: datetime.datetime | 
         if created:
             case = Case.objects.get(pk=citation.case_id)
             lawyers = list(case.lawyers.filter(is_active=True))
-            _alert_messages(alert, lawyers or alert_recipients(case), send_after=timezone.now())
+            _alert_messages([(alert, lawyers or alert_recipients(case))], send_after=timezone.now())
     return alert
 
 

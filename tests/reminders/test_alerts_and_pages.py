@@ -19,11 +19,16 @@ from reminders.tasks import messages_dispatch
 from tests.factories import CaseFactory
 from tests.reminders.conftest import local
 
+# An alert run: the deadlines, their lawyers, the alerts already raised, the coordinators (one
+# query); then a savepoint, the alerts, the alerts read back, the e-mails already planned, the new
+# ones, the release. The same for 3 missed deadlines as for 12.
+QUERIES_PER_ALERT_RUN = 10
 
-def _answer_due(coordinator, phl_event, lawyer, someone):  # type: ignore[no-untyped-def]
+
+def _answer_due(coordinator, phl_event, lawyer, someone, number="PA-1"):  # type: ignore[no-untyped-def]
     case = CaseFactory(event=phl_event, demonstrator=someone, lawyers=[lawyer])
     citation = citation_services.citation_create(
-        case=case, by=coordinator, number="PA-1", kind=CitationKind.PA_SUMMARY, offense_code="18 Pa.C.S. § 5502",
+        case=case, by=coordinator, number=number, kind=CitationKind.PA_SUMMARY, offense_code="18 Pa.C.S. § 5502",
         issued_at=local(2026, 6, 1, 22, 30), fine="50.00",
     )  # fmt: skip
     return citation, Deadline.objects.get(citation=citation, kind=DeadlineKind.RESPOND)
@@ -149,3 +154,24 @@ def test_the_outbox_reads_people_and_dates_once_however_many_messages(
     # the session and user, the audit entry, the messages, their people (three), their deadlines
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/reminders/outbox/").status_code == 200
+
+
+def test_an_alert_run_costs_the_same_few_queries_for_3_or_12_missed_deadlines(
+    clock, person, phl_event, coordinator, lawyer, team_emails, django_assert_num_queries
+):
+    """The coordinators are read once per run, the lawyers once per page: the deadlines, their
+    lawyers, the alerts already raised, the coordinators, then in one transaction the alerts,
+    their e-mails (those that exist, the new ones)."""
+
+    def run_with(count: int) -> None:
+        TeamAlert.objects.all().delete()
+        clock(2026, 6, 2, 12, 0)
+        while Deadline.objects.filter(kind=DeadlineKind.RESPOND).count() < count:
+            _answer_due(coordinator, phl_event, lawyer, person(), number=f"PA-{count}-{Deadline.objects.count()}")
+        clock(2026, 6, 12, 12, 0)
+        with django_assert_num_queries(QUERIES_PER_ALERT_RUN):
+            assert team_alerts_raise() == count
+        assert Message.objects.filter(alert__isnull=False).count() == 2 * count  # the lawyer, the coordinator
+
+    run_with(3)
+    run_with(12)
