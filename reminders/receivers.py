@@ -1,5 +1,6 @@
-"""Receivers connected in RemindersConfig.ready: a hearing that moves alerts the lawyer; a purged
-case takes its reminder log and alerts with it."""
+"""Receivers connected in RemindersConfig.ready: a hearing that moves alerts the lawyer and tells
+the person at once (queued when the move commits); a purged case takes its reminder log and alerts
+with it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 from cases.models import Case
 from citations.models import Citation
 from reminders.models import Message, TeamAlert
-from reminders.services import alert_hearing_moved
+from reminders.services import hearing_moved
+from reminders.tasks import messages_send_soon
 
 LOADED_HEARING = "reminders_loaded_hearing_at"
 
@@ -24,7 +26,7 @@ def citation_saved(sender: Any, instance: Citation, created: bool, raw: bool = F
         return
     previous = getattr(instance, LOADED_HEARING)
     if previous != instance.hearing_at:
-        alert_hearing_moved(citation=instance, previous_at=previous)
+        messages_send_soon(hearing_moved(citation=instance, previous_at=previous))
     setattr(instance, LOADED_HEARING, instance.hearing_at)
 
 

@@ -101,6 +101,11 @@ def deadlines_by_ids(ids: list[int]) -> list[Deadline]:
     return list(Deadline.objects.filter(pk__in=ids).select_related("case__event", "citation"))
 
 
+def hearing_deadline_ids(*, citation_id: int) -> list[int]:
+    """The citation's hearing deadlines (whatever their date: a move updates the same rows)."""
+    return list(Deadline.objects.filter(citation_id=citation_id, kind=DeadlineKind.APPEAR).values_list("pk", flat=True))
+
+
 def demonstrators_with_phone(number: str) -> QuerySet[Demonstrator]:
     """People whose phone is `number` (the blind index: no decryption, no scan)."""
     index = Demonstrator._meta.get_field("phone_index").index_for(number)

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,6 +68,7 @@ from reminders.selectors import (
     demonstrators_with_phone,
     digest_deadlines,
     digest_subscribers,
+    hearing_deadline_ids,
     missed_deadlines,
     recipients,
     reminder_deadlines,
@@ -326,6 +328,58 @@ def alert_hearing_moved(*, citation: Citation, previous_at: datetime.datetime | 
     return alert
 
 
+def date_changed_plan(
+    *, citation: Citation, previous_at: datetime.datetime | None, now: datetime.datetime | None = None
+) -> list[str]:
+    """The person whose hearing moved is told at once ("your date has changed", with the new date,
+    time and place) on each channel they consent to, or when quiet hours end; one message per move
+    and channel (its key names the citation and both times). Returns the messages' keys.
+
+    The message names the hearing's deadlines (the same rows, moved by the deadline engine); when it
+    is sent they must still be open on the day it announces, or it is cancelled (moved again: the
+    newer move has its own message)."""
+    now = now or timezone.now()
+    current = citation.hearing_at
+    if previous_at is None or current is None or current == previous_at or current <= now:
+        return []
+    case = citation.case
+    channels = recipients({case.demonstrator_id}).channels.get(case.demonstrator_id, set())
+    hearing_ids = hearing_deadline_ids(citation_id=citation.pk) if channels else []
+    if not hearing_ids:
+        return []
+    tz = ZoneInfo(case.event.time_zone)
+    send_after = quiet_until(now, tz) or now
+    stamp = f"{citation.pk}:{int(previous_at.timestamp())}:{int(current.timestamp())}"
+    candidates = {
+        f"c:{case.demonstrator_id}:{stamp}:{channel}": Message(
+            key=f"c:{case.demonstrator_id}:{stamp}:{channel}",
+            kind=MessageKind.DATE_CHANGED,
+            channel=channel,
+            demonstrator_id=case.demonstrator_id,
+            due_on=current.astimezone(tz).date(),
+            deadline_ids=hearing_ids,
+            send_after=send_after,
+        )
+        for channel in sorted(channels)
+    }
+    _create_new(candidates)
+    return list(candidates)
+
+
+def hearing_moved(
+    *, citation: Citation, previous_at: datetime.datetime | None, now: datetime.datetime | None = None
+) -> list[int]:
+    """A hearing moved: the lawyers' alert and the person's "your date has changed", both at once.
+    Returns the ids of the messages that may go now (the caller queues them once the move commits:
+    `reminders.tasks.messages_send_soon`); one in quiet hours waits for the every-minute job."""
+    now = now or timezone.now()
+    alert = alert_hearing_moved(citation=citation, previous_at=previous_at)
+    keys = date_changed_plan(citation=citation, previous_at=previous_at, now=now)
+    ours = Q(key__in=keys) | Q(alert=alert) if alert is not None else Q(key__in=keys)
+    ready = Message.objects.filter(ours, status=MessageStatus.PENDING, send_after__lte=now)
+    return list(ready.values_list("pk", flat=True))
+
+
 def digests_plan(*, now: datetime.datetime | None = None) -> int:
     """From REMINDERS_DIGEST_HOUR (site time), one digest a day per subscribed lawyer."""
     now = now or timezone.now()
@@ -445,7 +499,11 @@ def _prepare_for_person(
         return Prepared(MessageStatus.SUPPRESSED)
     kind = message.kind
     deadlines = [d for d in due.get((person.pk, message.due_on), []) if d.due_at > now] if message.due_on else []
-    changed = False
+    changed = kind == MessageKind.DATE_CHANGED
+    if changed:  # planned when the date changed: still so, or a newer move has its own message
+        deadlines = [d for d in deadlines if d.pk in set(message.deadline_ids)]
+        if not deadlines:
+            return Prepared(MessageStatus.CANCELLED)
     if not deadlines:
         moved = [
             d
@@ -454,17 +512,17 @@ def _prepare_for_person(
         ]
         if not moved:
             return Prepared(MessageStatus.CANCELLED)
-        since = min(d.updated_at for d in moved)
+        first_day = min(d.due_on for d in moved)
+        # Told already (at the moment of the move, or by another reminder of the old day)?
         told = Message.objects.filter(
             demonstrator_id=person.pk,
             channel=message.channel,
             kind=MessageKind.DATE_CHANGED,
-            status__in=(MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED),
-            status_at__gte=since,
+            due_on=first_day,
+            status__in=(MessageStatus.PENDING, MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED),
         ).exists()
         if told:
             return Prepared(MessageStatus.CANCELLED)
-        first_day = min(d.due_on for d in moved)
         deadlines, changed, kind = [d for d in moved if d.due_on == first_day], True, MessageKind.DATE_CHANGED
     tz = ZoneInfo(deadlines[0].case.event.time_zone)
     later = quiet_until(now, tz)

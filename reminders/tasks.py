@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -46,3 +47,18 @@ def messages_dispatch(*, now: datetime.datetime | None = None, limit: int = 20_0
         Message.objects.filter(pk__in=chunk).update(enqueued_at=now)
         send_messages_task.enqueue(message_ids=chunk)
     return len(ids)
+
+
+def messages_send_soon(message_ids: list[int]) -> None:
+    """Queue these messages for the workers as soon as the current transaction commits (a moved
+    hearing's alert and "your date has changed" go at once, not at the job's next minute). Rolled
+    back, nothing is queued; lost, the every-minute job queues them."""
+    if not message_ids:
+        return
+
+    def enqueue() -> None:
+        Message.objects.filter(pk__in=message_ids, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
+        for start in range(0, len(message_ids), BATCH):
+            send_messages_task.enqueue(message_ids=message_ids[start : start + BATCH])
+
+    transaction.on_commit(enqueue)

@@ -91,11 +91,10 @@ def test_a_429_pauses_the_bucket_and_the_message_goes_later(clock, fake_sms, per
 
 def test_the_shared_rate_keeps_to_its_rate(db):
     rate = SharedRate("sms:test:50/s", 50)
-    moments = []
+    started = time.monotonic()
     for _ in range(11):
         rate.take()
-        moments.append(time.monotonic())
-    assert moments[-1] - moments[0] >= 0.195  # ten intervals of 1/50 s after the first
+    assert time.monotonic() - started >= 0.2  # ten intervals of 1/50 s after the first
 
 
 class FakeClock:

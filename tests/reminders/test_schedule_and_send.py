@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.core import mail
 
 from citations import services as citation_services
+from citations.deadlines import sync_citation_deadlines
+from citations.models import Citation
 from reminders.models import ContactChannel, Message, MessageKind, MessageStatus
 from reminders.services import message_send, reminders_plan
 from reminders.tasks import messages_dispatch
@@ -103,13 +105,33 @@ def test_a_moved_hearing_sends_a_date_changed_message_once(clock, fake_sms, pers
     citation_services.citation_schedule_hearing(
         citation=citation, hearing_at=local(2026, 7, 2, 10, 0), courtroom="Courtroom 7", by=coordinator
     )
-    messages_dispatch()  # ...and reads the date again before sending
+    messages_dispatch()  # ...and reads the date again before sending: the move's own message goes
     (sent,) = fake_sms.received
     assert "changed" in sent.body
     assert "2 July" in sent.body and "10:00 AM" in sent.body
-    assert Message.objects.get().kind == MessageKind.DATE_CHANGED
+    statuses = dict(Message.objects.values_list("kind", "status"))
+    assert statuses == {MessageKind.DATE_CHANGED: MessageStatus.SENT, MessageKind.REMINDER: MessageStatus.CANCELLED}
     clock(2026, 6, 19, 9, 0)
     assert reminders_plan() == 0  # nothing is due on the old date any more
+    messages_dispatch()
+    assert len(fake_sms.received) == 1
+
+
+def test_a_date_moved_behind_the_services_back_is_told_by_the_old_reminder(clock, fake_sms, person, hearing):
+    """A move no receiver saw (a bulk update, a data fix): the old date's reminder, reading the
+    dates again before sending, says the date changed instead, once."""
+    someone = person()
+    citation = hearing(someone, local(2026, 6, 20, 9, 30))
+    clock(2026, 6, 18, 9, 0)
+    reminders_plan()
+    Citation.objects.filter(pk=citation.pk).update(hearing_at=local(2026, 7, 2, 10, 0))
+    sync_citation_deadlines([Citation.objects.get(pk=citation.pk)])
+    messages_dispatch()
+    (sent,) = fake_sms.received
+    assert "changed" in sent.body and "2 July" in sent.body
+    assert Message.objects.get().kind == MessageKind.DATE_CHANGED
+    clock(2026, 6, 19, 9, 0)
+    assert reminders_plan() == 0
     messages_dispatch()
     assert len(fake_sms.received) == 1
 
