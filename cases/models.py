@@ -64,6 +64,13 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # see the com
     session_epoch = models.PositiveIntegerField(
         default=0, editable=False, help_text=_("Raised to end every session of this account at once.")
     )
+    language = models.CharField(
+        _("language of the e-mails"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the alerts and digests this account receives (blank: the site's language)."),
+    )
     # The role cases.roles.role_of found, kept on this object for the request (not a column).
     _tracker_role: Role | None
     # What a lawyer may see of rows hanging off cases (cases.access), built once per object.

@@ -4,7 +4,8 @@
   incident cited by one of its complaints (`incident_ids_concerning`, `incidents_concerning`);
 - which statements and files are a case's attachments: tied to the case, to one of its
   complaints, or to an incident concerning it (`case_attachments`);
-- which people carry a name, matched exactly through the blind indexes (`person_named`).
+- which people carry a name, matched exactly through the blind indexes (`person_named`);
+- the language an account's e-mails are written in (`account_language`).
 
 These say nothing about who may see the rows: scope stays in cases/access.py (its
 `*_visible_to` functions), and callers apply these filters to the querysets it gives them. The
@@ -17,10 +18,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any, TypeAlias
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from cases.fields import blind_index_fields
 from cases.models import ArrestSeen, Case, Demonstrator, ExcessiveForceComplaint, Incident
+from cases.types import User
 
 PersonAffected = Incident.people_affected.through
 ComplaintIncident = ExcessiveForceComplaint.incidents.through
@@ -94,3 +97,9 @@ def person_named(name: str, *, via: str = "") -> Q:
         if value:
             condition |= Q(**{f"{prefix}{field}": value})
     return condition or Q(**{f"{prefix}pk__in": []})  # no name, nobody
+
+
+def account_language(user: User) -> str:
+    """The language an account's e-mails are written in: its own choice, else the site's."""
+    chosen = user.language
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE

@@ -1135,3 +1135,15 @@ def account_change_own_password(*, user: User, password: str, request: HttpReque
         user.save(update_fields=["password"])
         audit_record(actor=user, action="account.password", target=user, fields=["password"], request=request)
     return user
+
+
+@transaction.atomic
+def account_set_language(*, user: User, language: str, request: HttpRequest | None = None) -> User:
+    """A person's choice of the language of the e-mails the tracker sends them (alerts, the
+    morning digest); blank follows the site's language (`cases.selectors.account_language`)."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": gettext("Choose one of the languages.")})
+    user.language = language
+    user.save(update_fields=["language"])
+    audit_record(actor=user, action="account.language", target=user, fields=["language"], request=request)
+    return user

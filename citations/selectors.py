@@ -335,7 +335,7 @@ def deadline_title(deadline: Deadline) -> str:
     """'2026-0042 · Respond to the citation (plea)': case number and kind, never a name."""
     title = f"{deadline.case.number} · {deadline.get_kind_display()}"
     if deadline.warrant_risk:
-        title += " (warrant risk)"
+        title += f" ({_('warrant risk')})"
     return title
 
 

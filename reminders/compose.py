@@ -4,7 +4,8 @@ sent (and when the outbox shows it); never stored.
 A reminder to a person gives the date, the time and the place of each matter due that day, and
 never the charge, the citation or the case: a phone's lock screen is seen by others. Messages to
 the team name the case number and the kind of deadline (`citations.selectors.deadline_title`),
-never a person's name."""
+never a person's name, in each recipient's language (a person's `language_of`; an account's
+`cases.selectors.account_language`)."""
 
 from __future__ import annotations
 
@@ -89,10 +90,10 @@ def case_link(deadline: Deadline) -> str:
     return f"{settings.REMINDERS_PUBLIC_BASE_URL.rstrip('/')}{path}"
 
 
-def missed_alert_text(deadline: Deadline) -> tuple[str, str]:
-    """(subject, body) of the alert to the team when a deadline passed unmet (English: the team's
-    working language; the page around it is translated)."""
-    with translation.override(settings.LANGUAGE_CODE):
+def missed_alert_text(deadline: Deadline, *, language: str) -> tuple[str, str]:
+    """(subject, body) of the alert to a team member when a deadline passed unmet, in their
+    language (`cases.selectors.account_language`)."""
+    with translation.override(language):
         title = deadline_title(deadline)
         subject = _("Deadline passed unmet: %(title)s") % {"title": title}
         body = _("The deadline %(title)s passed on %(date)s with nothing recorded. Open the case: %(link)s") % {
@@ -103,8 +104,9 @@ def missed_alert_text(deadline: Deadline) -> tuple[str, str]:
         return str(subject), str(body)
 
 
-def hearing_moved_text(citation: Citation, previous_at: datetime.datetime | None) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
+def hearing_moved_text(citation: Citation, previous_at: datetime.datetime | None, *, language: str) -> tuple[str, str]:
+    """(subject, body) of the alert to a lawyer whose client's hearing moved, in their language."""
+    with translation.override(language):
         tz = ZoneInfo(citation.case.event.time_zone)
         was = previous_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if previous_at else _("not set")
         now = citation.hearing_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if citation.hearing_at else _("not set")
@@ -119,8 +121,9 @@ def hearing_moved_text(citation: Citation, previous_at: datetime.datetime | None
         return str(subject), str(body)
 
 
-def digest_text(deadlines: list[Deadline], *, today: datetime.date) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
+def digest_text(deadlines: list[Deadline], *, today: datetime.date, language: str) -> tuple[str, str]:
+    """(subject, body) of a lawyer's morning digest, in their language."""
+    with translation.override(language):
         subject = _("Due in the next 7 days (%(date)s)") % {"date": today.isoformat()}
         lines = [f"- {d.due_on.isoformat()}  {deadline_title(d)}" for d in deadlines]
         body = "\n".join(lines) if lines else _("Nothing is due in the next 7 days.")

@@ -30,6 +30,7 @@ from django.utils import timezone
 from cases.access import case_list_visible_to
 from cases.audit import audit_record
 from cases.models import Case, Demonstrator
+from cases.selectors import account_language
 from cases.types import User
 from citations.models import Citation, Deadline, DeadlineStatus
 from citations.selectors import deadlines_in_pages
@@ -547,23 +548,25 @@ def _prepare_for_team(message: Message, now: datetime.datetime) -> Prepared:
     user = message.user
     if user is None or not user.is_active or not user.email:
         return Prepared(MessageStatus.SUPPRESSED)
+    language = account_language(user)
     if message.kind == MessageKind.DIGEST:
         if not DigestSubscription.objects.filter(user=user, active=True).exists():
             return Prepared(MessageStatus.SUPPRESSED)
-        subject, body = digest_text(digest_deadlines(user=user, today=message.due_on or now.date()), today=now.date())
+        due = digest_deadlines(user=user, today=message.due_on or now.date())
+        subject, body = digest_text(due, today=now.date(), language=language)
     else:
         alert = message.alert
         if alert is None or not case_list_visible_to(user=user).filter(pk=alert.case_id).exists():
             return Prepared(MessageStatus.SUPPRESSED)
         if alert.kind == AlertKind.MISSED and alert.deadline is not None:
-            subject, body = missed_alert_text(alert.deadline)
+            subject, body = missed_alert_text(alert.deadline, language=language)
         elif alert.citation is not None:
-            subject, body = hearing_moved_text(alert.citation, alert.previous_at)
+            subject, body = hearing_moved_text(alert.citation, alert.previous_at, language=language)
         else:
             return Prepared(MessageStatus.CANCELLED)
     to_hash = blind_index(user.email, purpose="reminders.message.to", kind="email")
     outgoing = Outgoing(to=user.email, body=body, subject=subject, key=message.key)
-    return Prepared("send", outgoing=outgoing, language=settings.LANGUAGE_CODE, to_hash=to_hash, kind=message.kind)
+    return Prepared("send", outgoing=outgoing, language=language, to_hash=to_hash, kind=message.kind)
 
 
 def messages_preview(messages: list[Message], *, now: datetime.datetime | None = None) -> list[Outgoing | None]:

@@ -34,6 +34,7 @@ account_patterns = [
     path("login/verify/", account.mfa_verify_view, name="mfa_verify"),
     path("login/enrol/", account.mfa_enrol_view, name="mfa_enrol"),
     path("account/security/", account.account_security_view, name="account_security"),
+    path("account/language/", account.account_language_view, name="account_language"),
     path("account/recovery-codes/", account.recovery_codes_view, name="mfa_recovery_codes"),
     path("account/logout-everywhere/", account.logout_everywhere_view, name="logout_everywhere"),
     path("security/lockdown/", account.lockdown_view, name="lockdown"),

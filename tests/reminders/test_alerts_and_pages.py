@@ -4,6 +4,7 @@ page in both languages, the consent page, and the `send_reminders` command."""
 from __future__ import annotations
 
 import io
+import re
 
 from django.core import mail
 from django.core.management import call_command
@@ -175,3 +176,59 @@ def test_an_alert_run_costs_the_same_few_queries_for_3_or_12_missed_deadlines(
 
     run_with(3)
     run_with(12)
+
+
+def test_each_team_member_gets_an_alert_in_their_own_language(
+    clock, person, phl_event, coordinator, lawyer, team_emails
+):
+    lawyer.language = "es"
+    lawyer.save(update_fields=["language"])  # the coordinator chose nothing: the site's English
+    clock(2026, 6, 2, 12, 0)
+    _answer_due(coordinator, phl_event, lawyer, person())
+    clock(2026, 6, 12, 12, 0)
+    team_alerts_raise()
+    messages_dispatch()
+    by_address = {m.to[0]: m for m in mail.outbox}
+    spanish, english = by_address[lawyer.email], by_address[coordinator.email]
+    assert spanish.subject.startswith("Plazo vencido sin cumplir:") and "riesgo de orden de arresto" in spanish.subject
+    assert "sin nada registrado. Abra el caso" in spanish.body
+    assert english.subject.startswith("Deadline passed unmet:") and "(warrant risk)" in english.subject
+    assert "Open the case" in english.body
+    languages = dict(Message.objects.values_list("user_id", "language"))
+    assert languages == {lawyer.pk: "es", coordinator.pk: "en"}
+
+
+def test_a_moved_hearing_alert_and_the_digest_follow_the_lawyers_language(
+    clock, person, hearing, coordinator, lawyer, team_emails
+):
+    lawyer.language = "es"
+    lawyer.save(update_fields=["language"])
+    clock(2026, 6, 2, 12, 0)
+    citation = hearing(person(), local(2026, 6, 20, 9, 30))
+    citation_services.citation_schedule_hearing(
+        citation=citation, hearing_at=local(2026, 6, 18, 10, 0), courtroom="Courtroom 7", by=coordinator
+    )
+    messages_dispatch()
+    (moved,) = mail.outbox
+    assert moved.subject.startswith("Cambió la fecha de la audiencia")
+    assert "2026-06-20 09:30" in moved.body and "2026-06-18 10:00" in moved.body
+    DigestSubscription.objects.create(user=lawyer)
+    clock(2026, 6, 15, 7, 0)
+    digests_plan()
+    messages_dispatch()
+    digest = mail.outbox[-1]
+    assert digest.subject == "Vence en los próximos 7 días (2026-06-15)"
+    assert "2026-06-18" in digest.body and "Comparecer" in digest.body and "Appear" not in digest.body
+
+
+def test_a_team_member_chooses_the_language_of_their_emails(client_for, lawyer):
+    client = client_for(lawyer)
+    page = client.get("/account/language/").content.decode()
+    assert re.search(r'<input[^>]*value="en"[^>]*checked', page)  # the site's language until chosen
+    assert client.post("/account/language/", {"language": "fr"}).status_code == 400
+    response = client.post("/account/language/", {"language": "es"})
+    assert response.status_code == 302
+    lawyer.refresh_from_db()
+    assert lawyer.language == "es"
+    assert AuditEntry.objects.filter(action="account.language", actor=lawyer).exists()
+    assert "/account/language/" in client.get("/account/security/").content.decode()

@@ -92,6 +92,8 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("mfa_enrol", "get"): ("/login/enrol/", None, expect(302, observer=200, organizer=200)),
     ("mfa_enrol", "post"): ("/login/enrol/", {}, expect(302, observer=200, organizer=200)),
     ("account_security", "get"): ("/account/security/", None, SIGNED_IN),
+    ("account_language", "get"): ("/account/language/", None, SIGNED_IN),
+    ("account_language", "post"): ("/account/language/", {"language": "es"}, expect(302)),
     ("mfa_recovery_codes", "post"): ("/account/recovery-codes/", {}, NO_FACTOR_NEEDED),
     ("logout_everywhere", "post"): ("/account/logout-everywhere/", {}, expect(302)),
     # Django's language switch: POST sets it, any other method only redirects back
@@ -271,7 +273,8 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
 # Pages that ask no operation of the table: open to anyone, or to anyone signed in about their
 # own account (sign-in, second factor, sessions), or authenticated otherwise (the feed's token).
 NO_OPERATION = {
-    "home", "healthz", "login", "logout", "mfa_verify", "mfa_enrol", "account_security", "mfa_recovery_codes",
+    "home", "healthz", "login", "logout", "mfa_verify", "mfa_enrol", "account_security", "account_language",
+    "mfa_recovery_codes",
     "logout_everywhere", "set_language", "citations-calendar-feed", "api:schema", "api:docs", "api/^.*$",
     "reminders-sms-status", "reminders-sms-inbound",
 }  # fmt: skip

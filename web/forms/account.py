@@ -1,10 +1,11 @@
-"""Forms of the sign-in, second-factor and lockdown pages."""
+"""Forms of the sign-in, second-factor, account and lockdown pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -50,3 +51,11 @@ class LockdownForm(forms.Form):
         if data.get("confirm_destroy") and not data.get("destroy_keys"):
             self.add_error("destroy_keys", _("Tick the box as well to destroy the keys."))
         return data
+
+
+class AccountLanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of the e-mails the tracker sends you"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+    )

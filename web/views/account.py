@@ -1,5 +1,6 @@
 """Sign-in pages: password, then the second factor (verify or first-time enrolment), account
-security (recovery codes, signing out everywhere) and the administrators' emergency lockdown page."""
+security (recovery codes, signing out everywhere), the language of one's e-mails, and the
+administrators' emergency lockdown page."""
 
 from __future__ import annotations
 
@@ -32,9 +33,11 @@ from cases.lockdown import (
     lockdown_lift,
     recent_administrators,
 )
+from cases.selectors import account_language
+from cases.services import account_set_language
 from cases.sessions import user_end_all_sessions
 from cases.types import signed_in
-from web.forms.account import LockdownForm, TokenForm, TrackerAuthenticationForm
+from web.forms.account import AccountLanguageForm, LockdownForm, TokenForm, TrackerAuthenticationForm
 from web.permissions import page_for
 
 
@@ -101,6 +104,23 @@ def account_security_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registration/account_security.html", {"mfa_required": mfa.mfa_required_for(signed_in(request.user))}
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_language_view(request: HttpRequest) -> HttpResponse:
+    """The language of the alerts and digests this account receives (anyone signed in, about
+    their own account)."""
+    user = signed_in(request.user)
+    form = AccountLanguageForm(request.POST or None, initial={"language": account_language(user)})
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "registration/account_language.html", {"form": form}, status=400)
+        account_set_language(user=user, language=form.cleaned_data["language"], request=request)
+        messages.success(request, _("Saved."))
+        return redirect("account_language")
+    return render(request, "registration/account_language.html", {"form": form})
 
 
 @never_cache
