@@ -428,7 +428,7 @@ REMINDERS_PUBLIC_BASE_URL = env.str("REMINDERS_PUBLIC_BASE_URL", default="")
 REMINDERS_WEBHOOK_WINDOW_SECONDS = env.int("REMINDERS_WEBHOOK_WINDOW_SECONDS", default=3 * 24 * 3600)
 # "console" (development: printed, nothing leaves) or "twilio" (the Messages API).
 REMINDERS_SMS_PROVIDER = env.str("REMINDERS_SMS_PROVIDER", default="console")
-REMINDERS_SMS_RATE_PER_SECOND = env.float("REMINDERS_SMS_RATE_PER_SECOND", default=10.0)  # per worker process
+REMINDERS_SMS_RATE_PER_SECOND = env.float("REMINDERS_SMS_RATE_PER_SECOND", default=10.0)  # all workers together
 REMINDERS_SMS_TIMEOUT_SECONDS = env.float("REMINDERS_SMS_TIMEOUT_SECONDS", default=10.0)
 TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="https://api.twilio.com")
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")

@@ -11,8 +11,9 @@ from django.core import mail
 from django.test import Client
 
 from cases.models import AuditEntry
+from citations import services as citation_services
 from reminders.channels import TwilioProvider, twilio_signature, twilio_signature_valid
-from reminders.models import ConsentMethod, ContactChannel, ContactConsent, Message, MessageStatus
+from reminders.models import ConsentMethod, ContactChannel, ContactConsent, Message, MessageKind, MessageStatus
 from reminders.services import consent_record, message_send, reminders_plan
 from reminders.tasks import messages_dispatch
 from tests.reminders.conftest import local
@@ -128,9 +129,12 @@ def test_webhook_replays_are_refused(clock, fake_sms, person, hearing):
     "who",
     ["never_asked", "sms_flag_only", "opted_out", "email_withdrawn", "purged"],
 )
-def test_no_reminder_reaches_a_person_without_consent_on_any_path(who, clock, fake_sms, person, hearing, coordinator):
+def test_no_reminder_reaches_a_person_without_consent_on_any_path(
+    who, clock, fake_sms, person, hearing, coordinator, django_capture_on_commit_callbacks
+):
     """Planning, sending (a message planned before consent was withdrawn), the date-changed
-    message and the outbox preview all ask for consent: nothing leaves for these people."""
+    message (when a reminder of the old date falls due, and at the moment of the move) and the
+    outbox preview all ask for consent: nothing leaves for these people."""
     if who == "never_asked":
         someone = person(sms=False)
     elif who == "sms_flag_only":  # the intake flag alone, no recorded opt-in
@@ -139,7 +143,7 @@ def test_no_reminder_reaches_a_person_without_consent_on_any_path(who, clock, fa
         someone.save()
     else:
         someone = person(sms=True, email=True)
-    hearing(someone, local(2026, 6, 20, 9, 30))
+    citation = hearing(someone, local(2026, 6, 20, 9, 30))
     clock(2026, 6, 19, 9, 0)
     planned = reminders_plan()
     if who == "opted_out":
@@ -155,6 +159,11 @@ def test_no_reminder_reaches_a_person_without_consent_on_any_path(who, clock, fa
     for message in Message.objects.all():  # a stale task, still queued, runs anyway
         Message.objects.filter(pk=message.pk).update(status=MessageStatus.PENDING)
         assert message_send(message_id=message.pk) == MessageStatus.SUPPRESSED
+    with django_capture_on_commit_callbacks(execute=True):  # the hearing moves: told at once, if consenting
+        citation_services.citation_schedule_hearing(
+            citation=citation, hearing_at=local(2026, 7, 2, 10, 0), courtroom="Courtroom 7", by=coordinator
+        )
+    assert not Message.objects.filter(kind=MessageKind.DATE_CHANGED, status=MessageStatus.PENDING).exists()
     messages_dispatch()
     assert fake_sms.received == []
     assert mail.outbox == []
