@@ -303,7 +303,9 @@ def team_alerts_raise(*, now: datetime.datetime | None = None) -> int:
     return raised
 
 
-def alert_hearing_moved(*, citation: Citation, previous_at: datetime.datetime | None) -> TeamAlert | None:
+def alert_hearing_moved(
+    *, citation: Citation, previous_at: datetime.datetime | None, now: datetime.datetime | None = None
+) -> TeamAlert | None:
     """A hearing that was set has moved (or been taken off): the case's lawyers hear of it (the
     coordinators when no lawyer is assigned). Idempotent per move."""
     current = citation.hearing_at
@@ -325,7 +327,7 @@ def alert_hearing_moved(*, citation: Citation, previous_at: datetime.datetime | 
         if created:
             case = Case.objects.get(pk=citation.case_id)
             lawyers = list(case.lawyers.filter(is_active=True))
-            _alert_messages([(alert, lawyers or alert_recipients(case))], send_after=timezone.now())
+            _alert_messages([(alert, lawyers or alert_recipients(case))], send_after=now or timezone.now())
     return alert
 
 
@@ -374,7 +376,7 @@ def hearing_moved(
     Returns the ids of the messages that may go now (the caller queues them once the move commits:
     `reminders.tasks.messages_send_soon`); one in quiet hours waits for the every-minute job."""
     now = now or timezone.now()
-    alert = alert_hearing_moved(citation=citation, previous_at=previous_at)
+    alert = alert_hearing_moved(citation=citation, previous_at=previous_at, now=now)
     keys = date_changed_plan(citation=citation, previous_at=previous_at, now=now)
     ours = Q(key__in=keys) | Q(alert=alert) if alert is not None else Q(key__in=keys)
     ready = Message.objects.filter(ours, status=MessageStatus.PENDING, send_after__lte=now)

@@ -3,7 +3,10 @@ once per move, in their language; the lawyer's alert goes at once too."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.core import mail
+from django.utils import timezone
 
 from citations import services as citation_services
 from reminders.models import Message, MessageKind, MessageStatus, TeamAlert
@@ -105,3 +108,20 @@ def test_nobody_who_has_not_consented_hears_of_a_move(
     assert not Message.objects.filter(demonstrator__isnull=False).exists()
     assert [m.to for m in mail.outbox] == [[lawyer.email]]  # the lawyer still hears of it
     assert TeamAlert.objects.count() == 1
+
+
+def test_on_a_running_clock_the_lawyers_alert_still_goes_at_once(
+    person, hearing, coordinator, lawyer, team_emails, django_capture_on_commit_callbacks
+):
+    """No pinned clock: time moves between planning the alert and picking what may go now."""
+    soon = timezone.localtime() + datetime.timedelta(days=10)
+    citation = hearing(person(), soon.replace(hour=10, minute=0, second=0, microsecond=0))
+    later = soon + datetime.timedelta(days=7)
+    _move(
+        citation,
+        later.replace(hour=11, minute=0, second=0, microsecond=0),
+        coordinator,
+        django_capture_on_commit_callbacks,
+    )
+    assert [m.to for m in mail.outbox if m.to == [lawyer.email]] == [[lawyer.email]]
+    assert Message.objects.get(alert__isnull=False).status == MessageStatus.SENT
