@@ -75,6 +75,12 @@ intake_patterns: list = [
     path("custody/<uuid:id>/release/", intake.ReleaseApi.as_view(), name="custody-release"),
     path("people/merges/", intake.PersonMergeApi.as_view(), name="people-merge"),
     path("people/merges/<uuid:id>/undo/", intake.PersonMergeUndoApi.as_view(), name="people-merge-undo"),
+    path("people/merges/dismissals/", intake.DuplicateDismissalApi.as_view(), name="people-duplicate-dismiss"),
+    path(
+        "people/merges/dismissals/<uuid:id>/undo/",
+        intake.DuplicateDismissalUndoApi.as_view(),
+        name="people-duplicate-dismiss-undo",
+    ),
 ]
 
 # --- the night (custody app): the hotline log, an event's custody board, a move to another stage

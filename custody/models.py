@@ -158,3 +158,32 @@ class PersonMerge(models.Model):
 
     def __str__(self) -> str:
         return f"Person merge {self.public_id}"
+
+
+class DuplicateDismissal(models.Model):
+    """A coordinator's word that two records the merge queue pairs are different people: the pair
+    (by id only, lower id first) leaves the queue for good, unless the dismissal is undone. No
+    name, no reason text: who said so and when."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first = models.ForeignKey("cases.Demonstrator", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("cases.Demonstrator", on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    dismissed_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-dismissed_at", "-id"]
+        verbose_name = _("duplicate dismissal")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="dismissal_first_lower"),
+            models.UniqueConstraint(
+                fields=["first", "second"], condition=models.Q(undone_at__isnull=True), name="dismissal_once_per_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Duplicate dismissal {self.public_id}"

@@ -88,6 +88,16 @@ intake_patterns = [
     path("people/duplicates/", intake.merge_queue, name="people-merge-queue"),
     path("people/merge/<uuid:first_id>/<uuid:second_id>/", intake.merge_pair, name="people-merge"),
     path("people/merges/<uuid:merge_id>/undo/", intake.merge_undo, name="people-merge-undo"),
+    path(
+        "people/not-duplicates/<uuid:first_id>/<uuid:second_id>/",
+        intake.duplicate_dismiss_pair,
+        name="people-duplicate-dismiss",
+    ),
+    path(
+        "people/not-duplicates/<uuid:dismissal_id>/undo/",
+        intake.duplicate_dismissal_undo_page,
+        name="people-duplicate-dismiss-undo",
+    ),
 ]
 
 # The lawyer's desk (coordinators see every case).

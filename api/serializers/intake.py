@@ -103,3 +103,18 @@ class MergeOutput(serializers.Serializer):
 
     def get_cases_folded(self, merge: Any) -> int:
         return len(merge.moved.get("folded", []))
+
+
+class DismissalInput(PlainInputSerializer):
+    first_person = ScopedRelatedField(model=Demonstrator, scope=demonstrator_list_visible_to, help_text=_("One record."))
+    second_person = ScopedRelatedField(
+        model=Demonstrator, scope=demonstrator_list_visible_to, help_text=_("The record it is not the same person as.")
+    )
+
+
+class DismissalOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    first_person = serializers.UUIDField(source="first.public_id")
+    second_person = serializers.UUIDField(source="second.public_id")
+    dismissed_at = serializers.DateTimeField()
+    undone_at = serializers.DateTimeField(allow_null=True)

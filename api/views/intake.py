@@ -1,5 +1,6 @@
 """The intake desk over the API: one-step intake (`intake.create`), a release recorded into the
-case (`intake.release`), and merging two records of one person or undoing it (`people.merge`),
+case (`intake.release`), and merging two records of one person or undoing it, or marking a
+suggested pair as different people or undoing that (`people.merge`),
 for coordinators and administrators. Each calls custody.services; a refusal answers 400 with the
 field (or "citations.N") it concerns, and writes nothing."""
 
@@ -17,6 +18,8 @@ from rest_framework.views import APIView
 from api.idempotency import idempotent
 from api.permissions import AreaPermission
 from api.serializers.intake import (
+    DismissalInput,
+    DismissalOutput,
     IntakeInput,
     IntakeOutput,
     MergeInput,
@@ -26,9 +29,9 @@ from api.serializers.intake import (
 )
 from cases.access import arrest_list_visible_to, get_visible_or_404
 from cases.types import signed_in
-from custody.selectors.duplicates import merges_undoable
+from custody.selectors.duplicates import dismissals_undoable, merges_undoable
 from custody.services.intake import intake_register, release_record
-from custody.services.merge import person_merge, person_merge_undo
+from custody.services.merge import duplicate_dismiss, duplicate_dismissal_undo, person_merge, person_merge_undo
 
 
 class IntakeApi(APIView):
@@ -114,3 +117,38 @@ class PersonMergeUndoApi(APIView):
         user = signed_in(request.user)
         merge = get_visible_or_404(merges_undoable(user=user), id, user=user, request=request)
         return Response(MergeOutput(person_merge_undo(merge=merge, by=user)).data)
+
+
+class DuplicateDismissalApi(APIView):
+    area = "people"
+    operation = "merge"
+    permission_classes = [AreaPermission]
+
+    @extend_schema(
+        summary="Mark two records as different people: the merge queue no longer pairs them",
+        request=DismissalInput,
+        responses={201: DismissalOutput},
+    )
+    @idempotent
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = DismissalInput(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        dismissal = duplicate_dismiss(
+            first=data["first_person"], second=data["second_person"], by=signed_in(request.user)
+        )
+        return Response(DismissalOutput(dismissal).data, status=status.HTTP_201_CREATED)
+
+
+class DuplicateDismissalUndoApi(APIView):
+    area = "people"
+    operation = "merge"
+    permission_classes = [AreaPermission]
+
+    @extend_schema(summary="Put a pair marked as different people back in the queue", request=None,
+                   responses={200: DismissalOutput})  # fmt: skip
+    @idempotent
+    def post(self, request: Request, id: UUID, *args: Any, **kwargs: Any) -> Response:  # noqa: A002 - the route's name
+        user = signed_in(request.user)
+        dismissal = get_visible_or_404(dismissals_undoable(user=user), id, user=user, request=request)
+        return Response(DismissalOutput(duplicate_dismissal_undo(dismissal=dismissal, by=user)).data)

@@ -17,6 +17,7 @@ import datetime
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy
 from django.db.models import Count, Q, QuerySet, TextField
@@ -30,7 +31,7 @@ from cases.models import Case, Demonstrator, Event
 from cases.types import AnyUser
 from core import crypto
 from core.crypto import normalise_text
-from custody.models import PersonMerge
+from custody.models import DuplicateDismissal, PersonMerge
 
 # How close a spelling must be (rapidfuzz's 0..100 scale, token-order-insensitive): "Jon Smith"
 # and "John Smith" score 95, "Maria Lopez" and "María López" 100 (accents dropped), "Ann Lee" and
@@ -105,27 +106,29 @@ def comparable(name: str) -> str:
     return " ".join(sorted(utils.default_process(folded).split()))
 
 
-def names_of(people: QuerySet[Demonstrator]) -> list[tuple[int, str, str]]:
+def names_of(people: QuerySet[Demonstrator], *, per_event: bool = False) -> list[Any]:
     """(id, legal name, preferred name) of `people`, decrypted here in one pass: the ciphertext is
     read as plain text (a cast, so the field's per-value decryption is skipped) and opened with one
-    keyring. Thousands of names per keystroke are read this way; nothing is kept afterwards."""
+    keyring. Thousands of names per keystroke are read this way; nothing is kept afterwards. With
+    `per_event` (people already filtered through their cases), (event id, id, legal, preferred)."""
     legal = Demonstrator._meta.get_field("legal_name")
     preferred = Demonstrator._meta.get_field("preferred_name")
     ring = crypto.keyring()
+    columns = ["cases__event_id"] if per_event else []
     rows = (
         people.annotate(
             sealed_legal=Cast("legal_name", TextField()), sealed_preferred=Cast("preferred_name", TextField())
         )
-        .values_list("pk", "sealed_legal", "sealed_preferred")
+        .values_list(*columns, "pk", "sealed_legal", "sealed_preferred")
         .distinct()
     )
     return [
         (
-            pk,
-            ring.decrypt(sealed_legal, context=legal.crypto_context) if sealed_legal else "",
-            ring.decrypt(sealed_preferred, context=preferred.crypto_context) if sealed_preferred else "",
+            *row[:-2],
+            ring.decrypt(row[-2], context=legal.crypto_context) if row[-2] else "",
+            ring.decrypt(row[-1], context=preferred.crypto_context) if row[-1] else "",
         )
-        for pk, sealed_legal, sealed_preferred in rows
+        for row in rows
     ]
 
 
@@ -151,28 +154,67 @@ def close_spellings(
     return best
 
 
+def _blocking_keys(name: str) -> set[str]:
+    """The blocks a compared name falls in: each word's first three and last three letters. Two
+    names 85 or closer almost always share one (a typo rarely reaches both ends of every word),
+    so only names sharing a block are compared: thousands of names in tens of milliseconds
+    instead of every pair (docs/performance.md, "Merge queue")."""
+    keys: set[str] = set()
+    for word in name.split():
+        keys.add("<" + word[:3])
+        keys.add(">" + word[-3:])
+    return keys
+
+
 def close_pairs(
     candidates: Iterable[tuple[int, str, str]], *, cutoff: float = CLOSE_SPELLING_CUTOFF
 ) -> dict[tuple[int, int], float]:
-    """Pairs of distinct candidates (lower id first) with close names, and their closeness: one
-    matrix of comparisons (rapidfuzz's cdist), in memory only."""
-    ids: list[int] = []
-    choices: list[str] = []
+    """Pairs of distinct candidates (lower id first) with close names, and their closeness, in
+    memory only. Identical spellings pair at once (100); the others are compared (rapidfuzz's
+    cdist) within each block of `_blocking_keys`, never every name with every other."""
+    spellings: dict[str, set[int]] = {}
     for pk, legal, preferred in candidates:
         for name in (legal, preferred):
             if name and len(normalise_text(name)) >= 3:
-                ids.append(pk)
-                choices.append(comparable(name))
-    if len(choices) < 2:
-        return {}
-    scores = process.cdist(choices, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, dtype=numpy.uint8)
+                spellings.setdefault(comparable(name), set()).add(pk)
     pairs: dict[tuple[int, int], float] = {}
-    rows, columns = numpy.nonzero(scores)
-    for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
-        a, b = ids[i], ids[j]
-        if a < b:
-            pairs[(a, b)] = max(pairs.get((a, b), 0.0), float(scores[i, j]))
+
+    def pair_up(these: set[int], those: set[int], score: float) -> None:
+        for a in these:
+            for b in those:
+                if a != b:
+                    key = (a, b) if a < b else (b, a)
+                    pairs[key] = max(pairs.get(key, 0.0), score)
+
+    distinct = list(spellings)
+    blocks: dict[str, list[int]] = {}
+    for position, name in enumerate(distinct):
+        pair_up(spellings[name], spellings[name], 100.0)
+        for key in _blocking_keys(name):
+            blocks.setdefault(key, []).append(position)
+    compared: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        names = [distinct[position] for position in members]
+        scores = process.cdist(names, names, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, dtype=numpy.uint8)
+        rows, columns = numpy.nonzero(scores)
+        for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
+            a, b = members[i], members[j]
+            if a < b and (a, b) not in compared:
+                compared.add((a, b))
+                pair_up(spellings[distinct[a]], spellings[distinct[b]], float(scores[i, j]))
     return pairs
+
+
+def names_by_event(people: QuerySet[Demonstrator], event: Event | None) -> dict[int, list[tuple[int, str, str]]]:
+    """`names_of` for the people of `event`, or of every event at once (one query whatever the
+    number of events), grouped by event id."""
+    in_events = people.filter(cases__event=event) if event is not None else people.filter(cases__isnull=False)
+    grouped: dict[int, list[tuple[int, str, str]]] = {}
+    for event_id, pk, legal, preferred in names_of(in_events, per_event=True):
+        grouped.setdefault(event_id, []).append((pk, legal, preferred))
+    return grouped
 
 
 def _close(people: QuerySet[Demonstrator], typed: Typed, event: Event) -> dict[int, float]:
@@ -245,7 +287,10 @@ def likely_duplicate_pairs(
     """The merge queue: pairs sharing a blind index (name, phone, e-mail, name with birth date)
     anywhere, and pairs with close spellings within `event` (or within each event with people,
     when none is given), among `people` (`people_in_play(user=...)` for a person; `unmerged(...)`
-    of every record for an operator's command). Lowest ids first in each pair; best pairs first."""
+    of every record for an operator's command). Lowest ids first in each pair; best pairs first.
+    Pairs a coordinator marked as different people (`DuplicateDismissal`) are left out. A fixed
+    number of queries whatever the number of events: one per blind index, one for every event's
+    names, one for the dismissals, one for the records paired."""
     pairs: dict[tuple[int, int], LikelyPair] = {}
     wanted_ids: set[int] = set()
     found: list[tuple[tuple[int, int], str, float]] = []
@@ -265,10 +310,11 @@ def likely_duplicate_pairs(
             for i, a in enumerate(ids):
                 for b in ids[i + 1 :]:
                     found.append(((a, b), reason, 100.0))
-    events = [event] if event is not None else list(Event.objects.filter(cases__isnull=False).distinct())
-    for one in events:
-        for key, score in close_pairs(names_of(people.filter(cases__event=one))).items():
+    for names in names_by_event(people, event).values():
+        for key, score in close_pairs(names).items():
             found.append((key, "close_spelling", score))
+    dismissed = set(DuplicateDismissal.objects.filter(undone_at__isnull=True).values_list("first_id", "second_id"))
+    found = [row for row in found if row[0] not in dismissed]
     for key, _reason, _score in found:
         wanted_ids.update(key)
     records = {p.pk: p for p in people.filter(pk__in=wanted_ids)}
@@ -290,4 +336,15 @@ def merges_undoable(*, user: AnyUser) -> QuerySet[PersonMerge]:
         PersonMerge.objects.filter(undone_at__isnull=True, undo_until__gte=timezone.now(), target__in=visible)
         .select_related("source", "target", "merged_by")
         .order_by("-merged_at", "-id")
+    )
+
+
+def dismissals_undoable(*, user: AnyUser) -> QuerySet[DuplicateDismissal]:
+    """Standing "not the same person" answers about records `user` may see (both of them); newest
+    first."""
+    visible = demonstrator_list_visible_to(user=user)
+    return (
+        DuplicateDismissal.objects.filter(undone_at__isnull=True, first__in=visible, second__in=visible)
+        .select_related("first", "second", "dismissed_by")
+        .order_by("-dismissed_at", "-id")
     )

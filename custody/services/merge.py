@@ -8,6 +8,11 @@ removed. Rows other apps hang off a person (hotline entries...) move too. What m
 id in a `PersonMerge` row (no plaintext), so `person_merge_undo` can put it all back until
 `undo_until` (settings.PERSON_MERGE_UNDO_DAYS).
 
+`duplicate_dismiss(first, second)` records the other answer: two records the queue pairs are
+different people (a `DuplicateDismissal`, ids only); the pair leaves the queue until
+`duplicate_dismissal_undo`. A merge leaves dismissals where they are (they name the records, not
+what moved between them).
+
 The relations are found from the models themselves (`_meta.related_objects`), so a model added
 later that points at a case or a person moves with them without a change here. Stored packets of
 a folded case are renders of the old case: they go with it (the `case_purging` receivers delete
@@ -32,7 +37,7 @@ from cases.models import Case, Demonstrator, Evidence
 from cases.services import evidence_reseal
 from cases.signals import case_purging
 from cases.types import User
-from custody.models import PersonMerge
+from custody.models import DuplicateDismissal, PersonMerge
 
 # Rows hanging off a case that are renders of it, not part of it: removed with a folded case.
 NOT_MOVED = {"documents.storedpacket"}
@@ -57,7 +62,7 @@ def _person_relations() -> list[models.ForeignObjectRel]:
     return [
         rel
         for rel in Demonstrator._meta.related_objects
-        if rel.one_to_many and rel.related_model not in (Case, PersonMerge)
+        if rel.one_to_many and rel.related_model not in (Case, PersonMerge, DuplicateDismissal)
     ]
 
 
@@ -270,3 +275,36 @@ def person_merge_undo(*, merge: PersonMerge, by: User | None) -> PersonMerge:
     merge.save(update_fields=["undone_at", "undone_by", "sealed_notes"])
     audit_record(actor=by, action="person.merge_undo", target=source, **_from(target))
     return merge
+
+
+@transaction.atomic
+def duplicate_dismiss(*, first: Demonstrator, second: Demonstrator, by: User | None) -> DuplicateDismissal:
+    """Mark two records as different people: the merge queue no longer pairs them. Asked again
+    for a pair already dismissed, the standing dismissal is returned (nothing written)."""
+    if first.pk == second.pk:
+        raise ValidationError(_("A record is always the same person as itself."))
+    low, high = sorted((first, second), key=lambda person: person.pk)
+    locked = list(Demonstrator.objects.select_for_update().filter(pk__in=[low.pk, high.pk]).order_by("pk"))
+    if len(locked) != 2 or any(person.purged_at for person in locked):
+        raise ValidationError(_("A purged record cannot be compared."))
+    standing = DuplicateDismissal.objects.filter(first=low, second=high, undone_at__isnull=True).first()
+    if standing is not None:
+        return standing
+    dismissal = DuplicateDismissal.objects.create(
+        first=low, second=high, dismissed_by=by if by is not None and by.pk else None
+    )
+    audit_record(actor=by, action="person.duplicate_dismiss", target=low, **_from(high))
+    return dismissal
+
+
+@transaction.atomic
+def duplicate_dismissal_undo(*, dismissal: DuplicateDismissal, by: User | None) -> DuplicateDismissal:
+    """Put the pair back in the queue (when it still matches)."""
+    dismissal = DuplicateDismissal.objects.select_for_update().select_related("first", "second").get(pk=dismissal.pk)
+    if dismissal.undone_at is not None:
+        raise ValidationError(_("This was already undone."))
+    dismissal.undone_at = timezone.now()
+    dismissal.undone_by = by if by is not None and by.pk else None
+    dismissal.save(update_fields=["undone_at", "undone_by"])
+    audit_record(actor=by, action="person.duplicate_dismiss_undo", target=dismissal.first, **_from(dismissal.second))
+    return dismissal

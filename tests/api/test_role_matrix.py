@@ -21,7 +21,7 @@ from django.utils import timezone
 from api.urls import v1_patterns
 from cases.mfa import mfa_required_for
 from claims.models import Allegation
-from custody.services.merge import person_merge
+from custody.services.merge import duplicate_dismiss, person_merge
 from tests.api.conftest import ROLES, World, png_bytes
 from tests.auth import current_code, totp_device_for
 from tests.citations.fakes import make_disposition_run
@@ -417,6 +417,17 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         OFFICE_ONLY(201),
     ),
     ("people-merge-undo", "post"): ("/api/v1/people/merges/{merge_a}/undo/", {}, OFFICE_ONLY(200)),
+    ("people-duplicate-dismiss", "post"): (
+        "/api/v1/people/merges/dismissals/",
+        lambda w, role: {
+            "first_person": str(w.spare_person.public_id),
+            "second_person": str(w.case_a.demonstrator.public_id),
+        },
+        OFFICE_ONLY(201),
+    ),
+    ("people-duplicate-dismiss-undo", "post"): (
+        "/api/v1/people/merges/dismissals/{dismissal_a}/undo/", {}, OFFICE_ONLY(200),
+    ),  # fmt: skip
     # --- dashboard: aggregates only
     ("dashboard", "get"): (
         "/api/v1/dashboard/",
@@ -536,6 +547,10 @@ def _path(template: str, world: World) -> str:
         ids["run"] = make_disposition_run(event=world.event, by=world.users["coordinator"]).public_id
     if "{batch_a}" in template:
         ids["batch_a"] = make_finished_batch(case=world.case_a, by=world.users["lawyer"]).public_id
+    if "{dismissal_a}" in template:
+        ids["dismissal_a"] = duplicate_dismiss(
+            first=world.spare_person, second=world.case_a.demonstrator, by=None
+        ).public_id
     if "{merge_a}" in template:
         ids["merge_a"] = person_merge(source=world.spare_person, target=world.case_a.demonstrator, by=None).public_id
     return template.format(**ids)

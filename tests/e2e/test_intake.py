@@ -1,6 +1,7 @@
 """The intake desk in Chromium against the demo data: on a phone (360 px), typing a name shows
 "possibly the same person"; submitting a new person creates a numbered case with its citation
-and deadlines. At a desk: the merge queue's pair is compared, merged and the merge undone."""
+and deadlines. At a desk: the merge queue's pair is compared, merged and the merge undone; a pair
+marked as different people leaves the queue and comes back when put back."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case, Demonstrator
 from citations.models import Deadline
-from custody.models import PersonMerge
+from custody.models import DuplicateDismissal, PersonMerge
 from tests.e2e.conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -84,4 +85,29 @@ def test_a_coordinator_merges_the_demo_duplicates_and_undoes_it(demo, session_fo
     desk.page.get_by_role("button", name="Undo this merge").click()
     expect(desk.page.get_by_role("status")).to_contain_text("The merge was undone.")
     assert Case.objects.count() == cases
+    desk.assert_clean()
+
+
+def test_a_coordinator_marks_a_pair_as_different_people_and_it_leaves_the_queue(demo, session_for):
+    coordinator = demo["coordinator"]
+    desk = session_for(coordinator, DESKTOP)
+    desk.goto("/coordination/people/duplicates/")
+    rows = desk.page.locator("tbody tr")
+    before = rows.count()
+    first_row = rows.first
+    names = [first_row.locator("td").nth(i).inner_text() for i in (0, 1)]
+    first_row.get_by_role("button", name="Not the same person").click()
+    expect(desk.page.get_by_role("status")).to_contain_text("Marked as different people")
+    expect(desk.page.locator("tbody tr")).to_have_count(before - 1)
+    for row in desk.page.locator("tbody tr").all():
+        assert [row.locator("td").nth(i).inner_text() for i in (0, 1)] != names
+    mark = DuplicateDismissal.objects.get()
+    expect(desk.page.locator(f"#dismissal-{mark.public_id}")).to_be_visible()
+    assert not desk.axe_violations()
+    desk.screenshot("merge-queue-after-dismissal")
+    desk.page.reload()  # for good, not only on this page
+    expect(desk.page.locator("tbody tr")).to_have_count(before - 1)
+    desk.page.get_by_role("button", name="Put back in the queue").click()
+    expect(desk.page.get_by_role("status")).to_contain_text("back in the queue")
+    expect(desk.page.locator("tbody tr")).to_have_count(before)
     desk.assert_clean()

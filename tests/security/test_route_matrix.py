@@ -32,7 +32,7 @@ from cases.permissions import OPERATIONS
 from cases.roles import Role
 from citations.calendar import calendar_feed_issue
 from claims.models import Allegation
-from custody.services.merge import person_merge
+from custody.services.merge import duplicate_dismiss, person_merge
 from tests.api import test_role_matrix as api_matrix
 from tests.api.conftest import World, client_with_token, world  # noqa: F401 - the fixture
 from tests.auth import mfa_verify_client
@@ -166,6 +166,10 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("people-merge", "get"): ("/coordination/people/merge/{person_a}/{person_b}/", None, OFFICE(200)),
     ("people-merge", "post"): ("/coordination/people/merge/{person_a}/{person_b}/", {}, OFFICE(400)),
     ("people-merge-undo", "post"): ("/coordination/people/merges/{merge_a}/undo/", {}, OFFICE(302)),
+    ("people-duplicate-dismiss", "post"): ("/coordination/people/not-duplicates/{person_a}/{person_b}/", {}, OFFICE(302)),
+    ("people-duplicate-dismiss-undo", "post"): (
+        "/coordination/people/not-duplicates/{dismissal_a}/undo/", {}, OFFICE(302),
+    ),  # fmt: skip
     # --- the desk
     ("desk-cases", "get"): ("/desk/cases/", None, DESK),
     ("desk-cases", "post"): ("/desk/cases/", {"q": "2026-0001"}, DESK),  # a search (a name stays out of URLs)
@@ -411,6 +415,7 @@ def _ids(world: World, people: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         "person_a": world.case_a.demonstrator.public_id,
         "person_b": world.case_b.demonstrator.public_id,
         "merge_a": _merge().public_id,
+        "dismissal_a": duplicate_dismiss(first=DemonstratorFactory(), second=DemonstratorFactory(), by=None).public_id,
         "account": world.users["other_observer"].pk,
         "event": world.event.public_id,
         "hotline_a": make_hotline_entry(event=world.event, by=people["coordinator"]).public_id,

@@ -23,12 +23,13 @@ from cases.types import signed_in
 from custody.selectors.duplicates import (
     Suggestion,
     duplicate_suggestions,
+    dismissals_undoable,
     likely_duplicate_pairs,
     merges_undoable,
     people_in_play,
 )
 from custody.services.intake import intake_register, release_record
-from custody.services.merge import person_merge, person_merge_undo
+from custody.services.merge import duplicate_dismiss, duplicate_dismissal_undo, person_merge, person_merge_undo
 from web.forms.intake import DuplicateQueryForm, IntakeForm, MergeForm, ReleaseForm, citation_formset
 from web.permissions import page_for
 
@@ -210,10 +211,11 @@ def merge_queue(request: HttpRequest) -> HttpResponse:
     event = event or events.first()
     pairs = likely_duplicate_pairs(people=people_in_play(user=user), event=event, limit=100)
     merges = merges_undoable(user=user)[:20]
-    if pairs:
+    dismissals = list(dismissals_undoable(user=user)[:20])
+    if pairs or dismissals:
         audit_record(
-            actor=user, action="demonstrator.list", fields=MERGE_FIELDS, request=request, count=len(pairs) * 2,
-            query_kind="merge_queue",
+            actor=user, action="demonstrator.list", fields=MERGE_FIELDS, request=request,
+            count=(len(pairs) + len(dismissals)) * 2, query_kind="merge_queue",
         )  # fmt: skip
     return render(
         request,
@@ -223,6 +225,7 @@ def merge_queue(request: HttpRequest) -> HttpResponse:
             "events": events,
             "event": event,
             "merges": merges,
+            "dismissals": dismissals,
         },
     )
 
@@ -277,4 +280,37 @@ def merge_undo(request: HttpRequest, merge_id: UUID) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("The merge was undone."))
+    return redirect("people-merge-queue")
+
+
+@page_for("people.merge")
+@require_POST
+def duplicate_dismiss_pair(request: HttpRequest, first_id: UUID, second_id: UUID) -> HttpResponse:
+    """"Not the same person": the pair leaves the queue (until the dismissal is undone)."""
+    user = signed_in(request.user)
+    people = people_in_play(user=user)
+    first = get_visible_or_404(people, first_id, user=user, request=request)
+    second = get_visible_or_404(people, second_id, user=user, request=request)
+    try:
+        dismissal = duplicate_dismiss(first=first, second=second, by=user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("people-merge-queue")
+    messages.success(request, _("Marked as different people: the pair leaves the queue."))
+    return redirect(f"{reverse('people-merge-queue')}#dismissal-{dismissal.public_id}")
+
+
+@page_for("people.merge")
+@require_POST
+def duplicate_dismissal_undo_page(request: HttpRequest, dismissal_id: UUID) -> HttpResponse:
+    user = signed_in(request.user)
+    dismissal = get_visible_or_404(dismissals_undoable(user=user), dismissal_id, user=user, request=request)
+    try:
+        duplicate_dismissal_undo(dismissal=dismissal, by=user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The pair is back in the queue if it still matches."))
     return redirect("people-merge-queue")
