@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import MONEY, Case, ComplaintForum, ExcessiveForceComplaint, Jurisdiction, Officer, Payer, PublicModel
@@ -460,6 +461,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    GAVE_UP = "gave_up", _("Stopped: the worker was lost")
 
 
 class DispositionRun(PublicModel):
@@ -485,7 +487,28 @@ class DispositionRun(PublicModel):
     batch = models.CharField(max_length=16, blank=True)  # the audit trail's batch id of the run
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The heartbeat (touched after each case), how often a stalled run was taken up again, and the
+    # result id of its task in the queue (to tell a run waiting for a worker from a lost one).
+    last_progress_at = models.DateTimeField(default=timezone.now)
+    recoveries = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
 
     @property
     def finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+        return self.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.GAVE_UP)
+
+
+class DispositionRunStep(models.Model):
+    """One case of a run, recorded in that case's own transaction: what it decided, left alone
+    and owes (ids and reasons only, like the run's report). A run taken up again after its worker
+    was lost skips every citation a step already holds, so no case is applied twice; the finished
+    run gathers its steps into its report and drops them."""
+
+    run = models.ForeignKey(DispositionRun, on_delete=models.CASCADE, related_name="steps")
+    report = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"step {self.pk} of run {self.run_id}"

@@ -685,7 +685,8 @@ def citation_mass_disposition(
     decided_on: datetime.date,
     by: User,
     preview: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, MassDispositionResult], None] | None = None,
+    batch: str = "",
 ) -> MassDispositionResult:
     """One decision for many citations at once (e.g. the city waives every protest notice issued
     between two dates). Each case commits in its own transaction: a case that fails is rolled
@@ -693,13 +694,16 @@ def citation_mass_disposition(
     to (already decided otherwise, closed...) are left alone and listed in `skipped` with the
     reason. For those already paid, the refunds owed are computed per payer (nothing is paid out
     here: record each refund with payment_record when the money moves). With `preview`, the same
-    report is computed and nothing is written. `progress`, if given, is called after each case
-    with the number of citations handled so far (a background run records it)."""
+    report is computed and nothing is written. `progress`, if given, is called for each case
+    inside that case's transaction (so what it records commits or rolls back with the case; for
+    a case that failed, in a transaction of its own) with the number of citations handled so far
+    and that case's part of the result (a background run records it: citations/runs.py).
+    `batch`: the audit trail's batch id to use (a run taken up again keeps its own)."""
     _require_date(decided_on, "decided_on")
     if disposition not in Disposition.values or disposition == Disposition.PENDING:
         raise ValidationError({"disposition": _("Choose a decision.")})
     ids = _ids(citations)
-    result = MassDispositionResult(disposition=disposition, batch=uuid.uuid4().hex[:12], preview=preview)
+    result = MassDispositionResult(disposition=disposition, batch=batch or uuid.uuid4().hex[:12], preview=preview)
     rows = list(Citation.objects.select_related("case__event").filter(pk__in=ids).order_by("case_id", "pk"))
     if preview:
         totals = payer_totals([c.pk for c in rows])
@@ -709,16 +713,19 @@ def citation_mass_disposition(
     handled = 0
     for group in _by_case(rows):
         decided, skipped, refunds = len(result.decided), len(result.skipped), len(result.refunds)
+        handled += len(group)
         try:
             with transaction.atomic():
                 _decide_case(group, disposition, decided_on, by, result)
+                if progress is not None:
+                    progress(handled, _case_part(result, decided, skipped, refunds))
         except Exception:
             logger.exception("mass disposition: case %s rolled back", group[0].case_id)
             del result.decided[decided:], result.skipped[skipped:], result.refunds[refunds:]
             result.skipped.extend((citation, str(CASE_FAILED)) for citation in group)
-        if progress is not None:
-            handled += len(group)
-            progress(handled)
+            if progress is not None:
+                with transaction.atomic():
+                    progress(handled, _case_part(result, decided, skipped, refunds))
     audit_record(
         actor=by,
         action="citation.mass_disposition",
@@ -729,6 +736,14 @@ def citation_mass_disposition(
         errors=len(result.skipped),
     )
     return result
+
+
+def _case_part(result: MassDispositionResult, decided: int, skipped: int, refunds: int) -> MassDispositionResult:
+    """The part of `result` one case added (from the given lengths on)."""
+    return MassDispositionResult(
+        disposition=result.disposition, decided=result.decided[decided:], skipped=result.skipped[skipped:],
+        refunds=result.refunds[refunds:], batch=result.batch,
+    )  # fmt: skip
 
 
 def _decide_one(

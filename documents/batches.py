@@ -19,7 +19,7 @@ has no recovery of its own (a claimed task stays "running"). `recover_stale_batc
 `recover_packet_batches`, task `documents.tasks.recover_stale_batches_task`) takes up a batch
 whose heartbeat is older than `PACKET_BATCH_STALL_SECONDS` and none of whose chunk tasks is still
 waiting in the queue (behind other batches: queued, not stalled; the task backend is asked through
-the tasks API by the result ids kept on the batch): it re-enqueues the cases not yet recorded, up
+the tasks API by the result ids kept on the batch; the rule is `core.stalls`, shared with the bulk runs): it re-enqueues the cases not yet recorded, up
 to `PACKET_BATCH_RECOVERY_ATTEMPTS` times, then finishes the batch with those cases listed as
 failed (`worker_lost`) so the rest is delivered.
 """
@@ -46,8 +46,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import TaskResultStatus, task
-from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks import task
 
 from cases import datakeys
 from cases.access import case_list_visible_to
@@ -57,6 +56,7 @@ from cases.permissions import may
 from cases.types import User
 from citations.access import citation_list_visible_to
 from core.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
+from core.stalls import is_stalled, waiting_in_queue
 from documents.models import BatchKind, BatchOutput, BatchStatus, PacketBatch, PacketKind, StoredPacket
 from documents.services import packet_for_case
 from documents.storage import read_stored
@@ -165,17 +165,11 @@ def _enqueue(batch_id: int, chunks: list[list[int]]) -> None:
 def _waiting_for_a_worker(batch: PacketBatch) -> bool:
     """Whether the batch's chunk tasks are still queued, not all taken by a worker yet: behind
     other batches on a busy hearing day the heartbeat is old, yet no worker was lost. Asked of the
-    task backend (the tasks API) about the last chunk task enqueued only: a batch's chunk tasks
-    are queued together with one priority and workers take a queue in order (django-tasks-db:
-    priority, then enqueue time), so while any of them waits the last one does. One lookup per
-    batch, however many chunks (the batch list shows `stalled` for each). A backend that keeps
-    no results (the immediate one runs each task inside `enqueue`) has nothing waiting."""
-    if not batch.task_ids or not build_packet_batch_chunk.get_backend().supports_get_result:
-        return False
-    try:
-        return build_packet_batch_chunk.get_result(batch.task_ids[-1]).status == TaskResultStatus.READY
-    except TaskResultDoesNotExist:  # pruned from the queue's table: not waiting
-        return False
+    task backend (`core.stalls.waiting_in_queue`) about the last chunk task enqueued only: a
+    batch's chunk tasks are queued together with one priority and workers take a queue in order
+    (django-tasks-db: priority, then enqueue time), so while any of them waits the last one does.
+    One lookup per batch, however many chunks (the batch list shows `stalled` for each)."""
+    return waiting_in_queue(build_packet_batch_chunk, batch.task_ids[-1] if batch.task_ids else "")
 
 
 def _settled(batch: PacketBatch) -> set[str]:
@@ -485,10 +479,11 @@ def _zip_stream(batch: PacketBatch, packets: dict[str, StoredPacket], keys: dict
 
 def batch_is_stalled(batch: PacketBatch, *, now: datetime.datetime | None = None) -> bool:
     """Not finished, no progress recorded for longer than the stall timeout, and no chunk task
-    still waiting in the queue (that batch is queued, not stalled)."""
-    if batch.finished or batch.last_progress_at >= (now or timezone.now()) - stall_timeout():
-        return False
-    return not _waiting_for_a_worker(batch)
+    still waiting in the queue (that batch is queued, not stalled): `core.stalls.is_stalled`."""
+    return is_stalled(
+        finished=batch.finished, last_progress_at=batch.last_progress_at, timeout=stall_timeout(),
+        waiting=lambda: _waiting_for_a_worker(batch), now=now,
+    )  # fmt: skip
 
 
 def batch_progress(batch: PacketBatch) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from citations.models import DECISIONS, MASS_DECISIONS, CitationKind
+from citations.models import DECISIONS, MASS_DECISIONS, CitationKind, RunStatus
 
 CONFIRM_HELP = "false (the default): a preview, nothing is written; true: do it."
 
@@ -77,7 +77,15 @@ class DispositionRunOutput(serializers.Serializer):
     report (decided, skipped with the reason, refunds owed) once it is done."""
 
     id = serializers.UUIDField()
-    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    status = serializers.ChoiceField(
+        choices=RunStatus.values,
+        help_text="gave_up: the worker was lost too often; the citations not reached are skipped.",
+    )
+    stalled = serializers.BooleanField(
+        help_text="No progress for a while and its task is not waiting in the queue: it will be taken up again."
+    )
+    recoveries = serializers.IntegerField(help_text="How often the run was taken up again after a stall.")
+    last_progress_at = serializers.DateTimeField()
     status_url = serializers.CharField()
     done = serializers.IntegerField(help_text="Citations handled so far (case by case).")
     total = serializers.IntegerField()

@@ -106,7 +106,9 @@ class MergeOutput(serializers.Serializer):
 
 
 class DismissalInput(PlainInputSerializer):
-    first_person = ScopedRelatedField(model=Demonstrator, scope=demonstrator_list_visible_to, help_text=_("One record."))
+    first_person = ScopedRelatedField(
+        model=Demonstrator, scope=demonstrator_list_visible_to, help_text=_("One record.")
+    )
     second_person = ScopedRelatedField(
         model=Demonstrator, scope=demonstrator_list_visible_to, help_text=_("The record it is not the same person as.")
     )

@@ -426,7 +426,9 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         OFFICE_ONLY(201),
     ),
     ("people-duplicate-dismiss-undo", "post"): (
-        "/api/v1/people/merges/dismissals/{dismissal_a}/undo/", {}, OFFICE_ONLY(200),
+        "/api/v1/people/merges/dismissals/{dismissal_a}/undo/",
+        {},
+        OFFICE_ONLY(200),
     ),  # fmt: skip
     # --- dashboard: aggregates only
     ("dashboard", "get"): (

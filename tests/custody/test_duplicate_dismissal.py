@@ -1,4 +1,4 @@
-""""Not the same person": a suggested pair marked as different people leaves the merge queue for
+""" "Not the same person": a suggested pair marked as different people leaves the merge queue for
 good (whatever new reason would pair them) until the mark is undone; from the page, the API and
 the command, audited, recorded by ids only. The queue over every event is a fixed number of
 queries however many events there are, and close spellings are compared within blocks, finding
@@ -44,7 +44,10 @@ def test_a_pair_marked_on_the_page_leaves_the_queue_until_put_back(coordinator, 
     client = signed_in(coordinator)
     queue = f"/coordination/people/duplicates/?event={event.public_id}"
     dismiss = f"/coordination/people/not-duplicates/{second.public_id}/{first.public_id}/"
-    assert f"/coordination/people/not-duplicates/{first.public_id}/{second.public_id}/" in client.get(queue).content.decode()
+    assert (
+        f"/coordination/people/not-duplicates/{first.public_id}/{second.public_id}/"
+        in client.get(queue).content.decode()
+    )
     done = client.post(dismiss)
     assert done.status_code == 302
     mark = DuplicateDismissal.objects.get()
@@ -155,9 +158,9 @@ def test_blocked_comparison_finds_what_every_pair_finds():
     people = [(i, f"{rng.choice(given)} {rng.choice(family)}", "") for i in range(300)]
     people += [(1000 + i, typo(people[i][1]), "") for i in range(100)]
     people += [(2000, "Jon Smith", ""), (2001, "John Smith", ""), (2002, "Lopez, María", "Maria Lopez")]
-    from custody.selectors.duplicates import comparable  # noqa: PLC0415 - the reference below only
-
     from rapidfuzz import fuzz
+
+    from custody.selectors.duplicates import comparable  # noqa: PLC0415 - the reference below only
 
     every_pair: dict[tuple[int, int], float] = {}
     names = [(pk, comparable(n)) for pk, legal, preferred in people for n in (legal, preferred) if len(n) >= 3]

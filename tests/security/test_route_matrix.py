@@ -166,9 +166,15 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("people-merge", "get"): ("/coordination/people/merge/{person_a}/{person_b}/", None, OFFICE(200)),
     ("people-merge", "post"): ("/coordination/people/merge/{person_a}/{person_b}/", {}, OFFICE(400)),
     ("people-merge-undo", "post"): ("/coordination/people/merges/{merge_a}/undo/", {}, OFFICE(302)),
-    ("people-duplicate-dismiss", "post"): ("/coordination/people/not-duplicates/{person_a}/{person_b}/", {}, OFFICE(302)),
+    ("people-duplicate-dismiss", "post"): (
+        "/coordination/people/not-duplicates/{person_a}/{person_b}/",
+        {},
+        OFFICE(302),
+    ),
     ("people-duplicate-dismiss-undo", "post"): (
-        "/coordination/people/not-duplicates/{dismissal_a}/undo/", {}, OFFICE(302),
+        "/coordination/people/not-duplicates/{dismissal_a}/undo/",
+        {},
+        OFFICE(302),
     ),  # fmt: skip
     # --- the desk
     ("desk-cases", "get"): ("/desk/cases/", None, DESK),

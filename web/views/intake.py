@@ -22,8 +22,8 @@ from cases.models import Demonstrator
 from cases.types import signed_in
 from custody.selectors.duplicates import (
     Suggestion,
-    duplicate_suggestions,
     dismissals_undoable,
+    duplicate_suggestions,
     likely_duplicate_pairs,
     merges_undoable,
     people_in_play,
@@ -286,7 +286,7 @@ def merge_undo(request: HttpRequest, merge_id: UUID) -> HttpResponse:
 @page_for("people.merge")
 @require_POST
 def duplicate_dismiss_pair(request: HttpRequest, first_id: UUID, second_id: UUID) -> HttpResponse:
-    """"Not the same person": the pair leaves the queue (until the dismissal is undone)."""
+    """ "Not the same person": the pair leaves the queue (until the dismissal is undone)."""
     user = signed_in(request.user)
     people = people_in_play(user=user)
     first = get_visible_or_404(people, first_id, user=user, request=request)

@@ -35,7 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--undo", metavar="MERGE_ID", help="public id of a merge to undo")
         parser.add_argument("--list", action="store_true", help="list likely duplicate pairs (ids and reasons)")
         parser.add_argument(
-            "--different", action="store_true", help="the two records are different people: drop the pair from the queue"
+            "--different",
+            action="store_true",
+            help="the two records are different people: drop the pair from the queue",
         )
         parser.add_argument("--undo-different", metavar="ID", help="public id of a 'different people' mark to undo")
 
@@ -54,7 +56,9 @@ class Command(BaseCommand):
                 if dismissal is None:
                     raise CommandError("No such mark.")
                 duplicate_dismissal_undo(dismissal=dismissal, by=None)
-                self.stdout.write(self.style.SUCCESS(f"Mark {dismissal.public_id} undone: the pair may be listed again."))
+                self.stdout.write(
+                    self.style.SUCCESS(f"Mark {dismissal.public_id} undone: the pair may be listed again.")
+                )
             elif source and target:
                 people = {
                     p.public_id: p for p in Demonstrator.objects.filter(public_id__in=[_uuid(source), _uuid(target)])
