@@ -115,7 +115,9 @@ bulk_patterns: list = [
     path("bulk/mass-disposition/", bulk.MassDispositionApi.as_view(), name="bulk-mass-disposition"),
     path("bulk/mass-disposition/<uuid:id>/", bulk.MassDispositionRunApi.as_view(), name="bulk-mass-disposition-run"),
     path("bulk/assign/", bulk.BulkAssignApi.as_view(), name="bulk-assign"),
+    path("bulk/assign/<uuid:id>/", bulk.AssignRunApi.as_view(), name="bulk-assign-run"),
     path("bulk/hearing-outcomes/", bulk.HearingOutcomesApi.as_view(), name="bulk-hearing-outcomes"),
+    path("bulk/hearing-outcomes/<uuid:id>/", bulk.HearingOutcomesRunApi.as_view(), name="bulk-hearing-outcomes-run"),
 ]
 
 v1_patterns: list = [

@@ -262,18 +262,40 @@ class BulkAssignResult:
     preview: bool = False
 
 
-def cases_assign_lawyer(*, cases: Iterable[Case], lawyer: User, by: User, preview: bool = False) -> BulkAssignResult:
+def cases_assign_lawyer(
+    *,
+    cases: Iterable[Case],
+    lawyer: User,
+    by: User,
+    preview: bool = False,
+    progress: Callable[[int, BulkAssignResult], None] | None = None,
+    batch: str = "",
+) -> BulkAssignResult:
     """Add one lawyer to many cases (the coordinator's "these cases go to her"), each case through
     case_assign_lawyers in its own transaction: a case that fails is rolled back alone and listed
     in `skipped` with the reason, as are closed cases and those the lawyer already has. Only an
-    account allowed by `cases.represent` can be assigned. With `preview`, nothing is written."""
+    account allowed by `cases.represent` can be assigned. With `preview`, nothing is written.
+    `progress`, if given, is called for each case inside that case's transaction (a case left
+    alone or rolled back: in a transaction of its own) with the number of cases handled so far and
+    that case's part of the result (a background run records it: citations/runs.py). `batch`: the
+    audit trail's batch id to use."""
     if not may(lawyer, "cases.represent"):
         raise ValidationError({"lawyer": gettext("%(u)s is not a lawyer.") % {"u": lawyer.username}})
-    result = BulkAssignResult(lawyer=lawyer, batch=uuid.uuid4().hex[:12], preview=preview)
+    result = BulkAssignResult(lawyer=lawyer, batch=batch or uuid.uuid4().hex[:12], preview=preview)
     rows = list(
         Case.objects.filter(pk__in=[case.pk for case in cases]).prefetch_related("lawyers").order_by("number", "pk")
     )
-    for case in rows:
+
+    def report(handled: int, case: Case, assigned: bool) -> None:
+        if progress is not None and not preview:
+            part = BulkAssignResult(lawyer=lawyer, batch=result.batch)
+            if assigned:
+                part.assigned.append(case)
+            else:
+                part.skipped.append(result.skipped[-1])
+            progress(handled, part)
+
+    for handled, case in enumerate(rows, start=1):
         current = list(case.lawyers.all())
         if case.status == CaseStatus.CLOSED:
             result.skipped.append((case, gettext("The case is closed.")))
@@ -281,10 +303,12 @@ def cases_assign_lawyer(*, cases: Iterable[Case], lawyer: User, by: User, previe
             result.skipped.append((case, gettext("This lawyer is already assigned.")))
         elif preview:
             result.assigned.append(case)
+            continue
         else:
             try:
                 with transaction.atomic():
                     case_assign_lawyers(case=case, lawyers=[*current, lawyer], by=by)
+                    report(handled, case, assigned=True)
             except ValidationError as exc:
                 result.skipped.append((case, " ".join(exc.messages)))
             except Exception:
@@ -292,6 +316,9 @@ def cases_assign_lawyer(*, cases: Iterable[Case], lawyer: User, by: User, previe
                 result.skipped.append((case, gettext("An error stopped this case; nothing of it was saved.")))
             else:
                 result.assigned.append(case)
+                continue
+        with transaction.atomic():
+            report(handled, case, assigned=False)
     if not preview:
         audit_record(
             actor=by, action="case.bulk_assign", count=len(result.assigned), batch=result.batch, rows=len(rows),

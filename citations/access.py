@@ -12,7 +12,7 @@ from cases.access import case_list_visible_to, event_list_visible_to
 from cases.permissions import may
 from cases.roles import sees_everything
 from cases.types import AnyUser
-from citations.models import Citation, Deadline, DispositionRun, Payment
+from citations.models import BulkAction, BulkRun, Citation, Deadline, Payment
 
 
 def _in_visible_cases(queryset: QuerySet[Any], *, user: AnyUser, path: str) -> QuerySet[Any]:
@@ -37,11 +37,25 @@ def payment_list_visible_to(*, user: AnyUser) -> QuerySet[Payment]:
     return _in_visible_cases(Payment.objects.select_related("citation"), user=user, path="citation__case")
 
 
-def disposition_run_visible_to(*, user: AnyUser) -> QuerySet[DispositionRun]:
-    """Background mass dispositions, for those who may run one, over the events they may see."""
-    if not may(user, "citations.mass_disposition"):
-        return DispositionRun.objects.none()
-    return DispositionRun.objects.select_related("event").filter(event__in=event_list_visible_to(user=user))
+RUN_OPERATIONS: dict[str, str] = {
+    BulkAction.MASS_DISPOSITION: "citations.mass_disposition",
+    BulkAction.ASSIGN: "cases.bulk_assign",
+    BulkAction.HEARING_OUTCOMES: "citations.hearing_outcomes",
+}
+
+
+def bulk_run_visible_to(*, user: AnyUser, action: str) -> QuerySet[BulkRun]:
+    """Background runs of one bulk action, for those who may run one: a mass disposition over the
+    events they may see; the others, those they asked for (everyone's, for those who see every
+    case)."""
+    if not may(user, RUN_OPERATIONS[action]):
+        return BulkRun.objects.none()
+    runs = BulkRun.objects.select_related("event").filter(action=action)
+    if action == BulkAction.MASS_DISPOSITION:
+        return runs.filter(event__in=event_list_visible_to(user=user))
+    if sees_everything(user):
+        return runs
+    return runs.filter(requested_by_id=getattr(user, "pk", None))
 
 
 def sees_personal_columns(user: AnyUser) -> bool:

@@ -464,19 +464,29 @@ class RunStatus(models.TextChoices):
     GAVE_UP = "gave_up", _("Stopped: the worker was lost")
 
 
-class DispositionRun(PublicModel):
-    """A confirmed mass disposition, run in the background (citations/runs.py): the citations
-    are fixed when it is queued (from the requester's scope), the worker records progress case by
-    case and, at the end, the report. The report holds identifiers and reasons only: citation
-    ids decided, (citation id, why) left alone, (citation id, payer, amount) refunds owed."""
+class BulkAction(models.TextChoices):
+    MASS_DISPOSITION = "mass_disposition", _("Mass disposition")
+    ASSIGN = "assign", _("Cases to a lawyer")
+    HEARING_OUTCOMES = "hearing_outcomes", _("Hearing outcomes")
 
-    event = models.ForeignKey("cases.Event", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=CitationKind.choices)
-    disposition = models.CharField(max_length=20, choices=Disposition.choices)
-    decided_on = models.DateField()
+
+class BulkRun(PublicModel):
+    """A confirmed bulk action run in the background (citations/runs.py): a mass disposition,
+    many cases for one lawyer, or a courtroom list's outcomes. Its items (citation ids, or case ids
+    for an assignment) are fixed when it is queued (from the requester's scope), with what the
+    action needs in `params` (the lawyer's id; each citation's outcome); the worker records progress
+    case by case and, at the end, the report. The report holds identifiers and reasons only: ids
+    decided (or assigned), (id, why) left alone, (citation id, payer, amount) refunds owed."""
+
+    action = models.CharField(max_length=20, choices=BulkAction.choices, default=BulkAction.MASS_DISPOSITION)
+    event = models.ForeignKey("cases.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=CitationKind.choices, blank=True)
+    disposition = models.CharField(max_length=20, choices=Disposition.choices, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     language = models.CharField(max_length=10, blank=True)  # the reasons are written in it
-    citation_ids = models.JSONField(default=list)
+    item_ids = models.JSONField(default=list)
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
@@ -498,13 +508,13 @@ class DispositionRun(PublicModel):
         return self.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.GAVE_UP)
 
 
-class DispositionRunStep(models.Model):
+class BulkRunStep(models.Model):
     """One case of a run, recorded in that case's own transaction: what it decided, left alone
     and owes (ids and reasons only, like the run's report). A run taken up again after its worker
-    was lost skips every citation a step already holds, so no case is applied twice; the finished
+    was lost skips every item a step already holds, so no case is applied twice; the finished
     run gathers its steps into its report and drops them."""
 
-    run = models.ForeignKey(DispositionRun, on_delete=models.CASCADE, related_name="steps")
+    run = models.ForeignKey(BulkRun, on_delete=models.CASCADE, related_name="steps")
     report = models.JSONField(default=dict)
 
     class Meta:

@@ -823,15 +823,20 @@ def citation_hearing_outcomes(
     decided_on: datetime.date,
     by: User,
     preview: bool = False,
+    progress: Callable[[int, HearingOutcomesResult], None] | None = None,
+    batch: str = "",
 ) -> HearingOutcomesResult:
     """The outcomes of a whole courtroom list (one decision per citation, from a phone in court),
     each recorded by citation_record_disposition. Each case commits in its own transaction: a
     refused or failed row leaves that case's rows unsaved and listed in `skipped` with the
     reason, the other cases are kept. With `preview`, the refusals are computed and nothing is
-    written."""
+    written. `progress`, if given, is called for each case inside that case's transaction (a
+    case refused or rolled back: in a transaction of its own) with the number of citations
+    handled so far and that case's part of the result (a background run records it:
+    citations/runs.py). `batch`: the audit trail's batch id to use."""
     _require_date(decided_on, "decided_on")
     chosen = [(citation, disposition) for citation, disposition in outcomes if disposition]
-    result = HearingOutcomesResult(batch=uuid.uuid4().hex[:12], preview=preview)
+    result = HearingOutcomesResult(batch=batch or uuid.uuid4().hex[:12], preview=preview)
     fresh = Citation.objects.select_related("case__event").in_bulk([c.pk for c, _d in chosen])
     groups: dict[int, list[tuple[Citation, str]]] = {}
     for citation, disposition in chosen:
@@ -839,6 +844,7 @@ def citation_hearing_outcomes(
         if current is None:
             continue
         groups.setdefault(current.case_id, []).append((current, disposition))
+    handled = 0
     for group in groups.values():
         if preview:
             for citation, disposition in group:
@@ -848,20 +854,28 @@ def citation_hearing_outcomes(
                 else:
                     result.decided.append((citation, disposition))
             continue
+        handled += len(group)
         try:
             with transaction.atomic():
                 for citation, disposition in group:
                     citation_record_disposition(
                         citation=citation, disposition=disposition, decided_on=decided_on, by=by
                     )
+                if progress is not None:
+                    progress(handled, HearingOutcomesResult(decided=list(group), batch=result.batch))
         except ValidationError as exc:
             why = " ".join(exc.messages)
-            result.skipped.extend((citation, why) for citation, _d in group)
+            left = [(citation, why) for citation, _d in group]
         except Exception:
             logger.exception("hearing outcomes: case %s rolled back", group[0][0].case_id)
-            result.skipped.extend((citation, str(CASE_FAILED)) for citation, _d in group)
+            left = [(citation, str(CASE_FAILED)) for citation, _d in group]
         else:
             result.decided.extend(group)
+            continue
+        result.skipped.extend(left)
+        if progress is not None:
+            with transaction.atomic():
+                progress(handled, HearingOutcomesResult(skipped=left, batch=result.batch))
     if not preview:
         audit_record(
             actor=by,

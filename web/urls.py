@@ -64,6 +64,8 @@ coordinate_patterns = [
     path("bulk/refunds/", bulk.refunds, name="coord-bulk-refunds"),
     path("bulk/refunds/record/", bulk.refund_record, name="coord-bulk-refund-record"),
     path("bulk/assign/", bulk.bulk_assign, name="coord-bulk-assign"),
+    path("bulk/assign/<uuid:run_id>/", bulk.assign_run, name="coord-bulk-assign-run"),
+    path("bulk/assign/<uuid:run_id>/status/", bulk.assign_run_status, name="coord-bulk-assign-status"),
     path("events/", events.events, name="coord-events"),
     path("events/<uuid:event_id>/", events.event_edit, name="coord-event"),
 ]
@@ -113,6 +115,8 @@ desk_patterns = [
     path("rules/<slug:code>/review/", desk.rule_review, name="desk-rule-review"),
     path("docket/", desk.docket, name="desk-docket"),
     path("docket/outcomes/", bulk.hearing_outcomes, name="desk-hearing-outcomes"),
+    path("docket/outcomes/<uuid:run_id>/", bulk.outcomes_run, name="desk-hearing-outcomes-run"),
+    path("docket/outcomes/<uuid:run_id>/status/", bulk.outcomes_run_status, name="desk-hearing-outcomes-status"),
 ]
 
 # The organizer's dashboard (aggregates only); a lawyer's calendar-feed link and the feed itself

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from citations.models import DECISIONS, MASS_DECISIONS, CitationKind, RunStatus
+from citations.models import DECISIONS, MASS_DECISIONS, BulkAction, CitationKind, RunStatus
 
 CONFIRM_HELP = "false (the default): a preview, nothing is written; true: do it."
 
@@ -77,9 +77,9 @@ class DispositionRunOutput(serializers.Serializer):
     report (decided, skipped with the reason, refunds owed) once it is done."""
 
     id = serializers.UUIDField()
+    action = serializers.ChoiceField(choices=BulkAction.choices)
     status = serializers.ChoiceField(
-        choices=RunStatus.values,
-        help_text="gave_up: the worker was lost too often; the citations not reached are skipped.",
+        choices=RunStatus.choices, help_text="gave_up: the worker was lost too often; what it did not reach is skipped."
     )
     stalled = serializers.BooleanField(
         help_text="No progress for a while and its task is not waiting in the queue: it will be taken up again."
@@ -117,3 +117,36 @@ class HearingOutcomesOutput(serializers.Serializer):
     batch = serializers.CharField()
     decided = CitationRow(many=True)
     skipped = CitationRow(many=True)
+
+
+class RunProgress(serializers.Serializer):
+    """A confirmed bulk action running in the background: its progress (the same fields for every
+    action), then its report."""
+
+    id = serializers.UUIDField()
+    action = serializers.ChoiceField(choices=BulkAction.choices)
+    status = serializers.ChoiceField(
+        choices=RunStatus.choices, help_text="gave_up: the worker was lost too often; what it did not reach is skipped."
+    )
+    stalled = serializers.BooleanField(
+        help_text="No progress for a while and its task is not waiting in the queue: it will be taken up again."
+    )
+    recoveries = serializers.IntegerField(help_text="How often the run was taken up again after a stall.")
+    last_progress_at = serializers.DateTimeField()
+    status_url = serializers.CharField()
+    done = serializers.IntegerField(help_text="Items handled so far (case by case).")
+    total = serializers.IntegerField()
+    decided_count = serializers.IntegerField()
+    skipped_count = serializers.IntegerField()
+    batch = serializers.CharField(help_text="Ties the audit entries of this run together.")
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class AssignRunOutput(RunProgress):
+    assigned = CaseRow(many=True, required=False)
+    skipped = CaseRow(many=True, required=False)
+
+
+class OutcomesRunOutput(RunProgress):
+    decided = CitationRow(many=True, required=False)
+    skipped = CitationRow(many=True, required=False)

@@ -369,6 +369,8 @@ SPECTACULAR_SETTINGS = {
         "DeadlineStatusEnum": "citations.models.DeadlineStatus",
         "PaymentKindEnum": "citations.models.PaymentKind",
         "CustodyStatusEnum": "cases.models.CustodyStatus",
+        "BulkRunStatusEnum": "citations.models.RunStatus",
+        "BulkActionEnum": "citations.models.BulkAction",
         "HotlineKindEnum": "custody.models.HotlineKind",
         "DecisionEnum": "citations.models.DECISIONS",
         "MassDecisionEnum": "citations.models.MASS_DECISIONS",

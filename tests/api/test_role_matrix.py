@@ -20,11 +20,12 @@ from django.utils import timezone
 
 from api.urls import v1_patterns
 from cases.mfa import mfa_required_for
+from citations.models import BulkAction
 from claims.models import Allegation
 from custody.services.merge import duplicate_dismiss, person_merge
 from tests.api.conftest import ROLES, World, png_bytes
 from tests.auth import current_code, totp_device_for
-from tests.citations.fakes import make_disposition_run
+from tests.citations.fakes import make_bulk_run, make_disposition_run
 from tests.custody.fakes import make_hotline_entry
 from tests.documents.fakes import make_finished_batch, make_stored_packet
 
@@ -486,6 +487,9 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
         lambda w, role: {"date": today(), "outcomes": []},
         DESK_LIST,
     ),
+    ("bulk-assign-run", "get"): ("/api/v1/bulk/assign/{assign_run}/", None, OFFICE_ONLY(200)),
+    # a run of the lawyer's own courtroom list: theirs, and those who see every case
+    ("bulk-hearing-outcomes-run", "get"): ("/api/v1/bulk/hearing-outcomes/{outcomes_run}/", None, DESK_A(200)),
 }
 
 
@@ -545,6 +549,10 @@ def _path(template: str, world: World) -> str:
         ids["allegation_a"] = Allegation.objects.create(complaint=world.complaint_a, officer=world.officer).public_id
     if "{hotline_a}" in template:
         ids["hotline_a"] = make_hotline_entry(event=world.event, by=world.users["coordinator"]).public_id
+    if "{assign_run}" in template:
+        ids["assign_run"] = make_bulk_run(action=BulkAction.ASSIGN, by=world.users["coordinator"]).public_id
+    if "{outcomes_run}" in template:
+        ids["outcomes_run"] = make_bulk_run(action=BulkAction.HEARING_OUTCOMES, by=world.users["lawyer"]).public_id
     if "{run}" in template:
         ids["run"] = make_disposition_run(event=world.event, by=world.users["coordinator"]).public_id
     if "{batch_a}" in template:

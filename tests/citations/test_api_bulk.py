@@ -77,11 +77,16 @@ def test_bulk_assignment(coordinator, lawyer, observer):  # type: ignore[no-unty
     ids = [str(c.public_id) for c in cases]
     preview = client.post("/api/v1/bulk/assign/", {"lawyer": lawyer.username, "cases": ids}, format="json")
     assert preview.status_code == 200 and len(preview.json()["assigned"]) == 2 and not lawyer.assigned_cases.exists()
-    done = client.post(
-        "/api/v1/bulk/assign/", {"lawyer": lawyer.username, "cases": ids, "confirm": True}, format="json"
-    )
-    assert done.status_code == 200 and done.json()["preview"] is False
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the run is queued on commit (run at once here)
+        queued = client.post(
+            "/api/v1/bulk/assign/", {"lawyer": lawyer.username, "cases": ids, "confirm": True}, format="json"
+        )
+    assert queued.status_code == 202 and queued.json()["status"] == "queued" and queued.json()["action"] == "assign"
+    done = client.get(queued.json()["status_url"])
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    assert sorted(row["number"] for row in done.json()["assigned"]) == sorted(c.number for c in cases)
     assert lawyer.assigned_cases.count() == 2
+    assert client_with_token(lawyer).get(queued.json()["status_url"]).status_code == 403
     not_a_lawyer = client.post(
         "/api/v1/bulk/assign/", {"lawyer": observer.username, "cases": ids, "confirm": True}, format="json"
     )
@@ -109,13 +114,17 @@ def test_hearing_outcomes_only_for_the_callers_list(make_citation, coordinator, 
         format="json",
     )  # fmt: skip
     assert out_of_scope.status_code == 404
-    done = client.post(
-        "/api/v1/bulk/hearing-outcomes/",
-        {"date": "2026-06-10", "courtroom": "1104",
-         "outcomes": [{"citation": str(mine.public_id), "disposition": "dismissed"}], "confirm": True},
-        format="json",
-    )  # fmt: skip
-    assert done.status_code == 200
-    assert [row["number"] for row in done.json()["decided"]] == [mine.number]
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the run is queued on commit (run at once here)
+        queued = client.post(
+            "/api/v1/bulk/hearing-outcomes/",
+            {"date": "2026-06-10", "courtroom": "1104",
+             "outcomes": [{"citation": str(mine.public_id), "disposition": "dismissed"}], "confirm": True},
+            format="json",
+        )  # fmt: skip
+    assert queued.status_code == 202
+    done = client.get(queued.json()["status_url"])
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    assert [(row["number"], row["disposition"]) for row in done.json()["decided"]] == [(mine.number, "dismissed")]
+    assert client_with_token(other_lawyer).get(queued.json()["status_url"]).status_code == 404  # not theirs
     assert Citation.objects.get(pk=mine.pk).disposition == Disposition.DISMISSED
     assert Citation.objects.get(pk=theirs.pk).disposition == Disposition.PENDING

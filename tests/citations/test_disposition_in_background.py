@@ -14,8 +14,8 @@ from django.test import TestCase
 
 from cases.models import Payer
 from citations import services
-from citations.models import Citation, CitationKind, Disposition, DispositionRun, Response, RunStatus
-from citations.runs import disposition_run_progress
+from citations.models import BulkRun, Citation, CitationKind, Disposition, Response, RunStatus
+from citations.runs import bulk_run_progress
 from tests.citations.conftest import local
 from tests.factories import CaseFactory, UserFactory
 from tests.worker import one_worker_step
@@ -61,7 +61,7 @@ def test_confirm_returns_before_anything_is_decided_and_progress_moves(  # type:
     with TestCase.captureOnCommitCallbacks(execute=True):
         queued = client.post("/coordination/bulk/disposition/", data)
     assert queued.status_code == 302
-    run = DispositionRun.objects.get()
+    run = BulkRun.objects.get()
     assert queued["Location"] == f"/coordination/bulk/disposition/{run.public_id}/"
     assert (run.status, run.done, run.total) == (RunStatus.QUEUED, 0, 4)
     assert not Citation.objects.filter(disposition=Disposition.WAIVED).exists()  # nothing decided in the request
@@ -78,7 +78,7 @@ def test_confirm_returns_before_anything_is_decided_and_progress_moves(  # type:
     totals = services.payer_totals  # looked up once at the start of each case's transaction
 
     def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
-        status = disposition_run_progress(DispositionRun.objects.get(pk=run.pk))  # what the endpoint answers
+        status = bulk_run_progress(BulkRun.objects.get(pk=run.pk))  # what the endpoint answers
         seen.append((status["status"], status["done"]))
         return totals(*args, **kwargs)
 
@@ -126,16 +126,16 @@ def test_a_run_is_out_of_reach_of_those_who_may_not_run_one(queue, notices, phl_
 
 
 def test_a_run_delivered_twice_decides_once(queue, notices, phl_event, coordinator, client_for):  # type: ignore[no-untyped-def]
-    from citations.runs import disposition_run_execute
+    from citations.runs import bulk_run_execute
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         client_for(coordinator).post(
             "/coordination/bulk/disposition/", {**FILTERS, "event": str(phl_event.public_id), "confirm": "yes"}
         )
-    run = DispositionRun.objects.get()
+    run = BulkRun.objects.get()
     one_worker_step()
     decided_at = Citation.objects.get(pk=notices[0].pk).status_changed_at
-    disposition_run_execute(run_id=run.pk)
+    bulk_run_execute(run_id=run.pk)
     assert Citation.objects.get(pk=notices[0].pk).status_changed_at == decided_at
     run.refresh_from_db()
     assert (run.status, run.decided) == (RunStatus.DONE, 3)

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from cases.models import AuditEntry
 from citations import services
-from citations.models import Citation, CitationKind, Disposition, DispositionRun, DispositionRunStep, RunStatus
-from citations.runs import disposition_run_is_stalled, recover_stale_runs
+from citations.models import BulkRun, BulkRunStep, Citation, CitationKind, Disposition, RunStatus
+from citations.runs import bulk_run_is_stalled, recover_stale_runs
 from tests.api.conftest import client_with_token
 from tests.citations.conftest import local
 from tests.factories import CaseFactory
@@ -54,7 +54,7 @@ def started(queue, notices, phl_event, coordinator, client_for):  # type: ignore
     client = client_for(coordinator)
     with TestCase.captureOnCommitCallbacks(execute=True):
         client.post("/coordination/bulk/disposition/", {**FILTERS, "event": str(phl_event.public_id), "confirm": "yes"})
-    return DispositionRun.objects.get(), client
+    return BulkRun.objects.get(), client
 
 
 def _die_at_case(monkeypatch, number: int):  # type: ignore[no-untyped-def]
@@ -71,8 +71,8 @@ def _die_at_case(monkeypatch, number: int):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(services, "payer_totals", watched)
 
 
-def _age(run: DispositionRun, hours: int = 2) -> None:
-    DispositionRun.objects.filter(pk=run.pk).update(last_progress_at=timezone.now() - datetime.timedelta(hours=hours))
+def _age(run: BulkRun, hours: int = 2) -> None:
+    BulkRun.objects.filter(pk=run.pk).update(last_progress_at=timezone.now() - datetime.timedelta(hours=hours))
 
 
 def _decisions_per_citation() -> dict[str, int]:
@@ -91,12 +91,12 @@ def test_a_lost_worker_is_seen_stalled_and_the_run_carries_on_without_deciding_t
     monkeypatch.undo()
     run.refresh_from_db()
     assert (run.status, run.done) == (RunStatus.RUNNING, 2)  # two cases committed, each with its step
-    assert DispositionRunStep.objects.filter(run=run).count() == 2
-    assert not disposition_run_is_stalled(run)  # a heartbeat just now
+    assert BulkRunStep.objects.filter(run=run).count() == 2
+    assert not bulk_run_is_stalled(run)  # a heartbeat just now
 
     _age(run)
     run.refresh_from_db()
-    assert disposition_run_is_stalled(run)
+    assert bulk_run_is_stalled(run)
     page = client.get(f"/coordination/bulk/disposition/{run.public_id}/").content.decode()
     assert 'id="run-stalled"' in page and "js/batch.js" not in page  # no reload loop while stalled
     status = client.get(f"/coordination/bulk/disposition/{run.public_id}/status/").json()
@@ -108,7 +108,7 @@ def test_a_lost_worker_is_seen_stalled_and_the_run_carries_on_without_deciding_t
         recovery = recover_stale_runs()
     assert recovery.requeued == [str(run.public_id)]
     run.refresh_from_db()
-    assert (run.status, run.recoveries) == (RunStatus.QUEUED, 1) and not disposition_run_is_stalled(run)
+    assert (run.status, run.recoveries) == (RunStatus.QUEUED, 1) and not bulk_run_is_stalled(run)
     assert recover_stale_runs().requeued == []  # fresh heartbeat: nothing to take up
 
     one_worker_step()
@@ -116,15 +116,15 @@ def test_a_lost_worker_is_seen_stalled_and_the_run_carries_on_without_deciding_t
     assert (run.status, run.done, run.decided, run.skipped) == (RunStatus.DONE, 5, 5, 0)
     assert sorted(run.report["decided"]) == sorted(c.pk for c in notices)
     assert set(_decisions_per_citation().values()) == {1} and len(_decisions_per_citation()) == 5
-    assert not DispositionRunStep.objects.exists()  # gathered into the report
-    assert AuditEntry.objects.filter(action="citation.mass_disposition_recover", details__status="requeued").exists()
+    assert not BulkRunStep.objects.exists()  # gathered into the report
+    assert AuditEntry.objects.filter(action="bulk.run_recover", details__status="requeued").exists()
 
 
 def test_a_run_waiting_for_a_worker_is_not_stalled(started):  # type: ignore[no-untyped-def]
     run, _client = started
     _age(run)
     run.refresh_from_db()
-    assert run.task_id and not disposition_run_is_stalled(run)  # its task is still queued
+    assert run.task_id and not bulk_run_is_stalled(run)  # its task is still queued
     report = recover_stale_runs()
     assert report.waiting == [str(run.public_id)] and report.requeued == []
 
@@ -143,7 +143,7 @@ def test_after_the_attempts_the_run_stops_with_what_it_did_not_reach(  # type: i
     assert f"Run {run.public_id}: stopped, 2 citation(s) not reached" in out.getvalue()
     run.refresh_from_db()
     assert (run.status, run.decided, run.skipped, run.done) == (RunStatus.GAVE_UP, 3, 2, 5)
-    assert run.finished and not disposition_run_is_stalled(run)
+    assert run.finished and not bulk_run_is_stalled(run)
     assert [row[0] for row in run.report["skipped"]] == [c.pk for c in notices[3:]]
     assert "worker running this was lost" in run.report["skipped"][0][1]
     assert Citation.objects.filter(disposition=Disposition.WAIVED).count() == 3
@@ -173,7 +173,7 @@ def test_a_slow_worker_stops_once_the_run_was_taken_up_again(started, notices, m
     monkeypatch.undo()
     run.refresh_from_db()
     assert (run.status, run.recoveries) == (RunStatus.QUEUED, 1)  # not failed, not finished by the slow one
-    assert DispositionRunStep.objects.filter(run=run).count() == 1
+    assert BulkRunStep.objects.filter(run=run).count() == 1
     assert Citation.objects.filter(disposition=Disposition.WAIVED).count() == 1  # its second case rolled back
 
     one_worker_step()

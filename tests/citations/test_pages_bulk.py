@@ -139,7 +139,10 @@ def test_bulk_assignment_preview_then_confirm(client_for, coordinator, lawyer, o
     assert "2 cases would go to" in preview.content.decode()
     assert not lawyer.assigned_cases.exists()
 
-    done = client.post("/coordination/bulk/assign/", {"lawyer": lawyer.pk, "cases": picked, "confirm": "yes"})
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the run is queued on commit (run at once here)
+        queued = client.post("/coordination/bulk/assign/", {"lawyer": lawyer.pk, "cases": picked, "confirm": "yes"})
+    assert queued.status_code == 302 and queued["Location"].startswith("/coordination/bulk/assign/")
+    done = client.get(queued["Location"])
     assert done.status_code == 200 and "2 cases assigned to" in done.content.decode()
     assert set(lawyer.assigned_cases.values_list("pk", flat=True)) == {c.pk for c in waiting[:2]}
     for case in waiting[:2]:
@@ -150,10 +153,11 @@ def test_bulk_assignment_preview_then_confirm(client_for, coordinator, lawyer, o
 
     # Once more, with a case the lawyer already has: left alone, with the reason.
     both = [picked[0], str(waiting[2].public_id)]
-    again = client.post(
-        "/coordination/bulk/assign/", {"lawyer": lawyer.pk, "cases": both, "all": "1", "confirm": "yes"}
-    )
-    html = again.content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        again = client.post(
+            "/coordination/bulk/assign/", {"lawyer": lawyer.pk, "cases": both, "all": "1", "confirm": "yes"}
+        )
+    html = client.get(again["Location"]).content.decode()
     assert "1 cases assigned to" in html and "This lawyer is already assigned." in html
 
 
@@ -220,7 +224,10 @@ def test_courtroom_outcomes_from_the_lawyers_phone(client_for, lawyer, courtroom
     assert f'name="outcome-{dropped.public_id}" value="guilty"' not in html
     assert set(Citation.objects.values_list("disposition", flat=True)) == {Disposition.PENDING, Disposition.WITHDRAWN}
 
-    done = client.post(url, {**chosen, "confirm": "yes"})
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the run is queued on commit (run at once here)
+        queued = client.post(url, {**chosen, "confirm": "yes"})
+    assert queued.status_code == 302 and queued["Location"].startswith(url)
+    done = client.get(queued["Location"])
     assert done.status_code == 200 and "1 outcomes recorded; 1 refused." in done.content.decode()
     statuses = {c.number: (c.status, c.disposition) for c in Citation.objects.all()}
     assert statuses[mine.number] == (CitationStatus.DECIDED, Disposition.NOT_GUILTY)

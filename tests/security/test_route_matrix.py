@@ -31,12 +31,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
 from cases.permissions import OPERATIONS
 from cases.roles import Role
 from citations.calendar import calendar_feed_issue
+from citations.models import BulkAction
 from claims.models import Allegation
 from custody.services.merge import duplicate_dismiss, person_merge
 from tests.api import test_role_matrix as api_matrix
 from tests.api.conftest import World, client_with_token, world  # noqa: F401 - the fixture
 from tests.auth import mfa_verify_client
-from tests.citations.fakes import make_disposition_run
+from tests.citations.fakes import make_bulk_run, make_disposition_run
 from tests.custody.fakes import make_hotline_entry
 from tests.documents.fakes import make_finished_batch, make_stored_packet
 from tests.factories import DemonstratorFactory, UserFactory
@@ -148,6 +149,8 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("coord-bulk-refund-record", "post"): ("/coordination/bulk/refunds/record/", {}, OFFICE(302)),
     ("coord-bulk-assign", "get"): ("/coordination/bulk/assign/", None, OFFICE(200)),
     ("coord-bulk-assign", "post"): ("/coordination/bulk/assign/", {}, OFFICE(400)),
+    ("coord-bulk-assign-run", "get"): ("/coordination/bulk/assign/{assign_run}/", None, OFFICE(200)),
+    ("coord-bulk-assign-status", "get"): ("/coordination/bulk/assign/{assign_run}/status/", None, OFFICE(200)),
     ("custody-board", "get"): ("/custody/events/{event}/", None, JAIL(200)),
     ("custody-board-partial", "get"): ("/custody/events/{event}/board/", None, JAIL(200)),
     ("custody-hotline", "get"): ("/custody/events/{event}/hotline/", None, JAIL(200)),
@@ -196,6 +199,9 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ),
     ("desk-docket", "get"): ("/desk/docket/", None, DESK),
     ("desk-hearing-outcomes", "get"): ("/desk/docket/outcomes/", None, DESK),
+    # a run of the lawyer's own courtroom list: theirs, and those who see every case
+    ("desk-hearing-outcomes-run", "get"): ("/desk/docket/outcomes/{outcomes_run}/", None, DESK_A(200)),
+    ("desk-hearing-outcomes-status", "get"): ("/desk/docket/outcomes/{outcomes_run}/status/", None, DESK_A(200)),
     # no outcome chosen: refused, nothing recorded
     ("desk-hearing-outcomes", "post"): (
         "/desk/docket/outcomes/",
@@ -416,6 +422,8 @@ def _ids(world: World, people: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         "case_a": world.case_a.public_id,
         "arrest_a": world.arrest_a.public_id,
         "run": make_disposition_run(event=world.event, by=people["coordinator"]).public_id,
+        "assign_run": make_bulk_run(action=BulkAction.ASSIGN, by=people["coordinator"]).public_id,
+        "outcomes_run": make_bulk_run(action=BulkAction.HEARING_OUTCOMES, by=people["lawyer"]).public_id,
         "citation_a": world.citation_a.public_id,
         "evidence_o": world.evidence_o.public_id,
         "person_a": world.case_a.demonstrator.public_id,

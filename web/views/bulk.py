@@ -2,8 +2,9 @@
 one), many cases for one lawyer, and the outcomes of a whole courtroom list entered from a phone.
 
 Each is a preview first (what would change, nothing written), then the same fields posted with
-confirm=yes: the services (citations.services, cases.services) run each case in its own
-transaction and report what they skipped and why; the page shows that report. The preview and
+confirm=yes, which queues a background run (citations/runs.py) and redirects to its progress page:
+the services (citations.services, cases.services) run each case in its own transaction and report
+what they skipped and why; the run's page shows that report once it is done. The preview and
 the report show case and citation numbers, never names; the pages that list names (the cases to
 assign, the courtroom list) record the read in the audit trail as the other lists do."""
 
@@ -31,9 +32,15 @@ from cases.permissions import users_who_may
 from cases.services import cases_assign_lawyer
 from cases.types import User, signed_in
 from citations import lifecycle
-from citations.access import citation_list_visible_to, disposition_run_visible_to
-from citations.models import Citation, Disposition, DispositionRun, PaymentKind
-from citations.runs import disposition_run_progress, disposition_run_report, disposition_run_start
+from citations.access import bulk_run_visible_to, citation_list_visible_to
+from citations.models import BulkAction, BulkRun, Citation, Disposition, PaymentKind
+from citations.runs import (
+    assign_run_start,
+    bulk_run_progress,
+    bulk_run_report,
+    disposition_run_start,
+    outcomes_run_start,
+)
 from citations.selectors import RefundOwed, citations_for_mass_disposition, hearing_docket, refunds_owed_for
 from citations.services import citation_hearing_outcomes, citation_mass_disposition, payment_record
 from web.forms.bulk import BulkAssignForm, MassDispositionForm, RefundForm
@@ -90,15 +97,31 @@ def mass_disposition(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/coordinate/bulk_disposition.html", context)
 
 
+def _run_context(request: HttpRequest, run_id: UUID, action: str) -> tuple[BulkRun, dict[str, Any]]:
+    """A run of `action` the user may see (404 otherwise), its progress and, once finished, its
+    report (the first rows, through the reader's scope)."""
+    run: BulkRun = get_visible_or_404(bulk_run_visible_to(user=request.user, action=action), run_id)
+    context: dict[str, Any] = {"run": run, "progress": bulk_run_progress(run), "event": run.event}
+    if run.finished:
+        context["report"] = bulk_run_report(run, user=signed_in(request.user), limit=SHOWN)
+    return run, context
+
+
+def _run_status(request: HttpRequest, run_id: UUID, action: str) -> JsonResponse:
+    run: BulkRun = get_visible_or_404(bulk_run_visible_to(user=request.user, action=action), run_id)
+    response = JsonResponse(bulk_run_progress(run))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @page_for("citations.mass_disposition")
 @require_GET
 def disposition_run(request: HttpRequest, run_id: UUID) -> HttpResponse:
     """A confirmed mass disposition: its progress while the worker runs it, then its report."""
-    run: DispositionRun = get_visible_or_404(disposition_run_visible_to(user=request.user), run_id)
-    context: dict[str, Any] = {"run": run, "progress": disposition_run_progress(run), "event": run.event}
+    run, context = _run_context(request, run_id, BulkAction.MASS_DISPOSITION)
     context["disposition_label"] = run.get_disposition_display()
-    if run.finished:
-        report = disposition_run_report(run, user=signed_in(request.user), limit=SHOWN)
+    if "report" in context:
+        report = context["report"]
         context.update(decided=report.decided, skipped=report.skipped, refunds=[_refund_row(r) for r in report.refunds])
     return render(request, "cases/coordinate/bulk_disposition_run.html", context)
 
@@ -106,10 +129,7 @@ def disposition_run(request: HttpRequest, run_id: UUID) -> HttpResponse:
 @page_for("citations.mass_disposition")
 @require_GET
 def disposition_run_status(request: HttpRequest, run_id: UUID) -> JsonResponse:
-    run: DispositionRun = get_visible_or_404(disposition_run_visible_to(user=request.user), run_id)
-    response = JsonResponse(disposition_run_progress(run))
-    response["Cache-Control"] = "no-store"
-    return response
+    return _run_status(request, run_id, BulkAction.MASS_DISPOSITION)
 
 
 def _refund_row(refund: RefundOwed) -> tuple[RefundOwed, RefundForm, str]:
@@ -195,25 +215,38 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         chosen: list[Case] = list(form.cleaned_data["cases"])
         lawyer: User = form.cleaned_data["lawyer"]
-        confirm = request.POST.get("confirm") == "yes"
+        user = signed_in(request.user)
         try:
-            result = cases_assign_lawyer(cases=chosen, lawyer=lawyer, by=signed_in(request.user), preview=not confirm)
+            if request.POST.get("confirm") == "yes":
+                run = assign_run_start(by=user, cases=chosen, lawyer=lawyer, event=event)
+                return redirect(reverse("coord-bulk-assign-run", kwargs={"run_id": run.public_id}))
+            result = cases_assign_lawyer(cases=chosen, lawyer=lawyer, by=user, preview=True)
         except ValidationError as exc:
             form.add_error("lawyer", exc)
         else:
             context.update(result=result, chosen=chosen)
-            if confirm:
-                messages.success(
-                    request,
-                    _("%(n)s cases assigned, %(s)s left alone.")
-                    % {"n": len(result.assigned), "s": len(result.skipped)},
-                )
             return render(request, "cases/coordinate/bulk_assign.html", context)
     rows = list(cases[:SHOWN])
     if rows:
         audit_record(actor=request.user, action="case.list", fields=NAME_FIELDS, request=request, count=len(rows))
     context["rows"] = rows
     return render(request, "cases/coordinate/bulk_assign.html", context, status=400 if form.errors else 200)
+
+
+@page_for("cases.bulk_assign")
+@require_GET
+def assign_run(request: HttpRequest, run_id: UUID) -> HttpResponse:
+    """A confirmed assignment: its progress while the worker runs it, then its report (numbers)."""
+    run, context = _run_context(request, run_id, BulkAction.ASSIGN)
+    lawyer = users_who_may("cases.represent").filter(pk=run.params.get("lawyer")).first()
+    context["lawyer"] = (lawyer.get_full_name() or lawyer.username) if lawyer is not None else "—"
+    return render(request, "cases/coordinate/bulk_assign_run.html", context)
+
+
+@page_for("cases.bulk_assign")
+@require_GET
+def assign_run_status(request: HttpRequest, run_id: UUID) -> JsonResponse:
+    return _run_status(request, run_id, BulkAction.ASSIGN)
 
 
 # --- a courtroom list's outcomes -------------------------------------------------------------
@@ -249,19 +282,13 @@ def hearing_outcomes(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Choose an outcome for at least one row."))
             status = 400
         else:
-            confirm = request.POST.get("confirm") == "yes"
-            result = citation_hearing_outcomes(outcomes=pairs, decided_on=day, by=user, preview=not confirm)
+            if request.POST.get("confirm") == "yes":
+                run = outcomes_run_start(by=user, outcomes=pairs, decided_on=day)
+                return redirect(reverse("desk-hearing-outcomes-run", kwargs={"run_id": run.public_id}))
+            result = citation_hearing_outcomes(outcomes=pairs, decided_on=day, by=user, preview=True)
             labels = dict(Disposition.choices)
             context["result"] = result
             context["decided"] = [(c, value, labels.get(value, value)) for c, value in result.decided]
-            if confirm:
-                messages.success(
-                    request,
-                    _("%(n)s outcomes recorded, %(s)s left alone.")
-                    % {"n": len(result.decided), "s": len(result.skipped)},
-                )
-                chosen = {}
-                entries = hearing_docket(user=user, date=day, courtroom=courtroom or None)  # as it now stands
     if entries:
         audit_record(actor=request.user, action="docket.read", fields=NAME_FIELDS, request=request, count=len(entries))
     context["rows"] = [
@@ -269,3 +296,20 @@ def hearing_outcomes(request: HttpRequest) -> HttpResponse:
         for entry in entries
     ]
     return render(request, "citations/desk/hearing_outcomes.html", context, status=status)
+
+
+@page_for("citations.hearing_outcomes")
+@require_GET
+def outcomes_run(request: HttpRequest, run_id: UUID) -> HttpResponse:
+    """Confirmed courtroom outcomes: their progress while the worker records them, then the report."""
+    run, context = _run_context(request, run_id, BulkAction.HEARING_OUTCOMES)
+    if "report" in context:
+        labels = dict(Disposition.choices)
+        context["decided"] = [(c, labels.get(value, value)) for c, value in context["report"].decided]
+    return render(request, "citations/desk/hearing_outcomes_run.html", context)
+
+
+@page_for("citations.hearing_outcomes")
+@require_GET
+def outcomes_run_status(request: HttpRequest, run_id: UUID) -> JsonResponse:
+    return _run_status(request, run_id, BulkAction.HEARING_OUTCOMES)
