@@ -31,6 +31,7 @@ SCRIPTS = [
     "bench_import",
     "bench_packets",
     "bench_intake",
+    "bench_bulk",
     "bench_custody_board",
 ]
 
