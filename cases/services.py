@@ -262,6 +262,12 @@ class BulkAssignResult:
     preview: bool = False
 
 
+def lawyer_check_assignable(lawyer: User) -> None:
+    """Refuse an account the permission table does not let represent a client."""
+    if not may(lawyer, "cases.represent"):
+        raise ValidationError({"lawyer": gettext("%(u)s is not a lawyer.") % {"u": lawyer.username}})
+
+
 def cases_assign_lawyer(
     *,
     cases: Iterable[Case],
@@ -279,8 +285,7 @@ def cases_assign_lawyer(
     alone or rolled back: in a transaction of its own) with the number of cases handled so far and
     that case's part of the result (a background run records it: citations/runs.py). `batch`: the
     audit trail's batch id to use."""
-    if not may(lawyer, "cases.represent"):
-        raise ValidationError({"lawyer": gettext("%(u)s is not a lawyer.") % {"u": lawyer.username}})
+    lawyer_check_assignable(lawyer)
     result = BulkAssignResult(lawyer=lawyer, batch=batch or uuid.uuid4().hex[:12], preview=preview)
     rows = list(
         Case.objects.filter(pk__in=[case.pk for case in cases]).prefetch_related("lawyers").order_by("number", "pk")

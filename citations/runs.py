@@ -40,7 +40,7 @@ from django_tasks import task
 from cases.access import case_list_visible_to
 from cases.audit import audit_record
 from cases.models import Case, Event
-from cases.services import BulkAssignResult, cases_assign_lawyer
+from cases.services import BulkAssignResult, cases_assign_lawyer, lawyer_check_assignable
 from cases.types import User
 from citations.access import citation_list_visible_to
 from citations.models import BulkAction, BulkRun, BulkRunStep, Citation, RunStatus
@@ -111,8 +111,9 @@ def disposition_run_start(
 
 def assign_run_start(*, by: User, cases: list[Case], lawyer: User, event: Event | None = None) -> BulkRun:
     """Queue a confirmed assignment of `cases` (already fetched through the requester's scope) to
-    `lawyer`. Who may be assigned is checked now, as the preview did, and again by the service."""
-    cases_assign_lawyer(cases=[], lawyer=lawyer, by=by, preview=True)  # refuses an account that may not represent
+    `lawyer`. Who may be assigned is checked now, as the preview did, and again by the service when
+    the run starts (the account may have changed meanwhile)."""
+    lawyer_check_assignable(lawyer)
     ids = [case.pk for case in sorted(cases, key=lambda case: (case.number, case.pk))]
     return _start(action=BulkAction.ASSIGN, event=event, requested_by=by, item_ids=ids, params={"lawyer": lawyer.pk})
 
