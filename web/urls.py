@@ -77,6 +77,7 @@ custody_patterns = [
     path("events/<uuid:event_id>/board/", custody.board_partial, name="custody-board-partial"),
     path("events/<uuid:event_id>/hotline/", custody.hotline_log, name="custody-hotline"),
     path("events/<uuid:event_id>/hotline/new/", custody.hotline_new, name="custody-hotline-new"),
+    path("events/<uuid:event_id>/hotline/sw.js", custody.hotline_service_worker, name="custody-hotline-sw"),
     path("arrests/<uuid:arrest_id>/stage/", custody.arrest_stage, name="custody-stage"),
     path("hotline/<uuid:entry_id>/link/", custody.hotline_link, name="custody-hotline-link"),
 ]

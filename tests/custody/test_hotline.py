@@ -128,3 +128,28 @@ def test_the_log_reads_in_a_fixed_number_of_queries(jail_support, client_for, ni
         make_hotline_entry(event=kettle, by=jail_support)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(f"/custody/events/{kettle.public_id}/hotline/").status_code == 200
+
+
+def test_the_service_worker_keeps_the_empty_form_and_never_the_log(jail_support, client_for, night):
+    kettle, other = night
+    client = client_for(jail_support)
+    response = client.get(f"/custody/events/{kettle.public_id}/hotline/sw.js")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/javascript")
+    body = response.content.decode()
+    assert f'var PAGES = ["/custody/events/{kettle.public_id}/hotline/new/"];' in body
+    assert "var LISTS = [];" in body and "/static/js/observer.js" in body
+    assert f'"/custody/events/{kettle.public_id}/hotline/"' not in body  # the log stays off the phone
+    assert 'request.method !== "GET"' in body  # entries (POSTs) are never cached
+    assert f"tracker-hotline-{kettle.public_id}-" in body  # its own caches, not another event's
+    assert client.get(f"/custody/events/{other.public_id}/hotline/sw.js").status_code == 404
+    form = client.get(f"/custody/events/{kettle.public_id}/hotline/new/").content.decode()
+    assert f'data-sw="/custody/events/{kettle.public_id}/hotline/sw.js"' in form
+
+
+def test_the_service_worker_changes_when_a_place_is_renamed(jail_support, client_for, night):
+    client = client_for(jail_support)
+    url = f"/custody/events/{night[0].public_id}/hotline/sw.js"
+    before = client.get(url).content
+    assert client.get(url).content == before  # the same worker while nothing changed
+    CustodyPlace.objects.filter(name="9th Police District").update(name="9th District (Race St)")
+    assert client.get(url).content != before  # so phones fetch the form with the new name

@@ -5,9 +5,11 @@ goes through the phone's queue into the log."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from cases.models import Arrest, CustodyStatus, Event
+from custody.models import HotlineEntry
 from custody.services.board import arrest_move
 from demo.night import NIGHT_EVENT
 from demo.scenario import DEMO_EVENT
@@ -66,4 +68,43 @@ def test_a_quick_hotline_entry_reaches_the_log(demo, session_for):
     phone.goto(f"/custody/events/{event.public_id}/hotline/")
     expect(phone.page.locator("#hotline-entries")).to_contain_text("Blue beanie, about 25")
     expect(phone.page.locator("#hotline-entries")).to_contain_text("Needs seizure medication")
+    phone.assert_clean()
+
+
+def test_the_hotline_entry_opens_offline_and_reaches_the_log_once(demo, session_for):
+    event = Event.objects.get(name=NIGHT_EVENT)
+    before = set(HotlineEntry.objects.filter(event=event).values_list("pk", flat=True))
+    phone = session_for(demo["jailsupport"], PHONE)
+    form = f"{phone.base}/custody/events/{event.public_id}/hotline/new/"
+    phone.goto(f"/custody/events/{event.public_id}/hotline/new/")
+    phone.page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    phone.page.reload()  # now controlled by the service worker
+    phone.context.set_offline(True)
+    posts: list[str] = []  # offline, the page keeps the entry and tries nothing
+    phone.page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    with pytest.raises(PlaywrightError):  # the log (names, medical needs) is never kept on the phone
+        phone.page.goto(f"{phone.base}/custody/events/{event.public_id}/hotline/")
+    phone.page.goto(form)  # served from the phone's copy
+    expect(phone.page.get_by_role("heading", level=1)).to_have_text("New hotline entry")
+    phone.page.get_by_label("About whom").fill("Grey hoodie, about 30, taken at 13th and Market")
+    phone.page.get_by_label("Held at").select_option(label="9th Police District")
+    phone.page.get_by_role("button", name="Save entry").click()
+    expect(phone.page.locator("#pending-reports li")).to_have_count(1)
+    assert posts == [] and set(HotlineEntry.objects.filter(event=event).values_list("pk", flat=True)) == before
+    kept = phone.page.evaluate(
+        """async () => { const urls = [];
+           for (const name of await caches.keys()) {
+             for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+           } return urls.sort(); }"""
+    )
+    form_path = f"/custody/events/{event.public_id}/hotline/new/"
+    assert form_path in kept and all(url == form_path or url.startswith("/static/") for url in kept), kept
+
+    phone.context.set_offline(False)
+    expect(phone.page.locator("#pending-reports li")).to_have_count(0, timeout=35_000)  # sent on 'online'
+    phone.page.reload()
+    expect(phone.page.locator("#pending-reports li")).to_have_count(0)
+    new = HotlineEntry.objects.filter(event=event).exclude(pk__in=before)
+    assert [entry.about for entry in new] == ["Grey hoodie, about 30, taken at 13th and Market"]
+    assert new.get().place.name == "9th Police District"
     phone.assert_clean()

@@ -156,6 +156,8 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("custody-hotline", "get"): ("/custody/events/{event}/hotline/", None, JAIL(200)),
     ("custody-hotline-new", "get"): ("/custody/events/{event}/hotline/new/", None, JAIL(200)),
     ("custody-hotline-new", "post"): ("/custody/events/{event}/hotline/new/", {}, JAIL(400)),
+    # the service worker that opens the quick entry offline (those who may write the log)
+    ("custody-hotline-sw", "get"): ("/custody/events/{event}/hotline/sw.js", None, JAIL(200)),
     ("custody-stage", "get"): ("/custody/arrests/{arrest_a}/stage/", None, JAIL(200)),
     ("custody-stage", "post"): ("/custody/arrests/{arrest_a}/stage/", {}, JAIL(400)),
     # an empty choice unlinks the entry (it was linked to nobody): sent back to the log

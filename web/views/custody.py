@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -39,7 +40,7 @@ from custody.services.assignments import jail_support_assign, jail_support_unass
 from custody.services.board import arrest_move
 from custody.services.hotline import HotlineConflict, hotline_entry_create, hotline_entry_link
 from web.forms.custody import ArrestMoveForm, HotlineEntryForm, HotlineLinkForm, JailSupportAssignForm
-from web.offline import queued_post
+from web.offline import queued_post, service_worker_response
 from web.permissions import page_for
 
 NO_ID = "00000000-0000-0000-0000-000000000000"
@@ -230,6 +231,23 @@ def hotline_new(request: HttpRequest, event_id: UUID) -> HttpResponse:
         "custody/hotline_new.html",
         {"event": event, "form": form, "messages_for_script": _script_messages()},
         status=400 if form.errors else 200,
+    )
+
+
+@page_for("hotline.create")
+@require_GET
+def hotline_service_worker(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    """The service worker that lets the event's quick entry open with no connection, served beside
+    it for its scope (the event's hotline pages). It keeps the empty form and its two assets,
+    never the log: entries and names stay off the phone once sent."""
+    event = board_event_for(user=request.user, event_id=event_id, request=request)
+    places = "|".join(f"{public_id}:{name}" for public_id, name in custody_places().values_list("public_id", "name"))
+    return service_worker_response(
+        request,
+        cache_prefix=f"tracker-hotline-{event.public_id}-",
+        pages=[reverse("custody-hotline-new", kwargs={"event_id": event.public_id})],
+        assets=[static("css/app.css"), static("js/observer.js")],
+        data_version=places,  # a new copy of the form when a place is added, renamed or retired
     )
 
 

@@ -17,7 +17,7 @@ from cases.models import Event
 from cases.services import IncidentConflict, incident_create
 from cases.types import signed_in
 from web.forms.observe import IncidentReportForm, posted_chips
-from web.offline import queued_post
+from web.offline import queued_post, service_worker_response
 from web.permissions import page_for
 
 
@@ -100,15 +100,13 @@ def _script_messages() -> dict[str, str]:
 @page_for("incidents.create")
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """The service worker that lets the form open offline; served under /observe/ for its scope."""
-    context = {
-        "form_url": reverse("observe-new"),
-        "reports_url": reverse("observe-reports"),
-        "css_url": static("css/app.css"),
-        "js_url": static("js/observer.js"),
-        # a new version (so a new cache) whenever an asset or the list of events changes
-        "version": f"{static('js/observer.js')}-{static('css/app.css')}-{Event.objects.count()}".replace("/", "_"),
-    }
-    response = render(request, "cases/observe/sw.js", context, content_type="text/javascript")
-    response["Cache-Control"] = "no-cache"
-    return response
+    """The service worker that lets the form open offline; served under /observe/ for its scope.
+    It keeps the form and the list of one's reports (times, places, events: never a narrative)."""
+    return service_worker_response(
+        request,
+        cache_prefix="tracker-observer-",
+        pages=[reverse("observe-new")],
+        lists=[reverse("observe-reports")],
+        assets=[static("css/app.css"), static("js/observer.js")],
+        data_version=str(Event.objects.count()),  # a new copy of the form when the events change
+    )
