@@ -9,14 +9,17 @@ import uuid
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.models import AuditEntry
 from custody.access import hotline_entry_list_visible_to
 from custody.models import CustodyPlace, HotlineEntry
+from custody.selectors.hotline import LINK_MATCHES_SHOWN
 from custody.services.assignments import jail_support_assign
 from custody.services.hotline import HotlineConflict, HotlineInput, hotline_entry_create, hotline_entry_link
 from tests.custody.fakes import make_hotline_entry
 from tests.factories import ArrestFactory, EventFactory
+from tests.pages import query_count
 
 
 @pytest.fixture
@@ -153,3 +156,72 @@ def test_the_service_worker_changes_when_a_place_is_renamed(jail_support, client
     assert client.get(url).content == before  # the same worker while nothing changed
     CustodyPlace.objects.filter(name="9th Police District").update(name="9th District (Race St)")
     assert client.get(url).content != before  # so phones fetch the form with the new name
+
+
+# --- linking an entry: the arrest is found by a search, never picked from every arrest ---------
+
+
+def _post_count(client, url: str, body: dict[str, str]) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, body)
+    assert response.status_code == 200, response.status_code
+    return len(queries), response.content.decode()
+
+
+def test_the_arrest_is_found_by_case_number_or_exact_name_within_the_event(coordinator, client_for, night):
+    kettle, other = night
+    entry = make_hotline_entry(event=kettle, by=coordinator, about="Red jacket, about 20")
+    arrest = ArrestFactory(case__event=kettle, case__demonstrator__legal_name="Quorvella Trinmask")
+    ArrestFactory(case__event=other, case__demonstrator__legal_name="Quorvella Trinmask")  # another night
+    ArrestFactory.create_batch(3, case__event=kettle)
+    client = client_for(coordinator)
+    url = f"/custody/hotline/{entry.public_id}/link/"
+
+    for text in ("quorvella  trinmask", arrest.case.number):
+        page = client.post(url, {"q": text}).content.decode()
+        assert page.count('name="arrest"') == 1 and str(arrest.public_id) in page
+    assert 'name="arrest"' not in client.post(url, {"q": "Quorvella"}).content.decode()  # exact names only
+    searches = AuditEntry.objects.filter(action="case.search", actor=coordinator).order_by("id")
+    assert [e.details["count"] for e in searches] == [1, 1, 0]
+    assert all(e.fields == ["legal_name", "preferred_name"] for e in searches)
+    assert not any("quorvella" in repr(e.details).casefold() for e in searches)  # never the text
+
+    response = client.post(url, {"arrest": str(arrest.public_id)})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.arrest == arrest
+
+
+def test_an_empty_search_is_refused_and_lists_nobody(coordinator, client_for, night):
+    entry = make_hotline_entry(event=night[0], by=coordinator)
+    ArrestFactory(case__event=night[0])
+    response = client_for(coordinator).post(f"/custody/hotline/{entry.public_id}/link/", {"q": "  "})
+    assert response.status_code == 400 and 'name="arrest"' not in response.content.decode()
+
+
+def test_the_log_offers_a_search_not_every_arrest(coordinator, client_for, night):
+    kettle = night[0]
+    make_hotline_entry(event=kettle, by=coordinator)
+    ArrestFactory.create_batch(3, case__event=kettle, case__demonstrator__legal_name="Zephyrine Oldcastle")
+    page = client_for(coordinator).get(f"/custody/events/{kettle.public_id}/hotline/").content.decode()
+    entries = page.split('id="hotline-entries"')[1].split("</ul>")[0]
+    assert "Zephyrine" not in page and "<select" not in entries and 'name="arrest"' not in entries
+    assert 'method="post"' in page and 'name="q"' in page  # a name goes in the body, never the URL
+
+
+def test_finding_an_arrest_costs_the_same_queries_at_any_event_size(coordinator, client_for, night):
+    kettle = night[0]
+    entry = make_hotline_entry(event=kettle, by=coordinator)
+    wanted = ArrestFactory(case__event=kettle, case__demonstrator__legal_name="Quorvella Trinmask")
+    client = client_for(coordinator)
+    url, log = f"/custody/hotline/{entry.public_id}/link/", f"/custody/events/{kettle.public_id}/hotline/"
+    client.post(url, {"q": "warm up the session"})
+    small = [_post_count(client, url, {"q": "Quorvella Trinmask"}), _post_count(client, url, {"q": "2099-9999"})]
+    small_log = query_count(client, log)
+    ArrestFactory.create_batch(40, case__event=kettle, case__demonstrator__legal_name="Quorvella Trinmask")
+    large = [_post_count(client, url, {"q": "Quorvella Trinmask"}), _post_count(client, url, {"q": "2099-9999"})]
+    assert [n for n, _page in large] == [n for n, _page in small]
+    assert query_count(client, log) == small_log
+    assert small[0][1].count('name="arrest"') == 1 and str(wanted.public_id) in small[0][1]
+    assert large[0][1].count('name="arrest"') == LINK_MATCHES_SHOWN  # at most a page of matches
+    assert "Only the first 20 matches are shown" in large[0][1]

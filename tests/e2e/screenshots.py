@@ -60,6 +60,7 @@ NOT_PAGES = {
     "evidence_download", "observe-sw", "citations-calendar-feed", "citations-export", "documents-packet-file",
     "documents-batch-status", "documents-batch-download", "documents-subject-access", "claims-roster-csv",
     "claims-roster-pdf", "api:schema", "api/^.*$", "set_language", "healthz", "custody-board-partial",
+    "custody-hotline-sw",
 }  # fmt: skip
 
 

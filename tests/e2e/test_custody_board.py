@@ -108,3 +108,25 @@ def test_the_hotline_entry_opens_offline_and_reaches_the_log_once(demo, session_
     assert [entry.about for entry in new] == ["Grey hoodie, about 30, taken at 13th and Market"]
     assert new.get().place.name == "9th Police District"
     phone.assert_clean()
+
+
+def test_a_coordinator_finds_the_arrest_of_an_entry_by_name_and_links_it(demo, session_for):
+    event = Event.objects.get(name=NIGHT_EVENT)
+    desk = session_for(demo["coordinator"], DESKTOP)
+    desk.goto(f"/custody/events/{event.public_id}/hotline/")
+    entry = desk.page.locator("#hotline-entries li", has_text="Red jacket, about 20")
+    expect(desk.page.locator("#hotline-entries select")).to_have_count(0)  # no list of every arrest
+    entry.get_by_label("Find the arrest").fill("Eli Brooks")
+    entry.get_by_role("button", name="Search").click()
+    matches = desk.page.locator("#link-matches li")
+    expect(matches).to_have_count(1)
+    expect(matches).to_contain_text("Eli Brooks")
+    assert "Eli" not in desk.page.url and "Brooks" not in desk.page.url  # the name went in the body
+    assert not desk.axe_violations()
+    desk.screenshot("hotline-link-search-desktop")
+    matches.get_by_role("button", name="Link").click()
+    expect(desk.page.locator(".messages")).to_contain_text("Entry linked.")
+    entries = HotlineEntry.objects.filter(event=event).select_related("arrest__case__demonstrator")
+    red_jacket = next(e for e in entries if e.about.startswith("Red jacket"))
+    assert red_jacket.arrest is not None and red_jacket.arrest.case.demonstrator.legal_name == "Eli Brooks"
+    desk.assert_clean()

@@ -1,5 +1,5 @@
 """Forms of the custody pages: assigning jail support to an event, the hotline's quick entry,
-moving an arrestee on the board, linking an entry to an arrest."""
+moving an arrestee on the board, finding the arrest an entry is about and linking it."""
 
 from __future__ import annotations
 
@@ -127,3 +127,15 @@ class HotlineLinkForm(forms.Form):
     def __init__(self, *args: Any, arrests: QuerySet[Arrest], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["arrest"]).queryset = arrests
+
+
+class ArrestSearchForm(forms.Form):
+    """Which arrest an entry is about, found like a case on the case list (a name is sent in the
+    POST body, never in a URL)."""
+
+    q = forms.CharField(
+        label=_("Find the arrest"),
+        max_length=200,
+        help_text=_("Case number, citation or docket number, or a person's full name (exact)."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
+    )

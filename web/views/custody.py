@@ -35,16 +35,28 @@ from custody.access import (
 from custody.models import HotlineEntry
 from custody.selectors.assignments import jail_support_accounts, jail_support_assignment_list
 from custody.selectors.board import BoardPerson, board_for_event, board_version
-from custody.selectors.hotline import custody_places, hotline_log_for_event
+from custody.selectors.hotline import (
+    LINK_MATCHES_SHOWN,
+    arrests_found_for_link,
+    custody_places,
+    hotline_log_for_event,
+)
 from custody.services.assignments import jail_support_assign, jail_support_unassign
 from custody.services.board import arrest_move
 from custody.services.hotline import HotlineConflict, hotline_entry_create, hotline_entry_link
-from web.forms.custody import ArrestMoveForm, HotlineEntryForm, HotlineLinkForm, JailSupportAssignForm
+from web.forms.custody import (
+    ArrestMoveForm,
+    ArrestSearchForm,
+    HotlineEntryForm,
+    HotlineLinkForm,
+    JailSupportAssignForm,
+)
 from web.offline import queued_post, service_worker_response
 from web.permissions import page_for
 
 NO_ID = "00000000-0000-0000-0000-000000000000"
 BOARD_FIELDS = ["legal_name", "preferred_name", "special_needs", "waiting_outside"]
+NAME_FIELDS = ["legal_name", "preferred_name"]
 LOG_FIELDS = [
     "about", "caller_name", "caller_contact", "seen", "medical_needs", "injuries", "belongings", "waiting_outside",
 ]  # fmt: skip
@@ -189,15 +201,8 @@ def hotline_log(request: HttpRequest, event_id: UUID) -> HttpResponse:
         audit_record(
             actor=request.user, action="hotline.list", target=event, fields=LOG_FIELDS, request=request, count=len(rows)
         )
-    link_arrests = None
-    if may(request.user, "hotline.update") and any(entry.arrest_id is None for entry in rows):
-        link_arrests = board_arrest_list_visible_to(user=request.user).filter(case__event=event)
-        link_arrests = link_arrests.select_related("case__demonstrator").order_by("arrested_at")
-    return render(
-        request,
-        "custody/hotline_log.html",
-        {"event": event, "page": page, "rows": rows, "link_arrests": link_arrests},
-    )
+    context = {"event": event, "page": page, "rows": rows, "may_link": may(request.user, "hotline.update")}
+    return render(request, "custody/hotline_log.html", context)
 
 
 @page_for("hotline.create")
@@ -276,24 +281,45 @@ def _script_messages() -> dict[str, str]:
 @page_for("hotline.update")
 @require_POST
 def hotline_link(request: HttpRequest, entry_id: UUID) -> HttpResponse:
-    """Link an entry to the arrest it is about (coordinators), from the log."""
+    """Link an entry to the arrest it is about (coordinators), from the log. A body with `q` is a
+    search for that arrest (the case list's search, so a name stays out of URLs; audited like
+    it), answered with at most a page of matches to choose from; a body with `arrest` links (an
+    empty one unlinks) and goes back to the log."""
+    user = signed_in(request.user)
     entry: HotlineEntry = get_visible_or_404(
-        hotline_entry_list_visible_to(user=request.user).select_related("event"),
+        hotline_entry_list_visible_to(user=user).select_related("event", "place"),
         entry_id,
-        user=request.user,
+        user=user,
         request=request,
     )
-    arrests = board_arrest_list_visible_to(user=request.user).filter(case__event_id=entry.event_id)
+    if "q" in request.POST:
+        return _link_search(request, entry)
+    arrests = board_arrest_list_visible_to(user=user).filter(case__event_id=entry.event_id)
     form = HotlineLinkForm(request.POST, arrests=arrests)
     if form.is_valid():
         try:
-            hotline_entry_link(entry=entry, arrest=form.cleaned_data["arrest"], by=signed_in(request.user))
+            hotline_entry_link(entry=entry, arrest=form.cleaned_data["arrest"], by=user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Entry linked."))
         return redirect("custody-hotline", event_id=entry.event.public_id)
     return render(request, "custody/link_error.html", {"form": form, "entry": entry}, status=400)
+
+
+def _link_search(request: HttpRequest, entry: HotlineEntry) -> HttpResponse:
+    """The arrests of the entry's event the search finds, each with its "Link" button."""
+    user = signed_in(request.user)
+    search = ArrestSearchForm(request.POST)
+    found = None
+    if search.is_valid():
+        found = arrests_found_for_link(user=user, event=entry.event, text=search.cleaned_data["q"])
+        audit_record(
+            actor=user, action="case.search", target=entry.event, fields=NAME_FIELDS, request=request, count=len(found)
+        )
+    audit_record(actor=user, action="hotline.read", target=entry, fields=["about"], request=request)
+    context = {"entry": entry, "search": search, "found": found, "shown_max": LINK_MATCHES_SHOWN}
+    return render(request, "custody/hotline_link.html", context, status=200 if found is not None else 400)
 
 
 @page_for("custody.assign")
