@@ -83,8 +83,16 @@ intake_patterns: list = [
     ),
 ]
 
-# --- the night (custody app): the hotline log, an event's custody board, a move to another stage
+# --- the night (custody app): the hotline log, an event's custody board, a move to another stage,
+# the places of custody (routed here, not by the router: its lists are the desk's, read by lawyers)
+places = custody.CustodyPlaceViewSet
 custody_patterns: list = [
+    path("custody/places/", places.as_view({"get": "list", "post": "create"}), name="custody-place-list"),
+    path(
+        "custody/places/<uuid:id>/",
+        places.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
+        name="custody-place-detail",
+    ),
     path("hotline/", custody.HotlineListApi.as_view(), name="hotline-list"),
     path("hotline/<uuid:id>/link/", custody.HotlineLinkApi.as_view(), name="hotline-link"),
     path("custody/events/<uuid:id>/board/", custody.BoardApi.as_view(), name="custody-board"),

@@ -182,6 +182,12 @@ OPERATIONS: dict[str, Operation] = _table(
         (JAIL_SUPPORT, COORDINATOR, ADMINISTRATOR),
     ),
     ("custody.assign", "assign jail-support accounts to events", (COORDINATOR, ADMINISTRATOR)),
+    (
+        "places.read",
+        "list the places of custody (police buildings: not personal)",
+        (JAIL_SUPPORT, COORDINATOR, ADMINISTRATOR),
+    ),
+    ("places.manage", "add, rename, retire or delete (unused) places of custody", (COORDINATOR, ADMINISTRATOR)),
     ("hotline.read", "read the hotline and jail-support log", (JAIL_SUPPORT, COORDINATOR, ADMINISTRATOR)),
     ("hotline.create", "log a hotline call or a jail-support note", (JAIL_SUPPORT, COORDINATOR, ADMINISTRATOR)),
     ("hotline.update", "link a hotline entry to a person's arrest", (COORDINATOR, ADMINISTRATOR)),

@@ -47,7 +47,7 @@ observe_patterns = [
     path("sw.js", observe.service_worker, name="observe-sw"),
 ]
 
-# Coordinator: assignment, accounts and roles, the audit trail.
+# Coordinator: assignment, accounts and roles, the audit trail, jail support and places of custody.
 coordinate_patterns = [
     path("", coordinate.coordination_home, name="coord-home"),
     path("cases/<uuid:case_id>/assign/", coordinate.assign, name="coord-assign"),
@@ -56,6 +56,8 @@ coordinate_patterns = [
     path("accounts/<int:user_id>/active/", coordinate.account_active, name="coord-account-active"),
     path("audit/", coordinate.audit_trail, name="coord-audit"),
     path("custody/jail-support/", custody.jail_support_assignments, name="custody-jail-support"),
+    path("custody/places/", custody.custody_places_page, name="custody-places"),
+    path("custody/places/<uuid:place_id>/", custody.custody_place_page, name="custody-place"),
     path("court-calendar/", coordinate.court_calendar, name="coord-court-calendar"),
     # Bulk actions: preview, then confirm (web/views/bulk.py).
     path("bulk/disposition/", bulk.mass_disposition, name="coord-bulk-disposition"),

@@ -1,5 +1,5 @@
 """The night over the API: hotline entries (a quick entry in, the log out), the custody board of
-an event, a move to another stage. Events, places and arrests are written as their UUIDs and
+an event, a move to another stage, the places of custody. Events, places and arrests are written as their UUIDs and
 looked up in the caller's scope (custody/access.py)."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers.base import BoundedDateTimeField, PlainInputSerializer, ScopedRelatedField
+from api.serializers.base import BoundedDateTimeField, OutputSerializer, PlainInputSerializer, ScopedRelatedField
 from cases.models import Arrest, CustodyStatus, Event
 from cases.types import AnyUser
 from custody.access import board_arrest_list_visible_to, board_event_list_visible_to
-from custody.models import CustodyPlace, HotlineEntry, HotlineKind
-from custody.selectors.hotline import custody_places
+from custody.models import CustodyPlace, HotlineEntry, HotlineKind, PlaceKind
+from custody.selectors.places import custody_places
 
 
 def _places(*, user: AnyUser | None) -> Any:
@@ -109,3 +109,27 @@ class BoardOutput(serializers.Serializer):
     unidentified = serializers.IntegerField()
     built_at = serializers.DateTimeField()
     columns = BoardColumnOutput(many=True)
+
+
+class PlaceOutput(OutputSerializer):
+    placed = serializers.IntegerField(read_only=True, help_text=_("Arrestees whose placement names this place."))
+    in_use = serializers.BooleanField(read_only=True, help_text=_("Named by a placement or a hotline entry."))
+
+    class Meta:
+        model = CustodyPlace
+        fields = ["id", "name", "kind", "address", "active", "placed", "in_use"]
+        read_only_fields = fields
+        personal_fields: list[str] = []
+
+
+class PlaceInput(PlainInputSerializer):
+    name = serializers.CharField(max_length=120)
+    kind = serializers.ChoiceField(choices=PlaceKind.choices, default=PlaceKind.DISTRICT)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class PlaceUpdate(PlainInputSerializer):
+    name = serializers.CharField(max_length=120, required=False)
+    kind = serializers.ChoiceField(choices=PlaceKind.choices, required=False)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    active = serializers.BooleanField(required=False, help_text=_("false retires the place, true offers it again."))

@@ -1,6 +1,7 @@
 """The night over the API: the hotline log (`hotline.read`, `hotline.create`, linking with
 `hotline.update`), an event's custody board (`custody.board`, with an ETag: 304 while nothing
-changed) and moving an arrestee (`custody.stage`). Scopes in custody/access.py, writes in
+changed), moving an arrestee (`custody.stage`) and the places of custody (`places.read`,
+`places.manage`). Scopes in custody/access.py, writes in
 custody/services/, the same rows of the permission table as the pages."""
 
 from __future__ import annotations
@@ -8,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,16 +26,27 @@ from api.serializers.custody import (
     HotlineEntryInput,
     HotlineEntryOutput,
     HotlineLinkInput,
+    PlaceInput,
+    PlaceOutput,
+    PlaceUpdate,
     StageInput,
 )
+from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, UpdateMixin
 from cases.access import get_visible_or_404
 from cases.audit import audit_record
 from cases.types import signed_in
 from custody.access import board_arrest_list_visible_to, board_event_for, hotline_entry_list_visible_to
-from custody.models import HotlineEntry
+from custody.models import CustodyPlace, HotlineEntry
 from custody.selectors.board import board_for_event, board_version
+from custody.selectors.places import custody_place_list
 from custody.services.board import arrest_move
 from custody.services.hotline import HotlineConflict, HotlineInput, hotline_entry_create, hotline_entry_link
+from custody.services.places import (
+    custody_place_create,
+    custody_place_delete,
+    custody_place_set_active,
+    custody_place_update,
+)
 
 LOG_FIELDS = [
     "about", "caller_name", "caller_contact", "seen", "medical_needs", "injuries", "belongings", "waiting_outside",
@@ -145,3 +159,58 @@ class ArrestStageApi(APIView):
             arrest=arrest, stage=body.validated_data["stage"], place=body.validated_data.get("place"), by=user
         )
         return Response({"arrest": str(moved.public_id), "stage": moved.custody_status})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the places of custody, retired ones too"),
+    retrieve=extend_schema(summary="One place of custody"),
+    create=extend_schema(summary="Add a place (coordinators)", request=PlaceInput, responses={201: PlaceOutput}),
+    partial_update=extend_schema(
+        summary="Rename, correct, retire (active: false) or reinstate a place (coordinators)", request=PlaceUpdate
+    ),
+    destroy=extend_schema(summary="Delete a place nothing names (coordinators); 409 when in use: retire it"),
+)
+class CustodyPlaceViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ApiViewSet):
+    """Places of custody: data, not personal. Read by whoever records where people are held
+    (`places.read`); written by coordinators (`places.manage`) through custody/services/places.py."""
+
+    area = "places"
+    personal = False
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    output_serializer_class = PlaceOutput
+    input_serializer_class = PlaceInput
+    update_serializer_class = PlaceUpdate
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self.operation = "read" if request.method in permissions.SAFE_METHODS else "manage"
+        super().initial(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[CustodyPlace]:
+        return custody_place_list()
+
+    def perform_create(self, data: dict[str, Any]) -> CustodyPlace:
+        place = custody_place_create(by=signed_in(self.request.user), **data)
+        return custody_place_list().get(pk=place.pk)
+
+    def perform_update(self, instance: CustodyPlace, data: dict[str, Any]) -> CustodyPlace:
+        by = signed_in(self.request.user)
+        if {"name", "kind", "address"} & set(data):
+            custody_place_update(
+                place=instance,
+                name=data.get("name", instance.name),
+                kind=data.get("kind", instance.kind),
+                address=data.get("address", instance.address),
+                by=by,
+            )
+        if "active" in data:
+            custody_place_set_active(place=instance, active=data["active"], by=by)
+        return custody_place_list().get(pk=instance.pk)
+
+    @transaction.atomic
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        place = self.get_object()
+        try:
+            custody_place_delete(place=place, by=signed_in(request.user))
+        except DjangoValidationError as exc:
+            raise Conflict(exc.messages[0]) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -372,6 +372,7 @@ SPECTACULAR_SETTINGS = {
         "BulkRunStatusEnum": "citations.models.RunStatus",
         "BulkActionEnum": "citations.models.BulkAction",
         "HotlineKindEnum": "custody.models.HotlineKind",
+        "PlaceKindEnum": "custody.models.PlaceKind",
         "DecisionEnum": "citations.models.DECISIONS",
         "MassDecisionEnum": "citations.models.MASS_DECISIONS",
         "RecordHolderEnum": "claims.models.RecordHolder",

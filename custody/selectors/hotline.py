@@ -10,7 +10,7 @@ from cases.models import Arrest, Case, Event
 from cases.types import AnyUser
 from citations.selectors import case_search
 from custody.access import board_arrest_list_visible_to, hotline_entry_list_visible_to
-from custody.models import CustodyPlace, HotlineEntry
+from custody.models import HotlineEntry
 
 LINK_MATCHES_SHOWN = 20  # one page of matches; a longer list asks for a more precise search
 
@@ -23,11 +23,6 @@ def hotline_log_for_event(*, user: AnyUser, event: Event) -> QuerySet[HotlineEnt
         .select_related("place", "arrest", "created_by")
         .order_by("-received_at", "-id")
     )
-
-
-def custody_places() -> QuerySet[CustodyPlace]:
-    """The places a form offers: active ones, districts first."""
-    return CustodyPlace.objects.filter(active=True).order_by("kind", "name")
 
 
 def arrests_found_for_link(*, user: AnyUser, event: Event, text: str) -> list[Arrest]:

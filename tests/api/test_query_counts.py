@@ -16,6 +16,8 @@ from django.utils import timezone
 from cases.models import ArrestSeen, ForceType, IncidentOfficer
 from cases.services import evidence_add
 from claims.models import Allegation
+from custody.models import CustodyPlace
+from custody.services.board import arrest_move
 from tests.api.conftest import client_with_token
 from tests.api.test_role_matrix import ROUTES
 from tests.custody.fakes import make_hotline_entry
@@ -131,6 +133,12 @@ def grow_hotline(ctx: dict[str, Any], n: int) -> None:
         make_hotline_entry(event=ctx["event"], by=ctx["coordinator"], medical_needs="insulin")
 
 
+def grow_places(ctx: dict[str, Any], n: int) -> None:
+    for _ in range(n):
+        place = CustodyPlace.objects.create(name=f"Annex {CustodyPlace.objects.count()}")
+        arrest_move(arrest=ArrestFactory(case__event=ctx["event"]), stage="held", place=place, by=ctx["coordinator"])
+
+
 # list route -> (path, who lists, how to add rows in their scope); "{event}" is the test's event
 
 LISTS: dict[str, tuple[str, str, Callable[[dict[str, Any], int], None]]] = {
@@ -148,6 +156,7 @@ LISTS: dict[str, tuple[str, str, Callable[[dict[str, Any], int], None]]] = {
     "deadline-list": ("/api/v1/deadlines/", "lawyer", grow_deadlines),
     "packet-batch-list": ("/api/v1/packets/", "lawyer", grow_packet_batches),
     "hotline-list": ("/api/v1/hotline/?event={event}", "coordinator", grow_hotline),
+    "custody-place-list": ("/api/v1/custody/places/", "coordinator", grow_places),
 }
 NOT_ROW_LISTS: set[str] = set()  # (the dashboard is not a list route; its budget is pinned below)
 

@@ -22,6 +22,7 @@ from api.urls import v1_patterns
 from cases.mfa import mfa_required_for
 from citations.models import BulkAction
 from claims.models import Allegation
+from custody.models import CustodyPlace
 from custody.services.merge import duplicate_dismiss, person_merge
 from tests.api.conftest import ROLES, World, png_bytes
 from tests.auth import current_code, totp_device_for
@@ -463,6 +464,17 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ),
     ("custody-board", "get"): ("/api/v1/custody/events/{event}/board/", None, NIGHT),
     ("custody-stage", "post"): ("/api/v1/custody/arrests/{arrest_a}/stage/", {"stage": "in_transport"}, NIGHT),
+    # places of custody: read by whoever records where people are held, written by coordinators;
+    # the place named is unused, so a coordinator may delete it
+    ("custody-place-list", "get"): ("/api/v1/custody/places/", None, NIGHT),
+    ("custody-place-list", "post"): (
+        "/api/v1/custody/places/",
+        {"name": "22nd Police District annex", "kind": "district"},
+        OFFICE_ONLY(201),
+    ),
+    ("custody-place-detail", "get"): ("/api/v1/custody/places/{place}/", None, NIGHT),
+    ("custody-place-detail", "patch"): ("/api/v1/custody/places/{place}/", {"active": False}, OFFICE_ONLY(200)),
+    ("custody-place-detail", "delete"): ("/api/v1/custody/places/{place}/", None, OFFICE_ONLY(204)),
     # --- bulk actions (previews here: nothing is written without "confirm": true)
     ("bulk-mass-disposition", "post"): (
         "/api/v1/bulk/mass-disposition/",
@@ -553,6 +565,8 @@ def _path(template: str, world: World) -> str:
         ids["assign_run"] = make_bulk_run(action=BulkAction.ASSIGN, by=world.users["coordinator"]).public_id
     if "{outcomes_run}" in template:
         ids["outcomes_run"] = make_bulk_run(action=BulkAction.HEARING_OUTCOMES, by=world.users["lawyer"]).public_id
+    if "{place}" in template:
+        ids["place"] = CustodyPlace.objects.get_or_create(name="Matrix annex (unused)")[0].public_id
     if "{run}" in template:
         ids["run"] = make_disposition_run(event=world.event, by=world.users["coordinator"]).public_id
     if "{batch_a}" in template:

@@ -25,7 +25,11 @@ def two_events(db):  # type: ignore[no-untyped-def]
 def test_jail_support_may_only_use_the_board_and_the_hotline_log():
     allowed = {name for name, row in OPERATIONS.items() if Role.JAIL_SUPPORT in row.roles}
     public = {"signing_key.read"}  # the public key that checks export signatures: every role reads it
-    assert allowed - public == {"custody.board", "custody.stage", "hotline.read", "hotline.create"}
+    # the places of custody (police buildings, not personal data) whose ids the board and the
+    # hotline take
+    places = {"places.read"}
+    assert allowed - public - places == {"custody.board", "custody.stage", "hotline.read", "hotline.create"}
+    assert "places.manage" not in allowed
 
 
 def test_jail_support_sees_only_the_boards_of_its_events(jail_support, coordinator, lawyer, two_events):

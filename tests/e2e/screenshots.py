@@ -32,6 +32,7 @@ from django.test import Client
 from cases.models import Arrest, Case, Evidence, ExcessiveForceComplaint, Officer
 from citations.calendar import calendar_feed_issue
 from claims.models import Allegation
+from custody.models import CustodyPlace
 from tests.auth import mfa_verify_client
 from tests.custody.fakes import make_hotline_entry
 from tests.documents.fakes import make_finished_batch, make_stored_packet
@@ -94,6 +95,7 @@ def _paths(demo: dict[str, Any]) -> dict[str, Any]:
         "batch_a": make_finished_batch(case=case, by=lawyer).public_id,
         "feed": calendar_feed_issue(user=lawyer, by=lawyer),
         "hotline_a": make_hotline_entry(event=case.event, by=coordinator).public_id,
+        "place": CustodyPlace.objects.order_by("id").first().public_id,  # type: ignore[union-attr]  # seeded
     }
     if arrest is not None:
         ids["arrest_a"] = arrest.public_id

@@ -33,6 +33,7 @@ from cases.roles import Role
 from citations.calendar import calendar_feed_issue
 from citations.models import BulkAction
 from claims.models import Allegation
+from custody.models import CustodyPlace
 from custody.services.merge import duplicate_dismiss, person_merge
 from tests.api import test_role_matrix as api_matrix
 from tests.api.conftest import World, client_with_token, world  # noqa: F401 - the fixture
@@ -131,6 +132,11 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("coord-court-calendar", "post"): ("/coordination/court-calendar/", {"action": "save"}, OFFICE(400)),
     ("custody-jail-support", "get"): ("/coordination/custody/jail-support/", None, OFFICE(200)),
     ("custody-jail-support", "post"): ("/coordination/custody/jail-support/", {}, OFFICE(400)),
+    # places of custody: an empty form is refused (400); the place named is unused
+    ("custody-places", "get"): ("/coordination/custody/places/", None, OFFICE(200)),
+    ("custody-places", "post"): ("/coordination/custody/places/", {}, OFFICE(400)),
+    ("custody-place", "get"): ("/coordination/custody/places/{place}/", None, OFFICE(200)),
+    ("custody-place", "post"): ("/coordination/custody/places/{place}/", {}, OFFICE(400)),
     # --- the night of a mass arrest: boards and the hotline log (jail support: its events only)
     ("custody-home", "get"): ("/custody/", None, JAIL(200)),
     # --- the intake desk (an empty intake is refused with the form; no suggestion for nothing typed)
@@ -435,6 +441,7 @@ def _ids(world: World, people: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         "account": world.users["other_observer"].pk,
         "event": world.event.public_id,
         "hotline_a": make_hotline_entry(event=world.event, by=people["coordinator"]).public_id,
+        "place": CustodyPlace.objects.get_or_create(name="Matrix annex (unused)")[0].public_id,
         "packet_a": make_stored_packet(case=world.case_a, by=people["lawyer"]).public_id,
         "batch_a": make_finished_batch(case=world.case_a, by=people["lawyer"]).public_id,
         "feed": calendar_feed_issue(user=people["lawyer"], by=people["lawyer"]),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import FREE_TEXT_WARNING, Arrest, CustodyStatus, Event
 from cases.types import User
-from custody.models import CustodyPlace, HotlineKind
+from custody.models import CustodyPlace, HotlineKind, PlaceKind
 from custody.services.hotline import HotlineInput
 
 
@@ -139,3 +139,15 @@ class ArrestSearchForm(forms.Form):
         help_text=_("Case number, citation or docket number, or a person's full name (exact)."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
     )
+
+
+class CustodyPlaceForm(forms.Form):
+    """A place of custody: its name (what volunteers and the board call it), kind and address."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        help_text=_("As volunteers say it, e.g. “9th Police District”."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=PlaceKind.choices, initial=PlaceKind.DISTRICT)
+    address = forms.CharField(label=_("Address (optional)"), max_length=200, required=False)

@@ -32,21 +32,25 @@ from custody.access import (
     board_event_list_visible_to,
     hotline_entry_list_visible_to,
 )
-from custody.models import HotlineEntry
+from custody.models import CustodyPlace, HotlineEntry
 from custody.selectors.assignments import jail_support_accounts, jail_support_assignment_list
 from custody.selectors.board import BoardPerson, board_for_event, board_version
-from custody.selectors.hotline import (
-    LINK_MATCHES_SHOWN,
-    arrests_found_for_link,
-    custody_places,
-    hotline_log_for_event,
-)
+from custody.selectors.hotline import LINK_MATCHES_SHOWN, arrests_found_for_link, hotline_log_for_event
+from custody.selectors.places import custody_place_list, custody_places
 from custody.services.assignments import jail_support_assign, jail_support_unassign
 from custody.services.board import arrest_move
 from custody.services.hotline import HotlineConflict, hotline_entry_create, hotline_entry_link
+from custody.services.places import (
+    custody_place_create,
+    custody_place_delete,
+    custody_place_in_use,
+    custody_place_set_active,
+    custody_place_update,
+)
 from web.forms.custody import (
     ArrestMoveForm,
     ArrestSearchForm,
+    CustodyPlaceForm,
     HotlineEntryForm,
     HotlineLinkForm,
     JailSupportAssignForm,
@@ -67,7 +71,8 @@ LOG_FIELDS = [
 def custody_home(request: HttpRequest) -> HttpResponse:
     """The events whose board this account may open (jail support: those assigned to it)."""
     events = board_event_list_visible_to(user=request.user).only("public_id", "name", "starts_at", "place")
-    return render(request, "custody/home.html", {"events": events.order_by("-starts_at")})
+    context = {"events": events.order_by("-starts_at"), "may_edit_places": may(request.user, "places.manage")}
+    return render(request, "custody/home.html", context)
 
 
 def _board_context(request: HttpRequest, event: Event) -> dict[str, object]:
@@ -343,3 +348,66 @@ def jail_support_assignments(request: HttpRequest) -> HttpResponse:
             return redirect("custody-jail-support")
     context = {"form": form, "assignments": jail_support_assignment_list(user=request.user)}
     return render(request, "custody/jail_support.html", context, status=400 if form.errors else 200)
+
+
+@page_for("places.manage")
+@require_http_methods(["GET", "POST"])
+def custody_places_page(request: HttpRequest) -> HttpResponse:
+    """Every place of custody (retired ones too, with how many arrestees are recorded there), and
+    a form to add one."""
+    form = CustodyPlaceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            place = custody_place_create(**form.cleaned_data, by=signed_in(request.user))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("“%(name)s” added.") % {"name": place.name})
+            return redirect("custody-places")
+    context = {"places": custody_place_list(), "form": form}
+    return render(request, "custody/places.html", context, status=400 if form.errors else 200)
+
+
+PLACE_ACTIONS = {"save", "retire", "reinstate", "delete"}
+
+
+@page_for("places.manage")
+@require_http_methods(["GET", "POST"])
+def custody_place_page(request: HttpRequest, place_id: UUID) -> HttpResponse:
+    """One place: rename it or correct its kind and address; retire or reinstate it; delete it
+    while nothing names it."""
+    place = get_visible_or_404(CustodyPlace.objects.all(), place_id)
+    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    initial = {"name": place.name, "kind": place.kind, "address": place.address}
+    form = CustodyPlaceForm(request.POST if action == "save" else None, initial=initial)
+    if action in PLACE_ACTIONS - {"save"}:
+        return _place_action(request, place, action)
+    if action == "save" and form.is_valid():
+        try:
+            custody_place_update(place=place, **form.cleaned_data, by=signed_in(request.user))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Place saved."))
+            return redirect("custody-places")
+    context = {"place": place, "form": form, "in_use": custody_place_in_use(place)}
+    status = 400 if form.errors or (action and action not in PLACE_ACTIONS) else 200
+    return render(request, "custody/place_edit.html", context, status=status)
+
+
+def _place_action(request: HttpRequest, place: CustodyPlace, action: str) -> HttpResponse:
+    by = signed_in(request.user)
+    try:
+        if action == "delete":
+            custody_place_delete(place=place, by=by)
+            messages.success(request, _("“%(name)s” deleted.") % {"name": place.name})
+        else:
+            custody_place_set_active(place=place, active=action == "reinstate", by=by)
+            if action == "retire":
+                messages.success(request, _("“%(name)s” retired: forms no longer offer it.") % {"name": place.name})
+            else:
+                messages.success(request, _("“%(name)s” is offered again.") % {"name": place.name})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("custody-place", place_id=place.public_id)
+    return redirect("custody-places")
