@@ -1,7 +1,7 @@
 """The reminders pages in Chromium against the demo data: a coordinator reads the outbox (English
 and Spanish reminders, as they would be sent); a lawyer sees the warrant-risk alert on the home
-page and records a client's opt-in on the consent page. No accessibility violation, no CSP
-error."""
+page, records a client's opt-in on the consent page, and chooses the language of their own e-mails.
+No accessibility violation, no CSP error."""
 
 from __future__ import annotations
 
@@ -46,3 +46,21 @@ def test_a_lawyer_sees_the_alert_and_records_an_opt_in(demo, session_for):
     assert ContactConsent.objects.filter(demonstrator=case.demonstrator, granted=True, recorded_by=lawyer).exists()
     assert not phone.axe_violations()
     phone.assert_clean()
+
+
+def test_a_lawyer_chooses_the_language_of_their_emails(demo, session_for):
+    lawyer = demo["lawyer"]
+    desk = session_for(lawyer, DESKTOP)
+    desk.goto("/account/security/")
+    desk.page.get_by_role("link", name="Choose the language of the alerts and digests you receive").click()
+    expect(desk.page.get_by_role("heading", level=1)).to_have_text("Language of your e-mails")
+    expect(desk.page.get_by_label("English")).to_be_checked()
+    assert not desk.axe_violations()
+    desk.page.get_by_label("Español").check()
+    desk.page.get_by_role("button", name="Save").click()
+    expect(desk.page.locator(".messages")).to_contain_text("Saved.")
+    expect(desk.page.get_by_label("Español")).to_be_checked()
+    lawyer.refresh_from_db()
+    assert lawyer.language == "es"
+    assert not desk.axe_violations()
+    desk.assert_clean()
