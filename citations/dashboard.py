@@ -7,10 +7,12 @@ people with the per-event rows (one grouped pass over the cases), citation group
 deadlines per event (every page needs every event's, see below), force types per day, officers,
 units. Deadlines are counted from the
 `citations.Deadline` rows the deadline rules make (business-day rolls, complaint deadlines
-included), which is one query of its own. The seven independent aggregates run at once on a few
-threads, each thread with its own connection (`run_together`, `DASHBOARD_QUERY_THREADS`, default
-4, also the most connections a request opens; 1 runs them one after another), so the request
-costs about its slowest query, not their sum. Each reads no more rows than it needs (the
+included), which is one query of its own. The aggregates run at once on a few threads, each
+thread with its own connection (`run_together`, `DASHBOARD_QUERY_THREADS`, default 4, also the
+most connections a request opens; 1 runs them one after another), so the request costs about its
+slowest query, not their sum; overall, the three incident aggregates (force, officers, units) run
+in a second round, once the people query has said which events are small (`_aggregates`). Each
+reads no more rows than it needs (the
 functions' docstrings say how; docs/performance.md, "Dashboard", has the measurements).
 
 Small-count suppression (settings.SMALL_COUNT_THRESHOLD, default 5). Every count is a *cell*:
@@ -295,11 +297,10 @@ def _is_small(people: int) -> bool:
     return 0 < people < threshold()
 
 
-def _small_events() -> Any:
-    """The ids of the events `_is_small` picks, as a subquery (for the incident aggregates)."""
-    return (
-        Case.objects.order_by().values("event_id").annotate(n=Count("*")).filter(n__lt=threshold()).values("event_id")
-    )
+def _small_events(rows: list[dict[str, Any]]) -> list[int]:
+    """The ids of the events `_is_small` picks, from `_people_and_events`' rows (for the incident
+    aggregates, which leave them out overall)."""
+    return [row["id"] for row in rows if _is_small(row["people"])]
 
 
 def citation_group_rows(citations: Any) -> Any:
@@ -457,13 +458,14 @@ def deadline_rows(deadlines: Any, today: datetime.date) -> Any:
     )
 
 
-def _force_over_time(event: Event | None) -> list[dict[str, Any]]:
-    """Incidents per local day and force type, grouped on the stored `occurred_on` date: one query."""
+def _force_over_time(event: Event | None, small: list[int]) -> list[dict[str, Any]]:
+    """Incidents per local day and force type, grouped on the stored `occurred_on` date: one query.
+    `small`: the small events' ids, left out overall (`_small_events`)."""
     through = Incident.force_types.through.objects.all()
     if event is not None:
         through = through.filter(incident__event=event)
-    else:
-        through = through.exclude(incident__event_id__in=_small_events())
+    elif small:
+        through = through.exclude(incident__event_id__in=small)
     rows = (
         through.values("incident__occurred_on", "forcetype__code", "forcetype__label")
         # Each (incident, force type) pair is stored once: no DISTINCT needed.
@@ -481,20 +483,24 @@ def _force_over_time(event: Event | None) -> list[dict[str, Any]]:
     ]
 
 
-def _officers(event: Event | None) -> list[dict[str, Any]]:
+def _officers(event: Event | None, small: list[int]) -> list[dict[str, Any]]:
     """Officers named in most incidents: one query.
 
     An officer may have several sightings in one incident (a merged record keeps its own), so
     incidents are counted DISTINCT. Only the sightings in scope are joined and
     counted (the filter comes before the count, so the count sees them alone): one event's, or
-    overall those outside small events, picked by one uncorrelated subquery over the incidents
-    that is evaluated once. (A correlated count per officer with that exclusion inside it made
-    PostgreSQL scan every incident once per officer.)"""
+    overall those outside the small events (`small`, their ids), picked by one uncorrelated
+    subquery over the incidents that is evaluated once; with no small event, every sighting,
+    read without touching the incidents at all (on SQLite, joining every sighting to its incident
+    for its event was most of the dashboard's time). (A correlated count per officer with that
+    exclusion inside it made PostgreSQL scan every incident once per officer.)"""
     named = Officer.objects.exclude(badge_number="", name="")
-    if event is None:
-        in_scope = named.filter(sightings__incident__in=Incident.objects.exclude(event_id__in=_small_events()))
-    else:
+    if event is not None:
         in_scope = named.filter(sightings__incident__event=event)
+    elif small:
+        in_scope = named.filter(sightings__incident__in=Incident.objects.exclude(event_id__in=small))
+    else:
+        in_scope = named
     officers = in_scope.annotate(n=Count("sightings__incident", distinct=True))
     officer_rows = officers.order_by("-n", "agency", "badge_number", "name").values(
         "public_id", "name", "badge_number", "badge_status", "unit", "agency", "n"
@@ -514,14 +520,14 @@ def _officers(event: Event | None) -> list[dict[str, Any]]:
     ]
 
 
-def _units(event: Event | None) -> list[dict[str, Any]]:
+def _units(event: Event | None, small: list[int]) -> list[dict[str, Any]]:
     """Units named in most incidents: one query (a unit's officers may share an incident, so
-    incidents are counted DISTINCT)."""
+    incidents are counted DISTINCT). `small`: as for `_officers`."""
     sightings = IncidentOfficer.objects.all()
     if event is not None:
         sightings = sightings.filter(incident__event=event)
-    else:
-        sightings = sightings.exclude(incident__event_id__in=_small_events())
+    elif small:
+        sightings = sightings.exclude(incident__event_id__in=small)
     unit_rows = (
         sightings.exclude(officer__unit="")
         .values("officer__agency", "officer__unit")
@@ -724,6 +730,30 @@ def run_together(tasks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
     return {name: results[name] for name in tasks}
 
 
+def _aggregates(event: Event | None, today: datetime.date) -> dict[str, Any]:
+    """Every aggregate query's answer, run together (`run_together`). The incident aggregates of
+    the overall page leave the small events out, so they run once the people query has said
+    which events are small (as literal ids: with none, they read no incident row for its event);
+    they run together with the other aggregates on an event's page, which needs no such list."""
+    incidents: dict[str, Callable[[list[int]], Any]] = {
+        "officers": lambda small: _officers(event, small),
+        "units": lambda small: _units(event, small),
+        "force": lambda small: _force_over_time(event, small),
+    }
+    first: dict[str, Callable[[], Any]] = {
+        "people": lambda: _people_and_events(Case.objects.all()),
+        "citations": lambda: _citation_groups(Citation.objects.all()),
+        "deadlines": lambda: _deadlines(Deadline.objects.all(), today),
+        "money": lambda: _money_totals(Payment.objects.all()),
+        **{f"section:{name}": section.query for name, section in SECTIONS.items()},
+    }
+    if event is not None:
+        return run_together({**first, **{name: lambda task=task: task([]) for name, task in incidents.items()}})
+    done = run_together(first)
+    small = _small_events(done["people"][1])
+    return {**done, **run_together({name: lambda task=task: task(small) for name, task in incidents.items()})}
+
+
 def dashboard_summary(*, event: Event | None = None, today: datetime.date | None = None) -> dict[str, Any]:
     """Aggregates for one event, or overall when `event` is None. No personal data, ever.
 
@@ -732,18 +762,7 @@ def dashboard_summary(*, event: Event | None = None, today: datetime.date | None
     subtraction across pages gives a small count away. An event with fewer people than the
     threshold shows "fewer than N" people and nothing else."""
     today = today or timezone.localdate()
-    done = run_together(
-        {
-            "people": lambda: _people_and_events(Case.objects.all()),
-            "citations": lambda: _citation_groups(Citation.objects.all()),
-            "officers": lambda: _officers(event),
-            "units": lambda: _units(event),
-            "deadlines": lambda: _deadlines(Deadline.objects.all(), today),
-            "money": lambda: _money_totals(Payment.objects.all()),
-            "force": lambda: _force_over_time(event),
-            **{f"section:{name}": section.query for name, section in SECTIONS.items()},
-        }
-    )
+    done = _aggregates(event, today)
     people, rows = done["people"]
     people_cells, event_cells = _people_cells(people, rows)
     scope: Any = ALL

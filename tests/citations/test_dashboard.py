@@ -245,6 +245,25 @@ def test_officers_are_counted_in_one_pass_not_once_per_officer(db):
     assert '("cases_officer"."id")' not in officers[0], officers[0]  # no subquery run for each officer
 
 
+def test_with_no_small_event_the_overall_incident_counts_read_no_incident_row(db, settings):
+    """Overall, the small events' incidents are left out; with none, the force, officer and unit
+    counts need no incident's event, so they do not join the incidents at all (joining every
+    sighting to its incident was most of the dashboard's time at full scale)."""
+    settings.SMALL_COUNT_THRESHOLD = 1
+    _grow(3)
+    with CaptureQueriesContext(connection) as captured:
+        summary = dashboard_summary()
+    incident_queries = [
+        q["sql"] for q in captured.captured_queries
+        if '"cases_officer"."badge_number"' in q["sql"] or '"officer__unit"' in q["sql"] or '"forcetype__code"' in q["sql"]
+    ]  # fmt: skip
+    assert len(incident_queries) == 3
+    assert not [sql for sql in incident_queries if '"cases_incident"."event_id"' in sql], incident_queries
+    assert summary["officers"][0]["incidents"] == count_cell(3)
+    assert summary["units"][0]["incidents"] == count_cell(3)
+    assert sum(row["incidents"]["value"] for row in summary["force_over_time"]) == 6
+
+
 def test_the_summary_holds_no_personal_data(scenario):
     person = DemonstratorFactory(legal_name="Zelda Quintessa", phone="215-555-7777", email="zq@example.org")
     CitationFactory(case=CaseFactory(demonstrator=person, event=scenario["march"]))
