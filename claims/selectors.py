@@ -46,7 +46,7 @@ from cases.models import (
     display_name_of,
     local_date,
 )
-from cases.selectors import PersonAffected, case_incident_pairs
+from cases.selectors import PersonAffected, case_incident_pairs, incident_ids_concerning
 from cases.types import AnyUser
 from citations.dashboard import count_cell, threshold, withheld_cell
 from citations.deadlines import CivilClaimDeadline, civil_claim_deadline, civil_claim_rules, preservation_dates
@@ -64,6 +64,24 @@ ALL = "all"
 def allegations_of(*, complaint: ExcessiveForceComplaint, user: AnyUser) -> QuerySet[Allegation]:
     """A complaint's allegations in the user's scope, with their officer, force type and incident."""
     return allegation_list_visible_to(user=user).filter(complaint=complaint).order_by("id")
+
+
+def allegation_incident_choices(
+    *, complaint: ExcessiveForceComplaint, user: AnyUser, current: int | None = None
+) -> QuerySet[Incident]:
+    """The incidents an allegation of `complaint` may name: those in the user's scope, at the
+    complaint's event, that concern its case (people affected, arrests seen, the complaint's own
+    incidents), and the one the allegation names now (`current`, its id), oldest first. Not every
+    incident of the event: at a mass arrest that is tens of thousands, a menu no one can use that
+    took seconds to render."""
+    concerning = Q(pk__in=incident_ids_concerning(complaint.case))
+    if current is not None:
+        concerning |= Q(pk=current)
+    return (
+        incident_list_visible_to(user=user)
+        .filter(concerning, event_id=complaint.case.event_id)
+        .order_by("occurred_at", "id")
+    )
 
 
 def finding_rows() -> list[dict[str, Any]]:

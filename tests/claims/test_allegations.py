@@ -129,6 +129,29 @@ def test_the_allegations_page_lists_adds_and_edits_findings(client_for, lawyer, 
     assert AuditEntry.objects.filter(action="allegation.list", actor=lawyer).exists()
 
 
+def test_the_incident_menu_offers_the_case_s_incidents_not_every_incident_of_the_event(client_for, coordinator):
+    """At a mass arrest an event has tens of thousands of incidents: the menu offers those that
+    concern the complaint's case (and the one an allegation names now), for coordinators too."""
+    complaint = ComplaintFactory(case=CaseFactory())
+    event = complaint.case.event
+    affecting = IncidentFactory(event=event, place="Affecting the client")
+    affecting.people_affected.add(complaint.case)
+    complained = IncidentFactory(event=event, place="Named in the complaint")
+    complaint.incidents.add(complained)
+    named = IncidentFactory(event=event, place="Named by the allegation")
+    others = [IncidentFactory(event=event) for _ in range(3)]
+    allegation = Allegation.objects.create(complaint=complaint, incident=named)
+    client = client_for(coordinator)
+
+    def offered(url):
+        form = client.get(url).context["form"]
+        return set(form.fields["incident"].queryset)
+
+    assert offered(f"/claims/complaints/{complaint.public_id}/allegations/") == {affecting, complained}
+    assert offered(f"/claims/allegations/{allegation.public_id}/") == {affecting, complained, named}
+    assert not {*others} & offered(f"/claims/allegations/{allegation.public_id}/")
+
+
 def test_the_allegations_page_answers_in_spanish(client_for, lawyer):
     complaint = ComplaintFactory(case=CaseFactory(lawyers=[lawyer]))
     page = (

@@ -10,6 +10,7 @@ writes through claims.services; each read of clients' data is recorded in the au
 from __future__ import annotations
 
 import json
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -41,6 +42,7 @@ from claims.exports import preservation_letter_pdf, roster_csv, roster_pdf
 from claims.models import Finding
 from claims.selectors import (
     ROSTER_SORTS,
+    allegation_incident_choices,
     allegations_of,
     blur_regions_of,
     blurred_bytes,
@@ -65,11 +67,14 @@ from web.forms.claims import AllegationForm, PreservationSentForm
 from web.permissions import page_for
 
 
-def _form(user: User, complaint: ExcessiveForceComplaint, **kwargs: object) -> AllegationForm:
+def _form(user: User, complaint: ExcessiveForceComplaint, **kwargs: Any) -> AllegationForm:
     officers = (
         officer_list_visible_to(user=user).filter(merged_into__isnull=True).order_by("agency", "badge_number", "name")
     )
-    incidents = incident_list_visible_to(user=user).filter(event_id=complaint.case.event_id).order_by("occurred_at")
+    instance = kwargs.get("instance")
+    incidents = allegation_incident_choices(
+        complaint=complaint, user=user, current=instance.incident_id if instance is not None else None
+    )
     return AllegationForm(officers=officers, incidents=incidents, **kwargs)
 
 
