@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from cases.models import Demonstrator
 from citations.models import Citation, Deadline, DeadlineKind
 from citations.selectors import deadline_title
+from core.formatting import date_text
 
 REMINDED_KINDS = (DeadlineKind.APPEAR, DeadlineKind.RESPOND, DeadlineKind.PAY_OR_DISPUTE, DeadlineKind.APPEAL)
 
@@ -59,7 +60,7 @@ def reminder_text(deadlines: list[Deadline], *, language: str, changed: bool = F
     the new day of a matter that moved)."""
     ordered = sorted(deadlines, key=lambda d: (d.due_at, d.pk))
     with translation.override(language):
-        day = date_format(_local(ordered[0]).date(), "l j F")
+        day = date_text(_local(ordered[0]).date(), "long_weekday_day")
         if changed:
             head = _("Your legal support team: a date of yours has changed. New date: %(date)s:") % {"date": day}
             subject = _("Your date has changed")

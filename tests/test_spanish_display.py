@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from cases.models import ForceType
 from citations.models import CitationKind
 from citations.services import citation_create, payment_record
-from core.formatting import money
+from core.formatting import date_text, money
 from tests.factories import CaseFactory, EventFactory, IncidentFactory
 
 ES = {"HTTP_ACCEPT_LANGUAGE": "es"}
@@ -80,3 +80,59 @@ def test_the_case_page_reads_in_spanish(client_for, lawyer, spanish_citation):
     page = client_for(lawyer).get(f"/desk/cases/{spanish_citation.case.public_id}/", **ES).content.decode()
     assert "No dispersarse tras una orden oficial" in page and "1\xa0200,00 $" in page
     assert "$1" not in page
+
+
+# --- dates: one table of styles per language (config/formats/<lang>/formats.py) ---------------
+
+DEC_6 = datetime.date(2026, 12, 6)  # a Sunday
+
+
+def test_dates_read_in_the_order_of_the_language():
+    with translation.override("en"):
+        assert date_text(DEC_6, "long_day") == "December 6, 2026"
+        assert date_text(DEC_6, "long_weekday") == "Sunday 6 December 2026"
+        assert date_text(DEC_6, "weekday") == "Sun 6 Dec 2026"
+    with translation.override("es"):
+        assert date_text(DEC_6, "long_day") == "6 de diciembre de 2026"
+        assert date_text(DEC_6, "long_weekday") == "domingo, 6 de diciembre de 2026"
+        assert date_text(DEC_6, "long_weekday_day") == "domingo 6 de diciembre"
+        assert date_text(DEC_6, "weekday") == "dom 6 Dic 2026"
+
+
+def test_every_date_style_is_written_for_every_language():
+    from django.conf import settings
+    from django.utils.formats import get_format_modules
+
+    styles = {
+        language: {name for name in dir(get_format_modules(language)[0]) if name.endswith("_FORMAT")}
+        for language, _name in settings.LANGUAGES
+    }
+    assert styles["en"] and all(names == styles["en"] for names in styles.values())
+
+
+def test_page_dates_go_through_the_styles_not_a_format_of_their_own():
+    """A date format written in a template reads in English order in Spanish: every date a page
+    shows with words (month or day names) goes through `when` (ISO dates and times excepted;
+    letters to agencies and court filings stay English)."""
+    import re
+    from pathlib import Path
+
+    english_only = {"claims/preservation_letter.html"}
+    root = Path(__file__).resolve().parent.parent / "templates"
+    own = []
+    for path in root.rglob("*.html"):
+        if str(path.relative_to(root)) in english_only or "documents" in path.parts:
+            continue
+        for fmt in re.findall(r"\|date:[\"']([^\"']*)[\"']", path.read_text(encoding="utf-8")):
+            if re.search(r"(?<!\\)[DlMFNbE]", fmt) and not fmt.endswith("_FORMAT"):
+                own.append(f"{path.relative_to(root)}: {fmt}")
+    assert not own, own
+
+
+@pytest.mark.django_db
+def test_the_docket_names_its_day_in_the_reader_s_order(client_for, lawyer):
+    url = "/desk/docket/?date=2026-12-06"
+    english = client_for(lawyer).get(url).content.decode()
+    spanish = client_for(lawyer).get(url, **ES).content.decode()
+    assert "Sunday 6 December 2026" in english
+    assert "domingo, 6 de diciembre de 2026" in spanish and "domingo 6 diciembre" not in spanish

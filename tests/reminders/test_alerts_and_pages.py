@@ -112,7 +112,7 @@ def test_the_outbox_shows_what_would_be_sent_in_both_languages(clock, person, he
     client = client_for(coordinator)
     page = client.get("/reminders/outbox/").content.decode()
     assert "Courtroom 3" in page and "Saturday 20 June" in page
-    assert "Courtroom 4" in page and "sábado 20 junio" in page.lower()
+    assert "Courtroom 4" in page and "sábado 20 de junio" in page.lower()  # Spanish order
     assert "Handed to the provider" in page
     client.post("/i18n/setlang/", {"language": "es"})
     spanish = client.get("/reminders/outbox/").content.decode()
