@@ -14,6 +14,8 @@ audited read (the views record it).
 from __future__ import annotations
 
 import datetime
+import heapq
+import itertools
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -290,11 +292,13 @@ def likely_duplicate_pairs(
     of every record for an operator's command). Lowest ids first in each pair; best pairs first.
     Pairs a coordinator marked as different people (`DuplicateDismissal`) are left out. A fixed
     number of queries whatever the number of events: one per blind index, one for every event's
-    names, one for the dismissals, one for the records paired."""
-    pairs: dict[tuple[int, int], LikelyPair] = {}
-    wanted_ids: set[int] = set()
-    found: list[tuple[tuple[int, int], str, float]] = []
-    for column, reason in EXACT.items():
+    names, one for the dismissals, one for the records paired.
+
+    The pairs are found and ranked on ids alone; only the records of the `limit` best pairs are
+    read (and decrypted) afterwards: at a mass arrest thousands of people share a common name,
+    and reading every one of them took seconds."""
+    exact: dict[tuple[int, int], int] = {}  # pair -> the EXACT reasons it shares, as bits
+    for bit, column in enumerate(EXACT):
         shared = (
             people.exclude(**{column: ""})
             .values(column)
@@ -305,28 +309,35 @@ def likely_duplicate_pairs(
         groups: dict[str, list[int]] = {}
         for pk, value in people.filter(**{f"{column}__in": shared}).values_list("pk", column):
             groups.setdefault(value, []).append(pk)
+        flag = 1 << bit
         for ids in groups.values():
-            ids.sort()
-            for i, a in enumerate(ids):
-                for b in ids[i + 1 :]:
-                    found.append(((a, b), reason, 100.0))
+            for key in itertools.combinations(sorted(ids), 2):
+                exact[key] = exact.get(key, 0) | flag
+    close: dict[tuple[int, int], float] = {}
     for names in names_by_event(people, event).values():
         for key, score in close_pairs(names).items():
-            found.append((key, "close_spelling", score))
+            close[key] = max(close.get(key, 0.0), score)
     dismissed = set(DuplicateDismissal.objects.filter(undone_at__isnull=True).values_list("first_id", "second_id"))
-    found = [row for row in found if row[0] not in dismissed]
-    for key, _reason, _score in found:
-        wanted_ids.update(key)
-    records = {p.pk: p for p in people.filter(pk__in=wanted_ids)}
-    for key, reason, score in found:
-        if key[0] not in records or key[1] not in records:
-            continue
-        pair = pairs.setdefault(key, LikelyPair(first=records[key[0]], second=records[key[1]], reasons=[], score=0.0))
-        if reason not in pair.reasons:
-            pair.reasons.append(reason)
-        pair.score = max(pair.score, score)
-    ranked = sorted(pairs.values(), key=lambda p: (-len(p.reasons), -p.score, p.first.pk, p.second.pk))
-    return ranked[:limit]
+    labels = list(EXACT.values())
+    # The reasons each set of bits stands for (both name indexes are one reason, "name").
+    named = [list(dict.fromkeys(label for bit, label in enumerate(labels) if flags >> bit & 1))
+             for flags in range(1 << len(labels))]  # fmt: skip
+    how_many = [len(reasons) for reasons in named]
+
+    def why(key: tuple[int, int]) -> list[str]:
+        return named[exact.get(key, 0)] + (["close_spelling"] if key in close else [])
+
+    def rank(key: tuple[int, int]) -> tuple[int, float, tuple[int, int]]:
+        flags = exact.get(key, 0)
+        return (-how_many[flags] - (key in close), -100.0 if flags else -close[key], key)
+
+    best = heapq.nsmallest(limit, (exact.keys() | close.keys()) - dismissed, key=rank)
+    records = {p.pk: p for p in people.filter(pk__in={pk for key in best for pk in key})}
+    return [
+        LikelyPair(first=records[a], second=records[b], reasons=why((a, b)), score=-rank((a, b))[1])
+        for a, b in best
+        if a in records and b in records
+    ]
 
 
 def merges_undoable(*, user: AnyUser) -> QuerySet[PersonMerge]:

@@ -5,6 +5,7 @@ incidents); audited without names; undone exactly within the window, refused aft
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -57,6 +58,27 @@ def twice(db, coordinator):  # type: ignore[no-untyped-def]
     )  # fmt: skip
     return {"kept": kept, "other": other, "kept_case": kept_case, "folded": folded, "moved": moved,
             "citations": citations, "incident": incident, "evidence": evidence, "lawyer": lawyer}  # fmt: skip
+
+
+def test_the_queue_ranks_every_pair_but_reads_only_the_best_pairs_records(db, coordinator):
+    """Many namesakes make many pairs; the records read (and decrypted) are those of the pairs
+    shown, best first: sharing a phone and a name before sharing a name alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = EventFactory()
+    namesakes = [DemonstratorFactory(legal_name="Alex Kim", phone="") for _ in range(6)]
+    twins = [DemonstratorFactory(legal_name="Sam Roe", phone="215-555-0199") for _ in range(2)]
+    for person in namesakes + twins:
+        CaseFactory(event=event, demonstrator=person)
+    with CaptureQueriesContext(connection) as captured:
+        [pair] = likely_duplicate_pairs(people=people_in_play(user=coordinator), limit=1)
+    assert {pair.first, pair.second} == set(twins)
+    assert pair.reasons == ["name", "phone", "close_spelling"] and pair.score == 100.0
+    full_rows = [q["sql"] for q in captured.captured_queries if '"cases_demonstrator"."postal_address"' in q["sql"]]
+    [ids] = re.findall(r'"cases_demonstrator"\."id" IN \(([\d, ]+)\)', full_rows[0])
+    assert sorted(int(pk) for pk in ids.split(", ")) == sorted(p.pk for p in twins)  # two records, not eight
+    assert len(likely_duplicate_pairs(people=people_in_play(user=coordinator))) == 15 + 1
 
 
 def test_the_queue_pairs_them(twice, coordinator):
