@@ -59,6 +59,7 @@ shows no section.
 from __future__ import annotations
 
 import datetime
+import functools
 import queue
 from collections import defaultdict
 from collections.abc import Callable
@@ -748,10 +749,10 @@ def _aggregates(event: Event | None, today: datetime.date) -> dict[str, Any]:
         **{f"section:{name}": section.query for name, section in SECTIONS.items()},
     }
     if event is not None:
-        return run_together({**first, **{name: lambda task=task: task([]) for name, task in incidents.items()}})
+        return run_together({**first, **{name: functools.partial(task, []) for name, task in incidents.items()}})
     done = run_together(first)
     small = _small_events(done["people"][1])
-    return {**done, **run_together({name: lambda task=task: task(small) for name, task in incidents.items()})}
+    return {**done, **run_together({name: functools.partial(task, small) for name, task in incidents.items()})}
 
 
 def dashboard_summary(*, event: Event | None = None, today: datetime.date | None = None) -> dict[str, Any]:
