@@ -94,7 +94,7 @@ def test_spanish_speakers_hear_of_the_move_in_spanish(
     citation = hearing(person(language="Spanish"), local(2026, 6, 20, 9, 30))
     _move(citation, local(2026, 7, 2, 10, 0), coordinator, django_capture_on_commit_callbacks)
     (sms,) = fake_sms.received
-    assert "jueves 2 julio" in sms.body.lower() and "fechas cambió" in sms.body
+    assert "jueves 2 de julio" in sms.body.lower() and "fechas cambió" in sms.body
     assert Message.objects.get(kind=MessageKind.DATE_CHANGED).language == "es"
 
 
