@@ -52,13 +52,15 @@ NOT_TIMED: dict[str, str] = {
     "claims-blur-blurred": "an image",
     "custody-board-partial": "the board's fragment the board page polls (timed in bench_custody_board)",
     "coord-bulk-disposition-status": "the fragment the run's page polls",
+    "coord-bulk-assign-status": "the fragment the run's page polls",
+    "desk-hearing-outcomes-status": "the fragment the run's page polls",
 }
 # Route names whose {event} and {arrest_a} are the custody board event's (the night's pages).
 CUSTODY = ("custody-",)
 # Placeholders of the matrix's paths that `_objects` fills.
 PLACEHOLDERS = (
     "case_a", "citation_a", "person_a", "person_b", "event", "arrest_a", "incident_o", "complaint_a",
-    "allegation_a", "officer", "evidence_o", "run", "batch_a", "hotline_a",
+    "allegation_a", "officer", "evidence_o", "run", "assign_run", "outcomes_run", "batch_a", "hotline_a",
 )  # fmt: skip
 
 
@@ -84,15 +86,17 @@ def _photo() -> bytes:
 
 def _objects(lawyer: Any, coordinator: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """The placeholders' values on the busiest records (the load data's, and the custody board
-    benchmark's event for the custody pages); the records a run adds are made once."""
+    benchmark's event for the custody pages). The photo is added once; each benchmark run adds
+    three finished bulk runs and a packet batch (no rows in them), for their pages."""
     from django.core.files.base import ContentFile
     from django.db.models import Count
 
     from cases.models import Arrest, Case, CustodyStatus, Demonstrator, Event, Evidence, Incident
     from cases.services import evidence_add
+    from citations.models import BulkAction
     from claims.models import Allegation
     from custody.models import HotlineEntry
-    from tests.citations.fakes import make_disposition_run
+    from tests.citations.fakes import make_bulk_run, make_disposition_run
     from tests.documents.fakes import make_finished_batch
 
     case = Case.objects.filter(lawyers=lawyer).annotate(n=Count("citations")).order_by("-n", "number").first()
@@ -128,6 +132,8 @@ def _objects(lawyer: Any, coordinator: Any) -> tuple[dict[str, Any], dict[str, A
         "officer": complaint.officers.order_by("id").first().public_id,  # type: ignore[union-attr]
         "evidence_o": evidence.public_id,
         "run": make_disposition_run(event=event, by=coordinator).public_id,
+        "assign_run": make_bulk_run(action=BulkAction.ASSIGN, by=coordinator).public_id,
+        "outcomes_run": make_bulk_run(action=BulkAction.HEARING_OUTCOMES, by=lawyer).public_id,
         "batch_a": make_finished_batch(case=case, by=lawyer).public_id,
         "hotline_a": HotlineEntry.objects.filter(event=night).order_by("id").first().public_id,  # type: ignore[union-attr]
     }
