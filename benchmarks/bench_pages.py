@@ -61,6 +61,7 @@ CUSTODY = ("custody-",)
 PLACEHOLDERS = (
     "case_a", "citation_a", "person_a", "person_b", "event", "arrest_a", "incident_o", "complaint_a",
     "allegation_a", "officer", "evidence_o", "run", "assign_run", "outcomes_run", "batch_a", "hotline_a",
+    "place",
 )  # fmt: skip
 
 
@@ -95,7 +96,7 @@ def _objects(lawyer: Any, coordinator: Any) -> tuple[dict[str, Any], dict[str, A
     from cases.services import evidence_add
     from citations.models import BulkAction
     from claims.models import Allegation
-    from custody.models import HotlineEntry
+    from custody.models import CustodyPlace, CustodyPlacement, HotlineEntry
     from tests.citations.fakes import make_bulk_run, make_disposition_run
     from tests.documents.fakes import make_finished_batch
 
@@ -139,6 +140,9 @@ def _objects(lawyer: Any, coordinator: Any) -> tuple[dict[str, Any], dict[str, A
     }
     held = Arrest.objects.filter(case__event=night, custody_status__in=CustodyStatus.in_custody()).order_by("id")
     custody = {**ids, "event": night.public_id, "arrest_a": held.first().public_id}  # type: ignore[union-attr]
+    busiest_place = CustodyPlacement.objects.values("place").annotate(n=Count("id")).order_by("-n").first()
+    place = CustodyPlace.objects.get(pk=busiest_place["place"]) if busiest_place else CustodyPlace.objects.first()
+    ids["place"] = custody["place"] = place.public_id  # type: ignore[union-attr]
     return ids, custody
 
 
