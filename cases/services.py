@@ -288,7 +288,10 @@ def cases_assign_lawyer(
     lawyer_check_assignable(lawyer)
     result = BulkAssignResult(lawyer=lawyer, batch=batch or uuid.uuid4().hex[:12], preview=preview)
     rows = list(
-        Case.objects.filter(pk__in=[case.pk for case in cases]).prefetch_related("lawyers").order_by("number", "pk")
+        Case.objects.filter(pk__in=[case.pk for case in cases])
+        .defer("lawyer_notes", "close_note")  # sealed, and not what an assignment reads
+        .prefetch_related("lawyers")
+        .order_by("number", "pk")
     )
 
     def report(handled: int, case: Case, assigned: bool) -> None:

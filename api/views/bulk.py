@@ -193,7 +193,13 @@ class BulkAssignApi(BulkApi):
         data = serializer.validated_data
         user = signed_in(request.user)
         wanted = set(data["cases"])
-        cases = list(case_list_visible_to(user=user).filter(public_id__in=wanted))
+        # Ids and numbers only: the service reads each case again itself (no sealed notes opened here).
+        cases = list(
+            case_list_visible_to(user=user)
+            .filter(public_id__in=wanted)
+            .select_related(None)
+            .only("pk", "public_id", "number")
+        )
         if len(cases) != len(wanted):
             raise exceptions.NotFound()
         lawyer = get_user_model()._default_manager.filter(username=data["lawyer"], is_active=True).first()
