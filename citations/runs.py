@@ -118,14 +118,17 @@ def assign_run_start(*, by: User, cases: list[Case], lawyer: User, event: Event 
     return _start(action=BulkAction.ASSIGN, event=event, requested_by=by, item_ids=ids, params={"lawyer": lawyer.pk})
 
 
-def outcomes_run_start(*, by: User, outcomes: list[tuple[Citation, str]], decided_on: datetime.date) -> BulkRun:
+def outcomes_run_start(
+    *, by: User, outcomes: list[tuple[Citation, str]], decided_on: datetime.date, courtroom: str = ""
+) -> BulkRun:
     """Queue the confirmed outcomes of a courtroom list (citations already fetched through the
-    requester's hearing list), one decision per citation, decided on `decided_on`."""
+    requester's hearing list), one decision per citation, decided on `decided_on`; `courtroom`
+    only takes the run's page back to the same list."""
     chosen = [(citation, value) for citation, value in outcomes if value]
     return _start(
         action=BulkAction.HEARING_OUTCOMES, decided_on=decided_on, requested_by=by,
         item_ids=[citation.pk for citation, _value in chosen],
-        params={"outcomes": {str(citation.pk): value for citation, value in chosen}},
+        params={"outcomes": {str(citation.pk): value for citation, value in chosen}, "courtroom": courtroom},
     )  # fmt: skip
 
 

@@ -242,7 +242,7 @@ class HearingOutcomesApi(BulkApi):
                 raise exceptions.NotFound()
             pairs.append((citation, row["disposition"]))
         if data["confirm"]:
-            run = outcomes_run_start(by=user, outcomes=pairs, decided_on=data["date"])
+            run = outcomes_run_start(by=user, outcomes=pairs, decided_on=data["date"], courtroom=data["courtroom"])
             return Response(OutcomesRunOutput(run_body(run, user=user)).data, status=status.HTTP_202_ACCEPTED)
         result = citation_hearing_outcomes(outcomes=pairs, decided_on=data["date"], by=user, preview=True)
         body = {

@@ -145,4 +145,5 @@ def test_courtroom_outcomes_are_queued_then_recorded_by_the_worker(  # type: ign
     )
     html = client.get(queued["Location"]).content.decode()
     assert "3 outcomes recorded; 0 refused." in html and all(c.number in html for c in heard)
+    assert "/desk/docket/outcomes/?date=2026-06-10&amp;courtroom=1104" in html  # back to the same list
     assert AuditEntry.objects.get(action="citation.hearing_outcomes").details["batch"] == run.batch

@@ -283,7 +283,7 @@ def hearing_outcomes(request: HttpRequest) -> HttpResponse:
             status = 400
         else:
             if request.POST.get("confirm") == "yes":
-                run = outcomes_run_start(by=user, outcomes=pairs, decided_on=day)
+                run = outcomes_run_start(by=user, outcomes=pairs, decided_on=day, courtroom=courtroom)
                 return redirect(reverse("desk-hearing-outcomes-run", kwargs={"run_id": run.public_id}))
             result = citation_hearing_outcomes(outcomes=pairs, decided_on=day, by=user, preview=True)
             labels = dict(Disposition.choices)
@@ -303,6 +303,8 @@ def hearing_outcomes(request: HttpRequest) -> HttpResponse:
 def outcomes_run(request: HttpRequest, run_id: UUID) -> HttpResponse:
     """Confirmed courtroom outcomes: their progress while the worker records them, then the report."""
     run, context = _run_context(request, run_id, BulkAction.HEARING_OUTCOMES)
+    context["back"] = urlencode({"date": run.decided_on.isoformat() if run.decided_on else "",
+                                 "courtroom": run.params.get("courtroom", "")})  # fmt: skip
     if "report" in context:
         labels = dict(Disposition.choices)
         context["decided"] = [(c, labels.get(value, value)) for c, value in context["report"].decided]
