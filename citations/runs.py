@@ -249,9 +249,7 @@ def bulk_run_execute(*, run_id: int) -> None:
         logger.warning("bulk run %s: taken up by another attempt, this worker stops", run_id)
         return
     except Exception:
-        BulkRun.objects.filter(pk=run_id, recoveries=attempt).update(
-            status=RunStatus.FAILED, finished_at=timezone.now()
-        )
+        _finish(run_id, status=RunStatus.FAILED, attempt=attempt)  # what was done stays in the report
         raise
     _finish(run_id, status=RunStatus.DONE, attempt=attempt)
 
@@ -267,7 +265,9 @@ def _finish(run_id: int, *, status: str, attempt: int) -> None:
             for part in report:
                 report[part].extend(step.report.get(part, []))
         run.status, run.report, run.finished_at = status, report, timezone.now()
-        run.done, run.decided, run.skipped = run.total, len(report["decided"]), len(report["skipped"])
+        if status != RunStatus.FAILED:
+            run.done = run.total
+        run.decided, run.skipped = len(report["decided"]), len(report["skipped"])
         run.refund_total = sum((Decimal(amount) for _, _, amount in report["refunds"]), Decimal("0.00"))
         run.save()
         BulkRunStep.objects.filter(run_id=run_id).delete()

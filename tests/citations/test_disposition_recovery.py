@@ -180,3 +180,23 @@ def test_a_slow_worker_stops_once_the_run_was_taken_up_again(started, notices, m
     run.refresh_from_db()
     assert (run.status, run.decided) == (RunStatus.DONE, 5)
     assert set(_decisions_per_citation().values()) == {1}
+
+
+def test_a_run_that_fails_keeps_what_it_did_in_its_report(started, notices, monkeypatch):  # type: ignore[no-untyped-def]
+    run, client = started
+    cases = services._by_case
+
+    def breaks_after_one(rows):  # type: ignore[no-untyped-def]
+        for number, group in enumerate(cases(rows), start=1):
+            if number == 2:
+                raise RuntimeError("the database went away")
+            yield group
+
+    monkeypatch.setattr(services, "_by_case", breaks_after_one)
+    one_worker_step()
+    run.refresh_from_db()
+    assert (run.status, run.done, run.decided) == (RunStatus.FAILED, 1, 1) and run.finished_at
+    assert run.report["decided"] == [notices[0].pk] and not BulkRunStep.objects.exists()
+    assert recover_stale_runs().requeued == []  # a failure is not a lost worker
+    page = client.get(f"/coordination/bulk/disposition/{run.public_id}/").content.decode()
+    assert "The run stopped on an error." in page
