@@ -62,12 +62,12 @@ Record = Callable[[int, Step], None]
 
 def stall_timeout() -> datetime.timedelta:
     """No case recorded for this long: the run is stalled (a case takes well under a second)."""
-    return datetime.timedelta(seconds=max(60, int(getattr(settings, "BULK_RUN_STALL_SECONDS", 5 * 60))))
+    return datetime.timedelta(seconds=max(60, int(settings.BULK_RUN_STALL_SECONDS)))
 
 
 def recovery_attempts() -> int:
     """How often a stalled run is queued again before the items not reached are given up."""
-    return max(0, int(getattr(settings, "BULK_RUN_RECOVERY_ATTEMPTS", 2)))
+    return max(0, int(settings.BULK_RUN_RECOVERY_ATTEMPTS))
 
 
 class RunSuperseded(Exception):

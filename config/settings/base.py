@@ -406,6 +406,11 @@ PACKET_GC_FREEZE = env.bool("PACKET_GC_FREEZE", default=True)
 RETENTION_DAYS_AFTER_CLOSE = env.int("RETENTION_DAYS_AFTER_CLOSE", default=180)
 # A person merge can be undone this long after it was made (custody.services.merge).
 PERSON_MERGE_UNDO_DAYS = env.int("PERSON_MERGE_UNDO_DAYS", default=30)
+# A bulk run (mass disposition, assignment, courtroom outcomes) with no case recorded for this
+# long, and its task not waiting in the queue, is stalled; it is queued again this many times
+# before what it did not reach is given up (citations/runs.py, docs/custody.md).
+BULK_RUN_STALL_SECONDS = env.int("BULK_RUN_STALL_SECONDS", default=300)
+BULK_RUN_RECOVERY_ATTEMPTS = env.int("BULK_RUN_RECOVERY_ATTEMPTS", default=2)
 # A decided citation is kept this long after its decision even without an open appeal deadline.
 APPEAL_HOLD_DAYS = env.int("APPEAL_HOLD_DAYS", default=30)
 # Lost-phone rule: an observer reads back their own reports (and uploads) only this long after creating them.
