@@ -3,6 +3,8 @@ and every report reaches the server exactly once."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -109,4 +111,57 @@ def test_the_form_opens_without_a_connection_once_it_was_visited(demo, session_f
         "Offline corner one",
         "Offline corner two",
     ]
+    phone.assert_clean()
+
+
+def _kept_copies(page) -> list[str]:
+    """The URLs the phone keeps in the app's service-worker caches."""
+    return page.evaluate(
+        """async () => { const urls = [];
+           for (const key of await caches.keys()) {
+             if (!key.startsWith('tracker-')) continue;
+             for (const request of await (await caches.open(key)).keys()) urls.push(request.url);
+           }
+           return urls; }"""
+    )
+
+
+def test_signing_out_removes_the_page_copies_but_keeps_unsent_reports(demo, session_for):
+    """A phone handed on after sign-out shows nothing of the last observer's list; a report not yet
+    sent is still on the phone (IndexedDB, not the page caches) for the next sign-in."""
+    observer = demo["observer"]
+    phone = session_for(observer, PHONE)
+    phone.goto("/observe/")
+    phone.page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    phone.goto("/observe/reports/")  # the list of reports is copied to the phone too
+    expect(phone.page.get_by_role("heading", level=1)).to_be_visible()
+    phone.goto("/observe/")
+    assert any(url.endswith("/observe/reports/") for url in _kept_copies(phone.page))
+
+    # A report that cannot reach the server: the post is refused on the way out.
+    phone.page.route(
+        "**/*",
+        lambda route: (
+            route.abort()
+            if route.request.method == "POST" and "/logout/" not in route.request.url
+            else route.continue_()
+        ),
+    )
+    phone.page.fill("#id_place", "Unsent corner")
+    phone.page.get_by_role("button", name="Save report").click()
+    expect(phone.page.locator("#pending-reports li")).to_have_count(1)
+
+    phone.page.get_by_role("button", name="Sign out").click()
+    expect(phone.page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    deadline = time.monotonic() + 10  # the sign-in page's script removes them once it has loaded
+    while _kept_copies(phone.page) and time.monotonic() < deadline:
+        phone.page.wait_for_timeout(100)
+    assert _kept_copies(phone.page) == []
+    queued = phone.page.evaluate(
+        """() => new Promise(r => { const q = indexedDB.open('tracker-observer', 1);
+           q.onsuccess = () => { const c = q.result.transaction('reports').objectStore('reports').count();
+           c.onsuccess = () => r(c.result); }; })"""
+    )
+    assert queued == 1
+    assert not Incident.objects.filter(place="Unsent corner").exists()
     phone.assert_clean()
