@@ -242,7 +242,8 @@ def test_stalled_shows_on_the_web_status(lawyer, event, renderer, client_for, ti
     batch.save(update_fields=["last_progress_at"])
     status = client.get(f"/documents/batches/{batch.public_id}/status/").json()
     assert (status["status"], status["stalled"]) == ("running", True)
-    assert b"Stalled" in client.get(f"/documents/batches/{batch.public_id}/").content
+    page = client.get(f"/documents/batches/{batch.public_id}/").content.decode()
+    assert "Stalled" in page and "js/batch.js" not in page  # no reload every second while stalled
     with translation.override("en"):  # the locale middleware leaves Spanish active: put back what was there
         spanish = client.get(f"/documents/batches/{batch.public_id}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Detenido: sin avances" in spanish
