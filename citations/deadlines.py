@@ -28,13 +28,13 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from cases.models import Case, ComplaintForum, ComplaintStatus, ExcessiveForceComplaint, Incident, Jurisdiction
-from citations.lifecycle import track_for
+from citations.lifecycle import governing_kind, rule_1002_applies, track_for
 from citations.models import (
     COMPLAINT_TRIGGERS,
     Citation,
-    CitationKind,
     CitationStatus,
     ClerkOfficeHours,
     ComplaintForceDate,
@@ -157,6 +157,28 @@ def court_closure_on(
 ) -> Closure | None:
     """The court closure (confirmed or not) on `day` for this jurisdiction, else None."""
     return (calendar or court_calendar()).closure(day, court_for(jurisdiction, place))
+
+
+@dataclass(frozen=True)
+class ClosedDay:
+    """Why a court may not sit on a day: a weekend, and/or a closure (confirmed or not)."""
+
+    day: datetime.date
+    weekend: bool
+    closure: Closure | None
+
+
+def court_closed_day(
+    day: datetime.date, jurisdiction: str, *, place: str = "", calendar: CourtCalendar | None = None
+) -> ClosedDay | None:
+    """Why the court of this jurisdiction (and place) may not sit on `day`, or None when it sits:
+    what a hearing recorded on that day must be confirmed against (night and weekend courts
+    exist, so it is asked, not refused)."""
+    closure = court_closure_on(day, jurisdiction, place=place, calendar=calendar)
+    weekend = day.weekday() >= 5
+    if closure is None and not weekend:
+        return None
+    return ClosedDay(day=day, weekend=weekend, closure=closure)
 
 
 def holiday_name(day: datetime.date, jurisdiction: str) -> str | None:
@@ -359,11 +381,6 @@ def clerk_hours_table() -> ClerkHoursTable:
     )
 
 
-def clerk_hours_on(court: str, day: datetime.date, *, table: ClerkHoursTable | None = None) -> ClerkHours | None:
-    """The clerk's office hours of `court` on `day`, or None when none are entered."""
-    return (table or clerk_hours_table()).on(court, day)
-
-
 def deadline_court(deadline: Deadline) -> str:
     """The court a citation's filing goes to, as its due day was computed (the citation's
     jurisdiction, the event's place); "" for a deadline of no citation (a complaint is not filed
@@ -417,13 +434,41 @@ def due_wording(deadline: Deadline, *, clerk_hours: ClerkHoursTable | None = Non
 # --- What each rule means for a citation ---------------------------------------------------
 
 
-def citation_rule_applies(rule: DeadlineRule, citation: Citation) -> bool:
+@dataclass(frozen=True)
+class RuleBasis:
+    """Which rules a citation's deadlines follow, and why: the track (`kind`) and jurisdiction
+    the rules are matched against, and whether Pa.R.Crim.P. 1002 put them there (a summary
+    citation recorded on the statewide track at a Philadelphia event follows the notice-to-appear
+    track's rules: no 10-day plea, no warrant risk for not answering; the hearing on the notice
+    to appear, with trial in absence, and the appeal window)."""
+
+    kind: str
+    jurisdiction: str
+    rule_1002: bool
+
+
+def rule_basis(*, kind: str, jurisdiction: str, place: str) -> RuleBasis:
+    """The `RuleBasis` of a citation of this kind and jurisdiction at an event in `place` (a
+    jurisdiction code; no query): the one place that says which track's rules a citation gets
+    (the track from `lifecycle.governing_kind`)."""
+    if rule_1002_applies(kind, jurisdiction=jurisdiction, place=place):
+        track = governing_kind(kind, jurisdiction=jurisdiction, place=place)
+        return RuleBasis(kind=track, jurisdiction=Jurisdiction.PHILADELPHIA, rule_1002=True)
+    return RuleBasis(kind=kind, jurisdiction=jurisdiction, rule_1002=False)
+
+
+def citation_rule_basis(citation: Citation, place: str) -> RuleBasis:
+    return rule_basis(kind=citation.kind, jurisdiction=citation.jurisdiction, place=place)
+
+
+def citation_rule_applies(rule: DeadlineRule, basis: RuleBasis) -> bool:
+    """Whether `rule` applies to a citation with this `RuleBasis` (from `rule_basis`)."""
     return (
         rule.active
         and rule.trigger != DeadlineTrigger.INCIDENT
-        and (not rule.citation_kind or rule.citation_kind == citation.kind)
-        and rule_matches_jurisdiction(rule, citation.jurisdiction)
-        and (rule.kind != DeadlineKind.APPEAL or track_for(citation.kind).appealable)
+        and (not rule.citation_kind or rule.citation_kind == basis.kind)
+        and rule_matches_jurisdiction(rule, basis.jurisdiction)
+        and (rule.kind != DeadlineKind.APPEAL or track_for(basis.kind).appealable)
     )
 
 
@@ -520,24 +565,30 @@ def may_be_convicted_in_absence(citation: Citation, *, tz: ZoneInfo, today: date
 
 
 def appeal_path(
-    citation: Citation, *, tz: ZoneInfo, today: datetime.date, rules: Iterable[DeadlineRule] | None = None
+    citation: Citation,
+    *,
+    tz: ZoneInfo,
+    today: datetime.date,
+    place: str,
+    rules: Iterable[DeadlineRule] | None = None,
 ) -> AppealPath:
-    """The appeal path of `citation` on `today` (reads the rules, unless given, only when a
-    hearing has passed undecided)."""
+    """The appeal path of `citation` (at an event in `place`) on `today` (reads the rules,
+    unless given, only when a hearing has passed undecided)."""
     if not track_for(citation.kind).appealable:
         return AppealPath(modelled=False)
     if not may_be_convicted_in_absence(citation, tz=tz, today=today) or citation.hearing_at is None:
         return AppealPath(modelled=True)
     hearing_on = local_date(citation.hearing_at, tz)
     candidates = active_rules() if rules is None else list(rules)
+    basis = citation_rule_basis(citation, place)
     appeal_rules = [
         rule
         for rule in candidates
         if rule.kind == DeadlineKind.APPEAL
         and rule.trigger == DeadlineTrigger.CONVICTED
-        and citation_rule_applies(rule, citation)
+        and citation_rule_applies(rule, basis)
     ]
-    picked = pick_rules(appeal_rules, citation.jurisdiction)
+    picked = pick_rules(appeal_rules, basis.jurisdiction)
     if not picked:
         return AppealPath(modelled=True, hearing_on=hearing_on)
     rule = picked[0]
@@ -549,19 +600,35 @@ def appeal_path(
     )
 
 
+# Which rule applied and why, for a citation Rule 1002 governs (the API and the packets; the desk
+# page words it in the reader's language).
+RULE_1002_NOTE = gettext_lazy(
+    "Pa.R.Crim.P. 1002 applied, not the statewide track this citation was recorded on: it arose in "
+    "Philadelphia, where Rule 1002 replaces the 10-day plea with a notice to appear and a summary trial in "
+    "Philadelphia Municipal Court. No 10-day answer deadline and no bench-warrant risk for not answering; the "
+    "hearing on the notice to appear is the deadline (missing it means trial in absence, then 30 days to appeal)."
+)
+
+
+def rule_basis_note(basis: RuleBasis) -> str:
+    """The sentence saying which rule applied and why ("" when the citation's own track did)."""
+    return str(RULE_1002_NOTE) if basis.rule_1002 else ""
+
+
 # Why a citation may carry a warrant risk the deadlines alone do not show (codes; pages word them).
-RULE_1002_IN_PHILADELPHIA = "rule_1002"  # a statewide-track citation in Philadelphia: Rule 1002 applies
+RULE_1002_IN_PHILADELPHIA = "rule_1002"  # a statewide-track citation in Philadelphia: Rule 1002 applied
 NON_PAYMENT_AFTER_NOTICE = "non_payment"  # convicted or pleaded guilty, money still owed: 430(B)(3)-(4)
 
 
 def warrant_notes(citation: Citation, *, place: str, balance_due: Decimal) -> list[str]:
     """What the rules say beyond the deadline rows (no query): in Philadelphia a summary citation
     follows Pa.R.Crim.P. 1002 (a notice to appear, trial in absence) whatever track it was
-    recorded on, so the statewide 10-day answer and its warrant may not be the right clock; and
-    after a guilty plea or a conviction, unpaid fines after the court's 10-day notice can bring a
-    bench warrant (Pa.R.Crim.P. 430(B)(3)-(4))."""
+    recorded on, so its deadlines were made by that rule, not the statewide 10-day answer
+    (`rule_basis`: pages say which rule applied and why); and after a guilty plea or a
+    conviction, unpaid fines after the court's 10-day notice can bring a bench warrant
+    (Pa.R.Crim.P. 430(B)(3)-(4))."""
     notes = []
-    if citation.kind == CitationKind.PA_SUMMARY and Jurisdiction.PHILADELPHIA in (citation.jurisdiction, place):
+    if citation_rule_basis(citation, place).rule_1002:
         notes.append(RULE_1002_IN_PHILADELPHIA)
     convicted = citation.disposition == Disposition.GUILTY or citation.response == Response.GUILTY
     if convicted and balance_due > 0 and track_for(citation.kind).appealable:
@@ -705,13 +772,6 @@ def civil_claim_clocks(
     return sorted(clocks, key=lambda c: (c.due_on, c.case_id, c.incident_id))
 
 
-def civil_claim_clock_for(*, case_id: int, incident_id: int) -> ForceClaimClock | None:
-    """One affected person's civil-claim clock for one incident (None when no force was recorded
-    there, the person is not among those affected, or no rule applies)."""
-    clocks = civil_claim_clocks(case_ids=[case_id], incident_ids=[incident_id])
-    return clocks[0] if clocks else None
-
-
 # --- Synchronisation -----------------------------------------------------------------------
 
 
@@ -783,8 +843,9 @@ def sync_citation_deadlines(
     wanted: dict[tuple[int, int], dict[str, Any]] = {}
     for citation in citations:
         tz, event_jurisdiction = places[citation.case_id]
-        applicable = (rule for rule in rules if citation_rule_applies(rule, citation))
-        for rule in pick_rules(applicable, citation.jurisdiction):
+        basis = citation_rule_basis(citation, event_jurisdiction)
+        applicable = (rule for rule in rules if citation_rule_applies(rule, basis))
+        for rule in pick_rules(applicable, basis.jurisdiction):
             trigger = citation_trigger(rule, citation, tz)
             if trigger is None:
                 continue
@@ -906,6 +967,16 @@ def sync_event_deadlines(event: Any, *, chunk: int = 2000) -> tuple[int, int]:
         c, u = sync_complaint_deadlines(batch)
         created, updated = created + c, updated + u
     for batch in _chunks(Citation.objects.filter(case__event=event).order_by("pk"), chunk):
+        c, u = sync_citation_deadlines(batch)
+        created, updated = created + c, updated + u
+    return created, updated
+
+
+def sync_citations_in_batches(citations: Any, *, chunk: int = 2000) -> tuple[int, int]:
+    """Recompute the deadlines of every citation of a queryset, `chunk` at a time (after a change
+    of how rules are chosen, such as Rule 1002 for statewide-track citations in Philadelphia)."""
+    created = updated = 0
+    for batch in _chunks(citations.order_by("pk"), chunk):
         c, u = sync_citation_deadlines(batch)
         created, updated = created + c, updated + u
     return created, updated

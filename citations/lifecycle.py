@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from citations.models import CitationKind, CitationStatus, Disposition, Response
+from cases.models import Jurisdiction
+from citations.models import Citation, CitationKind, CitationStatus, Disposition, Response
 
 if TYPE_CHECKING:  # a lazily translated label or a plain one
     from django_stubs_ext import StrOrPromise
@@ -154,6 +155,26 @@ TRACKS: dict[str, Track] = {
 def track_for(kind: str) -> Track:
     """The track a citation kind follows (traffic and other citations follow the generic one)."""
     return TRACKS.get(kind, TRACKS[GENERIC])
+
+
+def governing_kind(kind: str, *, jurisdiction: str, place: str) -> str:
+    """The track whose rules a citation follows: its kind, except that a Pennsylvania summary
+    citation in Philadelphia (its jurisdiction or the event's) follows Pa.R.Crim.P. 1002, which
+    replaces the Chapter 4 10-day plea with a notice to appear and a summary trial in Philadelphia
+    Municipal Court: the notice-to-appear track, whatever track it was recorded on."""
+    if kind == CitationKind.PA_SUMMARY and Jurisdiction.PHILADELPHIA in (jurisdiction, place):
+        return CitationKind.PHL_SUMMARY_NTA
+    return kind
+
+
+def rule_1002_applies(kind: str, *, jurisdiction: str, place: str) -> bool:
+    """Recorded on the statewide track, but Rule 1002 (Philadelphia) governs it (`governing_kind`)."""
+    return governing_kind(kind, jurisdiction=jurisdiction, place=place) != kind
+
+
+def citation_track_kind(citation: Citation) -> str:
+    """`governing_kind` of a citation (reads `citation.case.event`: join it)."""
+    return governing_kind(citation.kind, jurisdiction=citation.jurisdiction, place=citation.case.event.jurisdiction)
 
 
 def allowed_from(kind: str, action: str) -> list[str]:

@@ -395,7 +395,7 @@ def hearing_docket(
     if case_ids is not None:
         queryset = queryset.filter(case_id__in=case_ids)
     queryset = (
-        queryset.select_related("case__demonstrator")
+        queryset.select_related("case__demonstrator", "case__event")  # the event: which rules applied
         .prefetch_related(Prefetch("case__lawyers"))
         .order_by("hearing_at", "courtroom", "case__number", "number")
     )

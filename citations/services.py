@@ -31,6 +31,7 @@ transaction and report what they skipped and why; with preview=True they write n
 - clerk_hours_save(hours, by) -> ClerkOfficeHours                      (validates; wording only, no recompute)
 - rule_review_record(rule, source_version, note, by) -> RuleReview     (the only way a rule is verified)
 - complaint_force_date_set(complaint, force_used_on, by) -> ComplaintForceDate  (recomputes)
+- citation_deadlines_recompute(by, kind="") -> (created, updated)        (every citation, or one kind)
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -59,8 +61,9 @@ from cases.types import User
 from citations import lifecycle as lc
 from citations.deadlines import (
     court_calendar,
-    court_closure_on,
+    court_closed_day,
     sync_citation_deadlines,
+    sync_citations_in_batches,
     sync_complaint_deadlines,
     sync_court_day_deadlines,
     sync_rule_deadlines,
@@ -201,22 +204,26 @@ def _require_date(value: Any, name: str) -> datetime.date:
 
 
 def _check_court_open(citation: Citation, hearing_at: datetime.datetime, confirmed: bool) -> None:
-    """A hearing on a day the court is (or may be) closed is recorded only once someone confirms
-    it: the date was probably mistyped, or the court moved it. (Weekends are left alone: night
-    and weekend courts exist, and the court calendar says which days are closed.)"""
+    """A hearing on a weekend or on a day the court is (or may be) closed is recorded only once
+    someone confirms it: the date was probably mistyped, or the court moved it (night and
+    weekend courts exist, so it is asked, not refused). `court_closed_day` says why."""
     if confirmed:
         return
     day = hearing_at.astimezone(_event_tz(citation)).date()
-    closure = court_closure_on(
+    closed = court_closed_day(
         day, citation.jurisdiction, place=citation.case.event.jurisdiction, calendar=court_calendar()
     )
-    if closure is None:
+    if closed is None:
         return
-    why = (
-        _("%(name)s: the court may be closed that day (not confirmed)")
-        if closure.uncertain
-        else _("%(name)s: the court is closed that day")
-    ) % {"name": closure.name}
+    closure = closed.closure
+    if closure is not None:
+        why = (
+            _("%(name)s: the court may be closed that day (not confirmed)")
+            if closure.uncertain
+            else _("%(name)s: the court is closed that day")
+        ) % {"name": closure.name}
+    else:
+        why = _("a %(weekday)s: courts do not usually sit on a weekend") % {"weekday": date_format(day, "l")}
     raise ValidationError(
         {
             "hearing_at": ValidationError(
@@ -229,9 +236,10 @@ def _check_court_open(citation: Citation, hearing_at: datetime.datetime, confirm
 
 
 def _check_move(citation: Citation, action: str) -> str:
-    to = lc.next_state(citation.kind, action, citation.status)
+    kind = lc.citation_track_kind(citation)
+    to = lc.next_state(kind, action, citation.status)
     if to is None:
-        raise ValidationError(lc.refusal(citation.kind, action, citation.status))
+        raise ValidationError(lc.refusal(kind, action, citation.status))
     return to
 
 
@@ -288,9 +296,10 @@ def citation_create(
     citation = Citation(case=case, number=number, kind=kind, offense_code=offense_code, issued_at=issued_at, **fields)
     if hearing_at is not None:
         _require_aware(hearing_at, "hearing_at")
-        to = lc.next_state(kind, lc.SCHEDULE_HEARING, CitationStatus.ISSUED)
+        track_kind = lc.citation_track_kind(citation)  # a notice to appear under Rule 1002 in Philadelphia
+        to = lc.next_state(track_kind, lc.SCHEDULE_HEARING, CitationStatus.ISSUED)
         if to is None:
-            raise ValidationError(lc.refusal(kind, lc.SCHEDULE_HEARING, CitationStatus.ISSUED))
+            raise ValidationError(lc.refusal(track_kind, lc.SCHEDULE_HEARING, CitationStatus.ISSUED))
         if hearing_at <= issued_at:
             raise ValidationError({"hearing_at": _("The hearing must come after the citation was issued.")})
         _check_court_open(citation, hearing_at, confirm_closed_day)
@@ -341,7 +350,7 @@ def citation_record_response(*, citation: Citation, response: str, at: datetime.
     disputed."""
     locked = _lock(citation)
     to = _check_move(locked, lc.RESPOND)
-    track = lc.track_for(locked.kind)
+    track = lc.track_for(lc.citation_track_kind(locked))
     if response not in track.responses:
         labels = dict(Response.choices)
         allowed = ", ".join(str(labels[r]) for r in sorted(track.responses))
@@ -372,7 +381,7 @@ def citation_schedule_hearing(
     `confirm_closed_day=True`."""
     locked = _lock(citation)
     to = _check_move(locked, lc.SCHEDULE_HEARING)
-    track = lc.track_for(locked.kind)
+    track = lc.track_for(lc.citation_track_kind(locked))
     needs = track.hearing_after
     if locked.status == CitationStatus.ANSWERED and needs is not None and locked.response not in needs:
         labels = dict(Response.choices)
@@ -421,7 +430,8 @@ def citation_record_docketed(*, citation: Citation, docket_number: str, by: User
 
 def _decision_refusal(citation: Citation, disposition: str, decided_on: Any, today: datetime.date) -> str | None:
     """Why this decision cannot be recorded on this citation now, or None when it can."""
-    track = lc.track_for(citation.kind)
+    kind = lc.citation_track_kind(citation)
+    track = lc.track_for(kind)
     labels = dict(Disposition.choices)
     if disposition not in track.dispositions:
         allowed = ", ".join(str(labels[d]).lower() for d in sorted(track.dispositions))
@@ -432,8 +442,8 @@ def _decision_refusal(citation: Citation, disposition: str, decided_on: Any, tod
         and disposition in lc.VOIDING
     )
     if not voids_payment:
-        if lc.next_state(citation.kind, lc.DECIDE, citation.status) is None:
-            return lc.refusal(citation.kind, lc.DECIDE, citation.status)
+        if lc.next_state(kind, lc.DECIDE, citation.status) is None:
+            return lc.refusal(kind, lc.DECIDE, citation.status)
         if citation.status == CitationStatus.ISSUED and disposition not in lc.DROPPED:
             return _(
                 "Before any plea or hearing a citation can only be dismissed, withdrawn or waived; "
@@ -978,6 +988,19 @@ def clerk_hours_save(*, hours: ClerkOfficeHours, by: User) -> ClerkOfficeHours:
     hours.save()
     audit_record(actor=by, action="clerk_hours.create" if creating else "clerk_hours.update", target=hours)
     return hours
+
+
+@transaction.atomic
+def citation_deadlines_recompute(*, by: User | None, kind: str = "") -> tuple[int, int]:
+    """Recompute the deadlines of every citation (of `kind`, when given), for example after an
+    upgrade changed how rules are chosen (Rule 1002 for statewide-track citations in
+    Philadelphia): deadlines no rule wants any more are cancelled, new ones made. Audited."""
+    if kind and kind not in CitationKind.values:
+        raise ValidationError({"kind": _("Choose a citation kind.")})
+    citations = Citation.objects.filter(kind=kind) if kind else Citation.objects.all()
+    created, updated = sync_citations_in_batches(citations)
+    audit_record(actor=by, action="deadlines.recompute", kind=kind, count=created + updated)
+    return created, updated
 
 
 # --- reviews of the rules ----------------------------------------------------------------

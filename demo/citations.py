@@ -37,7 +37,9 @@ def create_citations(
         officer = officers[i % (len(officers) - 1)]
         issued_at = issued + datetime.timedelta(minutes=i * 4)
         extra: dict[str, Any] = {}
-        if track == CitationKind.PHL_SUMMARY_NTA:  # the notice to appear sets the hearing
+        # The notice to appear sets the hearing; a statewide-track summary citation issued in
+        # Philadelphia follows Pa.R.Crim.P. 1002 too (a notice to appear, no 10-day plea).
+        if track in (CitationKind.PHL_SUMMARY_NTA, CitationKind.PA_SUMMARY):
             # On a day the Philadelphia courts sit (the court calendar: never Good Friday or Christmas).
             day = next_business_day((issued + datetime.timedelta(days=21)).date(), Jurisdiction.PHILADELPHIA)
             extra["hearing_at"] = datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=issued.tzinfo)

@@ -100,7 +100,9 @@ def _earlier_march(*, users: dict[str, User], now: datetime.datetime) -> None:
         case_assign_lawyers(case=case, lawyers=[lawyer], by=coordinator)
         issued = starts + datetime.timedelta(hours=2, minutes=i)
         extra = {}
-        kind = CitationKind.PA_SUMMARY  # ten days to answer: passed unanswered (warrant risk)
+        # Ten days to answer: passed unanswered (warrant risk). A traffic citation: in Philadelphia a
+        # non-traffic summary citation follows Pa.R.Crim.P. 1002 (a notice to appear, no 10-day answer).
+        kind = CitationKind.TRAFFIC
         if i == 1:  # a notice to appear, the hearing tomorrow morning
             kind = CitationKind.PHL_SUMMARY_NTA
             extra = {

@@ -46,7 +46,13 @@ from cases.models import (
 from cases.selectors import case_attachments, incidents_concerning
 from cases.types import AnyUser, User
 from citations.access import deadline_list_visible_to
-from citations.deadlines import appeal_path, civil_claim_deadline, rule_check_text
+from citations.deadlines import (
+    appeal_path,
+    citation_rule_basis,
+    civil_claim_deadline,
+    rule_basis_note,
+    rule_check_text,
+)
 from citations.models import (
     Citation,
     CitationKind,
@@ -225,13 +231,16 @@ def citation_dict(citation: Citation, tz: ZoneInfo, deadlines: list[Deadline] | 
         "decided_on": fmt_date(citation.decided_on),
         "deadlines": [deadline_dict(d, tz) for d in deadlines or [] if d.citation_id == citation.pk],
         "appeal_note": appeal_note(citation, tz),
+        "rule_note": rule_basis_note(citation_rule_basis(citation, citation.case.event.jurisdiction)),
     }
 
 
 def appeal_note(citation: Citation, tz: ZoneInfo) -> str:
     """What the packet says of the appeal beyond the deadlines: not modelled for a civil notice;
     a possible conviction in absence after a hearing passed undecided (reads the rules only then)."""
-    path = appeal_path(citation, tz=tz, today=timezone.now().astimezone(tz).date())
+    path = appeal_path(
+        citation, tz=tz, today=timezone.now().astimezone(tz).date(), place=citation.case.event.jurisdiction
+    )
     if not path.modelled:
         return (
             "Appeal of the hearing decision: not modelled in this tracker; check the deadline with the clerk "
@@ -249,7 +258,7 @@ def _citations(case: Case) -> QuerySet[Citation]:
     # The case itself came from the caller's scope; its citations are in that scope with it.
     return (
         Citation.objects.filter(case=case)
-        .select_related("issuing_officer")
+        .select_related("issuing_officer", "case__event")  # the event's place: which rules applied
         .prefetch_related("payments")
         .order_by("issued_at", "id")
     )

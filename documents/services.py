@@ -25,7 +25,7 @@ from cases.access import case_for, complaint_list_visible_to, get_visible_or_404
 from cases.audit import audit_record
 from cases.models import Case, ExcessiveForceComplaint
 from cases.types import User
-from citations.lifecycle import plea_possible
+from citations.lifecycle import citation_track_kind, plea_possible
 from citations.models import Citation
 from documents import context as ctx
 from documents.fingerprint import case_inputs_stamp
@@ -137,7 +137,7 @@ def packet_for_complaint(
 
 def citation_takes_a_plea(citation: Citation) -> bool:
     """Whether the plea letter may be generated for `citation` (the lifecycle decides)."""
-    return plea_possible(kind=citation.kind, status=citation.status, response=citation.response)
+    return plea_possible(kind=citation_track_kind(citation), status=citation.status, response=citation.response)
 
 
 def packet_for_plea(

@@ -22,6 +22,7 @@ from api.serializers.base import (
 )
 from cases.access import case_list_visible_to, officer_list_visible_to
 from cases.models import Case, ExcessiveForceComplaint, Officer, Payer
+from citations.deadlines import rule_basis, rule_basis_note
 from citations.lifecycle import track_for
 from citations.models import DECISIONS, Citation, Deadline, Payment, PaymentKind, Response
 from citations.selectors import balance_of, citation_balance
@@ -83,6 +84,21 @@ APPEAL_NOT_MODELLED = _(
 )
 
 
+class RulesAppliedOutput(serializers.Serializer):
+    track = serializers.CharField(
+        help_text="The track whose deadline rules apply (a citation kind): a statewide-track summary citation in "
+        "Philadelphia follows Pa.R.Crim.P. 1002, the notice-to-appear track."
+    )
+    rule_1002 = serializers.BooleanField(help_text="Rule 1002 applied instead of the track it was recorded on.")
+    note = serializers.CharField(allow_blank=True, help_text="Which rule applied and why.")
+
+
+def rules_applied(*, kind: str, jurisdiction: str, place: str) -> dict[str, Any]:
+    """Which rules a citation's deadlines follow, and why (the API's `rules_applied` field)."""
+    basis = rule_basis(kind=kind, jurisdiction=jurisdiction, place=place)
+    return {"track": basis.kind, "rule_1002": basis.rule_1002, "note": rule_basis_note(basis)}
+
+
 def appeal_of_kind(kind: str) -> dict[str, Any]:
     """The citation's appeal path as far as its kind tells (the API's `appeal` field)."""
     modelled = track_for(kind).appealable
@@ -98,6 +114,7 @@ class CitationOutput(OutputSerializer):
     deadlines = DeadlineBrief(many=True, read_only=True)
     balance = serializers.SerializerMethodField()
     appeal = serializers.SerializerMethodField()
+    rules_applied = serializers.SerializerMethodField()
 
     class Meta:
         model = Citation
@@ -110,6 +127,7 @@ class CitationOutput(OutputSerializer):
             "deadlines",
             "balance",
             "appeal",
+            "rules_applied",
             "created_at",
             "updated_at",
         ]
@@ -128,10 +146,16 @@ class CitationOutput(OutputSerializer):
     def get_appeal(self, citation: Citation) -> dict[str, Any]:
         return appeal_of_kind(citation.kind)
 
+    @extend_schema_field(RulesAppliedOutput)
+    def get_rules_applied(self, citation: Citation) -> dict[str, Any]:
+        return rules_applied(
+            kind=citation.kind, jurisdiction=citation.jurisdiction, place=citation.case.event.jurisdiction
+        )
+
 
 class CitationInput(InputSerializer):
     ignored_fields = frozenset(
-        {"id", "case_number", "deadlines", "balance", "appeal", "created_at", "updated_at", *LIFECYCLE}
+        {"id", "case_number", "deadlines", "balance", "appeal", "rules_applied", "created_at", "updated_at", *LIFECYCLE}
     ) - {
         "hearing_at",
         "courtroom",
@@ -151,7 +175,18 @@ class CitationInput(InputSerializer):
 
 class CitationUpdate(InputSerializer):
     ignored_fields = frozenset(
-        {"id", "case", "case_number", "deadlines", "balance", "appeal", "created_at", "updated_at", *LIFECYCLE}
+        {
+            "id",
+            "case",
+            "case_number",
+            "deadlines",
+            "balance",
+            "appeal",
+            "rules_applied",
+            "created_at",
+            "updated_at",
+            *LIFECYCLE,
+        }
     )
     issuing_officer = ScopedRelatedField(model=Officer, scope=officer_list_visible_to, required=False, allow_null=True)
 
@@ -172,7 +207,9 @@ class HearingInput(PlainInputSerializer):
     hearing_at = BoundedDateTimeField()
     courtroom = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
     confirm_closed_day = serializers.BooleanField(
-        required=False, default=False, help_text=_("Record a hearing on a day the court is (or may be) closed.")
+        required=False,
+        default=False,
+        help_text=_("Record a hearing on a weekend or a day the court is (or may be) closed."),
     )
 
 

@@ -33,6 +33,7 @@ from api.serializers.citations import (
     PaymentOutput,
     ResponseInput,
     appeal_of_kind,
+    rules_applied,
 )
 from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, UpdateMixin
 from cases.types import signed_in
@@ -65,6 +66,12 @@ CITATION_ROWS = RowShape(
     computed={
         "balance": Computed(_row_balance, needs=["disposition", "fine", "costs", "paid_total", "refunded_total"]),
         "appeal": Computed(lambda row: appeal_of_kind(row["kind"]), needs=["kind"]),
+        "rules_applied": Computed(
+            lambda row: rules_applied(
+                kind=row["kind"], jurisdiction=row["jurisdiction"], place=row["case__event__jurisdiction"]
+            ),
+            needs=["kind", "jurisdiction", "case__event__jurisdiction"],
+        ),
     },
     nested={"deadlines": Nested(queryset=_deadlines, link="citation_id", shape=RowShape(DeadlineBrief))},
 )

@@ -110,7 +110,9 @@ def world(observer, other_observer, jail_support, lawyer, other_lawyer, organize
     }
     # factories number cases themselves: move the service's sequence past them
     CaseNumberSequence.objects.update_or_create(year=timezone.localdate().year, defaults={"last_value": 5000})
-    event = EventFactory(name="Encampment")
+    # In Pennsylvania outside Philadelphia: the statewide-track citations below have the 10-day
+    # answer (in Philadelphia Rule 1002 governs them: a notice to appear).
+    event = EventFactory(name="Encampment", jurisdiction="PA")
     JailSupportAssignment.objects.create(user=jail_support, event=event)  # the board of this event only
     case_a = CaseFactory(event=event, lawyers=[lawyer], demonstrator__legal_name="Ana Alvarez")
     case_b = CaseFactory(event=event, lawyers=[other_lawyer], demonstrator__legal_name="Bo Brown")

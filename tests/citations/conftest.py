@@ -1,5 +1,9 @@
 """Citations made through the services, in an event in Philadelphia's time zone, and a clock
-pinned with time-machine (deadlines are never tested by sleeping)."""
+pinned with time-machine (deadlines are never tested by sleeping).
+
+A statewide-track summary citation (`pa_summary`) is made by default at an event elsewhere in
+Pennsylvania (same time zone): at a Philadelphia event Pa.R.Crim.P. 1002 governs it instead
+(the notice-to-appear track, tests/citations/test_rule_1002.py)."""
 
 from __future__ import annotations
 
@@ -45,11 +49,19 @@ def phl_event(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def make_citation(db, phl_event, coordinator):  # type: ignore[no-untyped-def]
+def pa_event(db):  # type: ignore[no-untyped-def]
+    """An event in Pennsylvania outside Philadelphia: the statewide rules and courts' calendar."""
+    return EventFactory(
+        name="Capitol rally", starts_at=local(2026, 6, 1, 14), jurisdiction="PA", time_zone="America/New_York"
+    )
+
+
+@pytest.fixture
+def make_citation(db, phl_event, pa_event, coordinator):  # type: ignore[no-untyped-def]
     counter = iter(range(1, 100000))
 
     def make(kind: str = CitationKind.PA_SUMMARY, issued_at: datetime.datetime | None = None, case=None, **fields):  # type: ignore[no-untyped-def]
-        case = case or CaseFactory(event=phl_event)
+        case = case or CaseFactory(event=pa_event if kind == CitationKind.PA_SUMMARY else phl_event)
         fields.setdefault("fine", "50.00")
         return services.citation_create(
             case=case,

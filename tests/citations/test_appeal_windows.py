@@ -45,7 +45,7 @@ def appeal(citation) -> Deadline:  # type: ignore[no-untyped-def]
 )
 def test_a_guilty_plea_opens_the_appeal_window_from_its_entry(make_citation, clock, coordinator, pleaded, why):
     clock(pleaded.year, pleaded.month, pleaded.day, 23, 45)
-    citation = make_citation(kind=CitationKind.PA_SUMMARY, issued_at=pleaded - datetime.timedelta(days=2))
+    citation = make_citation(kind=CitationKind.PHL_SUMMARY_NTA, issued_at=pleaded - datetime.timedelta(days=2))
     services.citation_record_response(citation=citation, response=Response.GUILTY, at=pleaded, by=coordinator)
     window = appeal(citation)
     assert window.due_on == oracle_thirty_days(pleaded.astimezone(PHL).date()), why

@@ -17,15 +17,21 @@ from cases.models import AuditEntry
 from cases.signals import lockdown_activated
 from citations import services
 from citations.calendar import calendar_feed_issue, calendar_feed_revoke
-from citations.models import CalendarFeedToken, CitationKind, Deadline, DeadlineKind, Response
+from citations.models import CalendarFeedToken, CitationKind, ClerkOfficeHours, Court, Deadline, DeadlineKind, Response
 from tests.citations.conftest import local
 from tests.factories import CaseFactory, DemonstratorFactory
 
 
 @pytest.fixture
-def docket(phl_event, make_citation, lawyer, other_lawyer, coordinator, clock):  # type: ignore[no-untyped-def]
+def docket(phl_event, pa_event, make_citation, lawyer, other_lawyer, coordinator, clock):  # type: ignore[no-untyped-def]
     clock(2026, 6, 3, 9)
-    mine = CaseFactory(event=phl_event, lawyers=[lawyer], demonstrator=DemonstratorFactory(legal_name="Aisha Okafor"))
+    # A statewide-track citation outside Philadelphia (in Philadelphia Rule 1002 governs it), at a
+    # court whose clerk's hours are entered.
+    ClerkOfficeHours.objects.create(
+        court=Court.PENNSYLVANIA, office="Magisterial district court", weekdays="01234",
+        opens=datetime.time(8, 0), closes=datetime.time(16, 0), source="https://www.pacourts.us/", uncertain=True,
+    )  # fmt: skip
+    mine = CaseFactory(event=pa_event, lawyers=[lawyer], demonstrator=DemonstratorFactory(legal_name="Aisha Okafor"))
     hers = CaseFactory(event=phl_event, lawyers=[lawyer], demonstrator=DemonstratorFactory(legal_name="José Ramírez"))
     theirs = CaseFactory(event=phl_event, lawyers=[other_lawyer], demonstrator=DemonstratorFactory(legal_name="Li Wei"))
     summary = make_citation(kind=CitationKind.PA_SUMMARY, case=mine, issued_at=local(2026, 6, 1, 23, 59))
@@ -87,11 +93,11 @@ def test_new_events_appear_and_met_deadlines_leave(docket, lawyer, coordinator, 
 
 @pytest.mark.parametrize("rows", [1, 15])
 def test_feed_query_count_is_constant(
-    rows, phl_event, make_citation, lawyer, client, clock, django_assert_max_num_queries
+    rows, pa_event, make_citation, lawyer, client, clock, django_assert_max_num_queries
 ):
     clock(2026, 6, 3, 9)
     for _ in range(rows):
-        case = CaseFactory(event=phl_event, lawyers=[lawyer])
+        case = CaseFactory(event=pa_event, lawyers=[lawyer])
         make_citation(kind=CitationKind.PHL_SUMMARY_NTA, case=case, hearing_at=local(2026, 6, 24, 9))
         make_citation(kind=CitationKind.PA_SUMMARY, case=case)
     token = calendar_feed_issue(user=lawyer, by=lawyer)
@@ -101,10 +107,10 @@ def test_feed_query_count_is_constant(
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 2 * rows
 
 
-def test_feed_reads_deadlines_a_page_at_a_time(phl_event, make_citation, lawyer, client, clock, monkeypatch):
+def test_feed_reads_deadlines_a_page_at_a_time(pa_event, make_citation, lawyer, client, clock, monkeypatch):
     clock(2026, 6, 3, 9)
     for _ in range(15):
-        make_citation(kind=CitationKind.PA_SUMMARY, case=CaseFactory(event=phl_event, lawyers=[lawyer]))
+        make_citation(kind=CitationKind.PA_SUMMARY, case=CaseFactory(event=pa_event, lawyers=[lawyer]))
     monkeypatch.setattr("citations.calendar.FEED_PAGE_SIZE", 4)
     token = calendar_feed_issue(user=lawyer, by=lawyer)
     with CaptureQueriesContext(connection) as fetched:

@@ -10,7 +10,7 @@ import datetime
 import pytest
 
 from cases.models import Case, ForceType
-from citations.deadlines import civil_claim_clock_for, civil_claim_clocks
+from citations.deadlines import civil_claim_clocks
 from citations.models import Deadline, DeadlineKind
 from tests.citations.conftest import local
 from tests.factories import CaseFactory, ComplaintFactory, IncidentFactory
@@ -39,8 +39,8 @@ def test_everyone_hurt_gets_a_clock_without_a_complaint(phl_event, observer, clo
     assert {c.case_id for c in clocks} == {hurt.pk, also_hurt.pk}
     assert all(c.due_on == two_years(d(2026, 7, 4)) for c in clocks)  # the local day, not UTC's 5 July
     assert clocks[0].days_left(d(2026, 7, 10)) == (d(2028, 7, 4) - d(2026, 7, 10)).days
-    assert civil_claim_clock_for(case_id=hurt.pk, incident_id=force.pk).rule.code == "pa-civil-claim-1983"
-    assert civil_claim_clock_for(case_id=only_there.pk, incident_id=calm.pk) is None
+    assert civil_claim_clocks(case_ids=[hurt.pk], incident_ids=[force.pk])[0].rule.code == "pa-civil-claim-1983"
+    assert civil_claim_clocks(case_ids=[only_there.pk], incident_ids=[calm.pk]) == []
 
 
 def test_a_leap_day_incident_is_due_on_28_february(phl_event, observer, clock):
@@ -49,7 +49,7 @@ def test_a_leap_day_incident_is_due_on_28_february(phl_event, observer, clock):
     incident = IncidentFactory(event=phl_event, reporter=observer, occurred_at=local(2028, 2, 29, 20))
     incident.people_affected.add(case)
     incident.force_types.add(ForceType.objects.order_by("id").first())
-    assert civil_claim_clock_for(case_id=case.pk, incident_id=incident.pk).due_on == two_years(d(2028, 2, 29))
+    assert civil_claim_clocks(case_ids=[case.pk], incident_ids=[incident.pk])[0].due_on == two_years(d(2028, 2, 29))
 
 
 def test_a_complaint_without_an_incident_asks_for_the_day_and_never_uses_today(phl_event, client_for, lawyer, clock):

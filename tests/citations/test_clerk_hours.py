@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from cases.models import AuditEntry, Case
 from citations.calendar import calendar_feed_ics
-from citations.deadlines import clerk_hours_on, clerk_hours_table, due_wording
+from citations.deadlines import clerk_hours_table, due_wording
 from citations.models import CitationKind, ClerkOfficeHours, Deadline, DeadlineKind
 from citations.services import clerk_hours_save
 from tests.citations.conftest import local
@@ -27,7 +27,7 @@ def feed_text(user) -> str:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def summary(make_citation, clock, lawyer):  # type: ignore[no-untyped-def]
     clock(2026, 6, 2, 9)
-    citation = make_citation(kind=CitationKind.PA_SUMMARY, issued_at=local(2026, 6, 1, 10))
+    citation = make_citation(kind=CitationKind.TRAFFIC, issued_at=local(2026, 6, 1, 10))
     Case.objects.get(pk=citation.case_id).lawyers.add(lawyer)
     return citation
 
@@ -82,8 +82,8 @@ def test_a_missing_entry_says_check_the_clerks_hours_rather_than_guessing(summar
 @pytest.mark.django_db
 def test_hours_apply_only_on_their_weekdays_and_the_earliest_closing_wins(administrator):
     monday, saturday = datetime.date(2026, 6, 8), datetime.date(2026, 6, 13)
-    assert clerk_hours_on(PHL_COURT, saturday) is None
-    assert clerk_hours_on("pa-ujs", monday) is None
+    assert clerk_hours_table().on(PHL_COURT, saturday) is None
+    assert clerk_hours_table().on("pa-ujs", monday) is None
     clerk_hours_save(
         hours=ClerkOfficeHours(court=PHL_COURT, office="Night window", weekdays="0", opens=datetime.time(9),
                                closes=datetime.time(15), source="Order 1 of 2026", uncertain=False),

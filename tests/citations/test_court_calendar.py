@@ -31,7 +31,9 @@ UNCONFIRMED = {d(2026, 7, 3), d(2026, 11, 3), d(2027, 6, 14), d(2027, 6, 18), d(
 
 
 def oracle_ten_days(issued: datetime.date) -> datetime.date:
-    """Rule 403(B)(2): ten days after issuance; a last day on a weekend or a closure is omitted."""
+    """Rules 403(B)(2), 407-408: ten days after issuance; a last day on a weekend or a closure is
+    omitted. (In Philadelphia a non-traffic summary citation follows Rule 1002 instead, with no
+    10-day plea: the traffic citation's 10-day answer is the one counted on Philadelphia's calendar.)"""
     day = issued + datetime.timedelta(days=10)
     while day.weekday() >= 5 or day in CONFIRMED:
         day += datetime.timedelta(days=1)
@@ -65,7 +67,7 @@ def test_the_seeded_calendar_is_philadelphias_with_its_sources():
 )
 def test_a_response_window_ends_on_the_courts_next_open_day(make_citation, clock, issued, why):
     clock(issued.year, issued.month, issued.day, 20)
-    citation = make_citation(kind=CitationKind.PA_SUMMARY, issued_at=local(issued.year, issued.month, issued.day, 12))
+    citation = make_citation(kind=CitationKind.TRAFFIC, issued_at=local(issued.year, issued.month, issued.day, 12))
     due = respond(citation)
     assert due.due_on == oracle_ten_days(issued), why
     assert due.due_at == datetime.datetime.combine(due.due_on, datetime.time(23, 59, 59), tzinfo=PHL)
@@ -89,7 +91,7 @@ def test_every_issue_day_of_2026_and_2027_agrees_with_the_oracle():
 
 def test_entering_a_closure_moves_the_deadlines_and_removing_it_moves_them_back(make_citation, clock, coordinator):
     clock(2026, 6, 2, 9)
-    citation = make_citation(kind=CitationKind.PA_SUMMARY, issued_at=local(2026, 6, 1, 10))
+    citation = make_citation(kind=CitationKind.TRAFFIC, issued_at=local(2026, 6, 1, 10))
     assert respond(citation).due_on == d(2026, 6, 11)
     closure = court_closure_save(
         court="phl-fjd", day=d(2026, 6, 11), name="Snow day (order)", source="Administrative order 3 of 2026",
@@ -104,7 +106,7 @@ def test_entering_a_closure_moves_the_deadlines_and_removing_it_moves_them_back(
 
 def test_confirming_an_observed_friday_moves_the_deadline_past_it(make_citation, clock, coordinator):
     clock(2027, 12, 21, 20)
-    citation = make_citation(kind=CitationKind.PA_SUMMARY, issued_at=local(2027, 12, 21, 12))
+    citation = make_citation(kind=CitationKind.TRAFFIC, issued_at=local(2027, 12, 21, 12))
     assert (respond(citation).due_on, respond(citation).uncertain_closure_on) == (d(2027, 12, 31), d(2027, 12, 31))
     court_closure_save(
         court="phl-fjd", day=d(2027, 12, 31), name="New Year's Day (observed)",

@@ -35,6 +35,10 @@ def _on_today(time_machine):  # type: ignore[no-untyped-def]
     time_machine.move_to(datetime.datetime(2026, 6, 15, 12, 0, tzinfo=ZoneInfo("America/New_York")), tick=False)
 
 
+# A statewide-track citation at an event in Pennsylvania outside Philadelphia.
+STATEWIDE = {"jurisdiction": "PA", "case__event__jurisdiction": "PA"}
+
+
 def at(day: datetime.date, hour: int = 12) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
@@ -64,7 +68,10 @@ def test_money_is_exact_and_suppressed_when_few_citations_make_it_up(settings):
 def scenario(db, settings):
     """Two events; the first has people cited, arrested, paid, cleared; the second a little."""
     settings.SMALL_COUNT_THRESHOLD = 1  # show every number so the arithmetic can be checked
-    march = EventFactory(name="March", starts_at=at(TODAY - datetime.timedelta(days=20)))
+    # March is in Pennsylvania outside Philadelphia, so its statewide-track citations have the
+    # 10-day answer (in Philadelphia Rule 1002 governs them); its civil notices and notice to
+    # appear are recorded with Philadelphia's jurisdiction (the model's default).
+    march = EventFactory(name="March", jurisdiction="PA", starts_at=at(TODAY - datetime.timedelta(days=20)))
     rally = EventFactory(name="Rally", starts_at=at(TODAY - datetime.timedelta(days=2)))
     cases = [CaseFactory(event=march) for _ in range(6)]
     # The same person is cited at both events: counted once overall.
@@ -75,7 +82,7 @@ def scenario(db, settings):
     ArrestFactory(case=cases[1])
     issued_5_days_ago = at(TODAY - datetime.timedelta(days=5))
     # answer due TODAY+5 (in 7 and 30)
-    CitationFactory(case=cases[0], kind="pa_summary", issued_at=issued_5_days_ago)
+    CitationFactory(case=cases[0], kind="pa_summary", jurisdiction="PA", issued_at=issued_5_days_ago)
     # hearing in 20 days (30 only)
     CitationFactory(
         case=cases[1], kind="phl_summary_nta", status="hearing_scheduled",
@@ -83,7 +90,7 @@ def scenario(db, settings):
     )  # fmt: skip
     # guilty 25 days ago: appeal due TODAY+5; costs 10 so 60 assessed, 60 paid by the bail fund
     guilty = CitationFactory(
-        case=cases[2], kind="pa_summary", status="decided", response="not_guilty",
+        case=cases[2], kind="pa_summary", jurisdiction="PA", status="decided", response="not_guilty",
         disposition=Disposition.GUILTY, decided_on=TODAY - datetime.timedelta(days=25), costs=Decimal("10.00"),
         issued_at=at(TODAY - datetime.timedelta(days=40)),
     )  # fmt: skip
@@ -283,14 +290,19 @@ def test_the_summary_is_plain_json(scenario):
 
 
 def test_deadline_window_edges_are_inclusive_in_local_time(db, settings):
-    """Statewide answers are due 10 days after issue (local date), rolled to a business day."""
+    """Statewide answers are due 10 days after issue (local date), rolled to a business day
+    (citations outside Philadelphia: there Rule 1002 governs them)."""
     settings.SMALL_COUNT_THRESHOLD = 1
     local = lambda day, h, m: timezone.make_aware(datetime.datetime.combine(day, datetime.time(h, m)))  # noqa: E731
     june = lambda d: datetime.date(2026, 6, d)  # noqa: E731
-    CitationFactory(kind="pa_summary", issued_at=local(june(12), 23, 59))  # Fri late: due Mon 22 = TODAY+7, in
-    CitationFactory(kind="pa_summary", issued_at=local(june(13), 0, 1))  # Sat: due Tue 23 = TODAY+8, out of 7
-    CitationFactory(kind="pa_summary", issued_at=local(june(5), 12, 0))  # due Mon 15 = TODAY, in
-    CitationFactory(kind="pa_summary", issued_at=local(june(2), 12, 0))  # due Fri 12: missed
+    CitationFactory(
+        kind="pa_summary", issued_at=local(june(12), 23, 59), **STATEWIDE
+    )  # Fri late: due Mon 22 = TODAY+7, in
+    CitationFactory(
+        kind="pa_summary", issued_at=local(june(13), 0, 1), **STATEWIDE
+    )  # Sat: due Tue 23 = TODAY+8, out of 7
+    CitationFactory(kind="pa_summary", issued_at=local(june(5), 12, 0), **STATEWIDE)  # due Mon 15 = TODAY, in
+    CitationFactory(kind="pa_summary", issued_at=local(june(2), 12, 0), **STATEWIDE)  # due Fri 12: missed
     sync_citation_deadlines(list(Citation.objects.all()))
     deadlines = dashboard_summary(today=TODAY)["deadlines"]
     assert deadlines["next_7_days"]["answer"]["value"] == 2

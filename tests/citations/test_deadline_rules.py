@@ -97,7 +97,9 @@ def test_a_last_day_on_saturday_rolls_to_monday_but_a_calendar_day_rule_does_not
 )
 def test_a_last_day_on_a_holiday_rolls_to_the_next_business_day(make_citation, clock, issued, due, why):
     clock(issued.year, issued.month, issued.day, 23)
-    citation = make_citation(kind=CitationKind.PA_SUMMARY, issued_at=local(issued.year, issued.month, issued.day, 12))
+    # A traffic citation in Philadelphia: a 10-day answer counted on the Philadelphia courts'
+    # calendar (a non-traffic summary citation there follows Rule 1002: no 10-day answer).
+    citation = make_citation(kind=CitationKind.TRAFFIC, issued_at=local(issued.year, issued.month, issued.day, 12))
     assert deadline(citation, DeadlineKind.RESPOND).due_on == due, why
 
 
@@ -166,9 +168,9 @@ def test_an_unanswered_citation_is_missed_once_its_day_has_passed(make_citation,
 
 def test_the_notice_to_appear_date_is_the_first_deadline_and_follows_a_new_date(make_citation, coordinator, clock):
     clock(2026, 6, 3, 9)
-    citation = make_citation(kind=CitationKind.PHL_SUMMARY_NTA, hearing_at=local(2026, 6, 20, 9), courtroom="1104")
+    citation = make_citation(kind=CitationKind.PHL_SUMMARY_NTA, hearing_at=local(2026, 6, 22, 9), courtroom="1104")
     appear = deadline(citation, DeadlineKind.APPEAR)
-    assert (appear.due_at, appear.due_on, appear.rule.code) == (local(2026, 6, 20, 9), d(2026, 6, 20), "phl-nta-appear")
+    assert (appear.due_at, appear.due_on, appear.rule.code) == (local(2026, 6, 22, 9), d(2026, 6, 22), "phl-nta-appear")
     assert not Deadline.objects.filter(citation=citation, kind=DeadlineKind.RESPOND).exists()
     services.citation_schedule_hearing(
         citation=citation, hearing_at=local(2026, 7, 1, 13, 30), courtroom="306", by=coordinator
@@ -326,17 +328,17 @@ def test_editing_a_rule_recomputes_the_open_deadlines_it_made(make_citation, coo
 
 def test_a_more_specific_rule_replaces_a_wider_one(make_citation, coordinator, clock):
     clock(2026, 6, 2, 9)
-    citation = make_citation(kind=CitationKind.PA_SUMMARY, jurisdiction="PA-PHL")
-    assert deadline(citation, DeadlineKind.RESPOND).rule.code == "pa-summary-respond"
+    citation = make_citation(kind=CitationKind.TRAFFIC, jurisdiction="PA-PHL")
+    assert deadline(citation, DeadlineKind.RESPOND).rule.code == "pa-traffic-respond"
     local_rule = DeadlineRule(
-        code="phl-summary-respond", jurisdiction="PA-PHL", citation_kind=CitationKind.PA_SUMMARY,
+        code="phl-traffic-respond", jurisdiction="PA-PHL", citation_kind=CitationKind.TRAFFIC,
         kind=DeadlineKind.RESPOND, trigger="issued", offset=7, description="Philadelphia variant",
         source="Test source for a local variant of the rule.",
     )  # fmt: skip
     services.deadline_rule_save(rule=local_rule, by=coordinator)
     mine = Deadline.objects.filter(citation=citation, kind=DeadlineKind.RESPOND)
     assert {(x.rule.code, x.status) for x in mine} == {
-        ("phl-summary-respond", DeadlineStatus.OPEN), ("pa-summary-respond", DeadlineStatus.CANCELLED),
+        ("phl-traffic-respond", DeadlineStatus.OPEN), ("pa-traffic-respond", DeadlineStatus.CANCELLED),
     }  # fmt: skip
 
 

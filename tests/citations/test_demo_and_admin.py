@@ -20,7 +20,14 @@ from tests.factories import CaseFactory
 def test_demo_citations_have_deadlines_and_consistent_money():
     call_command("seed_demo", password="a-long-demo-password", stdout=io.StringIO())
     citations = list(Citation.objects.all())
-    assert Deadline.objects.filter(kind=DeadlineKind.RESPOND, warrant_risk=True).exists()
+    # The demo's event is in Philadelphia: its statewide-track summary citations follow Rule 1002
+    # (a notice to appear, no 10-day answer or its warrant risk).
+    statewide = Citation.objects.filter(kind=CitationKind.PA_SUMMARY)
+    assert statewide.exists()
+    assert not Deadline.objects.filter(citation__in=statewide, kind=DeadlineKind.RESPOND).exists()
+    assert Deadline.objects.filter(
+        citation__in=statewide, kind=DeadlineKind.APPEAR, rule__code="phl-nta-appear"
+    ).exists()
     assert Deadline.objects.filter(kind=DeadlineKind.PAY_OR_DISPUTE, status=DeadlineStatus.OPEN).exists()
     assert Deadline.objects.filter(kind=DeadlineKind.APPEAR, status=DeadlineStatus.OPEN).exists()
     assert Deadline.objects.filter(kind=DeadlineKind.CIVIL_CLAIM).count() == 3
@@ -34,9 +41,9 @@ def test_demo_citations_have_deadlines_and_consistent_money():
     assert Citation.objects.filter(status=CitationStatus.HEARING_SCHEDULED, docketed=False).exists()
 
 
-def test_the_admin_creates_and_edits_citations_through_the_services(client_for, administrator, phl_event, clock):
+def test_the_admin_creates_and_edits_citations_through_the_services(client_for, administrator, pa_event, clock):
     clock(2026, 6, 3, 9)
-    case = CaseFactory(event=phl_event)
+    case = CaseFactory(event=pa_event)  # a statewide-track citation outside Philadelphia: the 10-day answer
     client = client_for(administrator)
     data = {
         "case": case.pk, "number": "ADM-1", "agency": "Philadelphia Police Department", "jurisdiction": "PA",

@@ -29,11 +29,11 @@ d = datetime.date
 
 
 @pytest.fixture
-def cases(phl_event, lawyer, other_lawyer):  # type: ignore[no-untyped-def]
+def cases(pa_event, lawyer, other_lawyer):  # type: ignore[no-untyped-def]
     return {
-        "mine": CaseFactory(event=phl_event, lawyers=[lawyer]),
-        "theirs": CaseFactory(event=phl_event, lawyers=[other_lawyer]),
-        "unassigned": CaseFactory(event=phl_event),
+        "mine": CaseFactory(event=pa_event, lawyers=[lawyer]),
+        "theirs": CaseFactory(event=pa_event, lawyers=[other_lawyer]),
+        "unassigned": CaseFactory(event=pa_event),
     }
 
 
@@ -51,8 +51,8 @@ def test_due_soon_is_scoped_by_role(
 ):
     clock(2026, 6, 2, 9)
     mine = make_citation(kind=CitationKind.PA_SUMMARY, case=cases["mine"])
-    make_citation(kind=CitationKind.PHL_CVN, case=cases["theirs"])
-    make_citation(kind=CitationKind.PHL_CVN, case=cases["unassigned"])
+    make_citation(kind=CitationKind.PHL_CVN, case=cases["theirs"], jurisdiction="PA-PHL")
+    make_citation(kind=CitationKind.PHL_CVN, case=cases["unassigned"], jurisdiction="PA-PHL")
     assert [x.citation_id for x in deadlines_due(user=lawyer, within_days=14)] == [mine.pk]
     assert len(deadlines_due(user=other_lawyer, within_days=14)) == 1
     assert len(deadlines_due(user=coordinator, within_days=14)) == 3
@@ -114,11 +114,11 @@ def test_titles_carry_case_number_and_kind_never_a_name(cases, make_citation, co
 
 
 @pytest.mark.parametrize("rows", [1, 30])
-def test_due_soon_query_count_is_constant(rows, phl_event, make_citation, lawyer, coordinator, clock,
+def test_due_soon_query_count_is_constant(rows, pa_event, make_citation, lawyer, coordinator, clock,
                                           django_assert_max_num_queries):  # fmt: skip
     clock(2026, 6, 2, 9)
     for _ in range(rows):
-        make_citation(kind=CitationKind.PA_SUMMARY, case=CaseFactory(event=phl_event, lawyers=[lawyer]))
+        make_citation(kind=CitationKind.PA_SUMMARY, case=CaseFactory(event=pa_event, lawyers=[lawyer]))
     for user in (lawyer, coordinator):
         user = type(user).objects.get(pk=user.pk)  # no cached role
         # role (1), deadlines joined to case, event, rule and citation (1), assigned lawyers (1)
@@ -144,12 +144,12 @@ def test_the_due_selector_reads_nothing_until_asked(cases, make_citation, coordi
 
 @pytest.mark.parametrize("rows", [25, 30])  # a short last page; pages that fill exactly
 def test_every_due_deadline_a_page_at_a_time_in_a_fixed_number_of_queries(
-    rows, phl_event, make_citation, lawyer, coordinator, clock, django_assert_num_queries
+    rows, pa_event, make_citation, lawyer, coordinator, clock, django_assert_num_queries
 ):
     clock(2026, 6, 2, 9)
     for _ in range(rows):
         # same issue time: every deadline is due at the same moment, so only the id orders them
-        make_citation(kind=CitationKind.PA_SUMMARY, case=CaseFactory(event=phl_event, lawyers=[lawyer]))
+        make_citation(kind=CitationKind.PA_SUMMARY, case=CaseFactory(event=pa_event, lawyers=[lawyer]))
     user = type(coordinator).objects.get(pk=coordinator.pk)
     role_of(user)  # the role is read once per request, not per page
     expected = list(deadlines_due(user=user, within_days=30).values_list("id", flat=True))
@@ -174,7 +174,7 @@ def test_every_due_deadline_a_page_at_a_time_in_a_fixed_number_of_queries(
 def test_paging_keeps_the_selectors_scope_and_filters(cases, make_citation, lawyer, coordinator, clock):
     clock(2026, 6, 2, 9)
     mine = [make_citation(kind=CitationKind.PA_SUMMARY, case=cases["mine"]) for _ in range(3)]
-    make_citation(kind=CitationKind.PHL_CVN, case=cases["theirs"])
+    make_citation(kind=CitationKind.PHL_CVN, case=cases["theirs"], jurisdiction="PA-PHL")
     paged = deadlines_in_pages(deadlines_due(user=lawyer, within_days=30), size=2)
     assert sorted(dl.citation_id for page in paged for dl in page) == sorted(c.pk for c in mine)
     everyone = deadlines_in_pages(deadlines_due(user=coordinator, within_days=30, lawyer=lawyer), size=2)
@@ -185,11 +185,11 @@ def test_paging_keeps_the_selectors_scope_and_filters(cases, make_citation, lawy
 
 
 def test_hearing_docket_lists_defendants_citations_pleas_and_lawyers(
-    phl_event, make_citation, lawyer, coordinator, clock
+    pa_event, make_citation, lawyer, coordinator, clock
 ):
     clock(2026, 6, 3, 9)
     person = DemonstratorFactory(legal_name="Rosa Delgado", preferred_name="R. Delgado")
-    case = CaseFactory(event=phl_event, demonstrator=person, lawyers=[lawyer])
+    case = CaseFactory(event=pa_event, demonstrator=person, lawyers=[lawyer])
     first = make_citation(
         kind=CitationKind.PHL_SUMMARY_NTA, case=case, hearing_at=local(2026, 6, 24, 9), courtroom="1104"
     )
@@ -212,7 +212,7 @@ def test_hearing_docket_lists_defendants_citations_pleas_and_lawyers(
     assert [e.case_number for e in hearing_docket(user=lawyer, date=d(2026, 6, 24))] == [case.number]
 
 
-def test_hearing_docket_is_empty_for_roles_without_client_files(phl_event, make_citation, organizer, observer, clock):
+def test_hearing_docket_is_empty_for_roles_without_client_files(pa_event, make_citation, organizer, observer, clock):
     clock(2026, 6, 3, 9)
     make_citation(kind=CitationKind.PHL_SUMMARY_NTA, hearing_at=local(2026, 6, 24, 9))
     assert hearing_docket(user=organizer, date=d(2026, 6, 24)) == []
@@ -220,11 +220,11 @@ def test_hearing_docket_is_empty_for_roles_without_client_files(phl_event, make_
 
 
 @pytest.mark.parametrize("rows", [1, 25])
-def test_hearing_docket_query_count_is_constant(rows, phl_event, make_citation, lawyer, coordinator, clock,
+def test_hearing_docket_query_count_is_constant(rows, pa_event, make_citation, lawyer, coordinator, clock,
                                                 django_assert_max_num_queries):  # fmt: skip
     clock(2026, 6, 3, 9)
     for i in range(rows):
-        case = CaseFactory(event=phl_event, lawyers=[lawyer])
+        case = CaseFactory(event=pa_event, lawyers=[lawyer])
         make_citation(
             kind=CitationKind.PHL_SUMMARY_NTA, case=case, hearing_at=local(2026, 6, 24, 9, i), courtroom="1104"
         )

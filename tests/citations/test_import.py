@@ -136,7 +136,9 @@ def test_header_variants_and_optional_columns(run):
     one, two = Citation.objects.order_by("number")
     assert (one.kind, one.fine, one.jurisdiction) == (CitationKind.PA_SUMMARY, Decimal("75.00"), "PA")
     assert (two.kind, two.issued_at) == (CitationKind.PHL_SUMMARY_NTA, local(2026, 6, 1, 21, 15))
-    assert Deadline.objects.get(citation=one).warrant_risk is True
+    # A statewide-track summary citation at this Philadelphia event follows Rule 1002: no 10-day
+    # answer (nor its warrant risk) until the notice to appear's date is entered.
+    assert not Deadline.objects.filter(citation=one).exists()
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ def _numbers(html: str, table: str) -> list[str]:
 
 @pytest.fixture
 def three_cases(lawyer, coordinator):
-    event = EventFactory(name="March on the bridge")
+    event = EventFactory(name="March on the bridge", jurisdiction="PA")  # statewide: the 10-day answer
     none = CaseFactory(lawyers=[lawyer], event=event, demonstrator=DemonstratorFactory(legal_name="Nadia Noone"))
     later = CaseFactory(lawyers=[lawyer], event=event, demonstrator=DemonstratorFactory(legal_name="Lee Later"))
     _citation(later, coordinator, number="SC-LATER", days_ago=0)  # answer due in 10 days

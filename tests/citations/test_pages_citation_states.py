@@ -29,7 +29,8 @@ def _forms_on(client, citation) -> set[str]:
 
 @pytest.mark.django_db
 def test_an_unanswered_citation_offers_a_plea_a_drop_a_docket_and_money_only(client_for, lawyer, coordinator):
-    citation = _citation(CaseFactory(lawyers=[lawyer]), coordinator)
+    # Outside Philadelphia: there Rule 1002 governs a statewide-track citation (a hearing from issue).
+    citation = _citation(CaseFactory(lawyers=[lawyer], event__jurisdiction="PA"), coordinator)
     client = client_for(lawyer)
     assert _forms_on(client, citation) == {"respond", "docket", "decision", "payment"}
     page = client.get(f"/desk/citations/{citation.public_id}/").content.decode()

@@ -9,6 +9,10 @@ from citations.services import citation_create
 from tests.factories import CaseFactory, DemonstratorFactory, EventFactory
 from tests.pages import query_count
 
+# A statewide-track citation's 10-day answer: at an event in Pennsylvania outside Philadelphia
+# (in Philadelphia Rule 1002 governs it: a notice to appear, no 10-day answer).
+STATEWIDE = {"event__jurisdiction": "PA"}
+
 
 def _citation(case, by, *, number="SC-1", kind=CitationKind.PA_SUMMARY, days_ago=6, **extra):
     return citation_create(
@@ -19,7 +23,9 @@ def _citation(case, by, *, number="SC-1", kind=CitationKind.PA_SUMMARY, days_ago
 
 @pytest.fixture
 def my_case(lawyer, coordinator):
-    case = CaseFactory(lawyers=[lawyer], demonstrator=DemonstratorFactory(legal_name="Rosa Delgado-Quiñones"))
+    case = CaseFactory(
+        lawyers=[lawyer], demonstrator=DemonstratorFactory(legal_name="Rosa Delgado-Quiñones"), **STATEWIDE
+    )
     _citation(case, coordinator)
     return case
 
@@ -45,7 +51,7 @@ def test_my_cases_lists_only_my_clients_and_audits_the_read(client_for, lawyer, 
 
 @pytest.mark.django_db
 def test_my_cases_filters_by_event_status_and_deadline_window(client_for, lawyer, coordinator, my_case):
-    other_event = EventFactory(name="Another march")
+    other_event = EventFactory(name="Another march", jurisdiction="PA")
     later = CaseFactory(lawyers=[lawyer], event=other_event, status="intake",
                         demonstrator=DemonstratorFactory(legal_name="Later Person"))  # fmt: skip
     _citation(later, coordinator, number="SC-2", days_ago=0)  # answer due in 10 days
@@ -207,7 +213,7 @@ def test_a_conviction_is_appealed_and_a_citation_closed_from_the_page(client_for
 @pytest.mark.django_db
 def test_due_this_week_shows_a_page_at_a_time(client_for, lawyer, coordinator, monkeypatch):
     monkeypatch.setattr("web.views.desk.DUE_PAGE_SIZE", 2)
-    cases = [CaseFactory(lawyers=[lawyer]) for _ in range(5)]
+    cases = [CaseFactory(lawyers=[lawyer], **STATEWIDE) for _ in range(5)]
     for n, case in enumerate(cases):
         _citation(case, coordinator, number=f"SC-{n}")  # the answer is due within the week
     client = client_for(lawyer)

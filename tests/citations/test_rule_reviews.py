@@ -94,7 +94,8 @@ def test_due_says_what_it_means_received_filed_and_mail_by(make_citation, clock,
 
     clock(2026, 6, 2, 9)
     notice = make_citation(kind=CitationKind.PHL_CVN, issued_at=local(2026, 6, 1, 10))  # due 2026-06-11
-    summary = make_citation(kind=CitationKind.PA_SUMMARY, issued_at=local(2026, 6, 1, 10))
+    # A filing in Philadelphia, where the municipal court clerk's hours are entered.
+    summary = make_citation(kind=CitationKind.TRAFFIC, issued_at=local(2026, 6, 1, 10))
     for citation in (notice, summary):
         Case.objects.get(pk=citation.case_id).lawyers.add(lawyer)
     page = client_for(lawyer).get(f"/desk/citations/{notice.public_id}/").content.decode()

@@ -1,6 +1,6 @@
 """Warrant risk where the rules put it: a missed summary trial (Pa.R.Crim.P. 430(B)(2)) on the
 statewide track, non-payment after the court's notice (430(B)(3)-(4)), and a statewide-track
-citation in Philadelphia flagged for Rule 1002 rather than trusted to its label."""
+citation in Philadelphia handled by Rule 1002 rather than its label (tests/citations/test_rule_1002.py)."""
 
 from __future__ import annotations
 
@@ -36,9 +36,11 @@ def test_a_summary_trial_is_a_warrant_risk_and_a_civil_review_is_not(make_citati
     assert (review.rule.code, review.warrant_risk) == ("appear-at-hearing", False)
 
 
-def test_the_citation_page_flags_rule_1002_and_non_payment(make_citation, clock, client_for, lawyer, coordinator):
+def test_the_citation_page_flags_rule_1002_and_non_payment(
+    make_citation, phl_event, clock, client_for, lawyer, coordinator
+):
     clock(2026, 6, 10, 9)
-    in_philadelphia = make_citation(kind=CitationKind.PA_SUMMARY)  # the event is in Philadelphia
+    in_philadelphia = make_citation(kind=CitationKind.PA_SUMMARY, case=CaseFactory(event=phl_event))
     Case.objects.get(pk=in_philadelphia.case_id).lawyers.add(lawyer)
     page = client_for(lawyer).get(f"/desk/citations/{in_philadelphia.public_id}/").content.decode()
     assert 'id="rule-1002"' in page and 'id="non-payment"' not in page

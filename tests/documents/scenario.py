@@ -89,8 +89,10 @@ def build_case(
         offense_description=t["offense_description"][:200], fine=Decimal("50.00"), issued_at=issued, place=t["place"][:300],
     )  # fmt: skip
     PaymentFactory(citation=cvn, amount=Decimal("20.00"))
+    # A traffic summary citation: its 10-day answer carries a warrant risk in Philadelphia too (a
+    # non-traffic one there follows Rule 1002: a notice to appear, tests/citations/test_rule_1002.py).
     summary = CitationFactory(
-        case=case, number="SC-2026-00077" + suffix, kind=CitationKind.PA_SUMMARY, offense_code="18 Pa.C.S. § 5502",
+        case=case, number="SC-2026-00077" + suffix, kind=CitationKind.TRAFFIC, offense_code="75 Pa.C.S. § 3714",
         fine=Decimal("75.00"), costs=Decimal("12.50"), issued_at=issued + datetime.timedelta(minutes=5),
         officer_name_as_written="Ofc. T. Bradley", officer_badge_as_written="4137",
     )  # fmt: skip

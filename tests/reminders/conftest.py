@@ -103,6 +103,7 @@ def hearing(db, phl_event, coordinator, lawyer):  # type: ignore[no-untyped-def]
             hearing_at=at,
             courtroom=courtroom,
             fine="50.00",
+            confirm_closed_day=True,  # some hearings here are on a Saturday: the court set them so
         )
 
     return make

@@ -27,9 +27,11 @@ QUERIES_PER_ALERT_RUN = 10
 
 
 def _answer_due(coordinator, phl_event, lawyer, someone, number="PA-1"):  # type: ignore[no-untyped-def]
+    """A 10-day answer with a warrant risk in Philadelphia: a traffic citation's (a non-traffic
+    summary citation there follows Rule 1002: a notice to appear, no 10-day answer)."""
     case = CaseFactory(event=phl_event, demonstrator=someone, lawyers=[lawyer])
     citation = citation_services.citation_create(
-        case=case, by=coordinator, number=number, kind=CitationKind.PA_SUMMARY, offense_code="18 Pa.C.S. § 5502",
+        case=case, by=coordinator, number=number, kind=CitationKind.TRAFFIC, offense_code="18 Pa.C.S. § 5502",
         issued_at=local(2026, 6, 1, 22, 30), fine="50.00",
     )  # fmt: skip
     return citation, Deadline.objects.get(citation=citation, kind=DeadlineKind.RESPOND)

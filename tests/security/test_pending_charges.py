@@ -32,7 +32,9 @@ def at(day: datetime.date) -> datetime.datetime:
 def pending(coordinator, lawyer):
     """The issue's case: a Pennsylvania summary citation, unanswered, its plea deadline open."""
     with time_machine.travel(at(TODAY), tick=False):
-        case = CaseFactory(event=EventFactory(starts_at=at(ISSUED)), opened_on=ISSUED, lawyers=[lawyer])
+        # Outside Philadelphia (there Rule 1002 governs it: no 10-day plea deadline).
+        event = EventFactory(starts_at=at(ISSUED), jurisdiction="PA")
+        case = CaseFactory(event=event, opened_on=ISSUED, lawyers=[lawyer])
         citation_create(case=case, by=coordinator, number="PA-77001", kind=CitationKind.PA_SUMMARY,
                         offense_code="18 Pa.C.S. § 5502", issued_at=at(ISSUED))  # fmt: skip
     deadline = Deadline.objects.get(case=case, kind=DeadlineKind.RESPOND)
@@ -135,7 +137,7 @@ def test_retention_never_purges_a_case_with_an_open_citation_or_deadline(pending
 def test_an_open_deadline_holds_a_case_whatever_its_date(coordinator):
     """A deadline left open (its citation closed by hand, the sweep not run) holds the case even
     years after its due day; once it is resolved, the case goes."""
-    case = CaseFactory(opened_on=ISSUED)
+    case = CaseFactory(opened_on=ISSUED, event__jurisdiction="PA")  # the statewide 10-day plea
     with time_machine.travel(at(TODAY), tick=False):
         citation = citation_create(case=case, by=coordinator, number="PA-77002", kind=CitationKind.PA_SUMMARY,
                                    offense_code="18 Pa.C.S. § 5502", issued_at=at(ISSUED))  # fmt: skip

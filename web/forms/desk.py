@@ -46,7 +46,10 @@ class ActionForm(forms.Form):
         if not cls.lifecycle_action:
             return True
         return cls.lifecycle_action in lifecycle.actions_open(
-            kind=citation.kind, status=citation.status, response=citation.response, disposition=citation.disposition
+            kind=lifecycle.citation_track_kind(citation),
+            status=citation.status,
+            response=citation.response,
+            disposition=citation.disposition,
         )
 
     def __init__(self, *args: Any, citation: Citation, **kwargs: Any) -> None:
@@ -71,7 +74,7 @@ class ResponseForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = lifecycle.track_for(self.citation.kind).responses
+        allowed = lifecycle.track_for(lifecycle.citation_track_kind(self.citation)).responses
         cast(forms.ChoiceField, self.fields["response"]).choices = [
             CHOOSE,
             *[(v, label) for v, label in Response.choices if v in allowed],
@@ -107,7 +110,9 @@ class DecisionForm(ActionForm):
         # form offers only those the citation's state allows now.
         c = self.citation
         open_ = (
-            lifecycle.dispositions_open(kind=c.kind, status=c.status, response=c.response, disposition=c.disposition)
+            lifecycle.dispositions_open(
+                kind=lifecycle.citation_track_kind(c), status=c.status, response=c.response, disposition=c.disposition
+            )
             if not self.is_bound
             else [v for v in Disposition.values if v != Disposition.PENDING]
         )

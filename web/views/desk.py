@@ -281,7 +281,9 @@ def _render_citation(request: HttpRequest, citation: Citation, bound: Any = None
     }
     audit_record(actor=request.user, action="citation.read", target=citation, fields=NAME_FIELDS, request=request)
     tz = ZoneInfo(citation.case.event.time_zone)
-    appeal = appeal_path(citation, tz=tz, today=timezone.now().astimezone(tz).date())
+    appeal = appeal_path(
+        citation, tz=tz, today=timezone.now().astimezone(tz).date(), place=citation.case.event.jurisdiction
+    )
     notes = warrant_notes(
         citation,
         place=citation.case.event.jurisdiction,
