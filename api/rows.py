@@ -62,10 +62,13 @@ class Nested:
 
 @dataclass(frozen=True)
 class Computed:
-    """An output field worked out from the row: `needs` names the `.values()` paths it reads."""
+    """An output field worked out from the row: `needs` names the `.values()` paths it reads.
+    With `per_page`, what it returns is read once for the rows written together and passed to
+    `function` as its second argument (a small table every row looks up: no query per row)."""
 
-    function: Callable[[Row], Any]
+    function: Callable[..., Any]
     needs: Sequence[str] = ()
+    per_page: Callable[[], Any] | None = None
 
 
 @dataclass
@@ -156,6 +159,11 @@ class RowShape:
                     grouped = {pk: [next(written) for _ in items] for pk, items in grouped.items()}
                 lists[name] = grouped
         steps = self._steps_in(timezone.get_current_timezone() if settings.USE_TZ else None)
+        pages = {
+            name: what.per_page()
+            for name, how, what, _writer, _blank in steps
+            if how == "computed" and what.per_page is not None  # read even for no rows: a fixed count
+        }
         key = self.key
         out = []
         for row in rows:
@@ -166,7 +174,7 @@ class RowShape:
                     if value is not None and writer is not None:
                         value = writer(value)
                 elif how == "computed":
-                    value = what.function(row)
+                    value = what.function(row, pages[name]) if name in pages else what.function(row)
                 else:
                     value = lists[name][row[key]]
                 if value is None and blank:

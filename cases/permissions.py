@@ -106,6 +106,11 @@ OPERATIONS: dict[str, Operation] = _table(
     ("citations.calendar_feed", "a calendar feed of one's own deadlines and hearings", (LAWYER,)),
     ("deadlines.read", "read deadlines (the week's list)", (LAWYER, COORDINATOR, ADMINISTRATOR)),
     ("deadlines.calendar", "enter the courts' closures (the court calendar)", (COORDINATOR, ADMINISTRATOR)),
+    (
+        "deadlines.clerk_hours",
+        "enter the clerk's office hours of the courts, with their source",
+        (COORDINATOR, ADMINISTRATOR),
+    ),
     ("deadlines.review", "sign a deadline rule as checked against its source", (LAWYER, COORDINATOR)),
     # --- reminders to demonstrators and alerts to the team
     ("reminders.consent", "record a person's opt-in or opt-out of reminders", (LAWYER, COORDINATOR, ADMINISTRATOR)),

@@ -31,7 +31,7 @@ from cases.audit import audit_record
 from cases.permissions import may
 from cases.types import User
 from citations.access import citation_list_visible_to, deadline_list_visible_to
-from citations.deadlines import clerk_hours_table, due_wording, rule_check_text
+from citations.deadlines import clerk_hours_table, deadline_provenance, due_wording
 from citations.models import CalendarFeedToken, CitationStatus, DeadlineKind, DeadlineStatus
 from citations.selectors import DEADLINE_PAGE_SIZE, deadline_title, deadlines_in_pages
 
@@ -117,13 +117,7 @@ def calendar_feed_ics(*, user: User, now: datetime.datetime | None = None) -> by
             description=(
                 f"Case {deadline.case.number}: {deadline.get_kind_display()}, last day {deadline.due_on:%Y-%m-%d}"
                 f". {due_wording(deadline, clerk_hours=clerk_hours).english(deadline.due_on)}\n{deadline.rule.description}."
-                f"\nSource: {deadline.rule.source}"
-                f"\n{rule_check_text(deadline.rule)}"
-                + (
-                    f"\nThe court may be closed on {deadline.uncertain_closure_on:%Y-%m-%d} (not confirmed): check."
-                    if deadline.uncertain_closure_on
-                    else ""
-                )
+                f"\n{deadline_provenance(deadline).english()}"
                 + ("\nA missed deadline here is a warrant risk." if deadline.warrant_risk else "")
             ),
             categories=["deadline", deadline.kind],

@@ -76,6 +76,11 @@ COURT_OF_JURISDICTION: dict[str, str] = {
     Jurisdiction.PHILADELPHIA: Court.PHILADELPHIA,
     Jurisdiction.PENNSYLVANIA: Court.PENNSYLVANIA,
 }
+# Where a coordinator checks a court's closures (the pages say so next to unconfirmed entries).
+COURT_CALENDAR_PAGES: dict[str, str] = {
+    Court.PHILADELPHIA: "https://www.courts.phila.gov/holidays/",
+    Court.PENNSYLVANIA: "https://www.pacourts.us/",
+}
 STATEWIDE_FALLBACK_SOURCE = (
     "Statewide legal holiday (US federal and Pennsylvania list of the `holidays` package): this court's calendar "
     "for the year is not entered, so the day is not confirmed as a court closure."
@@ -302,7 +307,9 @@ def rule_check_text(rule: DeadlineRule) -> str:
 @dataclass(frozen=True)
 class Provenance:
     """What any place showing a deadline says about it: the rule, its source, whether a lawyer
-    has checked the rule, and an unconfirmed court closure its last day may fall on."""
+    has checked the rule, and an unconfirmed court closure its last day may fall on. The one
+    home of "where does this deadline come from and is it verified": the desk's deadline
+    partial (`{% provenance %}`), the calendar feed, the packets and the API read it."""
 
     rule_code: str
     description: str
@@ -312,10 +319,16 @@ class Provenance:
     check: str
     uncertain_closure_on: datetime.date | None
 
+    def english(self, sep: str = "\n") -> str:
+        """The source, the check and an unconfirmed closure, as feeds and packets print them."""
+        parts = [f"Source: {self.source}", self.check]
+        if self.uncertain_closure_on is not None:
+            parts.append(f"The court may be closed on {self.uncertain_closure_on:%Y-%m-%d} (not confirmed): check.")
+        return sep.join(parts)
 
-def deadline_provenance(deadline: Deadline) -> Provenance:
-    """The provenance of a deadline (read `deadline.rule` joined: no query of its own then)."""
-    rule = deadline.rule
+
+def rule_provenance(rule: DeadlineRule, *, uncertain_closure_on: datetime.date | None = None) -> Provenance:
+    """The provenance of what `rule` says (no query)."""
     return Provenance(
         rule_code=rule.code,
         description=rule.description,
@@ -323,8 +336,13 @@ def deadline_provenance(deadline: Deadline) -> Provenance:
         verified=rule.verified,
         verified_at=rule.verified_at,
         check=rule_check_text(rule),
-        uncertain_closure_on=deadline.uncertain_closure_on,
+        uncertain_closure_on=uncertain_closure_on,
     )
+
+
+def deadline_provenance(deadline: Deadline) -> Provenance:
+    """The provenance of a deadline (read `deadline.rule` joined: no query of its own then)."""
+    return rule_provenance(deadline.rule, uncertain_closure_on=deadline.uncertain_closure_on)
 
 
 # What "due" means. A payment by mail counts when it is received; a filing is made while the
@@ -420,6 +438,15 @@ class DueWording:
         return "Be there at the hearing's date and time."
 
 
+def filing_hours(*, kind: str, due_on: datetime.date, court: str, table: ClerkHoursTable) -> ClerkHours | None:
+    """The clerk's office hours a deadline of `kind` due on `due_on` at `court` is filed in; None
+    for a payment (received by the day) or a hearing (at its hour), or when none are entered.
+    `due_wording` and the API's `clerk_hours` both come from here."""
+    if kind in (DeadlineKind.PAY_OR_DISPUTE, DeadlineKind.APPEAR):
+        return None
+    return table.on(court, due_on)
+
+
 def due_wording(deadline: Deadline, *, clerk_hours: ClerkHoursTable | None = None) -> DueWording:
     """What the deadline's "due" means, from its kind (no query). Given `clerk_hours` (and
     `deadline.citation` joined), a filing carries the hours of its court's clerk on the last day."""
@@ -427,7 +454,11 @@ def due_wording(deadline: Deadline, *, clerk_hours: ClerkHoursTable | None = Non
         return DueWording(RECEIVED_BY, deadline.due_on - datetime.timedelta(days=MAIL_LEAD_DAYS))
     if deadline.kind == DeadlineKind.APPEAR:
         return DueWording(APPEAR_AT)
-    hours = clerk_hours.on(deadline_court(deadline), deadline.due_on) if clerk_hours is not None else None
+    hours = None
+    if clerk_hours is not None:
+        hours = filing_hours(
+            kind=deadline.kind, due_on=deadline.due_on, court=deadline_court(deadline), table=clerk_hours
+        )
     return DueWording(FILE_BY, hours=hours)
 
 

@@ -16,6 +16,7 @@ Public API (kept stable for the API, pages and packets):
 - citations_issued_between(user, event, kind, issued_from, issued_to) -> QuerySet[Citation]
 - deadline_rule_list() -> QuerySet[DeadlineRule]  (every rule with its reviews; not personal)
 - court_closure_list(court=None, year=None) -> QuerySet[CourtClosure]  (the court calendar; not personal)
+- clerk_hours_list() -> QuerySet[ClerkOfficeHours]  (the clerk's office hours per court; not personal)
 - case_timeline(case, arrests, citations, incidents, complaints, statements) -> list[TimelineEntry]
   (the desk's case page and the case packet show this one timeline)
 - cases_with_next_deadline(cases) -> cases annotated with their next open (or missed) deadline
@@ -64,6 +65,7 @@ from citations.access import citation_list_visible_to, deadline_list_visible_to
 from citations.lifecycle import NOTHING_OWED
 from citations.models import (
     Citation,
+    ClerkOfficeHours,
     CourtClosure,
     Deadline,
     DeadlineRule,
@@ -635,6 +637,11 @@ def court_closure_list(*, court: str | None = None, year: int | None = None) -> 
     if year:
         closures = closures.filter(day__year=year)
     return closures
+
+
+def clerk_hours_list() -> QuerySet[ClerkOfficeHours]:
+    """Every clerk's office hours entry, by court, with who entered it (one query)."""
+    return ClerkOfficeHours.objects.select_related("entered_by").order_by("court", "weekdays", "opens", "id")
 
 
 # --- the audit trail's records ----------------------------------------------------------------

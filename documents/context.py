@@ -47,11 +47,15 @@ from cases.selectors import case_attachments, incidents_concerning
 from cases.types import AnyUser, User
 from citations.access import deadline_list_visible_to
 from citations.deadlines import (
+    ClerkHoursTable,
     appeal_path,
     citation_rule_basis,
     civil_claim_deadline,
+    clerk_hours_table,
+    deadline_provenance,
+    due_wording,
     rule_basis_note,
-    rule_check_text,
+    rule_provenance,
 )
 from citations.models import (
     Citation,
@@ -166,19 +170,23 @@ def _payments_total(citation: Citation) -> tuple[Decimal, Decimal]:
     return paid, refunded
 
 
-def deadline_dict(deadline: Deadline, tz: ZoneInfo) -> dict[str, Any]:
-    rule = deadline.rule
+def deadline_dict(deadline: Deadline, tz: ZoneInfo, clerk_hours: ClerkHoursTable | None = None) -> dict[str, Any]:
+    """A deadline as the packets print it: where it comes from (`deadline_provenance`, the one
+    home) and, given the clerk's hours table, what "due" means (`due_wording`, as on the desk:
+    a filing's clerk's office hours with their source, a payment received by the last day)."""
     due = fmt_dt(deadline.due_at, tz) if deadline.kind == DeadlineKind.APPEAR else fmt_date(deadline.due_on)
-    source = f"{rule.source} {rule_check_text(rule)}"
-    if deadline.uncertain_closure_on:
-        source += f" The court may be closed on {deadline.uncertain_closure_on:%Y-%m-%d} (not confirmed): check."
+    provenance = deadline_provenance(deadline)
+    meaning = ""
+    if clerk_hours is not None and deadline.citation_id is not None:
+        meaning = due_wording(deadline, clerk_hours=clerk_hours).english(deadline.due_on)
     return {
         "label": label(deadline, "kind"),
         "due": due,
         "sort": sort_key(deadline.due_at),
         "status": label(deadline, "status"),
         "warrant_risk": deadline.warrant_risk,
-        "source": f"{rule.description}. {source}",
+        "source": f"{provenance.description}. {provenance.english(' ')}",
+        "meaning": meaning,
         "hard": True,
         "citation": deadline.citation.number if deadline.citation is not None else "",
     }
@@ -187,7 +195,8 @@ def deadline_dict(deadline: Deadline, tz: ZoneInfo) -> dict[str, Any]:
 def _deadline_rows(deadlines: QuerySet[Deadline]) -> list[Deadline]:
     return list(
         deadlines.select_related(None)
-        .select_related("rule", "citation")  # what deadline_dict shows; the case is the caller's
+        # what deadline_dict shows, and the citation's court (its event) for the clerk's hours
+        .select_related("rule", "citation__case__event")
         .exclude(status=DeadlineStatus.CANCELLED)
         .order_by("due_at", "id")
     )
@@ -360,14 +369,15 @@ def computed_civil_claim(incidents: Iterable[Incident], case: Case, tz: ZoneInfo
     if claim is None:
         return None
     rule = claim.rule
-    source = f"{rule.source} {rule_check_text(rule)}"
+    provenance = rule_provenance(rule)
     return {
         "label": f"{label(rule, 'kind')} (computed)",
         "due": fmt_date(claim.due_on),
         "sort": sort_key(claim.due_on),
         "status": "Open",
         "warrant_risk": False,
-        "source": f"{rule.description}. {source}",
+        "source": f"{provenance.description}. {provenance.english(' ')}",
+        "meaning": "",
         "hard": True,
         "citation": "",
     }
@@ -431,8 +441,10 @@ def _case_deadlines(
     deadline_rows: list[Deadline], incident_rows: list[Incident], case: Case, tz: ZoneInfo
 ) -> list[dict[str, Any]]:
     """The case's deadlines, with the civil-claim deadline computed from its incidents when force
-    was used and no complaint has a civil-claim deadline yet."""
-    deadlines = [deadline_dict(d, tz) for d in deadline_rows]
+    was used and no complaint has a civil-claim deadline yet. A citation's filings carry their
+    clerk's office hours (read once, only when there is a citation deadline)."""
+    clerk_hours = clerk_hours_table() if any(d.citation_id for d in deadline_rows) else None
+    deadlines = [deadline_dict(d, tz, clerk_hours) for d in deadline_rows]
     has_claim = any(d.kind == DeadlineKind.CIVIL_CLAIM for d in deadline_rows)
     if not has_claim and any(i.force_types.all() for i in incident_rows):
         claim = computed_civil_claim(incident_rows, case, tz)

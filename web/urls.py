@@ -59,6 +59,7 @@ coordinate_patterns = [
     path("custody/places/", custody.custody_places_page, name="custody-places"),
     path("custody/places/<uuid:place_id>/", custody.custody_place_page, name="custody-place"),
     path("court-calendar/", coordinate.court_calendar, name="coord-court-calendar"),
+    path("clerk-hours/", coordinate.clerk_hours, name="coord-clerk-hours"),
     # Bulk actions: preview, then confirm (web/views/bulk.py).
     path("bulk/disposition/", bulk.mass_disposition, name="coord-bulk-disposition"),
     path("bulk/disposition/<uuid:run_id>/", bulk.disposition_run, name="coord-bulk-disposition-run"),

@@ -6,7 +6,7 @@ citations.services, which checks the move against the citation's track."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -22,7 +22,16 @@ from api.serializers.base import (
 )
 from cases.access import case_list_visible_to, officer_list_visible_to
 from cases.models import Case, ExcessiveForceComplaint, Officer, Payer
-from citations.deadlines import rule_basis, rule_basis_note
+from citations.deadlines import (
+    ClerkHours,
+    ClerkHoursTable,
+    clerk_hours_table,
+    court_for,
+    due_wording,
+    filing_hours,
+    rule_basis,
+    rule_basis_note,
+)
 from citations.lifecycle import track_for
 from citations.models import DECISIONS, Citation, Deadline, Payment, PaymentKind, Response
 from citations.selectors import balance_of, citation_balance
@@ -45,22 +54,69 @@ LIFECYCLE = [
 ]  # fmt: skip
 
 
+class ClerkHoursOutput(serializers.Serializer):
+    office = serializers.CharField()
+    weekdays = serializers.CharField(help_text="Digits, Monday 0 to Sunday 6.")
+    opens = serializers.CharField(help_text="HH:MM, local time.")
+    closes = serializers.CharField(help_text="HH:MM, local time: file before this hour on the last day.")
+    # A declared field named like Field.source: DRF's metaclass moves it out of the class attributes.
+    source = serializers.CharField()  # type: ignore[assignment]  # the stubs see Field.source overridden
+    confirmed = serializers.BooleanField(help_text="False: not confirmed by the court itself; check the hours.")
+
+
+def clerk_hours_output(hours: ClerkHours | None) -> dict[str, Any] | None:
+    """The API's `clerk_hours` of a filing deadline (None for a payment, a hearing, or no entry)."""
+    if hours is None:
+        return None
+    return {
+        "office": hours.office, "weekdays": hours.weekdays, "opens": f"{hours.opens:%H:%M}",
+        "closes": f"{hours.closes:%H:%M}", "source": hours.source, "confirmed": not hours.uncertain,
+    }  # fmt: skip
+
+
+def _clerk_hours_for(serializer: serializers.Serializer, deadline: Deadline) -> dict[str, Any] | None:
+    """A deadline's clerk's hours through `due_wording`, the desk's function; the table is read
+    once per response (kept in the serializer's context)."""
+    context = cast(dict[str, Any], serializer.context)  # the root's dict (DRF), shared by nested fields
+    if "clerk_hours_table" not in context:
+        context["clerk_hours_table"] = clerk_hours_table()
+    return clerk_hours_output(due_wording(deadline, clerk_hours=context["clerk_hours_table"]).hours)
+
+
+def row_clerk_hours(row: dict[str, Any], table: ClerkHoursTable) -> dict[str, Any] | None:
+    """`clerk_hours` of a deadline read as a `.values()` row (the list pages), as `due_wording`
+    gives it for the object: the court of the citation's jurisdiction and its event's place."""
+    jurisdiction = row["citation__jurisdiction"]  # None for a complaint's deadline: no clerk's office
+    court = court_for(jurisdiction, row["case__event__jurisdiction"]) if jurisdiction is not None else ""
+    hours = filing_hours(kind=row["kind"], due_on=row["due_on"], court=court, table=table)
+    return clerk_hours_output(hours)
+
+
+ROW_CLERK_HOURS_NEEDS = ["kind", "due_on", "citation__jurisdiction", "case__event__jurisdiction"]
+
+
 class DeadlineBrief(serializers.ModelSerializer):
-    """A citation's deadline, with where it comes from and whether a lawyer has checked the rule."""
+    """A citation's deadline, with where it comes from and whether a lawyer has checked the rule,
+    and for a filing the clerk's office hours of its court (with their source)."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
     rule_code = serializers.CharField(source="rule.code", read_only=True)
     rule_source = serializers.CharField(source="rule.source", read_only=True)
     rule_verified = serializers.BooleanField(source="rule.verified", read_only=True)
     rule_verified_at = serializers.DateTimeField(source="rule.verified_at", read_only=True, allow_null=True)
+    clerk_hours = serializers.SerializerMethodField()
 
     class Meta:
         model = Deadline
         fields = [
             "id", "kind", "due_on", "due_at", "status", "warrant_risk", "uncertain_closure_on", "rule_code",
-            "rule_source", "rule_verified", "rule_verified_at",
+            "rule_source", "rule_verified", "rule_verified_at", "clerk_hours",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(ClerkHoursOutput(allow_null=True))
+    def get_clerk_hours(self, deadline: Deadline) -> dict[str, Any] | None:
+        return _clerk_hours_for(self, deadline)
 
 
 class BalanceOutput(serializers.Serializer):
@@ -278,12 +334,17 @@ class DeadlineOutput(OutputSerializer):
         slug_field="public_id", read_only=True, allow_null=True
     )
     rule = RuleBrief(read_only=True)
+    clerk_hours = serializers.SerializerMethodField()
 
     class Meta:
         model = Deadline
         fields = [
             "id", "case", "case_number", "citation", "complaint", "kind", "due_on", "due_at", "status", "warrant_risk",
-            "uncertain_closure_on", "resolved_at", "rule", "created_at", "updated_at",
+            "uncertain_closure_on", "clerk_hours", "resolved_at", "rule", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
         personal_fields = ["case", "due_on", "due_at"]
+
+    @extend_schema_field(ClerkHoursOutput(allow_null=True))
+    def get_clerk_hours(self, deadline: Deadline) -> dict[str, Any] | None:
+        return _clerk_hours_for(self, deadline)

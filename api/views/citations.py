@@ -17,6 +17,7 @@ from api.filters import CitationFilter, DeadlineFilter
 from api.idempotency import idempotent
 from api.rows import Computed, Nested, RowShape, object_writer
 from api.serializers.citations import (
+    ROW_CLERK_HOURS_NEEDS,
     AppealInput,
     BalanceOutput,
     CitationInput,
@@ -33,12 +34,14 @@ from api.serializers.citations import (
     PaymentOutput,
     ResponseInput,
     appeal_of_kind,
+    row_clerk_hours,
     rules_applied,
 )
 from api.views.base import ApiViewSet, CreateMixin, ListMixin, RetrieveMixin, UpdateMixin
 from cases.types import signed_in
 from citations import services
 from citations.access import citation_list_visible_to, deadline_list_visible_to
+from citations.deadlines import clerk_hours_table
 from citations.models import Citation, Deadline, Payment
 from citations.selectors import balance_from, citations_with_money
 
@@ -73,7 +76,18 @@ CITATION_ROWS = RowShape(
             needs=["kind", "jurisdiction", "case__event__jurisdiction"],
         ),
     },
-    nested={"deadlines": Nested(queryset=_deadlines, link="citation_id", shape=RowShape(DeadlineBrief))},
+    nested={
+        "deadlines": Nested(
+            queryset=_deadlines,
+            link="citation_id",
+            shape=RowShape(
+                DeadlineBrief,
+                computed={
+                    "clerk_hours": Computed(row_clerk_hours, needs=ROW_CLERK_HOURS_NEEDS, per_page=clerk_hours_table)
+                },
+            ),
+        )
+    },
 )
 
 

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 
 from cases.models import AuditEntry, Case
 from citations.calendar import calendar_feed_ics
@@ -117,3 +118,62 @@ def test_without_the_hours_table_a_filing_claims_no_hours(summary):
     respond = Deadline.objects.select_related("citation__case__event").get(citation=summary, kind=DeadlineKind.RESPOND)
     assert due_wording(respond).hours is None
     assert due_wording(respond, clerk_hours=clerk_hours_table()).hours is not None
+
+
+def test_the_api_gives_a_filings_clerk_hours_and_a_payment_none(summary, make_citation, lawyer):
+    from tests.api.conftest import client_with_token
+
+    hours = ClerkOfficeHours.objects.get(court=PHL_COURT)
+    expected = {
+        "office": hours.office, "weekdays": "01234", "opens": f"{hours.opens:%H:%M}",
+        "closes": f"{hours.closes:%H:%M}", "source": hours.source, "confirmed": False,
+    }  # fmt: skip
+    notice = make_citation(kind=CitationKind.PHL_CVN, issued_at=local(2026, 6, 1, 10), case=summary.case)
+    api = client_with_token(lawyer)
+    detail = api.get(f"/api/v1/citations/{summary.public_id}/").json()
+    assert [(d["kind"], d["clerk_hours"]) for d in detail["deadlines"]] == [("respond", expected)]
+    listed = {c["id"]: c for c in api.get("/api/v1/citations/").json()["results"]}
+    assert listed[str(summary.public_id)]["deadlines"][0]["clerk_hours"] == expected
+    assert [d["clerk_hours"] for d in listed[str(notice.public_id)]["deadlines"]] == [None]  # received by the day
+    by_kind = {d["kind"]: d for d in api.get("/api/v1/deadlines/").json()["results"]}
+    assert by_kind["respond"]["clerk_hours"] == expected and by_kind["pay_or_dispute"]["clerk_hours"] is None
+
+
+def test_the_packet_lists_a_filing_with_its_clerk_hours(summary, lawyer):
+    from documents.context import case_packet_context
+
+    hours = ClerkOfficeHours.objects.get(court=PHL_COURT)
+    rows = case_packet_context(case=Case.objects.get(pk=summary.case_id), user=lawyer)["deadlines"]
+    respond = next(row for row in rows if row["label"] == "Respond to the citation (plea)")
+    assert f"File by {hours.closes:%H:%M} on 2026-06-11 at the clerk's office" in respond["meaning"]
+    assert (
+        "source: Not confirmed" in respond["meaning"] and "not confirmed: check the clerk's hours" in respond["meaning"]
+    )
+
+
+def test_coordinators_enter_and_confirm_hours_on_their_page(client_for, coordinator, lawyer):
+    client = client_for(coordinator)
+    seeded = ClerkOfficeHours.objects.get(court=PHL_COURT)
+    page = client.get("/coordination/clerk-hours/").content.decode()
+    assert escape(seeded.office) in page and "not confirmed: check the court's page" in page
+    assert "seeded" in page
+    form = client.get(f"/coordination/clerk-hours/?edit={seeded.pk}").content.decode()
+    assert f'name="hours" value="{seeded.pk}"' in form
+    response = client.post(
+        "/coordination/clerk-hours/",
+        {"hours": seeded.pk, "court": PHL_COURT, "office": seeded.office, "weekdays": ["0", "1", "2", "3", "4"],
+         "opens": "08:30", "closes": "16:30", "source": "https://www.courts.phila.gov/ (read 2026-12-06)",
+         "confirmed": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    seeded.refresh_from_db()
+    assert (seeded.uncertain, f"{seeded.closes:%H:%M}", seeded.entered_by) == (False, "16:30", coordinator)
+    assert AuditEntry.objects.filter(action="clerk_hours.update", actor=coordinator).exists()
+    new = {"court": "pa-ujs", "office": "Night court", "weekdays": ["5"], "opens": "18:00", "closes": "17:00",
+           "source": "Order 2"}  # fmt: skip
+    refused = client.post("/coordination/clerk-hours/", new)
+    assert refused.status_code == 400 and "The office must close after it opens." in refused.content.decode()
+    assert client.post("/coordination/clerk-hours/", {**new, "closes": "23:00"}).status_code == 302
+    made = ClerkOfficeHours.objects.get(office="Night court")
+    assert (made.weekdays, made.uncertain) == ("5", True)
+    assert client_for(lawyer).get("/coordination/clerk-hours/").status_code == 403

@@ -151,3 +151,30 @@ def test_coordinators_enter_closures_on_their_page_and_lawyers_may_not(client_fo
     client.post("/coordination/court-calendar/", {"action": "delete", "closure": saved.pk})
     assert not CourtClosure.objects.filter(pk=saved.pk).exists()
     assert client_for(lawyer).get("/coordination/court-calendar/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_page_lists_the_unconfirmed_entries_and_where_to_check(client_for, coordinator):
+    page = client_for(coordinator).get("/coordination/court-calendar/?court=phl-fjd&year=2027").content.decode()
+    box = page.split('id="unconfirmed-closures"')[1].split("</div>")[0]
+    # 2027's unconfirmed days typed from the list above: the observed Fridays, Election and Flag Day.
+    for day in ("Mon 14 Jun 2027", "Fri 18 Jun 2027", "Tue 2 Nov 2027", "Fri 24 Dec 2027", "Fri 31 Dec 2027"):
+        assert day in box
+    assert "5 entries for 2027 are not confirmed" in box and "Good Friday" not in box
+    assert 'id="seeded-closures"' in page
+    assert '<a href="https://www.courts.phila.gov/holidays/">' in page.split('id="where-to-check"')[1]
+
+
+def test_the_packet_and_the_feed_name_an_unconfirmed_closure(make_citation, clock, lawyer):
+    from cases.models import Case
+    from citations.calendar import calendar_feed_ics
+    from documents.context import case_packet_context
+
+    clock(2027, 12, 21, 20)
+    citation = make_citation(kind=CitationKind.TRAFFIC, issued_at=local(2027, 12, 21, 12))  # due Fri 31 Dec
+    case = Case.objects.get(pk=citation.case_id)
+    case.lawyers.add(lawyer)
+    warning = "The court may be closed on 2027-12-31 (not confirmed): check."
+    rows = case_packet_context(case=case, user=lawyer)["deadlines"]
+    assert any(warning in row["source"] for row in rows)
+    assert warning in calendar_feed_ics(user=lawyer).decode().replace("\r\n ", "")

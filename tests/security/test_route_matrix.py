@@ -130,6 +130,8 @@ PAGES: dict[tuple[str, str], tuple[str, Any, dict[str, int]]] = {
     ("coord-audit", "get"): ("/coordination/audit/", None, OFFICE(200)),
     ("coord-court-calendar", "get"): ("/coordination/court-calendar/", None, OFFICE(200)),
     ("coord-court-calendar", "post"): ("/coordination/court-calendar/", {"action": "save"}, OFFICE(400)),
+    ("coord-clerk-hours", "get"): ("/coordination/clerk-hours/", None, OFFICE(200)),
+    ("coord-clerk-hours", "post"): ("/coordination/clerk-hours/", {"office": ""}, OFFICE(400)),
     ("custody-jail-support", "get"): ("/coordination/custody/jail-support/", None, OFFICE(200)),
     ("custody-jail-support", "post"): ("/coordination/custody/jail-support/", {}, OFFICE(400)),
     # places of custody: an empty form is refused (400); the place named is unused

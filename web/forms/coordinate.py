@@ -65,6 +65,31 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+WEEKDAY_CHOICES = [
+    ("0", _("Monday")), ("1", _("Tuesday")), ("2", _("Wednesday")), ("3", _("Thursday")), ("4", _("Friday")),
+    ("5", _("Saturday")), ("6", _("Sunday")),
+]  # fmt: skip
+
+
+class ClerkHoursForm(forms.Form):
+    """A court clerk's office hours, with their source and whether they are confirmed."""
+
+    court = forms.ChoiceField(label=_("Court"), choices=Court.choices)
+    office = forms.CharField(label=_("Office (e.g. the criminal filing office)"), max_length=120)
+    weekdays = forms.MultipleChoiceField(
+        label=_("Open on"), choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    opens = forms.TimeField(label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    closes = forms.TimeField(label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    source = forms.CharField(
+        label=_("Source (the court's page URL, or the order)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirmed = forms.BooleanField(
+        label=_("Confirmed against the court's own page or order (otherwise shown with a warning to check)"),
+        required=False,
+    )
+
+
 class CourtClosureForm(forms.Form):
     court = forms.ChoiceField(label=_("Court"), choices=Court.choices)
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -11,7 +11,15 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from citations.deadlines import ClerkHours, ClerkHoursTable, DueWording, clerk_hours_table, due_wording
+from citations.deadlines import (
+    ClerkHours,
+    ClerkHoursTable,
+    DueWording,
+    Provenance,
+    clerk_hours_table,
+    deadline_provenance,
+    due_wording,
+)
 
 register = template.Library()
 
@@ -83,6 +91,13 @@ def due_meaning(context: Any, deadline: Any) -> DueWording:
         if request is not None:
             request.clerk_hours_table = table
     return due_wording(deadline, clerk_hours=table)
+
+
+@register.simple_tag
+def provenance(deadline: Any) -> Provenance:
+    """Where the deadline comes from and whether a lawyer checked its rule
+    (`citations.deadlines.deadline_provenance`, the one home; `deadline.rule` joined)."""
+    return deadline_provenance(deadline)
 
 
 @register.filter

@@ -4,6 +4,7 @@ the audit trail. Writes go through cases.services; scoping through cases.access.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -35,11 +36,24 @@ from cases.services import (
     case_assign_lawyers,
 )
 from cases.types import User, signed_in
-from citations.deadlines import court_calendars_missing
-from citations.models import Court, CourtClosure
-from citations.selectors import audit_entry_records, case_search, cases_with_next_deadline, court_closure_list
-from citations.services import court_closure_delete, court_closure_save
-from web.forms.coordinate import AccountCreateForm, AccountRoleForm, AssignForm, AuditFilterForm, CourtClosureForm
+from citations.deadlines import COURT_CALENDAR_PAGES, court_calendars_missing
+from citations.models import ClerkOfficeHours, Court, CourtClosure
+from citations.selectors import (
+    audit_entry_records,
+    case_search,
+    cases_with_next_deadline,
+    clerk_hours_list,
+    court_closure_list,
+)
+from citations.services import clerk_hours_save, court_closure_delete, court_closure_save
+from web.forms.coordinate import (
+    AccountCreateForm,
+    AccountRoleForm,
+    AssignForm,
+    AuditFilterForm,
+    ClerkHoursForm,
+    CourtClosureForm,
+)
 from web.forms.desk import CaseSearchForm
 from web.lists import CASE_SORTS, sort_from, sorted_by
 from web.permissions import page_for
@@ -156,6 +170,9 @@ def court_calendar(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "closures": closures,
+        "unconfirmed": [c for c in closures if c.uncertain],
+        "seeded": any(c.entered_by_id is None for c in closures),
+        "check_at": COURT_CALENDAR_PAGES.get(court, ""),
         "court": court,
         "court_label": dict(Court.choices)[court],
         "courts": Court.choices,
@@ -163,6 +180,49 @@ def court_calendar(request: HttpRequest) -> HttpResponse:
         "years": [year - 1, year, year + 1],
     }
     return render(request, "cases/coordinate/court_calendar.html", context, status=400 if form.errors else 200)
+
+
+def _clerk_hours_initial(hours: ClerkOfficeHours | None) -> dict[str, Any]:
+    if hours is None:
+        return {"court": Court.PHILADELPHIA, "weekdays": list("01234")}
+    return {
+        "court": hours.court, "office": hours.office, "weekdays": list(hours.weekdays), "opens": hours.opens,
+        "closes": hours.closes, "source": hours.source, "confirmed": not hours.uncertain,
+    }  # fmt: skip
+
+
+@page_for("deadlines.clerk_hours")
+@require_http_methods(["GET", "POST"])
+def clerk_hours(request: HttpRequest) -> HttpResponse:
+    """The courts' clerk's office hours: what a filing's "due" says on every page, the API, the
+    feed and the packets. Enter or correct an entry, with its source and whether it is confirmed
+    (nothing is recomputed: due days do not move)."""
+    editing = None
+    pk = request.POST.get("hours") if request.method == "POST" else request.GET.get("edit")
+    if pk:
+        editing = get_object_or_404(ClerkOfficeHours, pk=pk if str(pk).isdigit() else 0)
+    form = ClerkHoursForm(request.POST if request.method == "POST" else None, initial=_clerk_hours_initial(editing))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        hours = editing or ClerkOfficeHours()
+        hours.court, hours.office, hours.weekdays = (
+            data["court"],
+            data["office"].strip(),
+            "".join(sorted(data["weekdays"])),
+        )
+        hours.opens, hours.closes, hours.source = data["opens"], data["closes"], data["source"]
+        hours.uncertain = not data["confirmed"]
+        try:
+            clerk_hours_save(hours=hours, by=signed_in(request.user))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The clerk's office hours were saved."))
+            return redirect("coord-clerk-hours")
+    context = {
+        "form": form, "entries": list(clerk_hours_list()), "editing": editing, "courts": dict(Court.choices),
+    }  # fmt: skip
+    return render(request, "cases/coordinate/clerk_hours.html", context, status=400 if form.errors else 200)
 
 
 @page_for("accounts.manage")
