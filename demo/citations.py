@@ -23,6 +23,9 @@ OFFENSES = [
 ]
 
 
+TRAFFIC_OFFENSE = ("75 Pa.C.S. § 3714", "(a)", "Careless driving")
+
+
 def create_citations(
     *, cases: list[Case], officers: list[Officer], starts: datetime.datetime, by: User, rng: random.Random
 ) -> list[Citation]:
@@ -33,7 +36,13 @@ def create_citations(
         if i % 8 == 7:  # a few people were arrested or observed but not cited
             continue
         track = [CitationKind.PHL_CVN, CitationKind.PA_SUMMARY, CitationKind.PHL_SUMMARY_NTA][i % 3]
-        code, sub, desc = OFFENSES[0] if track != CitationKind.PHL_CVN else OFFENSES[2]
+        if track == CitationKind.PA_SUMMARY and i % 2 == 1:
+            # Left unanswered: a traffic citation, whose 10-day answer (with its warrant risk) still
+            # holds in Philadelphia; a non-traffic one there follows Rule 1002 (a notice to appear).
+            track = CitationKind.TRAFFIC
+        code, sub, desc = {CitationKind.PHL_CVN: OFFENSES[2], CitationKind.TRAFFIC: TRAFFIC_OFFENSE}.get(
+            track, OFFENSES[0]
+        )
         officer = officers[i % (len(officers) - 1)]
         issued_at = issued + datetime.timedelta(minutes=i * 4)
         extra: dict[str, Any] = {}

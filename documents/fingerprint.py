@@ -55,7 +55,7 @@ from cases.models import (
 from cases.roles import role_of
 from cases.selectors import incident_ids_concerning
 from cases.types import AnyUser
-from citations.models import Citation, Deadline, DeadlineKind, DeadlineRule, Payment
+from citations.models import Citation, ClerkOfficeHours, Deadline, DeadlineKind, DeadlineRule, Payment
 from documents.rendering import template_version
 
 User = Case.lawyers.field.related_model
@@ -118,6 +118,9 @@ SOURCES: list[tuple[type[Model], str]] = [
         f"t.id IN (SELECT {_c(Deadline, 'rule')} FROM {_t(Deadline)} WHERE {_c(Deadline, 'case')} = {{case}}) "  # nosec B608
         f"OR t.{_c(DeadlineRule, 'kind')} = {{claim}}",
     ),
+    # The clerk's office hours a filing's "due" shows (`context.deadline_dict`): the whole table,
+    # a handful of rows, so a correction anywhere re-stamps the packets.
+    (ClerkOfficeHours, "1 = 1"),
     (Arrest, f"t.{_c(Arrest, 'case')} = {{case}}"),
     # The case's complaints, and those the statements and files in the packet hang on (their
     # case decides whether a lawyer may see the attachment).

@@ -52,7 +52,7 @@ def test_the_dashboard_shows_force_types_in_spanish(client_for, organizer, setti
 
 @pytest.fixture
 def spanish_citation(lawyer, coordinator):
-    case = CaseFactory(lawyers=[lawyer])
+    case = CaseFactory(lawyers=[lawyer], event__jurisdiction="PA")  # outside Philadelphia: the 10-day answer
     citation = citation_create(
         case=case, by=coordinator, number="SC-77", kind=CitationKind.PA_SUMMARY, offense_code="18 Pa.C.S. § 5502",
         offense_description="Failure to disperse upon official order", fine=Decimal("1250.00"),

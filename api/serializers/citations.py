@@ -222,10 +222,15 @@ class CitationInput(InputSerializer):
     hearing_at = BoundedDateTimeField(required=False, help_text=_("A notice to appear's date and time."))
     courtroom = serializers.CharField(required=False, allow_blank=True, max_length=40)
     docket_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    confirm_closed_day = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Record a hearing on a weekend or a day the court is (or may be) closed."),
+    )
 
     class Meta:
         model = Citation
-        fields = ["case", *EDITABLE, "hearing_at", "courtroom", "docket_number"]
+        fields = ["case", *EDITABLE, "hearing_at", "courtroom", "docket_number", "confirm_closed_day"]
         validators: list[Any] = []  # (agency, number) uniqueness is checked by the service
 
 

@@ -121,3 +121,20 @@ def test_a_weekend_hearing_on_the_page_and_the_api_shows_why(make_citation, cloc
     assert answer.status_code == 400 and "a Sunday: courts do not usually sit on a weekend" in answer.content.decode()
     ok = api.post(path, {"hearing_at": "2026-12-13T09:00:00-05:00", "confirm_closed_day": True}, format="json")
     assert ok.status_code == 200
+
+
+def test_a_citation_made_through_the_api_with_a_weekend_hearing_needs_the_confirmation(make_citation, clock, lawyer):
+    clock(2026, 12, 1, 9)
+    case = make_citation(kind=CitationKind.PHL_SUMMARY_NTA, issued_at=local(2026, 11, 30, 12)).case
+    case.lawyers.add(lawyer)
+    body = {
+        "case": str(case.public_id), "number": "NTA-W1", "kind": "phl_summary_nta", "offense_code": "18 Pa.C.S. § 5502",
+        "issued_at": "2026-11-30T12:00:00-05:00", "hearing_at": "2026-12-12T09:00:00-05:00", "courtroom": "1104",
+    }  # fmt: skip
+    api = client_with_token(lawyer)
+    refused = api.post("/api/v1/citations/", body, format="json")
+    assert (
+        refused.status_code == 400 and "a Saturday: courts do not usually sit on a weekend" in refused.content.decode()
+    )
+    made = api.post("/api/v1/citations/", {**body, "confirm_closed_day": True}, format="json")
+    assert made.status_code == 201 and made.json()["hearing_at"].startswith("2026-12-12")

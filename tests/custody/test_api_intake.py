@@ -13,7 +13,8 @@ WHEN = "2026-07-04T23:10:00-04:00"
 
 
 def citation(number: str) -> dict[str, str]:
-    return {"number": number, "kind": "pa_summary", "offense_code": "18 Pa.C.S. § 5502", "issued_at": WHEN}
+    # traffic: a 10-day answer in Philadelphia (a non-traffic summary citation there follows Rule 1002)
+    return {"number": number, "kind": "traffic", "offense_code": "18 Pa.C.S. § 5502", "issued_at": WHEN}
 
 
 @pytest.mark.django_db

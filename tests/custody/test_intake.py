@@ -23,7 +23,8 @@ def at(*args: int) -> datetime.datetime:
 
 def a_citation(number: str = "SC-1001", **extra):  # type: ignore[no-untyped-def]
     return {
-        "number": number, "kind": "pa_summary", "offense_code": "18 Pa.C.S. § 5502",
+        # traffic: a 10-day answer in Philadelphia (a non-traffic summary citation there follows Rule 1002)
+        "number": number, "kind": "traffic", "offense_code": "18 Pa.C.S. § 5502",
         "issued_at": at(2026, 7, 4, 23, 10), **extra,
     }  # fmt: skip
 

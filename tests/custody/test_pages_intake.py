@@ -31,7 +31,7 @@ def intake_body(event, **extra):  # type: ignore[no-untyped-def]
     return {
         **MANAGEMENT, "event": str(event.public_id), "legal_name": "Rosa Parker", "phone": "215 555 0199",
         "custody_status": "held", "arrested_at": "2026-07-04T21:05", "arrest_place": "8th and Arch",
-        "citation-0-number": "SC-9001", "citation-0-kind": "pa_summary",
+        "citation-0-number": "SC-9001", "citation-0-kind": "traffic",  # a 10-day answer in Philadelphia
         "citation-0-offense_code": "18 Pa.C.S. § 5502", "citation-0-issued_at": "2026-07-04T23:10",
         "citation-1-kind": "",  # an untouched extra row, as the browser sends it
         **extra,

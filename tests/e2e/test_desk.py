@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 def _unanswered_citation(lawyer) -> Citation:
     return (
-        Citation.objects.filter(case__lawyers=lawyer, kind=CitationKind.PA_SUMMARY, response="", status="issued")
+        # A traffic citation: in Philadelphia a non-traffic summary citation follows Rule 1002 (no 10-day answer).
+        Citation.objects.filter(case__lawyers=lawyer, kind=CitationKind.TRAFFIC, response="", status="issued")
         .filter(deadlines__kind="respond", deadlines__status__in=["open", "missed"])
         .select_related("case")
         .first()

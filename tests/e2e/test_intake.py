@@ -35,7 +35,7 @@ def test_intake_on_a_phone_suggests_while_typing_and_registers_a_numbered_case(d
     phone.page.get_by_label("Arrested at").fill("2026-07-04T21:05")
     phone.page.get_by_label("Where taken").fill("8th & Arch St")
     phone.page.locator("#id_citation-0-number").fill("E2E-0001")
-    phone.page.locator("#id_citation-0-kind").select_option("pa_summary")
+    phone.page.locator("#id_citation-0-kind").select_option("traffic")  # its 10-day answer holds in Philadelphia
     phone.page.locator("#id_citation-0-offense_code").fill("18 Pa.C.S. § 5502")
     phone.page.locator("#id_citation-0-issued_at").fill("2026-07-04T23:10")
     phone.page.get_by_role("button", name="Register", exact=True).click()
