@@ -158,12 +158,16 @@ def digest_subscribers() -> QuerySet[User]:
 
 
 def digest_deadlines(*, user: User, today: datetime.date) -> list[Deadline]:
-    return list(deadlines_due(user=user, within_days=7, today=today).select_related("case"))
+    return list(deadlines_due(user=user, within_days=7, today=today).select_related("case", "rule"))
 
 
 def outbox(*, user: AnyUser, limit: int = 100) -> list[Message]:
     """The latest messages (newest first) for the outbox page."""
-    return list(message_list_visible_to(user=user).select_related("demonstrator", "user").order_by("-id")[:limit])
+    return list(
+        message_list_visible_to(user=user)
+        .select_related("demonstrator", "user", "alert__deadline__rule")
+        .order_by("-id")[:limit]
+    )
 
 
 def team_alerts_for(*, user: AnyUser, since: datetime.datetime, limit: int = 20) -> list[TeamAlert]:

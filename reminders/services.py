@@ -32,6 +32,7 @@ from cases.audit import audit_record
 from cases.models import Case, Demonstrator
 from cases.selectors import account_language
 from cases.types import User
+from citations.deadlines import ClerkHoursTable, clerk_hours_table
 from citations.models import Citation, Deadline, DeadlineStatus
 from citations.selectors import deadlines_in_pages
 from core.crypto import blind_index
@@ -495,7 +496,11 @@ def status_callback_url(now: datetime.datetime) -> str:
 
 
 def _prepare_for_person(
-    message: Message, now: datetime.datetime, people: Recipients, due: dict[tuple[int, datetime.date], list[Deadline]]
+    message: Message,
+    now: datetime.datetime,
+    people: Recipients,
+    due: dict[tuple[int, datetime.date], list[Deadline]],
+    clerk_hours: ClerkHoursTable | None,
 ) -> Prepared:
     person = people.people.get(message.demonstrator_id or 0)
     if person is None or not people.consented(person.pk, message.channel):
@@ -535,7 +540,7 @@ def _prepare_for_person(
     if not address:
         return Prepared(MessageStatus.FAILED, kind="no_address")
     language = language_of(person)
-    subject, body = reminder_text(deadlines, language=language, changed=changed)
+    subject, body = reminder_text(deadlines, language=language, changed=changed, clerk_hours=clerk_hours)
     outgoing = Outgoing(
         to=address,
         body=body,
@@ -582,14 +587,16 @@ def _prepare(messages: list[Message], now: datetime.datetime, *, quiet: bool = F
     `quiet`: honour quiet hours (sending); the outbox shows the text whatever the hour."""
     people = recipients({m.demonstrator_id for m in messages if m.demonstrator_id})
     due = deadlines_due_for_many({(m.demonstrator_id, m.due_on) for m in messages if m.demonstrator_id and m.due_on})
+    # the clerk's hours, for a filing's "before the office closes": one query per batch of reminders
+    clerk_hours = clerk_hours_table() if any(m.demonstrator_id for m in messages) else None
     prepared = []
     for message in messages:
         if not message.demonstrator_id:
             prepared.append(_prepare_for_team(message, now))
             continue
-        one = _prepare_for_person(message, now, people, due)
+        one = _prepare_for_person(message, now, people, due, clerk_hours)
         if one.outcome == "defer" and not quiet:
-            one = _prepare_for_person(message, one.send_after or now, people, due)
+            one = _prepare_for_person(message, one.send_after or now, people, due, clerk_hours)
         prepared.append(one)
     return prepared
 
@@ -604,7 +611,9 @@ def messages_send(*, message_ids: list[int], now: datetime.datetime | None = Non
     with transaction.atomic():
         batch = list(
             Message.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("user", "alert__deadline__case__event", "alert__citation__case__event")
+            .select_related(
+                "user", "alert__deadline__case__event", "alert__deadline__rule", "alert__citation__case__event"
+            )
             .filter(pk__in=message_ids, status=MessageStatus.PENDING)
             .order_by("pk")
         )

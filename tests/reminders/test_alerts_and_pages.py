@@ -85,7 +85,7 @@ def test_a_moved_hearing_alerts_the_lawyer(clock, person, hearing, coordinator, 
     messages_dispatch()
     (email,) = mail.outbox
     assert email.to == [lawyer.email]
-    assert "2026-06-20 09:30" in email.body and "2026-07-02 10:00" in email.body
+    assert "from Sat 20 Jun 2026 09:30 to Thu 2 Jul 2026 10:00" in email.body  # the locale date style
 
 
 def test_lawyers_who_ask_get_a_morning_digest(clock, person, hearing, lawyer, other_lawyer, team_emails):
@@ -100,7 +100,8 @@ def test_lawyers_who_ask_get_a_morning_digest(clock, person, hearing, lawyer, ot
     messages_dispatch()
     (email,) = mail.outbox
     assert email.to == [lawyer.email]
-    assert "2026-06-20" in email.body and "Appear at the hearing" in email.body
+    assert "- Sat 20 Jun 2026  " in email.body and "Appear at the hearing" in email.body
+    assert "Rule phl-nta-appear: " in email.body and "Not checked by a lawyer yet" in email.body
 
 
 def test_the_outbox_shows_what_would_be_sent_in_both_languages(clock, person, hearing, client_for, coordinator):
@@ -213,14 +214,17 @@ def test_a_moved_hearing_alert_and_the_digest_follow_the_lawyers_language(
     messages_dispatch()
     (moved,) = mail.outbox
     assert moved.subject.startswith("Cambió la fecha de la audiencia")
-    assert "2026-06-20 09:30" in moved.body and "2026-06-18 10:00" in moved.body
+    assert "de sáb 20 Jun 2026 09:30 a jue 18 Jun 2026 10:00" in moved.body
     DigestSubscription.objects.create(user=lawyer)
     clock(2026, 6, 15, 7, 0)
     digests_plan()
     messages_dispatch()
     digest = mail.outbox[-1]
-    assert digest.subject == "Vence en los próximos 7 días (2026-06-15)"
-    assert "2026-06-18" in digest.body and "Comparecer" in digest.body and "Appear" not in digest.body
+    assert digest.subject == "Vence en los próximos 7 días (15 Jun 2026)"
+    assert (
+        "- jue 18 Jun 2026  " in digest.body and "Regla phl-nta-appear: " in digest.body and "Comparecer" in digest.body
+    )
+    assert "· Appear at the hearing" not in digest.body  # the rule's own text and source are data, as entered
 
 
 def test_a_team_member_chooses_the_language_of_their_emails(client_for, lawyer):

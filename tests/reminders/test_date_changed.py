@@ -38,7 +38,7 @@ def test_a_moved_hearing_tells_the_person_and_the_lawyer_at_once(
     to_person = [m for m in mail.outbox if m.to == [someone.email]]
     to_lawyer = [m for m in mail.outbox if m.to == [lawyer.email]]
     assert len(to_person) == 1 and "changed" in to_person[0].body
-    assert len(to_lawyer) == 1 and "2026-07-02 10:00" in to_lawyer[0].body
+    assert len(to_lawyer) == 1 and "to Thu 2 Jul 2026 10:00" in to_lawyer[0].body
     changed = Message.objects.filter(kind=MessageKind.DATE_CHANGED)
     assert {(m.channel, m.status) for m in changed} == {("sms", MessageStatus.SENT), ("email", MessageStatus.SENT)}
 
