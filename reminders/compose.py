@@ -20,8 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
-from django.utils.formats import time_format
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import Demonstrator
@@ -47,9 +46,15 @@ def _item(deadline: Deadline, clerk_hours: ClerkHoursTable | None) -> str:
     local = _local(deadline)
     if deadline.kind == DeadlineKind.APPEAR:
         place = (deadline.citation.courtroom if deadline.citation else "") or _("the courtroom on your notice")
-        return _("court date at %(time)s, %(place)s") % {"time": time_format(local.time(), "g:i A"), "place": place}
+        return _("court date at %(time)s, %(place)s") % {"time": date_text(local, "clock"), "place": place}
     wording = due_wording(deadline, clerk_hours=clerk_hours)
     if wording.code == RECEIVED_BY and wording.mail_by is not None:
+        if wording.mail_by < timezone.now().astimezone(local.tzinfo).date():
+            # The week for the post has gone by when this is sent: never advise a day already past.
+            return _(
+                "last day to pay or dispute the notice: it must be received by then, so it is too late to mail it;"
+                " deliver it in person or call your legal team"
+            )
         return _(
             "last day to pay or dispute the notice: it must be received by then, so if you mail it, mail it by %(date)s"
         ) % {"date": date_text(wording.mail_by, "short_weekday")}
@@ -64,7 +69,8 @@ def _filing_close(hours: ClerkHours | None) -> str:
     else "before it closes that day" (never guess an hour)."""
     if hours is None or hours.uncertain:
         return str(_("before it closes that day (not at midnight)"))
-    return str(_("before it closes at %(time)s that day") % {"time": time_format(hours.closes, "g:i A")})
+    closes = datetime.datetime.combine(datetime.date.min, hours.closes)
+    return str(_("before it closes at %(time)s that day") % {"time": date_text(closes, "clock")})
 
 
 def _footer() -> str:

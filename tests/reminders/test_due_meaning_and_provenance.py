@@ -32,8 +32,9 @@ def _citation(kind, someone, phl_event, coordinator, lawyer, number):  # type: i
     )  # fmt: skip
 
 
-def _reminder_the_day_before(clock, fake_sms, due_on: datetime.date) -> str:  # type: ignore[no-untyped-def]
-    clock(due_on.year, due_on.month, due_on.day - 1, 9, 0)
+def _reminder_before(clock, fake_sms, due_on: datetime.date, *, days: int = 1) -> str:  # type: ignore[no-untyped-def]
+    sent_on = due_on - datetime.timedelta(days=days)
+    clock(sent_on.year, sent_on.month, sent_on.day, 9, 0)
     reminders_plan()
     messages_dispatch()
     (sent,) = fake_sms.received
@@ -55,43 +56,54 @@ def test_an_answer_is_due_before_the_clerks_office_closes_not_at_the_end_of_the_
     someone = person(language=language)
     citation = _citation(CitationKind.TRAFFIC, someone, phl_event, coordinator, lawyer, "T-1")
     respond = Deadline.objects.get(citation=citation, kind=DeadlineKind.RESPOND)
-    body = _reminder_the_day_before(clock, fake_sms, respond.due_on)
+    body = _reminder_before(clock, fake_sms, respond.due_on)
     assert expected in body
     assert "end of the day" not in body and "final del día" not in body
     for secret in (respond.rule.code, "Pa.R", "403", "5502", "disperse", citation.number, citation.case.number):
         assert secret not in body
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("English", "must reach the clerk's office before it closes at 4:00 PM that day"),
+        ("Español", "antes de que cierre a las 16:00 ese día"),
+    ],
+)  # fmt: skip
 def test_confirmed_clerks_hours_give_the_closing_hour(
-    clock, fake_sms, person, phl_event, coordinator, lawyer, administrator
+    clock, fake_sms, person, phl_event, coordinator, lawyer, administrator, language, expected
 ):
     hours = ClerkOfficeHours.objects.get(court="phl-fjd")
     hours.uncertain, hours.closes = False, datetime.time(16, 0)
     hours.source = "https://www.courts.phila.gov/municipal/criminal/ (checked)"
     citation_services.clerk_hours_save(hours=hours, by=administrator)
     clock(2026, 6, 2, 12, 0)
-    citation = _citation(CitationKind.TRAFFIC, person(), phl_event, coordinator, lawyer, "T-2")
+    citation = _citation(CitationKind.TRAFFIC, person(language=language), phl_event, coordinator, lawyer, "T-2")
     respond = Deadline.objects.get(citation=citation, kind=DeadlineKind.RESPOND)
-    body = _reminder_the_day_before(clock, fake_sms, respond.due_on)
-    assert "must reach the clerk's office before it closes at 4:00 PM that day" in body
+    body = _reminder_before(clock, fake_sms, respond.due_on)
+    assert expected in body
     assert "courts.phila.gov" not in body  # the source is for the team, not the phone's lock screen
 
 
 @pytest.mark.parametrize(
-    ("language", "expected"),
+    ("language", "days_before", "expected"),
     [
-        ("English", "it must be received by then, so if you mail it, mail it by Thu 4 Jun"),
-        ("Español", "debe recibirse ese día, así que si lo envía por correo, envíelo a más tardar el jue 4 Jun"),
+        ("English", 7, "it must be received by then, so if you mail it, mail it by Thu 4 Jun"),
+        ("Español", 7, "debe recibirse ese día, así que si lo envía por correo, envíelo a más tardar el jue 4 Jun"),
+        ("English", 1, "it must be received by then, so it is too late to mail it; deliver it in person or call your legal team"),
+        ("Español", 1, "debe recibirse ese día, así que ya es tarde para enviarlo por correo; entréguelo en persona o llame a su equipo legal"),
     ],
 )  # fmt: skip
 def test_a_payment_must_be_received_by_the_day_and_mailed_a_week_earlier(
-    clock, fake_sms, person, phl_event, coordinator, lawyer, language, expected
+    clock, fake_sms, person, phl_event, coordinator, lawyer, language, days_before, expected
 ):
+    """The mail-by day is a week before the last day; a reminder sent after it has gone by never
+    advises mailing by a day already past."""
     clock(2026, 6, 2, 12, 0)
     citation = _citation(CitationKind.PHL_CVN, person(language=language), phl_event, coordinator, lawyer, "C-1")
     pay = Deadline.objects.get(citation=citation, kind=DeadlineKind.PAY_OR_DISPUTE)
     assert pay.due_on == datetime.date(2026, 6, 11)
-    body = _reminder_the_day_before(clock, fake_sms, pay.due_on)
+    body = _reminder_before(clock, fake_sms, pay.due_on, days=days_before)
     assert expected in body
     assert pay.rule.code not in body and "Philadelphia" not in body
 

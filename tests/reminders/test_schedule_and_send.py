@@ -67,6 +67,7 @@ def test_spanish_speakers_get_spanish(clock, fake_sms, person, hearing):
     (sent,) = fake_sms.received
     assert "sábado" in sent.body.lower()
     assert "junio" in sent.body.lower()
+    assert "9:30," in sent.body and "AM" not in sent.body  # the hour as Spanish writes it
     assert Message.objects.get().language == "es"
 
 

@@ -15,3 +15,4 @@ DAY_MONTH_TIME_FORMAT = "j M H:i"  # 6 Dec 14:30
 LONG_DAY_FORMAT = "F j, Y"  # December 6, 2026
 LONG_WEEKDAY_FORMAT = "l j F Y"  # Sunday 6 December 2026
 LONG_WEEKDAY_DAY_FORMAT = "l j F"  # Sunday 6 December
+CLOCK_FORMAT = "g:i A"  # 4:00 PM (a time of day on its own: court dates, the clerk's closing hour)

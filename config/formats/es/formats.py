@@ -13,3 +13,4 @@ DAY_MONTH_TIME_FORMAT = "j M H:i"  # 6 dic 14:30
 LONG_DAY_FORMAT = r"j \d\e F \d\e Y"  # 6 de diciembre de 2026
 LONG_WEEKDAY_FORMAT = r"l, j \d\e F \d\e Y"  # domingo, 6 de diciembre de 2026
 LONG_WEEKDAY_DAY_FORMAT = r"l j \d\e F"  # domingo 6 de diciembre
+CLOCK_FORMAT = "G:i"  # 16:00, 9:30 (a time of day on its own, as Spanish writes it)
