@@ -158,6 +158,8 @@ class RosterRow:
     claim_due: datetime.date | None = None
     days_left: int | None = None
     incidents: set[int] = field(default_factory=set)
+    # The legal name is the one shown, and it is still sealed (see `roster_names`).
+    legal_name_sealed: bool = False
 
 
 def hurt_on_hotline(event: Event) -> QuerySet[HotlineEntry]:
@@ -197,7 +199,7 @@ def _officer_label(name: str, badge: str, status: str, unit: str) -> str:
 
 
 def plaintiff_roster(
-    *, event: Event, user: AnyUser, sort: str = "days_left", today: datetime.date | None = None
+    *, event: Event, user: AnyUser, sort: str = "days_left", today: datetime.date | None = None, names: bool = True
 ) -> list[RosterRow]:
     """Everyone affected by force at `event` in `user`'s scope, one row each: injuries and
     treatment (from their complaints; injured at arrest), the officers seen in their incidents or
@@ -205,7 +207,10 @@ def plaintiff_roster(
     page counts them, in the user's scope), whether a complaint is filed, whether charges are
     still pending (the complaint packet's guardrail, `documents.context.people_with_open_matters`),
     and the days left on the civil-claim clock from their earliest incident (the deadline engine,
-    `citations.deadlines.civil_claim_deadline`). A fixed number of queries whatever the size."""
+    `citations.deadlines.civil_claim_deadline`). A fixed number of queries whatever the size.
+
+    `names=False` (a page of the roster): the legal names shown are left sealed unless the order
+    is by name; `roster_names` unseals those of the rows the page shows."""
     today = today or timezone.localdate()
     cases = roster_cases(event=event, user=user)
     rows: dict[int, RosterRow] = {}
@@ -224,24 +229,32 @@ def plaintiff_roster(
                 conceal_legal_name=values["demonstrator__conceal_legal_name"],
             ),
         )
-    # Legal names are unsealed only where they are shown: no preferred name, and not concealed.
-    legal = cases.filter(demonstrator__preferred_name__isnull=True, demonstrator__conceal_legal_name=False)
-    for pk, legal_name in legal.order_by().values_list("pk", "demonstrator__legal_name"):
-        rows[pk].name = legal_name
     if not rows:
         return []
+    # Legal names are unsealed only where they are shown: no preferred name, and not concealed.
+    legal = cases.filter(demonstrator__preferred_name__isnull=True, demonstrator__conceal_legal_name=False)
+    if names or sort.lstrip("-") == "name":
+        for pk, legal_name in legal.order_by().values_list("pk", "demonstrator__legal_name"):
+            rows[pk].name = legal_name
+    else:
+        for pk in legal.order_by().values_list("pk", flat=True):
+            rows[pk].legal_name_sealed = True
     # The rows below are read for the whole event and those of cases not in `rows` dropped here:
     # a plain filter on the event, never a list of thousands of ids (more costly to send than the
     # queries take to run) nor the roster's own three-way subquery repeated in every query.
     ids = Case.objects.filter(event=event)
-    incidents = incident_list_visible_to(user=user).filter(event=event)
-    when = dict(incidents.values_list("pk", "occurred_at"))
+    # Only the incidents concerning someone of the event (one UNION subquery): at a mass arrest
+    # most incidents concern no one on the roster, and reading all of them (their times and
+    # every officer seen in them) was most of the roster's time.
+    concerning = incident_ids_concerning(ids)
+    incidents = incident_list_visible_to(user=user).filter(event=event, pk__in=concerning)
+    when = dict(incidents.order_by().values_list("pk", "occurred_at"))
     by_incident: dict[int, list[int]] = {}
     for case_id, incident_id in case_incident_pairs(ids):
         if incident_id in when and case_id in rows:
             rows[case_id].incidents.add(incident_id)
             by_incident.setdefault(incident_id, []).append(case_id)
-    for case_id in Arrest.objects.filter(case__event=event, injured=True).values_list("case_id", flat=True):
+    for case_id in Arrest.objects.filter(case__event=event, injured=True).order_by().values_list("case_id", flat=True):
         if case_id in rows:
             rows[case_id].injured_at_arrest = True
     # What hotline callers said of how a person was hurt (linked entries; sealed, read here).
@@ -251,7 +264,7 @@ def plaintiff_roster(
             rows[case_id].hurt_on_hotline = True
             rows[case_id].injuries += [injuries] if injuries else []
     officers: dict[int, set[str]] = {case_id: set() for case_id in rows}
-    sightings = IncidentOfficer.objects.filter(incident__event=event).values_list(
+    sightings = IncidentOfficer.objects.filter(incident__in=concerning).values_list(
         "incident_id", "officer__name", "officer__badge_number", "officer__badge_status", "officer__unit"
     )
     for incident_id, *officer in sightings:
@@ -298,6 +311,16 @@ def plaintiff_roster(
             row.claim_due = claim.due_on
             row.days_left = (claim.due_on - today).days
     return sort_roster(list(rows.values()), sort)
+
+
+def roster_names(rows: list[RosterRow]) -> list[RosterRow]:
+    """Unseal the legal names `plaintiff_roster(names=False)` left sealed, for these rows only (the
+    page shown): one query for a page, instead of decrypting every name of the event."""
+    sealed = {row.case_id: row for row in rows if row.legal_name_sealed}
+    if sealed:
+        for pk, legal_name in Case.objects.filter(pk__in=list(sealed)).values_list("pk", "demonstrator__legal_name"):
+            sealed[pk].name, sealed[pk].legal_name_sealed = legal_name, False
+    return rows
 
 
 def _count_attachments(
@@ -356,10 +379,12 @@ def sort_roster(rows: list[RosterRow], sort: str) -> list[RosterRow]:
 class OfficerHistory:
     """What the tracker holds about one officer (a public employee acting in public), across every
     event. Incidents are listed by when, where and what force, never by who was hurt; the
-    allegations the reader's scope reaches are listed, all of them are counted by finding."""
+    allegations the reader's scope reaches are listed, all of them are counted by finding.
+    `sightings` is not read yet: the page shows one page of it (thousands for a busy officer),
+    every summary beside it is counted by the database."""
 
     officer: Officer
-    sightings: list[dict[str, Any]]
+    sightings: QuerySet[IncidentOfficer, Any]
     force_types: list[tuple[str, int]]
     findings: dict[str, int]
     allegations: list[Allegation]
@@ -373,9 +398,10 @@ def officer_history(*, officer: Officer, user: AnyUser) -> OfficerHistory:
     """The officer's page: incidents seen in (with the badge and features as the observer saw
     them), force types in those incidents, allegations and findings, complaints naming them,
     citations they issued (counted per event and kind), and the officers seen with them in the
-    same incidents (co-accused). A fixed number of queries. No face recognition, ever: identity
-    comes from badges, names and what observers wrote."""
-    sightings = list(
+    same incidents (co-accused). A fixed number of queries, none of them reading every incident:
+    the sightings come back as a query for the caller to page through, the rest are counts. No
+    face recognition, ever: identity comes from badges, names and what observers wrote."""
+    sightings = (
         IncidentOfficer.objects.filter(officer=officer)
         .order_by("-incident__occurred_at", "id")
         .values(
@@ -412,7 +438,7 @@ def officer_history(*, officer: Officer, user: AnyUser) -> OfficerHistory:
     )
     return OfficerHistory(
         officer=officer,
-        sightings=[dict(row) for row in sightings],
+        sightings=sightings,
         force_types=[(row["forcetype__label"], row["n"]) for row in force],
         findings=findings,
         allegations=list(allegation_list_visible_to(user=user).filter(officer=officer).order_by("-filed_on", "-id")),

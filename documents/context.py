@@ -505,8 +505,8 @@ def people_with_open_matters(cases: QuerySet[Case]) -> set[int]:
     people = cases.values("demonstrator_id")
     open_cases = Case.objects.filter(demonstrator_id__in=people).exclude(status=CaseStatus.CLOSED)
     open_citations = Citation.objects.filter(case__demonstrator_id__in=people, status__in=OPEN_CITATION_STATUSES)
-    return set(open_cases.values_list("demonstrator_id", flat=True)) | set(
-        open_citations.values_list("case__demonstrator_id", flat=True)
+    return set(open_cases.order_by().values_list("demonstrator_id", flat=True)) | set(
+        open_citations.order_by().values_list("case__demonstrator_id", flat=True)
     )
 
 

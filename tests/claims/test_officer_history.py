@@ -126,3 +126,36 @@ def test_the_officer_page_runs_a_fixed_number_of_queries(
         Officer.objects.create(badge_status="partial", badge_number="44")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_the_officer_page_shows_one_page_of_incidents_in_the_same_queries_at_two_sizes(
+    stone, client_for, coordinator, observer, monkeypatch, django_assert_num_queries, django_assert_max_num_queries
+):
+    monkeypatch.setattr("web.views.claims.OFFICER_SIGHTINGS_PAGE", 5)
+    client = client_for(coordinator)
+    url = f"/claims/officers/{stone['stone'].public_id}/"
+
+    def seen_in(count: int) -> None:
+        for _ in range(count):
+            incident = IncidentFactory(event=stone["rally"], reporter=observer, place="Broad St")
+            incident.force_types.set([ForceType.objects.get(code="baton")])
+            IncidentOfficer.objects.create(incident=incident, officer=stone["stone"], features_as_seen="on a bike")
+            IncidentOfficer.objects.create(incident=incident, officer=stone["hale"])
+
+    seen_in(4)  # 6 incidents: two pages
+    client.get(url)
+    with django_assert_max_num_queries(40) as small:
+        first = client.get(url)
+    queries = len(small.captured_queries)  # read now: the next request clears the log
+    rows = first.content.decode().count("<td>Rally</td>") + first.content.decode().count("<td>March</td>")
+    assert rows == 5 and "Page 1 of 2" in first.content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    assert second.count("<td>Rally</td>") + second.count("<td>March</td>") == 1 and "Page 2 of 2" in second
+    seen_in(40)  # 46 incidents: ten pages, the same queries
+    with django_assert_num_queries(queries):
+        busy = client.get(url).content.decode()
+    assert busy.count("<td>Rally</td>") + busy.count("<td>March</td>") == 5 and "Page 1 of 10" in busy
+    # the summaries count every incident, not the page shown
+    h = officer_history(officer=stone["stone"], user=coordinator)
+    assert dict(h.force_types)["Baton"] == 46 and h.co_accused == [(stone["hale"], 45)]
+    assert h.sightings.count() == 46

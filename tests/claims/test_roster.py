@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from cases.models import Arrest, AuditEntry, CaseStatus, IncidentOfficer, Officer
 from cases.services import evidence_add
 from citations.deadlines import civil_claim_deadline
-from claims.selectors import plaintiff_roster
+from claims.selectors import plaintiff_roster, roster_names
 from custody.services.hotline import hotline_entry_link
 from tests.custody.fakes import make_hotline_entry
 from tests.factories import (
@@ -171,3 +171,52 @@ def test_the_roster_runs_a_fixed_number_of_queries(coordinator, observer, django
     add_people(20)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert len(plaintiff_roster(event=event, user=coordinator)) == 42
+
+
+def test_a_page_of_the_roster_unseals_only_the_legal_names_it_shows(scene, coordinator, client_for):
+    rows = plaintiff_roster(event=scene["event"], user=coordinator, sort="number", names=False)
+    assert [(r.name, r.legal_name_sealed) for r in rows] == [("", True)] * 3
+    roster_names(rows[:2])
+    names = {scene[k].number: scene[k].demonstrator.legal_name for k in ("hurt", "complained", "injured")}
+    assert [(r.name, r.legal_name_sealed) for r in rows] == [
+        (names[rows[0].number], False),
+        (names[rows[1].number], False),
+        ("", True),  # not on the page: never decrypted
+    ]
+    # a sort by name needs every name: they are unsealed whatever is asked
+    by_name = plaintiff_roster(event=scene["event"], user=coordinator, sort="-name", names=False)
+    assert [r.name for r in by_name] == ["Cy Cole", "Bo Brown", "Ana Alvarez"]
+    # the page (default order) shows every legal name of the rows it holds
+    body = client_for(coordinator).get(f"/claims/events/{scene['event'].public_id}/roster/").content.decode()
+    assert all(name in body for name in ("Ana Alvarez", "Bo Brown", "Cy Cole"))
+
+
+def test_the_roster_page_runs_the_same_queries_for_a_page_of_a_small_and_a_big_event(
+    coordinator, observer, client_for, monkeypatch, django_assert_num_queries, django_assert_max_num_queries
+):
+    monkeypatch.setattr("web.views.claims.ROSTER_PAGE", 3)
+    event = EventFactory()
+    url = f"/claims/events/{event.public_id}/roster/"
+    client = client_for(coordinator)
+
+    def add_people(n):
+        for _ in range(n):
+            case = CaseFactory(event=event, demonstrator__preferred_name="")
+            incident = IncidentFactory(event=event, reporter=observer, occurred_at=WHEN)
+            incident.people_affected.add(case)
+            IncidentOfficer.objects.create(incident=incident, officer=OfficerFactory())
+            ComplaintFactory(case=case).officers.add(OfficerFactory())
+            WitnessStatementFactory(case=case)
+        IncidentFactory(event=event, reporter=observer)  # concerning no one
+
+    add_people(4)
+    client.get(url)
+    with django_assert_max_num_queries(40) as small:
+        page = client.get(url + "?sort=-officers")
+    queries = len(small.captured_queries)  # read now: the next request clears the log
+    assert page.content.decode().count("<tr data-case=") == 3
+    add_people(20)
+    with django_assert_num_queries(queries):
+        page = client.get(url + "?sort=-officers&page=2")
+    body = page.content.decode()
+    assert body.count("<tr data-case=") == 3 and "Page 2 of 8" in body

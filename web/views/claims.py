@@ -50,6 +50,7 @@ from claims.selectors import (
     officer_history,
     plaintiff_roster,
     preservation_plans,
+    roster_names,
     unidentified_hurt_count,
 )
 from claims.services import (
@@ -163,8 +164,9 @@ def roster(request: HttpRequest, event_id: UUID) -> HttpResponse:
     user = signed_in(request.user)
     event = get_visible_or_404(event_list_visible_to(user=user), event_id, user=user, request=request)
     sort = request.GET.get("sort", "days_left")
-    rows = plaintiff_roster(event=event, user=user, sort=sort)
+    rows = plaintiff_roster(event=event, user=user, sort=sort, names=False)
     page = Paginator(rows, ROSTER_PAGE).get_page(request.GET.get("page"))
+    roster_names(list(page.object_list))  # the rows themselves: unsealed in place
     audit_record(
         actor=user,
         action="roster.read",
@@ -230,13 +232,19 @@ def officer_index(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/officer_index.html", {"officers": officers[:100], "q": query})
 
 
+# Incidents an officer was seen in, per page (a busy officer is seen in thousands).
+OFFICER_SIGHTINGS_PAGE = 100
+
+
 def _officer_page(request: HttpRequest, officer: Officer, status: int = 200) -> HttpResponse:
     user = signed_in(request.user)
     history = officer_history(officer=officer, user=user)
+    sightings = Paginator(history.sightings, OFFICER_SIGHTINGS_PAGE).get_page(request.GET.get("page"))
     audit_record(actor=user, action="officer.history", target=officer, request=request)
     may_merge = may(user, "officers.merge") and officer.merged_into_id is None
     context = {
         "h": history,
+        "sightings": sightings,
         "officer": officer,
         "findings": [(label, history.findings[value]) for value, label in Finding.choices],
         "candidates": list(merge_candidates(officer=officer)[:50]) if may_merge else [],
