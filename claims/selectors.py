@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -459,7 +459,9 @@ def merge_candidates(*, officer: Officer) -> QuerySet[Officer]:
         .exclude(badge_status=BadgeStatus.FULL)
     )
     events = Incident.objects.filter(officer_sightings__officer=officer).values("event_id")
-    same_events = Q(pk__in=IncidentOfficer.objects.filter(incident__event_id__in=events).values("officer_id"))
+    # Asked of each candidate (a few dozen records without a full badge), not by listing every
+    # officer seen at those events: at a busy officer's events that list is most of the table.
+    same_events = Exists(IncidentOfficer.objects.filter(officer_id=OuterRef("pk"), incident__event_id__in=events))
     if officer.badge_number:
         fits = base.filter(badge_status=BadgeStatus.PARTIAL).exclude(badge_number="")
         fits = fits.annotate(full=Value(officer.badge_number, output_field=CharField())).filter(
