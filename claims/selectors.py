@@ -214,6 +214,7 @@ def plaintiff_roster(
     today = today or timezone.localdate()
     cases = roster_cases(event=event, user=user)
     rows: dict[int, RosterRow] = {}
+    names = names or sort.lstrip("-") == "name"  # a sort by name needs every name
     for values in cases.order_by().values(
         "pk", "public_id", "number", "demonstrator_id", "demonstrator__preferred_name",
         "demonstrator__conceal_legal_name",
@@ -228,17 +229,16 @@ def plaintiff_roster(
                 legal_name="",
                 conceal_legal_name=values["demonstrator__conceal_legal_name"],
             ),
+            legal_name_sealed=not (names or values["demonstrator__preferred_name"])
+            and not values["demonstrator__conceal_legal_name"],
         )
     if not rows:
         return []
     # Legal names are unsealed only where they are shown: no preferred name, and not concealed.
-    legal = cases.filter(demonstrator__preferred_name__isnull=True, demonstrator__conceal_legal_name=False)
-    if names or sort.lstrip("-") == "name":
+    if names:
+        legal = cases.filter(demonstrator__preferred_name__isnull=True, demonstrator__conceal_legal_name=False)
         for pk, legal_name in legal.order_by().values_list("pk", "demonstrator__legal_name"):
             rows[pk].name = legal_name
-    else:
-        for pk in legal.order_by().values_list("pk", flat=True):
-            rows[pk].legal_name_sealed = True
     # The rows below are read for the whole event and those of cases not in `rows` dropped here:
     # a plain filter on the event, never a list of thousands of ids (more costly to send than the
     # queries take to run) nor the roster's own three-way subquery repeated in every query.
