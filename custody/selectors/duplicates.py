@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy
-from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models import Count, Min, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from rapidfuzz import fuzz, process, utils
@@ -108,15 +108,16 @@ def comparable(name: str) -> str:
     return " ".join(sorted(utils.default_process(folded).split()))
 
 
-def names_of(people: QuerySet[Demonstrator], *, per_event: bool = False) -> list[Any]:
+def names_of(people: QuerySet[Demonstrator], *, per_event: bool = False, also: tuple[str, ...] = ()) -> list[Any]:
     """(id, legal name, preferred name) of `people`, decrypted here in one pass: the ciphertext is
     read as plain text (a cast, so the field's per-value decryption is skipped) and opened with one
     keyring. Thousands of names per keystroke are read this way; nothing is kept afterwards. With
-    `per_event` (people already filtered through their cases), (event id, id, legal, preferred)."""
+    `per_event` (people already filtered through their cases), (event id, id, legal, preferred);
+    columns named in `also` come first, as read."""
     legal = Demonstrator._meta.get_field("legal_name")
     preferred = Demonstrator._meta.get_field("preferred_name")
     ring = crypto.keyring()
-    columns = ["cases__event_id"] if per_event else []
+    columns = [*also, "cases__event_id"] if per_event else [*also]
     rows = (
         people.annotate(
             sealed_legal=Cast("legal_name", TextField()), sealed_preferred=Cast("preferred_name", TextField())
@@ -209,12 +210,19 @@ def close_pairs(
     return pairs
 
 
-def names_by_event(people: QuerySet[Demonstrator], event: Event | None) -> dict[int, list[tuple[int, str, str]]]:
+def names_by_event(
+    people: QuerySet[Demonstrator], event: Event | None, *, indexes: dict[int, tuple[str, ...]] | None = None
+) -> dict[int, list[tuple[int, str, str]]]:
     """`names_of` for the people of `event`, or of every event at once (one query whatever the
-    number of events), grouped by event id."""
+    number of events), grouped by event id. With `indexes`, each person's blind-index values
+    (`EXACT`'s columns, in order) are put there too, from the same query."""
     in_events = people.filter(cases__event=event) if event is not None else people.filter(cases__isnull=False)
+    also = tuple(EXACT) if indexes is not None else ()
     grouped: dict[int, list[tuple[int, str, str]]] = {}
-    for event_id, pk, legal, preferred in names_of(in_events, per_event=True):
+    for row in names_of(in_events, per_event=True, also=also):
+        event_id, pk, legal, preferred = row[len(also) :]
+        if indexes is not None:
+            indexes[pk] = tuple(row[: len(also)])
         grouped.setdefault(event_id, []).append((pk, legal, preferred))
     return grouped
 
@@ -283,55 +291,82 @@ class LikelyPair:
     score: float
 
 
-def likely_duplicate_pairs(
-    *, people: QuerySet[Demonstrator], event: Event | None = None, limit: int = 200
-) -> list[LikelyPair]:
-    """The merge queue: pairs sharing a blind index (name, phone, e-mail, name with birth date)
-    anywhere, and pairs with close spellings within `event` (or within each event with people,
-    when none is given), among `people` (`people_in_play(user=...)` for a person; `unmerged(...)`
-    of every record for an operator's command). Lowest ids first in each pair; best pairs first.
-    Pairs a coordinator marked as different people (`DuplicateDismissal`) are left out. A fixed
-    number of queries whatever the number of events: one per blind index, one for every event's
-    names, one for the dismissals, one for the records paired.
-
-    The pairs are found and ranked on ids alone; only the records of the `limit` best pairs are
-    read (and decrypted) afterwards: at a mass arrest thousands of people share a common name,
-    and reading every one of them took seconds."""
-    exact: dict[tuple[int, int], int] = {}  # pair -> the EXACT reasons it shares, as bits
-    for bit, column in enumerate(EXACT):
+def _exact_candidates(
+    people: QuerySet[Demonstrator], need: int
+) -> tuple[set[tuple[int, int]], dict[int, tuple[str, ...]]]:
+    """Pairs sharing a blind index, found in SQL: per index, the first `need` groups of records
+    sharing a value (GROUP BY ... HAVING COUNT(*) > 1, in the order of their lowest id), each
+    expanded into at most its `need` first pairs. One query per index; the records' five index
+    values come with them, so every reason of a pair is known without another query. However many
+    namesakes the data holds, a page reads and pairs a bounded number of records."""
+    pairs: set[tuple[int, int]] = set()
+    indexes: dict[int, tuple[str, ...]] = {}
+    for column in EXACT:
         shared = (
             people.exclude(**{column: ""})
             .values(column)
-            .annotate(n=Count("id"))
+            .annotate(n=Count("id"), lowest=Min("id"))
             .filter(n__gt=1)
-            .values_list(column, flat=True)
+            .order_by("lowest", column)
+            .values_list(column, flat=True)[:need]
         )
         groups: dict[str, list[int]] = {}
-        for pk, value in people.filter(**{f"{column}__in": shared}).values_list("pk", column):
-            groups.setdefault(value, []).append(pk)
-        flag = 1 << bit
+        for pk, *values in people.filter(**{f"{column}__in": shared}).values_list("pk", *EXACT):
+            indexes[pk] = tuple(values)
+            groups.setdefault(values[list(EXACT).index(column)], []).append(pk)
         for ids in groups.values():
-            for key in itertools.combinations(sorted(ids), 2):
-                exact[key] = exact.get(key, 0) | flag
+            pairs.update(itertools.islice(itertools.combinations(sorted(ids), 2), need))
+    return pairs, indexes
+
+
+def likely_duplicate_pairs(
+    *, people: QuerySet[Demonstrator], event: Event | None = None, limit: int = 200, offset: int = 0
+) -> list[LikelyPair]:
+    """The merge queue, `limit` pairs from `offset` (its pages): pairs sharing a blind index
+    (name, phone, e-mail, name with birth date) anywhere, and pairs with close spellings within
+    `event` (or within each event with people, when none is given), among `people`
+    (`people_in_play(user=...)` for a person; `unmerged(...)` of every record for an operator's
+    command). Lowest ids first in each pair; best pairs first (more reasons, then closer, then
+    lowest ids). Pairs a coordinator marked as different people (`DuplicateDismissal`) are left
+    out. A fixed number of queries whatever the number of events or of namesakes: the
+    dismissals, one per blind index, one for the events' names, one for the records paired.
+
+    Bounded at every step (docs/performance.md, "Merge queue at the load-data scale"): the exact
+    pairs come from the first groups of each index only (`_exact_candidates`), enough to fill the
+    page past every dismissed pair; the close spellings of an event are kept only as far as the
+    page needs; pairs are ranked on ids; only the records of the pairs shown are read (and
+    decrypted). The chosen event's pairs are ranked exactly; a pair elsewhere sharing two indexes
+    is reached with the first of its groups, so a later page can hold one ranked above the
+    earlier page's last pairs."""
+    dismissed = set(DuplicateDismissal.objects.filter(undone_at__isnull=True).values_list("first_id", "second_id"))
+    need = offset + limit + len(dismissed)
+    exact_pairs, indexes = _exact_candidates(people, need)
     close: dict[tuple[int, int], float] = {}
-    for names in names_by_event(people, event).values():
+    for names in names_by_event(people, event, indexes=indexes).values():
         for key, score in close_pairs(names).items():
             close[key] = max(close.get(key, 0.0), score)
-    dismissed = set(DuplicateDismissal.objects.filter(undone_at__isnull=True).values_list("first_id", "second_id"))
     labels = list(EXACT.values())
-    # The reasons each set of bits stands for (both name indexes are one reason, "name").
-    named = [list(dict.fromkeys(label for bit, label in enumerate(labels) if flags >> bit & 1))
-             for flags in range(1 << len(labels))]  # fmt: skip
-    how_many = [len(reasons) for reasons in named]
+
+    def flags_of(key: tuple[int, int]) -> int:
+        first, second = indexes.get(key[0]), indexes.get(key[1])
+        if first is None or second is None:
+            return 0
+        return sum(1 << bit for bit, (a, b) in enumerate(zip(first, second, strict=True)) if a and a == b)
+
+    # An event's people come with their index values: a close pair's shared indexes are known.
+    # Those sharing none rank after every one that does: only the best `need` can be shown.
+    shared = {key for key in close.keys() - dismissed if flags_of(key)}
+    only_close = heapq.nsmallest(need, close.keys() - shared - dismissed, key=lambda k: (-close[k], k))
+    flags = {key: flags_of(key) for key in (exact_pairs - dismissed) | shared | set(only_close)}
 
     def why(key: tuple[int, int]) -> list[str]:
-        return named[exact.get(key, 0)] + (["close_spelling"] if key in close else [])
+        found = dict.fromkeys(label for bit, label in enumerate(labels) if flags[key] >> bit & 1)
+        return list(found) + (["close_spelling"] if key in close else [])
 
     def rank(key: tuple[int, int]) -> tuple[int, float, tuple[int, int]]:
-        flags = exact.get(key, 0)
-        return (-how_many[flags] - (key in close), -100.0 if flags else -close[key], key)
+        return (-len(why(key)), -100.0 if flags[key] else -close[key], key)
 
-    best = heapq.nsmallest(limit, (exact.keys() | close.keys()) - dismissed, key=rank)
+    best = heapq.nsmallest(offset + limit, flags, key=rank)[offset:]
     records = {p.pk: p for p in people.filter(pk__in={pk for key in best for pk in key})}
     return [
         LikelyPair(first=records[a], second=records[b], reasons=why((a, b)), score=-rank((a, b))[1])

@@ -195,6 +195,7 @@ def release_page(request: HttpRequest, arrest_id: UUID) -> HttpResponse:
 # --- Merging two records of one person -------------------------------------------------------
 
 MERGE_FIELDS = ["legal_name", "preferred_name", "date_of_birth", "phone", "email"]
+MERGE_QUEUE_PAGE = 100  # pairs on one page of the queue
 
 
 @page_for("people.merge")
@@ -209,7 +210,14 @@ def merge_queue(request: HttpRequest) -> HttpResponse:
     if wanted:
         event = get_visible_or_404(events, wanted)
     event = event or events.first()
-    pairs = likely_duplicate_pairs(people=people_in_play(user=user), event=event, limit=100)
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    pairs = likely_duplicate_pairs(  # one more than a page: is there a next one?
+        people=people_in_play(user=user), event=event, limit=MERGE_QUEUE_PAGE + 1, offset=(page - 1) * MERGE_QUEUE_PAGE
+    )
+    has_next, pairs = len(pairs) > MERGE_QUEUE_PAGE, pairs[:MERGE_QUEUE_PAGE]
     merges = merges_undoable(user=user)[:20]
     dismissals = list(dismissals_undoable(user=user)[:20])
     if pairs or dismissals:
@@ -224,6 +232,9 @@ def merge_queue(request: HttpRequest) -> HttpResponse:
             "pairs": [(p, [str(REASON_LABELS.get(r, r)) for r in p.reasons]) for p in pairs],
             "events": events,
             "event": event,
+            "page": page,
+            "previous_page": page - 1 if page > 1 else None,
+            "next_page": page + 1 if has_next else None,
             "merges": merges,
             "dismissals": dismissals,
         },
