@@ -345,26 +345,37 @@ def likely_duplicate_pairs(
     for names in names_by_event(people, event, indexes=indexes).values():
         for key, score in close_pairs(names).items():
             close[key] = max(close.get(key, 0.0), score)
-    labels = list(EXACT.values())
+    bits = range(len(EXACT))
 
     def flags_of(key: tuple[int, int]) -> int:
         first, second = indexes.get(key[0]), indexes.get(key[1])
         if first is None or second is None:
             return 0
-        return sum(1 << bit for bit, (a, b) in enumerate(zip(first, second, strict=True)) if a and a == b)
+        return sum(1 << bit for bit in bits if first[bit] and first[bit] == second[bit])
 
     # An event's people come with their index values: a close pair's shared indexes are known.
     # Those sharing none rank after every one that does: only the best `need` can be shown.
-    shared = {key for key in close.keys() - dismissed if flags_of(key)}
-    only_close = heapq.nsmallest(need, close.keys() - shared - dismissed, key=lambda k: (-close[k], k))
-    flags = {key: flags_of(key) for key in (exact_pairs - dismissed) | shared | set(only_close)}
+    candidates: set[tuple[int, int]] = (set(close) | exact_pairs) - dismissed
+    flags = {key: flags_of(key) for key in candidates}
+    only_close = [key for key, found in flags.items() if not found]
+
+    def closeness(key: tuple[int, int]) -> tuple[float, tuple[int, int]]:
+        return (-close[key], key)
+
+    kept = set(heapq.nsmallest(need, only_close, key=closeness))
+    for key in set(only_close) - kept:
+        del flags[key]
+    labels = list(EXACT.values())
+    # The reasons each set of bits stands for (both name indexes are one reason, "name").
+    named = [list(dict.fromkeys(label for bit, label in enumerate(labels) if found >> bit & 1))
+             for found in range(1 << len(labels))]  # fmt: skip
 
     def why(key: tuple[int, int]) -> list[str]:
-        found = dict.fromkeys(label for bit, label in enumerate(labels) if flags[key] >> bit & 1)
-        return list(found) + (["close_spelling"] if key in close else [])
+        return named[flags[key]] + (["close_spelling"] if key in close else [])
 
     def rank(key: tuple[int, int]) -> tuple[int, float, tuple[int, int]]:
-        return (-len(why(key)), -100.0 if flags[key] else -close[key], key)
+        found = flags[key]
+        return (-len(named[found]) - (key in close), -100.0 if found else -close[key], key)
 
     best = heapq.nsmallest(offset + limit, flags, key=rank)[offset:]
     records = {p.pk: p for p in people.filter(pk__in={pk for key in best for pk in key})}
