@@ -19,12 +19,12 @@ from tests.factories import CaseFactory, DemonstratorFactory, EventFactory
 
 
 def _namesakes(groups: int, size: int, event=None) -> list[list[Demonstrator]]:  # type: ignore[no-untyped-def]
-    """`groups` names, each shared by `size` people with no phone or e-mail (at `event`)."""
+    """`groups` names, each shared by `size` people with no phone, e-mail or birth date (at `event`)."""
     event = event or EventFactory()
     made = []
     for _ in range(groups):
         name = f"Robin {uuid.uuid4().hex[:8]}"
-        people = [DemonstratorFactory(legal_name=name, phone="", email="") for _ in range(size)]
+        people = [DemonstratorFactory(legal_name=name, phone="", email="", date_of_birth=None) for _ in range(size)]
         for person in people:
             CaseFactory(event=event, demonstrator=person)
         made.append(people)
