@@ -11,12 +11,14 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 from tests.auth import mfa_verify_client
@@ -39,6 +41,48 @@ DESKTOP = {"width": 1280, "height": 900}
 DEMO_PASSWORD = "e2e-demo-password-2026"
 
 
+class _one_request_at_a_time:  # noqa: N801 (stands in for Django's handler class)
+    """On SQLite the test database lives in memory, and Django hands the live server's threads
+    the test's own connection: two requests at once (a page and its images, a poll and a post)
+    would share one connection and its transaction state ("pop from empty list", then "database
+    table is locked" for every later test). One request at a time, as a single-process server
+    would, until its response is closed; PostgreSQL gives each thread its own connection."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, application: Any) -> None:
+        self.application = application
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        self._lock.acquire()
+        try:
+            response = self.application(environ, start_response)
+        except BaseException:
+            self._lock.release()
+            raise
+        return _ReleasedOnClose(response, self._lock)
+
+
+class _ReleasedOnClose:
+    """A WSGI response that lets the next request in once the server has closed it."""
+
+    def __init__(self, response: Any, lock: threading.Lock) -> None:
+        self.response, self.lock, self.closed = response, lock, False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.response)
+
+    def close(self) -> None:
+        if self.closed:  # the server's error path may close twice
+            return
+        self.closed = True
+        try:
+            if hasattr(self.response, "close"):
+                self.response.close()
+        finally:
+            self.lock.release()
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[Any]:
     """pytest-django's live server on 127.0.0.1 and a free port, without Django's test media
@@ -48,7 +92,7 @@ def live_server() -> Iterator[Any]:
     from pytest_django.live_server_helper import LiveServer
 
     original = testcases._MediaFilesHandler
-    testcases._MediaFilesHandler = lambda application: application
+    testcases._MediaFilesHandler = _one_request_at_a_time if connection.vendor == "sqlite" else (lambda app: app)
     try:
         server = LiveServer("127.0.0.1:0")
     finally:
