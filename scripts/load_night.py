@@ -3,9 +3,10 @@
     python scripts/load_night.py [--time 300] [--observers 50] [--watchers 20] [--desks 5]
                                  [--database postgres://postgres@127.0.0.1:5432/tracker_load]
 
-1. Migrates its own PostgreSQL database (created if missing; emptied of a previous run's night),
-   makes an event with 200 people in custody, the accounts (observers, jail support assigned to
-   the event, coordinators at the intake desks) and an API token for each.
+1. Migrates its own PostgreSQL database (dropped and created afresh each run: an earlier run's
+   rows may be sealed under another checkout's keys, and would skew the counts), makes an event
+   with 200 people in custody, the accounts (observers, jail support assigned to the event,
+   coordinators at the intake desks) and an API token for each.
 2. Starts two app processes (gunicorn, one worker with threads each) on loopback ports.
 3. Runs Locust headless, bounded in time (`--time`) and users (the three counts): observers post
    reports and retry each once with the same client UUID, watchers poll the custody board with
@@ -63,18 +64,9 @@ def setup(counts: dict[str, int], out: Path) -> None:
     from django.utils import timezone
 
     from api.tokens import token_issue
-    from cases.models import Arrest, Case, Demonstrator, Event, Incident, User
-    from custody.models import HotlineEntry, JailSupportAssignment
+    from cases.models import Arrest, Case, Demonstrator, Event, User
+    from custody.models import JailSupportAssignment
 
-    old = Event.objects.filter(name=EVENT).first()
-    if old is not None:  # a previous run's night: start clean so the counts compare
-        Incident.objects.filter(event=old).delete()
-        HotlineEntry.objects.filter(event=old).delete()
-        Arrest.objects.filter(case__event=old).delete()
-        people = list(Case.objects.filter(event=old).values_list("demonstrator_id", flat=True))
-        Case.objects.filter(event=old).delete()
-        Demonstrator.objects.filter(pk__in=people).delete()
-        old.delete()
     now = timezone.now()
     event = Event.objects.create(name=EVENT, starts_at=now - datetime.timedelta(hours=6))
     people = Demonstrator.objects.bulk_create(Demonstrator(legal_name=f"Held {i}") for i in range(200))
@@ -211,12 +203,15 @@ def main() -> int:
 
 
 def _create_database(url: str) -> None:
+    """The test's own database, new each run: a previous run's rows may be sealed under another
+    checkout's keys (each clone has its own development keys), and its night would skew the counts."""
     import psycopg
 
     base, name = url.rsplit("/", 1)
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')  # the name is the operator's own argument
+        # the name is the operator's own argument
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def check(work: Path, setup_data: dict, sent_file: Path, env: dict[str, str], p95_goal: float) -> int:
