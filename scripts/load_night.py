@@ -4,7 +4,8 @@
                                  [--database postgres://postgres@127.0.0.1:5432/tracker_load]
 
 1. Migrates its own PostgreSQL database (dropped and created afresh each run: an earlier run's
-   rows may be sealed under another checkout's keys, and would skew the counts), makes an event
+   rows may be sealed under another checkout's keys, and would skew the counts; so its name must
+   start with "tracker_load", and any other name is refused before anything is dropped), makes an event
    with 200 people in custody, the accounts (observers, jail support assigned to the event,
    coordinators at the intake desks) and an API token for each.
 2. Starts two app processes (gunicorn, one worker with threads each) on loopback ports.
@@ -32,11 +33,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+from pgadmin import create_database, drop_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 EVENT = "Load test night"
 PORTS = (8731, 8732)
+# Every run drops its database first: a name without this prefix (a real tracker's) is refused.
+LOAD_DATABASE_PREFIX = "tracker_load"
 
 
 def app_env(database: str) -> dict[str, str]:
@@ -140,6 +145,8 @@ def main() -> int:
     parser.add_argument("--setup-only", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--count-event", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not args.database.rstrip("/").rsplit("/", 1)[-1].startswith(LOAD_DATABASE_PREFIX):
+        parser.error(f"--database: the name must start with {LOAD_DATABASE_PREFIX!r}; this run drops it first")
     counts = {"observer": args.observers, "watcher": args.watchers, "desk": args.desks}
     if args.setup_only:  # inside the subprocess that has the app's environment
         setup(counts, args.setup_only)
@@ -205,13 +212,9 @@ def main() -> int:
 def _create_database(url: str) -> None:
     """The test's own database, new each run: a previous run's rows may be sealed under another
     checkout's keys (each clone has its own development keys), and its night would skew the counts."""
-    import psycopg
-
     base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        # the name is the operator's own argument
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    drop_database(base, name)
+    create_database(base, name)
 
 
 def check(work: Path, setup_data: dict, sent_file: Path, env: dict[str, str], p95_goal: float) -> int:
