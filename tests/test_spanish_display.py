@@ -110,6 +110,27 @@ def test_every_date_style_is_written_for_every_language():
     assert styles["en"] and all(names == styles["en"] for names in styles.values())
 
 
+def test_every_style_a_template_names_is_defined_in_every_language():
+    """`when` raises on a style no format module defines: a misspelt style would be a page that
+    answers 500. Every use names its style as a literal, so this scan sees them all."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(__file__).resolve().parent.parent / "templates"
+    texts = {path: path.read_text(encoding="utf-8") for path in root.rglob("*.html")}
+    unquoted = [str(path.relative_to(root)) for path, text in texts.items() if re.search(r"\|when(?!:[\"'])", text)]
+    assert not unquoted, unquoted
+    styles = {style for text in texts.values() for style in re.findall(r"\|when:[\"'](\w+)[\"']", text)}
+    assert {"day", "weekday", "long_weekday"} <= styles
+    moment = timezone.make_aware(datetime.datetime(2026, 12, 6, 14, 30))  # date styles read a datetime too
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for style in sorted(styles):
+                assert date_text(moment, style), (language, style)
+
+
 def test_page_dates_go_through_the_styles_not_a_format_of_their_own():
     """A date format written in a template reads in English order in Spanish: every date a page
     shows with words (month or day names) goes through `when` (ISO dates and times excepted;
