@@ -3,6 +3,7 @@ and every report reaches the server exactly once."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -53,10 +54,14 @@ def test_a_report_saved_offline_is_sent_once_when_the_connection_returns(demo, s
     assert pending.count() == 1
     assert "Juniper" in pending.first.inner_text()
     assert Incident.objects.filter(reporter=observer).count() == before  # nothing reached the server
+    note = page.locator("#save-note")
+    expect(note).to_have_text("Saved on this phone. It will be sent when there is a connection.")
     phone.screenshot("observer-offline-queue-phone")
 
     phone.context.set_offline(False)
     wait_until_sent(page)
+    # the note that said "saved on this phone" now says it was sent, and when
+    expect(note).to_have_text(re.compile(r"^Sent at \d\d:\d\d\. The legal team has the report\.$"))
     phone.goto("/observe/reports/")
     assert phone.page.locator("#received-reports li", has_text="Juniper & Filbert").count() == 1
     stored = Incident.objects.filter(reporter=observer, place="Juniper & Filbert, north corner")
@@ -102,6 +107,9 @@ def test_the_form_opens_without_a_connection_once_it_was_visited(demo, session_f
     assert phone.page.input_value("input[name=client_uuid]") != first_uuid
     phone.page.fill("#id_place", "Offline corner two")
     phone.page.get_by_role("button", name="Save report").click()
+    expect(phone.page.locator("#pending-reports li")).to_have_count(2)
+    phone.page.goto(phone.base + "/observe/reports/")  # the list too, not the browser's offline page
+    expect(phone.page.get_by_role("heading", level=1)).to_have_text("My reports")
     expect(phone.page.locator("#pending-reports li")).to_have_count(2)
     assert Incident.objects.filter(place__startswith="Offline corner").count() == 0
     assert attempts == []
