@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from cases.models import AuditEntry, Case
 from custody.models import PersonMerge
+from custody.services.merge import person_merge
 from tests.api.conftest import client_with_token
 from tests.auth import signed_in
 from tests.factories import CaseFactory, DemonstratorFactory, EventFactory
@@ -35,6 +36,20 @@ def test_the_queue_lists_the_pair_and_audits_the_read(coordinator, pair):
     assert f"/coordination/people/merge/{first.public_id}/{second.public_id}/" in body
     assert "same e-mail" in body and "similar name at this event" in body
     assert AuditEntry.objects.filter(action="demonstrator.list", details__query_kind="merge_queue").exists()
+
+
+@pytest.mark.django_db
+def test_the_queue_audits_the_names_of_its_recent_merges(coordinator, pair):
+    """With no pair left to compare, the queue still shows the kept record of each recent merge:
+    that name is a read of personal data like the pairs'."""
+    event, first, second = pair
+    person_merge(source=second, target=first, by=coordinator)
+    AuditEntry.objects.filter(action="demonstrator.list").delete()
+    page = signed_in(coordinator).get(f"/coordination/people/duplicates/?event={event.public_id}")
+    body = page.content.decode()
+    assert "Undo this merge" in body and "Jon Smith" in body and "/coordination/people/merge/" not in body
+    [entry] = AuditEntry.objects.filter(action="demonstrator.list", details__query_kind="merge_queue")
+    assert entry.actor == coordinator and entry.details["count"] == 1
 
 
 @pytest.mark.django_db

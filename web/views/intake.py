@@ -218,12 +218,13 @@ def merge_queue(request: HttpRequest) -> HttpResponse:
         people=people_in_play(user=user), event=event, limit=MERGE_QUEUE_PAGE + 1, offset=(page - 1) * MERGE_QUEUE_PAGE
     )
     has_next, pairs = len(pairs) > MERGE_QUEUE_PAGE, pairs[:MERGE_QUEUE_PAGE]
-    merges = merges_undoable(user=user)[:20]
+    merges = list(merges_undoable(user=user)[:20])
     dismissals = list(dismissals_undoable(user=user)[:20])
-    if pairs or dismissals:
+    shown = (len(pairs) + len(dismissals)) * 2 + len(merges)  # names on the page (a merge shows the kept one)
+    if shown:
         audit_record(
             actor=user, action="demonstrator.list", fields=MERGE_FIELDS, request=request,
-            count=(len(pairs) + len(dismissals)) * 2, query_kind="merge_queue",
+            count=shown, query_kind="merge_queue",
         )  # fmt: skip
     return render(
         request,
