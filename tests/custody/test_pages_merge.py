@@ -53,6 +53,13 @@ def test_the_queue_audits_the_names_of_its_recent_merges(coordinator, pair):
 
 
 @pytest.mark.django_db
+def test_a_page_number_past_any_limit_is_an_empty_page_not_an_error(coordinator, pair):
+    client = signed_in(coordinator)
+    page = client.get(f"/coordination/people/duplicates/?event={pair[0].public_id}&page={'9' * 30}")
+    assert page.status_code == 200 and "/coordination/people/merge/" not in page.content.decode()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("pairs", [1, 12])
 def test_the_queue_query_count_is_flat(coordinator, pairs, django_assert_max_num_queries):
     event = EventFactory()

@@ -196,6 +196,9 @@ def release_page(request: HttpRequest, arrest_id: UUID) -> HttpResponse:
 
 MERGE_FIELDS = ["legal_name", "preferred_name", "date_of_birth", "phone", "email"]
 MERGE_QUEUE_PAGE = 100  # pairs on one page of the queue
+# Pages reachable: 10,000 pairs, more than anyone compares by hand. A page further on would make
+# the queue enumerate that many more pairs, and a number past 2**63 fails in SQL.
+MERGE_QUEUE_PAGES_MAX = 100
 
 
 @page_for("people.merge")
@@ -211,13 +214,13 @@ def merge_queue(request: HttpRequest) -> HttpResponse:
         event = get_visible_or_404(events, wanted)
     event = event or events.first()
     try:
-        page = max(1, int(request.GET.get("page", "1")))
+        page = min(max(1, int(request.GET.get("page", "1"))), MERGE_QUEUE_PAGES_MAX)
     except ValueError:
         page = 1
     pairs = likely_duplicate_pairs(  # one more than a page: is there a next one?
         people=people_in_play(user=user), event=event, limit=MERGE_QUEUE_PAGE + 1, offset=(page - 1) * MERGE_QUEUE_PAGE
     )
-    has_next, pairs = len(pairs) > MERGE_QUEUE_PAGE, pairs[:MERGE_QUEUE_PAGE]
+    has_next, pairs = len(pairs) > MERGE_QUEUE_PAGE and page < MERGE_QUEUE_PAGES_MAX, pairs[:MERGE_QUEUE_PAGE]
     merges = list(merges_undoable(user=user)[:20])
     dismissals = list(dismissals_undoable(user=user)[:20])
     shown = (len(pairs) + len(dismissals)) * 2 + len(merges)  # names on the page (a merge shows the kept one)
