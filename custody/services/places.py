@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from cases.audit import audit_record
 from cases.permissions import may
 from cases.types import User
-from custody.models import CustodyPlace, CustodyPlacement, HotlineEntry, PlaceKind
+from custody.models import CustodyPlace, PlaceKind
+from custody.selectors.places import custody_place_in_use
 
 NAME_MAX = CustodyPlace._meta.get_field("name").max_length or 120
 ADDRESS_MAX = CustodyPlace._meta.get_field("address").max_length or 200
@@ -99,11 +100,6 @@ def custody_place_set_active(*, place: CustodyPlace, active: bool, by: User) -> 
         locked.save(update_fields=["active"])
         audit_record(actor=by, action="custody.place.reinstate" if active else "custody.place.retire", target=locked)
     return locked
-
-
-def custody_place_in_use(place: CustodyPlace) -> bool:
-    """Whether a placement or a hotline entry names the place."""
-    return CustodyPlacement.objects.filter(place=place).exists() or HotlineEntry.objects.filter(place=place).exists()
 
 
 @transaction.atomic

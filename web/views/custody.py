@@ -36,14 +36,13 @@ from custody.models import CustodyPlace, HotlineEntry
 from custody.selectors.assignments import jail_support_accounts, jail_support_assignment_list
 from custody.selectors.board import BoardPerson, board_for_event, board_version
 from custody.selectors.hotline import LINK_MATCHES_SHOWN, arrests_found_for_link, hotline_log_for_event
-from custody.selectors.places import custody_place_list, custody_places
+from custody.selectors.places import custody_place_in_use, custody_place_list, custody_places
 from custody.services.assignments import jail_support_assign, jail_support_unassign
 from custody.services.board import arrest_move
 from custody.services.hotline import HotlineConflict, hotline_entry_create, hotline_entry_link
 from custody.services.places import (
     custody_place_create,
     custody_place_delete,
-    custody_place_in_use,
     custody_place_set_active,
     custody_place_update,
 )
