@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from cases.models import AuditEntry, CustodyStatus
+from cases.models import Arrest, AuditEntry, CustodyStatus
 from custody.models import CustodyPlace, CustodyPlacement
 from custody.selectors.board import board_for_event, board_version
 from custody.services.assignments import jail_support_assign
@@ -99,6 +99,18 @@ def test_a_move_records_stage_place_and_release(kettle, jail_support):
     assert arrest.released_at is not None
     assert CustodyPlacement.objects.get(arrest=arrest).place == district  # last known place kept
     assert AuditEntry.objects.filter(action="arrest.update", actor=jail_support).count() == 2
+
+
+def test_a_second_release_from_a_stale_page_keeps_the_first_release_time(kettle, jail_support, coordinator):
+    """Two people record the same release at once: the second works from a copy read before the
+    first one's write, and must not replace the release time already recorded."""
+    arrest = _arrest(kettle, 3, CustodyStatus.PROCESSED)
+    stale = Arrest.objects.get(pk=arrest.pk)  # the second person's copy, read before the release
+    first_time = timezone.now() - datetime.timedelta(minutes=30)
+    arrest_move(arrest=arrest, stage=CustodyStatus.CITED_RELEASED, by=jail_support, at=first_time)
+    arrest_move(arrest=stale, stage=CustodyStatus.RELEASED, by=coordinator, at=timezone.now())
+    arrest.refresh_from_db()
+    assert arrest.custody_status == CustodyStatus.RELEASED and arrest.released_at == first_time
 
 
 def test_held_needs_a_named_place(kettle, jail_support):
