@@ -24,16 +24,6 @@ from tests.auth import signed_in
 from tests.factories import CaseFactory, DemonstratorFactory, EventFactory
 
 
-@pytest.fixture
-def pair(db):  # type: ignore[no-untyped-def]
-    event = EventFactory(name="Kettle")
-    first = DemonstratorFactory(legal_name="Jon Smith", email="jon@example.org")
-    second = DemonstratorFactory(legal_name="John Smith", email="JON@example.org ")
-    CaseFactory(event=event, demonstrator=first, number="2026-0201")
-    CaseFactory(event=event, demonstrator=second, number="2026-0202")
-    return event, first, second
-
-
 def _queued(user, event) -> set[tuple[int, int]]:  # type: ignore[no-untyped-def]
     return {(p.first.pk, p.second.pk) for p in likely_duplicate_pairs(people=people_in_play(user=user), event=event)}
 

@@ -17,16 +17,6 @@ from tests.auth import signed_in
 from tests.factories import CaseFactory, DemonstratorFactory, EventFactory
 
 
-@pytest.fixture
-def pair(db):  # type: ignore[no-untyped-def]
-    event = EventFactory(name="Kettle")
-    first = DemonstratorFactory(legal_name="Jon Smith", email="jon@example.org")
-    second = DemonstratorFactory(legal_name="John Smith", email="JON@example.org ")
-    CaseFactory(event=event, demonstrator=first, number="2026-0201")
-    CaseFactory(event=event, demonstrator=second, number="2026-0202")
-    return event, first, second
-
-
 @pytest.mark.django_db
 def test_the_queue_lists_the_pair_and_audits_the_read(coordinator, pair):
     event, first, second = pair
