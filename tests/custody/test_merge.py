@@ -11,6 +11,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import Arrest, AuditEntry, Case, Demonstrator, WitnessStatement
@@ -63,9 +65,6 @@ def twice(db, coordinator):  # type: ignore[no-untyped-def]
 def test_the_queue_ranks_every_pair_but_reads_only_the_best_pairs_records(db, coordinator):
     """Many namesakes make many pairs; the records read (and decrypted) are those of the pairs
     shown, best first: sharing a phone and a name before sharing a name alone."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     event = EventFactory()
     # No e-mail or birth date: a shared random one would add a reason and reorder the pairs.
     namesakes = [DemonstratorFactory(legal_name="Alex Kim", phone="", email="", date_of_birth=None) for _ in range(6)]
