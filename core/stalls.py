@@ -6,7 +6,8 @@ finished, its heartbeat is older than its timeout, and its task is not still wai
 has no recovery of its own: a worker killed mid-task leaves the task claimed for good, so each
 job's recovery (documents/batches.py, citations/runs.py) re-enqueues what is left when this says
 so. Infrastructure only: the task backend is asked through the tasks API by the result id the
-job kept; no domain model is read here."""
+job kept; no domain model is read here. The recovery commands' `--older-than` argument lives
+here too (`add_older_than_argument`, `older_than_option`), so both read it the same way."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.base import Task
@@ -45,3 +47,22 @@ def is_stalled(
     if finished or last_progress_at >= (now or timezone.now()) - timeout:
         return False
     return not waiting()
+
+
+def add_older_than_argument(parser: CommandParser, *, default: datetime.timedelta) -> None:
+    """A recovery command's `--older-than MINUTES` (stalled after that long without progress)."""
+    parser.add_argument(
+        "--older-than",
+        type=int,
+        metavar="MINUTES",
+        help=f"Stalled after this many minutes without progress (default {int(default.total_seconds() // 60)}).",
+    )
+
+
+def older_than_option(minutes: int | None) -> datetime.timedelta | None:
+    """The `--older-than` value as a delay (None: the job's own stall timeout); at least 1 minute."""
+    if minutes is None:
+        return None
+    if minutes < 1:
+        raise CommandError("--older-than is at least 1 minute.")
+    return datetime.timedelta(minutes=minutes)

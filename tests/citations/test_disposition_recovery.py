@@ -11,7 +11,7 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.utils import timezone
 
@@ -140,7 +140,7 @@ def test_after_the_attempts_the_run_stops_with_what_it_did_not_reach(  # type: i
     _age(run)
     out = io.StringIO()
     call_command("recover_bulk_runs", stdout=out)
-    assert f"Run {run.public_id}: stopped, 2 citation(s) not reached" in out.getvalue()
+    assert f"Run {run.public_id}: stopped, 2 item(s) not reached" in out.getvalue()
     run.refresh_from_db()
     assert (run.status, run.decided, run.skipped, run.done) == (RunStatus.GAVE_UP, 3, 2, 5)
     assert run.finished and not bulk_run_is_stalled(run)
@@ -200,3 +200,19 @@ def test_a_run_that_fails_keeps_what_it_did_in_its_report(started, notices, monk
     assert recover_stale_runs().requeued == []  # a failure is not a lost worker
     page = client.get(f"/coordination/bulk/disposition/{run.public_id}/").content.decode()
     assert "The run stopped on an error." in page
+
+
+@pytest.mark.parametrize("command", ["recover_bulk_runs", "recover_packet_batches"])
+def test_the_recovery_commands_refuse_a_delay_under_a_minute(command):  # type: ignore[no-untyped-def]
+    with pytest.raises(CommandError, match="at least 1 minute"):
+        call_command(command, "--older-than", "0", stdout=io.StringIO())
+
+
+def test_older_than_sets_how_long_without_progress_counts(started):  # type: ignore[no-untyped-def]
+    run, _client = started
+    _age(run, hours=2)
+    out = io.StringIO()
+    call_command("recover_bulk_runs", "--older-than", "180", stdout=out)
+    assert str(run.public_id) not in out.getvalue()  # two hours old: not stale under three
+    call_command("recover_bulk_runs", "--older-than", "60", stdout=out)
+    assert f"Run {run.public_id}: still waiting in the task queue" in out.getvalue()

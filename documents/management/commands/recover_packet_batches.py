@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
+from core.stalls import add_older_than_argument, older_than_option
 from documents.batches import recover_stale_batches, stall_timeout
 
 
@@ -18,18 +18,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--older-than",
-            type=int,
-            metavar="MINUTES",
-            help=f"Stalled after this many minutes without progress (default {int(stall_timeout().total_seconds() // 60)}).",
-        )
+        add_older_than_argument(parser, default=stall_timeout())
 
     def handle(self, *args: Any, older_than: int | None = None, **options: Any) -> None:
-        if older_than is not None and older_than < 1:
-            raise CommandError("--older-than is at least 1 minute.")
-        delay = datetime.timedelta(minutes=older_than) if older_than is not None else None
-        report = recover_stale_batches(older_than=delay)
+        report = recover_stale_batches(older_than=older_than_option(older_than))
         for batch, count in report.requeued.items():
             self.stdout.write(f"Batch {batch}: {count} case(s) enqueued again")
         for batch, count in report.given_up.items():
