@@ -72,9 +72,9 @@ class MassDispositionOutput(serializers.Serializer):
     refund_total = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class DispositionRunOutput(serializers.Serializer):
-    """A confirmed mass disposition running in the background: counts while it runs, the
-    report (decided, skipped with the reason, refunds owed) once it is done."""
+class RunProgress(serializers.Serializer):
+    """A confirmed bulk action running in the background: its progress (the same fields for every
+    action), then its report."""
 
     id = serializers.UUIDField()
     action = serializers.ChoiceField(choices=BulkAction.choices)
@@ -87,12 +87,18 @@ class DispositionRunOutput(serializers.Serializer):
     recoveries = serializers.IntegerField(help_text="How often the run was taken up again after a stall.")
     last_progress_at = serializers.DateTimeField()
     status_url = serializers.CharField()
-    done = serializers.IntegerField(help_text="Citations handled so far (case by case).")
+    done = serializers.IntegerField(help_text="Items handled so far (case by case).")
     total = serializers.IntegerField()
     decided_count = serializers.IntegerField()
     skipped_count = serializers.IntegerField()
-    batch = serializers.CharField(help_text="Ties the audit entries of this run together (once done).")
+    batch = serializers.CharField(help_text="Ties the audit entries of this run together.")
     finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class DispositionRunOutput(RunProgress):
+    """A confirmed mass disposition running in the background: counts while it runs, the
+    report (decided, skipped with the reason, refunds owed) once it is done."""
+
     decided = CitationRow(many=True, required=False)
     skipped = CitationRow(many=True, required=False)
     refunds = RefundRow(many=True, required=False)
@@ -117,29 +123,6 @@ class HearingOutcomesOutput(serializers.Serializer):
     batch = serializers.CharField()
     decided = CitationRow(many=True)
     skipped = CitationRow(many=True)
-
-
-class RunProgress(serializers.Serializer):
-    """A confirmed bulk action running in the background: its progress (the same fields for every
-    action), then its report."""
-
-    id = serializers.UUIDField()
-    action = serializers.ChoiceField(choices=BulkAction.choices)
-    status = serializers.ChoiceField(
-        choices=RunStatus.choices, help_text="gave_up: the worker was lost too often; what it did not reach is skipped."
-    )
-    stalled = serializers.BooleanField(
-        help_text="No progress for a while and its task is not waiting in the queue: it will be taken up again."
-    )
-    recoveries = serializers.IntegerField(help_text="How often the run was taken up again after a stall.")
-    last_progress_at = serializers.DateTimeField()
-    status_url = serializers.CharField()
-    done = serializers.IntegerField(help_text="Items handled so far (case by case).")
-    total = serializers.IntegerField()
-    decided_count = serializers.IntegerField()
-    skipped_count = serializers.IntegerField()
-    batch = serializers.CharField(help_text="Ties the audit entries of this run together.")
-    finished_at = serializers.DateTimeField(allow_null=True)
 
 
 class AssignRunOutput(RunProgress):
