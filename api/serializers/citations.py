@@ -209,14 +209,12 @@ class CitationOutput(OutputSerializer):
         )
 
 
+# What a client may send back from a citation it read, ignored on input: the server's fields.
+SERVER_FIELDS = frozenset(CitationOutput.Meta.fields) - {"case", *EDITABLE}
+
+
 class CitationInput(InputSerializer):
-    ignored_fields = frozenset(
-        {"id", "case_number", "deadlines", "balance", "appeal", "rules_applied", "created_at", "updated_at", *LIFECYCLE}
-    ) - {
-        "hearing_at",
-        "courtroom",
-        "docket_number",
-    }
+    ignored_fields = SERVER_FIELDS - {"hearing_at", "courtroom", "docket_number"}
     case = ScopedRelatedField(model=Case, scope=case_list_visible_to)
     issuing_officer = ScopedRelatedField(model=Officer, scope=officer_list_visible_to, required=False, allow_null=True)
     hearing_at = BoundedDateTimeField(required=False, help_text=_("A notice to appear's date and time."))
@@ -235,20 +233,7 @@ class CitationInput(InputSerializer):
 
 
 class CitationUpdate(InputSerializer):
-    ignored_fields = frozenset(
-        {
-            "id",
-            "case",
-            "case_number",
-            "deadlines",
-            "balance",
-            "appeal",
-            "rules_applied",
-            "created_at",
-            "updated_at",
-            *LIFECYCLE,
-        }
-    )
+    ignored_fields = SERVER_FIELDS | {"case"}
     issuing_officer = ScopedRelatedField(model=Officer, scope=officer_list_visible_to, required=False, allow_null=True)
 
     class Meta:
