@@ -13,7 +13,7 @@ from uuid import UUID
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -142,39 +142,36 @@ class RunApi(BulkApi):
         return response
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="A confirmed mass disposition: its progress, then its report", responses={200: DispositionRunOutput}
+    )
+)
 class MassDispositionRunApi(RunApi):
     area = "citations"
     operation = "mass_disposition"
 
-    @extend_schema(
-        summary="A confirmed mass disposition: its progress, then its report", responses={200: DispositionRunOutput}
-    )
-    def get(self, request: Request, id: UUID) -> Response:  # noqa: A002  # the route's name for it
-        return super().get(request, id)
 
-
+@extend_schema_view(
+    get=extend_schema(summary="A confirmed assignment: its progress, then its report", responses={200: AssignRunOutput})
+)
 class AssignRunApi(RunApi):
     area = "cases"
     operation = "bulk_assign"
     action = BulkAction.ASSIGN
     output = AssignRunOutput
 
-    @extend_schema(summary="A confirmed assignment: its progress, then its report", responses={200: AssignRunOutput})
-    def get(self, request: Request, id: UUID) -> Response:  # noqa: A002  # the route's name for it
-        return super().get(request, id)
 
-
+@extend_schema_view(
+    get=extend_schema(
+        summary="Confirmed courtroom outcomes: their progress, then the report", responses={200: OutcomesRunOutput}
+    )
+)
 class HearingOutcomesRunApi(RunApi):
     area = "citations"
     operation = "hearing_outcomes"
     action = BulkAction.HEARING_OUTCOMES
     output = OutcomesRunOutput
-
-    @extend_schema(
-        summary="Confirmed courtroom outcomes: their progress, then the report", responses={200: OutcomesRunOutput}
-    )
-    def get(self, request: Request, id: UUID) -> Response:  # noqa: A002  # the route's name for it
-        return super().get(request, id)
 
 
 class BulkAssignApi(BulkApi):
