@@ -11,7 +11,7 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from cases.models import AuditEntry, Case
 from citations import services
@@ -141,3 +141,22 @@ def test_the_recompute_command_cancels_an_old_ten_day_answer(make_citation, in_p
     assert old.status == DeadlineStatus.CANCELLED
     assert "1 updated or cancelled" in out.getvalue()
     assert AuditEntry.objects.filter(action="deadlines.recompute", details__count=1).exists()
+
+
+def test_the_recompute_command_acts_only_as_an_account_that_may(coordinator, observer):  # type: ignore[no-untyped-def]
+    """The audit trail names the account given: an inactive one, or one not allowed to change the
+    court calendar (which recomputes deadlines too), is refused, as in the other commands."""
+    with pytest.raises(CommandError, match="may not"):
+        call_command("recompute_deadlines", "--by", observer.username, stdout=io.StringIO())
+    coordinator.is_active = False
+    coordinator.save(update_fields=["is_active"])
+    with pytest.raises(CommandError, match="No active account"):
+        call_command("recompute_deadlines", "--by", coordinator.username, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="invalid choice"):
+        call_command("recompute_deadlines", "--kind", "parking", stdout=io.StringIO())
+    assert not AuditEntry.objects.filter(action="deadlines.recompute").exists()
+
+
+def test_the_recompute_command_records_who_asked(coordinator):  # type: ignore[no-untyped-def]
+    call_command("recompute_deadlines", "--by", coordinator.username, stdout=io.StringIO())
+    assert AuditEntry.objects.get(action="deadlines.recompute").actor == coordinator

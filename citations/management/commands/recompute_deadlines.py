@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from cases.models import User
+from cases.management.acting import acting_user
+from cases.types import User
+from citations.models import CitationKind
 from citations.services import citation_deadlines_recompute
 
 
@@ -17,14 +19,15 @@ class Command(BaseCommand):
     help = "Recompute the deadlines of every citation (or of one kind: --kind pa_summary)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--kind", default="", help="Only citations of this kind (e.g. pa_summary).")
-        parser.add_argument("--by", default="", help="Username recorded in the audit trail.")
+        parser.add_argument(
+            "--kind", default="", choices=CitationKind.values, help="Only citations of this kind (e.g. pa_summary)."
+        )
+        parser.add_argument(
+            "--by", default="", help="Username recorded in the audit trail: an active coordinator or administrator."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        by: User | None = None
-        if options["by"]:
-            by = User.objects.filter(username=options["by"]).first()
-            if by is None:
-                raise CommandError(f"No user named {options['by']!r}.")
+        # Those who may change the court calendar, whose changes recompute deadlines too.
+        by: User | None = acting_user(options["by"], "deadlines.calendar") if options["by"] else None
         created, updated = citation_deadlines_recompute(by=by, kind=options["kind"])
         self.stdout.write(f"{created} deadlines created, {updated} updated or cancelled.")
