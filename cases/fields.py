@@ -160,8 +160,11 @@ class BlindIndexField(models.CharField):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
         kwargs["kind"] = self.kind
-        for key in ("max_length", "editable", "blank", "default", "db_index"):
+        indexed = kwargs.pop("db_index", False)
+        for key in ("max_length", "editable", "blank", "default"):
             kwargs.pop(key, None)
+        if not indexed:  # indexed by default: only the exception is written down
+            kwargs["db_index"] = False
         return name, path, args, kwargs
 
     @property

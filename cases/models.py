@@ -157,14 +157,26 @@ class Demonstrator(PublicModel):
         null=True, blank=True, editable=False, help_text=_("Personal data removed (the row stays for the counts).")
     )
 
-    legal_name_index = BlindIndexField(source="legal_name")
-    preferred_name_index = BlindIndexField(source="preferred_name")
-    phone_index = BlindIndexField(source="phone", kind="phone")
-    email_index = BlindIndexField(source="email", kind="email")
-    name_dob_index = BlindIndexField(source=("legal_name", "date_of_birth"))
+    # Indexed with `purged_at` (Meta.indexes): the merge queue groups each index over the records
+    # not purged, from the index alone instead of a row read each (docs/performance.md).
+    legal_name_index = BlindIndexField(source="legal_name", db_index=False)
+    preferred_name_index = BlindIndexField(source="preferred_name", db_index=False)
+    phone_index = BlindIndexField(source="phone", kind="phone", db_index=False)
+    email_index = BlindIndexField(source="email", kind="email", db_index=False)
+    name_dob_index = BlindIndexField(source=("legal_name", "date_of_birth"), db_index=False)
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            models.Index(fields=[column, "purged_at"], name=f"person_{short}_idx")
+            for column, short in [
+                ("legal_name_index", "legal_name"),
+                ("preferred_name_index", "preferred_name"),
+                ("phone_index", "phone"),
+                ("email_index", "email"),
+                ("name_dob_index", "name_dob"),
+            ]
+        ]
 
     def __str__(self) -> str:
         return f"Demonstrator {self.public_id}"
