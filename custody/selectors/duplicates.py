@@ -17,11 +17,13 @@ import datetime
 import heapq
 import itertools
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy
+import numpy.typing
 from django.db.models import Count, Min, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -40,6 +42,15 @@ from custody.models import DuplicateDismissal, PersonMerge
 # "Dan Levy" 62.
 CLOSE_SPELLING_CUTOFF = 85.0
 SUGGESTIONS_MAX = 8
+# Up to this many people sharing an index are compared pair by pair (1,225 pairs at most).
+PAIR_BY_PAIR_MAX = 50
+# Blocks of at most this many spellings are compared pair by pair, all in one call; bigger ones
+# name by name (rapidfuzz's cdist, many comparisons at once), a slice of BLOCK_SLICE at a time.
+SMALL_BLOCK = 24
+BLOCK_SLICE = 500
+
+Positions = numpy.typing.NDArray[numpy.intp]
+Scores = numpy.typing.NDArray[numpy.uint8]
 
 EXACT = {
     "legal_name_index": "name",
@@ -169,45 +180,198 @@ def _blocking_keys(name: str) -> set[str]:
     return keys
 
 
+@dataclass
+class CloseSpellings:
+    """The close spellings among one event's names, kept at the level of spellings: each
+    spelling's people and, once asked for, the pairs of distinct spellings that are close
+    (`close`). A pair of people is close when a spelling of one is the other's or close to it.
+    Hundreds of thousands of close pairs can stand behind an event's names ("Person 1" ...
+    "Person 3000"), so pairs of people are made only where asked (`pairs_among`, `closest`).
+    In memory only."""
+
+    spellings: list[str]
+    ids: list[list[int]]  # per spelling: the people who have it, ascending
+    of: dict[int, list[int]]  # per person: their spellings (legal, preferred)
+    cutoff: float = CLOSE_SPELLING_CUTOFF
+
+    @cached_property
+    def close(self) -> tuple[Positions, Positions, Scores]:
+        """The close pairs of distinct spellings (first < second; a pair may come more than
+        once) and their closeness: the spellings of each block of `_blocking_keys` compared
+        (blocks of the same spellings once), never every spelling with every other."""
+        blocks: dict[str, list[int]] = {}
+        for position, name in enumerate(self.spellings):
+            for key in _blocking_keys(name):
+                blocks.setdefault(key, []).append(position)
+        compared: set[tuple[int, ...]] = set()
+        firsts: list[Positions] = [numpy.zeros(0, dtype=numpy.intp)]
+        seconds: list[Positions] = [numpy.zeros(0, dtype=numpy.intp)]
+        scores: list[Scores] = [numpy.zeros(0, dtype=numpy.uint8)]
+        small: list[tuple[Positions, Positions]] = []
+        for members in blocks.values():
+            if len(members) < 2 or tuple(members) in compared:
+                continue  # a common word's first and last letters often make the same block twice
+            compared.add(tuple(members))
+            at = numpy.asarray(members)
+            if len(members) <= SMALL_BLOCK:
+                rows, columns = _pairs_of(len(members))
+                small.append((at[rows], at[columns]))
+                continue
+            rows, columns, close = _close_in_block([self.spellings[position] for position in members], self.cutoff)
+            firsts.append(at[rows])
+            seconds.append(at[columns])
+            scores.append(close)
+        if small:
+            # Small blocks are many (a few names sharing a word's ends): their pairs are compared
+            # in one call, each pair once.
+            size = len(self.spellings)
+            unique = numpy.unique(numpy.concatenate([rows * size + columns for rows, columns in small]))
+            first, second = numpy.divmod(unique, size)
+            spellings = numpy.asarray(self.spellings, dtype=object)
+            close = process.cpdist(
+                spellings[first].tolist(), spellings[second].tolist(), scorer=fuzz.ratio, processor=None,
+                score_cutoff=self.cutoff, dtype=numpy.uint8,
+            )  # fmt: skip
+            found = numpy.flatnonzero(close)
+            firsts.append(first[found])
+            seconds.append(second[found])
+            scores.append(close[found])
+        return numpy.concatenate(firsts), numpy.concatenate(seconds), numpy.concatenate(scores)
+
+    def score(self, a: int, b: int) -> float:
+        """How close `a` and `b` are (the best of their spellings), or 0: a spelling in common is
+        100; others are compared as `close_spellings_among` does, in a shared block only."""
+        best = 0.0
+        for mine in self.of.get(a, ()):
+            for theirs in self.of.get(b, ()):
+                if mine == theirs:
+                    return 100.0
+                one, other = self.spellings[mine], self.spellings[theirs]
+                if _blocking_keys(one) & _blocking_keys(other):
+                    best = max(best, float(_compare([one], [other], self.cutoff)[0, 0]))
+        return best
+
+    def _expand(self, mine: int, theirs: int) -> Iterator[tuple[int, int]]:
+        """The pairs of people (lower id first) behind one pair of spellings."""
+        if mine == theirs:
+            yield from itertools.combinations(self.ids[mine], 2)
+            return
+        for a in self.ids[mine]:
+            for b in self.ids[theirs]:
+                if a != b:
+                    yield (a, b) if a < b else (b, a)
+
+    def levels(self) -> Iterator[tuple[float, list[tuple[int, int]]]]:
+        """The pairs of spellings with close people, closest first, a level of closeness at a
+        time (the same spelling for two people is 100)."""
+        identical = [(position, position) for position, ids in enumerate(self.ids) if len(ids) > 1]
+        first, second, scores = self.close
+        for score in range(100, int(self.cutoff) - 1, -1):
+            at = numpy.flatnonzero(scores == score)
+            pairs = list(zip(first[at].tolist(), second[at].tolist(), strict=True))
+            yield float(score), (identical + pairs if score == 100 else pairs)
+
+    def closest(self, need: int, skip: Collection[tuple[int, int]]) -> dict[tuple[int, int], float]:
+        """The `need` closest pairs of people not in `skip`, closest first, then by ids. Spellings
+        are expanded a level of closeness at a time, until `need` pairs are found: no pair of a
+        lower level can rank above them."""
+        found: dict[tuple[int, int], float] = {}
+        for score, spellings in self.levels():
+            for mine, theirs in spellings:
+                for key in self._expand(mine, theirs):
+                    if key not in skip and key not in found:
+                        found[key] = score  # the first level a pair is met at is its best
+            if len(found) >= need:
+                break
+        return dict(heapq.nsmallest(need, found.items(), key=lambda item: (-item[1], item[0])))
+
+    def every_pair(self) -> dict[tuple[int, int], float]:
+        """Every close pair of people and its closeness."""
+        return self.closest(sum(len(ids) for ids in self.ids) ** 2, ())
+
+    def pairs_among(self, members: Iterable[int]) -> dict[tuple[int, int], float]:
+        """The close pairs among `members` (people sharing an index). Pair by pair in a small
+        group; a big one (a phone number every arrestee of an event was given) is compared as an
+        event of its own, never pair by pair."""
+        members = sorted(set(members) & self.of.keys())
+        if len(members) <= PAIR_BY_PAIR_MAX:
+            found = {}
+            for a, b in itertools.combinations(members, 2):
+                score = self.score(a, b)
+                if score:
+                    found[(a, b)] = score
+            return found
+        spelt = ((pk, self.spellings[spelling]) for pk in members for spelling in self.of[pk])
+        return _spellings_of(spelt, self.cutoff).every_pair()
+
+
+def _compare(names: list[str], others: list[str], cutoff: float, *, workers: int = 1) -> Scores:
+    """rapidfuzz's closeness of every name with every other, 0 below `cutoff` (rounded to whole
+    numbers, the same wherever two names are compared)."""
+    return process.cdist(
+        names, others, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, dtype=numpy.uint8, workers=workers
+    )
+
+
+@lru_cache(maxsize=SMALL_BLOCK + 1)
+def _pairs_of(size: int) -> tuple[Positions, Positions]:
+    """Every pair (i < j) of `size` positions."""
+    return numpy.triu_indices(size, k=1)
+
+
+def _close_in_block(names: list[str], cutoff: float) -> tuple[Positions, Positions, Scores]:
+    """The close pairs (i < j) among `names` and their closeness. A big block (a word every name
+    of an event has) is compared a slice at a time against the names from the slice on, on
+    every core: about half the comparisons of the whole square. Always against a copy: rapidfuzz
+    compares a list with itself the slow way (docs/performance.md)."""
+    found_rows, found_columns, found = [], [], []
+    for start in range(0, len(names), BLOCK_SLICE):
+        workers = -1 if len(names) > BLOCK_SLICE else 1  # threads cost more than a small block
+        close = _compare(names[start : start + BLOCK_SLICE], names[start:], cutoff, workers=workers)
+        rows, columns = numpy.nonzero(close)
+        upper = rows < columns  # the slice's own names are the first columns
+        rows, columns = rows[upper], columns[upper]
+        found_rows.append(rows + start)
+        found_columns.append(columns + start)
+        found.append(close[rows, columns])
+    return numpy.concatenate(found_rows), numpy.concatenate(found_columns), numpy.concatenate(found)
+
+
+def close_spellings_among(
+    candidates: Iterable[tuple[int, str, str]], *, cutoff: float = CLOSE_SPELLING_CUTOFF
+) -> CloseSpellings:
+    """The spellings of candidates (id, legal name, preferred name), to be compared."""
+    spelt = (
+        (pk, comparable(name))
+        for pk, legal, preferred in candidates
+        for name in (legal, preferred)
+        if name and len(normalise_text(name)) >= 3
+    )
+    return _spellings_of(spelt, cutoff)
+
+
+def _spellings_of(spelt: Iterable[tuple[int, str]], cutoff: float) -> CloseSpellings:
+    """`close_spellings_among` of (id, spelling) pairs already made `comparable`."""
+    positions: dict[str, int] = {}
+    ids: list[list[int]] = []
+    of: dict[int, list[int]] = {}
+    for pk, spelling in spelt:
+        position = positions.setdefault(spelling, len(positions))
+        if position == len(ids):
+            ids.append([])
+        if position not in of.get(pk, []):
+            ids[position].append(pk)
+            of.setdefault(pk, []).append(position)
+    for people in ids:
+        people.sort()
+    return CloseSpellings(spellings=list(positions), ids=ids, of=of, cutoff=cutoff)
+
+
 def close_pairs(
     candidates: Iterable[tuple[int, str, str]], *, cutoff: float = CLOSE_SPELLING_CUTOFF
 ) -> dict[tuple[int, int], float]:
-    """Pairs of distinct candidates (lower id first) with close names, and their closeness, in
-    memory only. Identical spellings pair at once (100); the others are compared (rapidfuzz's
-    cdist) within each block of `_blocking_keys`, never every name with every other."""
-    spellings: dict[str, set[int]] = {}
-    for pk, legal, preferred in candidates:
-        for name in (legal, preferred):
-            if name and len(normalise_text(name)) >= 3:
-                spellings.setdefault(comparable(name), set()).add(pk)
-    pairs: dict[tuple[int, int], float] = {}
-
-    def pair_up(these: set[int], those: set[int], score: float) -> None:
-        for a in these:
-            for b in those:
-                if a != b:
-                    key = (a, b) if a < b else (b, a)
-                    pairs[key] = max(pairs.get(key, 0.0), score)
-
-    distinct = list(spellings)
-    blocks: dict[str, list[int]] = {}
-    for position, name in enumerate(distinct):
-        pair_up(spellings[name], spellings[name], 100.0)
-        for key in _blocking_keys(name):
-            blocks.setdefault(key, []).append(position)
-    compared: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        names = [distinct[position] for position in members]
-        scores = process.cdist(names, names, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, dtype=numpy.uint8)
-        rows, columns = numpy.nonzero(scores)
-        for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
-            a, b = members[i], members[j]
-            if a < b and (a, b) not in compared:
-                compared.add((a, b))
-                pair_up(spellings[distinct[a]], spellings[distinct[b]], float(scores[i, j]))
-    return pairs
+    """Every pair of distinct candidates (lower id first) with close names, and their closeness."""
+    return close_spellings_among(candidates, cutoff=cutoff).every_pair()
 
 
 def names_by_event(
@@ -333,49 +497,61 @@ def likely_duplicate_pairs(
 
     Bounded at every step (docs/performance.md, "Merge queue at the load-data scale"): the exact
     pairs come from the first groups of each index only (`_exact_candidates`), enough to fill the
-    page past every dismissed pair; the close spellings of an event are kept only as far as the
-    page needs; pairs are ranked on ids; only the records of the pairs shown are read (and
-    decrypted). The chosen event's pairs are ranked exactly; a pair elsewhere sharing two indexes
+    page past every dismissed pair; close spellings sharing an index are found within the
+    index's groups; the events' spellings are compared only when the page reaches the pairs with
+    one reason, and only the closest `need` of those are made; pairs are ranked on ids; only the
+    records of the pairs shown are read (and decrypted). The chosen event's pairs are ranked exactly; a pair elsewhere sharing two indexes
     is reached with the first of its groups, so a later page can hold one ranked above the
     earlier page's last pairs."""
     dismissed = set(DuplicateDismissal.objects.filter(undone_at__isnull=True).values_list("first_id", "second_id"))
     need = offset + limit + len(dismissed)
     exact_pairs, indexes = _exact_candidates(people, need)
-    close: dict[tuple[int, int], float] = {}
-    for names in names_by_event(people, event, indexes=indexes).values():
-        for key, score in close_pairs(names).items():
-            close[key] = max(close.get(key, 0.0), score)
-    bits = range(len(EXACT))
+    labels = list(EXACT.values())
+    # The reasons each set of shared indexes stands for (both name indexes are one, "name").
+    named = [list(dict.fromkeys(label for bit, label in enumerate(labels) if found >> bit & 1))
+             for found in range(1 << len(labels))]  # fmt: skip
 
     def flags_of(key: tuple[int, int]) -> int:
         first, second = indexes.get(key[0]), indexes.get(key[1])
         if first is None or second is None:
             return 0
-        return sum(1 << bit for bit in bits if first[bit] and first[bit] == second[bit])
+        return sum(1 << bit for bit in range(len(labels)) if first[bit] and first[bit] == second[bit])
 
-    # An event's people come with their index values: a close pair's shared indexes are known.
-    # Those sharing none rank after every one that does: only the best `need` can be shown.
-    candidates: set[tuple[int, int]] = (set(close) | exact_pairs) - dismissed
-    flags = {key: flags_of(key) for key in candidates}
-    only_close = [key for key, found in flags.items() if not found]
+    # Close pairs sharing an index: all of them, found through each index's groups in each event
+    # (an event's people come with their index values), not through every pair of namesakes.
+    spelt_by_event = [close_spellings_among(names) for names in names_by_event(people, event, indexes=indexes).values()]
+    close: dict[tuple[int, int], float] = {}  # the close pairs that can reach the page
+    for spelt in spelt_by_event:
+        for column in range(len(EXACT)):
+            groups: dict[str, list[int]] = {}
+            for pk in spelt.of:
+                if indexes[pk][column]:
+                    groups.setdefault(indexes[pk][column], []).append(pk)
+            for members in groups.values():
+                if len(members) > 1:
+                    for key, score in spelt.pairs_among(members).items():
+                        close[key] = max(close.get(key, 0.0), score)
+    flags = {key: flags_of(key) for key in (set(close) | exact_pairs) - dismissed}
 
-    def closeness(key: tuple[int, int]) -> tuple[float, tuple[int, int]]:
-        return (-close[key], key)
+    def reasons(key: tuple[int, int]) -> int:
+        return len(named[flags[key]]) + (key in close)
 
-    kept = set(heapq.nsmallest(need, only_close, key=closeness))
-    for key in set(only_close) - kept:
-        del flags[key]
-    labels = list(EXACT.values())
-    # The reasons each set of bits stands for (both name indexes are one reason, "name").
-    named = [list(dict.fromkeys(label for bit, label in enumerate(labels) if found >> bit & 1))
-             for found in range(1 << len(labels))]  # fmt: skip
+    # A close pair sharing no index has one reason. Only when the page goes past the pairs with
+    # two or more are the events' spellings compared, and only the best `need` of those pairs kept.
+    if sum(reasons(key) > 1 for key in flags) < offset + limit:
+        skip = close.keys() | dismissed
+        apart: dict[tuple[int, int], float] = {}
+        for spelt in spelt_by_event:
+            for key, score in spelt.closest(need, skip).items():
+                apart[key] = max(apart.get(key, 0.0), score)
+        for key, score in heapq.nsmallest(need, apart.items(), key=lambda item: (-item[1], item[0])):
+            close[key], flags[key] = score, 0
 
     def why(key: tuple[int, int]) -> list[str]:
         return named[flags[key]] + (["close_spelling"] if key in close else [])
 
     def rank(key: tuple[int, int]) -> tuple[int, float, tuple[int, int]]:
-        found = flags[key]
-        return (-len(named[found]) - (key in close), -100.0 if found else -close[key], key)
+        return (-reasons(key), -100.0 if flags[key] else -close[key], key)
 
     best = heapq.nsmallest(offset + limit, flags, key=rank)[offset:]
     records = {p.pk: p for p in people.filter(pk__in={pk for key in best for pk in key})}

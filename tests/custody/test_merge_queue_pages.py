@@ -5,14 +5,24 @@ there are."""
 
 from __future__ import annotations
 
+import datetime
+import itertools
+import random
 import uuid
 
+import numpy
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Demonstrator
-from custody.selectors.duplicates import likely_duplicate_pairs, people_in_play, unmerged
+from custody.selectors.duplicates import (
+    PAIR_BY_PAIR_MAX,
+    close_spellings_among,
+    likely_duplicate_pairs,
+    people_in_play,
+    unmerged,
+)
 from custody.services.merge import duplicate_dismiss
 from tests.auth import signed_in
 from tests.factories import CaseFactory, DemonstratorFactory, EventFactory
@@ -99,3 +109,92 @@ def test_the_page_links_to_the_next_pairs_and_back(coordinator):
     assert second.count("/coordination/people/merge/") == 20
     assert f"?event={event.public_id}&amp;page=1" in second and "page=3" not in second
     assert client.get("/coordination/people/duplicates/?page=x").status_code == 200
+
+
+def _reference_queue(people: list[Demonstrator], dismissed: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The whole queue of one event's `people`, ranked by its definition, every pair compared:
+    the reasons are the shared blind indexes (both name indexes are "name") and a close spelling
+    (85 or closer, any name of one against any of the other, when a word of each starts or ends
+    with the same three letters); more reasons first, then a shared index before a closeness,
+    then closer, then the lower ids."""
+    from rapidfuzz import fuzz, process
+
+    from custody.selectors.duplicates import EXACT, comparable  # noqa: PLC0415 - the reference only
+
+    names = {p.pk: [comparable(n) for n in (p.legal_name, p.preferred_name) if len(n) >= 3] for p in people}
+    ranked = []
+    for first, second in itertools.combinations(sorted(people, key=lambda p: p.pk), 2):
+        shared = {
+            label
+            for column, label in EXACT.items()
+            if getattr(first, column) and getattr(first, column) == getattr(second, column)
+        }
+        scores = [
+            process.cdist([a], [b], scorer=fuzz.ratio, dtype=numpy.uint8)[0, 0]
+            for a in names[first.pk]
+            for b in names[second.pk]
+            if {w[:3] for w in a.split()} & {w[:3] for w in b.split()}
+            or {w[-3:] for w in a.split()} & {w[-3:] for w in b.split()}
+        ]
+        close = max([float(s) for s in scores if s >= 85], default=0.0)
+        key = (first.pk, second.pk)
+        if (shared or close) and key not in dismissed:
+            reasons = len(shared) + bool(close)
+            ranked.append(((-reasons, -100.0 if shared else -close, key), key))
+    return [key for _, key in sorted(ranked)]
+
+
+@pytest.mark.django_db
+def test_every_page_is_the_queue_ranked_pair_by_pair(coordinator):
+    """Namesakes, typos, numbered names ("Person 7", every one close to many others), a phone
+    number shared by more people than are compared pair by pair, preferred names and dismissed
+    pairs: each page of the queue is that page of the queue ranked pair by pair."""
+    rng = random.Random(20)
+    event = EventFactory()
+    given = ["Maria", "John", "Jon", "Ana", "Luis", "Keisha", "Dana", "Sam"]
+    family = ["Lopez", "Smith", "Smyth", "Nguyen", "Brown", "Johnson", "Jonson", "Garcia"]
+    made = []
+    for i in range(150):
+        if i < 40:
+            legal = f"Person {i}"
+        else:
+            legal = f"{rng.choice(given)} {rng.choice(family)}"
+        made.append(
+            DemonstratorFactory(
+                legal_name=legal,
+                preferred_name=rng.choice(["", "", "", f"P{i}", legal.split()[0]]),
+                # 60 people given the same number (over PAIR_BY_PAIR_MAX), a few pairs their own
+                phone="215-555-0100" if i % 2 else rng.choice(["", "", f"215-555-{i:04d}", "215-555-0199"]),
+                email=rng.choice(["", "", "", "shared@example.org"]),
+                date_of_birth=rng.choice([None, datetime.date(1990, 1, 1), datetime.date(1991, 2, 2)]),
+            )
+        )
+    for person in made:
+        CaseFactory(event=event, demonstrator=person)
+    reference = _reference_queue(made, set())
+    assert len(reference) > 1_000 and PAIR_BY_PAIR_MAX < 75
+    for first, second in (reference[3], reference[40], reference[-1]):
+        duplicate_dismiss(
+            first=Demonstrator.objects.get(pk=first), second=Demonstrator.objects.get(pk=second), by=coordinator
+        )
+    reference = _reference_queue(made, {reference[3], reference[40], reference[-1]})
+    people = people_in_play(user=coordinator)
+    pages = [(offset, 97) for offset in range(0, len(reference), 97)] + [(len(reference) - 20, 100)]
+    for offset, limit in pages:
+        page = _keys(likely_duplicate_pairs(people=people, event=event, limit=limit, offset=offset))
+        assert page == reference[offset : offset + limit], (offset, limit)
+
+
+def test_the_closest_pairs_are_the_head_of_every_close_pair_in_order():
+    """`closest` stops expanding spellings once a level of closeness gives it enough pairs: what
+    it returns is still the head of every close pair, closest first, then by ids, for any
+    number asked and with pairs to skip."""
+    people = [(i, f"Person {i}", "") for i in range(1, 80)] + [(100 + i, f"Person {i}", f"P {i}") for i in range(1, 6)]
+    spelt = close_spellings_among(people)
+    ordered = sorted(spelt.every_pair().items(), key=lambda item: (-item[1], item[0]))
+    assert len({score for _, score in ordered}) >= 4 and len(ordered) > 300  # several levels
+    skip = {key for key, _ in ordered[::7]}
+    kept = [item for item in ordered if item[0] not in skip]
+    for need in (1, 5, 6, 40, 120, 300, len(ordered)):
+        assert list(spelt.closest(need, set()).items()) == ordered[:need]
+        assert list(spelt.closest(need, skip).items()) == kept[:need]
