@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import heapq
 import itertools
+import math
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -195,13 +196,18 @@ class CloseSpellings:
     cutoff: float = CLOSE_SPELLING_CUTOFF
 
     @cached_property
+    def blocks(self) -> list[set[str]]:
+        """Per spelling, the blocks it falls in (`_blocking_keys`)."""
+        return [_blocking_keys(spelling) for spelling in self.spellings]
+
+    @cached_property
     def close(self) -> tuple[Positions, Positions, Scores]:
         """The close pairs of distinct spellings (first < second; a pair may come more than
         once) and their closeness: the spellings of each block of `_blocking_keys` compared
         (blocks of the same spellings once), never every spelling with every other."""
         blocks: dict[str, list[int]] = {}
-        for position, name in enumerate(self.spellings):
-            for key in _blocking_keys(name):
+        for position, keys in enumerate(self.blocks):
+            for key in keys:
                 blocks.setdefault(key, []).append(position)
         compared: set[tuple[int, ...]] = set()
         firsts: list[Positions] = [numpy.zeros(0, dtype=numpy.intp)]
@@ -246,9 +252,9 @@ class CloseSpellings:
             for theirs in self.of.get(b, ()):
                 if mine == theirs:
                     return 100.0
-                one, other = self.spellings[mine], self.spellings[theirs]
-                if _blocking_keys(one) & _blocking_keys(other):
-                    best = max(best, float(_compare([one], [other], self.cutoff)[0, 0]))
+                if self.blocks[mine] & self.blocks[theirs]:
+                    closeness = _compare([self.spellings[mine]], [self.spellings[theirs]], self.cutoff)
+                    best = max(best, float(closeness[0, 0]))
         return best
 
     def _expand(self, mine: int, theirs: int) -> Iterator[tuple[int, int]]:
@@ -261,11 +267,36 @@ class CloseSpellings:
                 if a != b:
                     yield (a, b) if a < b else (b, a)
 
-    def levels(self) -> Iterator[tuple[float, list[tuple[int, int]]]]:
-        """The pairs of spellings with close people, closest first, a level of closeness at a
-        time (the same spelling for two people is 100)."""
+    @cached_property
+    def one_letter_apart(self) -> tuple[Positions, Positions, Scores]:
+        """The close pairs of spellings one letter apart (one is the other with a letter more),
+        found without comparing every block: each spelling's variants with a letter dropped are
+        looked up among the spellings. Same shape as `close`."""
+        position_of = {spelling: position for position, spelling in enumerate(self.spellings)}
+        blocks = self.blocks
+        pairs = set()
+        for position, spelling in enumerate(self.spellings):
+            for at in range(len(spelling)):
+                shorter = position_of.get(spelling[:at] + spelling[at + 1 :])
+                if shorter is not None and blocks[position] & blocks[shorter]:
+                    pairs.add((shorter, position) if shorter < position else (position, shorter))
+        first = numpy.array([pair[0] for pair in sorted(pairs)], dtype=numpy.intp)
+        second = numpy.array([pair[1] for pair in sorted(pairs)], dtype=numpy.intp)
+        spellings = numpy.asarray(self.spellings, dtype=object)
+        close = process.cpdist(
+            spellings[first].tolist(), spellings[second].tolist(), scorer=fuzz.ratio, processor=None,
+            score_cutoff=self.cutoff, dtype=numpy.uint8,
+        )  # fmt: skip
+        found = numpy.flatnonzero(close)
+        return first[found], second[found], close[found]
+
+    def levels(
+        self, close: tuple[Positions, Positions, Scores] | None = None
+    ) -> Iterator[tuple[float, list[tuple[int, int]]]]:
+        """The pairs of spellings with close people (of `close`, by default every close pair),
+        closest first, a level of closeness at a time (the same spelling for two people is 100)."""
         identical = [(position, position) for position, ids in enumerate(self.ids) if len(ids) > 1]
-        first, second, scores = self.close
+        first, second, scores = self.close if close is None else close
         for score in range(100, int(self.cutoff) - 1, -1):
             at = numpy.flatnonzero(scores == score)
             pairs = list(zip(first[at].tolist(), second[at].tolist(), strict=True))
@@ -274,9 +305,24 @@ class CloseSpellings:
     def closest(self, need: int, skip: Collection[tuple[int, int]]) -> dict[tuple[int, int], float]:
         """The `need` closest pairs of people not in `skip`, closest first, then by ids. Spellings
         are expanded a level of closeness at a time, until `need` pairs are found: no pair of a
-        lower level can rank above them."""
+        lower level can rank above them.
+
+        First from the spellings the same or one letter apart only, which needs no comparison of
+        the blocks: spellings two letters apart or more are at most 100 - 100 / (the longest
+        spelling's length) close, so when the `need`-th pair found is closer than that, no other
+        pair can take its place. Numbered names ("Person 1" ... "Person 3000", one block of
+        3,000) are answered so; other names are compared block by block."""
+        quick = self._closest_in(self.one_letter_apart, need, skip)
+        longest = max((len(spelling) for spelling in self.spellings), default=1)
+        if quick and len(quick) == need and list(quick.values())[-1] > math.ceil(100 - 100 / longest):
+            return quick
+        return self._closest_in(None, need, skip)
+
+    def _closest_in(
+        self, close: tuple[Positions, Positions, Scores] | None, need: int, skip: Collection[tuple[int, int]]
+    ) -> dict[tuple[int, int], float]:
         found: dict[tuple[int, int], float] = {}
-        for score, spellings in self.levels():
+        for score, spellings in self.levels(close):
             for mine, theirs in spellings:
                 for key in self._expand(mine, theirs):
                     if key not in skip and key not in found:
@@ -287,7 +333,7 @@ class CloseSpellings:
 
     def every_pair(self) -> dict[tuple[int, int], float]:
         """Every close pair of people and its closeness."""
-        return self.closest(sum(len(ids) for ids in self.ids) ** 2, ())
+        return self._closest_in(None, sum(len(ids) for ids in self.ids) ** 2, ())
 
     def pairs_among(self, members: Iterable[int]) -> dict[tuple[int, int], float]:
         """The close pairs among `members` (people sharing an index). Pair by pair in a small
@@ -554,7 +600,9 @@ def likely_duplicate_pairs(
         return (-reasons(key), -100.0 if flags[key] else -close[key], key)
 
     best = heapq.nsmallest(offset + limit, flags, key=rank)[offset:]
-    records = {p.pk: p for p in people.filter(pk__in={pk for key in best for pk in key})}
+    # What the queue shows of a record: its name (decrypted for the pairs shown only) and its id.
+    shown = people.filter(pk__in={pk for key in best for pk in key})
+    records = {p.pk: p for p in shown.only("public_id", "legal_name", "preferred_name", "conceal_legal_name")}
     return [
         LikelyPair(first=records[a], second=records[b], reasons=why((a, b)), score=-rank((a, b))[1])
         for a, b in best

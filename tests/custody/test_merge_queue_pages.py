@@ -186,10 +186,12 @@ def test_every_page_is_the_queue_ranked_pair_by_pair(coordinator):
 
 
 def test_the_closest_pairs_are_the_head_of_every_close_pair_in_order():
-    """`closest` stops expanding spellings once a level of closeness gives it enough pairs: what
-    it returns is still the head of every close pair, closest first, then by ids, for any
-    number asked and with pairs to skip."""
+    """`closest` stops expanding spellings once a level of closeness gives it enough pairs, and
+    first tries the spellings one letter apart alone: what it returns is still the head of every
+    close pair, closest first, then by ids, for any number asked and with pairs to skip."""
     people = [(i, f"Person {i}", "") for i in range(1, 80)] + [(100 + i, f"Person {i}", f"P {i}") for i in range(1, 6)]
+    # Two letters apart but long, so closer (97) than any numbered name one letter apart (94).
+    people += [(200, "Alexandrina Montgomery Whitfield", ""), (201, "Alexandrina Montgomery Whitfiald", "")]
     spelt = close_spellings_among(people)
     ordered = sorted(spelt.every_pair().items(), key=lambda item: (-item[1], item[0]))
     assert len({score for _, score in ordered}) >= 4 and len(ordered) > 300  # several levels
@@ -198,3 +200,44 @@ def test_the_closest_pairs_are_the_head_of_every_close_pair_in_order():
     for need in (1, 5, 6, 40, 120, 300, len(ordered)):
         assert list(spelt.closest(need, set()).items()) == ordered[:need]
         assert list(spelt.closest(need, skip).items()) == kept[:need]
+
+
+@pytest.mark.parametrize(("small_block", "block_slice"), [(24, 500), (3, 7), (1, 2)])
+def test_blocks_compared_in_slices_or_pair_by_pair_find_the_same_pairs(monkeypatch, small_block, block_slice):
+    """However the blocks are compared (pair by pair when small, a slice at a time when big),
+    the close pairs are those of every pair of names sharing a block, as close."""
+    from rapidfuzz import fuzz, process
+
+    from custody.selectors import duplicates
+
+    monkeypatch.setattr(duplicates, "SMALL_BLOCK", small_block)
+    monkeypatch.setattr(duplicates, "BLOCK_SLICE", block_slice)
+    people = [(i, f"Person {i}", "Jon Smith" if i % 9 == 0 else "") for i in range(1, 60)]
+    people += [(100, "John Smith", ""), (101, "Jonh Smyth", "P 7"), (102, "Lopez, María", "Maria Lopez")]
+    spellings = {pk: [duplicates.comparable(n) for n in names if len(n) >= 3] for pk, *names in people}
+
+    def blocks(name: str) -> set[str]:
+        return {"<" + w[:3] for w in name.split()} | {">" + w[-3:] for w in name.split()}
+
+    expected = {}
+    for (a, mine), (b, theirs) in itertools.combinations(sorted(spellings.items()), 2):
+        scores = [
+            100 if x == y else int(process.cdist([x], [y], scorer=fuzz.ratio, score_cutoff=85, dtype=numpy.uint8)[0, 0])
+            for x in mine
+            for y in theirs
+            if blocks(x) & blocks(y)
+        ]
+        if max(scores, default=0):
+            expected[(a, b)] = float(max(scores))
+    found = duplicates.close_pairs(people)
+    assert found == expected and len(found) > 200
+
+
+def test_numbered_names_are_answered_without_comparing_their_block():
+    """Names an event gives people it cannot name ("Person 1" ... "Person 400") all fall in one
+    block; their closest pairs are one letter apart, found without comparing that block."""
+    spelt = close_spellings_among([(i, f"Person {i}", "") for i in range(1, 401)])
+    closest = spelt.closest(100, set())
+    assert len(closest) == 100 and set(closest.values()) == {95.0}  # "Person 10" and "Person 100"
+    assert "close" not in vars(spelt)  # the block was never compared
+    assert list(closest.items()) == sorted(spelt.every_pair().items(), key=lambda i: (-i[1], i[0]))[:100]
