@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,9 @@ class CustodyPlace(models.Model):
 
     class Meta:
         ordering = ["kind", "name"]
+        # Two coordinators adding "9th District" and "9TH DISTRICT" at once: both pass the
+        # service's check, the database keeps one (custody.services.places).
+        constraints = [models.UniqueConstraint(Lower("name"), name="place_name_ignoring_case")]
 
     def __str__(self) -> str:
         return self.name

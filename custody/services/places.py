@@ -6,10 +6,12 @@ audited. Places are public buildings: their names are not personal data."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cases.audit import audit_record
@@ -41,8 +43,28 @@ def _clean_name(name: str, *, place: CustodyPlace | None = None) -> str:
     if place is not None:
         others = others.exclude(pk=place.pk)
     if others.exists():
-        raise ValidationError({"name": _("Another place already has this name.")}, code="unique")
+        raise _name_taken()
     return name
+
+
+def _name_taken() -> ValidationError:
+    return ValidationError({"name": _("Another place already has this name.")}, code="unique")
+
+
+@contextmanager
+def _refusing_a_name_taken_meanwhile(name: str, *, place: CustodyPlace | None = None) -> Iterator[None]:
+    """The write of a name `_clean_name` accepted: another coordinator may have saved the same
+    name since (the database's constraints refuse it); that is the same refusal, not an error."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        others = CustodyPlace.objects.filter(name__iexact=name)
+        if place is not None:
+            others = others.exclude(pk=place.pk)
+        if not others.exists():
+            raise
+        raise _name_taken() from None
 
 
 def _clean(kind: str, address: str) -> tuple[str, str]:
@@ -61,7 +83,9 @@ def custody_place_create(*, name: str, kind: str = PlaceKind.DISTRICT, address: 
     """Add a place; the hotline and board forms offer it at once."""
     _check(by)
     kind, address = _clean(kind, address)
-    place = CustodyPlace.objects.create(name=_clean_name(name), kind=kind, address=address)
+    name = _clean_name(name)
+    with _refusing_a_name_taken_meanwhile(name):
+        place = CustodyPlace.objects.create(name=name, kind=kind, address=address)
     audit_record(actor=by, action="custody.place.create", target=place, kind=kind)
     return place
 
@@ -82,7 +106,8 @@ def custody_place_update(*, place: CustodyPlace, name: str, kind: str, address: 
         return locked
     old_name = locked.name
     locked.name, locked.kind, locked.address = new_name, kind, address
-    locked.save(update_fields=changed)
+    with _refusing_a_name_taken_meanwhile(new_name, place=locked):
+        locked.save(update_fields=changed)
     # a public building's names, not personal data: the trail says what it was called before
     details: dict[str, Any] = {"from": old_name, "to": new_name} if "name" in changed else {}
     audit_record(actor=by, action="custody.place.update", target=locked, fields=changed, **details)

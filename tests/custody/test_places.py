@@ -47,6 +47,44 @@ def test_names_are_required_and_unique_ignoring_case(coordinator):
     assert not AuditEntry.objects.filter(action__startswith="custody.place").exists()
 
 
+@pytest.fixture
+def saved_meanwhile(monkeypatch):  # type: ignore[no-untyped-def]
+    """Another coordinator saves a place between this one's check of the name and its write: the
+    check sees no other place, the write meets theirs."""
+    from custody.services import places
+
+    def checked_before_theirs(name: str, *, place: CustodyPlace | None = None) -> str:
+        name = " ".join(name.split())
+        CustodyPlace.objects.create(name=name.upper(), kind="district")
+        return name
+
+    monkeypatch.setattr(places, "_clean_name", checked_before_theirs)
+
+
+def test_a_name_saved_meanwhile_by_someone_else_is_the_same_refusal(coordinator, saved_meanwhile):
+    with pytest.raises(ValidationError) as taken:
+        custody_place_create(name="Annex of the 25th", by=coordinator)
+    assert taken.value.message_dict == {"name": ["Another place already has this name."]}
+    assert not AuditEntry.objects.filter(action="custody.place.create").exists()
+
+
+def test_a_rename_to_a_name_saved_meanwhile_is_the_same_refusal(coordinator, saved_meanwhile):
+    place = CustodyPlace.objects.create(name="Annex", kind="district")
+    with pytest.raises(ValidationError) as taken:
+        custody_place_update(place=place, name="Annex of the 26th", kind="district", by=coordinator)
+    assert taken.value.message_dict == {"name": ["Another place already has this name."]}
+    place.refresh_from_db()
+    assert place.name == "Annex"
+
+
+def test_the_page_refuses_a_name_saved_meanwhile_with_the_form(coordinator, client_for, saved_meanwhile):
+    response = client_for(coordinator).post(
+        "/coordination/custody/places/", {"name": "Annex of the 27th", "kind": "district"}
+    )
+    assert response.status_code == 400
+    assert "Another place already has this name." in response.content.decode()
+
+
 def test_renaming_shows_the_new_name_where_people_are_recorded(coordinator):
     place = CustodyPlace.objects.get(name="9th Police District")
     arrest = arrest_move(arrest=ArrestFactory(), stage=CustodyStatus.HELD, place=place, by=coordinator)
