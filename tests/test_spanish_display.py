@@ -96,7 +96,19 @@ def test_dates_read_in_the_order_of_the_language():
         assert date_text(DEC_6, "long_day") == "6 de diciembre de 2026"
         assert date_text(DEC_6, "long_weekday") == "domingo, 6 de diciembre de 2026"
         assert date_text(DEC_6, "long_weekday_day") == "domingo 6 de diciembre"
-        assert date_text(DEC_6, "weekday") == "dom 6 Dic 2026"
+        assert date_text(DEC_6, "weekday") == "dom 6 dic 2026"
+
+
+def test_spanish_abbreviated_months_and_days_are_lower_case():
+    """Spanish writes "dom 6 dic", not "Dic" (Django's "M" capitalises; the styles use "b")."""
+    styles = ["day", "weekday", "day_time", "weekday_time", "short_weekday", "short_weekday_time", "day_month_time"]
+    with translation.override("es"):
+        for month in range(1, 13):
+            moment = datetime.datetime(2026, month, 6, 14, 30)
+            for style in styles:
+                text = date_text(moment, style)
+                assert text == text.lower(), (style, text)
+        assert date_text(datetime.date(2026, 1, 6), "weekday") == "mar 6 ene 2026"
 
 
 def test_every_date_style_is_written_for_every_language():

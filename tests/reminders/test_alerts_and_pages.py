@@ -214,15 +214,15 @@ def test_a_moved_hearing_alert_and_the_digest_follow_the_lawyers_language(
     messages_dispatch()
     (moved,) = mail.outbox
     assert moved.subject.startswith("Cambió la fecha de la audiencia")
-    assert "de sáb 20 Jun 2026 09:30 a jue 18 Jun 2026 10:00" in moved.body
+    assert "de sáb 20 jun 2026 09:30 a jue 18 jun 2026 10:00" in moved.body
     DigestSubscription.objects.create(user=lawyer)
     clock(2026, 6, 15, 7, 0)
     digests_plan()
     messages_dispatch()
     digest = mail.outbox[-1]
-    assert digest.subject == "Vence en los próximos 7 días (15 Jun 2026)"
+    assert digest.subject == "Vence en los próximos 7 días (15 jun 2026)"
     assert (
-        "- jue 18 Jun 2026  " in digest.body and "Regla phl-nta-appear: " in digest.body and "Comparecer" in digest.body
+        "- jue 18 jun 2026  " in digest.body and "Regla phl-nta-appear: " in digest.body and "Comparecer" in digest.body
     )
     assert "· Appear at the hearing" not in digest.body  # the rule's own text and source are data, as entered
 

@@ -89,7 +89,7 @@ def test_confirmed_clerks_hours_give_the_closing_hour(
     ("language", "days_before", "expected"),
     [
         ("English", 7, "it must be received by then, so if you mail it, mail it by Thu 4 Jun"),
-        ("Español", 7, "debe recibirse ese día, así que si lo envía por correo, envíelo a más tardar el jue 4 Jun"),
+        ("Español", 7, "debe recibirse ese día, así que si lo envía por correo, envíelo a más tardar el jue 4 jun"),
         ("English", 1, "it must be received by then, so it is too late to mail it; deliver it in person or call your legal team"),
         ("Español", 1, "debe recibirse ese día, así que ya es tarde para enviarlo por correo; entréguelo en persona o llame a su equipo legal"),
     ],
@@ -135,7 +135,7 @@ def test_a_missed_deadline_alert_says_where_the_deadline_comes_from_in_each_lang
     assert f"Rule {rule.code}: {rule.description}" in english
     assert f"Source: {rule.source}" in english
     assert "Not checked by a lawyer yet: verify the rule against its source." in english
-    assert "venció el jue 11 Jun 2026 sin nada registrado" in spanish
+    assert "venció el jue 11 jun 2026 sin nada registrado" in spanish
     assert f"Regla {rule.code}: {rule.description}" in spanish
     assert f"Fuente: {rule.source}" in spanish
     assert "Aún no comprobada por una persona abogada" in spanish
@@ -153,7 +153,7 @@ def test_a_checked_rule_and_an_unconfirmed_closure_are_said(clock, person, phl_e
     assert "Checked by a lawyer on June 5, 2026." in english and "Not checked" not in english
     assert "The court may be closed on Fri 19 Jun 2026 (not confirmed): check." in english
     assert "Comprobada por una persona abogada el 5 de junio de 2026." in spanish
-    assert "Puede que el tribunal esté cerrado el vie 19 Jun 2026 (sin confirmar): compruébelo." in spanish
+    assert "Puede que el tribunal esté cerrado el vie 19 jun 2026 (sin confirmar): compruébelo." in spanish
 
 
 def test_sending_alerts_reads_no_rule_of_its_own_and_costs_the_same_per_message(
@@ -198,4 +198,4 @@ def test_the_digest_gives_each_deadline_its_rule_and_check_in_the_date_style(
         today=datetime.date(2026, 6, 8),
         language="es",
     )
-    assert spanish.count("- jue 11 Jun 2026  ") == 2 and spanish.count(f"  Regla {rule.code}") == 2
+    assert spanish.count("- jue 11 jun 2026  ") == 2 and spanish.count(f"  Regla {rule.code}") == 2
