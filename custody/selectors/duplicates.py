@@ -232,16 +232,10 @@ class CloseSpellings:
             # in one call, each pair once.
             size = len(self.spellings)
             unique = numpy.unique(numpy.concatenate([rows * size + columns for rows, columns in small]))
-            first, second = numpy.divmod(unique, size)
-            spellings = numpy.asarray(self.spellings, dtype=object)
-            close = process.cpdist(
-                spellings[first].tolist(), spellings[second].tolist(), scorer=fuzz.ratio, processor=None,
-                score_cutoff=self.cutoff, dtype=numpy.uint8,
-            )  # fmt: skip
-            found = numpy.flatnonzero(close)
-            firsts.append(first[found])
-            seconds.append(second[found])
-            scores.append(close[found])
+            first, second, close = self._pair_by_pair(*numpy.divmod(unique, size))
+            firsts.append(first)
+            seconds.append(second)
+            scores.append(close)
         return numpy.concatenate(firsts), numpy.concatenate(seconds), numpy.concatenate(scores)
 
     def score(self, a: int, b: int) -> float:
@@ -282,6 +276,10 @@ class CloseSpellings:
                     pairs.add((shorter, position) if shorter < position else (position, shorter))
         first = numpy.array([pair[0] for pair in sorted(pairs)], dtype=numpy.intp)
         second = numpy.array([pair[1] for pair in sorted(pairs)], dtype=numpy.intp)
+        return self._pair_by_pair(first, second)
+
+    def _pair_by_pair(self, first: Positions, second: Positions) -> tuple[Positions, Positions, Scores]:
+        """Of these pairs of spellings, compared in one call, the close ones and how close."""
         spellings = numpy.asarray(self.spellings, dtype=object)
         close = process.cpdist(
             spellings[first].tolist(), spellings[second].tolist(), scorer=fuzz.ratio, processor=None,
