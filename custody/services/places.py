@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from cases.audit import audit_record
@@ -39,12 +40,15 @@ def _clean_name(name: str, *, place: CustodyPlace | None = None) -> str:
         raise ValidationError(
             {"name": _("A place's name has at most %(n)d characters.") % {"n": NAME_MAX}}, code="max_length"
         )
-    others = CustodyPlace.objects.filter(name__iexact=name)
-    if place is not None:
-        others = others.exclude(pk=place.pk)
-    if others.exists():
+    if _others_named(name, place=place).exists():
         raise _name_taken()
     return name
+
+
+def _others_named(name: str, *, place: CustodyPlace | None) -> QuerySet[CustodyPlace]:
+    """The places other than `place` with this name, ignoring case."""
+    others = CustodyPlace.objects.filter(name__iexact=name)
+    return others.exclude(pk=place.pk) if place is not None else others
 
 
 def _name_taken() -> ValidationError:
@@ -59,10 +63,7 @@ def _refusing_a_name_taken_meanwhile(name: str, *, place: CustodyPlace | None = 
         with transaction.atomic():
             yield
     except IntegrityError:
-        others = CustodyPlace.objects.filter(name__iexact=name)
-        if place is not None:
-            others = others.exclude(pk=place.pk)
-        if not others.exists():
+        if not _others_named(name, place=place).exists():
             raise
         raise _name_taken() from None
 
