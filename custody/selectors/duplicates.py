@@ -317,21 +317,23 @@ class CloseSpellings:
         return self._closest_in(None, need, skip)
 
     def _closest_in(
-        self, close: tuple[Positions, Positions, Scores] | None, need: int, skip: Collection[tuple[int, int]]
+        self, close: tuple[Positions, Positions, Scores] | None, need: int | None, skip: Collection[tuple[int, int]]
     ) -> dict[tuple[int, int], float]:
+        """`closest` among `close` (every close pair by default); `need` None: every pair."""
         found: dict[tuple[int, int], float] = {}
         for score, spellings in self.levels(close):
             for mine, theirs in spellings:
                 for key in self._expand(mine, theirs):
                     if key not in skip and key not in found:
                         found[key] = score  # the first level a pair is met at is its best
-            if len(found) >= need:
+            if need is not None and len(found) >= need:
                 break
-        return dict(heapq.nsmallest(need, found.items(), key=lambda item: (-item[1], item[0])))
+        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+        return dict(ranked if need is None else ranked[:need])
 
     def every_pair(self) -> dict[tuple[int, int], float]:
         """Every close pair of people and its closeness."""
-        return self._closest_in(None, sum(len(ids) for ids in self.ids) ** 2, ())
+        return self._closest_in(None, None, ())
 
     def pairs_among(self, members: Iterable[int]) -> dict[tuple[int, int], float]:
         """The close pairs among `members` (people sharing an index). Pair by pair in a small
@@ -544,9 +546,10 @@ def likely_duplicate_pairs(
     page past every dismissed pair; close spellings sharing an index are found within the
     index's groups; the events' spellings are compared only when the page reaches the pairs with
     one reason, and only the closest `need` of those are made; pairs are ranked on ids; only the
-    records of the pairs shown are read (and decrypted). The chosen event's pairs are ranked exactly; a pair elsewhere sharing two indexes
-    is reached with the first of its groups, so a later page can hold one ranked above the
-    earlier page's last pairs."""
+    records of the pairs shown are read (and decrypted). The close pairs of the chosen event are
+    ranked exactly. A pair with no close spelling (elsewhere, or at the event under different
+    names) is reached only with the first pairs of its index groups: one sharing two indexes late
+    in two big groups can come on a later page than its rank."""
     dismissed = set(DuplicateDismissal.objects.filter(undone_at__isnull=True).values_list("first_id", "second_id"))
     need = offset + limit + len(dismissed)
     exact_pairs, indexes = _exact_candidates(people, need)
