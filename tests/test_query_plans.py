@@ -17,7 +17,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from cases.models import PACKET_EXPORT_NOTE, Case, CustodyEvent, Incident
+from cases.models import PACKET_EXPORT_NOTE, Case, CustodyEvent, Demonstrator, Incident
 from citations.dashboard import citation_group_rows, deadline_rows
 from citations.models import Citation, Deadline
 from tests.factories import CaseFactory
@@ -55,6 +55,9 @@ CASES = [
     ("incidents of one day", lambda: Incident.objects.filter(occurred_on=today()).order_by(), "incident_occurred_on_idx"),
     ("deadlines due soon", lambda: Deadline.objects.filter(status="open", due_on__gte=today(), due_on__lte=today() + datetime.timedelta(days=7)).order_by(), "deadline_status_due_idx"),
     ("deadline pages, soonest first", lambda: Deadline.objects.filter(status="open").order_by("due_at", "id")[:50], "deadline_status_due_at_idx"),
+    # The merge queue's groups and the intake desk's exact lookups (a blind index with purged_at).
+    ("people by phone (blind index)", lambda: Demonstrator.objects.filter(phone_index__in=["a" * 64]).order_by(), "person_phone_idx"),
+    ("namesakes not purged (blind index)", lambda: Demonstrator.objects.filter(legal_name_index__in=["a" * 64], purged_at__isnull=True).order_by().values("pk"), "person_legal_name_idx"),
     ("a packet's custody logs, without its export events", lambda: CustodyEvent.objects.filter(evidence_id__in=[1, 2]).exclude(note=PACKET_EXPORT_NOTE).order_by(), "custody_shown_idx"),
 ]  # fmt: skip
 
