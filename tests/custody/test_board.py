@@ -135,7 +135,10 @@ def test_the_page_moves_someone_and_refuses_another_events_arrest(kettle, jail_s
     assert client.post(f"/custody/arrests/{elsewhere.public_id}/stage/", {"stage": "released"}).status_code == 404
 
 
-def test_watchers_get_304_until_the_board_changes(kettle, jail_support, client_for):
+def test_watchers_get_304_until_the_board_changes(kettle, jail_support, client_for, time_machine):
+    # Within one minute: the tag also changes with the minute (the hours shown move with time).
+    minute = timezone.now().replace(second=0, microsecond=0)
+    time_machine.move_to(minute + datetime.timedelta(seconds=1), tick=False)
     client = client_for(jail_support)
     arrest = _arrest(kettle, 1, case__demonstrator__legal_name="Ana Alvarez")
     page = client.get(f"/custody/events/{kettle.public_id}/")
@@ -143,6 +146,8 @@ def test_watchers_get_304_until_the_board_changes(kettle, jail_support, client_f
     etag = page["ETag"]
     partial_url = f"/custody/events/{kettle.public_id}/board/"
     assert client.get(partial_url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    time_machine.move_to(minute + datetime.timedelta(seconds=30), tick=False)
+    assert client.get(partial_url, HTTP_IF_NONE_MATCH=etag).status_code == 304  # later, nothing changed
     arrest_move(arrest=arrest, stage=CustodyStatus.RELEASED, by=jail_support)
     fresh = client.get(partial_url, HTTP_IF_NONE_MATCH=etag)
     assert fresh.status_code == 200 and fresh["ETag"] != etag
