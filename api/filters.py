@@ -3,7 +3,7 @@ first), reference other objects by UUID (an unknown or out-of-scope id simply ma
 order only by allow-listed, non-personal fields, and search only non-personal text.
 
 `FilterBackend` is django-filter's backend for every API view: a request that names no filter
-(a plain page, `?limit=&offset=` at most) skips building the FilterSet and its form, which with
+(a plain page: `?limit=`, `offset=`, `count=` at most) skips building the FilterSet and its form, which with
 every filter empty narrows nothing (tests/api/test_filter_backend.py holds every FilterSet to
 that) and cost a list page more than writing its 50 rows."""
 
@@ -57,9 +57,12 @@ class FilterBackend(DjangoFilterBackend):
 
     @staticmethod
     def names_a_filter(request: Any, view: Any) -> bool:
-        """Whether the query string holds anything besides the paginator's own parameters."""
+        """Whether the query string holds anything besides the paginator's own parameters (page
+        size, offset, `count=exact`)."""
         paginator = getattr(view, "paginator", None)
-        paging = {getattr(paginator, "limit_query_param", None), getattr(paginator, "offset_query_param", None)}
+        paging = {
+            getattr(paginator, name, None) for name in ("limit_query_param", "offset_query_param", "count_query_param")
+        }
         return any(name not in paging for name in request.query_params)
 
 

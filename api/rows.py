@@ -71,6 +71,20 @@ class Computed:
     per_page: Callable[[], Any] | None = None
 
 
+def once_per_value(function: Callable[[Row], Any], needs: Sequence[str]) -> Computed:
+    """A `Computed` that depends on `needs` alone, worked out once per distinct combination of
+    them in the rows written together (a page's rows share a handful: a kind, a fine, a place)
+    and the same value given to each row that has it."""
+
+    def compute(row: Row, seen: dict[tuple[Any, ...], Any]) -> Any:
+        key = tuple(row[path] for path in needs)
+        if key not in seen:
+            seen[key] = function(row)
+        return seen[key]
+
+    return Computed(compute, needs=needs, per_page=dict)
+
+
 @dataclass
 class RowShape:
     serializer_class: type[serializers.Serializer]

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from api.filters import CitationFilter, DeadlineFilter
 from api.idempotency import idempotent
-from api.rows import Computed, Nested, RowShape, object_writer
+from api.rows import Computed, Nested, RowShape, object_writer, once_per_value
 from api.serializers.citations import (
     ROW_CLERK_HOURS_NEEDS,
     AppealInput,
@@ -67,9 +67,9 @@ def _row_balance(row: dict[str, Any]) -> dict[str, Any]:
 CITATION_ROWS = RowShape(
     CitationOutput,
     computed={
-        "balance": Computed(_row_balance, needs=["disposition", "fine", "costs", "paid_total", "refunded_total"]),
-        "appeal": Computed(lambda row: appeal_of_kind(row["kind"]), needs=["kind"]),
-        "rules_applied": Computed(
+        "balance": once_per_value(_row_balance, needs=["disposition", "fine", "costs", "paid_total", "refunded_total"]),
+        "appeal": once_per_value(lambda row: appeal_of_kind(row["kind"]), needs=["kind"]),
+        "rules_applied": once_per_value(
             lambda row: rules_applied(
                 kind=row["kind"], jurisdiction=row["jurisdiction"], place=row["case__event__jurisdiction"]
             ),

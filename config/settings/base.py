@@ -389,6 +389,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
+# A list page counts its rows exactly up to this many; past it, `count` is null unless asked
+# for with `?count=exact` (api/pagination.py).
+API_EXACT_COUNT_UP_TO = env.int("API_EXACT_COUNT_UP_TO", default=10_000)
 API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24 * 7)
 IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
 # How long an idempotent request waits for another one holding the same key before answering 409.

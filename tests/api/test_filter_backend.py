@@ -39,11 +39,19 @@ class View:
     class paginator:  # noqa: N801  # stands in for a view's paginator instance
         limit_query_param = "limit"
         offset_query_param = "offset"
+        count_query_param = "count"
 
 
 @pytest.mark.parametrize(
     ("query", "names"),
-    [("", False), ("limit=5", False), ("limit=5&offset=10", False), ("status=closed", True), ("limit=5&q=x", True)],
+    [
+        ("", False),
+        ("limit=5", False),
+        ("limit=5&offset=10", False),
+        ("count=exact", False),
+        ("status=closed", True),
+        ("limit=5&q=x", True),
+    ],
 )
 def test_only_a_filter_parameter_builds_the_filterset(query: str, names: bool) -> None:
     request = Request(APIRequestFactory().get(f"/?{query}"))
