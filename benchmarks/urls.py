@@ -1,8 +1,10 @@
 """The project's URLs plus the framework's floor: plain Django views that return JsonResponse of
 `.values()` for the same rows a list endpoint shows: same scoping (cases.access), same order,
-same page size, the same fields (personal ones decrypted by the same model fields), and the same
-related lists, each fetched with one more `.values()` query, as a prefetch would. No
-serializer, no pagination count, no audit entry: that is the API's own cost being measured."""
+same page size, the same columns (personal ones decrypted by the same model fields; a citation's
+deadlines with their rule's provenance, the clerk's hours table they are looked up in), and the
+same related lists, each fetched with one more `.values()` query, as a prefetch would. No
+serializer, no computed fields, no pagination count, no audit entry: that is the API's own cost
+being measured."""
 
 from __future__ import annotations
 
@@ -83,9 +85,9 @@ def floor_incidents(user: Any) -> list[dict[str, Any]]:
     return _finish(rows)
 
 
-def floor_citations(user: Any) -> list[dict[str, Any]]:
+def floor_citations(user: Any) -> dict[str, Any]:
     from citations.access import citation_list_visible_to
-    from citations.models import Deadline
+    from citations.models import ClerkOfficeHours, Deadline
     from citations.selectors import citations_with_money
 
     rows = list(
@@ -97,27 +99,34 @@ def floor_citations(user: Any) -> list[dict[str, Any]]:
             "issuing_officer__public_id", "officer_name_as_written", "officer_badge_as_written", "status", "response",
             "responded_at", "hearing_at", "courtroom", "docket_number", "docketed", "disposition", "decided_on",
             "appealed_on", "closed_on", "status_changed_at", "paid_total", "refunded_total", "created_at",
-            "updated_at",
+            "updated_at", "case__event__jurisdiction",
         )[:PAGE]
     )  # fmt: skip
     ids = [row["id"] for row in rows]
     deadlines = (
         Deadline.objects.filter(citation_id__in=ids)
         .order_by("due_at", "id")
-        .values("citation_id", "public_id", "kind", "due_on", "due_at", "status", "warrant_risk")
-    )
+        .values(
+            "citation_id", "public_id", "kind", "due_on", "due_at", "status", "warrant_risk", "uncertain_closure_on",
+            "rule__code", "rule__source", "rule__verified", "rule__verified_at", "citation__jurisdiction",
+            "case__event__jurisdiction",
+        )
+    )  # fmt: skip
     _attach(rows, "deadlines", ((d.pop("citation_id"), d) for d in deadlines))
-    return _finish(rows)
+    # The clerk's office hours a filing deadline shows, as one more read of a small table.
+    hours = list(ClerkOfficeHours.objects.values("court", "office", "weekdays", "opens", "closes", "source"))
+    return {"results": _finish(rows), "clerk_hours": hours}
 
 
-FLOORS = {"cases": floor_cases, "incidents": floor_incidents, "citations": floor_citations}
+FLOORS: dict[str, Any] = {"cases": floor_cases, "incidents": floor_incidents, "citations": floor_citations}
 
 
 @login_required
 def floor(request: HttpRequest, kind: str) -> JsonResponse:
     if kind not in FLOORS:
         raise Http404
-    return JsonResponse({"results": FLOORS[kind](request.user)})
+    found = FLOORS[kind](request.user)
+    return JsonResponse(found if isinstance(found, dict) else {"results": found})
 
 
 urlpatterns = [*project_urlpatterns, path("bench-floor/<str:kind>/", floor)]
