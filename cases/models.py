@@ -491,7 +491,9 @@ class Incident(PublicModel):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [
-            models.Index(fields=["event", "occurred_at"], name="incident_event_at_idx"),
+            # An event's incidents by time, with their ids: the plaintiff roster reads which of
+            # them concern its people, and when, from this index alone (on PostgreSQL).
+            models.Index(fields=["event", "occurred_at", "id"], name="incident_event_at_id_idx"),
             models.Index(fields=["reporter", "-created_at"], name="incident_reporter_idx"),
             models.Index(fields=["occurred_on"], name="incident_occurred_on_idx"),
             models.Index(fields=["occurred_at", "id"], name="incident_occurred_id_idx"),  # the list's order

@@ -52,6 +52,8 @@ CASES = [
     ("hearings this week", lambda: Citation.objects.filter(hearing_at__gte=timezone.now(), hearing_at__lt=timezone.now() + datetime.timedelta(days=7)).order_by(), "citation_hearing_idx"),
     ("case list order", lambda: Case.objects.order_by("-opened_on", "-id")[:50], "case_opened_id_idx"),
     ("incident list order", lambda: Incident.objects.order_by("-occurred_at", "-id")[:50], "incident_occurred_id_idx"),
+    # The plaintiff roster: which incidents of the event concern its people, and when.
+    ("an event's incidents with their times", lambda: Incident.objects.filter(event_id=1).order_by().values_list("pk", "occurred_at"), "incident_event_at_id_idx"),
     ("incidents of one day", lambda: Incident.objects.filter(occurred_on=today()).order_by(), "incident_occurred_on_idx"),
     ("deadlines due soon", lambda: Deadline.objects.filter(status="open", due_on__gte=today(), due_on__lte=today() + datetime.timedelta(days=7)).order_by(), "deadline_status_due_idx"),
     ("deadline pages, soonest first", lambda: Deadline.objects.filter(status="open").order_by("due_at", "id")[:50], "deadline_status_due_at_idx"),
