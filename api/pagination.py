@@ -29,6 +29,7 @@ class Pagination(LimitOffsetPagination):
     count_queryset: Any = None
     # The number the list is known to exceed when it was not counted to the end; None: exact.
     count_over: int | None = None
+    exact = False  # whether this request asked for `?count=exact`
 
     @property
     def max_limit(self) -> int:  # type: ignore[override]  # read from settings per request, a class attribute in DRF
@@ -52,7 +53,7 @@ class Pagination(LimitOffsetPagination):
 
     def get_count(self, queryset: Any) -> int:
         rows = queryset if self.count_queryset is None else self.count_queryset
-        if self.exact:
+        if self.exact or not hasattr(rows, "order_by"):  # a list in memory: its length costs nothing
             return int(super().get_count(rows))
         # DRF asks for the count before it reads the offset; the page asked for is counted to its
         # end at least, so `next` is known from the count alone.

@@ -10,7 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.request import Request
 
+from api.pagination import Pagination
 from api.rows import once_per_value
 from tests.factories import CaseFactory
 
@@ -112,3 +114,11 @@ def test_a_value_computed_once_per_distinct_input() -> None:
     written = [computed.function(row, seen) for row in rows]
     assert written == [{"kind": "a"}, {"kind": "b"}, {"kind": "a"}, {"kind": "a"}]
     assert calls == ["a", "b"]
+
+
+def test_a_list_in_memory_is_counted_by_its_length(rf: Any, settings: Any) -> None:
+    settings.API_EXACT_COUNT_UP_TO = 3
+    paginator = Pagination()
+    request = Request(rf.get("/?limit=2"))
+    assert paginator.paginate_queryset(list(range(7)), request) == [0, 1]
+    assert (paginator.count, paginator.count_over) == (7, None)
