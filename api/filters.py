@@ -3,9 +3,9 @@ first), reference other objects by UUID (an unknown or out-of-scope id simply ma
 order only by allow-listed, non-personal fields, and search only non-personal text.
 
 `FilterBackend` is django-filter's backend for every API view: a request that names no filter
-(a plain page: `?limit=`, `offset=`, `count=` at most) skips building the FilterSet and its form, which with
-every filter empty narrows nothing (tests/api/test_filter_backend.py holds every FilterSet to
-that) and cost a list page more than writing its 50 rows."""
+(a plain page: `?limit=`, `offset=`, `count=` at most) skips building the FilterSet and its
+form, which with every filter empty narrows nothing (tests/api/test_filter_backend.py holds
+every FilterSet to that) and cost a list page more than writing its 50 rows."""
 
 from __future__ import annotations
 

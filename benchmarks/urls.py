@@ -34,7 +34,7 @@ def _finish(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def floor_cases(user: Any) -> list[dict[str, Any]]:
+def floor_cases(user: Any) -> dict[str, Any]:
     from cases.access import case_list_visible_to
     from cases.models import Case
 
@@ -50,10 +50,10 @@ def floor_cases(user: Any) -> list[dict[str, Any]]:
     ids = [row["id"] for row in rows]
     lawyers = Case.lawyers.through.objects.filter(case_id__in=ids).values_list("case_id", "user__username")
     _attach(rows, "lawyers", lawyers)
-    return _finish(rows)
+    return {"results": _finish(rows)}
 
 
-def floor_incidents(user: Any) -> list[dict[str, Any]]:
+def floor_incidents(user: Any) -> dict[str, Any]:
     from cases.access import incident_list_visible_to
     from cases.models import ArrestSeen, Incident, IncidentOfficer
 
@@ -82,7 +82,7 @@ def floor_incidents(user: Any) -> list[dict[str, Any]]:
         "incident_id", "person_description", "conduct", "case__public_id"
     )
     _attach(rows, "arrests_seen", ((s.pop("incident_id"), s) for s in seen))
-    return _finish(rows)
+    return {"results": _finish(rows)}
 
 
 def floor_citations(user: Any) -> dict[str, Any]:
@@ -114,19 +114,20 @@ def floor_citations(user: Any) -> dict[str, Any]:
     )  # fmt: skip
     _attach(rows, "deadlines", ((d.pop("citation_id"), d) for d in deadlines))
     # The clerk's office hours a filing deadline shows, as one more read of a small table.
-    hours = list(ClerkOfficeHours.objects.values("court", "office", "weekdays", "opens", "closes", "source"))
+    hours = list(
+        ClerkOfficeHours.objects.values("court", "office", "weekdays", "opens", "closes", "source", "uncertain")
+    )
     return {"results": _finish(rows), "clerk_hours": hours}
 
 
-FLOORS: dict[str, Any] = {"cases": floor_cases, "incidents": floor_incidents, "citations": floor_citations}
+FLOORS = {"cases": floor_cases, "incidents": floor_incidents, "citations": floor_citations}
 
 
 @login_required
 def floor(request: HttpRequest, kind: str) -> JsonResponse:
     if kind not in FLOORS:
         raise Http404
-    found = FLOORS[kind](request.user)
-    return JsonResponse(found if isinstance(found, dict) else {"results": found})
+    return JsonResponse(FLOORS[kind](request.user))
 
 
 urlpatterns = [*project_urlpatterns, path("bench-floor/<str:kind>/", floor)]

@@ -181,6 +181,11 @@ def _blocking_keys(name: str) -> set[str]:
     return keys
 
 
+def _closest_first(item: tuple[tuple[int, int], float]) -> tuple[float, tuple[int, int]]:
+    """The order of (pair, closeness) items: closest first, then by ids."""
+    return (-item[1], item[0])
+
+
 @dataclass
 class CloseSpellings:
     """The close spellings among one event's names, kept at the level of spellings: each
@@ -328,8 +333,10 @@ class CloseSpellings:
                         found[key] = score  # the first level a pair is met at is its best
             if need is not None and len(found) >= need:
                 break
-        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
-        return dict(ranked if need is None else ranked[:need])
+        if need is None:
+            return dict(sorted(found.items(), key=_closest_first))
+        # The last level met can hold far more pairs than `need`: only the head is sorted.
+        return dict(heapq.nsmallest(need, found.items(), key=_closest_first))
 
     def every_pair(self) -> dict[tuple[int, int], float]:
         """Every close pair of people and its closeness."""
@@ -591,7 +598,7 @@ def likely_duplicate_pairs(
         for spelt in spelt_by_event:
             for key, score in spelt.closest(need, skip).items():
                 apart[key] = max(apart.get(key, 0.0), score)
-        for key, score in heapq.nsmallest(need, apart.items(), key=lambda item: (-item[1], item[0])):
+        for key, score in heapq.nsmallest(need, apart.items(), key=_closest_first):
             close[key], flags[key] = score, 0
 
     def why(key: tuple[int, int]) -> list[str]:

@@ -71,6 +71,9 @@ def test_an_exact_count_is_given_on_request(seven_cases: None, clients: Any, set
     body = page(clients["coordinator"], "limit=2&count=exact")
     assert (body["count"], body["count_over"]) == (7, None)
     assert parse_qs(urlsplit(body["next"]).query)["count"] == ["exact"]  # kept on the next page
+    later = page(clients["coordinator"], urlsplit(body["next"]).query)
+    assert (later["count"], later["count_over"]) == (7, None)
+    assert parse_qs(urlsplit(later["previous"]).query)["count"] == ["exact"]  # and on the previous one
 
 
 @pytest.mark.parametrize("value", ["", "yes", "EXACT", "true"])
